@@ -1,0 +1,3 @@
+"""okrcli: OKRs as code."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,219 @@
+"""The ``okr`` command.
+
+Heavy libraries are imported inside the commands that use them, so ``okr --help`` and
+``okr --version`` start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from okrcli import __version__
+from okrcli.errors import OkrError
+
+app = typer.Typer(
+    name="okr",
+    help="OKRs as code: lint, score and report objectives and key results kept in git.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class LintFormat(StrEnum):
+    text = "text"
+    concise = "concise"
+    json = "json"
+
+
+def _is_ci() -> bool:
+    return bool(os.environ.get("CI")) or not sys.stdout.isatty()
+
+
+def _fail(exc: OkrError) -> typer.Exit:
+    typer.echo(f"okr: {exc.message}", err=True)
+    return typer.Exit(exc.exit_code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"okr {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """OKRs as code: lint, score and report objectives and key results kept in git.
+
+    Examples:
+
+      okr lint                       check every OKR file of the repository
+
+      okr lint okrs/2026-Q4/checkout.yaml --format json
+
+      okr rule vanity-kr             explain a rule
+    """
+
+
+@app.command()
+def lint(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to check.")] = None,
+    select: Annotated[
+        str | None,
+        typer.Option(help="Rules to run, comma-separated: codes, prefixes, names or ALL."),
+    ] = None,
+    ignore: Annotated[
+        str | None, typer.Option(help="Rules to skip, comma-separated (added to okr.yaml's).")
+    ] = None,
+    output_format: Annotated[
+        LintFormat, typer.Option("--format", help="Output format.")
+    ] = LintFormat.text,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Print how often each rule fired.")
+    ] = False,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on warnings too.")] = False,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 even when there are findings.")
+    ] = False,
+    repo: Annotated[
+        Path | None, typer.Option(help="The OKR repository root (default: found from the paths).")
+    ] = None,
+) -> None:
+    """Check OKR files against the format and the OKR guidance.
+
+    Cross-file rules always see the whole repository but report only on the files given.
+    Exit status: 0 clean (warnings alone do not fail unless --strict), 1 errors found,
+    2 usage, configuration or internal error.
+
+    Examples:
+
+      okr lint
+
+      okr lint okrs/2026-Q4 --select OKR2 --ignore vanity-kr
+
+      okr lint --format json > findings.json
+    """
+    try:
+        from okrcli.lint.engine import LintRequest
+        from okrcli.lint.engine import lint as run_lint
+        from okrcli.lint.reporters import FORMATS
+        from okrcli.lint.reporters import statistics as stats
+
+        request = LintRequest(
+            paths=list(paths or []),
+            select=_split(select) if select is not None else None,
+            ignore=_split(ignore) if ignore else [],
+            repo=repo,
+        )
+        result = run_lint(request)
+    except OkrError as exc:
+        raise _fail(exc) from None
+    if output_format == LintFormat.text and not _is_ci():
+        from okrcli.cli.rich_out import print_lint
+
+        print_lint(result)
+    else:
+        sys.stdout.write(FORMATS[output_format.value](result))
+    if statistics:
+        sys.stdout.write(stats(result))
+    failing = {"error", "warning"} if strict else {"error"}
+    if not exit_zero and any(d.severity in failing for d in result.diagnostics):
+        raise typer.Exit(1)
+
+
+def _split(value: str) -> list[str]:
+    return [v.strip() for v in value.split(",") if v.strip()]
+
+
+@app.command()
+def rules() -> None:
+    """List every rule: code, name, default severity and what it catches.
+
+    Example:
+
+      okr rules
+    """
+    from okrcli.rules.base import registry
+
+    reg = registry()
+    width = max(len(r.name) for r in reg.values())
+    for code, r in reg.items():
+        typer.echo(f"{code}  {r.name:<{width}}  {r.severity:<7}  {r.summary}")
+
+
+@app.command()
+def rule(
+    ref: Annotated[str, typer.Argument(help="A rule code (OKR204) or name (vanity-kr).")],
+) -> None:
+    """Explain one rule: its rationale, options, and a bad and a good example.
+
+    Examples:
+
+      okr rule OKR205
+
+      okr rule initiative-kr
+    """
+    from okrcli.lint.select import code_of
+    from okrcli.rules.base import registry
+    from okrcli.rules.explain import explain
+
+    try:
+        reg = registry()
+        code = code_of(ref, reg, "okr rule")
+    except OkrError as exc:
+        raise _fail(exc) from None
+    typer.echo(explain(reg[code]))
+
+
+@app.command()
+def schema(
+    out: Annotated[
+        Path, typer.Option("--out", "-o", help="Folder to write the schemas to.")
+    ] = Path("schemas"),
+    check: Annotated[
+        bool, typer.Option("--check", help="Only check that the folder is up to date.")
+    ] = False,
+) -> None:
+    """Write the JSON Schemas of okr.yaml, org.yaml and OKR files (for editors and CI).
+
+    Examples:
+
+      okr schema                     write schemas/*.schema.json
+
+      okr schema --check             exit 1 when the committed schemas are stale
+    """
+    from okrcli.model.schema import write_schemas
+
+    try:
+        stale = write_schemas(out, check=check)
+    except OkrError as exc:
+        raise _fail(exc) from None
+    for name in stale:
+        typer.echo(f"{'stale' if check else 'wrote'} {out / name}")
+    if check and stale:
+        typer.echo("Run `okr schema` to update them.", err=True)
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    """Entry point: any error not handled above is an internal error, exit 2."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        typer.echo("okr: interrupted.", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        typer.echo(f"okr: internal error: {type(exc).__name__}: {exc}. Please report it.", err=True)
+        sys.exit(2)

@@ -1,0 +1,1 @@
+"""The lint engine: selection, suppression comments, diagnostics and reporters."""

@@ -1,0 +1,44 @@
+"""The one record every output format is built from."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding: where, which rule, how severe, and a sentence saying what to do."""
+
+    path: str  # as shown to the user: relative to the working directory when inside it
+    rel: str  # relative to the OKR repository root, POSIX separators
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    code: str
+    name: str
+    severity: str
+    message: str
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.code)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        del data["rel"]
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class LintResult:
+    """What ``okr lint`` found, and over which files."""
+
+    diagnostics: list[Diagnostic]
+    files: list[str]
+    notices: list[str]
+
+    def count(self, severity: str) -> int:
+        return sum(1 for d in self.diagnostics if d.severity == severity)

@@ -1,0 +1,264 @@
+"""Run the selected rules over a repository and return diagnostics for the files asked about."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from okrcli.errors import OkrError
+from okrcli.lint import select as sel
+from okrcli.lint import suppress
+from okrcli.lint.diagnostics import Diagnostic, LintResult
+from okrcli.load.repo import (
+    CONFIG_NAME,
+    ORG_NAME,
+    OkrDoc,
+    Repository,
+    Source,
+    find_root,
+    load_okr_doc,
+    load_repository,
+)
+from okrcli.rules.base import Finding, Rule, registry
+from okrcli.rules.context import Context
+from okrcli.rules.lexicon import Lexicon
+
+
+@dataclass(slots=True)
+class LintRequest:
+    """What the user asked for; everything optional falls back to okr.yaml."""
+
+    paths: list[Path] = field(default_factory=list)
+    select: list[str] | None = None
+    ignore: list[str] = field(default_factory=list)
+    repo: Path | None = None
+    cwd: Path = field(default_factory=Path.cwd)
+
+
+@dataclass(slots=True)
+class Plan:
+    """The rules to run, with their severities and options."""
+
+    rules: dict[str, Rule]
+    severity: dict[str, str]
+    options: dict[str, BaseModel]
+    per_path: dict[str, set[str]]
+
+
+def plan(repo: Repository, request: LintRequest) -> Plan:
+    """Resolve selection, severities, options and per-path ignores from config and flags."""
+    all_rules = registry()
+    lc = repo.config.lint
+    cfg = CONFIG_NAME
+    chosen = sel.resolve(
+        request.select if request.select is not None else lc.select,
+        all_rules,
+        "--select" if request.select is not None else f"{cfg}: lint.select",
+    )
+    chosen -= sel.resolve(lc.ignore, all_rules, f"{cfg}: lint.ignore")
+    chosen -= sel.resolve(request.ignore, all_rules, "--ignore")
+    severity: dict[str, str] = {code: r.severity for code, r in all_rules.items()}
+    for ref, level in lc.severity.items():
+        for code in sel.resolve([ref], all_rules, f"{cfg}: lint.severity"):
+            severity[code] = level
+    options: dict[str, BaseModel] = {}
+    for ref, values in lc.rules.items():
+        code = sel.code_of(ref, all_rules, f"{cfg}: lint.rules")
+        rule = all_rules[code]
+        try:
+            options[code] = rule.Options.model_validate(values)
+        except ValidationError as exc:
+            err = exc.errors(include_url=False)[0]
+            where = ".".join(str(p) for p in err["loc"])
+            raise OkrError(
+                f"{cfg}: lint.rules.{ref}{'.' + where if where else ''}: {err['msg'].lower()}. "
+                f"`okr rule {code}` lists its options."
+            ) from None
+    per_path = {
+        pattern: sel.resolve(refs, all_rules, f"{cfg}: lint.per_path_ignores")
+        for pattern, refs in lc.per_path_ignores.items()
+    }
+    rules = {code: all_rules[code]() for code in sorted(chosen)}
+    return Plan(rules, severity, options, per_path)
+
+
+def _targets(repo: Repository, request: LintRequest) -> tuple[list[OkrDoc], set[str]]:
+    """The OKR files to report on, and the set of repository-relative paths asked about."""
+    if not request.paths:
+        return list(repo.docs), {d.rel for d in repo.docs} | {ORG_NAME, CONFIG_NAME}
+    by_path = {d.path.resolve(): d for d in repo.docs}
+    root = repo.root.resolve()
+    chosen: dict[Path, OkrDoc] = {}
+    rels: set[str] = {ORG_NAME}
+    for given in request.paths:
+        path = (request.cwd / given).resolve() if not given.is_absolute() else given.resolve()
+        if not path.exists():
+            raise OkrError(f"{given}: no such file or folder.")
+        if not path.is_relative_to(root):
+            raise OkrError(
+                f"{given} is outside the OKR repository at {root}; "
+                "lint one repository at a time, or pass --repo."
+            )
+        if path.is_dir():
+            for p, d in by_path.items():
+                if p.is_relative_to(path):
+                    chosen[p] = d
+            if path == root:
+                rels.add(CONFIG_NAME)
+        elif path.name in (ORG_NAME, CONFIG_NAME) and path.parent == root:
+            rels.add(path.name)
+        elif path in by_path:
+            chosen[path] = by_path[path]
+        elif path.suffix in (".yaml", ".yml"):
+            doc = load_okr_doc(path, root)
+            repo.docs.append(doc)
+            chosen[path] = doc
+        else:
+            raise OkrError(f"{given} is not a YAML file; okr lints .yaml and .yml files.")
+    docs = list(chosen.values())
+    rels |= {d.rel for d in docs}
+    return docs, rels
+
+
+def _display(path: Path, cwd: Path) -> str:
+    try:
+        return (
+            os.path.relpath(path, cwd)
+            if path.resolve().is_relative_to(cwd.resolve())
+            else str(path)
+        )
+    except ValueError:  # pragma: no cover - different drives on Windows
+        return str(path)
+
+
+def lint(request: LintRequest) -> LintResult:
+    """Lint the repository containing the first path (or the working directory)."""
+    start = request.repo or (request.paths[0] if request.paths else request.cwd)
+    if not start.is_absolute():
+        start = request.cwd / start
+    root = request.repo.resolve() if request.repo else find_root(start)
+    repo = load_repository(root)
+    if repo.org_source is None:
+        raise OkrError(
+            f"{root} has no {ORG_NAME}: every OKR repository lists its units there. "
+            "Create it (okr init writes a starter) or pass --repo."
+        )
+    return lint_repository(repo, request)
+
+
+def lint_repository(repo: Repository, request: LintRequest) -> LintResult:
+    """Lint an already loaded repository."""
+    p = plan(repo, request)
+    ctx = Context(repo, p.options, Lexicon(repo.config.lint.words))
+    docs, asked = _targets(repo, request)
+    findings: list[tuple[str, Finding]] = []
+
+    sources: list[Source] = [*docs]
+    if repo.org_source is not None:
+        sources.append(repo.org_source)
+    for src in sources:
+        for issue in src.issues:
+            code = "OKR001" if issue.kind == "parse" else "OKR002"
+            findings.append((code, Finding(src.rel, issue.span, issue.message)))
+
+    for code, rule in p.rules.items():
+        if rule.scope == "file":
+            for doc in docs:
+                if doc.model is not None:
+                    findings.extend((code, f) for f in rule.check_file(doc, ctx))
+        elif rule.scope in ("repo", "load"):
+            findings.extend((code, f) for f in rule.check_repo(ctx) if f.rel in asked)
+
+    findings = [(c, f) for c, f in findings if c in p.rules]
+    findings = _apply_suppressions(findings, sources, p, asked)
+
+    all_rules = registry()
+    path_of = {s.rel: s.path for s in sources}
+    out = []
+    for code, f in findings:
+        if sel.path_ignored(f.rel, code, p.per_path):
+            continue
+        rule_cls = all_rules[code]
+        shown = _display(path_of.get(f.rel, repo.root / f.rel), request.cwd)
+        s = f.span
+        out.append(
+            Diagnostic(
+                shown,
+                f.rel,
+                s.line,
+                s.column,
+                s.end_line,
+                s.end_column,
+                code,
+                rule_cls.name,
+                p.severity[code],
+                f.message,
+            )
+        )
+    out.sort(key=Diagnostic.sort_key)
+    files = sorted(_display(s.path, request.cwd) for s in sources if s.rel in asked)
+    return LintResult(out, files, [])
+
+
+def _apply_suppressions(
+    findings: Iterable[tuple[str, Finding]], sources: list[Source], p: Plan, asked: set[str]
+) -> list[tuple[str, Finding]]:
+    all_rules = registry()
+    sups: dict[str, list[tuple[suppress.Suppression, set[str], list[str]]]] = {}
+    for src in sources:
+        if src.text is None or src.rel not in asked:
+            continue
+        for s in suppress.find(src.text):
+            codes: set[str] = set()
+            unknown: list[str] = []
+            for ref in s.refs:
+                try:
+                    codes |= sel.resolve([ref], all_rules, "")
+                except OkrError:
+                    unknown.append(ref)
+            sups.setdefault(src.rel, []).append((s, codes, unknown))
+    kept: list[tuple[str, Finding]] = []
+    for code, f in findings:
+        hidden = False
+        for s, codes, _ in sups.get(f.rel, []):
+            if code in codes and (s.kind == "disable-file" or f.span.line in s.applies_to):
+                s.used.add(code)
+                hidden = True
+        if not hidden:
+            kept.append((code, f))
+    if "OKR007" in p.rules:
+        from okrcli.load.yamlsafe import Span
+
+        for rel, items in sups.items():
+            for s, codes, unknown in items:
+                span = Span(s.line, s.column, s.line, s.column + 1)
+                for ref in unknown:
+                    kept.append(
+                        (
+                            "OKR007",
+                            Finding(
+                                rel,
+                                span,
+                                f"the suppression names '{ref}', which is no rule; fix or "
+                                "remove it.",
+                            ),
+                        )
+                    )
+                for code in sorted(codes - s.used):
+                    if code in p.rules and code != "OKR007":
+                        kept.append(
+                            (
+                                "OKR007",
+                                Finding(
+                                    rel,
+                                    span,
+                                    f"the suppression of {code} ({all_rules[code].name}) hides "
+                                    "nothing here; remove it.",
+                                ),
+                            )
+                        )
+    return kept

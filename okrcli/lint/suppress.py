@@ -1,0 +1,50 @@
+"""Inline suppression comments in OKR files.
+
+``# okr: disable=OKR204`` (or a name, or several separated by commas) suppresses those rules on
+its own line, and, when the comment stands alone on its line, on the next line with content.
+``# okr: disable-file=OKR204,OKR205`` suppresses them in the whole file; it needs explicit
+codes, so a file can never silence every rule at once.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_COMMENT = re.compile(r"(?:^|\s)#\s*okr:\s*(disable-file|disable)\s*=\s*([A-Za-z0-9_,\- ]+)")
+
+
+@dataclass(slots=True)
+class Suppression:
+    line: int  # the comment's line
+    column: int
+    kind: str  # "disable" | "disable-file"
+    refs: list[str]
+    applies_to: set[int] = field(default_factory=set)
+    used: set[str] = field(default_factory=set)
+
+
+def find(text: str) -> list[Suppression]:
+    """The suppression comments of a file (a cheap scan: only lines mentioning 'okr:')."""
+    if "okr:" not in text:
+        return []
+    out: list[Suppression] = []
+    lines = text.splitlines()
+    for n, line in enumerate(lines, start=1):
+        if "okr:" not in line:
+            continue
+        m = _COMMENT.search(line)
+        if m is None:
+            continue
+        refs = [r.strip() for r in m.group(2).split(",") if r.strip()]
+        sup = Suppression(n, m.start() + 1 + (line[m.start()] != "#"), m.group(1), refs)
+        if sup.kind == "disable":
+            sup.applies_to.add(n)
+            if not line[: m.start()].strip():
+                for k in range(n, len(lines)):
+                    nxt = lines[k].strip()
+                    if nxt and not nxt.startswith("#"):
+                        sup.applies_to.add(k + 1)
+                        break
+        out.append(sup)
+    return out

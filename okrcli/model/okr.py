@@ -1,0 +1,106 @@
+"""One unit's OKRs for one quarter: ``okrs/<quarter>/<unit>.yaml``."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, StrictFloat, StrictInt
+
+from okrcli.model.common import STRICT, Number, Slug, Text
+
+
+class Direction(StrEnum):
+    """Which way a key result's metric should move."""
+
+    INCREASE = "increase"
+    DECREASE = "decrease"
+    STAY_ABOVE = "stay_above"
+    STAY_BELOW = "stay_below"
+
+
+Reference = Annotated[
+    str,
+    Field(
+        pattern=r"^(strategy/[a-z0-9][a-z0-9-]*|[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*"
+        r"(/[a-z0-9][a-z0-9-]*)?)$",
+        description="<unit>/<objective-id>, <unit>/<objective-id>/<kr-id> or strategy/<theme>.",
+    ),
+]
+
+
+class KeyResult(BaseModel):
+    """A measurable result that shows the objective is being reached."""
+
+    model_config = STRICT
+
+    id: Slug
+    title: Text
+    metric: Slug | None = Field(
+        default=None, description="Id of the metric, shared across units that move it."
+    )
+    unit: Annotated[str, Field(max_length=32)] | None = Field(
+        default=None, description="Display unit, such as % or ms."
+    )
+    baseline: Number | None = Field(
+        default=None, description="Where the metric stands when the quarter starts."
+    )
+    target: Number | None = Field(default=None, description="Where the team aims to take it.")
+    current: Number | None = Field(
+        default=None, description="The latest check-in; absent means no check-in yet."
+    )
+    confidence: Annotated[StrictInt | StrictFloat, Field(ge=0, le=1)] | None = Field(
+        default=None, description="Probability (0 to 1) of reaching the target."
+    )
+    direction: Annotated[Direction, Field(strict=False)] | None = Field(
+        default=None,
+        description="increase, decrease, stay_above or stay_below; "
+        "inferred from baseline and target when absent.",
+    )
+    binary: bool = Field(default=False, description="A done/not-done result (0 or 1).")
+    weight: Annotated[StrictInt | StrictFloat, Field(gt=0, allow_inf_nan=False)] = Field(
+        default=1, description="Weight in the objective's score."
+    )
+
+    def effective_direction(self) -> Direction | None:
+        """The declared direction, else the one baseline and target imply, else None."""
+        if self.direction is not None:
+            return self.direction
+        if self.binary:
+            return Direction.INCREASE
+        if self.baseline is None or self.target is None or self.baseline == self.target:
+            return None
+        return Direction.INCREASE if self.target > self.baseline else Direction.DECREASE
+
+
+class Objective(BaseModel):
+    """A qualitative, inspiring statement of what the unit wants to make true this quarter."""
+
+    model_config = STRICT
+
+    id: Slug
+    title: Text
+    commitment: Literal["aspirational", "committed"] = "aspirational"
+    owner: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    aligns_to: list[Reference] = Field(
+        default_factory=list, description="What this objective helps make true."
+    )
+    depends_on: list[Slug] = Field(
+        default_factory=list, description="Units whose help this objective needs."
+    )
+    initiatives: list[Text] = Field(
+        default_factory=list, description="The planned work; never scored."
+    )
+    key_results: list[KeyResult] = Field(default_factory=list)
+
+
+class OkrFile(BaseModel):
+    """A unit's objectives and key results for one quarter."""
+
+    model_config = STRICT
+
+    unit: Slug = Field(description="A unit id from org.yaml; equals the file name.")
+    quarter: Annotated[str, Field(max_length=16)] = Field(
+        description="YYYY-Qn; equals the folder name."
+    )
+    objectives: list[Objective] = Field(default_factory=list)

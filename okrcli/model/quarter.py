@@ -1,0 +1,60 @@
+"""Quarters such as ``2026-Q4`` and the dates they span."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Quarter:
+    """A fiscal quarter; with a fiscal year starting in January it is a calendar quarter."""
+
+    year: int
+    number: int
+    start_month: int = 1
+
+    @classmethod
+    def parse(cls, text: str, start_month: int = 1) -> Quarter | None:
+        """``2026-Q4`` -> Quarter(2026, 4); None when ``text`` is not of that form."""
+        m = QUARTER_RE.match(text)
+        if m is None:
+            return None
+        return cls(int(m.group(1)), int(m.group(2)), start_month)
+
+    def __str__(self) -> str:
+        return f"{self.year}-Q{self.number}"
+
+    @property
+    def start(self) -> date:
+        """The first day. Fiscal year N starts in ``start_month`` of calendar year N (or N-1
+        when the fiscal year starts after January, as FY2027 starting in October 2026)."""
+        months = (self.start_month - 1) + (self.number - 1) * 3
+        year = self.year - (1 if self.start_month > 1 else 0) + months // 12
+        return date(year, months % 12 + 1, 1)
+
+    @property
+    def end(self) -> date:
+        """The last day."""
+        nxt = self.next().start
+        return date.fromordinal(nxt.toordinal() - 1)
+
+    def next(self) -> Quarter:
+        if self.number == 4:
+            return Quarter(self.year + 1, 1, self.start_month)
+        return Quarter(self.year, self.number + 1, self.start_month)
+
+    def previous(self) -> Quarter:
+        if self.number == 1:
+            return Quarter(self.year - 1, 4, self.start_month)
+        return Quarter(self.year, self.number - 1, self.start_month)
+
+    @classmethod
+    def containing(cls, day: date, start_month: int = 1) -> Quarter:
+        """The quarter a day falls in."""
+        offset = (day.month - start_month) % 12
+        fiscal_year = day.year + (1 if start_month > 1 and day.month >= start_month else 0)
+        return cls(fiscal_year, offset // 3 + 1, start_month)

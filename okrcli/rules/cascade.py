@@ -1,0 +1,414 @@
+"""Rules across units: conflicts, summed cascades, coverage, dependencies, commitment mix."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from okrcli.model.okr import Direction
+from okrcli.model.org import Level, Role
+from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, Scope, variant
+from okrcli.rules.context import Context
+
+_UP = {Direction.INCREASE, Direction.STAY_ABOVE}
+_PARENT_LEVELS: tuple[Level, ...] = ("company", "business-unit")
+_SUPPORT_ROLES: tuple[Role, ...] = ("platform",)
+
+COMMERCE = """\
+unit: commerce
+quarter: 2026-Q4
+objectives:
+  - id: repeat-revenue
+    title: Make buying again the easy choice for our customers
+    aligns_to: [strategy/retention]
+    key_results:
+      - {id: repeat-rate, title: Raise the share of customers who buy again within 90 days, metric: repeat-rate, baseline: 22, target: 28}
+      - {id: repeat-orders, title: Grow repeat orders a week, metric: repeat-orders, baseline: 1000, target: 1500}
+      - {id: support-contacts, title: Cut support contacts per 100 orders, baseline: 6, target: 4}
+"""
+
+SEARCH = """\
+unit: search
+quarter: 2026-Q4
+objectives:
+  - id: find-fast
+    title: Help shoppers find what they came for
+    aligns_to: [commerce/repeat-revenue]
+    key_results:
+      - {id: zero-results, title: Lower the share of searches with no result, baseline: 9, target: 5}
+      - {id: search-exit, title: Cut the exit rate from search result pages, baseline: 41, target: 33}
+      - {id: search-orders, title: Grow repeat orders a week that start from search, metric: repeat-orders, baseline: 400, target: 600}
+"""
+
+PAYMENTS = """\
+unit: payments
+quarter: 2026-Q4
+objectives:
+  - id: reliable-payments
+    title: Make paying with us something nobody has to think about
+    aligns_to: [checkout/effortless-checkout]
+    key_results:
+      - {id: auth-rate, title: Raise the card authorisation rate, baseline: 91, target: 94}
+      - {id: p95, title: Cut p95 payment latency in ms, baseline: 900, target: 500}
+      - {id: failed, title: Lower the share of payments that fail for technical reasons, baseline: 1.2, target: 0.5}
+"""
+
+ACME = """\
+unit: acme
+quarter: 2026-Q4
+objectives:
+  - id: loyal-customers
+    title: Earn the loyalty of the customers we already have
+    aligns_to: [strategy/retention]
+    key_results:
+      - {id: nrr, title: Raise net revenue retention, baseline: 104, target: 110}
+      - {id: churn, title: Lower monthly customer churn, baseline: 3.1, target: 2.5}
+      - {id: nps, title: Raise NPS of repeat customers, baseline: 38, target: 45}
+"""
+
+CHECKOUT_ALIGNED = variant(
+    "aligns_to: [strategy/retention]", "aligns_to: [commerce/repeat-revenue]"
+)
+
+
+def _committed(text: str) -> str:
+    return text.replace("    aligns_to:", "    commitment: committed\n    aligns_to:", 1)
+
+
+def _others(**files: str) -> dict[str, str]:
+    return {f"okrs/2026-Q4/{name}.yaml": text for name, text in files.items()}
+
+
+class ConflictingKrs(Rule):
+    """When two units push one metric in opposite directions in a quarter, at least one of
+    them will fail, and the organisation pays for both efforts. The product OKR guide (seed
+    001) asks leaders to catch such conflicting goals across teams before the quarter starts.
+    Key results are compared through their shared ``metric`` id."""
+
+    code = "OKR301"
+    name = "conflicting-krs"
+    severity = "warning"
+    summary = "two units pushing one `metric` in opposite directions in a quarter"
+    scope: ClassVar[Scope] = "repo"
+    bad = (
+        Example(
+            variant(
+                "title: Lower the share of checkouts that fail with a payment error\n",
+                "title: Raise the share of orders placed by returning customers\n"
+                "        metric: repeat-rate\n",
+                CHECKOUT_ALIGNED,
+            ).replace("baseline: 2.4\n        target: 1.0", "baseline: 40\n        target: 30"),
+            others=_others(commerce=COMMERCE),
+        ),
+    )
+    good = (Example(CHECKOUT_ALIGNED, others=_others(commerce=COMMERCE)),)
+
+    def check_repo(self, ctx: Context) -> Iterator[Finding]:
+        groups: dict[tuple[str, str], list[tuple[str, bool, Finding]]] = {}
+        for (quarter, ref), (doc, i, j, k) in ctx.key_results.items():
+            d = k.effective_direction()
+            if k.metric is None or d is None:
+                continue
+            place = self.at(doc, ("objectives", i, "key_results", j, "metric"), "")
+            groups.setdefault((quarter, k.metric), []).append((ref, d in _UP, place))
+        for (quarter, metric), krs in groups.items():
+            ups = [r for r, up, _ in krs if up]
+            downs = [r for r, up, _ in krs if not up]
+            if not ups or not downs:
+                continue
+            for ref, up, place in krs:
+                others = downs if up else ups
+                way, other_way = ("up", "down") if up else ("down", "up")
+                yield Finding(
+                    place.rel,
+                    place.span,
+                    f"'{ref}' pushes metric '{metric}' {way} while "
+                    f"{', '.join(others)} push{'es' if len(others) == 1 else ''} it "
+                    f"{other_way} in {quarter}; agree on one direction.",
+                )
+
+
+class SummedCascade(Rule):
+    """When the key results of the units below add up to their parent's key result, the
+    cascade is arithmetic, not alignment: units become quotas and the cross-unit work that
+    really moves the number disappears. The cascading guidance (seed 003) calls summation the
+    worst way to cascade, outside quota-like work such as regional sales."""
+
+    code = "OKR302"
+    name = "summed-cascade"
+    severity = "info"
+    summary = "child KRs whose targets merely add up to the parent KR's target"
+    scope: ClassVar[Scope] = "repo"
+    bad = (
+        Example(
+            COMMERCE,
+            path="okrs/2026-Q4/commerce.yaml",
+            others=_others(
+                search=SEARCH,
+                checkout=variant(
+                    "title: Lower the share of checkouts that fail with a payment error\n"
+                    "        baseline: 2.4\n        target: 1.0\n",
+                    "title: Grow repeat orders a week placed through checkout\n"
+                    "        metric: repeat-orders\n        baseline: 600\n        target: 900\n",
+                    CHECKOUT_ALIGNED,
+                ),
+            ),
+        ),
+    )
+    good = (
+        Example(
+            COMMERCE,
+            path="okrs/2026-Q4/commerce.yaml",
+            others=_others(checkout=CHECKOUT_ALIGNED, search=SEARCH),
+        ),
+    )
+
+    def check_repo(self, ctx: Context) -> Iterator[Finding]:
+        for (quarter, ref), (pdoc, pi, pj, parent) in ctx.key_results.items():
+            if parent.metric is None or parent.target is None:
+                continue
+            obj_ref = ref.rsplit("/", 1)[0]
+            children = []
+            for (q2, cref), (_cdoc, _ci, _cj, child) in ctx.key_results.items():
+                if q2 != quarter or child.metric != parent.metric or cref == ref:
+                    continue
+                unit_obj = cref.rsplit("/", 1)[0]
+                cobj = ctx.objectives[(q2, unit_obj)][2]
+                if (
+                    ref in cobj.aligns_to or obj_ref in cobj.aligns_to
+                ) and child.target is not None:
+                    children.append((cref, child))
+            if len(children) < 2:
+                continue
+            total = sum((Decimal(str(c.target)) for _, c in children), Decimal(0))
+            base = [c.baseline for _, c in children]
+            deltas = None
+            if parent.baseline is not None and all(b is not None for b in base):
+                deltas = sum(
+                    (Decimal(str(c.target)) - Decimal(str(c.baseline)) for _, c in children),
+                    Decimal(0),
+                )
+            ptarget = Decimal(str(parent.target))
+            pdelta = (
+                ptarget - Decimal(str(parent.baseline)) if parent.baseline is not None else None
+            )
+            if total == ptarget or (deltas is not None and deltas == pdelta and deltas != 0):
+                names = ", ".join(r for r, _ in children)
+                yield self.at(
+                    pdoc,
+                    ("objectives", pi, "key_results", pj, "target"),
+                    f"the targets of {names} add up to this key result's target; "
+                    "units are splitting a quota. Ask what each unit can make true "
+                    "that helps the whole, rather than a share of the number.",
+                )
+
+
+class UncoveredParentOptions(BaseModel):
+    """Which levels' objectives must be taken up by some unit."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    levels: list[Level] = Field(default_factory=lambda: list(_PARENT_LEVELS))
+
+
+class UncoveredParent(Rule):
+    """A company or business-unit objective that no unit aligns to is a gap: nobody has said
+    they will work on it. The guidance on OKRs at scale (seed 002) has leaders reconcile the
+    units' key results with the organisation's to find exactly these gaps. When units align to
+    some key results of an objective, the key results nobody took up are gaps too."""
+
+    code = "OKR303"
+    name = "uncovered-parent"
+    severity = "warning"
+    summary = "a company or business-unit objective or KR that no unit aligns to"
+    scope: ClassVar[Scope] = "repo"
+    Options = UncoveredParentOptions
+    bad = (Example(COMMERCE, path="okrs/2026-Q4/commerce.yaml"),)
+    good = (
+        Example(
+            COMMERCE, path="okrs/2026-Q4/commerce.yaml", others=_others(checkout=CHECKOUT_ALIGNED)
+        ),
+    )
+
+    def check_repo(self, ctx: Context) -> Iterator[Finding]:
+        levels = set(ctx.opts(self.code, UncoveredParentOptions).levels)
+        targets: set[tuple[str, str]] = set()
+        for doc in ctx.valid_docs:
+            assert doc.model is not None
+            for o in doc.model.objectives:
+                for ref in o.aligns_to:
+                    targets.add((doc.model.quarter, ref))
+        for (quarter, ref), (doc, i, o) in ctx.objectives.items():
+            assert doc.model is not None
+            unit = ctx.units.get(doc.model.unit)
+            if unit is None or unit.level not in levels:
+                continue
+            kr_refs = [f"{ref}/{k.id}" for k in o.key_results]
+            covered_krs = [r for r in kr_refs if (quarter, r) in targets]
+            if (quarter, ref) not in targets and not covered_krs:
+                yield self.at(
+                    doc,
+                    ("objectives", i, "id"),
+                    f"no unit aligns to objective '{ref}' in {quarter}; decide which "
+                    "units take it up, or drop it.",
+                )
+            elif covered_krs:
+                for j, r in enumerate(kr_refs):
+                    if r not in covered_krs:
+                        yield self.at(
+                            doc,
+                            ("objectives", i, "key_results", j, "id"),
+                            f"units align to other key results of '{ref}' but none to "
+                            f"'{r}'; decide who moves it.",
+                        )
+
+
+class DependencyOptions(BaseModel):
+    """Which roles of unit must acknowledge the units that depend on them."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    roles: list[Role] = Field(default_factory=lambda: list(_SUPPORT_ROLES))
+
+
+class UnacknowledgedDependency(Rule):
+    """When a team's objective depends on a platform team, the platform team's OKRs should
+    show that support, or the dependency is a hope rather than a commitment. The guidance on
+    platform teams at scale (seed 002) has platform teams take up the needs of the teams they
+    serve in their own objectives. Support is shown by an objective of the platform unit that
+    aligns to the dependent unit's objective or one of its key results."""
+
+    code = "OKR304"
+    name = "unacknowledged-dependency"
+    severity = "warning"
+    summary = "`depends_on` a platform unit whose OKRs show no support for the dependent"
+    scope: ClassVar[Scope] = "repo"
+    Options = DependencyOptions
+    bad = (
+        Example(
+            variant(
+                "    aligns_to: [strategy/retention]\n",
+                "    aligns_to: [strategy/retention]\n    depends_on: [payments]\n",
+            ),
+            others=_others(
+                payments=PAYMENTS.replace(
+                    "aligns_to: [checkout/effortless-checkout]", "aligns_to: [strategy/retention]"
+                )
+            ),
+        ),
+    )
+    good = (
+        Example(
+            variant(
+                "    aligns_to: [strategy/retention]\n",
+                "    aligns_to: [strategy/retention]\n    depends_on: [payments]\n",
+            ),
+            others=_others(payments=PAYMENTS),
+        ),
+    )
+
+    def check_repo(self, ctx: Context) -> Iterator[Finding]:
+        roles = set(ctx.opts(self.code, DependencyOptions).roles)
+        for doc in ctx.valid_docs:
+            assert doc.model is not None
+            q, me = doc.model.quarter, doc.model.unit
+            for i, o in enumerate(doc.model.objectives):
+                mine = f"{me}/{o.id}"
+                for d, dep in enumerate(o.depends_on):
+                    unit = ctx.units.get(dep)
+                    if unit is None or unit.role not in roles:
+                        continue
+                    supporters = ctx.unit_docs.get((q, dep), [])
+                    shown = any(
+                        ref == mine or ref.startswith(mine + "/")
+                        for sdoc in supporters
+                        if sdoc.model is not None
+                        for so in sdoc.model.objectives
+                        for ref in so.aligns_to
+                    )
+                    if not shown:
+                        where = (
+                            "has no OKRs this quarter"
+                            if not supporters
+                            else "has no objective that aligns to it"
+                        )
+                        yield self.at(
+                            doc,
+                            ("objectives", i, "depends_on", d),
+                            f"objective '{mine}' depends on {unit.role} unit '{dep}', "
+                            f"which {where}; agree the support and have '{dep}' "
+                            f"align an objective to '{mine}'.",
+                        )
+
+
+class CommitmentMixOptions(BaseModel):
+    """The share of committed objectives to aim for, how far from it is fine, and the
+    fewest objectives a quarter needs before the mix means anything."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    committed_share: float = Field(default=0.6, ge=0, le=1)
+    tolerance: float = Field(default=0.2, ge=0, le=1)
+    min_objectives: int = Field(default=5, ge=1)
+
+
+class CommitmentMix(Rule):
+    """Committed objectives are promises the organisation plans around; aspirational ones
+    stretch. The product head's guide (seed 004) suggests a mix of roughly 60% committed to
+    40% aspirational: all committed invites sandbagging, all aspirational leaves nothing to
+    rely on. Reported once per quarter, on the file of the highest unit."""
+
+    code = "OKR305"
+    name = "commitment-mix"
+    severity = "info"
+    summary = "the org's committed/aspirational mix far from about 60/40"
+    scope: ClassVar[Scope] = "repo"
+    Options = CommitmentMixOptions
+    bad = (
+        Example(
+            ACME,
+            path="okrs/2026-Q4/acme.yaml",
+            others=_others(commerce=COMMERCE, search=SEARCH, payments=PAYMENTS, checkout=GOOD_FILE),
+        ),
+    )
+    good = (
+        Example(
+            ACME,
+            path="okrs/2026-Q4/acme.yaml",
+            others=_others(
+                commerce=_committed(COMMERCE),
+                search=_committed(SEARCH),
+                payments=PAYMENTS,
+                checkout=_committed(GOOD_FILE),
+            ),
+        ),
+    )
+
+    def check_repo(self, ctx: Context) -> Iterator[Finding]:
+        opts = ctx.opts(self.code, CommitmentMixOptions)
+        depth = {}
+        for uid in ctx.units:
+            n, p, seen = 0, ctx.units[uid].parent, set()
+            while p is not None and p in ctx.units and p not in seen:
+                seen.add(p)
+                n, p = n + 1, ctx.units[p].parent
+            depth[uid] = n
+        for quarter, docs in sorted(ctx.by_quarter.items()):
+            objs = [o for d in docs if d.model for o in d.model.objectives]
+            if len(objs) < opts.min_objectives:
+                continue
+            committed = sum(1 for o in objs if o.commitment == "committed")
+            share = committed / len(objs)
+            if abs(share - opts.committed_share) <= opts.tolerance:
+                continue
+            top = min(docs, key=lambda d: (depth.get(d.model.unit if d.model else "", 99), d.rel))
+            yield self.at(
+                top,
+                ("objectives",),
+                f"{committed} of {len(objs)} objectives in {quarter} are committed "
+                f"({share:.0%}); aim for about {opts.committed_share:.0%} committed, "
+                "the rest aspirational.",
+            )

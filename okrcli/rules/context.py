@@ -1,0 +1,81 @@
+"""What rules see: the repository, their options, the word lists and lookups across files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+from okrcli.load.repo import OkrDoc, Repository
+from okrcli.model.okr import KeyResult, Objective
+from okrcli.model.org import Unit
+from okrcli.rules.lexicon import Lexicon
+
+OptionsT = TypeVar("OptionsT", bound=BaseModel)
+
+
+@dataclass
+class Context:
+    """Shared, lazily built lookups; rules never load files themselves."""
+
+    repo: Repository
+    options: dict[str, BaseModel] = field(default_factory=dict)
+    lexicon: Lexicon = field(default_factory=Lexicon)
+
+    def opts(self, code: str, kind: type[OptionsT]) -> OptionsT:
+        value = self.options.get(code)
+        return value if isinstance(value, kind) else kind()
+
+    @cached_property
+    def units(self) -> dict[str, Unit]:
+        return {u.id: u for u in self.repo.org.units} if self.repo.org else {}
+
+    @cached_property
+    def themes(self) -> set[str]:
+        return {t.id for t in self.repo.org.strategy} if self.repo.org else set()
+
+    @cached_property
+    def valid_docs(self) -> list[OkrDoc]:
+        """OKR files that parsed and fit the schema."""
+        return [d for d in self.repo.docs if d.model is not None]
+
+    @cached_property
+    def by_quarter(self) -> dict[str, list[OkrDoc]]:
+        out: dict[str, list[OkrDoc]] = {}
+        for d in self.valid_docs:
+            assert d.model is not None
+            out.setdefault(d.model.quarter, []).append(d)
+        return out
+
+    @cached_property
+    def unit_docs(self) -> dict[tuple[str, str], list[OkrDoc]]:
+        """(quarter, unit) -> the files that claim it (more than one is a mistake)."""
+        out: dict[tuple[str, str], list[OkrDoc]] = {}
+        for d in self.valid_docs:
+            assert d.model is not None
+            out.setdefault((d.model.quarter, d.model.unit), []).append(d)
+        return out
+
+    @cached_property
+    def objectives(self) -> dict[tuple[str, str], tuple[OkrDoc, int, Objective]]:
+        """(quarter, 'unit/objective') -> where that objective is."""
+        out: dict[tuple[str, str], tuple[OkrDoc, int, Objective]] = {}
+        for d in self.valid_docs:
+            assert d.model is not None
+            for i, o in enumerate(d.model.objectives):
+                out.setdefault((d.model.quarter, f"{d.model.unit}/{o.id}"), (d, i, o))
+        return out
+
+    @cached_property
+    def key_results(self) -> dict[tuple[str, str], tuple[OkrDoc, int, int, KeyResult]]:
+        """(quarter, 'unit/objective/kr') -> where that key result is."""
+        out: dict[tuple[str, str], tuple[OkrDoc, int, int, KeyResult]] = {}
+        for d in self.valid_docs:
+            assert d.model is not None
+            for i, o in enumerate(d.model.objectives):
+                for j, k in enumerate(o.key_results):
+                    ref = f"{d.model.unit}/{o.id}/{k.id}"
+                    out.setdefault((d.model.quarter, ref), (d, i, j, k))
+        return out

@@ -1,0 +1,359 @@
+"""Rules about key results: how many, measurable, outcome rather than output, distinct."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from okrcli.load.repo import OkrDoc
+from okrcli.model.okr import Direction, KeyResult
+from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, variant
+from okrcli.rules.context import Context
+from okrcli.rules.text import Sentence, read_kr
+
+FOURTH_KR = """\
+      - id: saved-cards
+        title: Raise the share of repeat orders paid with a saved card
+        baseline: 55
+        target: 70
+"""
+
+
+class KrCountOptions(BaseModel):
+    """How many key results an objective may have."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    min: int = Field(default=3, ge=1)
+    max: int = Field(default=5, ge=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> KrCountOptions:
+        if self.min > self.max:
+            raise ValueError("min must not be above max")
+        return self
+
+
+def _each_kr(doc: OkrDoc) -> Iterator[tuple[int, int, KeyResult]]:
+    assert doc.model is not None
+    for i, o in enumerate(doc.model.objectives):
+        for j, k in enumerate(o.key_results):
+            yield i, j, k
+
+
+class KrCount(Rule):
+    """Three to five key results per objective: fewer rarely show the objective from more
+    than one side, more spread the team thin. Both the product OKR guide (seed 001) and the
+    product head's guide (seed 004) settle on this range."""
+
+    code = "OKR201"
+    name = "kr-count"
+    severity = "error"
+    summary = "fewer than 3 or more than 5 KRs (range configurable)"
+    Options = KrCountOptions
+    bad = (Example(GOOD_FILE[: GOOD_FILE.index("      - id: repeat-time")]),)
+    good = (Example(GOOD_FILE), Example(GOOD_FILE + FOURTH_KR))
+
+    def check_file(self, doc: OkrDoc, ctx: Context) -> Iterator[Finding]:
+        assert doc.model is not None
+        opts = ctx.opts(self.code, KrCountOptions)
+        for i, o in enumerate(doc.model.objectives):
+            n = len(o.key_results)
+            if n < opts.min:
+                yield self.at(
+                    doc,
+                    ("objectives", i, "key_results") if n else ("objectives", i),
+                    f"objective '{o.id}' has {n} key result{'s' if n != 1 else ''}; "
+                    f"give it {opts.min} to {opts.max} that together show it is met.",
+                )
+            elif n > opts.max:
+                yield self.at(
+                    doc,
+                    ("objectives", i, "key_results", opts.max),
+                    f"objective '{o.id}' has {n} key results; keep the {opts.max} that "
+                    "best show progress and drop the rest.",
+                )
+
+
+class MissingBaselineOrTarget(Rule):
+    """A key result is a metric with a starting point and a destination: where it stands
+    when the quarter starts and where the team aims to take it. The product OKR guide (seed
+    001) asks for the metric, its current state and the target; without the baseline no one
+    can tell progress from noise, and a target equal to the baseline asks for no change."""
+
+    code = "OKR202"
+    name = "missing-baseline-or-target"
+    severity = "error"
+    summary = "a KR without baseline or target, or with target equal to baseline"
+    bad = (
+        Example(variant("        baseline: 30\n", "")),
+        Example(variant("target: 34", "target: 30")),
+    )
+    good = (Example(GOOD_FILE),)
+
+    def check_file(self, doc: OkrDoc, ctx: Context) -> Iterator[Finding]:
+        for i, j, k in _each_kr(doc):
+            path = ("objectives", i, "key_results", j)
+            if k.binary:
+                continue
+            missing = [n for n in ("baseline", "target") if getattr(k, n) is None]
+            if missing:
+                yield self.at(
+                    doc,
+                    (*path, "id"),
+                    f"key result '{k.id}' has no {' and no '.join(missing)}; add "
+                    f"{' and '.join(missing)} so progress can be measured.",
+                )
+                continue
+            assert k.baseline is not None and k.target is not None
+            d = k.direction
+            if k.baseline == k.target and d in (None, Direction.INCREASE, Direction.DECREASE):
+                yield self.at(
+                    doc,
+                    (*path, "target"),
+                    f"key result '{k.id}' has target equal to its baseline "
+                    f"({k.target}); set the level to reach, or declare direction: "
+                    "stay_above or stay_below to hold a level.",
+                )
+            elif (d == Direction.INCREASE and k.target < k.baseline) or (
+                d == Direction.DECREASE and k.target > k.baseline
+            ):
+                yield self.at(
+                    doc,
+                    (*path, "direction"),
+                    f"key result '{k.id}' says direction: {d.value} but its target "
+                    f"({k.target}) lies the other way from its baseline "
+                    f"({k.baseline}); fix one of them.",
+                )
+
+
+class BinaryKr(Rule):
+    """A done/not-done result ("ship X", a target of 1 from 0) tells nothing until the last
+    day. The product OKR guide (seed 001) keeps binary key results for the rare case where
+    nothing better exists; then declare it ``binary: true`` and check in a ``confidence``
+    so the weeks before the end still say how likely it is to happen."""
+
+    code = "OKR203"
+    name = "binary-kr"
+    severity = "warning"
+    summary = 'a done/not-done KR ("ship X", a 0 to 1 target) not declared binary'
+    bad = (
+        Example(
+            variant(
+                "title: Raise checkout conversion of returning customers\n"
+                "        baseline: 30\n        target: 34",
+                "title: One-click reorder is live for all customers\n"
+                "        baseline: 0\n        target: 1",
+            )
+        ),
+    )
+    good = (
+        Example(GOOD_FILE),
+        Example(
+            variant(
+                "title: Raise checkout conversion of returning customers\n"
+                "        baseline: 30\n        target: 34",
+                "title: Card payments pass the PCI audit\n"
+                "        binary: true\n        confidence: 0.8",
+            )
+        ),
+    )
+
+    def check_file(self, doc: OkrDoc, ctx: Context) -> Iterator[Finding]:
+        for i, j, k in _each_kr(doc):
+            path = ("objectives", i, "key_results", j)
+            if k.binary:
+                if k.confidence is None:
+                    yield self.at(
+                        doc,
+                        (*path, "binary"),
+                        f"key result '{k.id}' is binary but has no confidence; add "
+                        "confidence: 0.0-1.0 and update it at each check-in.",
+                    )
+                continue
+            if k.baseline == 0 and k.target == 1 and k.unit is None:
+                yield self.at(
+                    doc,
+                    (*path, "target"),
+                    f"key result '{k.id}' goes from 0 to 1, a done/not-done result; "
+                    "measure the outcome it should bring, or declare binary: true "
+                    "with a confidence.",
+                )
+                continue
+            why = read_kr(k.title, ctx.lexicon).done
+            if why:
+                yield self.at(
+                    doc,
+                    (*path, "title"),
+                    f"key result '{k.id}': {why}. Measure the outcome it should "
+                    "bring, or declare binary: true with a confidence.",
+                )
+
+
+class VanityKr(Rule):
+    """Totals that only grow (all-time sign-ups, page views, followers) rise whatever the
+    team does and say nothing about value delivered. The product OKR guide (seed 001) warns
+    against such vanity results and prefers rates and ratios: active users, conversion,
+    retention, a count per week."""
+
+    code = "OKR204"
+    name = "vanity-kr"
+    severity = "warning"
+    summary = "totals that only grow and counts that show no value"
+    bad = (
+        Example(
+            variant(
+                "Raise checkout conversion of returning customers",
+                "Grow total page views of the checkout",
+            )
+        ),
+    )
+    good = (Example(GOOD_FILE),)
+
+    def check_file(self, doc: OkrDoc, ctx: Context) -> Iterator[Finding]:
+        for i, j, k in _each_kr(doc):
+            why = read_kr(k.title, ctx.lexicon).vanity
+            if why:
+                yield self.at(
+                    doc,
+                    ("objectives", i, "key_results", j, "title"),
+                    f"key result '{k.id}': {why}. Measure a rate or a share "
+                    "(per week, per visitor, active, converted) instead.",
+                )
+
+
+class InitiativeKr(Rule):
+    """A key result is an outcome, not a to-do item: "launch the new onboarding", "run 5
+    workshops" are the work, and the key result is the change that work should cause. The
+    product head's guide (seed 004) says OKRs are not a to-do list, and the product-org
+    mistakes piece (seed 000) keeps initiatives apart from key results. Put the work under
+    the objective's ``initiatives``."""
+
+    code = "OKR205"
+    name = "initiative-kr"
+    severity = "warning"
+    summary = 'a KR that is a task or output ("launch", "run 5 workshops")'
+    bad = (
+        Example(
+            variant(
+                "Raise checkout conversion of returning customers",
+                "Launch the redesigned checkout page",
+            )
+        ),
+        Example(
+            variant(
+                "Raise checkout conversion of returning customers",
+                "Run 5 usability workshops with returning customers",
+            )
+        ),
+    )
+    good = (Example(GOOD_FILE),)
+
+    def check_file(self, doc: OkrDoc, ctx: Context) -> Iterator[Finding]:
+        for i, j, k in _each_kr(doc):
+            why = read_kr(k.title, ctx.lexicon).task
+            if why:
+                yield self.at(
+                    doc,
+                    ("objectives", i, "key_results", j, "title"),
+                    f"key result '{k.id}': {why}. Move the work to the objective's "
+                    "initiatives and measure the result it should bring.",
+                )
+
+
+class DuplicateKrOptions(BaseModel):
+    """How alike two titles must be (share of content words in common, 0 to 1)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    similarity: float = Field(default=0.75, gt=0, le=1)
+
+
+_SKIP = frozenset(
+    {
+        "the",
+        "a",
+        "an",
+        "of",
+        "for",
+        "to",
+        "in",
+        "on",
+        "by",
+        "from",
+        "with",
+        "and",
+        "our",
+        "at",
+        "per",
+        "all",
+        "more",
+        "less",
+        "than",
+        "we",
+        "us",
+        "its",
+        "their",
+    }
+)
+
+
+def _content(title: str, ctx: Context) -> frozenset[str]:
+    s = Sentence.of(title)
+    lex = ctx.lexicon
+    return frozenset(
+        st
+        for st, tok in zip(s.stems, s.toks, strict=True)
+        if tok not in _SKIP
+        and not tok[0].isdigit()
+        and st not in lex.outcome_verbs
+        and st not in lex.task_verbs
+    )
+
+
+class DuplicateKr(Rule):
+    """Each key result should show the objective from its own side; two that measure the
+    same thing double-count one signal and leave a side unmeasured. The product OKR guide
+    (seed 001) asks for distinct key results. Two key results of one objective are duplicates
+    when they name the same ``metric`` or their titles share almost all their words."""
+
+    code = "OKR206"
+    name = "duplicate-kr"
+    severity = "warning"
+    summary = "two KRs of one objective measuring the same thing"
+    Options = DuplicateKrOptions
+    bad = (
+        Example(
+            variant(
+                "Cut median time to complete a repeat order",
+                "Raise conversion of returning customers at checkout",
+            )
+        ),
+    )
+    good = (Example(GOOD_FILE),)
+
+    def check_file(self, doc: OkrDoc, ctx: Context) -> Iterator[Finding]:
+        assert doc.model is not None
+        threshold = ctx.opts(self.code, DuplicateKrOptions).similarity
+        for i, o in enumerate(doc.model.objectives):
+            words = [_content(k.title, ctx) for k in o.key_results]
+            for j, k in enumerate(o.key_results):
+                for e in range(j):
+                    other = o.key_results[e]
+                    same_metric = k.metric is not None and k.metric == other.metric
+                    a, b = words[j], words[e]
+                    overlap = len(a & b) / len(a | b) if a and b else 0.0
+                    if same_metric or (overlap >= threshold and len(a & b) >= 2):
+                        what = (
+                            f"measures metric '{k.metric}' like"
+                            if same_metric
+                            else "says almost the same as"
+                        )
+                        yield self.at(
+                            doc,
+                            ("objectives", i, "key_results", j, "title"),
+                            f"key result '{k.id}' {what} '{other.id}'; merge them or "
+                            "measure another side of the objective.",
+                        )
+                        break

@@ -1,0 +1,286 @@
+"""File-level rules: the file reads as YAML, fits the schema, and is where it claims to be."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import ClassVar
+
+from okrcli.load.repo import OkrDoc
+from okrcli.model.quarter import QUARTER_RE
+from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, Scope, variant
+from okrcli.rules.context import Context
+
+
+class ParseError(Rule):
+    """The file must be plain, safe YAML 1.2 in UTF-8: one document, no duplicate keys, no
+    anchors, aliases or tags, no tabs for indentation. okr refuses anything else rather than
+    guess at what was meant, and points at the line and column where reading stopped."""
+
+    code = "OKR001"
+    name = "parse-error"
+    severity = "error"
+    summary = "invalid YAML, duplicate keys, unsafe tags, bad encoding"
+    scope: ClassVar[Scope] = "load"
+    bad = (
+        Example(
+            variant("  - id: effortless-checkout\n", "  - id: effortless-checkout\n    id: again\n")
+        ),
+    )
+    good = (Example(GOOD_FILE),)
+
+
+class SchemaError(Rule):
+    """Every field must be one the format knows, of the right type, and every required field
+    must be there. Unknown keys are errors so that a typo (``tagret``) never passes as a new
+    field, and numbers must be YAML numbers: ``"30%"`` is refused with the fix spelled out. In
+    org.yaml, units must form one tree: one root, parents that exist, no cycles."""
+
+    code = "OKR002"
+    name = "schema-error"
+    severity = "error"
+    summary = "missing, unknown or ill-typed fields, with the field's line"
+    scope: ClassVar[Scope] = "load"
+    bad = (Example(variant("target: 34", 'target: "34%"')),)
+    good = (Example(GOOD_FILE),)
+
+    def check_repo(self, ctx: Context) -> Iterator[Finding]:
+        org, src = ctx.repo.org, ctx.repo.org_source
+        if org is None or src is None or src.parsed is None:
+            return
+        ids = {u.id for u in org.units}
+        roots = [i for i, u in enumerate(org.units) if u.parent is None]
+        if not roots:
+            yield Finding(
+                src.rel,
+                src.parsed.span(("units",)),
+                "no unit is the root: give the company unit no parent.",
+            )
+        for i in roots[1:]:
+            u = org.units[i]
+            yield Finding(
+                src.rel,
+                src.parsed.span(("units", i)),
+                f"unit '{u.id}' has no parent, but '{org.units[roots[0]].id}' is "
+                "already the root; give it a parent.",
+            )
+        parents = {u.id: u.parent for u in org.units}
+        for i, u in enumerate(org.units):
+            if u.parent is not None and u.parent not in ids:
+                yield Finding(
+                    src.rel,
+                    src.parsed.span(("units", i, "parent")),
+                    f"unit '{u.id}' names parent '{u.parent}', which is not a unit in org.yaml.",
+                )
+                continue
+            seen = {u.id}
+            p = u.parent
+            while p is not None and p in parents:
+                if p in seen:
+                    yield Finding(
+                        src.rel,
+                        src.parsed.span(("units", i, "parent")),
+                        f"unit '{u.id}' is its own ancestor (a parent cycle); break the cycle.",
+                    )
+                    break
+                seen.add(p)
+                p = parents[p]
+
+
+class UnknownUnit(Rule):
+    """Each OKR file belongs to a unit listed in org.yaml and is named after it
+    (``okrs/2026-Q4/checkout.yaml`` holds ``unit: checkout``). Layered units are how the
+    guidance on scaling OKRs (seed 002) decides which team pursues which company objective;
+    a file for a unit nobody knows cannot be placed in that structure."""
+
+    code = "OKR003"
+    name = "unknown-unit"
+    severity = "error"
+    summary = "`unit` not in org.yaml, or not the file's name"
+    bad = (Example(variant("unit: checkout", "unit: chekout")),)
+    good = (Example(GOOD_FILE),)
+
+    def check_file(self, doc: OkrDoc, ctx: Context) -> Iterator[Finding]:
+        assert doc.model is not None
+        unit = doc.model.unit
+        if ctx.repo.org is not None and unit not in ctx.units:
+            import difflib
+
+            close = difflib.get_close_matches(unit, list(ctx.units), n=1)
+            hint = f" Did you mean '{close[0]}'?" if close else " Add it to org.yaml."
+            yield self.at(doc, ("unit",), f"unit '{unit}' is not in org.yaml.{hint}")
+        elif unit != doc.stem:
+            yield self.at(
+                doc,
+                ("unit",),
+                f"the file is named '{doc.stem}' but holds unit '{unit}'; rename the "
+                f"file to {unit}{doc.path.suffix} or fix the unit.",
+            )
+
+
+class BadQuarter(Rule):
+    """Quarters are written ``YYYY-Qn`` and a file lives in the folder of its quarter, so the
+    history, the scores and the report can find a quarter's files without reading them all."""
+
+    code = "OKR004"
+    name = "bad-quarter"
+    severity = "error"
+    summary = "malformed `quarter`, or not the folder's name"
+    bad = (Example(variant("quarter: 2026-Q4", "quarter: Q4 2026")),)
+    good = (Example(GOOD_FILE),)
+
+    def check_file(self, doc: OkrDoc, ctx: Context) -> Iterator[Finding]:
+        assert doc.model is not None
+        q = doc.model.quarter
+        if not QUARTER_RE.match(q):
+            yield self.at(
+                doc, ("quarter",), f"quarter '{q}' is not of the form YYYY-Qn (like 2026-Q4)."
+            )
+        elif q != doc.folder:
+            yield self.at(
+                doc,
+                ("quarter",),
+                f"the file is in folder '{doc.folder}' but says quarter '{q}'; move it "
+                f"to {ctx.repo.config.okrs_dir}/{q}/ or fix the quarter.",
+            )
+
+
+class DuplicateId(Rule):
+    """Ids are how alignments, check-ins and the history find an objective or key result, so
+    they must be unique: objectives within a file, key results within an objective, units and
+    strategy themes within org.yaml, and one file per unit per quarter."""
+
+    code = "OKR005"
+    name = "duplicate-id"
+    severity = "error"
+    summary = "two objectives, or two KRs of one objective, with one id"
+    scope: ClassVar[Scope] = "repo"
+    bad = (Example(variant("id: repeat-time", "id: conversion")),)
+    good = (Example(GOOD_FILE),)
+
+    def check_repo(self, ctx: Context) -> Iterator[Finding]:
+        for doc in ctx.valid_docs:
+            assert doc.model is not None
+            seen: dict[str, int] = {}
+            for i, o in enumerate(doc.model.objectives):
+                if o.id in seen:
+                    yield self.at(
+                        doc,
+                        ("objectives", i, "id"),
+                        f"objective id '{o.id}' is already used by objective "
+                        f"#{seen[o.id] + 1} in this file; give each its own id.",
+                    )
+                seen.setdefault(o.id, i)
+                krs: dict[str, int] = {}
+                for j, k in enumerate(o.key_results):
+                    if k.id in krs:
+                        yield self.at(
+                            doc,
+                            ("objectives", i, "key_results", j, "id"),
+                            f"key result id '{k.id}' is already used in objective "
+                            f"'{o.id}'; give each key result its own id.",
+                        )
+                    krs.setdefault(k.id, j)
+        for (quarter, unit), docs in ctx.unit_docs.items():
+            for doc in docs[1:]:
+                yield self.at(
+                    doc,
+                    ("unit",),
+                    f"unit '{unit}' already has OKRs for {quarter} in {docs[0].rel}; "
+                    "keep one file per unit per quarter.",
+                )
+        org, src = ctx.repo.org, ctx.repo.org_source
+        if org is None or src is None or src.parsed is None:
+            return
+        lists: tuple[tuple[str, list[str]], ...] = (
+            ("units", [u.id for u in org.units]),
+            ("strategy", [t.id for t in org.strategy]),
+        )
+        for key, id_list in lists:
+            ids: set[str] = set()
+            for i, ident in enumerate(id_list):
+                if ident in ids:
+                    yield Finding(
+                        src.rel,
+                        src.parsed.span((key, i, "id")),
+                        f"id '{ident}' appears twice in {key}; ids must be unique.",
+                    )
+                ids.add(ident)
+
+
+class BrokenReference(Rule):
+    """``aligns_to`` and ``depends_on`` must name things that exist in the same quarter: an
+    objective or key result of another unit, a strategy theme, a unit. Alignment is the point
+    of a cascade that ladders up to strategy (seeds 002 and 003); a dangling reference shows an
+    alignment that is not there."""
+
+    code = "OKR006"
+    name = "broken-reference"
+    severity = "error"
+    summary = "`aligns_to` or `depends_on` naming nothing that exists"
+    scope: ClassVar[Scope] = "repo"
+    bad = (Example(variant("aligns_to: [strategy/retention]", "aligns_to: [strategy/retension]")),)
+    good = (Example(GOOD_FILE),)
+
+    def check_repo(self, ctx: Context) -> Iterator[Finding]:
+        if ctx.repo.org is None:
+            return
+        for doc in ctx.valid_docs:
+            assert doc.model is not None
+            q = doc.model.quarter
+            for i, o in enumerate(doc.model.objectives):
+                for a, ref in enumerate(o.aligns_to):
+                    problem = self._resolve(ctx, q, ref)
+                    if problem:
+                        yield self.at(doc, ("objectives", i, "aligns_to", a), problem)
+                for d, unit in enumerate(o.depends_on):
+                    if unit not in ctx.units:
+                        yield self.at(
+                            doc,
+                            ("objectives", i, "depends_on", d),
+                            f"depends_on names unit '{unit}', which is not in org.yaml.",
+                        )
+                    elif unit == doc.model.unit:
+                        yield self.at(
+                            doc,
+                            ("objectives", i, "depends_on", d),
+                            f"objective '{o.id}' depends on its own unit; remove it.",
+                        )
+
+    @staticmethod
+    def _resolve(ctx: Context, quarter: str, ref: str) -> str | None:
+        parts = ref.split("/")
+        if parts[0] == "strategy" and len(parts) == 2:
+            if parts[1] in ctx.themes:
+                return None
+            known = ", ".join(sorted(ctx.themes)) or "none"
+            return f"'{ref}' names no strategy theme in org.yaml (themes: {known})."
+        unit = parts[0]
+        if unit not in ctx.units:
+            return f"'{ref}' names unit '{unit}', which is not in org.yaml."
+        if (quarter, unit) not in ctx.unit_docs:
+            return f"'{ref}': unit '{unit}' has no OKRs for {quarter}."
+        if (quarter, f"{unit}/{parts[1]}") not in ctx.objectives:
+            return f"'{ref}': unit '{unit}' has no objective '{parts[1]}' in {quarter}."
+        if len(parts) == 3 and (quarter, ref) not in ctx.key_results:
+            return f"'{ref}': objective '{unit}/{parts[1]}' has no key result '{parts[2]}'."
+        return None
+
+
+class UnusedSuppression(Rule):
+    """A ``# okr: disable=...`` comment that suppresses nothing, or names a rule that does not
+    exist, hides nothing today and would silently hide a real finding tomorrow. Remove it."""
+
+    code = "OKR007"
+    name = "unused-suppression"
+    severity = "warning"
+    summary = "a suppression comment that suppresses nothing (okrcli extension)"
+    scope: ClassVar[Scope] = "load"
+    bad = (
+        Example(
+            variant(
+                "title: Raise checkout conversion of returning customers",
+                "title: Raise checkout conversion of returning customers  # okr: disable=vanity-kr",
+            )
+        ),
+    )
+    good = (Example(GOOD_FILE),)

@@ -1,0 +1,42 @@
+"""Every rule documents a bad and a good example, and each does what it says."""
+
+from __future__ import annotations
+
+import pytest
+
+from okrcli.rules.base import Example, registry
+from tests.conftest import Builder, run_lint
+
+RULES = registry()
+CASES = [
+    pytest.param(code, kind, i, ex, id=f"{code}-{kind}{i}")
+    for code, rule in RULES.items()
+    for kind, examples in (("bad", rule.bad), ("good", rule.good))
+    for i, ex in enumerate(examples)
+]
+
+
+def test_every_rule_has_bad_and_good_examples() -> None:
+    for code, rule in RULES.items():
+        assert rule.bad, f"{code} has no bad example"
+        assert rule.good, f"{code} has no good example"
+        assert rule.rationale(), f"{code} has no rationale"
+        assert "seed" in rule.rationale() or code in {
+            "OKR001",
+            "OKR002",
+            "OKR004",
+            "OKR005",
+            "OKR007",
+        }, f"{code} cites no guidance"
+
+
+@pytest.mark.parametrize(("code", "kind", "index", "example"), CASES)
+def test_example(make_repo: Builder, code: str, kind: str, index: int, example: Example) -> None:
+    root = make_repo({example.path: example.text, **example.others})
+    result = run_lint(root, example.path)
+    fired = [d for d in result.diagnostics if d.code == code]
+    if kind == "bad":
+        assert fired, f"{code} did not fire on its bad example; got {result.diagnostics}"
+        assert all(d.rel == example.path for d in fired)
+    else:
+        assert not fired, f"{code} fired on its good example: {fired}"
