@@ -1,0 +1,132 @@
+"""The command as a user runs it: exit codes, formats, no tracebacks, lazy imports."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from okrcli.rules.base import GOOD_FILE, variant
+from tests.conftest import ROOT, Builder
+
+CHECKOUT = "okrs/2026-Q4/checkout.yaml"
+
+
+def okr(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "CI": "true"}
+    return subprocess.run(
+        [sys.executable, "-m", "okrcli", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_lint_acme_is_clean_and_exits_zero() -> None:
+    r = okr("lint", "examples/acme")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "All checks passed" in r.stdout
+
+
+def test_findings_exit_one_with_file_line_column() -> None:
+    r = okr("lint", "examples/antipatterns")
+    assert r.returncode == 1
+    assert re.search(
+        r"^examples/antipatterns/okrs/2026-Q4/checkout.yaml:\d+:\d+: OKR202 "
+        r"missing-baseline-or-target \[error\] key result 'time' has no baseline",
+        r.stdout,
+        re.M,
+    )
+    assert "Traceback" not in r.stderr
+
+
+def test_warnings_fail_only_with_strict(make_repo: Builder) -> None:
+    root = make_repo(
+        {
+            CHECKOUT: variant(
+                "Raise checkout conversion of returning customers",
+                "Launch the redesigned checkout page",
+            )
+        }
+    )
+    assert okr("lint", cwd=root).returncode == 0
+    assert okr("lint", "--strict", cwd=root).returncode == 1
+    assert okr("lint", "--strict", "--exit-zero", cwd=root).returncode == 0
+
+
+def test_json_records() -> None:
+    r = okr("lint", "examples/antipatterns", "--format", "json")
+    records = json.loads(r.stdout)
+    keys = {
+        "path",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "code",
+        "name",
+        "severity",
+        "message",
+    }
+    assert records and all(set(rec) == keys for rec in records)
+
+
+def test_statistics() -> None:
+    r = okr("lint", "examples/antipatterns", "--statistics", "--format", "concise")
+    assert "OKR301  conflicting-krs [warning]" in r.stdout
+
+
+def test_usage_and_config_errors_exit_two(make_repo: Builder) -> None:
+    r = okr("lint", "--select", "nonsense", "examples/acme")
+    assert r.returncode == 2 and "'nonsense' names no rule" in r.stderr
+    assert okr("lint", "no/such/path").returncode == 2
+    assert okr("lint", "--format", "xml", "examples/acme").returncode == 2
+    root = make_repo({CHECKOUT: GOOD_FILE, "okr.yaml": "okrs_dir: [a]\n"})
+    r = okr("lint", cwd=root)
+    assert r.returncode == 2
+    assert "okr.yaml:1:11" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_no_repository_found(tmp_path: Path) -> None:
+    r = okr("lint", cwd=tmp_path)
+    assert r.returncode == 2
+    assert "no OKR repository found" in r.stderr
+
+
+@pytest.mark.parametrize("ref", ["OKR205", "initiative-kr"])
+def test_rule_explains_with_examples(ref: str) -> None:
+    r = okr("rule", ref)
+    assert r.returncode == 0
+    assert "OKR205 initiative-kr [warning]" in r.stdout
+    assert "Bad (" in r.stdout and "Good (" in r.stdout and "seed 004" in r.stdout
+
+
+def test_rules_lists_every_code() -> None:
+    from okrcli.rules.base import registry
+
+    out = okr("rules").stdout
+    assert all(code in out for code in registry())
+
+
+def test_version() -> None:
+    r = okr("--version")
+    assert r.returncode == 0 and r.stdout.startswith("okr ")
+
+
+def test_help_does_not_import_heavy_libraries() -> None:
+    code = (
+        "import sys; from okrcli.cli.app import app\n"
+        "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('pydantic', 'git', 'jinja2', 'rich', 'ruamel') if m in sys.modules]\n"
+        "print('HEAVY=' + ','.join(heavy))"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert "Commands:" in r.stdout
+    assert r.stdout.strip().splitlines()[-1] == "HEAVY=", r.stdout

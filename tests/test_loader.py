@@ -1,0 +1,113 @@
+"""The loader: positions, YAML 1.2 scalars, and every hostile input refused with a position."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from okrcli.load.yamlsafe import YamlError, decode, parse, resolve_plain
+
+
+def test_positions_are_one_based_for_keys_and_values() -> None:
+    p = parse("unit: checkout\nobjectives:\n  - id: a\n    title: T\n")
+    assert p.data == {"unit": "checkout", "objectives": [{"id": "a", "title": "T"}]}
+    assert p.values[("objectives", 0, "title")].line == 4
+    assert p.values[("objectives", 0, "title")].column == 12
+    assert p.keys[("objectives", 0, "title")].column == 5
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("no", "no"),
+        ("off", "off"),
+        ("yes", "yes"),
+        ("true", True),
+        ("False", False),
+        ("~", None),
+        ("30", 30),
+        ("31.2", 31.2),
+        ("0x1f", 31),
+        ("0o17", 15),
+        ("2026-10-01", "2026-10-01"),
+        ("2026-Q4", "2026-Q4"),
+        ("1_000", "1_000"),
+        ("30%", "30%"),
+    ],
+)
+def test_yaml_1_2_core_scalars(text: str, value: object) -> None:
+    assert resolve_plain(text) == value
+
+
+def test_nan_and_infinity_resolve_so_the_schema_can_refuse_them() -> None:
+    assert math.isnan(resolve_plain(".nan"))
+    assert resolve_plain("-.inf") == -math.inf
+
+
+@pytest.mark.parametrize(
+    ("text", "message", "line"),
+    [
+        ("a: 1\na: 2\n", "appears twice", 2),
+        ("a: &x [1]\nb: *x\n", "anchors", 1),
+        ("a: !!python/object:os.system 1\n", "explicit tags (!!python/object:os.system)", 1),
+        ("a: !custom 1\n", "explicit tags", 1),
+        ("%YAML 1.1\n---\na: 1\n", "YAML 1.2 only", 1),
+        ("a: 1\n---\nb: 2\n", "more than one YAML document", 2),
+        ("a:\n\tb: 1\n", "tab", 2),
+        ("a: [1\n", "invalid YAML", 2),
+        ("? [a]\n: 1\n", "keys must be text", 1),
+        ("1: x\n", "keys must be text", 1),
+        ("a: " + "[" * 40 + "]" * 40 + "\n", "nests deeper", 1),
+        ("a: " + "9" * 60 + "\n", "digits", 1),
+    ],
+)
+def test_hostile_yaml_is_refused_with_a_position(text: str, message: str, line: int) -> None:
+    with pytest.raises(YamlError) as info:
+        parse(text)
+    assert message in info.value.message
+    assert info.value.line == line
+
+
+def test_alias_bomb_never_expands() -> None:
+    bomb = "a: &a [x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}]\n" for i in range(20)
+    )
+    with pytest.raises(YamlError, match="anchors"):
+        parse(bomb)
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("unit: café".encode("utf-16"), "UTF-16"),
+        ("unit: café\n".encode("latin-1"), "not valid UTF-8"),
+        (b"unit: a\x00b\n", "NUL byte"),
+        (b"x" * (1024 * 1024 + 1), "at most"),
+    ],
+)
+def test_bad_bytes_are_refused(raw: bytes, message: str) -> None:
+    with pytest.raises(YamlError, match=message):
+        decode(raw)
+
+
+def test_utf8_bom_is_accepted() -> None:
+    assert decode(b"\xef\xbb\xbfunit: a\n") == "unit: a\n"
+
+
+def test_empty_document_is_none() -> None:
+    assert parse("").data is None
+    assert parse("# only a comment\n").data is None
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab: -[]{},\n'\"&*!#%|>?\t0.1")), max_size=60))
+def test_arbitrary_text_loads_or_fails_cleanly(text: str) -> None:
+    try:
+        result = parse(text)
+    except YamlError as exc:
+        assert exc.line >= 1 and exc.column >= 1
+    else:
+        assert () in result.values or result.data is None

@@ -1,0 +1,43 @@
+"""The committed JSON Schemas match the models, and agree with okr lint on every example."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from okrcli.load.yamlsafe import decode, parse
+from okrcli.model.schema import SCHEMAS, render
+from tests.conftest import ROOT, run_lint
+
+
+@pytest.mark.parametrize("name", list(SCHEMAS))
+def test_committed_schema_matches_the_model(name: str) -> None:
+    committed = (ROOT / "schemas" / name).read_text(encoding="utf-8")
+    assert committed == render(SCHEMAS[name], name), "run `okr schema` to update schemas/"
+
+
+@pytest.mark.parametrize("name", list(SCHEMAS))
+def test_schema_is_valid_draft7(name: str) -> None:
+    schema = json.loads((ROOT / "schemas" / name).read_text())
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    jsonschema.Draft7Validator.check_schema(schema)
+
+
+def _okr_files() -> list[Path]:
+    return sorted((ROOT / "examples").glob("*/okrs/*/*.yaml"))
+
+
+@pytest.mark.parametrize("path", _okr_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_independent_validator_agrees_with_schema_error(path: Path) -> None:
+    schema = json.loads((ROOT / "schemas" / "okr-file.schema.json").read_text())
+    try:
+        data = parse(decode(path.read_bytes())).data
+    except Exception:
+        pytest.skip("not parseable (OKR001)")
+    schema_ok = jsonschema.Draft7Validator(schema).is_valid(data)
+    repo = path.parents[2]
+    found = run_lint(repo, str(path.relative_to(repo)), select=["OKR002"]).diagnostics
+    assert schema_ok == (not found), (schema_ok, found)
