@@ -14,9 +14,10 @@ from okrcli.load.yamlsafe import YamlError, decode, parse, resolve_plain
 def test_positions_are_one_based_for_keys_and_values() -> None:
     p = parse("unit: checkout\nobjectives:\n  - id: a\n    title: T\n")
     assert p.data == {"unit": "checkout", "objectives": [{"id": "a", "title": "T"}]}
-    assert p.values[("objectives", 0, "title")].line == 4
-    assert p.values[("objectives", 0, "title")].column == 12
-    assert p.keys[("objectives", 0, "title")].column == 5
+    assert p.span(("objectives", 0, "title")).line == 4
+    assert p.span(("objectives", 0, "title")).column == 12
+    assert p.key_span(("objectives", 0, "title")).column == 5
+    assert p.span(("objectives", 0)) == (3, 5, 5, 1)
 
 
 @pytest.mark.parametrize(

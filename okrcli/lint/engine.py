@@ -124,15 +124,12 @@ def _targets(repo: Repository, request: LintRequest) -> tuple[list[OkrDoc], set[
     return docs, rels
 
 
-def _display(path: Path, cwd: Path) -> str:
-    try:
-        return (
-            os.path.relpath(path, cwd)
-            if path.resolve().is_relative_to(cwd.resolve())
-            else str(path)
-        )
-    except ValueError:  # pragma: no cover - different drives on Windows
-        return str(path)
+def _display(path: Path, cwd: str) -> str:
+    """Relative to the working directory when inside it, else absolute (paths are absolute)."""
+    text = str(path)
+    if text.startswith(cwd + os.sep):
+        return text[len(cwd) + 1 :]
+    return text
 
 
 def lint(request: LintRequest) -> LintResult:
@@ -178,12 +175,13 @@ def lint_repository(repo: Repository, request: LintRequest) -> LintResult:
 
     all_rules = registry()
     path_of = {s.rel: s.path for s in sources}
+    cwd = str(request.cwd.resolve())
     out = []
     for code, f in findings:
         if sel.path_ignored(f.rel, code, p.per_path):
             continue
         rule_cls = all_rules[code]
-        shown = _display(path_of.get(f.rel, repo.root / f.rel), request.cwd)
+        shown = _display(path_of.get(f.rel, repo.root / f.rel), cwd)
         s = f.span
         out.append(
             Diagnostic(
@@ -200,7 +198,7 @@ def lint_repository(repo: Repository, request: LintRequest) -> LintResult:
             )
         )
     out.sort(key=Diagnostic.sort_key)
-    files = sorted(_display(s.path, request.cwd) for s in sources if s.rel in asked)
+    files = sorted(_display(s.path, cwd) for s in sources if s.rel in asked)
     return LintResult(out, files, [])
 
 

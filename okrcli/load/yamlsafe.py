@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -36,8 +35,7 @@ MAX_BYTES = 1024 * 1024
 MAX_DEPTH = 32
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """Where something stands in a file (1-based lines and columns, end exclusive)."""
 
     line: int
@@ -46,21 +44,56 @@ class Span:
     end_column: int
 
 
-@dataclass(slots=True)
-class Parsed:
-    """A YAML document as plain data, with the span of every value and every mapping key."""
+Spans = dict[Path, tuple[int, int, int, int]]
 
-    data: Any
-    values: dict[Path, Span] = field(default_factory=dict)
-    keys: dict[Path, Span] = field(default_factory=dict)
+
+class Parsed:
+    """A YAML document as plain data, with the span of every value and every mapping key.
+
+    Positions are only needed for files with findings, so a document parsed without them
+    (the fast path) parses its text again, once, the first time a position is asked for.
+    Spans are stored as raw (line, column, end_line, end_column) tuples and wrapped on access.
+    """
+
+    __slots__ = ("_keys", "_values", "data", "text")
+
+    def __init__(
+        self, data: Any, values: Spans | None = None, keys: Spans | None = None, text: str = ""
+    ) -> None:
+        self.data = data
+        self.text = text
+        self._values = values
+        self._keys = keys
+
+    def _positions(self) -> tuple[Spans, Spans]:
+        if self._values is None or self._keys is None:
+            full = parse(self.text, positions=True)
+            self._values, self._keys = full.values, full.keys
+        return self._values, self._keys
+
+    @property
+    def values(self) -> Spans:
+        return self._positions()[0]
+
+    @property
+    def keys(self) -> Spans:
+        return self._positions()[1]
+
+    def __getstate__(self) -> tuple[Any, str]:
+        return (self.data, self.text)  # positions are recomputed on demand, never shipped
+
+    def __setstate__(self, state: tuple[Any, str]) -> None:
+        self.data, self.text = state
+        self._values = self._keys = None
 
     def span(self, path: Path) -> Span:
         """The span of the value at ``path``, or of its nearest parent that has one."""
+        values = self.values
         p = path
         while True:
-            found = self.values.get(p)
+            found = values.get(p)
             if found is not None:
-                return found
+                return Span(*found)
             if not p:
                 return Span(1, 1, 1, 1)
             p = p[:-1]
@@ -68,7 +101,7 @@ class Parsed:
     def key_span(self, path: Path) -> Span:
         """The span of the key that introduces ``path`` (the value's span if it has no key)."""
         found = self.keys.get(path)
-        return found if found is not None else self.span(path)
+        return Span(*found) if found is not None else self.span(path)
 
 
 class YamlError(Exception):
@@ -167,19 +200,27 @@ def _pos(mark: Any) -> tuple[int, int]:
     return (mark.line + 1, mark.column + 1)
 
 
-def _span(event: Any) -> Span:
-    s, e = event.start_mark, event.end_mark
-    return Span(s.line + 1, s.column + 1, e.line + 1, e.column + 1)
+def parse(text: str, *, max_depth: int = MAX_DEPTH, positions: bool = False) -> Parsed:
+    """Parse one YAML document from ``text`` into plain data.
 
-
-def parse(text: str, *, max_depth: int = MAX_DEPTH) -> Parsed:
-    """Parse one YAML document from ``text`` into plain data with positions.
-
-    Raises :class:`YamlError` with a position for anything that is not plain, safe YAML 1.2.
+    With ``positions`` the span of every key and value is recorded now; without, it is
+    recorded on first use (most files never need one). Raises :class:`YamlError` with a
+    position for anything that is not plain, safe YAML 1.2.
     """
+    if not positions:
+        try:
+            return _parse(text, max_depth, track=False)
+        except YamlError:
+            pass  # parse again with positions, for the full message
+    return _parse(text, max_depth, track=True)
+
+
+def _parse(text: str, max_depth: int, *, track: bool) -> Parsed:
     parser = _Parser(text)
     try:
-        return _build(parser, max_depth)
+        parsed = _build(parser, max_depth, track=track)
+        parsed.text = text
+        return parsed
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = _pos(mark) if mark is not None else (1, 1)
@@ -215,14 +256,15 @@ def _reject_node_extras(event: Any) -> None:
         )
 
 
-def _build(parser: Any, max_depth: int) -> Parsed:
+def _build(parser: Any, max_depth: int, track: bool) -> Parsed:
+    """Consume the event stream into plain data. A tight loop: this is lint's hot path."""
     get = parser.get_event
     first = get()  # StreamStart
     if not isinstance(first, ev.StreamStartEvent):  # pragma: no cover - parser contract
         raise YamlError("invalid YAML stream.")
     start = get()
     if isinstance(start, ev.StreamEndEvent):
-        return Parsed(None)
+        return Parsed(None, {}, {})
     assert isinstance(start, ev.DocumentStartEvent)
     version = getattr(start, "version", None)
     if version is not None and tuple(version) != (1, 2):
@@ -233,99 +275,111 @@ def _build(parser: Any, max_depth: int) -> Parsed:
             line,
             col,
         )
-    out = Parsed(None)
-    values = out.values
-    keys = out.keys
+    values: dict[Path, tuple[int, int, int, int]] = {}
+    keys: dict[Path, tuple[int, int, int, int]] = {}
+    scalar_cls, map_start, seq_start = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
+    map_end, seq_end = ev.MappingEndEvent, ev.SequenceEndEvent
 
-    # An explicit stack instead of recursion: depth is bounded by max_depth, not the C stack.
-    # Each frame: [container, path, pending_key or None, index, start_event]
+    # the container being filled: its value, its path, whether it is a mapping, the pending
+    # key (None while a key is expected), and where it started; parents wait on the stack.
+    container: Any = None
+    path: Path = ()
+    is_map = False
+    pending: str | None = None
+    started: tuple[int, int] = (1, 1)
+    stack: list[tuple[Any, Path, bool, str | None, tuple[int, int]]] = []
     root: Any = None
-    stack: list[list[Any]] = []
-
-    def attach(value: Any, span: Span, key_event: Any | None = None) -> None:
-        nonlocal root
-        if not stack:
-            root = value
-            values[()] = span
-            return
-        frame = stack[-1]
-        container, path = frame[0], frame[1]
-        if isinstance(container, list):
-            idx = len(container)
-            container.append(value)
-            values[(*path, idx)] = span
-        else:
-            key = frame[2]
-            container[key] = value
-            values[(*path, key)] = span
-            frame[2] = None
 
     while True:
         event = get()
-        cls = type(event)
-        if cls is ev.ScalarEvent:
-            _reject_node_extras(event)
-            if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
-                # a mapping key
-                frame = stack[-1]
+        cls = event.__class__
+        if cls is scalar_cls:
+            if event.anchor is not None or (event.tag is not None and event.tag != "!"):
+                _reject_node_extras(event)
+            if track:
+                sm, em = event.start_mark, event.end_mark
+                span = (sm.line + 1, sm.column + 1, em.line + 1, em.column + 1)
+            if is_map and pending is None:
                 key = event.value
-                if event.implicit[0]:
-                    resolved = resolve_plain(key)
-                    if not isinstance(resolved, str):
-                        line, col = _pos(event.start_mark)
-                        raise YamlError(
-                            f"the key {key!r} is not a name; keys must be text.", line, col
-                        )
-                if key in frame[0]:
-                    line, col = _pos(event.start_mark)
-                    first_line = keys[(*frame[1], key)].line
+                if event.implicit[0] and not isinstance(resolve_plain(key), str):
+                    raise YamlError(
+                        f"the key {key!r} is not a name; keys must be text.",
+                        *_pos(event.start_mark),
+                    )
+                if key in container:
+                    first = keys.get((*path, key))
                     raise YamlError(
                         f"the key '{key}' appears twice in this mapping (first on line "
-                        f"{first_line}); keep one.",
-                        line,
-                        col,
+                        f"{first[0] if first else '?'}); keep one.",
+                        *_pos(event.start_mark),
                     )
-                frame[2] = key
-                keys[(*frame[1], key)] = _span(event)
+                pending = key
+                if track:
+                    keys[(*path, key)] = span
                 continue
             if event.implicit[0]:
                 try:
                     value: Any = resolve_plain(event.value)
                 except ValueError as exc:
-                    line, col = _pos(event.start_mark)
-                    raise YamlError(f"{exc}.", line, col) from None
+                    raise YamlError(f"{exc}.", *_pos(event.start_mark)) from None
             else:
                 value = event.value
-            attach(value, _span(event))
-        elif cls is ev.MappingStartEvent or cls is ev.SequenceStartEvent:
-            _reject_node_extras(event)
+            if is_map:
+                assert pending is not None
+                container[pending] = value
+                if track:
+                    values[(*path, pending)] = span
+                pending = None
+            elif container is not None:
+                if track:
+                    values[(*path, len(container))] = span
+                container.append(value)
+            else:
+                root = value
+                if track:
+                    values[()] = span
+        elif cls is map_start or cls is seq_start:
+            sm = event.start_mark
+            if event.anchor is not None or event.tag is not None:
+                _reject_node_extras(event)
             if len(stack) >= max_depth:
-                line, col = _pos(event.start_mark)
                 raise YamlError(
                     f"the document nests deeper than {max_depth} levels; OKR files are shallow.",
-                    line,
-                    col,
+                    sm.line + 1,
+                    sm.column + 1,
                 )
-            if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
-                line, col = _pos(event.start_mark)
-                raise YamlError("a mapping or list is used as a key; keys must be text.", line, col)
-            container: Any = {} if cls is ev.MappingStartEvent else []
-            if stack:
-                parent = stack[-1]
-                if isinstance(parent[0], list):
-                    path: Path = (*parent[1], len(parent[0]))
-                else:
-                    path = (*parent[1], parent[2])
+            if is_map and pending is None:
+                raise YamlError(
+                    "a mapping or list is used as a key; keys must be text.",
+                    sm.line + 1,
+                    sm.column + 1,
+                )
+            if not track:
+                child_path: Path = ()
+            elif container is None:
+                child_path = ()
+            elif is_map:
+                child_path = (*path, pending)  # type: ignore[arg-type]
             else:
-                path = ()
-            stack.append([container, path, None, event])
-        elif cls is ev.MappingEndEvent or cls is ev.SequenceEndEvent:
-            container, path, _pending, start_event = stack.pop()
-            s = start_event.start_mark
-            span = Span(
-                s.line + 1, s.column + 1, event.end_mark.line + 1, event.end_mark.column + 1
-            )
-            attach(container, span)
+                child_path = (*path, len(container))
+            stack.append((container, path, is_map, pending, started))
+            container = {} if cls is map_start else []
+            path, is_map, pending = child_path, cls is map_start, None
+            if track:
+                started = (sm.line + 1, sm.column + 1)
+        elif cls is map_end or cls is seq_end:
+            done, done_path = container, path
+            if track:
+                em = event.end_mark
+                values[done_path] = (*started, em.line + 1, em.column + 1)
+            container, path, is_map, pending, started = stack.pop()
+            if container is None:
+                root = done
+            elif is_map:
+                container[pending] = done
+                pending = None
+            else:
+                container.append(done)
         elif cls is ev.AliasEvent:
             line, col = _pos(event.start_mark)
             raise YamlError(
@@ -345,5 +399,4 @@ def _build(parser: Any, max_depth: int) -> Parsed:
             )
         else:  # pragma: no cover - the parser emits nothing else inside a document
             raise YamlError(f"unexpected YAML event {cls.__name__}.")
-    out.data = root
-    return out
+    return Parsed(root, values, keys) if track else Parsed(root)

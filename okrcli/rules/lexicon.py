@@ -20,7 +20,7 @@ from functools import cached_property
 
 from okrcli.errors import OkrError
 from okrcli.model.config import WordEdit
-from okrcli.rules.text import phrase_key
+from okrcli.rules.text import PhraseSet, phrase_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,56 +223,57 @@ class Lexicon:
                 words = [w for w in words if w.lower() not in removed]
                 words += [w.lower().strip() for w in edit.add]
             self.words[wl.name] = tuple(words)
+        self.memo: dict[tuple[str, str], object] = {}
 
-    def _keys(self, name: str) -> frozenset[str]:
-        return frozenset(phrase_key(w) for w in self.words[name])
+    def _keys(self, name: str) -> PhraseSet:
+        return PhraseSet(phrase_key(w) for w in self.words[name])
 
     @cached_property
-    def task_verbs(self) -> frozenset[str]:
+    def task_verbs(self) -> PhraseSet:
         return self._keys("task-verbs")
 
     @cached_property
-    def outcome_verbs(self) -> frozenset[str]:
+    def outcome_verbs(self) -> PhraseSet:
         return self._keys("outcome-verbs")
 
     @cached_property
-    def done_words(self) -> frozenset[str]:
+    def done_words(self) -> PhraseSet:
         return self._keys("done-words")
 
     @cached_property
-    def output_nouns(self) -> frozenset[str]:
+    def output_nouns(self) -> PhraseSet:
         return self._keys("output-nouns")
 
     @cached_property
-    def vanity_nouns(self) -> frozenset[str]:
+    def vanity_nouns(self) -> PhraseSet:
         return self._keys("vanity-nouns")
 
     @cached_property
-    def rate_words(self) -> frozenset[str]:
+    def rate_words(self) -> PhraseSet:
         return self._keys("rate-words")
 
     @cached_property
-    def measure_nouns(self) -> frozenset[str]:
+    def measure_nouns(self) -> PhraseSet:
         return self._keys("measure-nouns")
 
     @cached_property
-    def total_words(self) -> frozenset[str]:
+    def total_words(self) -> PhraseSet:
         return self._keys("total-words")
 
     @cached_property
-    def generic_nouns(self) -> frozenset[str]:
+    def generic_nouns(self) -> PhraseSet:
         return self._keys("generic-nouns")
 
     @cached_property
-    def catch_all_phrases(self) -> frozenset[str]:
+    def catch_all_phrases(self) -> PhraseSet:
         return self._keys("catch-all-phrases")
 
     @cached_property
-    def long_horizon_phrases(self) -> frozenset[str]:
+    def long_horizon_phrases(self) -> PhraseSet:
         return self._keys("long-horizon-phrases")
 
     @cached_property
-    def parity_phrases(self) -> frozenset[str]:
+    def parity_phrases(self) -> PhraseSet:
         return self._keys("parity-phrases")
 
     @cached_property

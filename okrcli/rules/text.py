@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -174,6 +175,7 @@ _CONTENT_STOP = frozenset(
 )
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """A light, consistent stem: enough to make inflections of one verb or noun meet."""
     w = word.lower().strip("'\u2019")
@@ -234,6 +236,19 @@ def is_metric_number(token: str) -> bool:
     return not (m.group(2) is None and re.fullmatch(r"(19|20)\d\d", digits))
 
 
+class PhraseSet(frozenset[str]):
+    """Stemmed phrases, with their first words indexed so most positions are rejected fast."""
+
+    firsts: frozenset[str]
+    longest: int
+
+    def __new__(cls, phrases: Iterable[str]) -> PhraseSet:
+        self = super().__new__(cls, phrases)
+        self.firsts = frozenset(p.split(" ", 1)[0] for p in self)
+        self.longest = max((p.count(" ") + 1 for p in self), default=1)
+        return self
+
+
 @dataclass(slots=True)
 class Sentence:
     """A sentence as tokens and stems, with phrase lookup."""
@@ -249,6 +264,10 @@ class Sentence:
 
     def match(self, i: int, keys: frozenset[str], longest: int = 4) -> int:
         """The length (in tokens) of the longest phrase of ``keys`` starting at token i."""
+        if isinstance(keys, PhraseSet):
+            if i >= len(self.stems) or self.stems[i] not in keys.firsts:
+                return 0
+            longest = keys.longest
         for n in range(min(longest, len(self.stems) - i), 0, -1):
             if " ".join(self.stems[i : i + n]) in keys:
                 return n
@@ -288,7 +307,17 @@ class KrShape:
 
 
 def read_kr(text: str, lex: Lexicon) -> KrShape:
-    """Read a key result's title for task, done/not-done and vanity shapes."""
+    """Read a key result's title for task, done/not-done and vanity shapes (memoised per
+    word list, since several rules read the same title)."""
+    key = ("kr", text)
+    found = lex.memo.get(key)
+    if found is None:
+        found = lex.memo[key] = _read_kr(text, lex)
+    assert isinstance(found, KrShape)
+    return found
+
+
+def _read_kr(text: str, lex: Lexicon) -> KrShape:
     s = Sentence.of(re.sub(r"\b(full|part)[\s-]time\b", r"\1-timer", text, flags=re.I))
     if not s.toks:
         return KrShape()
@@ -423,6 +452,15 @@ class ObjectiveShape:
 
 def read_objective(text: str, lex: Lexicon) -> ObjectiveShape:
     """Read an objective's title for numbers, catch-all phrasing, horizon and parity."""
+    key = ("objective", text)
+    found = lex.memo.get(key)
+    if found is None:
+        found = lex.memo[key] = _read_objective(text, lex)
+    assert isinstance(found, ObjectiveShape)
+    return found
+
+
+def _read_objective(text: str, lex: Lexicon) -> ObjectiveShape:
     s = Sentence.of(text)
     if not s.toks:
         return ObjectiveShape()
@@ -473,9 +511,7 @@ def read_objective(text: str, lex: Lexicon) -> ObjectiveShape:
         content = [
             st
             for st, tok in zip(s.stems, s.toks, strict=True)
-            if tok not in _CONTENT_STOP
-            and not s.match(s.stems.index(st), lex.outcome_verbs, 1)
-            and st not in lex.task_verbs
+            if tok not in _CONTENT_STOP and st not in lex.outcome_verbs and st not in lex.task_verbs
         ]
         if 0 < len(content) <= 2 and all(c in lex.generic_nouns for c in content):
             catch_all = (
