@@ -95,10 +95,7 @@ def _read_bytes(path: Path, root: Path) -> bytes:
     """The file's bytes, refusing links that lead outside the repository and huge files."""
     folder = _real_folder(str(path.parent))
     real_root = _real_folder(str(root))
-    if os.path.islink(path):
-        resolved = Path(os.path.realpath(path))
-    else:
-        resolved = Path(folder) / path.name
+    resolved = Path(os.path.realpath(path)) if os.path.islink(path) else Path(folder) / path.name
     if not resolved.is_relative_to(real_root):
         raise YamlError(
             f"the file is a link to {resolved}, outside the repository; "
