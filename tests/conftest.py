@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from okrcli.lint.diagnostics import LintResult
-from okrcli.lint.engine import LintRequest, lint
+from okrcli.lint.run import LintRequest, lint
 from okrcli.rules.base import EXAMPLE_ORG
 
 ROOT = Path(__file__).resolve().parent.parent

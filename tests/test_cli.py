@@ -130,3 +130,33 @@ def test_help_does_not_import_heavy_libraries() -> None:
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert "Commands:" in r.stdout
     assert r.stdout.strip().splitlines()[-1] == "HEAVY=", r.stdout
+
+
+HOSTILE = {
+    "alias-bomb": b"unit: checkout\na: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n",
+    "python-tag": b"unit: !!python/object/apply:os.system ['echo pwned']\n",
+    "utf16": "unit: checkout\n".encode("utf-16"),
+    "latin1": "unit: caf\xe9\n".encode("latin-1"),
+    "nul": b"unit: check\x00out\n",
+    "yaml11": b"%YAML 1.1\n---\nunit: checkout\n",
+    "two-docs": b"unit: checkout\n---\nunit: checkout\n",
+    "tabs": b"unit: checkout\nobjectives:\n\t- id: a\n",
+    "dup-keys": b"unit: checkout\nunit: search\n",
+    "deep": b"unit: " + b"[" * 100 + b"]" * 100 + b"\n",
+    "huge-number": b"unit: checkout\nquarter: 2026-Q4\nobjectives: " + b"9" * 5000 + b"\n",
+    "big": b"unit: checkout\n" + b"# padding\n" * 120_000,
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_file_gives_one_clear_diagnostic(make_repo: Builder, name: str) -> None:
+    root = make_repo({})
+    path = root / "okrs" / "2026-Q4" / "checkout.yaml"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(HOSTILE[name])
+    r = okr("lint", "--format", "json", cwd=root)
+    assert r.returncode == 1, r.stderr
+    assert "Traceback" not in r.stderr
+    records = json.loads(r.stdout)
+    assert [rec["code"] for rec in records] == ["OKR001"], records
+    assert records[0]["line"] >= 1 and records[0]["message"].endswith(".")

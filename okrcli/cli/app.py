@@ -106,10 +106,8 @@ def lint(
       okr lint --format json > findings.json
     """
     try:
-        from okrcli.lint.engine import LintRequest
-        from okrcli.lint.engine import lint as run_lint
-        from okrcli.lint.reporters import FORMATS
-        from okrcli.lint.reporters import statistics as stats
+        from okrcli.lint.run import LintRequest
+        from okrcli.lint.run import lint as run_lint
 
         request = LintRequest(
             paths=list(paths or []),
@@ -120,6 +118,9 @@ def lint(
         result = run_lint(request)
     except OkrError as exc:
         raise _fail(exc) from None
+    from okrcli.lint.reporters import FORMATS
+    from okrcli.lint.reporters import statistics as stats
+
     if output_format == LintFormat.text and not _is_ci():
         from okrcli.cli.rich_out import print_lint
 

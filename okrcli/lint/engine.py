@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -13,30 +13,13 @@ from okrcli.errors import OkrError
 from okrcli.lint import select as sel
 from okrcli.lint import suppress
 from okrcli.lint.diagnostics import Diagnostic, LintResult
-from okrcli.load.repo import (
-    CONFIG_NAME,
-    ORG_NAME,
-    OkrDoc,
-    Repository,
-    Source,
-    find_root,
-    load_okr_doc,
-    load_repository,
-)
+from okrcli.lint.run import LintRequest
+from okrcli.load.files import CONFIG_NAME, ORG_NAME, OkrDoc, Source
+from okrcli.load.prefetch import Prefetch
+from okrcli.load.repo import Repository, load_okr_doc, load_repository
 from okrcli.rules.base import Finding, Rule, registry
 from okrcli.rules.context import Context
 from okrcli.rules.lexicon import Lexicon
-
-
-@dataclass(slots=True)
-class LintRequest:
-    """What the user asked for; everything optional falls back to okr.yaml."""
-
-    paths: list[Path] = field(default_factory=list)
-    select: list[str] | None = None
-    ignore: list[str] = field(default_factory=list)
-    repo: Path | None = None
-    cwd: Path = field(default_factory=Path.cwd)
 
 
 @dataclass(slots=True)
@@ -132,13 +115,9 @@ def _display(path: Path, cwd: str) -> str:
     return text
 
 
-def lint(request: LintRequest) -> LintResult:
-    """Lint the repository containing the first path (or the working directory)."""
-    start = request.repo or (request.paths[0] if request.paths else request.cwd)
-    if not start.is_absolute():
-        start = request.cwd / start
-    root = request.repo.resolve() if request.repo else find_root(start)
-    repo = load_repository(root)
+def lint_root(root: Path, request: LintRequest, pre: Prefetch | None = None) -> LintResult:
+    """Load the repository at ``root`` (with files already being parsed) and lint it."""
+    repo = load_repository(root, pre)
     if repo.org_source is None:
         raise OkrError(
             f"{root} has no {ORG_NAME}: every OKR repository lists its units there. "

@@ -125,6 +125,7 @@ _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 _INF = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
 _MAX_DIGITS = 40
+_NON_TEXT_START = frozenset("0123456789+-.~nNtTfF")
 
 
 def resolve_plain(value: str) -> Any:
@@ -301,7 +302,11 @@ def _build(parser: Any, max_depth: int, track: bool) -> Parsed:
                 span = (sm.line + 1, sm.column + 1, em.line + 1, em.column + 1)
             if is_map and pending is None:
                 key = event.value
-                if event.implicit[0] and not isinstance(resolve_plain(key), str):
+                if (
+                    event.implicit[0]
+                    and (not key or key[0] in _NON_TEXT_START)
+                    and not isinstance(resolve_plain(key), str)
+                ):
                     raise YamlError(
                         f"the key {key!r} is not a name; keys must be text.",
                         *_pos(event.start_mark),
@@ -317,7 +322,7 @@ def _build(parser: Any, max_depth: int, track: bool) -> Parsed:
                 if track:
                     keys[(*path, key)] = span
                 continue
-            if event.implicit[0]:
+            if event.implicit[0] and (not event.value or event.value[0] in _NON_TEXT_START):
                 try:
                     value: Any = resolve_plain(event.value)
                 except ValueError as exc:

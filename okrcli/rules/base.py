@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict
 from okrcli.load.yamlsafe import Path, Span
 
 if TYPE_CHECKING:
-    from okrcli.load.repo import OkrDoc
+    from okrcli.load.files import OkrDoc
     from okrcli.rules.context import Context
 
 Severity = Literal["error", "warning", "info"]

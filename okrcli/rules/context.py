@@ -8,7 +8,8 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 
-from okrcli.load.repo import OkrDoc, Repository
+from okrcli.load.files import OkrDoc
+from okrcli.load.repo import Repository
 from okrcli.model.okr import KeyResult, Objective
 from okrcli.model.org import Unit
 from okrcli.rules.lexicon import Lexicon

@@ -7,6 +7,7 @@ import textwrap
 from pydantic import BaseModel
 
 from okrcli.rules.base import NoOptions, Rule
+from okrcli.rules.lexicon import LISTS
 
 
 def options_text(options: type[BaseModel]) -> list[str]:
@@ -27,6 +28,12 @@ def explain(rule: type[Rule]) -> str:
     out = [f"{rule.code} {rule.name} [{rule.severity}]", "", rule.summary, ""]
     out += textwrap.wrap(" ".join(rule.rationale().split()), 88)
     out += ["", f"Options (okr.yaml, lint.rules.{rule.name}):", *options_text(rule.Options)]
+    lists = [w for w in LISTS if rule.code in w.rules]
+    if lists:
+        out += ["", "Word lists it reads (extend them in okr.yaml under lint.words):"]
+        for w in lists:
+            sample = ", ".join(w.words[:6])
+            out.append(f"  {w.name}: {w.description} ({len(w.words)} entries: {sample}, ...)")
     for label, examples in (("Bad", rule.bad), ("Good", rule.good)):
         for ex in examples[:1]:
             out += ["", f"{label} ({ex.path}):", textwrap.indent(ex.text.rstrip(), "  ")]

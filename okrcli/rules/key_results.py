@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from okrcli.load.repo import OkrDoc
+from okrcli.load.files import OkrDoc
 from okrcli.model.okr import Direction, KeyResult
 from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, variant
 from okrcli.rules.context import Context
-from okrcli.rules.text import Sentence, read_kr
+from okrcli.rules.text import KrShape, Sentence, read_kr
 
 FOURTH_KR = """\
       - id: saved-cards
@@ -40,6 +40,25 @@ def _each_kr(doc: OkrDoc) -> Iterator[tuple[int, int, KeyResult]]:
     for i, o in enumerate(doc.model.objectives):
         for j, k in enumerate(o.key_results):
             yield i, j, k
+
+
+class _KrHeuristic(Rule):
+    """Shared loop: read each key result's title (once, memoised) and report one shape."""
+
+    advice = ""
+
+    def reason(self, shape: KrShape) -> str | None:
+        raise NotImplementedError
+
+    def check_file(self, doc: OkrDoc, ctx: Context) -> Iterator[Finding]:
+        for i, j, k in _each_kr(doc):
+            why = self.reason(read_kr(k.title, ctx.lexicon))
+            if why:
+                yield self.at(
+                    doc,
+                    ("objectives", i, "key_results", j, "title"),
+                    f"key result '{k.id}': {why}. {self.advice}",
+                )
 
 
 class KrCount(Rule):
@@ -191,7 +210,7 @@ class BinaryKr(Rule):
                 )
 
 
-class VanityKr(Rule):
+class VanityKr(_KrHeuristic):
     """Totals that only grow (all-time sign-ups, page views, followers) rise whatever the
     team does and say nothing about value delivered. The product OKR guide (seed 001) warns
     against such vanity results and prefers rates and ratios: active users, conversion,
@@ -211,19 +230,13 @@ class VanityKr(Rule):
     )
     good = (Example(GOOD_FILE),)
 
-    def check_file(self, doc: OkrDoc, ctx: Context) -> Iterator[Finding]:
-        for i, j, k in _each_kr(doc):
-            why = read_kr(k.title, ctx.lexicon).vanity
-            if why:
-                yield self.at(
-                    doc,
-                    ("objectives", i, "key_results", j, "title"),
-                    f"key result '{k.id}': {why}. Measure a rate or a share "
-                    "(per week, per visitor, active, converted) instead.",
-                )
+    advice = "Measure a rate or a share (per week, per visitor, active, converted) instead."
+
+    def reason(self, shape: KrShape) -> str | None:
+        return shape.vanity
 
 
-class InitiativeKr(Rule):
+class InitiativeKr(_KrHeuristic):
     """A key result is an outcome, not a to-do item: "launch the new onboarding", "run 5
     workshops" are the work, and the key result is the change that work should cause. The
     product head's guide (seed 004) says OKRs are not a to-do list, and the product-org
@@ -250,16 +263,10 @@ class InitiativeKr(Rule):
     )
     good = (Example(GOOD_FILE),)
 
-    def check_file(self, doc: OkrDoc, ctx: Context) -> Iterator[Finding]:
-        for i, j, k in _each_kr(doc):
-            why = read_kr(k.title, ctx.lexicon).task
-            if why:
-                yield self.at(
-                    doc,
-                    ("objectives", i, "key_results", j, "title"),
-                    f"key result '{k.id}': {why}. Move the work to the objective's "
-                    "initiatives and measure the result it should bring.",
-                )
+    advice = "Move the work to the objective's initiatives and measure the result it should bring."
+
+    def reason(self, shape: KrShape) -> str | None:
+        return shape.task
 
 
 class DuplicateKrOptions(BaseModel):
@@ -300,16 +307,22 @@ _SKIP = frozenset(
 
 
 def _content(title: str, ctx: Context) -> frozenset[str]:
-    s = Sentence.of(title)
+    """The stems of a title's content words (memoised with the word lists)."""
     lex = ctx.lexicon
-    return frozenset(
-        st
-        for st, tok in zip(s.stems, s.toks, strict=True)
-        if tok not in _SKIP
-        and not tok[0].isdigit()
-        and st not in lex.outcome_verbs
-        and st not in lex.task_verbs
-    )
+    key = ("content", title)
+    found = lex.memo.get(key)
+    if found is None:
+        s = Sentence.of(title)
+        found = lex.memo[key] = frozenset(
+            st
+            for st, tok in zip(s.stems, s.toks, strict=True)
+            if tok not in _SKIP
+            and not tok[0].isdigit()
+            and st not in lex.outcome_verbs
+            and st not in lex.task_verbs
+        )
+    assert isinstance(found, frozenset)
+    return found
 
 
 class DuplicateKr(Rule):

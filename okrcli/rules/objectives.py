@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from okrcli.load.repo import OkrDoc
+from okrcli.load.files import OkrDoc
 from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, variant
 from okrcli.rules.context import Context
 from okrcli.rules.text import ObjectiveShape, read_objective

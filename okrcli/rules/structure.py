@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import ClassVar
 
-from okrcli.load.repo import OkrDoc
+from okrcli.load.files import OkrDoc
 from okrcli.model.quarter import QUARTER_RE
 from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, Scope, variant
 from okrcli.rules.context import Context

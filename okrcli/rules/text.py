@@ -18,7 +18,7 @@ The shapes, rather than lists of sentences:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -297,6 +297,15 @@ class Sentence:
         return len(self.toks)
 
 
+def _memo(lex: Lexicon, kind: str, text: str, read: Callable[[str, Lexicon], object]) -> object:
+    """Several rules read the same title: read it once per word lists."""
+    key = (kind, text)
+    found = lex.memo.get(key)
+    if found is None:
+        found = lex.memo[key] = read(text, lex)
+    return found
+
+
 @dataclass(frozen=True, slots=True)
 class KrShape:
     """What the heuristics read in a key result's title; each field is a reason or None."""
@@ -309,10 +318,7 @@ class KrShape:
 def read_kr(text: str, lex: Lexicon) -> KrShape:
     """Read a key result's title for task, done/not-done and vanity shapes (memoised per
     word list, since several rules read the same title)."""
-    key = ("kr", text)
-    found = lex.memo.get(key)
-    if found is None:
-        found = lex.memo[key] = _read_kr(text, lex)
+    found = _memo(lex, "kr", text, _read_kr)
     assert isinstance(found, KrShape)
     return found
 
@@ -452,10 +458,7 @@ class ObjectiveShape:
 
 def read_objective(text: str, lex: Lexicon) -> ObjectiveShape:
     """Read an objective's title for numbers, catch-all phrasing, horizon and parity."""
-    key = ("objective", text)
-    found = lex.memo.get(key)
-    if found is None:
-        found = lex.memo[key] = _read_objective(text, lex)
+    found = _memo(lex, "objective", text, _read_objective)
     assert isinstance(found, ObjectiveShape)
     return found
 

@@ -1,0 +1,47 @@
+"""``okr lint``'s entry point: find the repository, start parsing, then load the engine.
+
+This module is deliberately light (no pydantic, no rules): the helper process that parses the
+OKR files is forked from here, so parsing overlaps with importing the models and the rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from okrcli.load import prefetch
+from okrcli.load.files import find_root
+
+if TYPE_CHECKING:
+    from okrcli.lint.diagnostics import LintResult
+
+
+@dataclass(slots=True)
+class LintRequest:
+    """What the user asked for; everything optional falls back to okr.yaml."""
+
+    paths: list[Path] = field(default_factory=list)
+    select: list[str] | None = None
+    ignore: list[str] = field(default_factory=list)
+    repo: Path | None = None
+    cwd: Path = field(default_factory=Path.cwd)
+
+
+def lint(request: LintRequest) -> LintResult:
+    """Lint the repository containing the first path (or the working directory)."""
+    start = request.repo or (request.paths[0] if request.paths else request.cwd)
+    if not start.is_absolute():
+        start = request.cwd / start
+    root = start.resolve() if request.repo else find_root(start)
+    if request.repo and not root.is_dir():
+        from okrcli.errors import OkrError
+
+        raise OkrError(f"--repo {request.repo}: no such folder.")
+    pre = prefetch.start(root)
+    try:
+        from okrcli.lint.engine import lint_root
+    except BaseException:
+        pre.cancel()
+        raise
+    return lint_root(root, request, pre)

@@ -1,0 +1,159 @@
+"""Reading repository files without the models: light enough to run before pydantic loads.
+
+Everything here imports only the YAML reader, so ``okr lint`` can find the repository, list its
+files and start parsing them (in a forked helper) while the models are still being imported.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from okrcli.errors import OkrError
+from okrcli.load.yamlsafe import MAX_BYTES, Parsed, Span, YamlError, decode, parse
+
+if TYPE_CHECKING:
+    from okrcli.model.okr import OkrFile
+
+CONFIG_NAME = "okr.yaml"
+ORG_NAME = "org.yaml"
+
+
+@dataclass(frozen=True, slots=True)
+class LoadIssue:
+    """A file that cannot be read (``parse``) or does not fit the format (``schema``)."""
+
+    kind: str  # "parse" | "schema"
+    span: Span
+    message: str
+
+
+@dataclass(slots=True)
+class Source:
+    """One YAML file of the repository, as far as it could be read."""
+
+    path: Path
+    rel: str
+    text: str | None = None
+    parsed: Parsed | None = None
+    issues: list[LoadIssue] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class OkrDoc(Source):
+    """An OKR file: ``<okrs_dir>/<quarter>/<unit>.yaml``."""
+
+    model: OkrFile | None = None
+    folder: str = ""
+    stem: str = ""
+
+
+def find_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` with an okr.yaml, else with org.yaml, else
+    the git top level."""
+    start = start.resolve()
+    if start.is_file():
+        start = start.parent
+    candidates = [start, *start.parents]
+    for marker in (CONFIG_NAME, ORG_NAME):
+        for folder in candidates:
+            if (folder / marker).is_file():
+                return folder
+    for folder in candidates:
+        if (folder / ".git").exists():
+            return folder
+    raise OkrError(
+        f"no OKR repository found at or above {start}: there is no {CONFIG_NAME} or {ORG_NAME}. "
+        "Run the command inside an OKR repository, pass --repo PATH, or create one with okr init."
+    )
+
+
+@lru_cache(maxsize=1024)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
+def _read_bytes(path: Path, root: Path) -> bytes:
+    """The file's bytes, refusing links that lead outside the repository and huge files."""
+    folder = _real_folder(str(path.parent))
+    real_root = _real_folder(str(root))
+    resolved = Path(os.path.realpath(path)) if os.path.islink(path) else Path(folder) / path.name
+    if not resolved.is_relative_to(real_root):
+        raise YamlError(
+            f"the file is a link to {resolved}, outside the repository; "
+            "okr reads only files inside it. Copy the file in instead."
+        )
+    with path.open("rb") as handle:
+        raw = handle.read(MAX_BYTES + 1)
+    return raw
+
+
+def read_source(path: Path, root: Path, source: Source) -> None:
+    """Read, decode and parse ``path`` into ``source``, recording a parse issue on failure."""
+    try:
+        raw = _read_bytes(path, root)
+        if len(raw) > MAX_BYTES:
+            raise YamlError(
+                f"the file is larger than {MAX_BYTES:,} bytes, the most an OKR file may be; "
+                "split it or remove what does not belong in it."
+            )
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        source.issues.append(
+            LoadIssue(
+                "parse",
+                Span(1, 1, 1, 1),
+                f"the file cannot be read ({reason}); "
+                "check that it exists and that you may read it.",
+            )
+        )
+        return
+    except YamlError as exc:
+        source.issues.append(LoadIssue("parse", Span(1, 1, 1, 1), exc.message))
+        return
+    try:
+        text = decode(raw)
+        source.text = text
+        source.parsed = parse(text)
+    except YamlError as exc:
+        source.issues.append(
+            LoadIssue("parse", Span(exc.line, exc.column, exc.line, exc.column + 1), exc.message)
+        )
+
+
+Read = tuple[str | None, Parsed | None, list[LoadIssue]]
+
+
+def _read_all(paths: list[Path], root: Path) -> list[Read]:
+    """Read and parse files (in a worker process): plain data crosses back, never models."""
+    out: list[Read] = []
+    for path in paths:
+        src = Source(path=path, rel="")
+        read_source(path, root, src)
+        out.append((src.text, src.parsed, src.issues))
+    return out
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def discover_okr_files(root: Path, okrs_dir: str) -> list[Path]:
+    """Every ``<okrs_dir>/<folder>/<file>.yaml`` (and .yml), sorted."""
+    base = root / okrs_dir
+    if not base.is_dir():
+        return []
+    found: list[Path] = []
+    for folder in sorted(base.iterdir()):
+        if not folder.is_dir() or folder.name.startswith("."):
+            continue
+        for entry in sorted(folder.iterdir()):
+            if entry.suffix in (".yaml", ".yml") and not entry.name.startswith("."):
+                found.append(entry)
+    return found
