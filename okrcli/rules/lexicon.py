@@ -80,7 +80,8 @@ LISTS: tuple[WordList, ...] = (
             "done, finished, complete, completed, live, launched, shipped, released, "
             "published, enabled, deployed, implemented, in place, ready, available, rolled "
             "out, signed off, approved, delivered, migrated, upgraded, installed, paid, "
-            "set up, up and running, in production, go live, goes live, went live, passed"
+            "set up, up and running, in production, go live, goes live, went live, passed, "
+            "certification, certified, compliance, compliant, sign-off, feature complete"
         ),
         phrases=True,
     ),

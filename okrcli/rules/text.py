@@ -354,11 +354,15 @@ def _read_kr(text: str, lex: Lexicon) -> KrShape:
                 task = f"it counts work produced ({count}), not the change that work should cause"
             elif not _measured(s, lex, longest):
                 task = f"it opens with the task verb '{verb}': it is work to do, not an outcome"
-    elif not outcome_n:
+    elif outcome_n:
+        if not _has_amount(text):
+            # "achieve SOC 2 certification", "get the new app live": an outcome verb, no level
+            done = _done_state(s, lex, longest)
+    else:
         count = _counted_output(s, lead, lex)
         if count:
             task = f"it counts work produced ({count}), not the change that work should cause"
-        elif not s.has_number:
+        elif not _has_amount(text):
             done = _done_state(s, lex, longest)
             if done is None and s.toks and not _any_verb(s, lex, longest):
                 last = s.stems[-1]
@@ -377,6 +381,14 @@ def _read_kr(text: str, lex: Lexicon) -> KrShape:
             kind = "a running total" if total else "a count that only grows"
             vanity = f"'{noun}' is {kind} and says nothing about value delivered"
     return KrShape(task=task, done=done, vanity=vanity)
+
+
+_NAMED_NUMBER = re.compile(r"\b([A-Z][A-Za-z]*[A-Z][A-Za-z]*|[Vv]ersion|[Vv])\s*\d+(\.\d+)*\b")
+
+
+def _has_amount(text: str) -> bool:
+    """Whether the text states an amount; 'SOC 2', 'ISO 27001', 'version 3' are names."""
+    return any(is_number(t) for t in tokens(_NAMED_NUMBER.sub(" ", text)))
 
 
 def _measured(s: Sentence, lex: Lexicon, longest: int) -> bool:
@@ -471,7 +483,7 @@ def _read_objective(text: str, lex: Lexicon) -> ObjectiveShape:
     low = s.text.lower()
 
     metric = None
-    named = re.sub(r"\b([A-Z][A-Za-z]*[A-Z][A-Za-z]*|[Vv]ersion|[Vv])\s*\d+(\.\d+)*\b", " ", s.text)
+    named = _NAMED_NUMBER.sub(" ", s.text)
     for t in tokens(named):
         if is_metric_number(t) and low.find("#" + t) < 0:
             metric = f"it states the amount '{t}'"
