@@ -139,6 +139,7 @@ _REDUCE = frozenset(
         "remov",
     }
 )
+_STATE_VERBS = frozenset({"achiev", "attain", "get", "obtain", "reach", "pass", "earn", "gain"})
 _AUX = frozenset({"is", "are", "was", "were", "be", "been", "being", "get", "gets", "has", "have"})
 _COMPARE = re.compile(
     r"\b(at least|at most|under|below|above|over|less than|more than|fewer than|no more than|"
@@ -355,9 +356,13 @@ def _read_kr(text: str, lex: Lexicon) -> KrShape:
             elif not _measured(s, lex, longest):
                 task = f"it opens with the task verb '{verb}': it is work to do, not an outcome"
     elif outcome_n:
-        if not _has_amount(text):
-            # "achieve SOC 2 certification", "get the new app live": an outcome verb, no level
-            done = _done_state(s, lex, longest)
+        if s.stems[lead] in _STATE_VERBS and not _has_amount(text):
+            # "achieve SOC 2 certification", "get the new app live": a state verb whose
+            # object ends in a done word, and no level to reach
+            for i in range(max(lead + 1, len(s.toks) - 2), len(s.toks)):
+                n = s.match(i, lex.done_words, longest)
+                if n and i + n == len(s.toks):
+                    done = f"'{s.words(i, n)}' describes a state that is either reached or not"
     else:
         count = _counted_output(s, lead, lex)
         if count:
