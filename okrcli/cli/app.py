@@ -138,6 +138,57 @@ def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
+class ScoreFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+@app.command()
+def score(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Unit files or folders to score (default: all).")
+    ] = None,
+    quarter: Annotated[
+        str | None, typer.Option(help="The quarter, like 2026-Q4 (default: the running one).")
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(help="Score the repository as it was at a commit, tag or date YYYY-MM-DD."),
+    ] = None,
+    output_format: Annotated[
+        ScoreFormat, typer.Option("--format", help="Output format.")
+    ] = ScoreFormat.text,
+    repo: Annotated[Path | None, typer.Option(help="The OKR repository root.")] = None,
+) -> None:
+    """Score a quarter for its retrospective: scores, bands, pace, trends and prompts.
+
+    Each key result shows baseline, current and target, its score (0 to 1, lower-is-better
+    key results included), its pace against the time gone, its last check-in and a weekly
+    trend from git history. Units get the questions their band calls for and, once the
+    quarter is over, how well their confidence check-ins predicted the outcome.
+
+    Examples:
+
+      okr score
+
+      okr score okrs/2026-Q4/checkout.yaml --format markdown
+
+      okr score --quarter 2026-Q3
+
+      okr score --at 2026-11-06        the repository as it was that day
+    """
+    try:
+        from okrcli.score.formats import FORMATS as SCORE_FORMATS
+        from okrcli.score.service import ScoreRequest
+        from okrcli.score.service import score as run_score
+
+        card = run_score(ScoreRequest(list(paths or []), quarter, at, repo))
+    except OkrError as exc:
+        raise _fail(exc) from None
+    sys.stdout.write(SCORE_FORMATS[output_format.value](card))
+
+
 @app.command()
 def rules() -> None:
     """List every rule: code, name, default severity and what it catches.

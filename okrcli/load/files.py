@@ -114,6 +114,11 @@ def read_source(path: Path, root: Path, source: Source) -> None:
     except YamlError as exc:
         source.issues.append(LoadIssue("parse", Span(1, 1, 1, 1), exc.message))
         return
+    parse_into(source, raw)
+
+
+def parse_into(source: Source, raw: bytes) -> None:
+    """Decode and parse file bytes into ``source``, recording a parse issue on failure."""
     try:
         text = decode(raw)
         source.text = text

@@ -11,12 +11,17 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from okrcli.load.files import CONFIG_NAME, Read, _read_all, discover_okr_files
 from okrcli.load.yamlsafe import YamlError, decode, parse
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 THRESHOLD = 300
 HELPER_SHARE = 0.7  # the helper starts first, so it takes more than half
@@ -76,3 +81,18 @@ def start(root: Path, paths: list[Path] | None = None, okrs_dir: str | None = No
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
     future = pool.submit(_read_all, paths[split:], root)
     return Prefetch(root, okrs_dir, paths, paths[:split], future, pool)
+
+
+def run_split(fn: Callable[[list[T]], list[R]], items: list[T]) -> list[R]:
+    """``fn(items)``, with a forked helper doing half of them where that is possible."""
+    if (
+        len(items) < 2
+        or (os.cpu_count() or 1) < 2
+        or "fork" not in multiprocessing.get_all_start_methods()
+    ):
+        return fn(items)
+    half = len(items) // 2
+    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
+        future = pool.submit(fn, items[half:])
+        mine = fn(items[:half])
+        return mine + future.result()

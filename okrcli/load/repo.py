@@ -15,6 +15,7 @@ from okrcli.load.files import (
     Source,
     _rel,
     discover_okr_files,
+    parse_into,
     read_source,
 )
 from okrcli.load.prefetch import Prefetch
@@ -84,18 +85,22 @@ def load_config(root: Path) -> tuple[Config, Path | None]:
         return Config(), None
     src = Source(path=path, rel=CONFIG_NAME)
     read_source(path, root, src)
+    return _config_from(src, path), path
+
+
+def _config_from(src: Source, path: Path) -> Config:
     if src.issues:
         issue = src.issues[0]
         raise _config_error(path, issue.span, issue.message)
     assert src.parsed is not None
     if src.parsed.data is None:
-        return Config(), path
+        return Config()
     config, problems = validate(Config, src.parsed)
     if config is None:
         first = problems[0]
         more = f" ({len(problems) - 1} more problems)" if len(problems) > 1 else ""
         raise _config_error(path, first.span, first.message + more)
-    return config, path
+    return config
 
 
 def load_org(root: Path) -> tuple[Org | None, Source | None]:
@@ -105,11 +110,15 @@ def load_org(root: Path) -> tuple[Org | None, Source | None]:
         return None, None
     src = Source(path=path, rel=ORG_NAME)
     read_source(path, root, src)
+    return _org_from(src), src
+
+
+def _org_from(src: Source) -> Org | None:
     org = None
     if src.parsed is not None:
         org, problems = validate(Org, src.parsed)
         src.issues.extend(_schema_issues(problems))
-    return org, src
+    return org
 
 
 def load_repository(root: Path, pre: Prefetch | None = None) -> Repository:
@@ -128,4 +137,32 @@ def load_repository(root: Path, pre: Prefetch | None = None) -> Repository:
     if pre is None:
         pre = prefetch.start(root, discover_okr_files(root, config.okrs_dir), config.okrs_dir)
     docs = _load_many(pre.paths, root, pre)
+    return Repository(root, config, config_path, org, org_source, docs)
+
+
+def load_repository_from(root: Path, files: dict[str, bytes]) -> Repository:
+    """A repository from file contents (paths relative to ``root``), as git held them at
+    some commit: the same checks as on disk, nothing read from the working tree."""
+    config, config_path = Config(), None
+    if CONFIG_NAME in files:
+        config_path = root / CONFIG_NAME
+        src = Source(path=config_path, rel=CONFIG_NAME)
+        parse_into(src, files[CONFIG_NAME])
+        config = _config_from(src, config_path)
+    org, org_source = None, None
+    if ORG_NAME in files:
+        org_source = Source(path=root / ORG_NAME, rel=ORG_NAME)
+        parse_into(org_source, files[ORG_NAME])
+        org = _org_from(org_source)
+    docs = []
+    prefix = config.okrs_dir.rstrip("/") + "/"
+    for rel in sorted(files):
+        parts = rel[len(prefix) :].split("/") if rel.startswith(prefix) else []
+        if len(parts) != 2 or not rel.endswith((".yaml", ".yml")):
+            continue
+        path = root / rel
+        doc = OkrDoc(path=path, rel=rel, folder=parts[0], stem=path.stem)
+        parse_into(doc, files[rel])
+        _validate_doc(doc)
+        docs.append(doc)
     return Repository(root, config, config_path, org, org_source, docs)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from okrcli.errors import OkrError
+from okrcli.fsutil import atomic_write
 from okrcli.model.config import Config
 from okrcli.model.okr import OkrFile
 from okrcli.model.org import Org
@@ -62,11 +61,7 @@ def write_schemas(folder: Path, *, check: bool = False) -> list[str]:
         if check:
             continue
         try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-            os.replace(tmp, path)
+            atomic_write(path, text)
         except OSError as exc:
             raise OkrError(f"cannot write {path}: {exc.strerror or exc}.") from None
     return changed

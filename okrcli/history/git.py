@@ -1,0 +1,208 @@
+"""Git access, streamed: a handful of git processes per command, never one per commit.
+
+User-supplied revisions are checked before they reach git (no leading '-', no control
+characters) and passed after ``--end-of-options``, so nothing can be read as an option.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from okrcli.errors import OkrError
+
+NULL_ID = "0" * 40
+_REV_OK = re.compile(r"^[A-Za-z0-9._/@{}~^:+-]{1,200}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ENV = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+class GitError(OkrError):
+    """git is missing, the folder is not a repository, or git refused."""
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    """One commit: what the history and the check-in log show of it."""
+
+    id: str
+    author: str
+    email: str
+    when: datetime
+    subject: str
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One file changed by a commit: old and new blob ids (NULL_ID when absent)."""
+
+    old_id: str
+    new_id: str
+    path: str
+    old_path: str
+
+
+class Git:
+    """A repository, driven through the git command line."""
+
+    def __init__(self, root: Path) -> None:
+        if shutil.which("git") is None:
+            raise GitError("git is not installed or not on PATH; install git to read history.")
+        self.root = root
+        top = self._run("rev-parse", "--show-toplevel", check=False)
+        if top is None:
+            raise GitError(f"{root} is not inside a git repository; run `git init` there.")
+        self.top = Path(top.strip())
+        common = self._run("rev-parse", "--git-common-dir") or ".git"
+        path = Path(common.strip())
+        self.git_dir = path if path.is_absolute() else (root / path).resolve()
+
+    def _run(self, *args: str, check: bool = True, stdin: bytes | None = None) -> str | None:
+        out = self._run_bytes(*args, check=check, stdin=stdin)
+        return None if out is None else out.decode("utf-8", "replace")
+
+    def _run_bytes(
+        self, *args: str, check: bool = True, stdin: bytes | None = None
+    ) -> bytes | None:
+        try:
+            proc = subprocess.run(
+                ["git", "-c", "core.quotepath=off", *args],
+                cwd=self.root,
+                input=stdin,
+                capture_output=True,
+                env={**os.environ, **_ENV},
+                check=False,
+            )
+        except OSError as exc:
+            raise GitError(f"cannot run git: {exc.strerror or exc}.") from None
+        if proc.returncode != 0:
+            if not check:
+                return None
+            reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise GitError(f"git {args[0]} failed: {reason[-1] if reason else 'no message'}.")
+        return proc.stdout
+
+    # --- refs and commits -------------------------------------------------------------
+    def has_commits(self) -> bool:
+        return (
+            self._run("rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False) is not None
+        )
+
+    def is_shallow(self) -> bool:
+        return (self._run("rev-parse", "--is-shallow-repository") or "").strip() == "true"
+
+    def resolve(self, rev: str) -> str:
+        """A commit id for a user's revision (a ref, an id, HEAD~2) or date (YYYY-MM-DD:
+        the last commit on or before that day)."""
+        if _DATE.match(rev):
+            day = date.fromisoformat(rev)
+            end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
+            found = self._run(
+                "rev-list", "-1", f"--before={end.isoformat()}", "HEAD", "--", check=False
+            )
+            if not found or not found.strip():
+                raise GitError(f"--at {rev}: there is no commit on or before that day.")
+            return found.strip()
+        if rev.startswith("-") or not _REV_OK.match(rev):
+            raise GitError(
+                f"'{rev}' is not a revision okr accepts: use a branch, tag, commit id, "
+                "HEAD~N or a date YYYY-MM-DD."
+            )
+        found = self._run(
+            "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}", check=False
+        )
+        if not found:
+            raise GitError(f"'{rev}' names no commit in this repository.")
+        return found.strip()
+
+    def commit_time(self, rev: str) -> datetime:
+        out = self._run("show", "-s", "--format=%cI", rev, "--") or ""
+        return datetime.fromisoformat(out.strip())
+
+    # --- bulk reads -------------------------------------------------------------------
+    def log_changes(self, rev: str, pathspec: str) -> list[tuple[Commit, list[Change]]]:
+        """Every non-merge commit reachable from ``rev`` that touched ``pathspec``, oldest
+        first, with the blobs it changed: one ``git log --raw`` process."""
+        out = (
+            self._run_bytes(
+                "log",
+                "--raw",
+                "--no-abbrev",
+                "-M",
+                "--no-merges",
+                "--reverse",
+                "--date-order",
+                "--format=%x00%H%x1f%an%x1f%ae%x1f%aI%x1f%s",
+                rev,
+                "--",
+                pathspec,
+            )
+            or b""
+        )
+        result: list[tuple[Commit, list[Change]]] = []
+        for chunk in out.split(b"\x00")[1:]:
+            text = chunk.decode("utf-8", "replace")
+            head, _, raw = text.partition("\n")
+            cid, author, email, when, subject = (head.split("\x1f") + [""] * 5)[:5]
+            changes = []
+            for line in raw.splitlines():
+                if not line.startswith(":"):
+                    continue
+                meta, _, paths = line.partition("\t")
+                fields = meta.split()
+                parts = paths.split("\t")
+                old_path = parts[0]
+                new_path = parts[-1]
+                changes.append(Change(fields[2], fields[3], new_path, old_path))
+            result.append(
+                (Commit(cid, author, email, datetime.fromisoformat(when), subject), changes)
+            )
+        return result
+
+    def list_blobs(self, rev: str, folder: str) -> dict[str, str]:
+        """Path -> blob id of every file under ``folder`` at ``rev`` (one ls-tree)."""
+        out = self._run("ls-tree", "-r", "--full-tree", rev, "--", folder) or ""
+        blobs = {}
+        for line in out.splitlines():
+            meta, _, path = line.partition("\t")
+            kind, oid = meta.split()[1:3]
+            if kind == "blob":
+                blobs[path] = oid
+        return blobs
+
+    def read_blobs(self, ids: list[str]) -> dict[str, bytes]:
+        """The contents of many blobs through one ``git cat-file --batch`` process."""
+        wanted = [i for i in dict.fromkeys(ids) if i != NULL_ID]
+        if not wanted:
+            return {}
+        out = (
+            self._run_bytes("cat-file", "--batch", stdin="".join(f"{i}\n" for i in wanted).encode())
+            or b""
+        )
+        blobs: dict[str, bytes] = {}
+        pos = 0
+        for oid in wanted:
+            end = out.index(b"\n", pos)
+            header = out[pos:end].decode()
+            pos = end + 1
+            if header.endswith(" missing"):
+                raise GitError(
+                    f"the object {oid} is missing from the repository; it may be corrupt "
+                    "(try `git fsck`)."
+                )
+            size = int(header.split()[2])
+            blobs[oid] = out[pos : pos + size]
+            pos += size + 1
+        return blobs
+
+    def head_blob_ids(self, folder: str) -> dict[str, str]:
+        return self.list_blobs("HEAD", folder) if self.has_commits() else {}
+
+    def relpath(self, path: Path) -> str:
+        """``path`` relative to the git top level, POSIX separators."""
+        return path.resolve().relative_to(self.top.resolve()).as_posix()

@@ -1,0 +1,267 @@
+"""The score card of a quarter: plain data for every output format (and the report).
+
+Built from the repository (as on disk, or as at a commit), the quarter's history and the one
+scoring function. Nothing here prints; :mod:`okrcli.score.formats` turns it into text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from okrcli.history.timeline import QuarterHistory, Timeline
+from okrcli.load.repo import Repository
+from okrcli.model.okr import Direction, KeyResult
+from okrcli.model.quarter import Quarter
+from okrcli.scoring import Band, band, dec, mean, rounded, score_kr, weighted_mean
+
+PROMPTS: dict[Band, tuple[str, ...]] = {
+    "missed": (
+        "What did we learn, and what would we try differently? (No blame: a missed stretch "
+        "goal is information.)",
+        "Which assumption behind this result turned out wrong?",
+        "Did something outside our control change, and did we notice it in time?",
+    ),
+    "stretch": (
+        "What worked, and what should we keep doing?",
+        "Which initiative moved the number most, and which moved it least?",
+        "What would it take to close the remaining gap?",
+    ),
+    "over": (
+        "Was the target too low? Would we set it higher knowing what we know now?",
+        "Did a tailwind outside our work carry the result?",
+        "What should next quarter's target be, so that it stretches us?",
+    ),
+}
+
+
+@dataclass(slots=True)
+class KrRow:
+    """One key result on the score card."""
+
+    ref: str
+    id: str
+    title: str
+    unit: str | None
+    direction: str | None
+    binary: bool
+    baseline: float | None
+    target: float | None
+    current: float | None
+    confidence: float | None
+    weight: float
+    score: Decimal
+    checked_in: bool
+    pace: str | None  # "on track" | "at risk" | "off track" | None
+    last_checkin: date | None
+    checkins: int
+    weekly: list[float | None]
+    uncommitted: bool
+
+
+@dataclass(slots=True)
+class ObjectiveRow:
+    id: str
+    title: str
+    commitment: str
+    aligns_to: list[str]
+    score: Decimal
+    band: Band
+    key_results: list[KrRow]
+
+
+@dataclass(slots=True)
+class UnitCard:
+    id: str
+    name: str
+    level: str
+    path: str
+    score: Decimal
+    band: Band
+    objectives: list[ObjectiveRow]
+    brier: Decimal | None  # calibration of its confidence check-ins, at quarter end
+    prompts: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class ScoreCard:
+    quarter: str
+    at: datetime
+    elapsed: Decimal  # share of the quarter gone, 0..1
+    ended: bool
+    units: list[UnitCard]
+    score: Decimal
+    bands: dict[str, int]
+    checked_in: int
+    key_results: int
+    notices: list[str] = field(default_factory=list)
+    uncommitted: bool = False
+
+
+def elapsed_share(quarter: Quarter, at: datetime) -> Decimal:
+    start = datetime.combine(quarter.start, time(0), tzinfo=UTC)
+    end = datetime.combine(quarter.end + timedelta(days=1), time(0), tzinfo=UTC)
+    share = Decimal((at - start).total_seconds()) / Decimal((end - start).total_seconds())
+    return max(Decimal(0), min(Decimal(1), share))
+
+
+def pace(kr: KeyResult, score: Decimal, elapsed: Decimal, ended: bool) -> str | None:
+    """Progress against the time gone: only while the quarter runs, and only for key results
+    that move (a threshold to hold is simply held or not)."""
+    if ended or kr.current is None:
+        return None
+    direction = kr.effective_direction()
+    if kr.binary or direction in (Direction.STAY_ABOVE, Direction.STAY_BELOW):
+        return "on track" if score >= 1 else ("at risk" if not kr.binary else None)
+    if score >= 1 or score >= elapsed * Decimal("0.9"):
+        return "on track"
+    if score >= elapsed * Decimal("0.6"):
+        return "at risk"
+    return "off track"
+
+
+def weekly_values(tl: Timeline | None, quarter: Quarter, at: datetime) -> list[float | None]:
+    """The key result's current value at the end of each week of the quarter, up to ``at``."""
+    if tl is None:
+        return []
+    out: list[float | None] = []
+    day = quarter.start
+    while day <= quarter.end:
+        end = datetime.combine(
+            min(day + timedelta(days=7), quarter.end + timedelta(days=1)), time(0), tzinfo=UTC
+        )
+        if end - timedelta(days=7) > at:
+            break
+        out.append(tl.value_at(min(end, at)))
+        day += timedelta(days=7)
+    return out
+
+
+def brier(rows: list[tuple[KeyResult, Decimal, Timeline | None]]) -> Decimal | None:
+    """Mean squared gap between each confidence checked in and the outcome (1 when the key
+    result reached its target, else 0). 0 is perfect; always saying 50% scores 0.25."""
+    gaps = []
+    for _kr, score, tl in rows:
+        if tl is None:
+            continue
+        outcome = Decimal(1) if score >= 1 else Decimal(0)
+        seen = None
+        for event in tl.events:
+            conf = event.after[3]
+            if (
+                conf is not None
+                and (event.created or event.changed("confidence") or event.changed("current"))
+                and conf != seen
+            ):
+                gaps.append((dec(conf) - outcome) ** 2)
+                seen = conf
+    return mean(gaps) if gaps else None
+
+
+def build(
+    repo: Repository,
+    quarter: Quarter,
+    history: QuarterHistory | None,
+    at: datetime,
+    units: set[str] | None = None,
+) -> ScoreCard:
+    """The score card of ``quarter`` as of ``at``."""
+    bands_cfg = repo.config.scoring.bands
+    elapsed = elapsed_share(quarter, at)
+    ended = elapsed >= 1
+    org = {u.id: u for u in repo.org.units} if repo.org else {}
+    timelines = history.timelines if history else {}
+    cards: list[UnitCard] = []
+    total_krs = checked = 0
+    for doc in sorted(repo.docs, key=lambda d: d.rel):
+        m = doc.model
+        if m is None or m.quarter != str(quarter) or (units is not None and m.unit not in units):
+            continue
+        objectives = []
+        calib: list[tuple[KeyResult, Decimal, Timeline | None]] = []
+        for o in m.objectives:
+            rows = []
+            for k in o.key_results:
+                ref = f"{m.unit}/{o.id}/{k.id}"
+                tl = timelines.get(ref)
+                s = score_kr(k)
+                last = tl.checkins()[-1].when.date() if tl and tl.checkins() else None
+                direction = k.effective_direction()
+                rows.append(
+                    KrRow(
+                        ref,
+                        k.id,
+                        k.title,
+                        k.unit,
+                        direction.value if direction else None,
+                        k.binary,
+                        k.baseline,
+                        k.target,
+                        k.current,
+                        k.confidence,
+                        k.weight,
+                        rounded(s.score),
+                        s.checked_in,
+                        pace(k, s.score, elapsed, ended),
+                        last,
+                        len(tl.checkins()) if tl else 0,
+                        weekly_values(tl, quarter, at),
+                        bool(tl and tl.events and tl.events[-1].commit is None),
+                    )
+                )
+                calib.append((k, s.score, tl))
+                total_krs += 1
+                checked += s.checked_in
+            o_score = weighted_mean((r.score, dec(r.weight)) for r in rows)
+            objectives.append(
+                ObjectiveRow(
+                    o.id,
+                    o.title,
+                    o.commitment,
+                    list(o.aligns_to),
+                    rounded(o_score),
+                    band(o_score, bands_cfg.stretch, bands_cfg.over),
+                    rows,
+                )
+            )
+        u_score = mean([o.score for o in objectives])
+        u_band = band(u_score, bands_cfg.stretch, bands_cfg.over)
+        unit = org.get(m.unit)
+        b = brier(calib) if ended else None
+        cards.append(
+            UnitCard(
+                m.unit,
+                unit.name if unit else m.unit,
+                unit.level if unit else "team",
+                doc.rel,
+                rounded(u_score),
+                u_band,
+                objectives,
+                rounded(b, 3) if b is not None else None,
+                PROMPTS[u_band],
+            )
+        )
+    counts = {"missed": 0, "stretch": 0, "over": 0}
+    for c in cards:
+        counts[c.band] += 1
+    card = ScoreCard(
+        str(quarter),
+        at,
+        rounded(elapsed),
+        ended,
+        cards,
+        rounded(mean([c.score for c in cards])),
+        counts,
+        checked,
+        total_krs,
+        uncommitted=bool(history and history.uncommitted),
+    )
+    if history is not None and history.shallow:
+        card.notices.append(
+            "this is a shallow clone, so the history is incomplete: fetch it all "
+            "(`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)."
+        )
+    if history is not None and history.uncommitted:
+        card.notices.append("values marked * are uncommitted changes in the working tree.")
+    return card

@@ -1,0 +1,164 @@
+"""The score card as plain text, markdown or JSON: one small function each."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any
+
+from okrcli.score.card import KrRow, ScoreCard, UnitCard
+
+BARS = "▁▂▃▄▅▆▇█"
+_BAND_LABEL = {"missed": "missed", "stretch": "stretch zone", "over": "over-achieved"}
+
+
+def num(value: float | Decimal | None) -> str:
+    """A number in its shortest exact form; '-' for nothing."""
+    if value is None:
+        return "-"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    text = str(value)
+    return text
+
+
+def sparkline(row: KrRow) -> str:
+    """The weekly values drawn between the baseline and the target (or the values' range)."""
+    values = [v for v in row.weekly if v is not None]
+    if not values:
+        return ""
+    lo = min(values + [v for v in (row.baseline, row.target) if v is not None])
+    hi = max(values + [v for v in (row.baseline, row.target) if v is not None])
+    span = (hi - lo) or 1
+    out = []
+    for v in row.weekly:
+        out.append(" " if v is None else BARS[min(7, int((v - lo) / span * 7.999))])
+    return "".join(out)
+
+
+def _value(row: KrRow) -> str:
+    text = "done" if row.binary and row.current == 1 else num(row.current)
+    return text + ("*" if row.uncommitted else "")
+
+
+def headline(card: ScoreCard) -> str:
+    when = card.at.date().isoformat()
+    state = "quarter over" if card.ended else f"{int(card.elapsed * 100)}% of the quarter gone"
+    b = card.bands
+    return (
+        f"{card.quarter} as of {when} ({state}): organisation score {num(card.score)}; "
+        f"units {b['missed']} missed, {b['stretch']} in the stretch zone, {b['over']} "
+        f"over-achieved; {card.checked_in} of {card.key_results} key results checked in."
+    )
+
+
+def _table(rows: list[list[str]], indent: str = "    ") -> list[str]:
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return [
+        indent + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
+        for r in rows
+    ]
+
+
+def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
+    lines = [f"{u.id}  {u.name} ({u.level})  score {num(u.score)}  {_BAND_LABEL[u.band]}"]
+    for o in u.objectives:
+        lines.append(f"  {o.id}: {o.title}  [{o.commitment}]  {num(o.score)} {_BAND_LABEL[o.band]}")
+        head = [
+            "key result",
+            "baseline",
+            "current",
+            "target",
+            "score",
+            "confidence",
+            "last check-in",
+            "trend",
+        ]
+        if not card.ended:
+            head.insert(5, "pace")
+        rows = [head]
+        for k in o.key_results:
+            row = [
+                k.id,
+                num(k.baseline),
+                _value(k),
+                num(k.target),
+                num(k.score),
+                num(k.confidence),
+                k.last_checkin.isoformat() if k.last_checkin else "never",
+                sparkline(k),
+            ]
+            if not card.ended:
+                row.insert(5, k.pace or "-")
+            rows.append(row)
+        lines += _table(rows)
+    if u.brier is not None:
+        lines.append(
+            f"  calibration (Brier score of confidence check-ins, 0 is perfect): {num(u.brier)}"
+        )
+    if card.ended:
+        lines.append("  to discuss: " + " ".join(u.prompts))
+    return lines
+
+
+def text(card: ScoreCard) -> str:
+    out = [headline(card), ""]
+    for u in card.units:
+        out += [*_unit_text(u, card), ""]
+    out += [f"note: {n}" for n in card.notices]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _md(value: str) -> str:
+    """Text from users' YAML, safe inside a markdown table cell."""
+    from html import escape
+
+    cleaned = escape(" ".join(value.split()), quote=False)
+    return cleaned.replace("|", "\\|").replace("`", "\\`").replace("@", "@\u200b")
+
+
+def markdown(card: ScoreCard) -> str:
+    out = [f"## Scores for {card.quarter}", "", headline(card), ""]
+    for u in card.units:
+        out += [f"### {_md(u.name)} (`{u.id}`): {num(u.score)}, {_BAND_LABEL[u.band]}", ""]
+        for o in u.objectives:
+            out += [
+                f"**{_md(o.title)}** ({o.commitment}): {num(o.score)}, {_BAND_LABEL[o.band]}",
+                "",
+            ]
+            cols = ["Key result", "Baseline", "Current", "Target", "Score"]
+            cols += [] if card.ended else ["Pace"]
+            cols += ["Confidence", "Last check-in", "Trend"]
+            out += ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+            for k in o.key_results:
+                cells = [_md(k.title), num(k.baseline), _value(k), num(k.target), num(k.score)]
+                cells += [] if card.ended else [k.pace or "-"]
+                cells += [
+                    num(k.confidence),
+                    k.last_checkin.isoformat() if k.last_checkin else "never",
+                    sparkline(k),
+                ]
+                out.append("| " + " | ".join(cells) + " |")
+            out.append("")
+        if u.brier is not None:
+            out += [f"Calibration (Brier score, 0 is perfect): {num(u.brier)}", ""]
+        out += ["To discuss:", *[f"- {p}" for p in u.prompts], ""]
+    out += [f"> Note: {n}" for n in card.notices]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def as_json(card: ScoreCard) -> str:
+    from dataclasses import asdict
+
+    return json.dumps(asdict(card), default=_plain, indent=2) + "\n"
+
+
+FORMATS = {"text": text, "markdown": markdown, "json": as_json}
