@@ -74,11 +74,17 @@ def unit_file(unit: str, parent_ref: str, quarter: str, rng: random.Random) -> s
     return "\n".join(lines) + "\n"
 
 
-def generate(n: int, out: Path, quarter: str = "2026-Q4", seed: int = 7) -> list[Path]:
+def generate(
+    n: int, out: Path, quarter: str = "2026-Q4", seed: int = 7, *, keep: bool = False
+) -> list[Path]:
+    """Write the organisation under ``out`` (replacing it, unless ``keep``: then only the
+    OKR files are rewritten, with new values, as a weekly check-in would)."""
     rng = random.Random(seed)
-    if out.exists():
+    if out.exists() and not keep:
         shutil.rmtree(out)
-    (out / "okrs" / quarter).mkdir(parents=True)
+    if keep:
+        (out / "okrs" / quarter).mkdir(parents=True, exist_ok=True)
+    (out / "okrs" / quarter).mkdir(parents=True, exist_ok=True)
     n_bu = max(1, (n - 1) // 21)
     org = ["units:", "  - {id: co, name: Company, level: company}"]
     units: list[tuple[str, str]] = [("co", "strategy/growth")]

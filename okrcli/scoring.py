@@ -72,8 +72,15 @@ def score_values(
         held = ONE if current <= target else ZERO
         return KrScore(held, held, True)
     if baseline is None or baseline == target:
-        reached = ONE if current == target else ZERO
-        return KrScore(reached, reached, True)
+        # no distance to cover (OKR202 reports it): reached or not, in the declared direction
+        if direction == Direction.INCREASE:
+            reached = current >= target
+        elif direction == Direction.DECREASE:
+            reached = current <= target
+        else:
+            reached = current == target
+        done = ONE if reached else ZERO
+        return KrScore(done, done, True)
     progress = (current - baseline) / (target - baseline)
     if direction == Direction.INCREASE and target < baseline:
         progress = -progress  # a contradictory declaration; OKR202 reports it

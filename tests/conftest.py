@@ -1,6 +1,8 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import subprocess
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -33,5 +35,38 @@ def make_repo(tmp_path: Path) -> Builder:
     return build
 
 
-def run_lint(root: Path, *paths: str, select: list[str] | None = None) -> LintResult:
-    return lint(LintRequest(paths=[root / p for p in paths], select=select, repo=root, cwd=root))
+def run_lint(
+    root: Path, *paths: str, select: list[str] | None = None, at: str | None = None
+) -> LintResult:
+    return lint(
+        LintRequest(paths=[root / p for p in paths], select=select, repo=root, cwd=root, at=at)
+    )
+
+
+def git(root: Path, *args: str, when: str | None = None, author: str = "Dana") -> str:
+    """Run git in ``root`` with a fixed identity (and commit date, when given)."""
+    env = {
+        **os.environ,
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": author,
+        "GIT_AUTHOR_EMAIL": f"{author.lower()}@example.com",
+        "GIT_COMMITTER_NAME": author,
+        "GIT_COMMITTER_EMAIL": f"{author.lower()}@example.com",
+    }
+    if when is not None:
+        stamp = when if "T" in when else f"{when}T12:00:00+00:00"
+        env |= {"GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp}
+    proc = subprocess.run(["git", *args], cwd=root, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+def commit_versions(root: Path, rel: str, versions: Iterable[tuple[str, str]]) -> None:
+    """Commit each (date, text) version of ``rel`` in turn (everything else with the first)."""
+    if not (root / ".git").exists():
+        git(root, "init", "-q", "-b", "main")
+    for when, text in versions:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+        git(root, "add", "-A")
+        git(root, "commit", "-q", "--allow-empty", "-m", f"check-in on {when}", when=when)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from okrcli.rules.base import Example, registry
-from tests.conftest import Builder, run_lint
+from tests.conftest import Builder, commit_versions, run_lint
 
 RULES = registry()
 CASES = [
@@ -21,6 +21,7 @@ def test_every_rule_has_bad_and_good_examples() -> None:
         assert rule.bad, f"{code} has no bad example"
         assert rule.good, f"{code} has no good example"
         assert rule.rationale(), f"{code} has no rationale"
+        assert not rule.scope == "history" or all(e.history for e in rule.bad + rule.good)
         assert "seed" in rule.rationale() or code in {
             "OKR001",
             "OKR002",
@@ -33,7 +34,10 @@ def test_every_rule_has_bad_and_good_examples() -> None:
 @pytest.mark.parametrize(("code", "kind", "index", "example"), CASES)
 def test_example(make_repo: Builder, code: str, kind: str, index: int, example: Example) -> None:
     root = make_repo({example.path: example.text, **example.others})
-    result = run_lint(root, example.path)
+    if example.history:
+        commit_versions(root, example.path, example.history)
+        assert (root / example.path).read_text() == example.text
+    result = run_lint(root, example.path, at=example.at)
     fired = [d for d in result.diagnostics if d.code == code]
     if kind == "bad":
         assert fired, f"{code} did not fire on its bad example; got {result.diagnostics}"

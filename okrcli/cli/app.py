@@ -90,6 +90,10 @@ def lint(
     repo: Annotated[
         Path | None, typer.Option(help="The OKR repository root (default: found from the paths).")
     ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(help="Lint the repository as it was at a commit, tag or date YYYY-MM-DD."),
+    ] = None,
 ) -> None:
     """Check OKR files against the format and the OKR guidance.
 
@@ -114,6 +118,7 @@ def lint(
             select=_split(select) if select is not None else None,
             ignore=_split(ignore) if ignore else [],
             repo=repo,
+            at=at,
         )
         result = run_lint(request)
     except OkrError as exc:
@@ -127,6 +132,9 @@ def lint(
         print_lint(result)
     else:
         sys.stdout.write(FORMATS[output_format.value](result))
+        if output_format != LintFormat.text:
+            for note in result.notices:
+                typer.echo(f"okr: note: {note}", err=True)
     if statistics:
         sys.stdout.write(stats(result))
     failing = {"error", "warning"} if strict else {"error"}

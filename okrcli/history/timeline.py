@@ -13,6 +13,7 @@ values in the files it removed or changed and in the files it added or changed.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -244,6 +245,11 @@ def quarter_history(
     return history
 
 
+def _blob_id(raw: bytes) -> str:
+    """The id git gives these bytes as a blob, to spot files unchanged since HEAD unread."""
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest()
+
+
 def _add_worktree(
     history: QuarterHistory,
     folder: Path,
@@ -252,18 +258,22 @@ def _add_worktree(
     quarter: str,
     now: datetime | None,
 ) -> None:
-    """Uncommitted edits in the working tree count as the latest point, marked as such."""
+    """Uncommitted edits in the working tree count as the latest point, marked as such.
+    Files whose bytes are still HEAD's blob are not parsed again."""
     if not folder.is_dir():
         return
-    head_state = _state((extracts.get(oid) for oid in head_blobs.values()), quarter)
-    files = []
+    head_ids = set(head_blobs.values())
+    head_state = _state((extracts.get(oid) for oid in head_ids), quarter)
+    changed = []
     for path in sorted(folder.iterdir()):
         if path.suffix in (".yaml", ".yml") and path.is_file():
             try:
-                files.append(extract(path.read_bytes()))
+                raw = path.read_bytes()
             except OSError:
                 continue
-    work_state = _state(files, quarter)
+            oid = _blob_id(raw)
+            changed.append(extracts[oid] if oid in extracts else extract(raw))
+    work_state = _state(changed, quarter)
     moment = now or datetime.now().astimezone()
     for ref, vals in work_state.items():
         if head_state.get(ref) == vals:

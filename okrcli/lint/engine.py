@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ValidationError
 
@@ -20,6 +21,9 @@ from okrcli.load.repo import Repository, load_okr_doc, load_repository
 from okrcli.rules.base import Finding, Rule, registry
 from okrcli.rules.context import Context
 from okrcli.rules.lexicon import Lexicon
+
+if TYPE_CHECKING:
+    from okrcli.history.source import Moment
 
 
 @dataclass(slots=True)
@@ -126,12 +130,15 @@ def lint_root(root: Path, request: LintRequest, pre: Prefetch | None = None) -> 
     return lint_repository(repo, request)
 
 
-def lint_repository(repo: Repository, request: LintRequest) -> LintResult:
-    """Lint an already loaded repository."""
+def lint_repository(
+    repo: Repository, request: LintRequest, moment: Moment | None = None
+) -> LintResult:
+    """Lint an already loaded repository (as it was at ``moment``, when given)."""
     p = plan(repo, request)
     ctx = Context(repo, p.options, Lexicon(repo.config.lint.words))
     docs, asked = _targets(repo, request)
     findings: list[tuple[str, Finding]] = []
+    notices: list[str] = []
 
     sources: list[Source] = [*docs]
     if repo.org_source is not None:
@@ -148,6 +155,13 @@ def lint_repository(repo: Repository, request: LintRequest) -> LintResult:
                     findings.extend((code, f) for f in rule.check_file(doc, ctx))
         elif rule.scope in ("repo", "load"):
             findings.extend((code, f) for f in rule.check_repo(ctx) if f.rel in asked)
+    history_rules = [code for code, rule in p.rules.items() if rule.scope == "history"]
+    if history_rules and any(d.model is not None for d in docs):
+        ctx.moment = _history(repo, moment, history_rules, notices)
+        if ctx.moment is not None:
+            for code in history_rules:
+                checked = p.rules[code].check_repo(ctx)
+                findings.extend((code, f) for f in checked if f.rel in asked)
 
     findings = [(c, f) for c, f in findings if c in p.rules]
     findings = _apply_suppressions(findings, sources, p, asked)
@@ -178,7 +192,28 @@ def lint_repository(repo: Repository, request: LintRequest) -> LintResult:
         )
     out.sort(key=Diagnostic.sort_key)
     files = sorted(_display(s.path, cwd) for s in sources if s.rel in asked)
-    return LintResult(out, files, [])
+    return LintResult(out, files, notices)
+
+
+def _history(
+    repo: Repository, moment: Moment | None, codes: list[str], notices: list[str]
+) -> Moment | None:
+    """The moment whose history the history rules read, or None with a notice saying why
+    they were skipped (no git, no commits, a shallow clone)."""
+    from okrcli.history.source import moment as load_moment
+
+    m = moment if moment is not None else load_moment(repo.root, None, repo=repo)
+    skipped = f"the history rules ({', '.join(codes)}) were skipped"
+    if m.unavailable is not None:
+        notices.append(f"{skipped}: {m.unavailable}")
+        return None
+    if m.git is not None and m.git.is_shallow():
+        notices.append(
+            f"{skipped}: this is a shallow clone, so its history is incomplete. Fetch it all "
+            "(`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)."
+        )
+        return None
+    return m
 
 
 def _apply_suppressions(

@@ -26,6 +26,7 @@ class LintRequest:
     ignore: list[str] = field(default_factory=list)
     repo: Path | None = None
     cwd: Path = field(default_factory=Path.cwd)
+    at: str | None = None  # lint the repository as it was at a commit or date
 
 
 def lint(request: LintRequest) -> LintResult:
@@ -38,6 +39,12 @@ def lint(request: LintRequest) -> LintResult:
         from okrcli.errors import OkrError
 
         raise OkrError(f"--repo {request.repo}: no such folder.")
+    if request.at is not None:
+        from okrcli.history.source import moment
+        from okrcli.lint.engine import lint_repository
+
+        m = moment(root, request.at)
+        return lint_repository(m.repo, request, m)
     pre = prefetch.start(root)
     try:
         from okrcli.lint.engine import lint_root

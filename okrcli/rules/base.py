@@ -29,11 +29,17 @@ class NoOptions(BaseModel):
 @dataclass(frozen=True, slots=True)
 class Example:
     """A small repository that shows the rule: ``text`` is the file shown and checked at
-    ``path``; ``others`` are more files (another unit's OKRs, an org.yaml) it needs."""
+    ``path``; ``others`` are more files (another unit's OKRs, an org.yaml) it needs.
+
+    For the history rules, ``history`` lists the versions of the file as committed, as
+    (date, text) pairs, oldest first (``text`` is the last), and ``at`` the day it is
+    judged on."""
 
     text: str
     path: str = EXAMPLE_PATH
     others: dict[str, str] = field(default_factory=dict)
+    history: tuple[tuple[str, str], ...] = ()
+    at: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import BaseModel
 
@@ -13,6 +13,9 @@ from okrcli.load.repo import Repository
 from okrcli.model.okr import KeyResult, Objective
 from okrcli.model.org import Unit
 from okrcli.rules.lexicon import Lexicon
+
+if TYPE_CHECKING:
+    from okrcli.history.source import Moment
 
 OptionsT = TypeVar("OptionsT", bound=BaseModel)
 
@@ -24,6 +27,7 @@ class Context:
     repo: Repository
     options: dict[str, BaseModel] = field(default_factory=dict)
     lexicon: Lexicon = field(default_factory=Lexicon)
+    moment: Moment | None = None  # the repository's history, for the history rules
 
     def opts(self, code: str, kind: type[OptionsT]) -> OptionsT:
         value = self.options.get(code)

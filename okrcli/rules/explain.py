@@ -37,5 +37,8 @@ def explain(rule: type[Rule]) -> str:
     for label, examples in (("Bad", rule.bad), ("Good", rule.good)):
         for ex in examples[:1]:
             out += ["", f"{label} ({ex.path}):", textwrap.indent(ex.text.rstrip(), "  ")]
+            if ex.history:
+                days = ", ".join(day for day, _ in ex.history)
+                out.append(f"  (committed on {days}; judged on {ex.at})")
     out += ["", f"Suppress one line with:  # okr: disable={rule.code}"]
     return "\n".join(out)

@@ -93,6 +93,7 @@ class ScoreCard:
     units: list[UnitCard]
     score: Decimal
     bands: dict[str, int]
+    paces: dict[str, int]  # key results on track, at risk, off track (running quarter)
     checked_in: int
     key_results: int
     notices: list[str] = field(default_factory=list)
@@ -114,6 +115,12 @@ def pace(kr: KeyResult, score: Decimal, elapsed: Decimal, ended: bool) -> str | 
     direction = kr.effective_direction()
     if kr.binary or direction in (Direction.STAY_ABOVE, Direction.STAY_BELOW):
         return "on track" if score >= 1 else ("at risk" if not kr.binary else None)
+    return pace_of(score, elapsed)
+
+
+def pace_of(score: Decimal, elapsed: Decimal) -> str:
+    """On track while the score keeps up with the time gone (within 10%), at risk within
+    40%, else off track."""
     if score >= 1 or score >= elapsed * Decimal("0.9"):
         return "on track"
     if score >= elapsed * Decimal("0.6"):
@@ -121,20 +128,33 @@ def pace(kr: KeyResult, score: Decimal, elapsed: Decimal, ended: bool) -> str | 
     return "off track"
 
 
-def weekly_values(tl: Timeline | None, quarter: Quarter, at: datetime) -> list[float | None]:
-    """The key result's current value at the end of each week of the quarter, up to ``at``."""
+def week_ends(quarter: Quarter, at: datetime) -> list[datetime]:
+    """The end of each week of the quarter that has begun by ``at`` (the last one cut at it)."""
+    ends = []
+    day = quarter.start
+    last = quarter.end + timedelta(days=1)
+    while day <= quarter.end:
+        end = datetime.combine(min(day + timedelta(days=7), last), time(0), tzinfo=UTC)
+        if end - timedelta(days=7) > at:
+            break
+        ends.append(min(end, at))
+        day += timedelta(days=7)
+    return ends
+
+
+def weekly_values(tl: Timeline | None, ends: list[datetime]) -> list[float | None]:
+    """The key result's current value at each of ``ends`` (one pass over the events)."""
     if tl is None:
         return []
     out: list[float | None] = []
-    day = quarter.start
-    while day <= quarter.end:
-        end = datetime.combine(
-            min(day + timedelta(days=7), quarter.end + timedelta(days=1)), time(0), tzinfo=UTC
-        )
-        if end - timedelta(days=7) > at:
-            break
-        out.append(tl.value_at(min(end, at)))
-        day += timedelta(days=7)
+    value = None
+    events = iter(tl.events)
+    pending = next(events, None)
+    for end in ends:
+        while pending is not None and pending.when <= end:
+            value = pending.after[2]
+            pending = next(events, None)
+        out.append(value)
     return out
 
 
@@ -172,6 +192,7 @@ def build(
     ended = elapsed >= 1
     org = {u.id: u for u in repo.org.units} if repo.org else {}
     timelines = history.timelines if history else {}
+    ends = week_ends(quarter, at)
     cards: list[UnitCard] = []
     total_krs = checked = 0
     for doc in sorted(repo.docs, key=lambda d: d.rel):
@@ -186,7 +207,8 @@ def build(
                 ref = f"{m.unit}/{o.id}/{k.id}"
                 tl = timelines.get(ref)
                 s = score_kr(k)
-                last = tl.checkins()[-1].when.date() if tl and tl.checkins() else None
+                checkins = tl.checkins() if tl else []
+                last = checkins[-1].when.date() if checkins else None
                 direction = k.effective_direction()
                 rows.append(
                     KrRow(
@@ -205,8 +227,8 @@ def build(
                         s.checked_in,
                         pace(k, s.score, elapsed, ended),
                         last,
-                        len(tl.checkins()) if tl else 0,
-                        weekly_values(tl, quarter, at),
+                        len(checkins),
+                        weekly_values(tl, ends),
                         bool(tl and tl.events and tl.events[-1].commit is None),
                     )
                 )
@@ -245,6 +267,12 @@ def build(
     counts = {"missed": 0, "stretch": 0, "over": 0}
     for c in cards:
         counts[c.band] += 1
+    paces = {"on track": 0, "at risk": 0, "off track": 0}
+    for c in cards:
+        for orow in c.objectives:
+            for row in orow.key_results:
+                if row.pace is not None:
+                    paces[row.pace] += 1
     card = ScoreCard(
         str(quarter),
         at,
@@ -253,6 +281,7 @@ def build(
         cards,
         rounded(mean([c.score for c in cards])),
         counts,
+        paces,
         checked,
         total_krs,
         uncommitted=bool(history and history.uncommitted),

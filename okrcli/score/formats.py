@@ -6,7 +6,7 @@ import json
 from decimal import Decimal
 from typing import Any
 
-from okrcli.score.card import KrRow, ScoreCard, UnitCard
+from okrcli.score.card import KrRow, ScoreCard, UnitCard, pace_of
 
 BARS = "▁▂▃▄▅▆▇█"
 _BAND_LABEL = {"missed": "missed", "stretch": "stretch zone", "over": "over-achieved"}
@@ -43,13 +43,26 @@ def _value(row: KrRow) -> str:
 
 def headline(card: ScoreCard) -> str:
     when = card.at.date().isoformat()
-    state = "quarter over" if card.ended else f"{int(card.elapsed * 100)}% of the quarter gone"
-    b = card.bands
+    if card.ended:
+        b = card.bands
+        return (
+            f"{card.quarter} as of {when} (quarter over): organisation score {num(card.score)}; "
+            f"units {b['missed']} missed, {b['stretch']} in the stretch zone, {b['over']} "
+            f"over-achieved; {card.checked_in} of {card.key_results} key results checked in."
+        )
+    p = card.paces
     return (
-        f"{card.quarter} as of {when} ({state}): organisation score {num(card.score)}; "
-        f"units {b['missed']} missed, {b['stretch']} in the stretch zone, {b['over']} "
-        f"over-achieved; {card.checked_in} of {card.key_results} key results checked in."
+        f"{card.quarter} as of {when} ({int(card.elapsed * 100)}% of the quarter gone): "
+        f"organisation score {num(card.score)}; key results {p['on track']} on track, "
+        f"{p['at risk']} at risk, {p['off track']} off track; {card.checked_in} of "
+        f"{card.key_results} checked in."
     )
+
+
+def status(score: Decimal, band: str, card: ScoreCard) -> str:
+    """The band once the quarter is over; while it runs, the pace (a band mid-quarter says
+    little: 0.4 in week six is on track)."""
+    return _BAND_LABEL[band] if card.ended else pace_of(score, card.elapsed)
 
 
 def _table(rows: list[list[str]], indent: str = "    ") -> list[str]:
@@ -61,9 +74,14 @@ def _table(rows: list[list[str]], indent: str = "    ") -> list[str]:
 
 
 def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
-    lines = [f"{u.id}  {u.name} ({u.level})  score {num(u.score)}  {_BAND_LABEL[u.band]}"]
+    lines = [
+        f"{u.id}  {u.name} ({u.level})  score {num(u.score)}  {status(u.score, u.band, card)}"
+    ]
     for o in u.objectives:
-        lines.append(f"  {o.id}: {o.title}  [{o.commitment}]  {num(o.score)} {_BAND_LABEL[o.band]}")
+        lines.append(
+            f"  {o.id}: {o.title}  [{o.commitment}]  {num(o.score)} "
+            f"{status(o.score, o.band, card)}"
+        )
         head = [
             "key result",
             "baseline",
@@ -120,10 +138,14 @@ def _md(value: str) -> str:
 def markdown(card: ScoreCard) -> str:
     out = [f"## Scores for {card.quarter}", "", headline(card), ""]
     for u in card.units:
-        out += [f"### {_md(u.name)} (`{u.id}`): {num(u.score)}, {_BAND_LABEL[u.band]}", ""]
+        out += [
+            f"### {_md(u.name)} (`{u.id}`): {num(u.score)}, {status(u.score, u.band, card)}",
+            "",
+        ]
         for o in u.objectives:
             out += [
-                f"**{_md(o.title)}** ({o.commitment}): {num(o.score)}, {_BAND_LABEL[o.band]}",
+                f"**{_md(o.title)}** ({o.commitment}): {num(o.score)}, "
+                f"{status(o.score, o.band, card)}",
                 "",
             ]
             cols = ["Key result", "Baseline", "Current", "Target", "Score"]
@@ -155,10 +177,20 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def as_json(card: ScoreCard) -> str:
-    from dataclasses import asdict
+def _tree(value: Any) -> Any:
+    """Dataclasses to dicts, a lot faster than dataclasses.asdict for big cards."""
+    if hasattr(value, "__dataclass_fields__"):
+        return {name: _tree(getattr(value, name)) for name in value.__dataclass_fields__}
+    if isinstance(value, list | tuple):
+        return [_tree(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _tree(v) for k, v in value.items()}
+    return _plain(value)
 
-    return json.dumps(asdict(card), default=_plain, indent=2) + "\n"
+
+def as_json(card: ScoreCard) -> str:
+    """One JSON object; compact, so the C encoder writes it."""
+    return json.dumps(_tree(card), separators=(",", ":")) + "\n"
 
 
 FORMATS = {"text": text, "markdown": markdown, "json": as_json}

@@ -4,81 +4,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import datetime
 from pathlib import Path
 
 from okrcli.errors import OkrError
-from okrcli.history.git import Git, GitError
-from okrcli.history.timeline import QuarterHistory, quarter_history
-from okrcli.load.files import ORG_NAME, find_root
-from okrcli.load.repo import Repository, load_repository, load_repository_from
+from okrcli.history.source import moment
+from okrcli.load.files import find_root
+from okrcli.load.repo import Repository
 from okrcli.model.quarter import QUARTER_RE, Quarter
 from okrcli.score.card import ScoreCard, build
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-@dataclass(slots=True)
-class Moment:
-    """What the user asked to see: the working tree now, or the repository at a commit."""
-
-    repo: Repository
-    git: Git | None
-    rev: str | None  # None: the working tree
-    at: datetime
-    notices: list[str] = field(default_factory=list)
-
-
-def open_git(root: Path) -> tuple[Git | None, str | None]:
-    """The repository's git, or None with the reason history is unavailable."""
-    try:
-        git = Git(root)
-    except GitError as exc:
-        return None, exc.message
-    if not git.has_commits():
-        return git, "the git repository has no commits yet, so there is no history to read."
-    return git, None
-
-
-def files_at(git: Git, root: Path, rev: str) -> dict[str, bytes]:
-    """Every file under the OKR repository root at ``rev``, keyed relative to the root."""
-    prefix = git.relpath(root)
-    prefix = "" if prefix == "." else prefix + "/"
-    blobs = git.list_blobs(rev, prefix or ".")
-    wanted = {
-        p[len(prefix) :]: oid
-        for p, oid in blobs.items()
-        if p.startswith(prefix) and p.endswith((".yaml", ".yml"))
-    }
-    contents = git.read_blobs(list(wanted.values()))
-    return {rel: contents[oid] for rel, oid in wanted.items()}
-
-
-def moment(root: Path, at: str | None, now: datetime | None = None) -> Moment:
-    """Load the repository as it is, or as it was at ``at`` (a revision or a date)."""
-    git, reason = open_git(root)
-    if at is None:
-        m = Moment(
-            load_repository(root), git if reason is None else None, None, now or datetime.now(UTC)
-        )
-        if reason:
-            m.notices.append(f"history is not available: {reason}")
-        return m
-    if git is None or reason is not None:
-        raise OkrError(f"--at {at}: {reason or 'no git repository'}")
-    rev = git.resolve(at)
-    when = (
-        (
-            datetime.combine(date.fromisoformat(at) + timedelta(days=1), time(0), tzinfo=UTC)
-            - timedelta(seconds=1)
-        )
-        if _DATE.match(at)
-        else git.commit_time(rev)
-    )
-    files = files_at(git, root, rev)
-    if ORG_NAME not in files:
-        raise OkrError(f"--at {at}: the repository had no {ORG_NAME} at that commit.")
-    return Moment(load_repository_from(root, files), git, rev, when)
 
 
 def choose_quarter(repo: Repository, asked: str | None, at: datetime) -> Quarter:
@@ -113,19 +49,6 @@ def choose_quarter(repo: Repository, asked: str | None, at: datetime) -> Quarter
     return parsed
 
 
-def history_for(m: Moment, quarter: Quarter) -> QuarterHistory | None:
-    if m.git is None:
-        return None
-    return quarter_history(
-        m.repo.root,
-        m.repo.config.okrs_dir,
-        str(quarter),
-        rev=m.rev or "HEAD",
-        worktree=m.rev is None,
-        now=m.at,
-    )
-
-
 @dataclass(slots=True)
 class ScoreRequest:
     paths: list[Path] = field(default_factory=list)
@@ -154,6 +77,6 @@ def score(request: ScoreRequest) -> ScoreCard:
             if d.model is not None
             and any(d.path.resolve() == w or d.path.resolve().is_relative_to(w) for w in wanted)
         }
-    card = build(m.repo, quarter, history_for(m, quarter), m.at, units)
+    card = build(m.repo, quarter, m.history(str(quarter)), m.at, units)
     card.notices[:0] = m.notices
     return card

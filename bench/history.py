@@ -1,0 +1,133 @@
+"""Benchmark the quarter's history walk beside git's own pipeline, on the same repository.
+
+    python bench/history.py [--units 1000] [--weeks 13] [--repeat 3]
+
+Builds a git repository under bench/out/ with a synthetic organisation and one commit a week
+in which every unit checks in, then times, in the same run:
+
+* git's own pipeline: ``git log --raw`` piped into one ``git cat-file --batch --buffer``,
+  which hands over every version of every file;
+* okr's history walk (``quarter_history``) cold, with its blob cache removed: it parses
+  every distinct blob once;
+* the same walk warm, with the blob cache filled;
+* ``okr score`` as a whole command, warm, start-up included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))
+
+from generate import generate  # noqa: E402
+
+from okrcli.history.timeline import CACHE_NAME, quarter_history  # noqa: E402
+
+
+def git(repo: Path, *args: str, when: str | None = None) -> None:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Bench",
+        "GIT_AUTHOR_EMAIL": "bench@example.com",
+        "GIT_COMMITTER_NAME": "Bench",
+        "GIT_COMMITTER_EMAIL": "bench@example.com",
+    }
+    if when:
+        env |= {"GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when}
+    subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
+
+
+def build(units: int, weeks: int) -> Path:
+    out = HERE / "out" / f"history-{units}x{weeks}"
+    if (out / ".git").exists():
+        return out
+    if out.exists():
+        shutil.rmtree(out)
+    generate(units, out, seed=0)
+    git(out, "init", "-q", "-b", "main")
+    for week in range(weeks):
+        generate(units, out, seed=week, keep=True)
+        git(out, "add", "-A")
+        git(
+            out,
+            "commit",
+            "-q",
+            "-m",
+            f"week {week + 1}",
+            when=f"2026-10-{1 + min(week, 4) * 7:02d}T12:00:00+00:00"
+            if week < 5
+            else f"2026-11-{(week - 5) * 4 + 1:02d}T12:00:00+00:00",
+        )
+    return out
+
+
+def timed(fn: object, repeat: int) -> tuple[float, float]:
+    walls = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()  # type: ignore[operator]
+        walls.append(time.perf_counter() - start)
+    return min(walls), statistics.median(walls)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--units", type=int, default=1000)
+    ap.add_argument("--weeks", type=int, default=13)
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    repo = build(args.units, args.weeks)
+    cache = repo / ".git" / "okrcli" / CACHE_NAME
+
+    def pipeline() -> None:
+        log = subprocess.run(
+            "git log --raw --no-abbrev --format=%H -- okrs/2026-Q4/ "
+            "| awk '/^:/ {print $4}' | git cat-file --batch --buffer > /dev/null",
+            shell=True,
+            cwd=repo,
+            check=True,
+        )
+        del log
+
+    def cold() -> None:
+        cache.unlink(missing_ok=True)
+        quarter_history(repo, "okrs", "2026-Q4", worktree=False)
+
+    def warm() -> None:
+        quarter_history(repo, "okrs", "2026-Q4", worktree=False)
+
+    okr = str(Path(sys.executable).parent / "okr")
+
+    def score() -> None:
+        subprocess.run(
+            [okr, "score", "--format", "json"],
+            cwd=repo,
+            check=True,
+            capture_output=True,
+            env={**os.environ, "CI": "true"},
+        )
+
+    rows = [
+        ("git log --raw \\| git cat-file --batch", timed(pipeline, args.repeat)),
+        ("okr history walk, cold (parses every blob)", timed(cold, args.repeat)),
+        ("okr history walk, warm (blob cache filled)", timed(warm, args.repeat)),
+        ("okr score, whole command, warm", timed(score, args.repeat)),
+    ]
+    print(f"{args.units:,} units x {args.weeks} weekly check-in commits, {os.cpu_count()} cores\n")
+    print("| what | best | median |")
+    print("|---|---:|---:|")
+    for name, (best, median) in rows:
+        print(f"| {name} | {best:.2f} s | {median:.2f} s |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,99 @@
+"""The repository at a moment: the working tree now, or git's content at a commit or date,
+with the history of each quarter read on demand (once per quarter)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+
+from okrcli.errors import OkrError
+from okrcli.history.git import Git, GitError
+from okrcli.history.timeline import QuarterHistory, quarter_history
+from okrcli.load.files import ORG_NAME
+from okrcli.load.repo import Repository, load_repository, load_repository_from
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(slots=True)
+class Moment:
+    """What the user asked to see: the working tree now, or the repository at a commit."""
+
+    repo: Repository
+    git: Git | None
+    rev: str | None  # None: the working tree
+    at: datetime
+    notices: list[str] = field(default_factory=list)
+    unavailable: str | None = None  # why there is no history, when there is none
+    _cache: dict[str, QuarterHistory] = field(default_factory=dict)
+
+    def history(self, quarter: str) -> QuarterHistory | None:
+        """The quarter's history up to this moment (None without git history)."""
+        if self.git is None or self.unavailable is not None:
+            return None
+        if quarter not in self._cache:
+            self._cache[quarter] = quarter_history(
+                self.repo.root,
+                self.repo.config.okrs_dir,
+                quarter,
+                rev=self.rev or "HEAD",
+                worktree=self.rev is None,
+                now=self.at,
+            )
+        return self._cache[quarter]
+
+
+def open_git(root: Path) -> tuple[Git | None, str | None]:
+    """The repository's git, or None with the reason history is unavailable."""
+    try:
+        git = Git(root)
+    except GitError as exc:
+        return None, exc.message
+    if not git.has_commits():
+        return git, "the git repository has no commits yet, so there is no history to read."
+    return git, None
+
+
+def files_at(git: Git, root: Path, rev: str) -> dict[str, bytes]:
+    """Every file under the OKR repository root at ``rev``, keyed relative to the root."""
+    prefix = git.relpath(root)
+    prefix = "" if prefix == "." else prefix + "/"
+    blobs = git.list_blobs(rev, prefix or ".")
+    wanted = {
+        p[len(prefix) :]: oid
+        for p, oid in blobs.items()
+        if p.startswith(prefix) and p.endswith((".yaml", ".yml"))
+    }
+    contents = git.read_blobs(list(wanted.values()))
+    return {rel: contents[oid] for rel, oid in wanted.items()}
+
+
+def moment(
+    root: Path, at: str | None, now: datetime | None = None, repo: Repository | None = None
+) -> Moment:
+    """Load the repository as it is (or take ``repo``, already loaded), or as it was at
+    ``at`` (a revision or a date)."""
+    git, reason = open_git(root)
+    if at is None:
+        m = Moment(repo or load_repository(root), git, None, now or datetime.now(UTC))
+        if reason:
+            m.unavailable = reason
+            m.notices.append(f"history is not available: {reason}")
+        return m
+    if git is None or reason is not None:
+        raise OkrError(f"--at {at}: {reason or 'no git repository'}")
+    rev = git.resolve(at)
+    when = (
+        (
+            datetime.combine(date.fromisoformat(at) + timedelta(days=1), time(0), tzinfo=UTC)
+            - timedelta(seconds=1)
+        )
+        if _DATE.match(at)
+        else git.commit_time(rev)
+    )
+    files = files_at(git, root, rev)
+    if ORG_NAME not in files:
+        raise OkrError(f"--at {at}: the repository had no {ORG_NAME} at that commit.")
+    return Moment(load_repository_from(root, files), git, rev, when)

@@ -1,0 +1,307 @@
+"""Rules that read the git history: stale check-ins, moved goalposts, sandbagging.
+
+Time for them is "now" for the running quarter, the quarter's last day for a quarter that is
+over, or the moment ``--at`` names. Outside a git repository they are skipped with a notice.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+from datetime import UTC, datetime, time, timedelta
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from okrcli.load.files import OkrDoc
+from okrcli.model.okr import Direction, KeyResult
+from okrcli.model.quarter import Quarter
+from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, Scope, variant
+from okrcli.rules.context import Context
+from okrcli.scoring import dec, mean, score_objective
+
+
+def _checked_in(value: str, target: str = "target: 34") -> str:
+    """GOOD_FILE with every key result checked in at ``value`` percent of the way (and maybe
+    another target for the first)."""
+    share = float(value) / 100
+    text = GOOD_FILE
+    for base, goal, line in ((30, 34, target), (95, 60, "target: 60"), (2.4, 1.0, "target: 1.0")):
+        current = f"{base + (goal - base) * share:.4g}"
+        text = variant(
+            f"        target: {goal}\n" if goal != 1.0 else "        target: 1.0\n",
+            f"        {line}\n        current: {current}\n",
+            text,
+        )
+    return text
+
+
+def _weekly(last_day: int, *, moved: tuple[str, str] | None = None) -> tuple[tuple[str, str], ...]:
+    """Weekly check-ins from 1 October 2026 to ``last_day`` of November."""
+    days = [
+        "2026-10-01",
+        "2026-10-09",
+        "2026-10-16",
+        "2026-10-23",
+        "2026-10-30",
+        "2026-11-06",
+        "2026-11-13",
+        "2026-11-20",
+    ]
+    out = []
+    for n, day in enumerate(d for d in days if d <= f"2026-11-{last_day:02d}"):
+        target = "target: 34"
+        if moved is not None and day >= moved[0]:
+            target = moved[1]
+        out.append((day, _checked_in(f"{n * 8}", target)))
+    return tuple(out)
+
+
+def _quarter_end(q: Quarter) -> datetime:
+    return datetime.combine(q.end + timedelta(days=1), time(0), tzinfo=UTC) - timedelta(seconds=1)
+
+
+def _quarters(ctx: Context) -> Iterator[tuple[Quarter, datetime, list[OkrDoc]]]:
+    """Each quarter that has started by the moment, with the time its rules judge at."""
+    moment = ctx.moment
+    assert moment is not None
+    start_month = ctx.repo.config.fiscal_year_start_month
+    for name, docs in sorted(ctx.by_quarter.items()):
+        q = Quarter.parse(name, start_month)
+        if q is None or q.start > moment.at.date():
+            continue
+        yield q, min(moment.at, _quarter_end(q)), docs
+
+
+def _krs(doc: OkrDoc) -> Iterator[tuple[int, int, str, KeyResult]]:
+    assert doc.model is not None
+    for i, o in enumerate(doc.model.objectives):
+        for j, k in enumerate(o.key_results):
+            yield i, j, f"{doc.model.unit}/{o.id}/{k.id}", k
+
+
+def _who(commit: object) -> str:
+    from okrcli.history.git import Commit
+
+    if not isinstance(commit, Commit):
+        return "in uncommitted changes"
+    return f"in {commit.id[:8]} by {commit.author} ('{commit.subject}')"
+
+
+class StaleKrOptions(BaseModel):
+    """How many days a key result may go without a check-in."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_age_days: int = Field(default=14, ge=1)
+
+
+class StaleKr(Rule):
+    """A key result nobody has checked in for weeks is not being managed: the team cannot
+    steer by a number it does not look at. The product OKR guide (seed 001) asks for regular
+    review, and the product head's guide (seed 004) for weekly check-ins. A check-in is a
+    commit that changes ``current``; the commit that creates the file counts as the first."""
+
+    code = "OKR401"
+    name = "stale-kr"
+    severity = "warning"
+    summary = "a KR whose `current` has not been checked in for longer than allowed"
+    scope: ClassVar[Scope] = "history"
+    Options = StaleKrOptions
+    bad = (
+        Example(
+            _checked_in("31"),
+            history=(("2026-10-01", _checked_in("30")), ("2026-10-09", _checked_in("31"))),
+            at="2026-11-20",
+        ),
+    )
+    good = (Example(_weekly(20)[-1][1], history=_weekly(20), at="2026-11-20"),)
+
+    def check_repo(self, ctx: Context) -> Iterator[Finding]:
+        limit = ctx.opts(self.code, StaleKrOptions).max_age_days
+        assert ctx.moment is not None
+        for q, when, docs in _quarters(ctx):
+            if (when.date() - q.start).days <= limit:
+                continue
+            history = ctx.moment.history(str(q))
+            if history is None:
+                continue
+            for doc in docs:
+                for i, j, ref, k in _krs(doc):
+                    tl = history.timelines.get(ref)
+                    checkins = [e for e in tl.checkins() if e.when <= when] if tl else []
+                    if not checkins:
+                        continue
+                    last = checkins[-1].when
+                    age = (when - last).days
+                    if age > limit:
+                        yield self.at(
+                            doc,
+                            ("objectives", i, "key_results", j, "current"),
+                            f"key result '{k.id}' was last checked in on "
+                            f"{last.date().isoformat()}, {age} days before "
+                            f"{when.date().isoformat()}; check in its current value at least "
+                            f"every {limit} days.",
+                        )
+
+
+class MovedGoalpostOptions(BaseModel):
+    """How many days into the quarter baselines and targets may still be settled."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    grace_days: int = Field(default=14, ge=0)
+
+
+def _easier(k: KeyResult, before: tuple[float | None, ...], after: tuple[float | None, ...]) -> str:
+    b0, t0, b1, t1 = before[0], before[1], after[0], after[1]
+    if None in (b0, t0, b1, t1):
+        return ""
+    assert b0 is not None and t0 is not None and b1 is not None and t1 is not None
+    if k.direction in (Direction.STAY_ABOVE, Direction.STAY_BELOW):
+        down = t1 < t0
+        easier = down if k.direction == Direction.STAY_ABOVE else not down
+    else:
+        easier = abs(dec(t1) - dec(b1)) < abs(dec(t0) - dec(b0))
+    return " (easier)" if easier else " (harder)"
+
+
+class MovedGoalpost(Rule):
+    """Baselines and targets are agreed when the quarter starts; changing them later, after
+    seeing the numbers, turns the score into a story. The product OKR guide (seed 001) asks
+    to set success metrics up front and warns against cherry-picking. Changes within the
+    first two weeks (configurable) are planning; later ones are reported with who made them
+    and whether they made the key result easier or harder."""
+
+    code = "OKR402"
+    name = "moved-goalpost"
+    severity = "warning"
+    summary = "a baseline or target changed after the quarter's first two weeks"
+    scope: ClassVar[Scope] = "history"
+    Options = MovedGoalpostOptions
+    bad = (
+        Example(
+            _weekly(20, moved=("2026-11-06", "target: 32"))[-1][1],
+            history=_weekly(20, moved=("2026-11-06", "target: 32")),
+            at="2026-11-20",
+        ),
+    )
+    good = (
+        Example(
+            _weekly(20, moved=("2026-10-09", "target: 32"))[-1][1],
+            history=_weekly(20, moved=("2026-10-09", "target: 32")),
+            at="2026-11-20",
+        ),
+    )
+
+    def check_repo(self, ctx: Context) -> Iterator[Finding]:
+        grace = ctx.opts(self.code, MovedGoalpostOptions).grace_days
+        assert ctx.moment is not None
+        for q, when, docs in _quarters(ctx):
+            history = ctx.moment.history(str(q))
+            if history is None:
+                continue
+            cutoff = datetime.combine(q.start + timedelta(days=grace), time(0), tzinfo=UTC)
+            for doc in docs:
+                for i, j, ref, k in _krs(doc):
+                    tl = history.timelines.get(ref)
+                    moves = [
+                        e
+                        for e in (tl.events if tl else [])
+                        if not e.created
+                        and cutoff <= e.when <= when
+                        and (e.changed("baseline") or e.changed("target"))
+                    ]
+                    if not moves:
+                        continue
+                    e = moves[-1]
+                    assert e.before is not None
+                    what = "target" if e.changed("target") else "baseline"
+                    idx = 1 if what == "target" else 0
+                    more = f" ({len(moves)} such changes)" if len(moves) > 1 else ""
+                    yield self.at(
+                        doc,
+                        ("objectives", i, "key_results", j, what),
+                        f"the {what} of key result '{k.id}' moved from {e.before[idx]} to "
+                        f"{e.after[idx]}{_easier(k, e.before, e.after)} on "
+                        f"{e.when.date().isoformat()} {_who(e.commit)}{more}, after the "
+                        f"quarter's first {grace} days; agree such changes openly and record "
+                        "why, or keep the goal and let the score show it.",
+                        key=True,
+                    )
+
+
+class SandbaggingOptions(BaseModel):
+    """How many quarters in a row above the stretch band make a pattern."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    quarters: int = Field(default=2, ge=2)
+
+
+Q3_PATH = "okrs/2026-Q3/checkout.yaml"
+
+
+def _done_all(quarter: str) -> str:
+    """GOOD_FILE for ``quarter`` with every key result at its target."""
+    text = GOOD_FILE.replace("2026-Q4", quarter)
+    for target in ("34", "60", "1.0"):
+        text = text.replace(f"target: {target}\n", f"target: {target}\n        current: {target}\n")
+    return text
+
+
+class Sandbagging(Rule):
+    """A unit that scores above the stretch band quarter after quarter is probably setting
+    targets it knows it will hit. The product head's guide (seed 004) warns against
+    sandbagging, and the product OKR guide (seed 001) reads repeated overshooting as a sign
+    the goals were not ambitious enough. One good quarter is luck; a run of them is a pattern."""
+
+    code = "OKR403"
+    name = "sandbagging"
+    severity = "info"
+    summary = "a unit scoring above the stretch band quarter after quarter"
+    scope: ClassVar[Scope] = "history"
+    Options = SandbaggingOptions
+    bad = (
+        Example(
+            _done_all("2026-Q4"),
+            others={Q3_PATH: _done_all("2026-Q3")},
+            history=(("2026-11-20", _done_all("2026-Q4")),),
+            at="2026-11-20",
+        ),
+    )
+    good = (
+        Example(
+            _done_all("2026-Q4"),
+            others={Q3_PATH: GOOD_FILE.replace("2026-Q4", "2026-Q3")},
+            history=(("2026-11-20", _done_all("2026-Q4")),),
+            at="2026-11-20",
+        ),
+    )
+
+    def check_repo(self, ctx: Context) -> Iterator[Finding]:
+        run = ctx.opts(self.code, SandbaggingOptions).quarters
+        over = dec(ctx.repo.config.scoring.bands.over)
+        per_unit: dict[str, list[tuple[Quarter, OkrDoc]]] = {}
+        for q, _when, docs in _quarters(ctx):
+            for doc in docs:
+                assert doc.model is not None
+                per_unit.setdefault(doc.model.unit, []).append((q, doc))
+        for unit, items in per_unit.items():
+            items.sort(key=lambda item: item[0])
+            latest = items[-run:]
+            if len(latest) < run:
+                continue
+            consecutive = all(a.next() == b for (a, _), (b, _) in itertools.pairwise(latest))
+            scores = []
+            for _q, doc in latest:
+                assert doc.model is not None
+                scores.append(mean([score_objective(o) for o in doc.model.objectives]))
+            if consecutive and all(s > over for s in scores):
+                shown = ", ".join(f"{q}: {s:.2f}" for (q, _), s in zip(latest, scores, strict=True))
+                yield self.at(
+                    latest[-1][1],
+                    ("objectives",),
+                    f"unit '{unit}' scored above {over} for {run} quarters in a row ({shown}); "
+                    "ask whether its targets stretch it, and set the next ones higher.",
+                )

@@ -1,0 +1,223 @@
+"""The history engine and okr score, on real git repositories built in temporary folders."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from okrcli.history.git import Git
+from okrcli.history.timeline import CACHE_NAME, quarter_history
+from okrcli.rules.base import EXAMPLE_ORG, GOOD_FILE
+from okrcli.score.formats import as_json
+from okrcli.score.service import ScoreRequest, score
+from tests.conftest import ROOT, commit_versions, git, run_lint, write_repo
+
+CHECKOUT = "okrs/2026-Q4/checkout.yaml"
+NOW = datetime(2026, 11, 20, 18, tzinfo=UTC)
+
+
+def with_current(value: str, target: str = "34") -> str:
+    return GOOD_FILE.replace("        target: 34\n", f"        target: {target}\n        current: {value}\n")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = write_repo(tmp_path / "r", {})
+    commit_versions(root, CHECKOUT, [
+        ("2026-10-01", with_current("30")),
+        ("2026-10-09", with_current("31")),
+        ("2026-10-16", with_current("31.5", target="33")),
+    ])
+    return root
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "acme"
+    subprocess.run([sys.executable, str(ROOT / "examples" / "make_demo_history.py"), str(out)],
+                   check=True, capture_output=True)
+    return out
+
+
+def test_timeline_follows_checkins(repo: Path) -> None:
+    h = quarter_history(repo, "okrs", "2026-Q4")
+    tl = h.timelines["checkout/effortless-checkout/conversion"]
+    assert [e.after[2] for e in tl.events] == [30, 31, 31.5]
+    assert tl.events[0].created and not tl.events[1].created
+    assert [e.when.date().isoformat() for e in tl.checkins()] == [
+        "2026-10-01", "2026-10-09", "2026-10-16"]
+    assert tl.events[2].changed("target") and tl.events[2].after[1] == 33
+    assert tl.events[1].commit is not None and tl.events[1].commit.author == "Dana"
+    assert not h.shallow and not h.uncommitted
+
+
+def test_blob_cache_is_kept_in_the_git_directory_and_reused(repo: Path) -> None:
+    quarter_history(repo, "okrs", "2026-Q4")
+    cache = repo / ".git" / "okrcli" / CACHE_NAME
+    data = json.loads(cache.read_text())
+    assert len(data) == 3
+    cache.write_text(json.dumps({k: v for k, v in data.items()}))
+    before = cache.stat().st_mtime_ns
+    quarter_history(repo, "okrs", "2026-Q4")
+    assert cache.stat().st_mtime_ns == before  # nothing new to parse, nothing written
+
+
+def test_broken_cache_is_rebuilt(repo: Path) -> None:
+    cache = repo / ".git" / "okrcli" / CACHE_NAME
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text("{not json")
+    h = quarter_history(repo, "okrs", "2026-Q4")
+    assert len(h.timelines) == 3
+    assert json.loads(cache.read_text())
+
+
+def test_renamed_file_keeps_its_history(repo: Path) -> None:
+    (repo / "okrs/2026-Q4/checkout.yaml").rename(repo / "okrs/2026-Q4/checkout.yml")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "rename", when="2026-10-20")
+    h = quarter_history(repo, "okrs", "2026-Q4")
+    assert len(h.timelines["checkout/effortless-checkout/conversion"].events) == 3
+
+
+def test_uncommitted_changes_are_the_latest_point(repo: Path) -> None:
+    (repo / CHECKOUT).write_text(with_current("32.5", target="33"))
+    h = quarter_history(repo, "okrs", "2026-Q4", now=NOW)
+    last = h.timelines["checkout/effortless-checkout/conversion"].events[-1]
+    assert last.commit is None and last.after[2] == 32.5 and h.uncommitted
+
+
+def test_merges_and_detached_head(repo: Path) -> None:
+    git(repo, "checkout", "-q", "-b", "feature")
+    (repo / CHECKOUT).write_text(with_current("32", target="33"))
+    git(repo, "commit", "-qam", "check-in on a branch", when="2026-10-23")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "merge", "-q", "--no-ff", "-m", "merge", "feature", when="2026-10-24")
+    h = quarter_history(repo, "okrs", "2026-Q4")
+    assert h.timelines["checkout/effortless-checkout/conversion"].events[-1].after[2] == 32
+    git(repo, "checkout", "-q", "--detach", "HEAD~1")
+    h = quarter_history(repo, "okrs", "2026-Q4", worktree=False)
+    assert h.timelines["checkout/effortless-checkout/conversion"].events[-1].after[2] == 31.5
+
+
+def test_repository_without_commits(tmp_path: Path) -> None:
+    root = write_repo(tmp_path / "r", {CHECKOUT: with_current("30")})
+    git(root, "init", "-q")
+    h = quarter_history(root, "okrs", "2026-Q4", now=NOW)
+    assert h.commits == [] and h.uncommitted
+    card = score(ScoreRequest(repo=root, cwd=root, now=NOW))
+    assert "no commits" in " ".join(card.notices)
+
+
+def test_shallow_clone_is_reported_and_history_rules_skipped(repo: Path, tmp_path: Path) -> None:
+    clone = tmp_path / "shallow"
+    git(tmp_path, "clone", "-q", "--depth", "1", f"file://{repo}", str(clone))
+    assert Git(clone).is_shallow()
+    card = score(ScoreRequest(repo=clone, cwd=clone, now=NOW))
+    assert any("fetch-depth: 0" in n for n in card.notices)
+    result = run_lint(clone)
+    assert not [d for d in result.diagnostics if d.code.startswith("OKR40")]
+    assert any("shallow clone" in n and "fetch-depth: 0" in n for n in result.notices)
+
+
+def test_outside_git_history_rules_are_skipped_with_one_notice(tmp_path: Path) -> None:
+    root = write_repo(tmp_path / "plain", {CHECKOUT: GOOD_FILE})
+    result = run_lint(root)
+    assert result.diagnostics == []
+    assert len(result.notices) == 1 and "OKR401" in result.notices[0]
+
+
+@pytest.mark.parametrize("bad", ["--output=/tmp/x", "-p", "HEAD;rm", "nosuchref", "2031-01-01x"])
+def test_revisions_are_validated(repo: Path, bad: str) -> None:
+    from okrcli.errors import OkrError
+
+    with pytest.raises(OkrError):
+        score(ScoreRequest(repo=repo, cwd=repo, at=bad))
+
+
+def test_score_at_a_commit_reproduces_that_week(repo: Path) -> None:
+    at = score(ScoreRequest(repo=repo, cwd=repo, at="2026-10-09"))
+    row = at.units[0].objectives[0].key_results[0]
+    assert (row.current, row.target, str(row.score)) == (31, 34, "0.25")
+    assert at.at.date().isoformat() == "2026-10-09"
+
+
+# --- the demo repository -------------------------------------------------------------------
+
+
+def okr(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "okrcli", *args], cwd=cwd, capture_output=True,
+                          text=True, env={"CI": "true", "PATH": "/usr/bin:/bin"}, timeout=120)
+
+
+def test_demo_history_rules_fire_on_the_stale_kr_and_moved_target_only(demo: Path) -> None:
+    r = okr("lint", "--at", "2026-11-20", "--format", "json", cwd=demo)
+    found = sorted((d["code"], d["path"], d["message"].split("'")[1]) for d in json.loads(r.stdout))
+    assert found == [
+        ("OKR401", "okrs/2026-Q4/warehouse.yaml", "scanner-downtime"),
+        ("OKR402", "okrs/2026-Q4/growth.yaml", "activation"),
+    ]
+
+
+def test_demo_score_table(demo: Path) -> None:
+    r = okr("score", "--at", "2026-11-20", cwd=demo)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert out.startswith("2026-Q4 as of 2026-11-20 (55% of the quarter gone)")
+    assert "scanner-downtime  22        20.98    8       0.07   off track" in out
+    assert "repeat-time" in out and "latency" in out
+
+
+def test_demo_at_reproduces_an_earlier_week_exactly(demo: Path, tmp_path: Path) -> None:
+    rev = git(demo, "rev-list", "-1", "--before=2026-11-07T00:00:00+00:00", "HEAD").strip()
+    via_at = score(ScoreRequest(repo=demo, cwd=demo, at=rev, quarter="2026-Q4"))
+    copy = tmp_path / "copy"
+    git(tmp_path, "clone", "-q", str(demo), str(copy))
+    git(copy, "checkout", "-q", rev)
+    checked_out = score(ScoreRequest(repo=copy, cwd=copy, quarter="2026-Q4", now=via_at.at))
+    a, b = json.loads(as_json(via_at)), json.loads(as_json(checked_out))
+    assert a == b
+
+
+def test_demo_quarter_end_shows_calibration_and_prompts(demo: Path) -> None:
+    r = okr("score", "--quarter", "2026-Q3", "--at", "2026-11-20", "okrs/2026-Q3/payments.yaml",
+            cwd=demo)
+    assert "(quarter over)" in r.stdout
+    assert "calibration (Brier score" in r.stdout and "to discuss:" in r.stdout
+
+
+def test_score_markdown_and_json(demo: Path) -> None:
+    md = okr("score", "--at", "2026-11-20", "--format", "markdown", cwd=demo).stdout
+    assert md.startswith("## Scores for 2026-Q4")
+    assert "| Key result | Baseline | Current | Target | Score | Pace |" in md
+    data = json.loads(okr("score", "--at", "2026-11-20", "--format", "json", cwd=demo).stdout)
+    assert data["quarter"] == "2026-Q4" and len(data["units"]) == 12
+
+
+def test_score_errors_are_clear(demo: Path) -> None:
+    r = okr("score", "--quarter", "2019-Q1", cwd=demo)
+    assert r.returncode == 2 and "no OKR files for 2019-Q1" in r.stderr
+    r = okr("score", "--quarter", "Q1", cwd=demo)
+    assert r.returncode == 2 and "YYYY-Qn" in r.stderr
+    r = okr("score", "--at", "--output=x", cwd=demo)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+
+
+def test_org_yaml_is_required_at_the_revision(tmp_path: Path) -> None:
+    root = tmp_path / "r"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    (root / "README").write_text("x")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "first", when="2026-10-01")
+    write_repo(root, {CHECKOUT: GOOD_FILE}, org=EXAMPLE_ORG)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "second", when="2026-10-02")
+    from okrcli.errors import OkrError
+
+    with pytest.raises(OkrError, match="had no org.yaml"):
+        score(ScoreRequest(repo=root, cwd=root, at="HEAD~1"))
