@@ -100,10 +100,10 @@ def main() -> None:
 
     def cold() -> None:
         cache.unlink(missing_ok=True)
-        quarter_history(repo, "okrs", "2026-Q4", worktree=False)
+        quarter_history(repo, "okrs", "2026-Q4")
 
     def warm() -> None:
-        quarter_history(repo, "okrs", "2026-Q4", worktree=False)
+        quarter_history(repo, "okrs", "2026-Q4")
 
     okr = str(Path(sys.executable).parent / "okr")
 

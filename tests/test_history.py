@@ -22,25 +22,34 @@ NOW = datetime(2026, 11, 20, 18, tzinfo=UTC)
 
 
 def with_current(value: str, target: str = "34") -> str:
-    return GOOD_FILE.replace("        target: 34\n", f"        target: {target}\n        current: {value}\n")
+    return GOOD_FILE.replace(
+        "        target: 34\n", f"        target: {target}\n        current: {value}\n"
+    )
 
 
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     root = write_repo(tmp_path / "r", {})
-    commit_versions(root, CHECKOUT, [
-        ("2026-10-01", with_current("30")),
-        ("2026-10-09", with_current("31")),
-        ("2026-10-16", with_current("31.5", target="33")),
-    ])
+    commit_versions(
+        root,
+        CHECKOUT,
+        [
+            ("2026-10-01", with_current("30")),
+            ("2026-10-09", with_current("31")),
+            ("2026-10-16", with_current("31.5", target="33")),
+        ],
+    )
     return root
 
 
 @pytest.fixture(scope="session")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo") / "acme"
-    subprocess.run([sys.executable, str(ROOT / "examples" / "make_demo_history.py"), str(out)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "make_demo_history.py"), str(out)],
+        check=True,
+        capture_output=True,
+    )
     return out
 
 
@@ -50,7 +59,10 @@ def test_timeline_follows_checkins(repo: Path) -> None:
     assert [e.after[2] for e in tl.events] == [30, 31, 31.5]
     assert tl.events[0].created and not tl.events[1].created
     assert [e.when.date().isoformat() for e in tl.checkins()] == [
-        "2026-10-01", "2026-10-09", "2026-10-16"]
+        "2026-10-01",
+        "2026-10-09",
+        "2026-10-16",
+    ]
     assert tl.events[2].changed("target") and tl.events[2].after[1] == 33
     assert tl.events[1].commit is not None and tl.events[1].commit.author == "Dana"
     assert not h.shallow and not h.uncommitted
@@ -84,9 +96,15 @@ def test_renamed_file_keeps_its_history(repo: Path) -> None:
     assert len(h.timelines["checkout/effortless-checkout/conversion"].events) == 3
 
 
+def worktree(root: Path) -> list[object]:
+    from okrcli.load.repo import load_repository
+
+    return [d.parsed.data for d in load_repository(root).docs if d.parsed]
+
+
 def test_uncommitted_changes_are_the_latest_point(repo: Path) -> None:
     (repo / CHECKOUT).write_text(with_current("32.5", target="33"))
-    h = quarter_history(repo, "okrs", "2026-Q4", now=NOW)
+    h = quarter_history(repo, "okrs", "2026-Q4", now=NOW, worktree=worktree(repo))
     last = h.timelines["checkout/effortless-checkout/conversion"].events[-1]
     assert last.commit is None and last.after[2] == 32.5 and h.uncommitted
 
@@ -100,14 +118,14 @@ def test_merges_and_detached_head(repo: Path) -> None:
     h = quarter_history(repo, "okrs", "2026-Q4")
     assert h.timelines["checkout/effortless-checkout/conversion"].events[-1].after[2] == 32
     git(repo, "checkout", "-q", "--detach", "HEAD~1")
-    h = quarter_history(repo, "okrs", "2026-Q4", worktree=False)
+    h = quarter_history(repo, "okrs", "2026-Q4")
     assert h.timelines["checkout/effortless-checkout/conversion"].events[-1].after[2] == 31.5
 
 
 def test_repository_without_commits(tmp_path: Path) -> None:
     root = write_repo(tmp_path / "r", {CHECKOUT: with_current("30")})
     git(root, "init", "-q")
-    h = quarter_history(root, "okrs", "2026-Q4", now=NOW)
+    h = quarter_history(root, "okrs", "2026-Q4", now=NOW, worktree=worktree(root))
     assert h.commits == [] and h.uncommitted
     card = score(ScoreRequest(repo=root, cwd=root, now=NOW))
     assert "no commits" in " ".join(card.notices)
@@ -150,8 +168,14 @@ def test_score_at_a_commit_reproduces_that_week(repo: Path) -> None:
 
 
 def okr(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "okrcli", *args], cwd=cwd, capture_output=True,
-                          text=True, env={"CI": "true", "PATH": "/usr/bin:/bin"}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "okrcli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={"CI": "true", "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
 
 
 def test_demo_history_rules_fire_on_the_stale_kr_and_moved_target_only(demo: Path) -> None:
@@ -184,8 +208,15 @@ def test_demo_at_reproduces_an_earlier_week_exactly(demo: Path, tmp_path: Path) 
 
 
 def test_demo_quarter_end_shows_calibration_and_prompts(demo: Path) -> None:
-    r = okr("score", "--quarter", "2026-Q3", "--at", "2026-11-20", "okrs/2026-Q3/payments.yaml",
-            cwd=demo)
+    r = okr(
+        "score",
+        "--quarter",
+        "2026-Q3",
+        "--at",
+        "2026-11-20",
+        "okrs/2026-Q3/payments.yaml",
+        cwd=demo,
+    )
     assert "(quarter over)" in r.stdout
     assert "calibration (Brier score" in r.stdout and "to discuss:" in r.stdout
 
@@ -219,5 +250,5 @@ def test_org_yaml_is_required_at_the_revision(tmp_path: Path) -> None:
     git(root, "commit", "-qm", "second", when="2026-10-02")
     from okrcli.errors import OkrError
 
-    with pytest.raises(OkrError, match="had no org.yaml"):
+    with pytest.raises(OkrError, match=r"had no org\.yaml"):
         score(ScoreRequest(repo=root, cwd=root, at="HEAD~1"))

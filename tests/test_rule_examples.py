@@ -21,7 +21,7 @@ def test_every_rule_has_bad_and_good_examples() -> None:
         assert rule.bad, f"{code} has no bad example"
         assert rule.good, f"{code} has no good example"
         assert rule.rationale(), f"{code} has no rationale"
-        assert not rule.scope == "history" or all(e.history for e in rule.bad + rule.good)
+        assert rule.scope != "history" or all(e.history for e in rule.bad + rule.good)
         assert "seed" in rule.rationale() or code in {
             "OKR001",
             "OKR002",

@@ -12,8 +12,9 @@ from okrcli.model.okr import Direction, KeyResult
 from okrcli.scoring import band, dec, score_kr, score_values, weighted_mean
 
 D = Direction
-nums = st.decimals(min_value=-10_000, max_value=10_000, places=3, allow_nan=False,
-                   allow_infinity=False)
+nums = st.decimals(
+    min_value=-10_000, max_value=10_000, places=3, allow_nan=False, allow_infinity=False
+)
 
 
 def kr(**fields: object) -> KeyResult:

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 
 from okrcli.errors import OkrError
 from okrcli.history.git import Git, GitError
@@ -39,10 +40,16 @@ class Moment:
                 self.repo.config.okrs_dir,
                 quarter,
                 rev=self.rev or "HEAD",
-                worktree=self.rev is None,
+                worktree=self._worktree(quarter),
                 now=self.at,
             )
         return self._cache[quarter]
+
+    def _worktree(self, quarter: str) -> list[Any] | None:
+        """The parsed files of the quarter's folder, as loaded (None at a commit)."""
+        if self.rev is not None:
+            return None
+        return [d.parsed.data for d in self.repo.docs if d.folder == quarter and d.parsed]
 
 
 def open_git(root: Path) -> tuple[Git | None, str | None]:

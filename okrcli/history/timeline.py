@@ -13,7 +13,6 @@ values in the files it removed or changed and in the files it added or changed.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -46,6 +45,11 @@ def extract(raw: bytes) -> Extract:
         data = parse(decode(raw)).data
     except YamlError:
         return None
+    return extract_data(data)
+
+
+def extract_data(data: Any) -> Extract:
+    """The quarter and key-result values of one parsed OKR file (None if it is not one)."""
     if not isinstance(data, dict):
         return None
     unit, quarter, objectives = data.get("unit"), data.get("quarter"), data.get("objectives")
@@ -187,10 +191,12 @@ def quarter_history(
     quarter: str,
     *,
     rev: str = "HEAD",
-    worktree: bool = True,
+    worktree: Iterable[Any] | None = None,
     now: datetime | None = None,
 ) -> QuarterHistory:
-    """Read the quarter's history up to ``rev`` (and the working tree, when asked)."""
+    """Read the quarter's history up to ``rev``. ``worktree`` is the parsed content of the
+    quarter's files in the working tree, when uncommitted edits should count (as the latest
+    point, marked as such)."""
     git = Git(root)
     folder = git.relpath(root / okrs_dir) + f"/{quarter}"
     history = QuarterHistory(quarter, [], {}, shallow=git.is_shallow())
@@ -203,7 +209,7 @@ def quarter_history(
         c.new_id for _, changes in log for c in changes
     }
     ids.discard(NULL_ID)
-    head_blobs = git.list_blobs(rev, folder) if worktree and log else {}
+    head_blobs = git.list_blobs(rev, folder) if worktree is not None and log else {}
     ids |= set(head_blobs.values())
     extracts: dict[str, Extract] = {}
     missing = []
@@ -240,40 +246,23 @@ def quarter_history(
         if touched:
             history.commits.append(commit)
 
-    if worktree:
-        _add_worktree(history, root / okrs_dir / quarter, head_blobs, extracts, quarter, now)
+    if worktree is not None:
+        _add_worktree(history, worktree, head_blobs, extracts, quarter, now)
     return history
-
-
-def _blob_id(raw: bytes) -> str:
-    """The id git gives these bytes as a blob, to spot files unchanged since HEAD unread."""
-    return hashlib.sha1(b"blob %d\0" % len(raw) + raw, usedforsecurity=False).hexdigest()
 
 
 def _add_worktree(
     history: QuarterHistory,
-    folder: Path,
+    worktree: Iterable[Any],
     head_blobs: dict[str, str],
     extracts: dict[str, Extract],
     quarter: str,
     now: datetime | None,
 ) -> None:
-    """Uncommitted edits in the working tree count as the latest point, marked as such.
-    Files whose bytes are still HEAD's blob are not parsed again."""
-    if not folder.is_dir():
-        return
-    head_ids = set(head_blobs.values())
-    head_state = _state((extracts.get(oid) for oid in head_ids), quarter)
-    changed = []
-    for path in sorted(folder.iterdir()):
-        if path.suffix in (".yaml", ".yml") and path.is_file():
-            try:
-                raw = path.read_bytes()
-            except OSError:
-                continue
-            oid = _blob_id(raw)
-            changed.append(extracts[oid] if oid in extracts else extract(raw))
-    work_state = _state(changed, quarter)
+    """Key results whose values in the working tree differ from HEAD's get an uncommitted
+    check-in, dated now."""
+    head_state = _state((extracts.get(oid) for oid in head_blobs.values()), quarter)
+    work_state = _state((extract_data(data) for data in worktree), quarter)
     moment = now or datetime.now().astimezone()
     for ref, vals in work_state.items():
         if head_state.get(ref) == vals:

@@ -74,13 +74,10 @@ def _table(rows: list[list[str]], indent: str = "    ") -> list[str]:
 
 
 def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
-    lines = [
-        f"{u.id}  {u.name} ({u.level})  score {num(u.score)}  {status(u.score, u.band, card)}"
-    ]
+    lines = [f"{u.id}  {u.name} ({u.level})  score {num(u.score)}  {status(u.score, u.band, card)}"]
     for o in u.objectives:
         lines.append(
-            f"  {o.id}: {o.title}  [{o.commitment}]  {num(o.score)} "
-            f"{status(o.score, o.band, card)}"
+            f"  {o.id}: {o.title}  [{o.commitment}]  {num(o.score)} {status(o.score, o.band, card)}"
         )
         head = [
             "key result",
