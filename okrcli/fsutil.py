@@ -5,21 +5,71 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 
-def atomic_write(path: Path, data: str | bytes, *, encoding: str = "utf-8") -> None:
+def atomic_write(
+    path: Path,
+    data: str | bytes,
+    *,
+    encoding: str = "utf-8",
+    mode: int | None = None,
+    unchanged_since: os.stat_result | None = None,
+) -> None:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never a
-    half-written one. On failure the temporary file is removed and the error raised."""
+    half-written one. ``mode`` sets the permissions (default: the old file's, else 0o644).
+    With ``unchanged_since``, refuse (FileChangedError) when the file changed after that
+    stat. On any failure the temporary file is removed and the error raised."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    if mode is None:
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = 0o644
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as handle:
             handle.write(data.encode(encoding) if isinstance(data, str) else data)
             handle.flush()
             os.fsync(handle.fileno())
+        if unchanged_since is not None:
+            now = path.stat()
+            if (now.st_mtime_ns, now.st_size, now.st_ino) != (
+                unchanged_since.st_mtime_ns,
+                unchanged_since.st_size,
+                unchanged_since.st_ino,
+            ):
+                raise FileChangedError(path)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+class FileChangedError(OSError):
+    """The file changed on disk after it was read; nothing was written."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} changed on disk while okr was writing it")
+        self.path = path
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """An exclusive lock on a folder, so that writers of its files take turns (POSIX; a
+    no-op where file locks do not exist). Nothing is created, so nothing is left behind."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)

@@ -10,12 +10,16 @@ import os
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from okrcli import __version__
 from okrcli.errors import OkrError
+
+if TYPE_CHECKING:
+    from okrcli.edit.checkin import CheckInResult
+    from okrcli.load.repo import Repository
 
 app = typer.Typer(
     name="okr",
@@ -195,6 +199,166 @@ def score(
     except OkrError as exc:
         raise _fail(exc) from None
     sys.stdout.write(SCORE_FORMATS[output_format.value](card))
+
+
+@app.command()
+def init(
+    folder: Annotated[Path, typer.Argument(help="Where to create the repository.")] = Path("."),
+    company: Annotated[
+        str | None, typer.Option(help="The company's name (default: from the folder).")
+    ] = None,
+    quarter: Annotated[
+        str | None, typer.Option(help="The first quarter (default: the running one).")
+    ] = None,
+) -> None:
+    """Start an OKR repository: config, organisation, a first quarter, CI and editor setup.
+
+    Writes okr.yaml (every option commented), org.yaml, okrs/<quarter>/ with two example
+    files, schemas/, a GitHub workflow, a GitLab CI file, a pre-commit config and VS Code
+    settings. Existing files are never overwritten: they are listed as skipped. Runs
+    `git init` unless the folder is already in a git repository.
+
+    Examples:
+
+      okr init okr-repo --company "Acme Retail"
+
+      okr init .                     add whatever is missing to an existing repository
+    """
+    from okrcli.edit.scaffold import init as run_init
+
+    try:
+        result = run_init(folder, company=company, quarter=quarter)
+    except OkrError as exc:
+        raise _fail(exc) from None
+    for rel in result.written:
+        typer.echo(f"wrote   {rel}")
+    for rel in result.skipped:
+        reason = "" if "(" in rel else " (it exists; okr init never overwrites)"
+        typer.echo(f"skipped {rel}{reason}")
+    if result.git_created:
+        typer.echo("created a git repository")
+    typer.echo(f"Next: edit org.yaml and the files under okrs/, then run `okr lint` in {folder}.")
+
+
+@app.command()
+def new(
+    unit: Annotated[str, typer.Argument(help="The unit id from org.yaml.")],
+    quarter: Annotated[
+        str | None, typer.Option(help="The quarter to write (default: the running one).")
+    ] = None,
+    from_quarter: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="Carry objectives and key results over from this quarter; each new baseline "
+            "is the last checked-in value.",
+        ),
+    ] = None,
+    repo: Annotated[Path | None, typer.Option(help="The OKR repository root.")] = None,
+) -> None:
+    """Write a unit's OKR file for a quarter.
+
+    From a template that lists the parent unit's objectives and the strategy themes as
+    alignment choices, or with --from, carried over from an earlier quarter (comments and
+    layout kept, baselines moved to where the key results ended, current cleared).
+
+    Examples:
+
+      okr new checkout --quarter 2027-Q1
+
+      okr new checkout --quarter 2027-Q1 --from 2026-Q4
+    """
+    from okrcli.edit.service import new_file, open_repo, pick_quarter
+
+    try:
+        r = open_repo(repo, Path.cwd())
+        path = new_file(r, unit, pick_quarter(r, quarter), from_quarter)
+    except OkrError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"wrote {path.relative_to(r.root)}; fill it in and run `okr lint` on it.")
+
+
+@app.command("check-in")
+def check_in(
+    target: Annotated[
+        str,
+        typer.Argument(help="UNIT/KR or UNIT/OBJECTIVE/KR; a UNIT alone asks for each KR."),
+    ],
+    value: Annotated[str | None, typer.Argument(help="The new current value.")] = None,
+    confidence: Annotated[
+        str | None, typer.Option("--confidence", "-c", help="Confidence, 0 to 1.")
+    ] = None,
+    message: Annotated[
+        str | None, typer.Option("--message", "-m", help="Why, for the commit message.")
+    ] = None,
+    commit: Annotated[bool, typer.Option("--commit", help="Commit the change.")] = False,
+    quarter: Annotated[
+        str | None, typer.Option(help="The quarter (default: the running one).")
+    ] = None,
+    repo: Annotated[Path | None, typer.Option(help="The OKR repository root.")] = None,
+) -> None:
+    """Check in a key result: change its current value (and confidence) in place.
+
+    Only that line (or those two lines) of the file changes: comments, order, quoting and
+    layout stay. With --commit the change is committed with a structured message that the
+    history and the report read back. On a terminal, `okr check-in UNIT` walks through the
+    unit's key results and asks for each.
+
+    Examples:
+
+      okr check-in checkout/conversion 44.5
+
+      okr check-in checkout/effortless-checkout/conversion 44.5 -c 0.7 --commit -m "promo week"
+
+      okr check-in checkout              ask for each key result (on a terminal)
+    """
+    from okrcli.edit import service
+
+    try:
+        r = service.open_repo(repo, Path.cwd())
+        q = service.pick_quarter(r, quarter)
+        unit = target.split("/")[0]
+        if "/" in target:
+            result = service.check_in_one(r, q, target, value, confidence)
+        else:
+            result = _interactive(r, q, target)
+        if not result.changes:
+            typer.echo("Nothing changed.")
+            return
+        typer.echo(f"{result.path.relative_to(r.root)}: {result.summary()}")
+        if commit:
+            cid = service.commit(r, result, unit, message)
+            typer.echo(f"committed {cid[:8]}")
+    except OkrError as exc:
+        raise _fail(exc) from None
+
+
+def _interactive(r: Repository, quarter: str, unit: str) -> CheckInResult:
+    """Ask for each key result of ``unit``; only on a terminal, never in CI."""
+    from okrcli.edit import service
+    from okrcli.edit.checkin import Edit
+
+    if _is_ci() or not sys.stdin.isatty():
+        raise OkrError(
+            f"name the key result to check in, like `okr check-in {unit}/KR VALUE`; "
+            "asking for each one needs a terminal."
+        )
+    doc, rows = service.kr_choices(r, quarter, unit)
+    edits = []
+    for row in rows:
+        last = row.last_checkin.isoformat() if row.last_checkin else "never"
+        typer.echo(f"{row.ref}: {row.title}")
+        typer.echo(f"  current {row.current}, target {row.target}, last check-in {last}")
+        while True:
+            answer = typer.prompt("  new value (Enter keeps it)", default="", show_default=False)
+            if not answer.strip():
+                break
+            try:
+                edits.append(Edit(row.objective, row.kr, service.edit_values(answer, None)))
+                break
+            except OkrError as exc:
+                typer.echo(f"  {exc.message}")
+    return service.check_in_many(doc, edits)
 
 
 @app.command()

@@ -206,3 +206,11 @@ class Git:
     def relpath(self, path: Path) -> str:
         """``path`` relative to the git top level, POSIX separators."""
         return path.resolve().relative_to(self.top.resolve()).as_posix()
+
+    def commit_paths(self, paths: list[Path], subject: str, body: str = "") -> str:
+        """Commit exactly ``paths`` (whatever else is staged stays staged) and return the id."""
+        rels = [self.relpath(p) for p in paths]
+        self._run("add", "--", *rels)
+        message = ["-m", subject] + (["-m", body] if body else [])
+        self._run("commit", "-q", *message, "--only", "--", *rels)
+        return (self._run("rev-parse", "HEAD") or "").strip()

@@ -1,0 +1,262 @@
+"""``okr check-in``: change a key result's ``current`` (and ``confidence``) in place.
+
+The edit is surgical: the reader knows the exact span of every value, so only the value's
+characters are replaced (or, when the key is missing, one line is inserted after ``target``).
+Comments, key order, quoting, indentation, flow or block style, line endings, the modeline
+and long lines stay exactly as they were. The result is parsed again and compared with what
+was intended before anything is written; the write is atomic, under a lock on the folder, and
+refused when the file changed since it was read.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from okrcli.errors import OkrError
+from okrcli.fsutil import FileChangedError, atomic_write, folder_lock
+from okrcli.load.files import OkrDoc, parse_into
+from okrcli.load.repo import Repository
+from okrcli.load.yamlsafe import Parsed, parse
+from okrcli.load.yamlsafe import Path as YPath
+
+FIELDS = ("current", "confidence")
+
+
+def number_text(raw: str, what: str = "the value") -> str:
+    """A number as the user typed it, in its shortest exact form (1.50 -> 1.5, 2e3 -> 2000);
+    anything else is refused with a message."""
+    cleaned = raw.strip().replace("_", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        hint = ""
+        if cleaned.endswith("%"):
+            hint = f"; write {cleaned.rstrip('%').strip()} (the unit belongs in the key result)"
+        raise OkrError(f"{what} must be a number, not '{raw}'{hint}.") from None
+    if not value.is_finite():
+        raise OkrError(f"{what} must be a finite number, not '{raw}'.")
+    if value == value.to_integral_value():
+        return str(int(value))
+    text = format(value.normalize(), "f")
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """New values for one key result: field name -> number text."""
+
+    objective: int
+    kr: int
+    values: dict[str, str]
+
+
+@dataclass(slots=True)
+class Change:
+    ref: str
+    field: str
+    old: object
+    new: str
+
+
+@dataclass(slots=True)
+class CheckInResult:
+    path: Path
+    changes: list[Change] = field(default_factory=list)
+    commit: str | None = None
+
+    def summary(self) -> str:
+        parts = [f"{c.ref} {c.field} {_show(c.old)} -> {c.new}" for c in self.changes]
+        return "; ".join(parts) if parts else "nothing changed"
+
+
+def _show(value: object) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def find_kr(repo: Repository, quarter: str, spec: str) -> tuple[OkrDoc, int, int]:
+    """``unit/kr`` or ``unit/objective/kr`` -> the file and the key result's position."""
+    parts = spec.split("/")
+    if len(parts) not in (2, 3) or not all(parts):
+        raise OkrError(f"'{spec}' is not a key result: write UNIT/KR or UNIT/OBJECTIVE/KR.")
+    doc = unit_doc(repo, quarter, parts[0])
+    assert doc.model is not None
+    matches = []
+    names = []
+    for i, o in enumerate(doc.model.objectives):
+        for j, k in enumerate(o.key_results):
+            names.append(f"{parts[0]}/{o.id}/{k.id}")
+            if k.id == parts[-1] and (len(parts) == 2 or o.id == parts[1]):
+                matches.append((i, j))
+    if len(matches) == 1:
+        return doc, *matches[0]
+    if len(matches) > 1:
+        raise OkrError(
+            f"'{spec}' matches key results of several objectives; write UNIT/OBJECTIVE/KR."
+        )
+    close = difflib.get_close_matches(spec, names, n=3, cutoff=0.5) or names[:5]
+    raise OkrError(f"{doc.rel} has no key result '{spec}'. Did you mean: {', '.join(close)}?")
+
+
+def unit_doc(repo: Repository, quarter: str, unit: str) -> OkrDoc:
+    docs = [
+        d
+        for d in repo.docs
+        if d.model is not None and d.model.unit == unit and d.model.quarter == quarter
+    ]
+    if not docs:
+        broken = [d for d in repo.docs if d.stem == unit and d.folder == quarter]
+        if broken:
+            raise OkrError(
+                f"{broken[0].rel} has errors; run `okr lint {broken[0].rel}` and fix "
+                "them before checking in."
+            )
+        units = sorted({d.model.unit for d in repo.docs if d.model and d.model.quarter == quarter})
+        close = difflib.get_close_matches(unit, units, n=3)
+        hint = f" Did you mean {', '.join(close)}?" if close else ""
+        raise OkrError(f"unit '{unit}' has no OKR file for {quarter}.{hint}")
+    return docs[0]
+
+
+def apply(text: str, edits: list[Edit]) -> str:
+    """The file's text with each edit made in place (see the module's docstring)."""
+    parsed = parse(text, positions=True)
+    lines = text.splitlines(keepends=True)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    # (line index, column, operation), applied bottom-up so positions stay valid
+    ops: list[tuple[int, int, Replace | Insert]] = []
+    for e in edits:
+        base: YPath = ("objectives", e.objective, "key_results", e.kr)
+        missing: list[tuple[str, str]] = []
+        for name in FIELDS:
+            if name not in e.values:
+                continue
+            span = parsed.values.get((*base, name))
+            if span is None:
+                missing.append((name, e.values[name]))
+                continue
+            line, col, end_line, end_col = span
+            if end_line != line:
+                raise OkrError(f"'{name}' spans several lines; write it on one line first.")
+            ops.append((line - 1, col - 1, Replace(end_col - 1, e.values[name])))
+        if missing:
+            line_i, col, flow = _anchor(parsed, base, lines)
+            ops.append((line_i, col, Insert(missing, flow)))
+    for line_i, col, op in sorted(ops, key=lambda o: (o[0], o[1]), reverse=True):
+        row = lines[line_i]
+        if isinstance(op, Replace):
+            lines[line_i] = row[:col] + op.value + row[op.end :]
+        elif op.flow:
+            close = row.rfind("}")
+            added = "".join(f", {n}: {v}" for n, v in op.fields)
+            lines[line_i] = row[:close].rstrip() + added + row[close:]
+        else:
+            new = [f"{' ' * col}{n}: {v}{newline}" for n, v in op.fields]
+            if not row.endswith(("\n", "\r")):  # the last line, with no final newline: keep so
+                lines[line_i] = row + newline
+                new[-1] = new[-1].rstrip("\r\n")
+            lines[line_i + 1 : line_i + 1] = new
+    return "".join(lines)
+
+
+@dataclass(frozen=True, slots=True)
+class Replace:
+    end: int
+    value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Insert:
+    fields: list[tuple[str, str]]
+    flow: bool
+
+
+def _anchor(parsed: Parsed, base: YPath, lines: list[str]) -> tuple[int, int, bool]:
+    """Where missing fields go: after ``target`` (else the key result's last field), at the
+    keys' column; for a one-line flow mapping, before its closing brace."""
+    start = parsed.values[base]
+    flow = lines[start[0] - 1][start[1] - 1 : start[1]] == "{"
+    keys = [(p, s) for p, s in parsed.keys.items() if len(p) == len(base) + 1 and p[:-1] == base]
+    chosen = next(((p, s) for p, s in keys if p[-1] == "target"), None)
+    if chosen is None:
+        chosen = max(keys, key=lambda ps: parsed.values[ps[0]][2:])
+    path, key_span = chosen
+    if flow:
+        return start[2] - 1, 0, True
+    return parsed.values[path][2] - 1, key_span[1] - 1, False
+
+
+def check_in(doc: OkrDoc, edits: list[Edit]) -> CheckInResult:
+    """Make the edits in ``doc``'s file, atomically, or change nothing and say why."""
+    path = doc.path
+    result = CheckInResult(path)
+    try:
+        with folder_lock(path.parent):
+            before = path.stat()
+            raw = path.read_bytes()
+            text = raw.decode("utf-8-sig") if raw.startswith(b"\xef\xbb\xbf") else raw.decode()
+            fresh = OkrDoc(path=path, rel=doc.rel, folder=doc.folder, stem=doc.stem)
+            parse_into(fresh, raw)
+            from okrcli.load.repo import _validate_doc
+
+            _validate_doc(fresh)
+            if fresh.model is None:
+                raise OkrError(
+                    f"{doc.rel} has errors; run `okr lint {doc.rel}` and fix them "
+                    "before checking in."
+                )
+            new_text = apply(text, edits)
+            _verify(fresh, new_text, edits, result)
+            if new_text == text:
+                return result
+            data = new_text.encode()
+            if raw.startswith(b"\xef\xbb\xbf"):
+                data = b"\xef\xbb\xbf" + data
+            atomic_write(path, data, unchanged_since=before)
+    except FileChangedError:
+        raise OkrError(
+            f"{doc.rel} changed on disk while okr was writing it; nothing was "
+            "written. Run the check-in again."
+        ) from None
+    except OSError as exc:
+        raise OkrError(
+            f"cannot write {doc.rel}: {(exc.strerror or str(exc)).lower()}; the file "
+            "was left as it was."
+        ) from None
+    return result
+
+
+def _verify(doc: OkrDoc, new_text: str, edits: list[Edit], result: CheckInResult) -> None:
+    """Parse the edited text: the edited fields hold the new values, all else is unchanged."""
+    from okrcli.load.validate import validate
+    from okrcli.model.okr import OkrFile
+
+    assert doc.model is not None
+    new_model, problems = validate(OkrFile, parse(new_text))
+    if new_model is None:
+        raise OkrError(
+            f"the check-in would make {doc.rel} invalid ({problems[0].message}); "
+            "nothing was written."
+        )
+    expected = doc.model.model_dump()
+    for e in edits:
+        o = doc.model.objectives[e.objective]
+        k = o.key_results[e.kr]
+        for name, value in e.values.items():
+            old = getattr(k, name)
+            expected["objectives"][e.objective]["key_results"][e.kr][name] = (
+                int(value) if value.lstrip("-").isdigit() else float(value)
+            )
+            if old is None or Decimal(str(old)) != Decimal(value):
+                result.changes.append(Change(f"{o.id}/{k.id}", name, old, value))
+    if new_model.model_dump() != expected:
+        raise OkrError(
+            f"okr could not edit {doc.rel} in place without changing something "
+            "else; nothing was written. Please report this file's layout."
+        )

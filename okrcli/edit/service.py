@@ -1,0 +1,213 @@
+"""The authoring commands' work: find the file, make the change, commit it when asked."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+from okrcli.edit.checkin import CheckInResult, Edit, check_in, find_kr, number_text, unit_doc
+from okrcli.errors import OkrError
+from okrcli.fsutil import atomic_write
+from okrcli.load.files import OkrDoc, find_root
+from okrcli.load.repo import Repository, load_repository
+from okrcli.model.quarter import QUARTER_RE, Quarter
+from okrcli.render import render
+
+MODELINE = "# yaml-language-server: $schema=../../schemas/okr-file.schema.json"
+
+
+def open_repo(repo: Path | None, cwd: Path) -> Repository:
+    root = (cwd / repo).resolve() if repo else find_root(cwd)
+    loaded = load_repository(root)
+    if loaded.org is None:
+        raise OkrError(f"{root}/org.yaml is missing or broken; run `okr lint` and fix it first.")
+    return loaded
+
+
+def pick_quarter(repo: Repository, asked: str | None, now: datetime | None = None) -> str:
+    """The quarter asked for, else the running one (or the latest with files)."""
+    if asked is not None:
+        if not QUARTER_RE.match(asked):
+            raise OkrError(f"--quarter {asked}: write the quarter as YYYY-Qn, like 2026-Q4.")
+        return asked
+    start = repo.config.fiscal_year_start_month
+    running = str(Quarter.containing((now or datetime.now(UTC)).date(), start))
+    present = sorted({d.folder for d in repo.docs if QUARTER_RE.match(d.folder)})
+    if running in present or not present:
+        return running
+    earlier = [q for q in present if q <= running]
+    return earlier[-1] if earlier else present[-1]
+
+
+@dataclass(slots=True)
+class KrChoice:
+    """A key result as the interactive check-in shows it."""
+
+    objective: int
+    kr: int
+    ref: str
+    title: str
+    current: float | None
+    target: float | None
+    last_checkin: date | None
+
+
+def kr_choices(repo: Repository, quarter: str, unit: str) -> tuple[OkrDoc, list[KrChoice]]:
+    """Every key result of the unit, with its last check-in date from git when available."""
+    from okrcli.history.source import moment
+
+    doc = unit_doc(repo, quarter, unit)
+    assert doc.model is not None
+    history = moment(repo.root, None, repo=repo).history(quarter)
+    rows = []
+    for i, o in enumerate(doc.model.objectives):
+        for j, k in enumerate(o.key_results):
+            ref = f"{unit}/{o.id}/{k.id}"
+            tl = history.timelines.get(ref) if history else None
+            checkins = [e for e in tl.checkins() if e.commit is not None] if tl else []
+            last = checkins[-1].when.date() if checkins else None
+            rows.append(KrChoice(i, j, ref, k.title, k.current, k.target, last))
+    return doc, rows
+
+
+def edit_values(value: str | None, confidence: str | None) -> dict[str, str]:
+    values = {}
+    if value is not None:
+        values["current"] = number_text(value, "the value")
+    if confidence is not None:
+        conf = number_text(confidence, "--confidence")
+        if not 0 <= float(conf) <= 1:
+            raise OkrError(f"--confidence must be between 0 and 1, not {confidence}.")
+        values["confidence"] = conf
+    if not values:
+        raise OkrError("give a value to check in (and maybe --confidence).")
+    return values
+
+
+def check_in_one(
+    repo: Repository, quarter: str, spec: str, value: str | None, confidence: str | None
+) -> CheckInResult:
+    doc, i, j = find_kr(repo, quarter, spec)
+    assert doc.model is not None
+    k = doc.model.objectives[i].key_results[j]
+    values = edit_values(value, confidence)
+    if k.binary and "current" in values and values["current"] not in ("0", "1"):
+        raise OkrError(f"'{spec}' is binary: check in 1 when done, 0 when not.")
+    return check_in(doc, [Edit(i, j, values)])
+
+
+def check_in_many(doc: OkrDoc, edits: list[Edit]) -> CheckInResult:
+    return check_in(doc, edits)
+
+
+def commit(repo: Repository, result: CheckInResult, unit: str, message: str | None) -> str:
+    """Commit the checked-in file with a structured message the report's log reads back."""
+    from okrcli.history.git import Git
+
+    changes = [c for c in result.changes if c.field == "current"] or result.changes
+    subject = f"check-in: {unit} " + ", ".join(
+        f"{c.ref} {c.old if c.old is not None else 'none'} -> {c.new}" for c in changes
+    )
+    body_lines = [f"{unit}/{c.ref} {c.field}: {c.old} -> {c.new}" for c in result.changes]
+    if message:
+        body_lines = [message, "", *body_lines]
+    return Git(repo.root).commit_paths([result.path], subject[:200], "\n".join(body_lines))
+
+
+def new_file(repo: Repository, unit: str, quarter: str, from_quarter: str | None = None) -> Path:
+    """Write ``<okrs_dir>/<quarter>/<unit>.yaml``: from the template, or carried over from
+    ``from_quarter`` with each baseline set to the last checked-in value."""
+    assert repo.org is not None
+    units = {u.id: u for u in repo.org.units}
+    if unit not in units:
+        close = difflib.get_close_matches(unit, list(units), n=3)
+        hint = f" Did you mean {', '.join(close)}?" if close else " Add it to org.yaml first."
+        raise OkrError(f"unit '{unit}' is not in org.yaml.{hint}")
+    if not QUARTER_RE.match(quarter):
+        raise OkrError(f"--quarter {quarter}: write the quarter as YYYY-Qn, like 2026-Q4.")
+    path = repo.root / repo.config.okrs_dir / quarter / f"{unit}.yaml"
+    if path.exists():
+        raise OkrError(f"{path.relative_to(repo.root)} already exists; edit it instead.")
+    if from_quarter is not None:
+        text = carried_over(repo, unit, from_quarter, quarter)
+    else:
+        text = _from_template(repo, unit, quarter)
+    try:
+        atomic_write(path, text)
+    except OSError as exc:
+        raise OkrError(f"cannot write {path}: {exc.strerror or exc}.") from None
+    return path
+
+
+def _from_template(repo: Repository, unit: str, quarter: str) -> str:
+    assert repo.org is not None
+    u = {x.id: x for x in repo.org.units}[unit]
+    choices = []
+    if u.parent is not None:
+        for d in repo.docs:
+            if d.model is None or d.model.unit != u.parent or d.model.quarter != quarter:
+                continue
+            for o in d.model.objectives:
+                choices.append({"ref": f"{u.parent}/{o.id}", "title": o.title})
+                for k in o.key_results:
+                    choices.append({"ref": f"{u.parent}/{o.id}/{k.id}", "title": k.title})
+    choices += [{"ref": f"strategy/{t.id}", "title": t.title} for t in repo.org.strategy]
+    return render(
+        "new/okr-file.yaml.j2",
+        schema_path="../../schemas/okr-file.schema.json",
+        unit=unit,
+        unit_name=u.name,
+        quarter=quarter,
+        objective_id=f"{unit}-objective",
+        objective_title="",
+        choices=choices,
+        aligns_to=[],
+        key_results=[
+            {"id": f"kr-{n}", "title": "", "baseline": "", "target": ""} for n in (1, 2, 3)
+        ],
+    )
+
+
+def carried_over(repo: Repository, unit: str, from_quarter: str, quarter: str) -> str:
+    """The earlier quarter's file, comments and layout kept, for the new quarter."""
+    from ruamel.yaml import YAML
+
+    doc = unit_doc(repo, from_quarter, unit)
+    assert doc.text is not None and doc.model is not None
+    yaml = YAML(typ="rt")
+    yaml.preserve_quotes = True
+    yaml.width = 4096
+    seq_indent, offset = _sequence_style(doc.text)
+    yaml.indent(mapping=2, sequence=seq_indent, offset=offset)
+    data: Any = yaml.load(doc.text)
+    data["quarter"] = quarter
+    for o in data.get("objectives") or []:
+        for k in o.get("key_results") or []:
+            last = k.get("current")
+            if last is not None and not k.get("binary"):
+                k["baseline"] = last
+            for name in ("current", "confidence"):
+                if name in k:
+                    del k[name]
+    out = StringIO()
+    yaml.dump(data, out)
+    text = out.getvalue()
+    if "yaml-language-server" not in text:
+        text = MODELINE + "\n" + text
+    return text
+
+
+def _sequence_style(text: str) -> tuple[int, int]:
+    """(sequence indent, dash offset) as the file writes its lists."""
+    lines = text.splitlines()
+    for n, line in enumerate(lines[:-1]):
+        if line.rstrip().endswith(":") and lines[n + 1].lstrip().startswith("- "):
+            key_col = len(line) - len(line.lstrip())
+            dash_col = len(lines[n + 1]) - len(lines[n + 1].lstrip())
+            offset = dash_col - key_col
+            return offset + 2, offset
+    return 4, 2
