@@ -63,6 +63,7 @@ def git(root: Path, *args: str, when: str | None = None, author: str = "Dana") -
 
 def commit_versions(root: Path, rel: str, versions: Iterable[tuple[str, str]]) -> None:
     """Commit each (date, text) version of ``rel`` in turn (everything else with the first)."""
+    root.mkdir(parents=True, exist_ok=True)
     if not (root / ".git").exists():
         git(root, "init", "-q", "-b", "main")
     for when, text in versions:

@@ -450,3 +450,40 @@ def test_file_changed_while_writing_is_refused(
     with pytest.raises(OkrError, match="changed on disk"):
         service.check_in_one(repo, "2026-Q4", "first-team/reorder-conversion", "44", None)
     assert path.read_text().endswith("# someone else\n")
+
+
+def test_interactive_check_in_on_a_terminal(scaffold: Path) -> None:
+    """`okr check-in UNIT` on a real pseudo-terminal: asks for each key result."""
+    import pty
+    import select
+
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "GITHUB_ACTIONS")}
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "okrcli", "check-in", "first-team", "--quarter", "2026-Q4"],
+        cwd=scaffold, env=env, stdin=slave, stdout=slave, stderr=slave, close_fds=True,
+    )
+    os.close(slave)
+    seen = b""
+    answers = iter([b"44\n", b"oops\n", b"80\n", b"\n"])
+    try:
+        while proc.poll() is None:
+            ready, _, _ = select.select([master], [], [], 10)
+            if not ready:
+                break
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                break
+            seen += chunk
+            if chunk.rstrip().endswith(b":"):
+                os.write(master, next(answers, b"\n"))
+        proc.wait(timeout=30)
+    finally:
+        os.close(master)
+    text = seen.decode(errors="replace")
+    assert "reorder-conversion" in text and "last check-in" in text
+    assert "must be a number" in text  # "oops" is refused and asked again
+    data = parse((scaffold / "okrs/2026-Q4/first-team.yaml").read_text()).data
+    krs = {k["id"]: k.get("current") for k in data["objectives"][0]["key_results"]}
+    assert krs == {"reorder-conversion": 44, "reorder-time": 80, "payment-errors": None}

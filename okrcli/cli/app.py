@@ -19,6 +19,7 @@ from okrcli.errors import OkrError
 
 if TYPE_CHECKING:
     from okrcli.edit.checkin import CheckInResult
+    from okrcli.lint.diagnostics import LintResult
     from okrcli.load.repo import Repository
 
 app = typer.Typer(
@@ -33,9 +34,14 @@ app = typer.Typer(
 
 
 class LintFormat(StrEnum):
+    auto = "auto"
     text = "text"
     concise = "concise"
     json = "json"
+    github = "github"
+    gitlab = "gitlab"
+    sarif = "sarif"
+    junit = "junit"
 
 
 def _is_ci() -> bool:
@@ -82,8 +88,19 @@ def lint(
         str | None, typer.Option(help="Rules to skip, comma-separated (added to okr.yaml's).")
     ] = None,
     output_format: Annotated[
-        LintFormat, typer.Option("--format", help="Output format.")
-    ] = LintFormat.text,
+        LintFormat,
+        typer.Option(
+            "--format", help="Output format; auto is github in GitHub Actions, else text."
+        ),
+    ] = LintFormat.auto,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Write the format to this file; the terminal still gets the text output.",
+        ),
+    ] = None,
     statistics: Annotated[
         bool, typer.Option("--statistics", help="Print how often each rule fired.")
     ] = False,
@@ -112,6 +129,8 @@ def lint(
       okr lint okrs/2026-Q4 --select OKR2 --ignore vanity-kr
 
       okr lint --format json > findings.json
+
+      okr lint --format sarif -o okr.sarif     (text on the terminal, SARIF in the file)
     """
     try:
         from okrcli.lint.run import LintRequest
@@ -127,23 +146,52 @@ def lint(
         result = run_lint(request)
     except OkrError as exc:
         raise _fail(exc) from None
-    from okrcli.lint.reporters import FORMATS
+    _lint_output(result, output_format, output, statistics)
+    failing = {"error", "warning"} if strict else {"error"}
+    if not exit_zero and any(d.severity in failing for d in result.diagnostics):
+        raise typer.Exit(1)
+
+
+def _lint_output(
+    result: LintResult, output_format: LintFormat, output: Path | None, statistics: bool
+) -> None:
+    """Print the findings; write the chosen format to ``output`` when given; add the job
+    summary inside GitHub Actions."""
+    from okrcli.lint.reporters import FORMATS, step_summary
     from okrcli.lint.reporters import statistics as stats
 
-    if output_format == LintFormat.text and not _is_ci():
+    in_actions = os.environ.get("GITHUB_ACTIONS") == "true"
+    chosen = output_format.value
+    if chosen == "auto":
+        chosen = "github" if in_actions and output is None else "text"
+    shown = chosen
+    if output is not None:  # the file gets the format; the log gets annotations or text
+        shown = "github" if in_actions else "text"
+    if output is not None:
+        from okrcli.fsutil import atomic_write
+
+        try:
+            atomic_write(output, FORMATS[chosen](result))
+        except OSError as exc:
+            raise _fail(OkrError(f"cannot write {output}: {exc.strerror or exc}.")) from None
+    if shown == "text" and not _is_ci():
         from okrcli.cli.rich_out import print_lint
 
         print_lint(result)
     else:
-        sys.stdout.write(FORMATS[output_format.value](result))
-        if output_format != LintFormat.text:
+        sys.stdout.write(FORMATS[shown](result))
+        if shown != "text":
             for note in result.notices:
                 typer.echo(f"okr: note: {note}", err=True)
     if statistics:
         sys.stdout.write(stats(result))
-    failing = {"error", "warning"} if strict else {"error"}
-    if not exit_zero and any(d.severity in failing for d in result.diagnostics):
-        raise typer.Exit(1)
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if in_actions and summary_file:
+        try:
+            with open(summary_file, "a", encoding="utf-8") as handle:
+                handle.write(step_summary(result))
+        except OSError as exc:
+            typer.echo(f"okr: note: could not write the job summary: {exc.strerror}.", err=True)
 
 
 def _split(value: str) -> list[str]:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Callable
 
@@ -59,8 +61,216 @@ def statistics(result: LintResult) -> str:
     return "\n".join(rows) + ("\n" if rows else "")
 
 
+_GH_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+def _gh_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(value: str) -> str:
+    return _gh_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def github(result: LintResult) -> str:
+    """GitHub Actions workflow commands: one annotation per finding, escaped so that no
+    message can end the command early or inject another one."""
+    out = []
+    for d in result.diagnostics:
+        props = ",".join(
+            f"{k}={_gh_property(str(v))}"
+            for k, v in (
+                ("file", d.path),
+                ("line", d.line),
+                ("col", d.column),
+                ("endLine", d.end_line),
+                ("endColumn", d.end_column),
+                ("title", f"{d.code} {d.name}"),
+            )
+        )
+        out.append(f"::{_GH_LEVEL[d.severity]} {props}::{_gh_data(d.message)}\n")
+    return "".join(out)
+
+
+def _fingerprints(result: LintResult) -> list[str]:
+    """Stable ids for findings: from rule, file and message (line numbers left out), and
+    the finding's rank among identical ones, so they survive lines moving."""
+    seen: Counter[tuple[str, str, str]] = Counter()
+    prints = []
+    for d in result.diagnostics:
+        message = re.sub(r"\bline \d+", "line", d.message)
+        key = (d.code, d.rel, message)
+        seen[key] += 1
+        raw = "\0".join((*key, str(seen[key])))
+        prints.append(hashlib.sha256(raw.encode()).hexdigest())
+    return prints
+
+
+_GITLAB_SEVERITY = {"error": "major", "warning": "minor", "info": "info"}
+
+
+def gitlab(result: LintResult) -> str:
+    """GitLab Code Quality report (a JSON list)."""
+    items = [
+        {
+            "description": f"{d.code} {d.name}: {d.message}",
+            "check_name": d.code,
+            "fingerprint": fp,
+            "severity": _GITLAB_SEVERITY[d.severity],
+            "location": {"path": d.path, "lines": {"begin": d.line, "end": d.end_line}},
+        }
+        for d, fp in zip(result.diagnostics, _fingerprints(result), strict=True)
+    ]
+    return json.dumps(items, indent=2) + "\n"
+
+
+_SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def sarif(result: LintResult) -> str:
+    """SARIF 2.1.0, with every rule's metadata and help, for code scanning."""
+    from okrcli import __version__
+    from okrcli.rules.base import registry
+
+    rules = registry()
+    codes = list(rules)
+    index = {c: i for i, c in enumerate(codes)}
+    driver = {
+        "name": "okr",
+        "fullName": "okrcli: OKRs as code",
+        "version": __version__,
+        "informationUri": "https://pypi.org/project/okrcli/",
+        "rules": [
+            {
+                "id": code,
+                "name": r.name,
+                "shortDescription": {"text": r.summary},
+                "fullDescription": {"text": " ".join(r.rationale().split())},
+                "help": {
+                    "text": f"{' '.join(r.rationale().split())} Explain it with: okr rule {code}"
+                },
+                "defaultConfiguration": {"level": _SARIF_LEVEL[r.severity]},
+            }
+            for code, r in rules.items()
+        ],
+    }
+    results = [
+        {
+            "ruleId": d.code,
+            "ruleIndex": index[d.code],
+            "level": _SARIF_LEVEL[d.severity],
+            "message": {"text": d.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {
+                            "uri": d.path.replace("\\", "/"),
+                            "uriBaseId": "%SRCROOT%",
+                        },
+                        "region": {
+                            "startLine": d.line,
+                            "startColumn": d.column,
+                            "endLine": max(d.end_line, d.line),
+                            "endColumn": d.end_column
+                            if (d.end_line, d.end_column) > (d.line, d.column)
+                            else d.column + 1,
+                        },
+                    }
+                }
+            ],
+            "partialFingerprints": {"okr/v1": fp},
+        }
+        for d, fp in zip(result.diagnostics, _fingerprints(result), strict=True)
+    ]
+    log = {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {"tool": {"driver": driver}, "results": results, "columnKind": "unicodeCodePoints"}
+        ],
+    }
+    return json.dumps(log, indent=2) + "\n"
+
+
+def junit(result: LintResult) -> str:
+    """JUnit XML: one test case per file, failing with its errors and warnings."""
+    from xml.etree import ElementTree as ET
+
+    by_file: dict[str, list[Diagnostic]] = {f: [] for f in result.files}
+    for d in result.diagnostics:
+        by_file.setdefault(d.path, []).append(d)
+    failing = {f for f, ds in by_file.items() if any(d.severity != "info" for d in ds)}
+    suites = ET.Element("testsuites", name="okr lint")
+    suite = ET.SubElement(
+        suites,
+        "testsuite",
+        name="okr lint",
+        tests=str(len(by_file)),
+        failures=str(len(failing)),
+        errors="0",
+        skipped="0",
+    )
+    for path, ds in sorted(by_file.items()):
+        case = ET.SubElement(suite, "testcase", classname="okr lint", name=path)
+        problems = [d for d in ds if d.severity != "info"]
+        if problems:
+            failure = ET.SubElement(
+                case,
+                "failure",
+                type=problems[0].code,
+                message=f"{len(problems)} finding(s) in {path}",
+            )
+            failure.text = "\n".join(line(d) for d in problems)
+        notes = [d for d in ds if d.severity == "info"]
+        if notes:
+            ET.SubElement(case, "system-out").text = "\n".join(line(d) for d in notes)
+    ET.indent(suites)
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    )
+
+
+SUMMARY_LIMIT = 1024 * 1024 - 1024  # GitHub's step summary limit, with room to spare
+
+
+def _md_cell(value: str) -> str:
+    from html import escape
+
+    return escape(" ".join(value.split()), quote=False).replace("|", "\\|").replace("@", "@\u200b")
+
+
+def step_summary(result: LintResult, limit: int = SUMMARY_LIMIT) -> str:
+    """A markdown summary for a CI job page: counts per rule, then the findings; when it
+    would pass ``limit`` bytes, the findings table is cut with a note saying how many."""
+    head = ["## okr lint", "", summary(result), ""]
+    if result.diagnostics:
+        counts = Counter((d.code, d.name, d.severity) for d in result.diagnostics)
+        head += ["| rule | severity | findings |", "|---|---|---:|"]
+        head += [f"| {c} {n} | {s} | {k} |" for (c, n, s), k in sorted(counts.items())]
+        head += ["", "| where | rule | message |", "|---|---|---|"]
+    text = "\n".join(head) + "\n"
+    shown = 0
+    for d in result.diagnostics:
+        row = f"| `{d.path}:{d.line}` | {d.code} | {_md_cell(d.message)} |\n"
+        if len((text + row).encode()) > limit - 200:
+            break
+        text += row
+        shown += 1
+    if shown < len(result.diagnostics):
+        hidden = len(result.diagnostics) - shown
+        text += f"\n{hidden} more findings are not shown here; run `okr lint` to see all.\n"
+    for note in result.notices:
+        text += f"\n> {_md_cell(note)}\n"
+    return text
+
+
 FORMATS: dict[str, Callable[[LintResult], str]] = {
     "text": text,
     "concise": concise,
     "json": as_json,
+    "github": github,
+    "gitlab": gitlab,
+    "sarif": sarif,
+    "junit": junit,
 }
