@@ -461,7 +461,12 @@ def test_interactive_check_in_on_a_terminal(scaffold: Path) -> None:
     master, slave = pty.openpty()
     proc = subprocess.Popen(
         [sys.executable, "-m", "okrcli", "check-in", "first-team", "--quarter", "2026-Q4"],
-        cwd=scaffold, env=env, stdin=slave, stdout=slave, stderr=slave, close_fds=True,
+        cwd=scaffold,
+        env=env,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        close_fds=True,
     )
     os.close(slave)
     seen = b""

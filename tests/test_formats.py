@@ -20,10 +20,20 @@ SNAPSHOTS = Path(__file__).parent / "snapshots"
 BIN = Path(sys.executable).parent
 
 
-def okr(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY")}
-    return subprocess.run([sys.executable, "-m", "okrcli", *args], cwd=cwd, capture_output=True,
-                          text=True, env={**base, "CI": "true", **(env or {})}, timeout=120)
+def okr(
+    *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    base = {
+        k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY")
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "okrcli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**base, "CI": "true", **(env or {})},
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize("fmt", ["text", "concise", "json", "github", "gitlab", "sarif", "junit"])
@@ -61,7 +71,9 @@ def test_gitlab_fingerprints_survive_moved_lines() -> None:
     assert _fingerprints(a) == _fingerprints(b)
     assert len(set(_fingerprints(a))) == 3
     items = json.loads(gitlab(a))
-    assert {i["severity"] for i in items} == {"minor"} and items[0]["location"]["lines"]["begin"] == 3
+    assert {i["severity"] for i in items} == {"minor"} and items[0]["location"]["lines"][
+        "begin"
+    ] == 3
 
 
 def test_gitlab_fingerprints_on_a_real_move(tmp_path: Path) -> None:
@@ -90,7 +102,8 @@ def test_sarif_is_well_formed_2_1_0() -> None:
         region = res["locations"][0]["physicalLocation"]["region"]
         assert region["startLine"] >= 1 and region["endLine"] >= region["startLine"]
         assert res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith(
-            "examples/antipatterns/")
+            "examples/antipatterns/"
+        )
     minimal = json.loads((SNAPSHOTS.parent / "data" / "sarif-minimal.schema.json").read_text())
     import jsonschema
 
@@ -117,8 +130,11 @@ def test_output_file_and_terminal_text(tmp_path: Path) -> None:
 def test_auto_is_github_in_actions_and_writes_a_job_summary(tmp_path: Path) -> None:
     summary = tmp_path / "summary.md"
     summary.write_text("earlier step\n")
-    r = okr("lint", "examples/antipatterns", env={"GITHUB_ACTIONS": "true",
-                                                  "GITHUB_STEP_SUMMARY": str(summary)})
+    r = okr(
+        "lint",
+        "examples/antipatterns",
+        env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)},
+    )
     assert r.stdout.startswith("::") and "title=OKR" in r.stdout
     text = summary.read_text()
     assert text.startswith("earlier step\n## okr lint")
@@ -143,18 +159,25 @@ def test_every_format_comes_from_the_same_records() -> None:
     assert github(result).count("\n::") + 1 == n
 
 
-@pytest.mark.skipif(shutil.which("check-jsonschema", path=str(BIN)) is None,
-                    reason="check-jsonschema comes with the dev extras")
+@pytest.mark.skipif(
+    shutil.which("check-jsonschema", path=str(BIN)) is None,
+    reason="check-jsonschema comes with the dev extras",
+)
 def test_action_metadata_is_valid() -> None:
     cjs = shutil.which("check-jsonschema", path=str(BIN))
     assert cjs is not None
-    r = subprocess.run([cjs, "--builtin-schema", "vendor.github-actions", "action.yml"],
-                       cwd=ROOT, capture_output=True, text=True)
+    r = subprocess.run(
+        [cjs, "--builtin-schema", "vendor.github-actions", "action.yml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-@pytest.mark.skipif(shutil.which("pre-commit", path=str(BIN)) is None,
-                    reason="pre-commit comes with the dev extras")
+@pytest.mark.skipif(
+    shutil.which("pre-commit", path=str(BIN)) is None, reason="pre-commit comes with the dev extras"
+)
 def test_pre_commit_hooks_via_try_repo(tmp_path: Path) -> None:
     """`pre-commit try-repo` installs this repository's hooks into a scratch repository:
     green on a clean OKR repository, red on a broken one."""
@@ -169,12 +192,20 @@ def test_pre_commit_hooks_via_try_repo(tmp_path: Path) -> None:
     env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "CI": "true"}
 
     def try_repo() -> subprocess.CompletedProcess[str]:
-        return subprocess.run([pc, "try-repo", str(ROOT), "okr-lint", "--all-files"],
-                              cwd=scratch, capture_output=True, text=True, env=env, timeout=900)
+        return subprocess.run(
+            [pc, "try-repo", str(ROOT), "okr-lint", "--all-files"],
+            cwd=scratch,
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=900,
+        )
 
     green = try_repo()
     assert green.returncode == 0, green.stdout + green.stderr
-    (scratch / "okrs/2026-Q4/checkout.yaml").write_text(GOOD_FILE.replace("target: 34", 'target: "34%"'))
+    (scratch / "okrs/2026-Q4/checkout.yaml").write_text(
+        GOOD_FILE.replace("target: 34", 'target: "34%"')
+    )
     git(scratch, "add", "-A")
     red = try_repo()
     assert red.returncode != 0 and "OKR002" in red.stdout, red.stdout

@@ -250,6 +250,101 @@ def score(
 
 
 @app.command()
+def report(
+    quarter: Annotated[
+        str | None, typer.Option(help="The quarter, like 2026-Q4 (default: the running one).")
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option(help="Report the repository as it was at a commit, tag or date YYYY-MM-DD."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+    template: Annotated[
+        Path | None, typer.Option(help="A Jinja2 template of your own (runs in a sandbox).")
+    ] = None,
+    unit: Annotated[str | None, typer.Option(help="Report one unit only.")] = None,
+    repo: Annotated[Path | None, typer.Option(help="The OKR repository root.")] = None,
+) -> None:
+    """Render the quarterly report as GitHub-flavoured markdown, from the git history.
+
+    A headline, the alignment tree (mermaid, with a text list), every unit's key results
+    with progress bars and weekly trends, the check-in log, what the history shows (moved
+    goalposts, stale key results, gaps, dependencies, lint findings) and retrospective
+    prompts. A templates/ folder in the OKR repository, or --template, overrides or extends
+    the bundled template (see the README for the data it receives).
+
+    Examples:
+
+      okr report --quarter 2026-Q4 -o report.md
+
+      okr report --at 2026-11-20 --unit checkout
+
+      okr report --template my-report.md.j2
+    """
+    from okrcli.report.service import ReportRequest
+    from okrcli.report.service import report as run_report
+
+    try:
+        text = run_report(ReportRequest(quarter, at, output, template, unit, repo))
+    except OkrError as exc:
+        raise _fail(exc) from None
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        typer.echo(f"wrote {output}")
+
+
+class DiffFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+
+
+@app.command()
+def diff(
+    base: Annotated[
+        str | None, typer.Argument(help="Compare from (default: merge base with main).")
+    ] = None,
+    head: Annotated[
+        str | None, typer.Argument(help="Compare to (default: the working tree).")
+    ] = None,
+    output_format: Annotated[
+        DiffFormat, typer.Option("--format", help="text, or markdown for a pull request.")
+    ] = DiffFormat.text,
+    repo: Annotated[Path | None, typer.Option(help="The OKR repository root.")] = None,
+) -> None:
+    """Say what a change does to the OKRs: added and removed objectives and key results,
+    baselines and targets moved (easier or harder), check-ins with their score change, and
+    lint findings introduced or fixed.
+
+    Examples:
+
+      okr diff                          this branch against where it left main
+
+      okr diff main HEAD --format markdown > comment.md
+
+      okr diff HEAD~1 HEAD
+    """
+    from okrcli.report.diff import FORMATS as DIFF_FORMATS
+    from okrcli.report.diff import diff as run_diff
+    from okrcli.report.diff import markdown
+
+    try:
+        result = run_diff(base, head, repo=repo, cwd=Path.cwd())
+    except OkrError as exc:
+        raise _fail(exc) from None
+    sys.stdout.write(DIFF_FORMATS[output_format.value](result))
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if os.environ.get("GITHUB_ACTIONS") == "true" and summary_file:
+        try:
+            with open(summary_file, "a", encoding="utf-8") as handle:
+                handle.write(markdown(result)[: 1024 * 1000])
+        except OSError as exc:
+            typer.echo(f"okr: note: could not write the job summary: {exc.strerror}.", err=True)
+
+
+@app.command()
 def init(
     folder: Annotated[Path, typer.Argument(help="Where to create the repository.")] = Path("."),
     company: Annotated[

@@ -1,0 +1,1 @@
+"""The quarterly report and the pull-request diff."""

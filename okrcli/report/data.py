@@ -1,0 +1,261 @@
+"""The quarterly report's data: plain dicts, lists, strings and numbers only.
+
+Templates (bundled or the user's) receive exactly what :func:`build` returns; no live object
+(no model, no git handle) ever reaches them. The README documents this data model.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from okrcli.history.source import Moment
+from okrcli.history.timeline import FIELDS, QuarterHistory
+from okrcli.lint.diagnostics import Diagnostic
+from okrcli.model.quarter import Quarter
+from okrcli.score.card import PROMPTS, ScoreCard
+from okrcli.score.formats import sparkline
+
+BAR_WIDTH = 10
+
+
+def bar(score: Decimal) -> str:
+    """A text progress bar: ``███████░░░`` for 0.7."""
+    full = int((score * BAR_WIDTH).to_integral_value(rounding="ROUND_HALF_UP"))
+    return "█" * full + "░" * (BAR_WIDTH - full)
+
+
+def _num(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _show(value: float | None) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def mermaid_label(text: str) -> str:
+    """Text safe inside a quoted mermaid label."""
+    cleaned = " ".join(text.split())
+    for ch, entity in (
+        ("&", "#amp;"),
+        ('"', "#quot;"),
+        ("<", "#lt;"),
+        (">", "#gt;"),
+        ("|", "#124;"),
+        ("`", "#96;"),
+        ("@", "#64;"),
+    ):
+        cleaned = cleaned.replace(ch, entity)
+    return cleaned
+
+
+def _tree(card: ScoreCard, moment: Moment) -> dict[str, Any]:
+    """Strategy themes -> company -> business-unit -> team objectives, as a mermaid
+    flowchart and as a nested text list."""
+    repo = moment.repo
+    themes = {t.id: t.title for t in (repo.org.strategy if repo.org else [])}
+    keys: dict[str, str] = {}
+    labels: dict[str, str] = {}
+    edges: list[tuple[str, str]] = []
+
+    def node(ref: str, label: str) -> str:
+        if ref not in keys:
+            keys[ref] = f"n{len(keys) + 1}"
+            labels[keys[ref]] = label
+        return keys[ref]
+
+    for u in card.units:
+        for o in u.objectives:
+            title = o.title if len(o.title) <= 60 else o.title[:59] + "…"
+            node(f"{u.id}/{o.id}", f"{u.name}: {title} ({float(o.score):.2f})")
+    for u in card.units:
+        for o in u.objectives:
+            child = keys[f"{u.id}/{o.id}"]
+            for ref in o.aligns_to:
+                parts = ref.split("/")
+                if parts[0] == "strategy":
+                    parent = node(ref, f"Strategy: {themes.get(parts[1], parts[1])}")
+                elif "/".join(parts[:2]) in keys:
+                    parent = keys["/".join(parts[:2])]
+                else:
+                    continue
+                if (parent, child) not in edges:
+                    edges.append((parent, child))
+    lines = ["flowchart LR"]
+    for key, label in labels.items():
+        lines.append(f'    {key}["{mermaid_label(label)}"]')
+    lines += [f"    {a} --> {b}" for a, b in edges]
+    children: dict[str, list[str]] = {}
+    has_parent = set()
+    for a, b in edges:
+        children.setdefault(a, []).append(b)
+        has_parent.add(b)
+    text: list[dict[str, Any]] = []
+
+    def walk(key: str, depth: int, seen: set[str]) -> None:
+        text.append({"depth": depth, "label": labels[key]})
+        for c in children.get(key, []):
+            if c not in seen:
+                walk(c, depth + 1, seen | {c})
+
+    for key in labels:
+        if key not in has_parent:
+            walk(key, 0, {key})
+    return {"mermaid": "\n".join(lines), "text": text}
+
+
+def checkin_log(history: QuarterHistory | None, limit: int) -> list[dict[str, Any]]:
+    """Who moved which value when, newest first, with the commit subject."""
+    if history is None:
+        return []
+    rows = []
+    for ref, tl in history.timelines.items():
+        for e in tl.events:
+            if e.created or e.commit is None:
+                continue
+            assert e.before is not None
+            for i, name in enumerate(FIELDS):
+                if e.before[i] != e.after[i]:
+                    rows.append(
+                        {
+                            "date": e.when.date().isoformat(),
+                            "when": e.when.isoformat(),
+                            "author": e.commit.author,
+                            "commit": e.commit.id[:8],
+                            "subject": e.commit.subject,
+                            "kr": ref,
+                            "field": name,
+                            "old": _show(e.before[i]),
+                            "new": _show(e.after[i]),
+                        }
+                    )
+    rows.sort(key=lambda r: (r["when"], r["kr"], r["field"]), reverse=True)
+    return rows[:limit]
+
+
+def build(
+    card: ScoreCard,
+    moment: Moment,
+    quarter: Quarter,
+    findings: list[Diagnostic],
+    *,
+    log_limit: int = 200,
+) -> dict[str, Any]:
+    """Everything a report template can use, as plain data."""
+    history = moment.history(str(quarter))
+    repo = moment.repo
+    org = {u.id: u for u in repo.org.units} if repo.org else {}
+    units = []
+    for u in card.units:
+        unit = org.get(u.id)
+        objectives = []
+        for o in u.objectives:
+            krs = [
+                {
+                    "ref": k.ref,
+                    "id": k.id,
+                    "title": k.title,
+                    "unit": k.unit or "",
+                    "direction": k.direction or "",
+                    "binary": k.binary,
+                    "baseline": _show(k.baseline),
+                    "target": _show(k.target),
+                    "current": _show(k.current) + ("*" if k.uncommitted else ""),
+                    "confidence": _show(k.confidence),
+                    "score": float(k.score),
+                    "bar": bar(k.score),
+                    "pace": k.pace or "",
+                    "trend": sparkline(k),
+                    "weekly": k.weekly,
+                    "last_checkin": k.last_checkin.isoformat() if k.last_checkin else "",
+                    "checkins": k.checkins,
+                }
+                for k in o.key_results
+            ]
+            objectives.append(
+                {
+                    "id": o.id,
+                    "title": o.title,
+                    "commitment": o.commitment,
+                    "aligns_to": list(o.aligns_to),
+                    "score": float(o.score),
+                    "band": o.band,
+                    "bar": bar(o.score),
+                    "key_results": krs,
+                }
+            )
+        units.append(
+            {
+                "id": u.id,
+                "name": u.name,
+                "level": u.level,
+                "parent": unit.parent if unit and unit.parent else "",
+                "role": unit.role if unit else "product",
+                "path": u.path,
+                "score": float(u.score),
+                "band": u.band,
+                "bar": bar(u.score),
+                "brier": _num(u.brier),
+                "prompts": list(u.prompts),
+                "objectives": objectives,
+            }
+        )
+    by_code: dict[str, list[Diagnostic]] = {}
+    for d in findings:
+        by_code.setdefault(d.code, []).append(d)
+
+    def plain(ds: list[Diagnostic]) -> list[dict[str, Any]]:
+        return [
+            {
+                "path": d.rel,
+                "line": d.line,
+                "code": d.code,
+                "name": d.name,
+                "severity": d.severity,
+                "message": d.message,
+            }
+            for d in ds
+        ]
+
+    return {
+        "quarter": card.quarter,
+        "at": card.at.isoformat(),
+        "date": card.at.date().isoformat(),
+        "generated": datetime.now(card.at.tzinfo).date().isoformat(),
+        "elapsed": float(card.elapsed),
+        "ended": card.ended,
+        "organisation": {
+            "name": next((u.name for u in org.values() if u.parent is None), "Organisation"),
+            "score": float(card.score),
+            "bar": bar(card.score),
+            "bands": dict(card.bands),
+            "paces": dict(card.paces),
+            "checked_in": card.checked_in,
+            "key_results": card.key_results,
+            "stale": len(by_code.get("OKR401", [])),
+            "moved": len(by_code.get("OKR402", [])),
+        },
+        "units": units,
+        "tree": _tree(card, moment),
+        "checkins": checkin_log(history, log_limit),
+        "history": {
+            "moved": plain(by_code.get("OKR402", [])),
+            "stale": plain(by_code.get("OKR401", [])),
+            "uncovered": plain(by_code.get("OKR303", [])),
+            "dependencies": plain(by_code.get("OKR304", [])),
+            "sandbagging": plain(by_code.get("OKR403", [])),
+        },
+        "findings_by_rule": [
+            {"code": code, "name": ds[0].name, "severity": ds[0].severity, "count": len(ds)}
+            for code, ds in sorted(by_code.items())
+        ],
+        "prompts": {band: list(qs) for band, qs in PROMPTS.items()},
+        "notices": list(card.notices),
+    }

@@ -1,0 +1,269 @@
+"""``okr diff``: what a pull request changes in the OKRs, in words.
+
+Objectives and key results added or removed, baselines and targets changed (and whether that
+made the key result easier or harder), check-ins (old -> new value, with the score change),
+and the lint findings the change introduces or fixes. The history rules are left out of the
+comparison: they depend on when they run, not on the change.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from okrcli.errors import OkrError
+from okrcli.history.git import Git, GitError
+from okrcli.history.source import files_at
+from okrcli.lint.diagnostics import Diagnostic
+from okrcli.lint.engine import lint_repository
+from okrcli.lint.run import LintRequest
+from okrcli.load.files import find_root
+from okrcli.load.repo import Repository, load_repository, load_repository_from
+from okrcli.model.okr import Direction, KeyResult
+from okrcli.report.render import md
+from okrcli.scoring import dec, score_kr
+
+NON_HISTORY = ["OKR0", "OKR1", "OKR2", "OKR3"]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    kind: str  # added, removed, target, baseline, check-in, confidence, title, direction
+    ref: str
+    what: str  # "objective" | "key result" | a field name
+    old: str = ""
+    new: str = ""
+    note: str = ""
+
+
+@dataclass(slots=True)
+class Diff:
+    base: str
+    head: str
+    changes: list[Change] = field(default_factory=list)
+    introduced: list[Diagnostic] = field(default_factory=list)
+    fixed: list[Diagnostic] = field(default_factory=list)
+
+
+def _n(value: float | None) -> str:
+    if value is None:
+        return "none"
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _harder(k_old: KeyResult, k_new: KeyResult) -> str:
+    """easier / harder, by the distance from baseline to target (or the threshold's side)."""
+    if None in (k_old.baseline, k_old.target, k_new.baseline, k_new.target):
+        return ""
+    assert k_old.baseline is not None and k_old.target is not None
+    assert k_new.baseline is not None and k_new.target is not None
+    direction = k_new.effective_direction()
+    if direction in (Direction.STAY_ABOVE, Direction.STAY_BELOW):
+        up = dec(k_new.target) > dec(k_old.target)
+        harder = up if direction == Direction.STAY_ABOVE else not up
+    else:
+        before = abs(dec(k_old.target) - dec(k_old.baseline))
+        after = abs(dec(k_new.target) - dec(k_new.baseline))
+        if before == after:
+            return ""
+        harder = after > before
+    return "harder" if harder else "easier"
+
+
+def compare(base: Repository, head: Repository) -> list[Change]:
+    """The semantic changes between two states of the repository."""
+
+    def index(repo: Repository) -> dict[str, tuple[str, object]]:
+        out: dict[str, tuple[str, object]] = {}
+        for d in repo.docs:
+            if d.model is None:
+                continue
+            for o in d.model.objectives:
+                out[f"{d.model.quarter}:{d.model.unit}/{o.id}"] = ("objective", o)
+                for k in o.key_results:
+                    out[f"{d.model.quarter}:{d.model.unit}/{o.id}/{k.id}"] = ("kr", k)
+        return out
+
+    old, new = index(base), index(head)
+    changes: list[Change] = []
+    for ref in sorted(set(old) | set(new)):
+        shown = ref.replace(":", " ", 1)
+        if ref not in old:
+            kind, item = new[ref]
+            changes.append(
+                Change(
+                    "added",
+                    shown,
+                    "objective" if kind == "objective" else "key result",
+                    new=getattr(item, "title", ""),
+                )
+            )
+            continue
+        if ref not in new:
+            kind, item = old[ref]
+            changes.append(
+                Change(
+                    "removed",
+                    shown,
+                    "objective" if kind == "objective" else "key result",
+                    old=getattr(item, "title", ""),
+                )
+            )
+            continue
+        a, b = old[ref][1], new[ref][1]
+        if getattr(a, "title", None) != getattr(b, "title", None):
+            changes.append(
+                Change("title", shown, "title", getattr(a, "title", ""), getattr(b, "title", ""))
+            )
+        if not isinstance(a, KeyResult) or not isinstance(b, KeyResult):
+            continue
+        for name in ("baseline", "target"):
+            if getattr(a, name) != getattr(b, name):
+                changes.append(
+                    Change(
+                        name, shown, name, _n(getattr(a, name)), _n(getattr(b, name)), _harder(a, b)
+                    )
+                )
+        if a.direction != b.direction:
+            changes.append(
+                Change(
+                    "direction",
+                    shown,
+                    "direction",
+                    a.direction.value if a.direction else "inferred",
+                    b.direction.value if b.direction else "inferred",
+                )
+            )
+        if a.current != b.current:
+            s_old, s_new = score_kr(a).score, score_kr(b).score
+            delta = s_new - s_old
+            sign = "+" if delta >= 0 else ""
+            changes.append(
+                Change(
+                    "check-in",
+                    shown,
+                    "current",
+                    _n(a.current),
+                    _n(b.current),
+                    f"score {_q(s_old)} → {_q(s_new)} ({sign}{_q(delta)})",
+                )
+            )
+        if a.confidence != b.confidence:
+            changes.append(
+                Change("confidence", shown, "confidence", _n(a.confidence), _n(b.confidence))
+            )
+    return changes
+
+
+def _q(x: Decimal) -> str:
+    return str(x.quantize(Decimal("0.01")))
+
+
+def default_base(git: Git) -> str:
+    """The merge base of HEAD with the default branch (origin's HEAD, main or master)."""
+    for candidate in ("origin/HEAD", "origin/main", "origin/master", "main", "master"):
+        try:
+            rev = git.resolve(candidate)
+        except GitError:
+            continue
+        found = git._run("merge-base", rev, "HEAD", check=False)
+        if found and found.strip():
+            return found.strip()
+    raise OkrError(
+        "could not find the default branch to compare with; name the base, like `okr diff main`."
+    )
+
+
+def _key(d: Diagnostic) -> tuple[str, str, str]:
+    return (d.code, d.rel, d.message)
+
+
+def _findings(repo: Repository, root: Path) -> list[Diagnostic]:
+    return lint_repository(repo, LintRequest(cwd=root, select=NON_HISTORY)).diagnostics
+
+
+def diff(
+    base: str | None, head: str | None, *, repo: Path | None = None, cwd: Path | None = None
+) -> Diff:
+    """Compare ``base`` (default: merge base with the default branch) with ``head``
+    (default: the working tree)."""
+    cwd = cwd or Path.cwd()
+    root = (cwd / repo).resolve() if repo else find_root(cwd)
+    git = Git(root)
+    if not git.has_commits():
+        raise OkrError("the repository has no commits yet; there is nothing to compare with.")
+    base_rev = git.resolve(base) if base else default_base(git)
+    base_repo = load_repository_from(root, files_at(git, root, base_rev))
+    if head is None:
+        head_repo, head_name = load_repository(root), "the working tree"
+    else:
+        head_rev = git.resolve(head)
+        head_repo, head_name = load_repository_from(root, files_at(git, root, head_rev)), head
+    result = Diff(base or base_rev[:8], head_name, compare(base_repo, head_repo))
+    before, after = _findings(base_repo, root), _findings(head_repo, root)
+    b_count, a_count = Counter(map(_key, before)), Counter(map(_key, after))
+    result.introduced = [d for d in after if (a_count[_key(d)] - b_count[_key(d)]) > 0]
+    result.fixed = [d for d in before if (b_count[_key(d)] - a_count[_key(d)]) > 0]
+    return result
+
+
+def _line(c: Change) -> str:
+    if c.kind == "added":
+        return f"+ {c.what} {c.ref}: {c.new}"
+    if c.kind == "removed":
+        return f"- {c.what} {c.ref}: {c.old}"
+    note = f" ({c.note})" if c.note else ""
+    verb = "checked in" if c.kind == "check-in" else f"{c.what} changed"
+    return f"~ {c.ref}: {verb} {c.old} -> {c.new}{note}"
+
+
+def text(d: Diff) -> str:
+    out = [f"OKR changes from {d.base} to {d.head}:"]
+    out += [f"  {_line(c)}" for c in d.changes] or ["  none"]
+    if d.introduced:
+        out.append("Lint findings introduced:")
+        out += [f"  {x.path}:{x.line}: {x.code} {x.name} {x.message}" for x in d.introduced]
+    if d.fixed:
+        out.append("Lint findings fixed:")
+        out += [f"  {x.rel}: {x.code} {x.name} {x.message}" for x in d.fixed]
+    return "\n".join(out) + "\n"
+
+
+def markdown(d: Diff) -> str:
+    out = [f"### OKR changes ({md(d.base)} → {md(d.head)})", ""]
+    groups = [
+        ("Added", [c for c in d.changes if c.kind == "added"]),
+        ("Removed", [c for c in d.changes if c.kind == "removed"]),
+        (
+            "Goals changed",
+            [c for c in d.changes if c.kind in ("baseline", "target", "direction", "title")],
+        ),
+        ("Check-ins", [c for c in d.changes if c.kind in ("check-in", "confidence")]),
+    ]
+    if not d.changes:
+        out += ["No objective or key result changed.", ""]
+    for title, items in groups:
+        if not items:
+            continue
+        out += [f"**{title}**", "", "| | Before | After | |", "|---|---|---|---|"]
+        for c in items:
+            label = (
+                f"{c.what} `{c.ref}`" if c.kind in ("added", "removed") else f"`{c.ref}` {c.what}"
+            )
+            out.append(f"| {label} | {md(c.old) or '-'} | {md(c.new) or '-'} | {md(c.note)} |")
+        out.append("")
+    found: tuple[tuple[str, list[Diagnostic]], ...] = (
+        ("Lint findings introduced", d.introduced),
+        ("Lint findings fixed", d.fixed),
+    )
+    for heading, diags in found:
+        if diags:
+            out += [f"**{heading}**", ""]
+            out += [f"- `{x.rel}:{x.line}` {x.code} {x.name}: {md(x.message)}" for x in diags]
+            out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+FORMATS = {"text": text, "markdown": markdown}

@@ -1,0 +1,153 @@
+"""Rendering reports in Jinja2's sandbox, with a time bound and a size bound.
+
+The bundled templates and a user's own (``--template FILE``, or a ``templates/`` folder in the
+OKR repository) run in the same sandbox: undefined names are errors, attributes that reach
+into Python (``__class__``, ``mro``, ...) are refused, string and list multiplication is
+capped, and rendering stops after a few seconds. Templates receive plain data only.
+"""
+
+from __future__ import annotations
+
+import operator
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import SandboxedEnvironment
+
+from okrcli.errors import OkrError
+from okrcli.render import templates_dir
+
+TIME_LIMIT = 10.0  # seconds
+SIZE_LIMIT = 20 * 1024 * 1024  # characters of output, or of any one string or list built
+
+
+def md(value: Any) -> str:
+    """Text from users' YAML, safe in a markdown table cell and in running text: HTML is
+    escaped, pipes and backticks are escaped, newlines become spaces, and @mentions cannot
+    ping anyone."""
+    text = " ".join(str(value).split())
+    text = escape(text, quote=False)
+    for ch in ("\\", "|", "`", "*", "_", "[", "]"):
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("@", "@\u200b")
+
+
+class BoundedSandbox(SandboxedEnvironment):
+    """The sandbox, with multiplication and concatenation capped in size."""
+
+    intercepted_binops = frozenset({"*", "**", "+"})
+
+    def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
+        if operator_name == "**":
+            if isinstance(right, int) and abs(right) > 64:
+                raise SecurityError("exponents above 64 are not allowed in templates")
+            return operator.pow(left, right)
+        if operator_name == "*":
+            for seq, times in ((left, right), (right, left)):
+                sized = isinstance(seq, str | list | tuple) and isinstance(times, int)
+                if sized and len(seq) * times > SIZE_LIMIT:
+                    raise SecurityError("a template built a value that is too large")
+            return operator.mul(left, right)
+        result = operator.add(left, right)
+        if isinstance(result, str | list | tuple) and len(result) > SIZE_LIMIT:
+            raise SecurityError("a template built a value that is too large")
+        return result
+
+
+def environment(user_dirs: list[Path]) -> BoundedSandbox:
+    bundled = FileSystemLoader(templates_dir() / "report")
+    loaders = [FileSystemLoader([str(d) for d in user_dirs])] if user_dirs else []
+    env = BoundedSandbox(
+        loader=ChoiceLoader([*loaders, PrefixLoader({"okr": bundled}), bundled]),
+        undefined=StrictUndefined,
+        autoescape=False,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["md"] = md
+    env.filters["pct"] = lambda x: f"{round(float(x) * 100)}%"
+    env.filters["num"] = lambda x: f"{float(x):.2f}"
+    return env
+
+
+class _Timeout(Exception):
+    pass
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise _Timeout in this thread after ``seconds`` (POSIX main thread; elsewhere no bound)."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not usable:
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise _Timeout()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def render(
+    data: dict[str, Any],
+    *,
+    template: Path | None = None,
+    repo_templates: Path | None = None,
+    name: str = "report.md.j2",
+    seconds: float = TIME_LIMIT,
+) -> str:
+    """Render the report; any template problem becomes one clear OkrError."""
+    dirs = []
+    if template is not None:
+        if not template.is_file():
+            raise OkrError(f"--template {template}: no such file.")
+        dirs.append(template.resolve().parent)
+        name = template.name
+    if repo_templates is not None and repo_templates.is_dir():
+        dirs.append(repo_templates)
+    where = str(template) if template else name
+    env = environment(dirs)
+    try:
+        with time_limit(seconds):
+            text = _guard(env.get_template(name).render, data)
+    except _Timeout:
+        raise OkrError(
+            f"the template {where} took longer than {seconds:g} s and was stopped; "
+            "check it for endless loops."
+        ) from None
+    except (SecurityError, OverflowError) as exc:
+        raise OkrError(f"the template {where} did something templates may not: {exc}") from None
+    except TemplateError as exc:
+        line = getattr(exc, "lineno", None)
+        at = f" (line {line})" if line else ""
+        raise OkrError(f"the template {where}{at} failed: {exc}.") from None
+    except RecursionError:
+        raise OkrError(f"the template {where} recursed too deeply and was stopped.") from None
+    except Exception as exc:
+        raise OkrError(f"the template {where} failed: {type(exc).__name__}: {exc}.") from None
+    if len(text) > SIZE_LIMIT:
+        raise OkrError(
+            f"the template {where} produced more than {SIZE_LIMIT:,} characters; it was stopped."
+        )
+    return text
+
+
+def _guard(fn: Callable[[dict[str, Any]], str], data: dict[str, Any]) -> str:
+    try:
+        return fn(data)
+    except MemoryError:
+        raise SecurityError("the template ran out of memory") from None

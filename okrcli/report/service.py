@@ -1,0 +1,65 @@
+"""``okr report``: score card, history and lint findings, rendered through a template."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from okrcli.errors import OkrError
+from okrcli.fsutil import atomic_write
+from okrcli.history.source import moment
+from okrcli.lint.engine import lint_repository
+from okrcli.lint.run import LintRequest
+from okrcli.load.files import find_root
+from okrcli.report import data as report_data
+from okrcli.report.render import render
+from okrcli.score.card import build
+from okrcli.score.service import choose_quarter
+
+
+@dataclass(slots=True)
+class ReportRequest:
+    quarter: str | None = None
+    at: str | None = None
+    output: Path | None = None
+    template: Path | None = None
+    unit: str | None = None
+    repo: Path | None = None
+    cwd: Path = field(default_factory=Path.cwd)
+    now: datetime | None = None
+
+
+def report(request: ReportRequest) -> str:
+    """The report's markdown (also written to ``request.output`` when given)."""
+    root = (request.cwd / request.repo).resolve() if request.repo else find_root(request.cwd)
+    m = moment(root, request.at, request.now)
+    quarter = choose_quarter(m.repo, request.quarter, m.at)
+    units = None
+    if request.unit is not None:
+        present = {d.model.unit for d in m.repo.docs if d.model and d.model.quarter == str(quarter)}
+        if request.unit not in present:
+            raise OkrError(f"--unit {request.unit}: no such unit has OKRs for {quarter}.")
+        units = {request.unit}
+    card = build(m.repo, quarter, m.history(str(quarter)), m.at, units)
+    card.notices[:0] = m.notices
+    prefix = f"{m.repo.config.okrs_dir}/{quarter}/"
+    findings = [
+        d
+        for d in lint_repository(m.repo, LintRequest(cwd=root), m).diagnostics
+        if d.rel.startswith(prefix) and (units is None or d.rel == f"{prefix}{request.unit}.yaml")
+    ]
+    data = report_data.build(card, m, quarter, findings)
+    text = render(
+        data, template=_resolve(request.template, request.cwd), repo_templates=root / "templates"
+    )
+    if request.output is not None:
+        try:
+            atomic_write(request.cwd / request.output, text)
+        except OSError as exc:
+            raise OkrError(f"cannot write {request.output}: {exc.strerror or exc}.") from None
+    return text
+
+
+def _resolve(path: Path | None, cwd: Path) -> Path | None:
+    return None if path is None else (cwd / path)

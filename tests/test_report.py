@@ -1,0 +1,184 @@
+"""okr report and okr diff on the demo repository; escaping; the template sandbox."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from okrcli.errors import OkrError
+from okrcli.report.render import md, render
+from okrcli.rules.base import GOOD_FILE
+from tests.conftest import ROOT, commit_versions, git, write_repo
+from tests.test_history import demo  # noqa: F401 - the session fixture
+
+AT = "2026-11-20"
+
+
+def okr(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS",)}
+    return subprocess.run(
+        [sys.executable, "-m", "okrcli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**env, "CI": "true"},
+        timeout=120,
+    )
+
+
+def table_rows(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("|")]
+
+
+def cells(row: str) -> int:
+    return len(re.findall(r"(?<!\\)\|", row)) - 1
+
+
+def test_demo_report_has_every_section(demo: Path) -> None:  # noqa: F811
+    r = okr("report", "--at", AT, cwd=demo)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    for heading in (
+        "# Acme Retail: OKR report for 2026-Q4",
+        "## Alignment",
+        "```mermaid",
+        "flowchart LR",
+        "<details>",
+        "## Units",
+        "## Check-in log",
+        "## What the history shows",
+        "## For the retrospective",
+    ):
+        assert heading in out, heading
+    assert "| On track | At risk | Off track |" in out
+    assert "scanner-downtime" in out and "moved from 60 to 50 (easier)" in out
+    assert re.search(r"\| Kim \| `growth/second-order/activation` \| target \| 60 → 50 \|", out)
+    for row in table_rows(out):  # every table row has as many cells as its header
+        assert cells(row) in (6, 8, 3, 4), row
+
+
+def test_committed_example_report_is_current(demo: Path) -> None:  # noqa: F811
+    committed = (ROOT / "examples" / "demo-report.md").read_text()
+    assert okr("report", "--at", AT, cwd=demo).stdout == committed, (
+        "regenerate it: scripts/demo writes build/demo/report.md; copy it to examples/"
+    )
+
+
+def test_report_of_one_unit_to_a_file(demo: Path, tmp_path: Path) -> None:  # noqa: F811
+    out = tmp_path / "r.md"
+    r = okr("report", "--at", AT, "--unit", "checkout", "-o", str(out), cwd=demo)
+    assert r.returncode == 0 and "wrote" in r.stdout
+    text = out.read_text()
+    assert "### Checkout" in text and "### Payments" not in text
+    assert okr("report", "--unit", "nobody", cwd=demo).returncode == 2
+
+
+def test_text_from_yaml_cannot_break_the_layout_or_ping_people(tmp_path: Path) -> None:
+    nasty = "Raise | conversion <script>alert(1)</script> `code` **bold** @dana [x](y)"
+    text = GOOD_FILE.replace("Raise checkout conversion of returning customers", f"'{nasty}'")
+    text = text.replace(
+        "Make checkout effortless for returning customers",
+        '"Two\\nlines | and <b>html</b> for @team"',
+    )
+    root = write_repo(tmp_path / "r", {})
+    commit_versions(root, "okrs/2026-Q4/checkout.yaml", [("2026-10-01", text)])
+    r = okr("report", "--at", "2026-10-02", cwd=root)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "<script>" not in out and "<b>" not in out
+    assert "@dana" not in out and "@team" not in out and "@\u200bdana" in out
+    for row in table_rows(out):
+        assert cells(row) in (6, 8, 3, 4), row
+    mermaid = out.split("```mermaid")[1].split("```")[0]
+    assert "<" not in mermaid and "|" not in mermaid.replace("-->", "")
+
+
+@pytest.mark.parametrize("value", ["a|b", "x\ny", "<i>", "`t`", "@me"])
+def test_md_filter(value: str) -> None:
+    out = md(value)
+    assert "\n" not in out and "<i>" not in out and "@me" not in out
+    assert re.search(r"(?<!\\)\|", out) is None and re.search(r"(?<!\\)`", out) is None
+
+
+DATA = {"quarter": "2026-Q4", "units": [{"name": "A"}]}
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("{{ units.__class__ }}", "may not"),
+        ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "may not"),
+        ("{% for u in units %}{{ u.__init__.__globals__ }}{% endfor %}", "may not"),
+        (
+            "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
+            "took longer",
+        ),
+        ("{% for i in range(10**7) %}{% endfor %}", "may not"),
+        ("{{ 1 / 0 }}", "ZeroDivisionError"),
+        ("{{ 'x' * 10**9 }}", "too large"),
+        ("{{ nothing_here }}", "failed"),
+        ("{% for %}", "failed"),
+    ],
+)
+def test_hostile_templates_fail_cleanly(tmp_path: Path, template: str, message: str) -> None:
+    path = tmp_path / "evil.md.j2"
+    path.write_text(template)
+    with pytest.raises(OkrError, match=message):
+        render(DATA, template=path, seconds=2)
+
+
+def test_repository_templates_extend_the_bundled_one(demo: Path, tmp_path: Path) -> None:  # noqa: F811
+    copy = tmp_path / "demo"
+    git(tmp_path, "clone", "-q", str(demo), str(copy))
+    (copy / "templates").mkdir()
+    (copy / "templates" / "report.md.j2").write_text(
+        '{% extends "okr/report.md.j2" %}{% block checkins %}## Our log\n{% endblock %}'
+    )
+    out = okr("report", "--at", AT, cwd=copy).stdout
+    assert "## Our log" in out and "## Check-in log" not in out and "## Alignment" in out
+    custom = tmp_path / "mine.md.j2"
+    custom.write_text(
+        "{{ organisation.name }}: {{ units | length }} units, {{ checkins | length }} check-ins\n"
+    )
+    assert okr("report", "--at", AT, "--template", str(custom), cwd=copy).stdout.startswith(
+        "Acme Retail: 12 units,"
+    )
+
+
+def test_diff_between_two_demo_commits(demo: Path) -> None:  # noqa: F811
+    rev = git(demo, "log", "--format=%H", "--grep", "growth week 6 of 2026-Q4").strip()
+    r = okr("diff", f"{rev}~1", rev, cwd=demo)
+    assert r.returncode == 0, r.stderr
+    lines = [line.strip() for line in r.stdout.splitlines()[1:]]
+    assert lines == [
+        "~ 2026-Q4 growth/second-order/activation: target changed 60 -> 50 (easier)",
+        "~ 2026-Q4 growth/second-order/activation: checked in 44.91 -> 46.75 "
+        "(score 0.25 → 0.68 (+0.43))",
+        "~ 2026-Q4 growth/second-order/second-order-30d: checked in 19.17 -> 19.58 "
+        "(score 0.23 → 0.32 (+0.08))",
+        "~ 2026-Q4 growth/second-order/unsubscribe: checked in 0.99 -> 0.96 "
+        "(score 0.28 → 0.35 (+0.08))",
+    ]
+    md_out = okr("diff", f"{rev}~1", rev, "--format", "markdown", cwd=demo).stdout
+    assert "**Goals changed**" in md_out and "| easier |" in md_out
+
+
+def test_diff_of_the_working_tree_with_findings(demo: Path, tmp_path: Path) -> None:  # noqa: F811
+    copy = tmp_path / "demo"
+    git(tmp_path, "clone", "-q", str(demo), str(copy))
+    path = copy / "okrs/2026-Q4/checkout.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "title: Raise checkout conversion of returning visitors",
+            "title: Launch the new checkout page",
+        )
+    )
+    r = okr("diff", "HEAD", cwd=copy)
+    assert "title changed Raise checkout conversion of returning visitors -> Launch" in r.stdout
+    assert "Lint findings introduced:" in r.stdout and "OKR205 initiative-kr" in r.stdout
+    assert okr("diff", "--", "nosuchrev", cwd=copy).returncode == 2
