@@ -10,7 +10,8 @@ in which every unit checks in, then times, in the same run:
 * okr's history walk (``quarter_history``) cold, with its blob cache removed: it parses
   every distinct blob once;
 * the same walk warm, with the blob cache filled;
-* ``okr score`` as a whole command, warm, start-up included.
+* ``okr score`` and ``okr report`` as whole commands, start-up included (the report cold,
+  with the blob cache removed, and warm), and the report's peak memory.
 """
 
 from __future__ import annotations
@@ -116,17 +117,42 @@ def main() -> None:
             env={**os.environ, "CI": "true"},
         )
 
+    def report_cold() -> None:
+        cache.unlink(missing_ok=True)
+        subprocess.run(
+            [okr, "report", "-o", "/dev/null"],
+            cwd=repo,
+            check=True,
+            capture_output=True,
+            env={**os.environ, "CI": "true"},
+        )
+
+    def report_warm() -> None:
+        subprocess.run(
+            [okr, "report", "-o", "/dev/null"],
+            cwd=repo,
+            check=True,
+            capture_output=True,
+            env={**os.environ, "CI": "true"},
+        )
+
+    from run import measure
+
     rows = [
         ("git log --raw \\| git cat-file --batch", timed(pipeline, args.repeat)),
         ("okr history walk, cold (parses every blob)", timed(cold, args.repeat)),
         ("okr history walk, warm (blob cache filled)", timed(warm, args.repeat)),
         ("okr score, whole command, warm", timed(score, args.repeat)),
+        ("okr report, whole command, cold", timed(report_cold, args.repeat)),
+        ("okr report, whole command, warm", timed(report_warm, args.repeat)),
     ]
+    peak = measure([okr, "report", "-o", "/dev/null"], repo, 1)[2]
     print(f"{args.units:,} units x {args.weeks} weekly check-in commits, {os.cpu_count()} cores\n")
     print("| what | best | median |")
     print("|---|---:|---:|")
     for name, (best, median) in rows:
         print(f"| {name} | {best:.2f} s | {median:.2f} s |")
+    print(f"\nPeak memory of okr report (warm): {peak:.0f} MB.")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ Templates (bundled or the user's) receive exactly what :func:`build` returns; no
 
 from __future__ import annotations
 
+import heapq
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -112,32 +113,35 @@ def _tree(card: ScoreCard, moment: Moment) -> dict[str, Any]:
 
 
 def checkin_log(history: QuarterHistory | None, limit: int) -> list[dict[str, Any]]:
-    """Who moved which value when, newest first, with the commit subject."""
+    """Who moved which value when, newest first, with the commit subject (the latest
+    ``limit`` changes; only those are turned into rows)."""
     if history is None:
         return []
+    changes = (
+        (e.when, ref, i, e)
+        for ref, tl in history.timelines.items()
+        for e in tl.events
+        if not e.created and e.commit is not None
+        for i in range(len(FIELDS))
+        if e.before is not None and e.before[i] != e.after[i]
+    )
     rows = []
-    for ref, tl in history.timelines.items():
-        for e in tl.events:
-            if e.created or e.commit is None:
-                continue
-            assert e.before is not None
-            for i, name in enumerate(FIELDS):
-                if e.before[i] != e.after[i]:
-                    rows.append(
-                        {
-                            "date": e.when.date().isoformat(),
-                            "when": e.when.isoformat(),
-                            "author": e.commit.author,
-                            "commit": e.commit.id[:8],
-                            "subject": e.commit.subject,
-                            "kr": ref,
-                            "field": name,
-                            "old": _show(e.before[i]),
-                            "new": _show(e.after[i]),
-                        }
-                    )
-    rows.sort(key=lambda r: (r["when"], r["kr"], r["field"]), reverse=True)
-    return rows[:limit]
+    for when, ref, i, e in heapq.nlargest(limit, changes, key=lambda c: (c[0], c[1], -c[2])):
+        assert e.commit is not None and e.before is not None
+        rows.append(
+            {
+                "date": when.date().isoformat(),
+                "when": when.isoformat(),
+                "author": e.commit.author,
+                "commit": e.commit.id[:8],
+                "subject": e.commit.subject,
+                "kr": ref,
+                "field": FIELDS[i],
+                "old": _show(e.before[i]),
+                "new": _show(e.after[i]),
+            }
+        )
+    return rows
 
 
 def build(

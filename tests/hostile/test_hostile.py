@@ -1,0 +1,297 @@
+"""Hostile input and failure: every case gives one clear message, a safe exit, within bounded
+time and memory, with no traceback, and loses nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from okrcli.rules.base import GOOD_FILE
+from tests.conftest import commit_versions, git, write_repo
+
+CHECKOUT = "okrs/2026-Q4/checkout.yaml"
+TIME_BOUND = 10.0  # seconds, start-up included
+MEMORY_BOUND = 300  # MB
+
+_RUN = (
+    "import resource, subprocess, sys\n"
+    "p = subprocess.run(sys.argv[1:], capture_output=True, text=True, timeout=60)\n"
+    "sys.stdout.write(p.stdout); sys.stderr.write(p.stderr)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "sys.exit(p.returncode)"
+)
+
+
+class Run:
+    def __init__(self, proc: subprocess.CompletedProcess[str], seconds: float) -> None:
+        lines = proc.stderr.rstrip("\n").split("\n")
+        self.peak_mb = int(lines[-1]) / 1024
+        self.stderr = "\n".join(lines[:-1])
+        self.stdout = proc.stdout
+        self.code = proc.returncode
+        self.seconds = seconds
+
+    def records(self) -> list[dict[str, object]]:
+        return json.loads(self.stdout)
+
+
+def okr(*args: str, cwd: Path, env: dict[str, str] | None = None) -> Run:
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, "-c", _RUN, sys.executable, "-m", "okrcli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CI": "true", **(env or {})},
+        timeout=120,
+    )
+    run = Run(proc, time.perf_counter() - start)
+    assert "Traceback" not in run.stderr and "Traceback" not in run.stdout, run.stderr
+    assert run.seconds < TIME_BOUND, f"took {run.seconds:.1f} s"
+    assert run.peak_mb < MEMORY_BOUND, f"used {run.peak_mb:.0f} MB"
+    return run
+
+
+def lint_one(tmp_path: Path, content: bytes, name: str = "checkout.yaml") -> Run:
+    root = write_repo(tmp_path / "r", {})
+    path = root / "okrs" / "2026-Q4" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return okr("lint", "--format", "json", cwd=root)
+
+
+GOOD = GOOD_FILE.encode()
+
+# case -> (file bytes, the one code expected, a phrase of its message)
+FILE_CASES: dict[str, tuple[bytes, str, str]] = {
+    "alias bomb": (
+        b"unit: checkout\na: &a [x, x]\nb: &b [*a, *a, *a, *a]\n"
+        + b"".join(b"c%d: [*b, *b, *b, *b]\n" % i for i in range(30)),
+        "OKR001",
+        "anchors",
+    ),
+    "deep nesting": (b"unit: " + b"[" * 5000 + b"]" * 5000 + b"\n", "OKR001", "nests deeper"),
+    "50 MB file": (
+        b"unit: checkout\n" + b"#" * (50 * 1024 * 1024) + b"\n",
+        "OKR001",
+        "larger than",
+    ),
+    "python tag": (
+        b"unit: !!python/object/apply:os.system ['touch /tmp/okr-pwned']\n",
+        "OKR001",
+        "explicit tags",
+    ),
+    "custom tag": (b"unit: !Ref checkout\n", "OKR001", "explicit tags"),
+    "utf-16": (GOOD_FILE.encode("utf-16"), "OKR001", "UTF-16"),
+    "latin-1": ("unit: café\n".encode("latin-1"), "OKR001", "not valid UTF-8"),
+    "nul byte": (GOOD.replace(b"unit: checkout", b"unit: check\x00out"), "OKR001", "NUL"),
+    "tabs": (GOOD.replace(b"  - id: effortless", b"\t- id: effortless"), "OKR001", "tab"),
+    "duplicate keys": (
+        GOOD.replace(b"quarter: 2026-Q4", b"quarter: 2026-Q4\nquarter: 2026-Q3"),
+        "OKR001",
+        "appears twice",
+    ),
+    "invalid date": (
+        GOOD.replace(b"quarter: 2026-Q4", b"quarter: 2026-13-45"),
+        "OKR004",
+        "not of the form YYYY-Qn",
+    ),
+    "yaml 1.1 directive": (b"%YAML 1.1\n---\n" + GOOD, "OKR001", "YAML 1.2 only"),
+    "norway boolean": (
+        GOOD.replace(b"        target: 34\n", b"        target: 34\n        binary: no\n"),
+        "OKR002",
+        "must be true or false",
+    ),
+    "huge number": (GOOD.replace(b"target: 34", b"target: " + b"9" * 400), "OKR001", "digits"),
+    "huge float": (GOOD.replace(b"target: 34", b"target: 1e400"), "OKR002", "finite"),
+    "nan": (GOOD.replace(b"target: 34", b"target: .nan"), "OKR002", "finite"),
+    "infinity": (GOOD.replace(b"target: 34", b"target: -.inf"), "OKR002", "finite"),
+    "negative confidence": (
+        GOOD.replace(b"target: 34", b"target: 34\n        confidence: -0.1"),
+        "OKR002",
+        "at least 0",
+    ),
+    "confidence above 1": (
+        GOOD.replace(b"target: 34", b"target: 34\n        confidence: 1.2"),
+        "OKR002",
+        "at most 1",
+    ),
+    "empty file": (b"", "OKR002", "empty"),
+    "a list": (b"- unit: checkout\n", "OKR002", "a list"),
+    "a scalar": (b"checkout\n", "OKR002", "text"),
+    "two documents": (GOOD + b"---\n" + GOOD, "OKR001", "more than one YAML document"),
+    "string number": (GOOD.replace(b"target: 34", b'target: "34%"'), "OKR002", "write 34"),
+}
+
+
+@pytest.mark.parametrize("case", list(FILE_CASES))
+def test_hostile_file(tmp_path: Path, case: str) -> None:
+    content, code, phrase = FILE_CASES[case]
+    run = lint_one(tmp_path, content)
+    assert run.code == 1, run.stderr
+    found = run.records()
+    assert [r["code"] for r in found] == [code], found
+    assert phrase in str(found[0]["message"]), found[0]["message"]
+    assert int(str(found[0]["line"])) >= 1
+    assert not Path("/tmp/okr-pwned").exists()
+
+
+def test_bom_is_accepted(tmp_path: Path) -> None:
+    run = lint_one(tmp_path, b"\xef\xbb\xbf" + GOOD)
+    assert run.code == 0 and run.records() == []
+
+
+def test_file_name_that_is_not_a_unit_id(tmp_path: Path) -> None:
+    run = lint_one(tmp_path, GOOD, name="Check Out.yaml")
+    assert run.code == 1 and [r["code"] for r in run.records()] == ["OKR003"]
+
+
+def test_symlink_out_of_the_repository(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.yaml"
+    secret.write_bytes(GOOD)
+    root = write_repo(tmp_path / "r", {})
+    (root / "okrs/2026-Q4").mkdir(parents=True)
+    (root / CHECKOUT).symlink_to(secret)
+    run = okr("lint", "--format", "json", cwd=root)
+    assert [r["code"] for r in run.records()] == ["OKR001"]
+    assert "outside the repository" in str(run.records()[0]["message"])
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_unreadable_file(tmp_path: Path) -> None:  # pragma: no cover - not as root
+    root = write_repo(tmp_path / "r", {CHECKOUT: GOOD_FILE})
+    (root / CHECKOUT).chmod(0)
+    run = okr("lint", "--format", "json", cwd=root)
+    assert [r["code"] for r in run.records()] == ["OKR001"]
+
+
+@pytest.mark.parametrize(
+    ("config", "phrase"),
+    [
+        ("okrs_dirr: okrs\n", "unknown field 'okrs_dirr'; did you mean 'okrs_dir'?"),
+        ("fiscal_year_start_month: 13\n", "at most 12"),
+        ("lint: [a]\n", "must be a mapping"),
+        ("lint:\n  rules:\n    kr-count: {min: five}\n", "lint.rules.kr-count.min"),
+        ("lint:\n  select: [OKR999]\n", "'OKR999' names no rule"),
+    ],
+)
+def test_broken_config_exits_2(tmp_path: Path, config: str, phrase: str) -> None:
+    root = write_repo(tmp_path / "r", {CHECKOUT: GOOD_FILE, "okr.yaml": config})
+    run = okr("lint", cwd=root)
+    assert run.code == 2 and phrase in run.stderr and "okr.yaml" in run.stderr, run.stderr
+
+
+@pytest.mark.parametrize(
+    ("org", "phrase"),
+    [
+        (
+            "units:\n  - {id: a, name: A, level: team, parent: b}\n"
+            "  - {id: b, name: B, level: team, parent: a}\n",
+            "no unit is the root",
+        ),
+        (
+            "units:\n  - {id: a, name: A, level: company}\n  - {id: b, name: B, level: team, parent: c}\n",
+            "names parent 'c'",
+        ),
+        ("units: []\n", "must not be empty"),
+    ],
+)
+def test_broken_org(tmp_path: Path, org: str, phrase: str) -> None:
+    root = write_repo(tmp_path / "r", {}, org=org)
+    run = okr("lint", "--format", "json", cwd=root)
+    assert run.code == 1
+    assert any(phrase in str(r["message"]) and r["path"] == "org.yaml" for r in run.records())
+
+
+# --- git in bad shape -------------------------------------------------------------------
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> Path:
+    root = write_repo(tmp_path / "g", {})
+    commit_versions(
+        root,
+        CHECKOUT,
+        [("2026-10-01", GOOD_FILE), ("2026-10-08", GOOD_FILE.replace("target: 34", "target: 35"))],
+    )
+    return root
+
+
+def test_no_git_on_path(history: Path, tmp_path: Path) -> None:
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    (bare / "python").symlink_to(sys.executable)
+    run = okr("score", cwd=history, env={"PATH": str(bare)})
+    assert run.code == 0 and "git is not installed" in run.stdout
+    run = okr("lint", cwd=history, env={"PATH": str(bare)})
+    assert run.code == 0 and "git is not installed" in run.stdout
+
+
+def test_corrupt_object(history: Path) -> None:
+    blob = git(history, "rev-parse", f"HEAD~1:{CHECKOUT}").strip()
+    obj = history / ".git" / "objects" / blob[:2] / blob[2:]
+    obj.chmod(0o644)
+    obj.write_bytes(b"garbage")
+    run = okr("score", "--quarter", "2026-Q4", cwd=history)
+    assert run.code == 2 and "git" in run.stderr and "okr:" in run.stderr, run.stderr
+
+
+def test_rewritten_history(history: Path) -> None:
+    first = okr("score", "--at", "2026-10-08", "--format", "json", cwd=history)
+    git(history, "commit", "--amend", "-qm", "rewritten", when="2026-10-09")
+    second = okr("score", "--at", "2026-10-09", "--format", "json", cwd=history)
+    assert first.code == second.code == 0
+    assert json.loads(first.stdout)["units"] == json.loads(second.stdout)["units"]
+
+
+@pytest.mark.parametrize("rev", ["--output=/tmp/x", "-n1", "HEAD;id", "$(id)", "a" * 300, "..."])
+def test_option_like_revisions_are_refused(history: Path, rev: str) -> None:
+    for command in (
+        ["score", "--at", rev],
+        ["lint", "--at", rev],
+        ["report", "--at", rev],
+        ["diff", "--", rev],
+    ):
+        run = okr(*command, cwd=history)
+        assert run.code == 2, (command, run.stdout, run.stderr)
+    assert not Path("/tmp/x").exists()
+
+
+def test_killed_mid_write_leaves_the_file_whole(history: Path) -> None:
+    """A check-in killed at a random moment leaves the old file or the new one, never a mix;
+    its temporary file is cleaned up by the next write."""
+    path = history / CHECKOUT
+    old = path.read_text()
+    for delay in (0.05, 0.15, 0.3, 0.5):
+        p = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "okrcli",
+                "check-in",
+                "checkout/conversion",
+                "33",
+                "--quarter",
+                "2026-Q4",
+            ],
+            cwd=history,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        p.send_signal(signal.SIGKILL)
+        p.wait()
+        assert path.read_text() in (
+            old,
+            old.replace("target: 35\n", "target: 35\n        current: 33\n"),
+        )
+    run = okr("check-in", "checkout/conversion", "34", "--quarter", "2026-Q4", cwd=history)
+    assert run.code == 0
+    assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]
