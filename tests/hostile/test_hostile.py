@@ -197,7 +197,13 @@ def test_broken_config_exits_2(tmp_path: Path, config: str, phrase: str) -> None
             "no unit is the root",
         ),
         (
-            "units:\n  - {id: a, name: A, level: company}\n  - {id: b, name: B, level: team, parent: c}\n",
+            "\n".join(
+                [
+                    "units:",
+                    "  - {id: a, name: A, level: company}",
+                    "  - {id: b, name: B, level: team, parent: c}",
+                ]
+            ),
             "names parent 'c'",
         ),
         ("units: []\n", "must not be empty"),
