@@ -117,24 +117,19 @@ def main() -> None:
             env={**os.environ, "CI": "true"},
         )
 
-    def report_cold() -> None:
-        cache.unlink(missing_ok=True)
-        subprocess.run(
-            [okr, "report", "-o", "/dev/null"],
-            cwd=repo,
-            check=True,
-            capture_output=True,
-            env={**os.environ, "CI": "true"},
-        )
+    def report(cold: bool) -> object:
+        def run() -> None:
+            if cold:
+                cache.unlink(missing_ok=True)
+            subprocess.run(
+                [okr, "report", "-o", "/dev/null"],
+                cwd=repo,
+                check=True,
+                capture_output=True,
+                env={**os.environ, "CI": "true"},
+            )
 
-    def report_warm() -> None:
-        subprocess.run(
-            [okr, "report", "-o", "/dev/null"],
-            cwd=repo,
-            check=True,
-            capture_output=True,
-            env={**os.environ, "CI": "true"},
-        )
+        return run
 
     from run import measure
 
@@ -143,8 +138,8 @@ def main() -> None:
         ("okr history walk, cold (parses every blob)", timed(cold, args.repeat)),
         ("okr history walk, warm (blob cache filled)", timed(warm, args.repeat)),
         ("okr score, whole command, warm", timed(score, args.repeat)),
-        ("okr report, whole command, cold", timed(report_cold, args.repeat)),
-        ("okr report, whole command, warm", timed(report_warm, args.repeat)),
+        ("okr report, whole command, cold", timed(report(cold=True), args.repeat)),
+        ("okr report, whole command, warm", timed(report(cold=False), args.repeat)),
     ]
     peak = measure([okr, "report", "-o", "/dev/null"], repo, 1)[2]
     print(f"{args.units:,} units x {args.weeks} weekly check-in commits, {os.cpu_count()} cores\n")

@@ -185,13 +185,20 @@ def _lint_output(
                 typer.echo(f"okr: note: {note}", err=True)
     if statistics:
         sys.stdout.write(stats(result))
+    if in_actions:
+        _job_summary(step_summary(result))
+
+
+def _job_summary(text: str) -> None:
+    """Append to the GitHub Actions job summary, when the runner offers one."""
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
-    if in_actions and summary_file:
-        try:
-            with open(summary_file, "a", encoding="utf-8") as handle:
-                handle.write(step_summary(result))
-        except OSError as exc:
-            typer.echo(f"okr: note: could not write the job summary: {exc.strerror}.", err=True)
+    if not summary_file:
+        return
+    try:
+        with open(summary_file, "a", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        typer.echo(f"okr: note: could not write the job summary: {exc.strerror}.", err=True)
 
 
 def _split(value: str) -> list[str]:
@@ -335,13 +342,8 @@ def diff(
     except OkrError as exc:
         raise _fail(exc) from None
     sys.stdout.write(DIFF_FORMATS[output_format.value](result))
-    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
-    if os.environ.get("GITHUB_ACTIONS") == "true" and summary_file:
-        try:
-            with open(summary_file, "a", encoding="utf-8") as handle:
-                handle.write(markdown(result)[: 1024 * 1000])
-        except OSError as exc:
-            typer.echo(f"okr: note: could not write the job summary: {exc.strerror}.", err=True)
+    if os.environ.get("GITHUB_ACTIONS") == "true":
+        _job_summary(markdown(result)[: 1024 * 1000])
 
 
 @app.command()

@@ -90,26 +90,15 @@ def compare(base: Repository, head: Repository) -> list[Change]:
     changes: list[Change] = []
     for ref in sorted(set(old) | set(new)):
         shown = ref.replace(":", " ", 1)
-        if ref not in old:
-            kind, item = new[ref]
+        if ref not in old or ref not in new:
+            added = ref not in old
+            kind, item = (new if added else old)[ref]
+            title = getattr(item, "title", "")
+            what = "objective" if kind == "objective" else "key result"
             changes.append(
-                Change(
-                    "added",
-                    shown,
-                    "objective" if kind == "objective" else "key result",
-                    new=getattr(item, "title", ""),
-                )
-            )
-            continue
-        if ref not in new:
-            kind, item = old[ref]
-            changes.append(
-                Change(
-                    "removed",
-                    shown,
-                    "objective" if kind == "objective" else "key result",
-                    old=getattr(item, "title", ""),
-                )
+                Change("added", shown, what, new=title)
+                if added
+                else Change("removed", shown, what, old=title)
             )
             continue
         a, b = old[ref][1], new[ref][1]
