@@ -286,6 +286,12 @@ def build(
         total_krs,
         uncommitted=bool(history and history.uncommitted),
     )
+    broken = sorted(d.rel for d in repo.docs if d.model is None and d.folder == str(quarter))
+    if broken:
+        card.notices.append(
+            f"{', '.join(broken)} could not be read and {'is' if len(broken) == 1 else 'are'} "
+            "left out; run `okr lint` to see why."
+        )
     if history is not None and history.shallow:
         card.notices.append(
             "this is a shallow clone, so the history is incomplete: fetch it all "

@@ -301,3 +301,23 @@ def test_killed_mid_write_leaves_the_file_whole(history: Path) -> None:
     run = okr("check-in", "checkout/conversion", "34", "--quarter", "2026-Q4", cwd=history)
     assert run.code == 0
     assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_unreadable_file_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same as test_unreadable_file where permissions cannot be tested (as root): the
+    read fails with EACCES and okr reports it on that file, exit 1."""
+    from okrcli.load import files
+    from tests.conftest import run_lint
+
+    root = write_repo(tmp_path / "r", {CHECKOUT: GOOD_FILE})
+    real = files._read_bytes
+
+    def denied(path: Path, root_: Path) -> bytes:
+        if path.name == "checkout.yaml":
+            raise PermissionError(13, "Permission denied")
+        return real(path, root_)
+
+    monkeypatch.setattr(files, "_read_bytes", denied)
+    found = run_lint(root).diagnostics
+    assert [d.code for d in found] == ["OKR001"]
+    assert "cannot be read (permission denied)" in found[0].message
