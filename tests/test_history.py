@@ -255,10 +255,13 @@ def test_org_yaml_is_required_at_the_revision(tmp_path: Path) -> None:
 
 
 def test_broken_files_are_named_not_silently_left_out(tmp_path: Path) -> None:
-    root = write_repo(tmp_path / "r", {
-        CHECKOUT: GOOD_FILE,
-        "okrs/2026-Q4/search.yaml": "unit: search\nquarter: 2026-Q4\nobjectives: {}\n",
-    })
+    root = write_repo(
+        tmp_path / "r",
+        {
+            CHECKOUT: GOOD_FILE,
+            "okrs/2026-Q4/search.yaml": "unit: search\nquarter: 2026-Q4\nobjectives: {}\n",
+        },
+    )
     card = score(ScoreRequest(repo=root, cwd=root, now=NOW))
     assert [u.id for u in card.units] == ["checkout"]
     assert any("okrs/2026-Q4/search.yaml could not be read" in n for n in card.notices)
