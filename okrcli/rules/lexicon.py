@@ -53,7 +53,7 @@ LISTS: tuple[WordList, ...] = (
             "refactor, automate, test, pilot, prototype, produce, record, film, translate, "
             "support, start, begin, kick off, announce, open, add, enable, adopt, replace, "
             "remove, deprecate, consolidate, standardize, standardise, update, rebuild, "
-            "revamp, overhaul, relaunch, fix, identify, map, schedule, submit, secure, "
+            "revamp, overhaul, relaunch, fix, identify, map, schedule, submit, "
             "finish up, put in place, roll out, set up, stand up, spin up, make available, "
             "deliver, partner, organise, coordinate, facilitate, create and publish"
         ),
