@@ -200,9 +200,6 @@ class Git:
             pos += size + 1
         return blobs
 
-    def head_blob_ids(self, folder: str) -> dict[str, str]:
-        return self.list_blobs("HEAD", folder) if self.has_commits() else {}
-
     def relpath(self, path: Path) -> str:
         """``path`` relative to the git top level, POSIX separators."""
         return path.resolve().relative_to(self.top.resolve()).as_posix()

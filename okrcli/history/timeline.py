@@ -154,15 +154,6 @@ class Timeline:
         """Events that count as a check-in: the first appearance, or a new ``current``."""
         return [e for e in self.events if e.created or e.changed("current")]
 
-    def value_at(self, moment: datetime, name: str = "current") -> float | None:
-        """The field's value as of ``moment`` (the last event at or before it)."""
-        i = FIELDS.index(name)
-        value = None
-        for e in self.events:
-            if e.when <= moment:
-                value = e.after[i]
-        return value
-
 
 @dataclass(slots=True)
 class QuarterHistory:

@@ -37,10 +37,6 @@ class Repository:
     org_source: Source | None
     docs: list[OkrDoc]
 
-    @property
-    def okrs_root(self) -> Path:
-        return self.root / self.config.okrs_dir
-
 
 def _schema_issues(issues: list[SchemaIssue]) -> list[LoadIssue]:
     return [LoadIssue("schema", i.span, i.message) for i in issues]
