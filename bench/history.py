@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -71,11 +72,11 @@ def build(units: int, weeks: int) -> Path:
     return out
 
 
-def timed(fn: object, repeat: int) -> tuple[float, float]:
+def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
     walls = []
     for _ in range(repeat):
         start = time.perf_counter()
-        fn()  # type: ignore[operator]
+        fn()
         walls.append(time.perf_counter() - start)
     return min(walls), statistics.median(walls)
 
@@ -108,21 +109,14 @@ def main() -> None:
 
     okr = str(Path(sys.executable).parent / "okr")
 
-    def score() -> None:
-        subprocess.run(
-            [okr, "score", "--format", "json"],
-            cwd=repo,
-            check=True,
-            capture_output=True,
-            env={**os.environ, "CI": "true"},
-        )
+    def okr_command(*args: str, cold: bool = False) -> Callable[[], None]:
+        """A whole okr command, as a user runs it (cold: with the blob cache removed)."""
 
-    def report(cold: bool) -> object:
         def run() -> None:
             if cold:
                 cache.unlink(missing_ok=True)
             subprocess.run(
-                [okr, "report", "-o", "/dev/null"],
+                [okr, *args],
                 cwd=repo,
                 check=True,
                 capture_output=True,
@@ -137,9 +131,18 @@ def main() -> None:
         ("git log --raw \\| git cat-file --batch", timed(pipeline, args.repeat)),
         ("okr history walk, cold (parses every blob)", timed(cold, args.repeat)),
         ("okr history walk, warm (blob cache filled)", timed(warm, args.repeat)),
-        ("okr score, whole command, warm", timed(score, args.repeat)),
-        ("okr report, whole command, cold", timed(report(cold=True), args.repeat)),
-        ("okr report, whole command, warm", timed(report(cold=False), args.repeat)),
+        (
+            "okr score, whole command, warm",
+            timed(okr_command("score", "--format", "json"), args.repeat),
+        ),
+        (
+            "okr report, whole command, cold",
+            timed(okr_command("report", "-o", "/dev/null", cold=True), args.repeat),
+        ),
+        (
+            "okr report, whole command, warm",
+            timed(okr_command("report", "-o", "/dev/null"), args.repeat),
+        ),
     ]
     peak = measure([okr, "report", "-o", "/dev/null"], repo, 1)[2]
     print(f"{args.units:,} units x {args.weeks} weekly check-in commits, {os.cpu_count()} cores\n")

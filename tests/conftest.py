@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -14,6 +16,30 @@ from okrcli.rules.base import EXAMPLE_ORG
 ROOT = Path(__file__).resolve().parent.parent
 
 Builder = Callable[..., Path]
+BIN = Path(sys.executable).parent
+
+
+def okr(
+    *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the okr command as a user would in CI (CI=true, outside GitHub Actions)."""
+    base = {
+        k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY")
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "okrcli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        env={**base, "CI": "true", **(env or {})},
+        timeout=120,
+    )
+
+
+def dev_tool(name: str) -> str | None:
+    """A command installed with the dev extras next to this Python, or None."""
+    return shutil.which(name, path=str(BIN))
 
 
 def write_repo(root: Path, files: dict[str, str], org: str | None = EXAMPLE_ORG) -> Path:

@@ -18,9 +18,7 @@ from hypothesis import strategies as st
 from okrcli.edit.checkin import Edit, apply, number_text
 from okrcli.errors import OkrError
 from okrcli.load.yamlsafe import parse
-from tests.conftest import ROOT, git
-
-BIN = Path(sys.executable).parent
+from tests.conftest import ROOT, dev_tool, git, okr
 
 LAYOUTS = {
     "two-space-indented": """\
@@ -189,18 +187,6 @@ def test_any_sequence_of_check_ins_round_trips(values: list[Decimal], layout: st
 # --- commands, on real files --------------------------------------------------------------
 
 
-def okr(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "okrcli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        input=stdin,
-        env={**os.environ, "CI": "true"},
-        timeout=120,
-    )
-
-
 @pytest.fixture
 def scaffold(tmp_path: Path) -> Path:
     r = okr("init", "repo", "--company", "Acme Retail", "--quarter", "2026-Q4", cwd=tmp_path)
@@ -237,11 +223,11 @@ def test_init_never_overwrites(scaffold: Path) -> None:
 
 
 @pytest.mark.skipif(
-    shutil.which("check-jsonschema", path=str(BIN)) is None,
+    dev_tool("check-jsonschema") is None,
     reason="check-jsonschema is installed with the dev extras",
 )
 def test_scaffolded_ci_files_are_valid_for_their_tools(scaffold: Path) -> None:
-    cjs = shutil.which("check-jsonschema", path=str(BIN))
+    cjs = dev_tool("check-jsonschema")
     assert cjs is not None
     for schema, rel in (
         ("vendor.github-workflows", ".github/workflows/okr.yml"),
@@ -254,11 +240,11 @@ def test_scaffolded_ci_files_are_valid_for_their_tools(scaffold: Path) -> None:
 
 
 @pytest.mark.skipif(
-    shutil.which("pre-commit", path=str(BIN)) is None,
+    dev_tool("pre-commit") is None,
     reason="pre-commit is installed with the dev extras",
 )
 def test_scaffolded_pre_commit_config_is_valid(scaffold: Path) -> None:
-    pc = shutil.which("pre-commit", path=str(BIN))
+    pc = dev_tool("pre-commit")
     assert pc is not None
     r = subprocess.run(
         [pc, "validate-config", ".pre-commit-config.yaml"],

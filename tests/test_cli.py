@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -12,21 +11,9 @@ from pathlib import Path
 import pytest
 
 from okrcli.rules.base import GOOD_FILE, variant
-from tests.conftest import ROOT, Builder
+from tests.conftest import ROOT, Builder, okr
 
 CHECKOUT = "okrs/2026-Q4/checkout.yaml"
-
-
-def okr(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CI": "true"}
-    return subprocess.run(
-        [sys.executable, "-m", "okrcli", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def test_lint_acme_is_clean_and_exits_zero() -> None:

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -14,26 +12,9 @@ import pytest
 
 from okrcli.lint.diagnostics import Diagnostic, LintResult
 from okrcli.lint.reporters import FORMATS, _fingerprints, github, gitlab, sarif, step_summary
-from tests.conftest import ROOT, commit_versions, git, run_lint, write_repo
+from tests.conftest import ROOT, commit_versions, dev_tool, git, okr, run_lint, write_repo
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
-BIN = Path(sys.executable).parent
-
-
-def okr(
-    *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    base = {
-        k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY")
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "okrcli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**base, "CI": "true", **(env or {})},
-        timeout=120,
-    )
 
 
 @pytest.mark.parametrize("fmt", ["text", "concise", "json", "github", "gitlab", "sarif", "junit"])
@@ -160,11 +141,11 @@ def test_every_format_comes_from_the_same_records() -> None:
 
 
 @pytest.mark.skipif(
-    shutil.which("check-jsonschema", path=str(BIN)) is None,
+    dev_tool("check-jsonschema") is None,
     reason="check-jsonschema comes with the dev extras",
 )
 def test_action_metadata_is_valid() -> None:
-    cjs = shutil.which("check-jsonschema", path=str(BIN))
+    cjs = dev_tool("check-jsonschema")
     assert cjs is not None
     r = subprocess.run(
         [cjs, "--builtin-schema", "vendor.github-actions", "action.yml"],
@@ -175,15 +156,13 @@ def test_action_metadata_is_valid() -> None:
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-@pytest.mark.skipif(
-    shutil.which("pre-commit", path=str(BIN)) is None, reason="pre-commit comes with the dev extras"
-)
+@pytest.mark.skipif(dev_tool("pre-commit") is None, reason="pre-commit comes with the dev extras")
 def test_pre_commit_hooks_via_try_repo(tmp_path: Path) -> None:
     """`pre-commit try-repo` installs this repository's hooks into a scratch repository:
     green on a clean OKR repository, red on a broken one."""
     from okrcli.rules.base import EXAMPLE_ORG, GOOD_FILE
 
-    pc = shutil.which("pre-commit", path=str(BIN))
+    pc = dev_tool("pre-commit")
     assert pc is not None
     scratch = tmp_path / "scratch"
     commit_versions(scratch, "okrs/2026-Q4/checkout.yaml", [("2026-10-01", GOOD_FILE)])

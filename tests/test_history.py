@@ -15,7 +15,7 @@ from okrcli.history.timeline import CACHE_NAME, quarter_history
 from okrcli.rules.base import EXAMPLE_ORG, GOOD_FILE
 from okrcli.score.formats import as_json
 from okrcli.score.service import ScoreRequest, score
-from tests.conftest import ROOT, commit_versions, git, run_lint, write_repo
+from tests.conftest import ROOT, commit_versions, git, okr, run_lint, write_repo
 
 CHECKOUT = "okrs/2026-Q4/checkout.yaml"
 NOW = datetime(2026, 11, 20, 18, tzinfo=UTC)
@@ -165,17 +165,6 @@ def test_score_at_a_commit_reproduces_that_week(repo: Path) -> None:
 
 
 # --- the demo repository -------------------------------------------------------------------
-
-
-def okr(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "okrcli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={"CI": "true", "PATH": "/usr/bin:/bin"},
-        timeout=120,
-    )
 
 
 def test_demo_history_rules_fire_on_the_stale_kr_and_moved_target_only(demo: Path) -> None:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,22 +10,10 @@ import pytest
 from okrcli.errors import OkrError
 from okrcli.report.render import md, render
 from okrcli.rules.base import GOOD_FILE
-from tests.conftest import ROOT, commit_versions, git, write_repo
+from tests.conftest import ROOT, commit_versions, git, okr, write_repo
 from tests.test_history import demo  # noqa: F401 - the session fixture
 
 AT = "2026-11-20"
-
-
-def okr(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS",)}
-    return subprocess.run(
-        [sys.executable, "-m", "okrcli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**env, "CI": "true"},
-        timeout=120,
-    )
 
 
 def table_rows(text: str) -> list[str]:

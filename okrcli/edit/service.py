@@ -12,7 +12,7 @@ from typing import Any
 from okrcli.edit.checkin import CheckInResult, Edit, check_in, find_kr, number_text, unit_doc
 from okrcli.errors import OkrError
 from okrcli.fsutil import atomic_write
-from okrcli.load.files import OkrDoc, find_root
+from okrcli.load.files import OkrDoc, resolve_root
 from okrcli.load.repo import Repository, load_repository
 from okrcli.model.quarter import QUARTER_RE, Quarter
 from okrcli.render import render
@@ -21,7 +21,7 @@ MODELINE = "# yaml-language-server: $schema=../../schemas/okr-file.schema.json"
 
 
 def open_repo(repo: Path | None, cwd: Path) -> Repository:
-    root = (cwd / repo).resolve() if repo else find_root(cwd)
+    root = resolve_root(repo, cwd, cwd)
     loaded = load_repository(root)
     if loaded.org is None:
         raise OkrError(f"{root}/org.yaml is missing or broken; run `okr lint` and fix it first.")

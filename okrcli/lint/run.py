@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from okrcli.load import prefetch
-from okrcli.load.files import find_root
+from okrcli.load.files import resolve_root
 
 if TYPE_CHECKING:
     from okrcli.lint.diagnostics import LintResult
@@ -31,14 +31,8 @@ class LintRequest:
 
 def lint(request: LintRequest) -> LintResult:
     """Lint the repository containing the first path (or the working directory)."""
-    start = request.repo or (request.paths[0] if request.paths else request.cwd)
-    if not start.is_absolute():
-        start = request.cwd / start
-    root = start.resolve() if request.repo else find_root(start)
-    if request.repo and not root.is_dir():
-        from okrcli.errors import OkrError
-
-        raise OkrError(f"--repo {request.repo}: no such folder.")
+    start = request.paths[0] if request.paths else request.cwd
+    root = resolve_root(request.repo, start, request.cwd)
     if request.at is not None:
         from okrcli.history.source import moment
         from okrcli.lint.engine import lint_repository

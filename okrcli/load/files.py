@@ -91,6 +91,17 @@ def _read_bytes(path: Path, root: Path) -> bytes:
     return raw
 
 
+def resolve_root(repo: Path | None, start: Path, cwd: Path) -> Path:
+    """The OKR repository root: ``--repo`` when given (relative to ``cwd``), else found from
+    ``start`` (a path the user named, or the working directory)."""
+    if repo is not None:
+        root = (cwd / repo).resolve()
+        if not root.is_dir():
+            raise OkrError(f"--repo {repo}: no such folder.")
+        return root
+    return find_root(start if start.is_absolute() else cwd / start)
+
+
 def read_source(path: Path, root: Path, source: Source) -> None:
     """Read, decode and parse ``path`` into ``source``, recording a parse issue on failure."""
     try:

@@ -19,7 +19,7 @@ from okrcli.history.source import files_at
 from okrcli.lint.diagnostics import Diagnostic
 from okrcli.lint.engine import lint_repository
 from okrcli.lint.run import LintRequest
-from okrcli.load.files import find_root
+from okrcli.load.files import resolve_root
 from okrcli.load.repo import Repository, load_repository, load_repository_from
 from okrcli.model.okr import Direction, KeyResult
 from okrcli.report.render import md
@@ -179,7 +179,7 @@ def diff(
     """Compare ``base`` (default: merge base with the default branch) with ``head``
     (default: the working tree)."""
     cwd = cwd or Path.cwd()
-    root = (cwd / repo).resolve() if repo else find_root(cwd)
+    root = resolve_root(repo, cwd, cwd)
     git = Git(root)
     if not git.has_commits():
         raise OkrError("the repository has no commits yet; there is nothing to compare with.")

@@ -11,7 +11,7 @@ from okrcli.fsutil import atomic_write
 from okrcli.history.source import moment
 from okrcli.lint.engine import lint_repository
 from okrcli.lint.run import LintRequest
-from okrcli.load.files import find_root
+from okrcli.load.files import resolve_root
 from okrcli.report import data as report_data
 from okrcli.report.render import render
 from okrcli.score.card import build
@@ -32,7 +32,7 @@ class ReportRequest:
 
 def report(request: ReportRequest) -> str:
     """The report's markdown (also written to ``request.output`` when given)."""
-    root = (request.cwd / request.repo).resolve() if request.repo else find_root(request.cwd)
+    root = resolve_root(request.repo, request.cwd, request.cwd)
     m = moment(root, request.at, request.now)
     quarter = choose_quarter(m.repo, request.quarter, m.at)
     units = None

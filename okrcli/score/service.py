@@ -9,7 +9,7 @@ from pathlib import Path
 
 from okrcli.errors import OkrError
 from okrcli.history.source import moment
-from okrcli.load.files import find_root
+from okrcli.load.files import resolve_root
 from okrcli.load.repo import Repository
 from okrcli.model.quarter import QUARTER_RE, Quarter
 from okrcli.score.card import ScoreCard, build
@@ -61,8 +61,8 @@ class ScoreRequest:
 
 def score(request: ScoreRequest) -> ScoreCard:
     """The score card the user asked for."""
-    start = request.repo or (request.paths[0] if request.paths else request.cwd)
-    root = (request.cwd / start).resolve() if request.repo else find_root(request.cwd / start)
+    start = request.paths[0] if request.paths else request.cwd
+    root = resolve_root(request.repo, start, request.cwd)
     m = moment(root, request.at, request.now)
     quarter = choose_quarter(m.repo, request.quarter, m.at)
     units = None
