@@ -222,36 +222,26 @@ def test_init_never_overwrites(scaffold: Path) -> None:
     assert (scaffold / "org.yaml").read_text().startswith("# mine")
 
 
-@pytest.mark.skipif(
-    dev_tool("check-jsonschema") is None,
-    reason="check-jsonschema is installed with the dev extras",
+@pytest.mark.parametrize(
+    ("tool", "args"),
+    [
+        (
+            "check-jsonschema",
+            ["--builtin-schema", "vendor.github-workflows", ".github/workflows/okr.yml"],
+        ),
+        ("check-jsonschema", ["--builtin-schema", "vendor.gitlab-ci", ".gitlab-ci.yml"]),
+        ("pre-commit", ["validate-config", ".pre-commit-config.yaml"]),
+    ],
+    ids=["github-workflow", "gitlab-ci", "pre-commit-config"],
 )
-def test_scaffolded_ci_files_are_valid_for_their_tools(scaffold: Path) -> None:
-    cjs = dev_tool("check-jsonschema")
-    assert cjs is not None
-    for schema, rel in (
-        ("vendor.github-workflows", ".github/workflows/okr.yml"),
-        ("vendor.gitlab-ci", ".gitlab-ci.yml"),
-    ):
-        r = subprocess.run(
-            [cjs, "--builtin-schema", schema, rel], cwd=scaffold, capture_output=True, text=True
-        )
-        assert r.returncode == 0, r.stdout + r.stderr
-
-
-@pytest.mark.skipif(
-    dev_tool("pre-commit") is None,
-    reason="pre-commit is installed with the dev extras",
-)
-def test_scaffolded_pre_commit_config_is_valid(scaffold: Path) -> None:
-    pc = dev_tool("pre-commit")
-    assert pc is not None
-    r = subprocess.run(
-        [pc, "validate-config", ".pre-commit-config.yaml"],
-        cwd=scaffold,
-        capture_output=True,
-        text=True,
-    )
+def test_scaffolded_files_are_valid_for_their_tools(
+    scaffold: Path, tool: str, args: list[str]
+) -> None:
+    """Each scaffolded CI file is checked by its own tool (installed with the dev extras)."""
+    path = dev_tool(tool)
+    if path is None:
+        pytest.skip(f"{tool} is installed with the dev extras")
+    r = subprocess.run([path, *args], cwd=scaffold, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
 
 
