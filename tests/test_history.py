@@ -10,8 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from okrcli import cachefile
 from okrcli.history.git import Git
-from okrcli.history.timeline import CACHE_NAME, quarter_history
+from okrcli.history.timeline import (
+    BLOB_KIND,
+    CACHE_NAME,
+    WALK_KIND,
+    QuarterHistory,
+    quarter_history,
+)
 from okrcli.rules.base import EXAMPLE_ORG, GOOD_FILE
 from okrcli.score.formats import as_json
 from okrcli.score.service import ScoreRequest, score
@@ -71,12 +78,69 @@ def test_timeline_follows_checkins(repo: Path) -> None:
 def test_blob_cache_is_kept_in_the_git_directory_and_reused(repo: Path) -> None:
     quarter_history(repo, "okrs", "2026-Q4")
     cache = repo / ".git" / "okrcli" / CACHE_NAME
-    data = json.loads(cache.read_text())
-    assert len(data) == 3
-    cache.write_text(json.dumps({k: v for k, v in data.items()}))
+    data = cachefile.read(cache, BLOB_KIND)
+    assert isinstance(data, dict) and len(data) == 3
     before = cache.stat().st_mtime_ns
+    for walk in cache.parent.glob("walk-*"):
+        walk.unlink()  # walk again, from the blob cache
     quarter_history(repo, "okrs", "2026-Q4")
     assert cache.stat().st_mtime_ns == before  # nothing new to parse, nothing written
+
+
+def _events(h: QuarterHistory) -> dict[str, list[tuple[object, ...]]]:
+    return {
+        ref: [(e.commit.id if e.commit else None, e.when, e.before, e.after) for e in tl.events]
+        for ref, tl in h.timelines.items()
+    }
+
+
+def test_walk_is_kept_per_commit_and_read_back(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    fresh = quarter_history(repo, "okrs", "2026-Q4", now=NOW, worktree=worktree(repo))
+    assert len(list((repo / ".git" / "okrcli").glob(f"{WALK_KIND}-*.bin"))) == 1
+
+    def no_walk(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the walk should have been read back")
+
+    with monkeypatch.context() as m:
+        m.setattr(Git, "log_changes", no_walk)
+        again = quarter_history(repo, "okrs", "2026-Q4", now=NOW, worktree=worktree(repo))
+    assert _events(again) == _events(fresh)
+    assert [c.id for c in again.commits] == [c.id for c in fresh.commits]
+    assert [c.when for c in again.commits] == [c.when for c in fresh.commits]
+
+    # a new commit is another key: walked again, and the new check-in is there
+    (repo / CHECKOUT).write_text(with_current("32.5", target="33"))
+    git(repo, "commit", "-qam", "check-in", when="2026-10-23")
+    h = quarter_history(repo, "okrs", "2026-Q4")
+    assert h.timelines["checkout/effortless-checkout/conversion"].events[-1].after[2] == 32.5
+    # the working tree is compared with the commit's values, read back from the cache too
+    (repo / CHECKOUT).write_text(with_current("33", target="33"))
+    with monkeypatch.context() as m:
+        m.setattr(Git, "log_changes", no_walk)
+        h = quarter_history(repo, "okrs", "2026-Q4", now=NOW, worktree=worktree(repo))
+    assert h.uncommitted
+    assert h.timelines["checkout/effortless-checkout/conversion"].events[-1].before == (
+        30,
+        33,
+        32.5,
+        None,
+    )
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b"", b"okrcli-cache walk", b"\x00" * 64])
+def test_damaged_walk_cache_is_walked_again(repo: Path, damage: bytes) -> None:
+    fresh = quarter_history(repo, "okrs", "2026-Q4")
+    (walk,) = (repo / ".git" / "okrcli").glob(f"{WALK_KIND}-*.bin")
+    key, commits, _, head = cachefile.read(walk, WALK_KIND)
+    cachefile.write(walk, WALK_KIND, (key, commits, {"x": [(99, (1, 2, 3, 4))]}, head))
+    assert _events(quarter_history(repo, "okrs", "2026-Q4")) == _events(fresh)
+    cachefile.write(walk, WALK_KIND, [1, 2])
+    assert _events(quarter_history(repo, "okrs", "2026-Q4")) == _events(fresh)
+    raw = walk.read_bytes()
+    walk.write_bytes(raw[: len(raw) // 2])  # cut short
+    assert _events(quarter_history(repo, "okrs", "2026-Q4")) == _events(fresh)
+    walk.write_bytes(damage)
+    assert _events(quarter_history(repo, "okrs", "2026-Q4")) == _events(fresh)
 
 
 def test_broken_cache_is_rebuilt(repo: Path) -> None:
@@ -85,7 +149,7 @@ def test_broken_cache_is_rebuilt(repo: Path) -> None:
     cache.write_text("{not json")
     h = quarter_history(repo, "okrs", "2026-Q4")
     assert len(h.timelines) == 3
-    assert json.loads(cache.read_text())
+    assert cachefile.read(cache, BLOB_KIND)
 
 
 def test_renamed_file_keeps_its_history(repo: Path) -> None:

@@ -120,6 +120,11 @@ class Git:
             raise GitError(f"'{rev}' names no commit in this repository.")
         return found.strip()
 
+    def commit_id(self, rev: str) -> str:
+        """The commit id ``rev`` (a ref or id okr produced or checked) points to."""
+        found = self._run("rev-parse", "--verify", "--end-of-options", f"{rev}^{{commit}}")
+        return (found or "").strip()
+
     def commit_time(self, rev: str) -> datetime:
         out = self._run("show", "-s", "--format=%cI", rev, "--") or ""
         return datetime.fromisoformat(out.strip())

@@ -5,6 +5,10 @@ changed; one ``git cat-file --batch`` reads the blobs not yet in the cache; each
 is parsed once, and what matters of it (the values of each key result) is cached by blob id
 inside the git directory: blobs never change, so the cache never needs invalidating.
 
+The walk's result is kept too, one file per folder and quarter, under the commit it was read
+at: commits never change either, so while the branch has not moved (a report after a score, a
+second report with another template) the walk is read back instead of done again.
+
 Key results are followed by their ids (``unit/objective/kr``), not by file names, so a renamed
 or moved file keeps its history. A commit's change is the difference between the key-result
 values in the files it removed or changed and in the files it added or changed.
@@ -12,15 +16,14 @@ values in the files it removed or changed and in the files it added or changed.
 
 from __future__ import annotations
 
-import contextlib
-import json
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from okrcli.fsutil import atomic_write
+from okrcli import cachefile
 from okrcli.history.git import NULL_ID, Commit, Git
 from okrcli.load.yamlsafe import YamlError, decode, parse
 
@@ -29,7 +32,9 @@ Values = tuple[float | None, float | None, float | None, float | None]
 # what a blob holds, for the history: (quarter, {ref: values}) or None when unreadable
 Extract = tuple[str, dict[str, Values]] | None
 
-CACHE_NAME = "blobs-v1.json"
+BLOB_KIND = "blobs-v2"  # change when extract() changes what it produces
+WALK_KIND = "walk-v2"  # change when extract() or the walk change what they produce
+CACHE_NAME = f"{BLOB_KIND}.bin"
 PARALLEL_BLOBS = 400
 
 
@@ -95,14 +100,9 @@ class BlobCache:
 
     def __init__(self, git_dir: Path) -> None:
         self.path = git_dir / "okrcli" / CACHE_NAME
-        self.data: dict[str, Any] = {}
+        loaded = cachefile.read(self.path, BLOB_KIND)
+        self.data: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
         self.dirty = False
-        try:
-            loaded = json.loads(self.path.read_text(encoding="utf-8"))
-            if isinstance(loaded, dict):
-                self.data = loaded
-        except (OSError, ValueError):
-            self.data = {}  # no cache yet, or a broken one: it is rebuilt
 
     def get(self, oid: str) -> tuple[bool, Extract]:
         if oid not in self.data:
@@ -111,7 +111,7 @@ class BlobCache:
         if item is None:
             return True, None
         quarter, krs = item
-        return True, (quarter, {ref: tuple(v) for ref, v in krs.items()})
+        return True, (quarter, krs)
 
     def put(self, oid: str, value: Extract) -> None:
         self.data[oid] = value
@@ -119,13 +119,11 @@ class BlobCache:
 
     def save(self) -> None:
         """Write the cache atomically; a cache that cannot be written is simply not kept."""
-        if not self.dirty:
-            return
-        with contextlib.suppress(OSError):
-            atomic_write(self.path, json.dumps(self.data, separators=(",", ":")))
+        if self.dirty:
+            cachefile.write(self.path, BLOB_KIND, self.data)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class CheckIn:
     """A change of one key result: which fields moved, by which commit (None: uncommitted)."""
 
@@ -176,6 +174,70 @@ def _state(extracts: Iterable[Extract], quarter: str) -> dict[str, Values]:
     return out
 
 
+@dataclass(slots=True)
+class Walk:
+    """What the walk of one folder's history up to one commit found: the commits that
+    changed a key result, each key result's timeline, and the values in that commit's files."""
+
+    commits: list[Commit]
+    timelines: dict[str, Timeline]
+    head_state: dict[str, Values]
+
+
+class WalkCache:
+    """The last walk of one folder and quarter, kept in the git directory with the commit it
+    was read at; any other commit (or a damaged file) is a miss."""
+
+    def __init__(self, git_dir: Path, folder: str, quarter: str) -> None:
+        name = hashlib.sha1(f"{folder}\0{quarter}".encode()).hexdigest()[:16]
+        self.path = git_dir / "okrcli" / f"{WALK_KIND}-{name}.bin"
+        self.folder, self.quarter = folder, quarter
+
+    def _key(self, commit: str, shallow: bool) -> tuple[Any, ...]:
+        return (commit, shallow, self.folder, self.quarter)
+
+    def load(self, commit: str, shallow: bool) -> Walk | None:
+        data = cachefile.read(self.path, WALK_KIND)
+        try:
+            key, commit_rows, timeline_rows, head = data  # type: ignore[misc]
+            if key != self._key(commit, shallow):
+                return None
+            commits = [
+                Commit(cid, author, email, datetime.fromisoformat(when), subject)
+                for cid, author, email, when, subject in commit_rows
+            ]
+            timelines: dict[str, Timeline] = {}
+            for ref, rows in timeline_rows.items():
+                tl = timelines[ref] = Timeline(ref)
+                events = tl.events
+                prior: Values | None = None
+                for index, vals in rows:
+                    c = commits[index]
+                    events.append(CheckIn(c, c.when, prior, vals))
+                    prior = vals
+            if not isinstance(head, dict):
+                return None
+        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+            return None  # another format or a damaged file: walk again
+        return Walk(commits, timelines, head)
+
+    def save(self, commit: str, shallow: bool, walk: Walk) -> None:
+        index = {c.id: i for i, c in enumerate(walk.commits)}
+        cachefile.write(
+            self.path,
+            WALK_KIND,
+            (
+                self._key(commit, shallow),
+                [(c.id, c.author, c.email, c.when.isoformat(), c.subject) for c in walk.commits],
+                {
+                    ref: [(index[e.commit.id], e.after) for e in tl.events if e.commit is not None]
+                    for ref, tl in walk.timelines.items()
+                },
+                walk.head_state,
+            ),
+        )
+
+
 def quarter_history(
     root: Path,
     okrs_dir: str,
@@ -190,17 +252,32 @@ def quarter_history(
     point, marked as such)."""
     git = Git(root)
     folder = git.relpath(root / okrs_dir) + f"/{quarter}"
-    history = QuarterHistory(quarter, [], {}, shallow=git.is_shallow())
-    if not git.has_commits():
-        log: list[tuple[Commit, list[Any]]] = []
+    shallow = git.is_shallow()
+    commit = git.commit_id(rev) if git.has_commits() else None
+    if commit is None:
+        walk = Walk([], {}, {})
     else:
-        log = git.log_changes(rev, folder + "/")
+        store = WalkCache(git.git_dir, folder, quarter)
+        found = store.load(commit, shallow)
+        if found is None:
+            found = _walk(git, commit, folder, quarter)
+            store.save(commit, shallow, found)
+        walk = found
+    history = QuarterHistory(quarter, walk.commits, walk.timelines, shallow=shallow)
+    if worktree is not None:
+        _add_worktree(history, worktree, walk.head_state, quarter, now)
+    return history
+
+
+def _walk(git: Git, commit: str, folder: str, quarter: str) -> Walk:
+    """Walk the folder's history up to ``commit``, reading only blobs not in the blob cache."""
+    log = git.log_changes(commit, folder + "/")
     cache = BlobCache(git.git_dir)
     ids = {c.old_id for _, changes in log for c in changes} | {
         c.new_id for _, changes in log for c in changes
     }
     ids.discard(NULL_ID)
-    head_blobs = git.list_blobs(rev, folder) if worktree is not None and log else {}
+    head_blobs = git.list_blobs(commit, folder) if log else {}
     ids |= set(head_blobs.values())
     extracts: dict[str, Extract] = {}
     missing = []
@@ -217,8 +294,9 @@ def quarter_history(
         extracts.update(fresh)
         cache.save()
 
-    timelines = history.timelines
-    for commit, changes in log:
+    walk = Walk([], {}, _state((extracts.get(oid) for oid in head_blobs.values()), quarter))
+    timelines = walk.timelines
+    for commit_, changes in log:
         before = _state((extracts.get(c.old_id) for c in changes if c.old_id != NULL_ID), quarter)
         after = _state((extracts.get(c.new_id) for c in changes if c.new_id != NULL_ID), quarter)
         touched = False
@@ -232,27 +310,22 @@ def quarter_history(
             prior = tl.events[-1].after if tl.events else None
             if prior == vals:
                 continue  # the same values arriving again (a moved file, a re-added KR)
-            tl.events.append(CheckIn(commit, commit.when, prior, vals))
+            tl.events.append(CheckIn(commit_, commit_.when, prior, vals))
             touched = True
         if touched:
-            history.commits.append(commit)
-
-    if worktree is not None:
-        _add_worktree(history, worktree, head_blobs, extracts, quarter, now)
-    return history
+            walk.commits.append(commit_)
+    return walk
 
 
 def _add_worktree(
     history: QuarterHistory,
     worktree: Iterable[Any],
-    head_blobs: dict[str, str],
-    extracts: dict[str, Extract],
+    head_state: dict[str, Values],
     quarter: str,
     now: datetime | None,
 ) -> None:
     """Key results whose values in the working tree differ from HEAD's get an uncommitted
     check-in, dated now."""
-    head_state = _state((extracts.get(oid) for oid in head_blobs.values()), quarter)
     work_state = _state((extract_data(data) for data in worktree), quarter)
     moment = now or datetime.now().astimezone()
     for ref, vals in work_state.items():

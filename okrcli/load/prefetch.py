@@ -4,7 +4,8 @@ Parsing is most of ``okr lint``'s work. On a machine with more than one core, a 
 process parses most of the files while this process imports pydantic and the rules; this
 process then parses the rest, and the helper hands back plain data (no models: they are built
 here, where they are used). Below a few hundred files the fork does not pay, and everything is
-read here.
+read here. Files whose text is in the parse cache (:mod:`okrcli.load.parsecache`) are not
+parsed again at all.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from okrcli.load.files import CONFIG_NAME, Read, _read_all, discover_okr_files
-from okrcli.load.yamlsafe import YamlError, decode, parse
+from okrcli.load.files import CONFIG_NAME, Read, _read_all, _read_bytes, discover_okr_files
+from okrcli.load.parsecache import ParseCache, digest
+from okrcli.load.yamlsafe import MAX_BYTES, Parsed, YamlError, decode, parse
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -33,8 +35,11 @@ class Prefetch:
 
     root: Path
     okrs_dir: str
-    paths: list[Path]
-    local: list[Path]
+    paths: list[Path]  # every file, in order
+    local: list[Path]  # to be read and parsed here
+    helper: list[Path] = field(default_factory=list)  # being parsed by the helper
+    cached: dict[Path, Read] = field(default_factory=dict)  # taken from the parse cache
+    cache: ParseCache = field(default_factory=lambda: ParseCache(None))
     future: Future[list[Read]] | None = None
     pool: ProcessPoolExecutor | None = None
 
@@ -47,7 +52,7 @@ class Prefetch:
         finally:
             self.pool.shutdown(wait=True)
             self.pool = None
-        return list(zip(self.paths[len(self.local) :], reads, strict=True))
+        return list(zip(self.helper, reads, strict=True))
 
     def cancel(self) -> None:
         if self.pool is not None:
@@ -71,16 +76,36 @@ def start(root: Path, paths: list[Path] | None = None, okrs_dir: str | None = No
     okrs_dir = okrs_dir or _quick_okrs_dir(root)
     if paths is None:
         paths = discover_okr_files(root, okrs_dir)
+    cache = ParseCache.for_root(root)
+    cached = _from_cache(paths, root, cache) if cache.old else {}
+    todo = [p for p in paths if p not in cached]
     if (
-        len(paths) < THRESHOLD
+        len(todo) < THRESHOLD
         or (os.cpu_count() or 1) < 2
         or "fork" not in multiprocessing.get_all_start_methods()
     ):
-        return Prefetch(root, okrs_dir, paths, paths)
-    split = len(paths) - int(len(paths) * HELPER_SHARE)
+        return Prefetch(root, okrs_dir, paths, todo, cached=cached, cache=cache)
+    split = len(todo) - int(len(todo) * HELPER_SHARE)
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-    future = pool.submit(_read_all, paths[split:], root)
-    return Prefetch(root, okrs_dir, paths, paths[:split], future, pool)
+    future = pool.submit(_read_all, todo[split:], root)
+    return Prefetch(root, okrs_dir, paths, todo[:split], todo[split:], cached, cache, future, pool)
+
+
+def _from_cache(paths: list[Path], root: Path, cache: ParseCache) -> dict[Path, Read]:
+    """The files whose text the parse cache knows, read and decoded but not parsed."""
+    found: dict[Path, Read] = {}
+    for path in paths:
+        try:
+            raw = _read_bytes(path, root)
+            if len(raw) > MAX_BYTES:
+                continue
+            text = decode(raw)
+        except (OSError, YamlError):
+            continue  # read again the usual way, which reports the problem
+        hit, data = cache.get(digest(text))
+        if hit:
+            found[path] = (text, Parsed(data, text=text), [])
+    return found
 
 
 def run_split(fn: Callable[[list[T]], list[R]], items: list[T]) -> list[R]:

@@ -18,6 +18,7 @@ from okrcli.load.files import (
     parse_into,
     read_source,
 )
+from okrcli.load.parsecache import digest
 from okrcli.load.prefetch import Prefetch
 from okrcli.load.validate import SchemaIssue, validate
 from okrcli.load.yamlsafe import Span
@@ -61,12 +62,19 @@ def _load_many(paths: list[Path], root: Path, pre: Prefetch | None = None) -> li
     pays (see :mod:`okrcli.load.prefetch`)."""
     if pre is None:
         pre = prefetch.start(root, paths)
-    docs = [load_okr_doc(p, root) for p in pre.local]
-    for path, (text, parsed, issues) in pre.helper_reads():
+    by_path = {p: load_okr_doc(p, root) for p in pre.local}
+    for path, (text, parsed, issues) in [*pre.cached.items(), *pre.helper_reads()]:
         doc = OkrDoc(path=path, rel=_rel(path, root), folder=path.parent.name, stem=path.stem)
         doc.text, doc.parsed, doc.issues = text, parsed, list(issues)
         _validate_doc(doc)
-        docs.append(doc)
+        by_path[path] = doc
+    docs = [by_path[p] for p in pre.paths]
+    if pre.cache.path is not None:
+        for doc in docs:
+            fresh = doc.path not in pre.cached and doc.parsed is not None
+            if fresh and doc.parsed is not None and doc.text is not None:
+                pre.cache.put(digest(doc.text), doc.parsed.data)
+        pre.cache.save()
     return docs
 
 

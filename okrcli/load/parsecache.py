@@ -1,0 +1,82 @@
+"""Parsed OKR files kept between runs, keyed by a digest of their text.
+
+Parsing is most of the work of reading a repository, and between two runs most files have not
+changed. Inside a git repository, the plain data of every file that parsed cleanly is kept in
+``.git/okrcli/`` under the SHA-256 of its text; the next run takes unchanged files from there
+and parses only the others. A file's text fully decides its data, so an entry never goes stale;
+the cache holds the files of the last run only, so it never grows beyond the repository's size.
+Positions are not kept: a file that needs them (one with findings) parses its text again.
+The file format and its failure modes are :mod:`okrcli.cachefile`'s.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from okrcli import cachefile
+
+KIND = "parsed-v2"  # change when the reader's output for the same text changes
+
+
+def okrcli_dir(root: Path) -> Path | None:
+    """``<git dir>/okrcli`` of the git repository holding ``root`` (found without running git),
+    or None outside git."""
+    for folder in (root, *root.parents):
+        marker = folder / ".git"
+        if marker.is_dir():
+            return marker / "okrcli"
+        if marker.is_file():  # a worktree or submodule: "gitdir: <path>"
+            try:
+                line = marker.read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError):
+                return None
+            if not line.startswith("gitdir:"):
+                return None
+            target = Path(line[len("gitdir:") :].strip())
+            return (target if target.is_absolute() else folder / target) / "okrcli"
+    return None
+
+
+def digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class ParseCache:
+    """Parsed data of the repository's files, by digest of their text."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.old: dict[str, Any] = {}
+        self.new: dict[str, Any] = {}
+        if path is None:
+            return
+        loaded = cachefile.read(path, KIND)
+        if isinstance(loaded, dict):
+            self.old = loaded
+
+    @classmethod
+    def for_root(cls, root: Path) -> ParseCache:
+        folder = okrcli_dir(root) if cachefile.enabled() else None
+        if folder is None:
+            return cls(None)
+        # one file per OKR repository root, as one git repository may hold several
+        name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+        return cls(folder / f"{KIND}-{name}.bin")
+
+    def get(self, key: str) -> tuple[bool, Any]:
+        """(True, data) for a text parsed before, else (False, None)."""
+        if key in self.old:
+            value = self.old[key]
+            self.new[key] = value
+            return True, value
+        return False, None
+
+    def put(self, key: str, data: Any) -> None:
+        self.new[key] = data
+
+    def save(self) -> None:
+        """Keep this run's files (only when that changes anything); never fails a command."""
+        if self.path is not None and self.new.keys() != self.old.keys():
+            cachefile.write(self.path, KIND, self.new)
