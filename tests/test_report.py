@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
 from okrcli.errors import OkrError
-from okrcli.report.render import md, render
+from okrcli.report import data as report_data
+from okrcli.report.render import environment, md, render
 from okrcli.rules.base import GOOD_FILE
 from tests.conftest import ROOT, commit_versions, git, okr, write_repo
 from tests.test_history import demo  # noqa: F401 - the session fixture
@@ -167,3 +171,48 @@ def test_diff_of_the_working_tree_with_findings(demo: Path, tmp_path: Path) -> N
     assert "title changed Raise checkout conversion of returning visitors -> Launch" in r.stdout
     assert "Lint findings introduced:" in r.stdout and "OKR205 initiative-kr" in r.stdout
     assert okr("diff", "--", "nosuchrev", cwd=copy).returncode == 2
+
+
+def _org(teams: int) -> tuple[Any, Any]:
+    """A score card and moment with one company, two business units and ``teams`` teams."""
+
+    def unit(uid: str, level: str, parent: str | None) -> SimpleNamespace:
+        objective = SimpleNamespace(
+            id="goal",
+            title=f"Objective of {uid} with a fairly long title, as real ones have",
+            score=Decimal("0.5"),
+            aligns_to=[f"{parent}/goal"] if parent else ["strategy/growth"],
+        )
+        return SimpleNamespace(id=uid, name=uid.title(), level=level, objectives=[objective])
+
+    units = [unit("co", "company", None), unit("bu-a", "business-unit", "co")]
+    units += [unit("bu-b", "business-unit", "co")]
+    units += [unit(f"team-{i}", "team", "bu-a" if i % 2 else "bu-b") for i in range(teams)]
+    org = SimpleNamespace(strategy=[SimpleNamespace(id="growth", title="Grow")])
+    return SimpleNamespace(units=units), SimpleNamespace(repo=SimpleNamespace(org=org))
+
+
+def _mermaid_edges(chart: str) -> int:
+    return sum(" --> " in line for line in chart.splitlines())
+
+
+def test_alignment_chart_fits_what_github_draws() -> None:
+    small = report_data._tree(*_org(10))
+    assert small["note"] == "" and _mermaid_edges(small["mermaid"]) == 13
+    assert len(small["text"]) == 14
+
+    big = report_data._tree(*_org(1500))
+    chart = big["mermaid"]
+    assert chart.startswith("flowchart LR") and "Team-" not in chart and "Bu-A" in chart
+    assert len(chart) <= report_data.CHART_MAX_CHARS
+    assert _mermaid_edges(chart) <= report_data.CHART_MAX_EDGES
+    assert "business-unit objectives only" in big["note"] and "1,504 objectives" in big["note"]
+    assert len(big["text"]) == 1504  # the list keeps every objective
+
+    # the bundled template shows the note under the chart, and no empty chart without one
+    template = environment([]).get_template("report.md.j2")
+    shown = "".join(template.blocks["alignment"](template.new_context({"tree": big})))
+    assert big["note"] in shown and shown.count("```mermaid") == 1
+    none = {**big, "mermaid": ""}
+    shown = "".join(template.blocks["alignment"](template.new_context({"tree": none})))
+    assert "```mermaid" not in shown and big["note"] in shown

@@ -28,6 +28,7 @@ from okrcli.history.git import NULL_ID, Commit, Git
 from okrcli.load.yamlsafe import YamlError, decode, parse
 
 FIELDS = ("baseline", "target", "current", "confidence")
+_FIELD_INDEX = {name: i for i, name in enumerate(FIELDS)}
 Values = tuple[float | None, float | None, float | None, float | None]
 # what a blob holds, for the history: (quarter, {ref: values}) or None when unreadable
 Extract = tuple[str, dict[str, Values]] | None
@@ -137,7 +138,7 @@ class CheckIn:
         return self.before is None
 
     def changed(self, name: str) -> bool:
-        i = FIELDS.index(name)
+        i = _FIELD_INDEX[name]
         return self.before is None or self.before[i] != self.after[i]
 
 
@@ -150,7 +151,7 @@ class Timeline:
 
     def checkins(self) -> list[CheckIn]:
         """Events that count as a check-in: the first appearance, or a new ``current``."""
-        return [e for e in self.events if e.created or e.changed("current")]
+        return [e for e in self.events if e.before is None or e.before[2] != e.after[2]]
 
 
 @dataclass(slots=True)

@@ -57,42 +57,92 @@ def mermaid_label(text: str) -> str:
     return cleaned
 
 
+# GitHub renders mermaid with the library's default limits: at most 50,000 characters of
+# source and 500 edges (some releases stopped at 280). The chart stays well inside both; the
+# plain list under it always has every objective.
+CHART_MAX_CHARS = 40_000
+CHART_MAX_EDGES = 250
+_RANK = {"strategy": 0, "company": 1, "business-unit": 2, "department": 3}
+_RANK_NAMES = (
+    "the strategy themes",
+    "company objectives",
+    "business-unit objectives",
+    "department objectives",
+)
+
+
+def _chart(
+    labels: dict[str, str], ranks: dict[str, int], edges: list[tuple[str, str]], deepest: int
+) -> tuple[str, int, int]:
+    """The flowchart of nodes ranked at most ``deepest``: (source, nodes, edges)."""
+    keep = {k for k, r in ranks.items() if r <= deepest}
+    lines = ["flowchart LR"]
+    lines += [f'    {k}["{mermaid_label(label)}"]' for k, label in labels.items() if k in keep]
+    shown = [(a, b) for a, b in edges if a in keep and b in keep]
+    lines += [f"    {a} --> {b}" for a, b in shown]
+    return "\n".join(lines), len(keep), len(shown)
+
+
 def _tree(card: ScoreCard, moment: Moment) -> dict[str, Any]:
     """Strategy themes -> company -> business-unit -> team objectives, as a mermaid
-    flowchart and as a nested text list."""
+    flowchart (the top levels only, when all of them would be too big for GitHub to draw)
+    and as a nested text list (always complete)."""
     repo = moment.repo
     themes = {t.id: t.title for t in (repo.org.strategy if repo.org else [])}
     keys: dict[str, str] = {}
     labels: dict[str, str] = {}
+    ranks: dict[str, int] = {}
     edges: list[tuple[str, str]] = []
+    edge_set: set[tuple[str, str]] = set()
 
-    def node(ref: str, label: str) -> str:
+    def node(ref: str, label: str, rank: int) -> str:
         if ref not in keys:
-            keys[ref] = f"n{len(keys) + 1}"
-            labels[keys[ref]] = label
+            key = keys[ref] = f"n{len(keys) + 1}"
+            labels[key] = label
+            ranks[key] = rank
         return keys[ref]
 
     for u in card.units:
         for o in u.objectives:
             title = o.title if len(o.title) <= 60 else o.title[:59] + "…"
-            node(f"{u.id}/{o.id}", f"{u.name}: {title} ({float(o.score):.2f})")
+            node(
+                f"{u.id}/{o.id}", f"{u.name}: {title} ({float(o.score):.2f})", _RANK.get(u.level, 4)
+            )
     for u in card.units:
         for o in u.objectives:
             child = keys[f"{u.id}/{o.id}"]
             for ref in o.aligns_to:
                 parts = ref.split("/")
                 if parts[0] == "strategy":
-                    parent = node(ref, f"Strategy: {themes.get(parts[1], parts[1])}")
+                    parent = node(ref, f"Strategy: {themes.get(parts[1], parts[1])}", 0)
                 elif "/".join(parts[:2]) in keys:
                     parent = keys["/".join(parts[:2])]
                 else:
                     continue
-                if (parent, child) not in edges:
+                if (parent, child) not in edge_set:
+                    edge_set.add((parent, child))
                     edges.append((parent, child))
-    lines = ["flowchart LR"]
-    for key, label in labels.items():
-        lines.append(f'    {key}["{mermaid_label(label)}"]')
-    lines += [f"    {a} --> {b}" for a, b in edges]
+
+    note = ""
+    deepest = max(ranks.values(), default=0)
+    chart, _, _ = _chart(labels, ranks, edges, deepest)
+    for level in sorted(set(ranks.values()), reverse=True):
+        chart, nodes, shown = _chart(labels, ranks, edges, level)
+        if len(chart) <= CHART_MAX_CHARS and shown <= CHART_MAX_EDGES and nodes <= CHART_MAX_EDGES:
+            if level < deepest:
+                note = (
+                    f"The chart goes down to {_RANK_NAMES[level]} only: all {len(labels):,} "
+                    "objectives are more than GitHub draws in one diagram. "
+                    "The list below has every one."
+                )
+            break
+    else:
+        chart = ""
+        note = (
+            f"The {len(labels):,} objectives are more than GitHub draws in one diagram; "
+            "the list below has every one."
+        )
+
     children: dict[str, list[str]] = {}
     has_parent = set()
     for a, b in edges:
@@ -109,7 +159,7 @@ def _tree(card: ScoreCard, moment: Moment) -> dict[str, Any]:
     for key in labels:
         if key not in has_parent:
             walk(key, 0, {key})
-    return {"mermaid": "\n".join(lines), "text": text}
+    return {"mermaid": chart, "text": text, "note": note}
 
 
 def checkin_log(history: QuarterHistory | None, limit: int) -> list[dict[str, Any]]:
@@ -117,16 +167,25 @@ def checkin_log(history: QuarterHistory | None, limit: int) -> list[dict[str, An
     ``limit`` changes; only those are turned into rows)."""
     if history is None:
         return []
-    changes = (
-        (e.when, ref, i, e)
-        for ref, tl in history.timelines.items()
-        for e in tl.events
-        if not e.created and e.commit is not None
+    # every change event moves at least one value, so the latest ``limit`` rows come from
+    # the latest ``limit`` events
+    events = heapq.nlargest(
+        limit,
+        (
+            (e.when, ref, n, e)
+            for ref, tl in history.timelines.items()
+            for n, e in enumerate(tl.events)
+            if e.before is not None and e.commit is not None
+        ),
+    )
+    changes = [
+        (when, ref, i, e)
+        for when, ref, _, e in events
         for i in range(len(FIELDS))
         if e.before is not None and e.before[i] != e.after[i]
-    )
+    ]
     rows = []
-    for when, ref, i, e in heapq.nlargest(limit, changes, key=lambda c: (c[0], c[1], -c[2])):
+    for when, ref, i, e in changes[:limit]:
         assert e.commit is not None and e.before is not None
         rows.append(
             {

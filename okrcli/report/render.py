@@ -17,7 +17,14 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader, StrictUndefined, TemplateError
+from jinja2 import (
+    ChoiceLoader,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    TemplateError,
+)
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -61,11 +68,21 @@ class BoundedSandbox(SandboxedEnvironment):
         return result
 
 
-def environment(user_dirs: list[Path]) -> BoundedSandbox:
+def environment(user_dirs: list[Path], cache_dir: Path | None = None) -> BoundedSandbox:
+    """The sandbox over the user's template folders and the bundled ones; with ``cache_dir``,
+    compiled templates are kept there (Jinja2 checks each against its source's checksum)."""
     bundled = FileSystemLoader(templates_dir() / "report")
     loaders = [FileSystemLoader([str(d) for d in user_dirs])] if user_dirs else []
+    bytecode = None
+    if cache_dir is not None:
+        try:
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            bytecode = FileSystemBytecodeCache(str(cache_dir))
+        except OSError:
+            bytecode = None  # compile every time, as without a cache
     env = BoundedSandbox(
         loader=ChoiceLoader([*loaders, PrefixLoader({"okr": bundled}), bundled]),
+        bytecode_cache=bytecode,
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -109,6 +126,7 @@ def render(
     repo_templates: Path | None = None,
     name: str = "report.md.j2",
     seconds: float = TIME_LIMIT,
+    cache_dir: Path | None = None,
 ) -> str:
     """Render the report; any template problem becomes one clear OkrError."""
     dirs = []
@@ -120,7 +138,7 @@ def render(
     if repo_templates is not None and repo_templates.is_dir():
         dirs.append(repo_templates)
     where = str(template) if template else name
-    env = environment(dirs)
+    env = environment(dirs, cache_dir)
     try:
         with time_limit(seconds):
             text = _guard(env.get_template(name).render, data)

@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from okrcli import cachefile
 from okrcli.errors import OkrError
 from okrcli.fsutil import atomic_write
 from okrcli.history.source import moment
 from okrcli.lint.engine import lint_repository
 from okrcli.lint.run import LintRequest
 from okrcli.load.files import resolve_root
+from okrcli.load.parsecache import okrcli_dir
 from okrcli.report import data as report_data
 from okrcli.report.render import render
 from okrcli.score.card import build
@@ -50,8 +52,12 @@ def report(request: ReportRequest) -> str:
         if d.rel.startswith(prefix) and (units is None or d.rel == f"{prefix}{request.unit}.yaml")
     ]
     data = report_data.build(card, m, quarter, findings)
+    cache = okrcli_dir(root) if cachefile.enabled() else None
     text = render(
-        data, template=_resolve(request.template, request.cwd), repo_templates=root / "templates"
+        data,
+        template=_resolve(request.template, request.cwd),
+        repo_templates=root / "templates",
+        cache_dir=cache / "templates-v1" if cache is not None else None,
     )
     if request.output is not None:
         try:
