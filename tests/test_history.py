@@ -318,3 +318,25 @@ def test_broken_files_are_named_not_silently_left_out(tmp_path: Path) -> None:
     card = score(ScoreRequest(repo=root, cwd=root, now=NOW))
     assert [u.id for u in card.units] == ["checkout"]
     assert any("okrs/2026-Q4/search.yaml could not be read" in n for n in card.notices)
+
+
+def test_timeline_columns_and_their_views() -> None:
+    from okrcli.history.git import Commit
+    from okrcli.history.timeline import Timeline
+
+    days = [datetime(2026, 10, d, tzinfo=UTC) for d in (1, 8, 15, 22)]
+    commits = [Commit(f"c{i}", "Dana", "d@example.com", w, f"week {i}") for i, w in enumerate(days)]
+    tl = Timeline("u/o/k")
+    assert tl.last() is None and tl.checkin_indexes() == [] and not tl.uncommitted
+    tl.add(commits[0], days[0], (10, 20, 10, 0.5))
+    tl.add(commits[1], days[1], (10, 20, 12, 0.5))  # a check-in
+    tl.add(commits[2], days[2], (10, 25, 12, 0.6))  # the target moved, no new current
+    tl.add(None, days[3], (10, 25, 14, 0.6))  # uncommitted check-in
+    assert len(tl) == 4 and tl.uncommitted and tl.last() == (10, 25, 14, 0.6)
+    assert tl.checkin_indexes() == [0, 1, 3]
+    assert tl.changes_of(1) == [2] and tl.changes_of(0) == []
+    events = tl.events
+    assert [e.created for e in events] == [True, False, False, False]
+    assert events[2].before == (10, 20, 12, 0.5) and events[2].changed("target")
+    assert not events[2].changed("current") and events[3].commit is None
+    assert [e.when for e in tl.checkins()] == [days[0], days[1], days[3]]

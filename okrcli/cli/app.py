@@ -6,6 +6,7 @@ Heavy libraries are imported inside the commands that use them, so ``okr --help`
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from enum import StrEnum
@@ -578,6 +579,9 @@ def schema(
 
 def main() -> None:
     """Entry point: any error not handled above is an internal error, exit 2."""
+    # okr is a short-lived process that builds large, acyclic data (every file, every
+    # change in the history): the cyclic collector's full sweeps over it only cost time
+    gc.set_threshold(100_000, 50, 1000)
     try:
         app()
     except KeyboardInterrupt:

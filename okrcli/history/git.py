@@ -54,13 +54,23 @@ class Git:
         if shutil.which("git") is None:
             raise GitError("git is not installed or not on PATH; install git to read history.")
         self.root = root
-        top = self._run("rev-parse", "--show-toplevel", check=False)
-        if top is None:
+        # one process for what every command needs to know first
+        out = self._run(
+            "rev-parse",
+            "--show-toplevel",
+            "--git-common-dir",
+            "--is-shallow-repository",
+            check=False,
+        )
+        lines = (out or "").splitlines()
+        if out is None or len(lines) < 3:
             raise GitError(f"{root} is not inside a git repository; run `git init` there.")
-        self.top = Path(top.strip())
-        common = self._run("rev-parse", "--git-common-dir") or ".git"
-        path = Path(common.strip())
+        self.top = Path(lines[0].strip())
+        path = Path(lines[1].strip() or ".git")
         self.git_dir = path if path.is_absolute() else (root / path).resolve()
+        self._shallow = lines[2].strip() == "true"
+        self._head: str | None = None
+        self._head_known = False
 
     def _run(self, *args: str, check: bool = True, stdin: bytes | None = None) -> str | None:
         out = self._run_bytes(*args, check=check, stdin=stdin)
@@ -88,13 +98,19 @@ class Git:
         return proc.stdout
 
     # --- refs and commits -------------------------------------------------------------
+    def head(self) -> str | None:
+        """HEAD's commit id (None before the first commit); asked once per instance."""
+        if not self._head_known:
+            out = self._run("rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False)
+            self._head = out.strip() if out else None
+            self._head_known = True
+        return self._head
+
     def has_commits(self) -> bool:
-        return (
-            self._run("rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False) is not None
-        )
+        return self.head() is not None
 
     def is_shallow(self) -> bool:
-        return (self._run("rev-parse", "--is-shallow-repository") or "").strip() == "true"
+        return self._shallow
 
     def resolve(self, rev: str) -> str:
         """A commit id for a user's revision (a ref, an id, HEAD~2) or date (YYYY-MM-DD:
@@ -122,6 +138,8 @@ class Git:
 
     def commit_id(self, rev: str) -> str:
         """The commit id ``rev`` (a ref or id okr produced or checked) points to."""
+        if rev == "HEAD" and self.head() is not None:
+            return self.head() or ""
         found = self._run("rev-parse", "--verify", "--end-of-options", f"{rev}^{{commit}}")
         return (found or "").strip()
 
@@ -215,4 +233,5 @@ class Git:
         self._run("add", "--", *rels)
         message = ["-m", subject] + (["-m", body] if body else [])
         self._run("commit", "-q", *message, "--only", "--", *rels)
+        self._head_known = False
         return (self._run("rev-parse", "HEAD") or "").strip()

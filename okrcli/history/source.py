@@ -42,6 +42,7 @@ class Moment:
                 rev=self.rev or "HEAD",
                 worktree=self._worktree(quarter),
                 now=self.at,
+                git=self.git if self.git.root == self.repo.root else None,
             )
         return self._cache[quarter]
 

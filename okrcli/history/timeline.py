@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -34,7 +34,7 @@ Values = tuple[float | None, float | None, float | None, float | None]
 Extract = tuple[str, dict[str, Values]] | None
 
 BLOB_KIND = "blobs-v2"  # change when extract() changes what it produces
-WALK_KIND = "walk-v2"  # change when extract() or the walk change what they produce
+WALK_KIND = "walk-v3"  # change when extract() or the walk change what they produce
 CACHE_NAME = f"{BLOB_KIND}.bin"
 PARALLEL_BLOBS = 400
 
@@ -142,16 +142,90 @@ class CheckIn:
         return self.before is None or self.before[i] != self.after[i]
 
 
-@dataclass(slots=True)
 class Timeline:
-    """Every change of one key result over the quarter, oldest first."""
+    """Every change of one key result over the quarter, oldest first.
 
-    ref: str
-    events: list[CheckIn] = field(default_factory=list)
+    Kept as columns (the commit, the time and each of the four values, one entry per change)
+    because an organisation's history holds hundreds of thousands of changes and most
+    questions read one column: when was the last check-in, what was ``current`` at each week's
+    end. ``events`` gives the same changes as :class:`CheckIn` objects, built when first asked.
+    """
+
+    __slots__ = ("_events", "columns", "commits", "ref", "whens")
+
+    def __init__(self, ref: str) -> None:
+        self.ref = ref
+        self.commits: list[Commit | None] = []
+        self.whens: list[datetime] = []
+        # baseline, target, current, confidence: one list each, one entry per change
+        self.columns: tuple[list[Any], list[Any], list[Any], list[Any]] = ([], [], [], [])
+        self._events: list[CheckIn] | None = None
+
+    @classmethod
+    def from_columns(
+        cls,
+        ref: str,
+        commits: list[Commit | None],
+        whens: list[datetime],
+        columns: tuple[list[Any], list[Any], list[Any], list[Any]],
+    ) -> Timeline:
+        tl = cls(ref)
+        tl.commits, tl.whens, tl.columns = commits, whens, columns
+        return tl
+
+    def __len__(self) -> int:
+        return len(self.whens)
+
+    def add(self, commit: Commit | None, when: datetime, values: Values) -> None:
+        self.commits.append(commit)
+        self.whens.append(when)
+        for column, value in zip(self.columns, values, strict=True):
+            column.append(value)
+        self._events = None
+
+    def values(self, n: int) -> Values:
+        """The four values after change ``n`` (negative counts from the end)."""
+        b, t, c, conf = self.columns
+        return (b[n], t[n], c[n], conf[n])
+
+    def last(self) -> Values | None:
+        return self.values(-1) if self.whens else None
+
+    @property
+    def uncommitted(self) -> bool:
+        """Whether the latest change is in the working tree, not yet committed."""
+        return bool(self.commits) and self.commits[-1] is None
+
+    @property
+    def events(self) -> list[CheckIn]:
+        if self._events is None:
+            out: list[CheckIn] = []
+            prior: Values | None = None
+            for n, (commit, when) in enumerate(zip(self.commits, self.whens, strict=True)):
+                after = self.values(n)
+                out.append(CheckIn(commit, when, prior, after))
+                prior = after
+            self._events = out
+        return self._events
+
+    def checkin_indexes(self) -> list[int]:
+        """Which changes count as a check-in: the first appearance, or a new ``current``."""
+        current = self.columns[2]
+        if not current:
+            return []
+        return [0, *(n for n in range(1, len(current)) if current[n] != current[n - 1])]
 
     def checkins(self) -> list[CheckIn]:
-        """Events that count as a check-in: the first appearance, or a new ``current``."""
-        return [e for e in self.events if e.before is None or e.before[2] != e.after[2]]
+        """The check-ins as :class:`CheckIn` objects."""
+        events = self.events
+        return [events[n] for n in self.checkin_indexes()]
+
+    def changes_of(self, field_index: int) -> list[int]:
+        """The changes (after the first appearance) that moved one value."""
+        column = self.columns[field_index]
+        if not column or column.count(column[0]) == len(column):
+            return []
+        return [n for n in range(1, len(column)) if column[n] != column[n - 1]]
 
 
 @dataclass(slots=True)
@@ -207,15 +281,22 @@ class WalkCache:
                 Commit(cid, author, email, datetime.fromisoformat(when), subject)
                 for cid, author, email, when, subject in commit_rows
             ]
+            whens = [c.when for c in commits]
             timelines: dict[str, Timeline] = {}
-            for ref, rows in timeline_rows.items():
-                tl = timelines[ref] = Timeline(ref)
-                events = tl.events
-                prior: Values | None = None
-                for index, vals in rows:
-                    c = commits[index]
-                    events.append(CheckIn(c, c.when, prior, vals))
-                    prior = vals
+            for ref, (indexes, *stored) in timeline_rows.items():
+                size = len(indexes)
+                columns = tuple(
+                    list(col) if len(col) == size else col * size  # one entry: unchanging
+                    for col in stored
+                )
+                if len(columns) != 4 or any(len(col) != size for col in columns):
+                    return None
+                timelines[ref] = Timeline.from_columns(
+                    ref,
+                    [commits[i] for i in indexes],
+                    [whens[i] for i in indexes],
+                    columns,
+                )
             if not isinstance(head, dict):
                 return None
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
@@ -230,13 +311,21 @@ class WalkCache:
             (
                 self._key(commit, shallow),
                 [(c.id, c.author, c.email, c.when.isoformat(), c.subject) for c in walk.commits],
-                {
-                    ref: [(index[e.commit.id], e.after) for e in tl.events if e.commit is not None]
-                    for ref, tl in walk.timelines.items()
-                },
+                {ref: _stored(tl, index) for ref, tl in walk.timelines.items()},
                 walk.head_state,
             ),
         )
+
+
+def _stored(tl: Timeline, index: dict[str, int]) -> tuple[Any, ...]:
+    """A committed timeline as the walk cache keeps it: the commits' positions, then each
+    value column (a column that never changes as its one value, in a list)."""
+    indexes = tuple(index[c.id] for c in tl.commits if c is not None)
+    size = len(indexes)
+    columns = tuple(
+        [col[0]] if size > 1 and col.count(col[0]) == len(col) else tuple(col) for col in tl.columns
+    )
+    return (indexes, *columns)
 
 
 def quarter_history(
@@ -247,11 +336,12 @@ def quarter_history(
     rev: str = "HEAD",
     worktree: Iterable[Any] | None = None,
     now: datetime | None = None,
+    git: Git | None = None,
 ) -> QuarterHistory:
     """Read the quarter's history up to ``rev``. ``worktree`` is the parsed content of the
     quarter's files in the working tree, when uncommitted edits should count (as the latest
-    point, marked as such)."""
-    git = Git(root)
+    point, marked as such). ``git`` is the repository's, when the caller has it open."""
+    git = git or Git(root)
     folder = git.relpath(root / okrs_dir) + f"/{quarter}"
     shallow = git.is_shallow()
     commit = git.commit_id(rev) if git.has_commits() else None
@@ -308,10 +398,9 @@ def _walk(git: Git, commit: str, folder: str, quarter: str) -> Walk:
             tl = timelines.get(ref)
             if tl is None:
                 tl = timelines[ref] = Timeline(ref)
-            prior = tl.events[-1].after if tl.events else None
-            if prior == vals:
+            if tl.last() == vals:
                 continue  # the same values arriving again (a moved file, a re-added KR)
-            tl.events.append(CheckIn(commit_, commit_.when, prior, vals))
+            tl.add(commit_, commit_.when, vals)
             touched = True
         if touched:
             walk.commits.append(commit_)
@@ -332,8 +421,9 @@ def _add_worktree(
     for ref, vals in work_state.items():
         if head_state.get(ref) == vals:
             continue
-        tl = history.timelines.setdefault(ref, Timeline(ref))
-        prior = tl.events[-1].after if tl.events else None
-        if prior != vals:
-            tl.events.append(CheckIn(None, moment, prior, vals))
+        tl = history.timelines.get(ref)
+        if tl is None:
+            tl = history.timelines[ref] = Timeline(ref)
+        if tl.last() != vals:
+            tl.add(None, moment, vals)
             history.uncommitted = True

@@ -7,6 +7,7 @@ Templates (bundled or the user's) receive exactly what :func:`build` returns; no
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -167,17 +168,26 @@ def checkin_log(history: QuarterHistory | None, limit: int) -> list[dict[str, An
     ``limit`` changes; only those are turned into rows)."""
     if history is None:
         return []
-    # every change event moves at least one value, so the latest ``limit`` rows come from
-    # the latest ``limit`` events
-    events = heapq.nlargest(
-        limit,
+    # every change after the first moves at least one value, so the latest ``limit`` rows
+    # come from the latest ``limit`` changes: find the time of the limit-th latest change,
+    # then turn only the changes from then on into objects
+    times: list[datetime] = []
+    for tl in history.timelines.values():
+        times.extend(tl.whens[1:-1] if tl.uncommitted else tl.whens[1:])
+    if not times:
+        return []
+    since = heapq.nlargest(limit, times)[-1]
+    latest = sorted(
         (
-            (e.when, ref, n, e)
+            (tl.whens[n], ref, n, tl)
             for ref, tl in history.timelines.items()
-            for n, e in enumerate(tl.events)
-            if e.before is not None and e.commit is not None
+            for n in range(1, len(tl))
+            if tl.whens[n] >= since and tl.commits[n] is not None
         ),
-    )
+        key=lambda c: (c[0], c[1], c[2]),
+        reverse=True,
+    )[:limit]
+    events = [(when, ref, n, tl.events[n]) for when, ref, n, tl in latest]
     changes = [
         (when, ref, i, e)
         for when, ref, _, e in events
@@ -207,11 +217,12 @@ def build(
     card: ScoreCard,
     moment: Moment,
     quarter: Quarter,
-    findings: list[Diagnostic],
+    findings: list[Diagnostic] | Callable[[], list[Diagnostic]],
     *,
     log_limit: int = 200,
 ) -> dict[str, Any]:
-    """Everything a report template can use, as plain data."""
+    """Everything a report template can use, as plain data (``findings`` may be a function
+    that returns them: it is called last, after everything else is built)."""
     history = moment.history(str(quarter))
     repo = moment.repo
     org = {u.id: u for u in repo.org.units} if repo.org else {}
@@ -270,8 +281,10 @@ def build(
                 "objectives": objectives,
             }
         )
+    tree = _tree(card, moment)
+    checkins = checkin_log(history, log_limit)
     by_code: dict[str, list[Diagnostic]] = {}
-    for d in findings:
+    for d in findings() if callable(findings) else findings:
         by_code.setdefault(d.code, []).append(d)
 
     def plain(ds: list[Diagnostic]) -> list[dict[str, Any]]:
@@ -306,8 +319,8 @@ def build(
             "moved": len(by_code.get("OKR402", [])),
         },
         "units": units,
-        "tree": _tree(card, moment),
-        "checkins": checkin_log(history, log_limit),
+        "tree": tree,
+        "checkins": checkins,
         "history": {
             "moved": plain(by_code.get("OKR402", [])),
             "stale": plain(by_code.get("OKR401", [])),

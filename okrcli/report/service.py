@@ -6,10 +6,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from okrcli import cachefile
+from okrcli import cachefile, forked
 from okrcli.errors import OkrError
 from okrcli.fsutil import atomic_write
 from okrcli.history.source import moment
+from okrcli.lint.diagnostics import Diagnostic
 from okrcli.lint.engine import lint_repository
 from okrcli.lint.run import LintRequest
 from okrcli.load.files import resolve_root
@@ -43,15 +44,22 @@ def report(request: ReportRequest) -> str:
         if request.unit not in present:
             raise OkrError(f"--unit {request.unit}: no such unit has OKRs for {quarter}.")
         units = {request.unit}
-    card = build(m.repo, quarter, m.history(str(quarter)), m.at, units)
-    card.notices[:0] = m.notices
+    history = m.history(str(quarter))
     prefix = f"{m.repo.config.okrs_dir}/{quarter}/"
-    findings = [
-        d
-        for d in lint_repository(m.repo, LintRequest(cwd=root), m).diagnostics
-        if d.rel.startswith(prefix) and (units is None or d.rel == f"{prefix}{request.unit}.yaml")
-    ]
-    data = report_data.build(card, m, quarter, findings)
+
+    def findings() -> list[Diagnostic]:
+        return [
+            d
+            for d in lint_repository(m.repo, LintRequest(cwd=root), m).diagnostics
+            if d.rel.startswith(prefix)
+            and (units is None or d.rel == f"{prefix}{request.unit}.yaml")
+        ]
+
+    # the lint pass needs nothing the score card computes: it runs on the other core
+    findings_done = forked.start(findings)
+    card = build(m.repo, quarter, history, m.at, units)
+    card.notices[:0] = m.notices
+    data = report_data.build(card, m, quarter, findings_done)
     cache = okrcli_dir(root) if cachefile.enabled() else None
     text = render(
         data,

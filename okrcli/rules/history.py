@@ -129,10 +129,11 @@ class StaleKr(Rule):
             for doc in docs:
                 for i, j, ref, k in _krs(doc):
                     tl = history.timelines.get(ref)
-                    checkins = [e for e in tl.checkins() if e.when <= when] if tl else []
+                    times = [tl.whens[n] for n in tl.checkin_indexes()] if tl else []
+                    checkins = [t for t in times if t <= when]
                     if not checkins:
                         continue
-                    last = checkins[-1].when
+                    last = checkins[-1]
                     age = (when - last).days
                     if age > limit:
                         yield self.at(
@@ -205,13 +206,10 @@ class MovedGoalpost(Rule):
             for doc in docs:
                 for i, j, ref, k in _krs(doc):
                     tl = history.timelines.get(ref)
-                    moves = [
-                        e
-                        for e in (tl.events if tl else [])
-                        if not e.created
-                        and cutoff <= e.when <= when
-                        and (e.changed("baseline") or e.changed("target"))
-                    ]
+                    if tl is None:
+                        continue
+                    changed = sorted({*tl.changes_of(0), *tl.changes_of(1)})
+                    moves = [tl.events[n] for n in changed if cutoff <= tl.whens[n] <= when]
                     if not moves:
                         continue
                     e = moves[-1]

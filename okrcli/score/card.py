@@ -148,12 +148,12 @@ def weekly_values(tl: Timeline | None, ends: list[datetime]) -> list[float | Non
         return []
     out: list[float | None] = []
     value = None
-    events = iter(tl.events)
-    pending = next(events, None)
+    whens, current = tl.whens, tl.columns[2]
+    n, size = 0, len(whens)
     for end in ends:
-        while pending is not None and pending.when <= end:
-            value = pending.after[2]
-            pending = next(events, None)
+        while n < size and whens[n] <= end:
+            value = current[n]
+            n += 1
         out.append(value)
     return out
 
@@ -167,13 +167,10 @@ def brier(rows: list[tuple[KeyResult, Decimal, Timeline | None]]) -> Decimal | N
             continue
         outcome = Decimal(1) if score >= 1 else Decimal(0)
         seen = None
-        for event in tl.events:
-            conf = event.after[3]
-            if (
-                conf is not None
-                and (event.created or event.changed("confidence") or event.changed("current"))
-                and conf != seen
-            ):
+        current, confidence = tl.columns[2], tl.columns[3]
+        for n, conf in enumerate(confidence):
+            moved = n == 0 or conf != confidence[n - 1] or current[n] != current[n - 1]
+            if conf is not None and moved and conf != seen:
                 gaps.append((dec(conf) - outcome) ** 2)
                 seen = conf
     return mean(gaps) if gaps else None
@@ -207,8 +204,8 @@ def build(
                 ref = f"{m.unit}/{o.id}/{k.id}"
                 tl = timelines.get(ref)
                 s = score_kr(k)
-                checkins = tl.checkins() if tl else []
-                last = checkins[-1].when.date() if checkins else None
+                checkins = tl.checkin_indexes() if tl else []
+                last = tl.whens[checkins[-1]].date() if tl and checkins else None
                 direction = k.effective_direction()
                 rows.append(
                     KrRow(
@@ -229,7 +226,7 @@ def build(
                         last,
                         len(checkins),
                         weekly_values(tl, ends),
-                        bool(tl and tl.events and tl.events[-1].commit is None),
+                        bool(tl and tl.uncommitted),
                     )
                 )
                 calib.append((k, s.score, tl))

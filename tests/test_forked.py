@@ -1,0 +1,54 @@
+"""Work handed to a forked child comes back the same as if it ran here, errors included."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from okrcli import forked
+from okrcli.errors import OkrError
+
+
+def test_result_comes_back_from_the_child() -> None:
+    parent = os.getpid()
+    wait = forked.start(lambda: {"pid": os.getpid(), "data": list(range(100_000))})
+    out = wait()
+    assert out["data"] == list(range(100_000))
+    if (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
+        assert out["pid"] != parent  # it really ran elsewhere
+
+
+def test_errors_are_raised_here() -> None:
+    def fail() -> None:
+        raise OkrError("the child could not do it.")
+
+    wait = forked.start(fail)
+    with pytest.raises(OkrError, match="could not do it"):
+        wait()
+
+
+def test_a_child_that_dies_means_the_work_is_done_here() -> None:
+    parent = os.getpid()
+
+    def die_in_child() -> int:
+        if os.getpid() != parent:
+            os._exit(3)
+        return 42
+
+    assert forked.start(die_in_child)() == 42
+
+
+def test_unpicklable_results_are_computed_here() -> None:
+    parent = os.getpid()
+
+    def result() -> object:
+        return (lambda: 1) if os.getpid() != parent else "here"
+
+    assert forked.start(result)() == "here"
+
+
+def test_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("OKR_NO_FORK", "1")
+    parent = os.getpid()
+    assert forked.start(os.getpid)() == parent
