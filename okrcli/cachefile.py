@@ -48,8 +48,15 @@ def read(path: Path, kind: str) -> Any | None:
 
 
 def write(path: Path, kind: str, value: Any) -> None:
-    """Replace the cache file atomically; failures are ignored."""
+    """Replace the cache file atomically, and remove the same cache's files of other versions
+    (``blobs-v1.json`` once ``blobs-v2`` is written); failures are ignored."""
     if not enabled():
         return
     with contextlib.suppress(OSError, ValueError):
         atomic_write(path, _header(kind) + marshal.dumps(value))
+    family = kind.rsplit("-v", 1)[0] + "-v"
+    with contextlib.suppress(OSError):
+        for old in path.parent.glob(f"{family}*"):
+            rest = old.name[len(kind) :]
+            if not (old.name.startswith(kind) and rest[:1] in ("-", ".")):
+                old.unlink()

@@ -17,9 +17,10 @@ values in the files it removed or changed and in the files it added or changed.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -155,19 +156,21 @@ class Timeline:
 
     def __init__(self, ref: str) -> None:
         self.ref = ref
-        self.commits: list[Commit | None] = []
-        self.whens: list[datetime] = []
-        # baseline, target, current, confidence: one list each, one entry per change
-        self.columns: tuple[list[Any], list[Any], list[Any], list[Any]] = ([], [], [], [])
+        # read back from the cache these are tuples, some shared between timelines; the
+        # first add() turns this timeline's into lists of its own
+        self.commits: Sequence[Commit | None] = []
+        self.whens: Sequence[datetime] = []
+        # baseline, target, current, confidence: one sequence each, one entry per change
+        self.columns: tuple[Sequence[Any], ...] = ([], [], [], [])
         self._events: list[CheckIn] | None = None
 
     @classmethod
     def from_columns(
         cls,
         ref: str,
-        commits: list[Commit | None],
-        whens: list[datetime],
-        columns: tuple[list[Any], list[Any], list[Any], list[Any]],
+        commits: Sequence[Commit | None],
+        whens: Sequence[datetime],
+        columns: tuple[Sequence[Any], ...],
     ) -> Timeline:
         tl = cls(ref)
         tl.commits, tl.whens, tl.columns = commits, whens, columns
@@ -177,10 +180,15 @@ class Timeline:
         return len(self.whens)
 
     def add(self, commit: Commit | None, when: datetime, values: Values) -> None:
+        if not isinstance(self.whens, list):  # read back (maybe shared): copy first
+            self.commits, self.whens = list(self.commits), list(self.whens)
+            self.columns = tuple(list(col) for col in self.columns)
+        assert isinstance(self.commits, list) and isinstance(self.whens, list)
         self.commits.append(commit)
         self.whens.append(when)
-        for column, value in zip(self.columns, values, strict=True):
-            column.append(value)
+        for col, value in zip(self.columns, values, strict=True):
+            assert isinstance(col, list)
+            col.append(value)
         self._events = None
 
     def values(self, n: int) -> Values:
@@ -213,7 +221,8 @@ class Timeline:
         current = self.columns[2]
         if not current:
             return []
-        return [0, *(n for n in range(1, len(current)) if current[n] != current[n - 1])]
+        moved = [n for n, (a, b) in enumerate(pairwise(current), 1) if a != b]
+        return [0, *moved]
 
     def checkins(self) -> list[CheckIn]:
         """The check-ins as :class:`CheckIn` objects."""
@@ -281,22 +290,23 @@ class WalkCache:
                 Commit(cid, author, email, datetime.fromisoformat(when), subject)
                 for cid, author, email, when, subject in commit_rows
             ]
-            whens = [c.when for c in commits]
+            # most key results change in the same commits: their commit and time columns are
+            # shared (a timeline copies its own before it changes, see Timeline.add)
+            shared: dict[tuple[int, ...], tuple[tuple[Commit, ...], tuple[datetime, ...]]] = {}
             timelines: dict[str, Timeline] = {}
             for ref, (indexes, *stored) in timeline_rows.items():
                 size = len(indexes)
                 columns = tuple(
-                    list(col) if len(col) == size else col * size  # one entry: unchanging
+                    col if len(col) == size else tuple(col) * size  # one entry: unchanging
                     for col in stored
                 )
                 if len(columns) != 4 or any(len(col) != size for col in columns):
                     return None
-                timelines[ref] = Timeline.from_columns(
-                    ref,
-                    [commits[i] for i in indexes],
-                    [whens[i] for i in indexes],
-                    columns,
-                )
+                pair = shared.get(indexes)
+                if pair is None:
+                    picked = tuple(commits[i] for i in indexes)
+                    pair = shared[indexes] = (picked, tuple(c.when for c in picked))
+                timelines[ref] = Timeline.from_columns(ref, pair[0], pair[1], columns)
             if not isinstance(head, dict):
                 return None
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):

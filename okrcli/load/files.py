@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from okrcli.errors import OkrError
+from okrcli.load.parsecache import ParseCache, digest
 from okrcli.load.yamlsafe import MAX_BYTES, Parsed, Span, YamlError, decode, parse
 
 if TYPE_CHECKING:
@@ -76,17 +77,36 @@ def _real_folder(folder: str) -> str:
     return os.path.realpath(folder)
 
 
+def _inside(real: str, real_root: str) -> bool:
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
 def _read_bytes(path: Path, root: Path) -> bytes:
     """The file's bytes, refusing links that lead outside the repository and huge files."""
-    folder = _real_folder(str(path.parent))
+    name = str(path)
     real_root = _real_folder(str(root))
-    resolved = Path(os.path.realpath(path)) if os.path.islink(path) else Path(folder) / path.name
-    if not resolved.is_relative_to(real_root):
-        raise YamlError(
-            f"the file is a link to {resolved}, outside the repository; "
-            "okr reads only files inside it. Copy the file in instead."
-        )
-    with path.open("rb") as handle:
+    folder = _real_folder(os.path.dirname(name))
+    try:  # the common case, a plain file: opened without following a link
+        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as exc:
+        if not os.path.islink(name):
+            raise
+        resolved = os.path.realpath(name)
+        if not _inside(resolved, real_root):
+            raise YamlError(
+                f"the file is a link to {resolved}, outside the repository; "
+                "okr reads only files inside it. Copy the file in instead."
+            ) from None
+        del exc
+        fd = os.open(resolved, os.O_RDONLY)
+    else:
+        if not _inside(folder, real_root):
+            os.close(fd)
+            raise YamlError(
+                f"the file is in {folder}, a linked folder outside the repository; "
+                "okr reads only files inside it. Copy the file in instead."
+            )
+    with os.fdopen(fd, "rb") as handle:
         raw = handle.read(MAX_BYTES + 1)
     return raw
 
@@ -102,8 +122,9 @@ def resolve_root(repo: Path | None, start: Path, cwd: Path) -> Path:
     return find_root(start if start.is_absolute() else cwd / start)
 
 
-def read_source(path: Path, root: Path, source: Source) -> None:
-    """Read, decode and parse ``path`` into ``source``, recording a parse issue on failure."""
+def read_source(path: Path, root: Path, source: Source, cache: ParseCache | None = None) -> None:
+    """Read, decode and parse ``path`` into ``source``, recording a parse issue on failure
+    (taking the parsed data from ``cache`` when it has the text)."""
     try:
         raw = _read_bytes(path, root)
         if len(raw) > MAX_BYTES:
@@ -125,15 +146,24 @@ def read_source(path: Path, root: Path, source: Source) -> None:
     except YamlError as exc:
         source.issues.append(LoadIssue("parse", Span(1, 1, 1, 1), exc.message))
         return
-    parse_into(source, raw)
+    parse_into(source, raw, cache)
 
 
-def parse_into(source: Source, raw: bytes) -> None:
+def parse_into(source: Source, raw: bytes, cache: ParseCache | None = None) -> None:
     """Decode and parse file bytes into ``source``, recording a parse issue on failure."""
     try:
         text = decode(raw)
         source.text = text
-        source.parsed = parse(text)
+        if cache is None or cache.path is None:
+            source.parsed = parse(text)
+            return
+        key = digest(text)
+        hit, data = cache.get(key)
+        if hit:
+            source.parsed = Parsed(data, text=text)
+        else:
+            source.parsed = parse(text)
+            cache.put(key, source.parsed.data)
     except YamlError as exc:
         source.issues.append(
             LoadIssue("parse", Span(exc.line, exc.column, exc.line, exc.column + 1), exc.message)
@@ -154,6 +184,9 @@ def _read_all(paths: list[Path], root: Path) -> list[Read]:
 
 
 def _rel(path: Path, root: Path) -> str:
+    name, base = str(path), str(root).rstrip(os.sep) + os.sep
+    if name.startswith(base):
+        return name[len(base) :].replace(os.sep, "/")
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
@@ -166,10 +199,15 @@ def discover_okr_files(root: Path, okrs_dir: str) -> list[Path]:
     if not base.is_dir():
         return []
     found: list[Path] = []
-    for folder in sorted(base.iterdir()):
-        if not folder.is_dir() or folder.name.startswith("."):
-            continue
-        for entry in sorted(folder.iterdir()):
-            if entry.suffix in (".yaml", ".yml") and not entry.name.startswith("."):
-                found.append(entry)
+    with os.scandir(base) as folders:
+        names = sorted(f.name for f in folders if f.is_dir() and not f.name.startswith("."))
+    for name in names:
+        folder = base / name
+        with os.scandir(folder) as entries:
+            files = sorted(
+                e.name
+                for e in entries
+                if e.name.endswith((".yaml", ".yml")) and not e.name.startswith(".")
+            )
+        found.extend(folder / f for f in files)
     return found

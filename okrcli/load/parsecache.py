@@ -17,7 +17,7 @@ from typing import Any
 
 from okrcli import cachefile
 
-KIND = "parsed-v2"  # change when the reader's output for the same text changes
+KIND = "parsed-v3"  # change when the reader's output for the same text changes
 
 
 def okrcli_dir(root: Path) -> Path | None:

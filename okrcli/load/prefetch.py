@@ -71,12 +71,17 @@ def _quick_okrs_dir(root: Path) -> str:
     return value if isinstance(value, str) and value else "okrs"
 
 
-def start(root: Path, paths: list[Path] | None = None, okrs_dir: str | None = None) -> Prefetch:
+def start(
+    root: Path,
+    paths: list[Path] | None = None,
+    okrs_dir: str | None = None,
+    cache: ParseCache | None = None,
+) -> Prefetch:
     """List the OKR files (unless given) and, when it pays, start a helper parsing most."""
     okrs_dir = okrs_dir or _quick_okrs_dir(root)
     if paths is None:
         paths = discover_okr_files(root, okrs_dir)
-    cache = ParseCache.for_root(root)
+    cache = cache or ParseCache.for_root(root)
     cached = _from_cache(paths, root, cache) if cache.old else {}
     todo = [p for p in paths if p not in cached]
     if (

@@ -18,7 +18,7 @@ from okrcli.load.files import (
     parse_into,
     read_source,
 )
-from okrcli.load.parsecache import digest
+from okrcli.load.parsecache import ParseCache, digest
 from okrcli.load.prefetch import Prefetch
 from okrcli.load.validate import SchemaIssue, validate
 from okrcli.load.yamlsafe import Span
@@ -82,13 +82,13 @@ def _config_error(path: Path, span: Span, message: str) -> OkrError:
     return OkrError(f"{path}:{span.line}:{span.column}: {message}")
 
 
-def load_config(root: Path) -> tuple[Config, Path | None]:
+def load_config(root: Path, cache: ParseCache | None = None) -> tuple[Config, Path | None]:
     """Read okr.yaml (every key has a default). Any problem is a config error (exit 2)."""
     path = root / CONFIG_NAME
     if not path.is_file():
         return Config(), None
     src = Source(path=path, rel=CONFIG_NAME)
-    read_source(path, root, src)
+    read_source(path, root, src, cache)
     return _config_from(src, path), path
 
 
@@ -107,13 +107,13 @@ def _config_from(src: Source, path: Path) -> Config:
     return config
 
 
-def load_org(root: Path) -> tuple[Org | None, Source | None]:
+def load_org(root: Path, cache: ParseCache | None = None) -> tuple[Org | None, Source | None]:
     """Read org.yaml. Problems stay on the source as issues so lint can report them."""
     path = root / ORG_NAME
     if not path.is_file():
         return None, None
     src = Source(path=path, rel=ORG_NAME)
-    read_source(path, root, src)
+    read_source(path, root, src, cache)
     return _org_from(src), src
 
 
@@ -128,9 +128,10 @@ def _org_from(src: Source) -> Org | None:
 def load_repository(root: Path, pre: Prefetch | None = None) -> Repository:
     """Load config, organisation and every OKR file under ``root`` (using a prefetch started
     earlier when its idea of ``okrs_dir`` was right)."""
+    cache = pre.cache if pre is not None else ParseCache.for_root(root)
     try:
-        config, config_path = load_config(root)
-        org, org_source = load_org(root)
+        config, config_path = load_config(root, cache)
+        org, org_source = load_org(root, cache)
     except BaseException:
         if pre is not None:
             pre.cancel()
@@ -139,7 +140,9 @@ def load_repository(root: Path, pre: Prefetch | None = None) -> Repository:
         pre.cancel()
         pre = None
     if pre is None:
-        pre = prefetch.start(root, discover_okr_files(root, config.okrs_dir), config.okrs_dir)
+        pre = prefetch.start(
+            root, discover_okr_files(root, config.okrs_dir), config.okrs_dir, cache=cache
+        )
     docs = _load_many(pre.paths, root, pre)
     return Repository(root, config, config_path, org, org_source, docs)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from sys import intern
 from typing import Any, NamedTuple
 
 import yaml
@@ -301,7 +302,8 @@ def _build(parser: Any, max_depth: int, track: bool) -> Parsed:
                 sm, em = event.start_mark, event.end_mark
                 span = (sm.line + 1, sm.column + 1, em.line + 1, em.column + 1)
             if is_map and pending is None:
-                key = event.value
+                # keys repeat in every file (id, title, target, ...): one shared string each
+                key = intern(event.value)
                 if (
                     event.implicit[0]
                     and (not key or key[0] in _NON_TEXT_START)

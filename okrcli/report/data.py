@@ -10,6 +10,7 @@ import heapq
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from okrcli.history.source import Moment
@@ -22,10 +23,14 @@ from okrcli.score.formats import sparkline
 BAR_WIDTH = 10
 
 
+_BARS = tuple("█" * full + "░" * (BAR_WIDTH - full) for full in range(BAR_WIDTH + 1))
+
+
+@lru_cache(maxsize=4096)
 def bar(score: Decimal) -> str:
     """A text progress bar: ``███████░░░`` for 0.7."""
     full = int((score * BAR_WIDTH).to_integral_value(rounding="ROUND_HALF_UP"))
-    return "█" * full + "░" * (BAR_WIDTH - full)
+    return _BARS[max(0, min(BAR_WIDTH, full))]
 
 
 def _num(value: Any) -> Any:

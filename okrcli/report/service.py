@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from okrcli import cachefile, forked
 from okrcli.errors import OkrError
@@ -36,6 +37,27 @@ class ReportRequest:
 def report(request: ReportRequest) -> str:
     """The report's markdown (also written to ``request.output`` when given)."""
     root = resolve_root(request.repo, request.cwd, request.cwd)
+    # the repository, its history and the score card are gone once the plain data is built,
+    # so rendering reuses their memory
+    data = report_data_for(request, root)
+    cache = okrcli_dir(root) if cachefile.enabled() else None
+    text = render(
+        data,
+        template=_resolve(request.template, request.cwd),
+        repo_templates=root / "templates",
+        cache_dir=cache / "templates-v1" if cache is not None else None,
+    )
+    del data
+    if request.output is not None:
+        try:
+            atomic_write(request.cwd / request.output, text)
+        except OSError as exc:
+            raise OkrError(f"cannot write {request.output}: {exc.strerror or exc}.") from None
+    return text
+
+
+def report_data_for(request: ReportRequest, root: Path) -> dict[str, Any]:
+    """The plain data the report's template receives."""
     m = moment(root, request.at, request.now)
     quarter = choose_quarter(m.repo, request.quarter, m.at)
     units = None
@@ -59,20 +81,7 @@ def report(request: ReportRequest) -> str:
     findings_done = forked.start(findings)
     card = build(m.repo, quarter, history, m.at, units)
     card.notices[:0] = m.notices
-    data = report_data.build(card, m, quarter, findings_done)
-    cache = okrcli_dir(root) if cachefile.enabled() else None
-    text = render(
-        data,
-        template=_resolve(request.template, request.cwd),
-        repo_templates=root / "templates",
-        cache_dir=cache / "templates-v1" if cache is not None else None,
-    )
-    if request.output is not None:
-        try:
-            atomic_write(request.cwd / request.output, text)
-        except OSError as exc:
-            raise OkrError(f"cannot write {request.output}: {exc.strerror or exc}.") from None
-    return text
+    return report_data.build(card, m, quarter, findings_done)
 
 
 def _resolve(path: Path | None, cwd: Path) -> Path | None:

@@ -6,6 +6,7 @@ scoring function. Nothing here prints; :mod:`okrcli.score.formats` turns it into
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -146,16 +147,8 @@ def weekly_values(tl: Timeline | None, ends: list[datetime]) -> list[float | Non
     """The key result's current value at each of ``ends`` (one pass over the events)."""
     if tl is None:
         return []
-    out: list[float | None] = []
-    value = None
     whens, current = tl.whens, tl.columns[2]
-    n, size = 0, len(whens)
-    for end in ends:
-        while n < size and whens[n] <= end:
-            value = current[n]
-            n += 1
-        out.append(value)
-    return out
+    return [current[n - 1] if n else None for n in (bisect_right(whens, end) for end in ends)]
 
 
 def brier(rows: list[tuple[KeyResult, Decimal, Timeline | None]]) -> Decimal | None:

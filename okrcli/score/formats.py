@@ -24,16 +24,17 @@ def num(value: float | Decimal | None) -> str:
 
 def sparkline(row: KrRow) -> str:
     """The weekly values drawn between the baseline and the target (or the values' range)."""
-    values = [v for v in row.weekly if v is not None]
+    weekly = row.weekly
+    values = [v for v in weekly if v is not None]
     if not values:
         return ""
-    lo = min(values + [v for v in (row.baseline, row.target) if v is not None])
-    hi = max(values + [v for v in (row.baseline, row.target) if v is not None])
-    span = (hi - lo) or 1
-    out = []
-    for v in row.weekly:
-        out.append(" " if v is None else BARS[min(7, int((v - lo) / span * 7.999))])
-    return "".join(out)
+    if row.baseline is not None:
+        values.append(row.baseline)
+    if row.target is not None:
+        values.append(row.target)
+    lo, hi = min(values), max(values)
+    scale = 7.999 / ((hi - lo) or 1)
+    return "".join(" " if v is None else BARS[min(7, int((v - lo) * scale))] for v in weekly)
 
 
 def _value(row: KrRow) -> str:
