@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +22,23 @@ def atomic_write(
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never a
     half-written one. ``mode`` sets the permissions (default: the old file's, else 0o644).
     With ``unchanged_since``, refuse (FileChangedError) when the file changed after that
-    stat. On any failure the temporary file is removed and the error raised."""
+    stat. On any failure the temporary file is removed and the error raised.
+
+    A link is written through (the file it names is replaced, the link stays); a device, pipe
+    or socket (``-o /dev/stdout``, ``-o /dev/null``) is written to as it is, since there is no
+    file to replace and replacing it would destroy it."""
+    try:
+        found = os.stat(path)  # through any link
+    except (FileNotFoundError, NotADirectoryError):
+        found = None
+    if found is not None and not stat.S_ISREG(found.st_mode):
+        if stat.S_ISDIR(found.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "it is a folder", str(path))
+        with open(path, "wb") as handle:
+            handle.write(data.encode(encoding) if isinstance(data, str) else data)
+        return
+    if os.path.islink(path):
+        path = Path(os.path.realpath(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     if mode is None:
         try:
