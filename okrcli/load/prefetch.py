@@ -10,17 +10,18 @@ parsed again at all.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from okrcli.load.files import CONFIG_NAME, Read, _read_all, _read_bytes, discover_okr_files
 from okrcli.load.parsecache import ParseCache, digest
 from okrcli.load.yamlsafe import MAX_BYTES, Parsed, YamlError, decode, parse
+
+if TYPE_CHECKING:  # imported when a helper is started: most runs never need them
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -87,9 +88,12 @@ def start(
     if (
         len(todo) < THRESHOLD
         or (os.cpu_count() or 1) < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
+        or not _can_fork()
     ):
         return Prefetch(root, okrs_dir, paths, todo, cached=cached, cache=cache)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     split = len(todo) - int(len(todo) * HELPER_SHARE)
     pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
     future = pool.submit(_read_all, todo[split:], root)
@@ -113,14 +117,21 @@ def _from_cache(paths: list[Path], root: Path, cache: ParseCache) -> dict[Path, 
     return found
 
 
+def _can_fork() -> bool:
+    return hasattr(os, "fork")
+
+
 def run_split(fn: Callable[[list[T]], list[R]], items: list[T]) -> list[R]:
     """``fn(items)``, with a forked helper doing half of them where that is possible."""
     if (
         len(items) < 2
         or (os.cpu_count() or 1) < 2
-        or "fork" not in multiprocessing.get_all_start_methods()
+        or not _can_fork()
     ):
         return fn(items)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     half = len(items) // 2
     with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
         future = pool.submit(fn, items[half:])
