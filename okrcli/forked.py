@@ -13,9 +13,10 @@ from __future__ import annotations
 import contextlib
 import os
 import pickle
+import signal
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -24,15 +25,54 @@ def _usable() -> bool:
     return hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and not os.environ.get("OKR_NO_FORK")
 
 
-def start(fn: Callable[[], T]) -> Callable[[], T]:
-    """Start ``fn`` in a forked child; returns a function that waits for, and returns, its
-    result (call it exactly once)."""
+class Job(Generic[T]):
+    """Work started by :func:`start`: ``result()`` waits for it (once); ``cancel()`` stops a
+    child whose result is no longer wanted (safe to call at any time, and after result())."""
+
+    def __init__(self, fn: Callable[[], T], pid: int | None = None, pipe: int | None = None):
+        self._fn, self._pid, self._pipe = fn, pid, pipe
+
+    def result(self) -> T:
+        if self._pid is None or self._pipe is None:
+            return self._fn()
+        pid, pipe = self._pid, self._pipe
+        self._pid = self._pipe = None
+        with os.fdopen(pipe, "rb") as stream:
+            payload = stream.read()
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+        if not payload:
+            return self._fn()  # the child died: do the work here
+        try:
+            kind, value = pickle.loads(payload)
+        except Exception:
+            return self._fn()
+        if kind == "error":
+            raise value
+        return value  # type: ignore[no-any-return]
+
+    def cancel(self) -> None:
+        if self._pid is None or self._pipe is None:
+            return
+        pid, pipe = self._pid, self._pipe
+        self._pid = self._pipe = None
+        with contextlib.suppress(OSError):
+            os.close(pipe)
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+
+
+def start(fn: Callable[[], T]) -> Job[T]:
+    """Start ``fn`` in a forked child (or, where that is not possible, keep it to run when its
+    result is asked for)."""
     if not _usable():
-        return fn
+        return Job(fn)
     try:
         read_end, write_end = os.pipe()
     except OSError:
-        return fn
+        return Job(fn)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()  # nothing buffered may be written twice
@@ -41,7 +81,7 @@ def start(fn: Callable[[], T]) -> Callable[[], T]:
     except OSError:
         os.close(read_end)
         os.close(write_end)
-        return fn
+        return Job(fn)
     if pid == 0:  # the child: compute, send, leave without running any exit handlers
         code = 0
         try:
@@ -61,20 +101,4 @@ def start(fn: Callable[[], T]) -> Callable[[], T]:
         finally:
             os._exit(code)
     os.close(write_end)
-
-    def result() -> T:
-        with os.fdopen(read_end, "rb") as pipe:
-            payload = pipe.read()
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
-        if not payload:
-            return fn()
-        try:
-            kind, value = pickle.loads(payload)
-        except Exception:
-            return fn()
-        if kind == "error":
-            raise value
-        return value  # type: ignore[no-any-return]
-
-    return result
+    return Job(fn, pid, read_end)

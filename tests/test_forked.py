@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -13,7 +14,7 @@ from okrcli.errors import OkrError
 def test_result_comes_back_from_the_child() -> None:
     parent = os.getpid()
     wait = forked.start(lambda: {"pid": os.getpid(), "data": list(range(100_000))})
-    out = wait()
+    out = wait.result()
     assert out["data"] == list(range(100_000))
     if (os.cpu_count() or 1) > 1 and hasattr(os, "fork"):
         assert out["pid"] != parent  # it really ran elsewhere
@@ -23,9 +24,9 @@ def test_errors_are_raised_here() -> None:
     def fail() -> None:
         raise OkrError("the child could not do it.")
 
-    wait = forked.start(fail)
+    job = forked.start(fail)
     with pytest.raises(OkrError, match="could not do it"):
-        wait()
+        job.result()
 
 
 def test_a_child_that_dies_means_the_work_is_done_here() -> None:
@@ -36,7 +37,7 @@ def test_a_child_that_dies_means_the_work_is_done_here() -> None:
             os._exit(3)
         return 42
 
-    assert forked.start(die_in_child)() == 42
+    assert forked.start(die_in_child).result() == 42
 
 
 def test_unpicklable_results_are_computed_here() -> None:
@@ -45,10 +46,22 @@ def test_unpicklable_results_are_computed_here() -> None:
     def result() -> object:
         return (lambda: 1) if os.getpid() != parent else "here"
 
-    assert forked.start(result)() == "here"
+    assert forked.start(result).result() == "here"
 
 
 def test_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("OKR_NO_FORK", "1")
     parent = os.getpid()
-    assert forked.start(os.getpid)() == parent
+    assert forked.start(os.getpid).result() == parent
+
+
+def test_an_unwanted_child_is_stopped_and_reaped() -> None:
+    job = forked.start(lambda: time.sleep(30) or list(range(1_000_000)))
+    pid = job._pid
+    started = time.monotonic()
+    job.cancel()
+    job.cancel()  # twice is harmless
+    assert time.monotonic() - started < 5
+    if pid is not None:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)  # already reaped: no zombie left

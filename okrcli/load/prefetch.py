@@ -85,11 +85,7 @@ def start(
     cache = cache or ParseCache.for_root(root)
     cached = _from_cache(paths, root, cache) if cache.old else {}
     todo = [p for p in paths if p not in cached]
-    if (
-        len(todo) < THRESHOLD
-        or (os.cpu_count() or 1) < 2
-        or not _can_fork()
-    ):
+    if len(todo) < THRESHOLD or (os.cpu_count() or 1) < 2 or not _can_fork():
         return Prefetch(root, okrs_dir, paths, todo, cached=cached, cache=cache)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -123,11 +119,7 @@ def _can_fork() -> bool:
 
 def run_split(fn: Callable[[list[T]], list[R]], items: list[T]) -> list[R]:
     """``fn(items)``, with a forked helper doing half of them where that is possible."""
-    if (
-        len(items) < 2
-        or (os.cpu_count() or 1) < 2
-        or not _can_fork()
-    ):
+    if len(items) < 2 or (os.cpu_count() or 1) < 2 or not _can_fork():
         return fn(items)
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor

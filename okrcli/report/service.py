@@ -78,10 +78,13 @@ def report_data_for(request: ReportRequest, root: Path) -> dict[str, Any]:
         ]
 
     # the lint pass needs nothing the score card computes: it runs on the other core
-    findings_done = forked.start(findings)
-    card = build(m.repo, quarter, history, m.at, units)
-    card.notices[:0] = m.notices
-    return report_data.build(card, m, quarter, findings_done)
+    lint_job = forked.start(findings)
+    try:
+        card = build(m.repo, quarter, history, m.at, units)
+        card.notices[:0] = m.notices
+        return report_data.build(card, m, quarter, lint_job.result)
+    finally:
+        lint_job.cancel()  # only if something failed before its result was taken
 
 
 def _resolve(path: Path | None, cwd: Path) -> Path | None:
