@@ -22,4 +22,4 @@ Number = Annotated[StrictInt | StrictFloat, Field(allow_inf_nan=False)]
 
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 
-STRICT = ConfigDict(extra="forbid", strict=True, frozen=True)
+STRICT = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)

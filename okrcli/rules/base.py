@@ -23,7 +23,7 @@ EXAMPLE_PATH = "okrs/2026-Q4/checkout.yaml"
 class NoOptions(BaseModel):
     """This rule has no options."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 @dataclass(frozen=True, slots=True)

@@ -209,7 +209,7 @@ class SummedCascade(Rule):
 class UncoveredParentOptions(BaseModel):
     """Which levels' objectives must be taken up by some unit."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     levels: list[Level] = Field(default_factory=lambda: list(_PARENT_LEVELS))
 
@@ -269,7 +269,7 @@ class UncoveredParent(Rule):
 class DependencyOptions(BaseModel):
     """Which roles of unit must acknowledge the units that depend on them."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     roles: list[Role] = Field(default_factory=lambda: list(_SUPPORT_ROLES))
 
@@ -348,7 +348,7 @@ class CommitmentMixOptions(BaseModel):
     """The share of committed objectives to aim for, how far from it is fine, and the
     fewest objectives a quarter needs before the mix means anything."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     committed_share: float = Field(default=0.6, ge=0, le=1)
     tolerance: float = Field(default=0.2, ge=0, le=1)

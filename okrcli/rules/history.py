@@ -91,7 +91,7 @@ def _who(commit: object) -> str:
 class StaleKrOptions(BaseModel):
     """How many days a key result may go without a check-in."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     max_age_days: int = Field(default=14, ge=1)
 
@@ -149,7 +149,7 @@ class StaleKr(Rule):
 class MovedGoalpostOptions(BaseModel):
     """How many days into the quarter baselines and targets may still be settled."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     grace_days: int = Field(default=14, ge=0)
 
@@ -232,7 +232,7 @@ class MovedGoalpost(Rule):
 class SandbaggingOptions(BaseModel):
     """How many quarters in a row above the stretch band make a pattern."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     quarters: int = Field(default=2, ge=2)
 

@@ -23,7 +23,7 @@ FOURTH_KR = """\
 class KrCountOptions(BaseModel):
     """How many key results an objective may have."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     min: int = Field(default=3, ge=1)
     max: int = Field(default=5, ge=1)
@@ -272,7 +272,7 @@ class InitiativeKr(_KrHeuristic):
 class DuplicateKrOptions(BaseModel):
     """How alike two titles must be (share of content words in common, 0 to 1)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     similarity: float = Field(default=0.75, gt=0, le=1)
 

@@ -25,7 +25,7 @@ SECOND_OBJECTIVE = """\
 class TooManyObjectivesOptions(BaseModel):
     """The most objectives a unit may have in a quarter, by level."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     team: int = Field(default=1, ge=1)
     department: int = Field(default=3, ge=1)
