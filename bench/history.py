@@ -139,7 +139,9 @@ def main() -> None:
 
         return run
 
-    from run import measure
+    from run import compile_package, measure
+
+    compile_package()
 
     rows = [
         ("git log --raw \\| git cat-file --batch", timed(pipeline, args.repeat)),
