@@ -161,9 +161,9 @@ def test_renamed_file_keeps_its_history(repo: Path) -> None:
 
 
 def worktree(root: Path) -> list[object]:
-    from okrcli.load.repo import load_repository
+    from okrcli.history.source import moment
 
-    return [d.parsed.data for d in load_repository(root).docs if d.parsed]
+    return moment(root, None)._worktree("2026-Q4") or []
 
 
 def test_uncommitted_changes_are_the_latest_point(repo: Path) -> None:
@@ -340,3 +340,25 @@ def test_timeline_columns_and_their_views() -> None:
     assert events[2].before == (10, 20, 12, 0.5) and events[2].changed("target")
     assert not events[2].changed("current") and events[3].commit is None
     assert [e.when for e in tl.checkins()] == [days[0], days[1], days[3]]
+
+
+def test_history_reads_a_valid_file_from_its_model_as_from_its_text() -> None:
+    from okrcli.history.source import _plain
+    from okrcli.history.timeline import extract_data
+    from okrcli.load.repo import load_repository
+    from okrcli.load.yamlsafe import parse
+
+    docs = load_repository(ROOT / "examples" / "acme").docs
+    assert docs and all(d.model is not None and d.parsed and d.parsed.data is None for d in docs)
+    for d in docs:
+        assert d.model is not None and d.text is not None
+        assert extract_data(_plain(d.model)) == extract_data(parse(d.text).data)
+
+
+def test_an_invalid_file_keeps_its_parsed_data_for_the_history(tmp_path: Path) -> None:
+    from okrcli.load.repo import load_repository
+
+    bad = GOOD_FILE.replace("        target: 34\n", "        target: 34\n        colour: red\n")
+    root = write_repo(tmp_path / "r", {CHECKOUT: bad})
+    (doc,) = load_repository(root).docs
+    assert doc.model is None and doc.parsed is not None and isinstance(doc.parsed.data, dict)

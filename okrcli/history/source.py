@@ -14,6 +14,7 @@ from okrcli.history.git import Git, GitError
 from okrcli.history.timeline import QuarterHistory, quarter_history
 from okrcli.load.files import ORG_NAME
 from okrcli.load.repo import Repository, load_repository, load_repository_from
+from okrcli.model.okr import OkrFile
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -47,10 +48,43 @@ class Moment:
         return self._cache[quarter]
 
     def _worktree(self, quarter: str) -> list[Any] | None:
-        """The parsed files of the quarter's folder, as loaded (None at a commit)."""
+        """The quarter folder's files as plain data, as loaded (None at a commit): a valid
+        file from its model (its parsed data is not kept), any other as parsed."""
         if self.rev is not None:
             return None
-        return [d.parsed.data for d in self.repo.docs if d.folder == quarter and d.parsed]
+        out: list[Any] = []
+        for d in self.repo.docs:
+            if d.folder != quarter:
+                continue
+            if d.model is not None:
+                out.append(_plain(d.model))
+            elif d.parsed is not None:
+                out.append(d.parsed.data)
+        return out
+
+
+def _plain(model: OkrFile) -> dict[str, Any]:
+    """What the history reads of a file (unit, quarter, each key result's values)."""
+    return {
+        "unit": model.unit,
+        "quarter": model.quarter,
+        "objectives": [
+            {
+                "id": o.id,
+                "key_results": [
+                    {
+                        "id": k.id,
+                        "baseline": k.baseline,
+                        "target": k.target,
+                        "current": k.current,
+                        "confidence": k.confidence,
+                    }
+                    for k in o.key_results
+                ],
+            }
+            for o in model.objectives
+        ],
+    }
 
 
 def open_git(root: Path) -> tuple[Git | None, str | None]:

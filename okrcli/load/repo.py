@@ -75,6 +75,11 @@ def _load_many(paths: list[Path], root: Path, pre: Prefetch | None = None) -> li
             if fresh and doc.parsed is not None and doc.text is not None:
                 pre.cache.put(digest(doc.text), doc.parsed.data)
         pre.cache.save()
+    for doc in docs:
+        if doc.model is not None and doc.parsed is not None:
+            # the model holds everything now; the parsed copy of a large repository costs
+            # tens of megabytes (positions are found again from the text when needed)
+            doc.parsed.data = None
     return docs
 
 
