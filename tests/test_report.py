@@ -216,3 +216,18 @@ def test_alignment_chart_fits_what_github_draws() -> None:
     none = {**big, "mermaid": ""}
     shown = "".join(template.blocks["alignment"](template.new_context({"tree": none})))
     assert "```mermaid" not in shown and big["note"] in shown
+
+
+def test_dict_keys_and_dict_methods_read_as_jinja2_reads_them(tmp_path: Path) -> None:
+    template = tmp_path / "t.md.j2"
+    template.write_text(
+        "{{ d.title }}|{{ d['items'] }}|{{ d.items() | list | length }}|"
+        "{{ d.missing is defined }}|{{ n.k }}"
+    )
+    out = render(
+        {"d": {"title": "T", "items": "I"}, "n": {"k": [1]}}, template=template, repo_templates=None
+    )
+    assert out == "T|I|2|False|[1]"
+    template.write_text("{{ d.__class__ }}")
+    with pytest.raises(OkrError):
+        render({"d": {}}, template=template, repo_templates=None)

@@ -46,10 +46,24 @@ def md(value: Any) -> str:
     return text.replace("@", "@\u200b")
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
 class BoundedSandbox(SandboxedEnvironment):
     """The sandbox, with multiplication and concatenation capped in size."""
 
     intercepted_binops = frozenset({"*", "**", "+"})
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        # ``unit.name`` on the plain dicts templates receive: Jinja2 tries the attribute
+        # first and takes the item only after an AttributeError, hundreds of thousands of
+        # times in a large report. A key that is no dict attribute reads the same either way.
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
 
     def call_binop(self, context: Any, operator_name: str, left: Any, right: Any) -> Any:
         if operator_name == "**":
