@@ -34,7 +34,8 @@ def sparkline(row: KrRow) -> str:
         values.append(row.target)
     lo, hi = min(values), max(values)
     scale = 7.999 / ((hi - lo) or 1)
-    return "".join(" " if v is None else BARS[min(7, int((v - lo) * scale))] for v in weekly)
+    bars = BARS
+    return "".join([" " if v is None else bars[min(7, int((v - lo) * scale))] for v in weekly])
 
 
 def _value(row: KrRow) -> str:
