@@ -12,8 +12,6 @@ from okrcli.errors import OkrError
 from okrcli.fsutil import atomic_write
 from okrcli.history.source import moment
 from okrcli.lint.diagnostics import Diagnostic
-from okrcli.lint.engine import lint_repository
-from okrcli.lint.run import LintRequest
 from okrcli.load.files import resolve_root
 from okrcli.load.parsecache import okrcli_dir
 from okrcli.report import data as report_data
@@ -70,6 +68,10 @@ def report_data_for(request: ReportRequest, root: Path) -> dict[str, Any]:
     prefix = f"{m.repo.config.okrs_dir}/{quarter}/"
 
     def findings() -> list[Diagnostic]:
+        # imported here: in the forked child, while the main process builds the score card
+        from okrcli.lint.engine import lint_repository
+        from okrcli.lint.run import LintRequest
+
         return [
             d
             for d in lint_repository(m.repo, LintRequest(cwd=root), m).diagnostics
