@@ -117,3 +117,24 @@ def test_worktree_git_file_points_at_its_git_directory(tmp_path: Path) -> None:
     assert okrcli_dir(root / "okrs") == real / "okrcli"
     (root / ".git").write_text("nonsense\n")
     assert okrcli_dir(root) is None
+
+
+def test_files_at_a_commit_use_the_cache_without_changing_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from okrcli.load.repo import load_repository_from
+
+    root = _repo(tmp_path)
+    run_lint(root)
+    before = _cached(root)
+    files = {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*.yaml")}
+    fresh = load_repository_from(root, files)  # the same texts: all from the cache
+    with monkeypatch.context() as m:
+        _no_parsing(m)
+        cached = load_repository_from(root, files)
+    assert [d.model for d in cached.docs] == [d.model for d in fresh.docs]
+    assert all(d.model is not None for d in cached.docs)
+    changed = dict(files)
+    changed["okrs/2026-Q4/search.yaml"] = GOOD_FILE.replace("checkout", "search").encode()
+    assert load_repository_from(root, changed).docs[1].model is not None  # parsed, not cached
+    assert _cached(root) == before  # the working tree's cache is left as it was

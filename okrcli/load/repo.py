@@ -154,17 +154,20 @@ def load_repository(root: Path, pre: Prefetch | None = None) -> Repository:
 
 def load_repository_from(root: Path, files: dict[str, bytes]) -> Repository:
     """A repository from file contents (paths relative to ``root``), as git held them at
-    some commit: the same checks as on disk, nothing read from the working tree."""
+    some commit: the same checks as on disk, nothing read from the working tree. Files whose
+    text the parse cache knows (most, between nearby commits) are not parsed again; the cache
+    is only read here, as it holds the working tree's files."""
+    cache = ParseCache.for_root(root)
     config, config_path = Config(), None
     if CONFIG_NAME in files:
         config_path = root / CONFIG_NAME
         src = Source(path=config_path, rel=CONFIG_NAME)
-        parse_into(src, files[CONFIG_NAME])
+        parse_into(src, files[CONFIG_NAME], cache)
         config = _config_from(src, config_path)
     org, org_source = None, None
     if ORG_NAME in files:
         org_source = Source(path=root / ORG_NAME, rel=ORG_NAME)
-        parse_into(org_source, files[ORG_NAME])
+        parse_into(org_source, files[ORG_NAME], cache)
         org = _org_from(org_source)
     docs = []
     prefix = config.okrs_dir.rstrip("/") + "/"
@@ -174,7 +177,7 @@ def load_repository_from(root: Path, files: dict[str, bytes]) -> Repository:
             continue
         path = root / rel
         doc = OkrDoc(path=path, rel=rel, folder=parts[0], stem=path.stem)
-        parse_into(doc, files[rel])
+        parse_into(doc, files[rel], cache)
         _validate_doc(doc)
         docs.append(doc)
     return Repository(root, config, config_path, org, org_source, docs)
