@@ -582,6 +582,9 @@ def main() -> None:
     # okr is a short-lived process that builds large, acyclic data (every file, every
     # change in the history): the cyclic collector's full sweeps over it only cost time
     gc.set_threshold(100_000, 50, 1000)
+    # okr's models use no pydantic plugins; looking for them scans the metadata of every
+    # installed package on each start (set the variable yourself to load them anyway)
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         app()
     except KeyboardInterrupt:
