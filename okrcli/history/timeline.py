@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
+from sys import intern
 from typing import Any
 
 from okrcli import cachefile
@@ -34,8 +35,8 @@ Values = tuple[float | None, float | None, float | None, float | None]
 # what a blob holds, for the history: (quarter, {ref: values}) or None when unreadable
 Extract = tuple[str, dict[str, Values]] | None
 
-BLOB_KIND = "blobs-v2"  # change when extract() changes what it produces
-WALK_KIND = "walk-v3"  # change when extract() or the walk change what they produce
+BLOB_KIND = "blobs-v3"  # change when extract() changes what it produces
+WALK_KIND = "walk-v4"  # change when extract() or the walk change what they produce
 CACHE_NAME = f"{BLOB_KIND}.bin"
 PARALLEL_BLOBS = 400
 
@@ -72,7 +73,8 @@ def extract_data(data: Any) -> Extract:
             continue
         for k in o.get("key_results") or []:
             if isinstance(k, dict) and isinstance(k.get("id"), str):
-                ref = f"{unit}/{o['id']}/{k['id']}"
+                # one string per key result however many versions mention it: smaller caches
+                ref = intern(f"{unit}/{o['id']}/{k['id']}")
                 vals = (
                     _num(k.get("baseline")),
                     _num(k.get("target")),
@@ -80,7 +82,7 @@ def extract_data(data: Any) -> Extract:
                     _num(k.get("confidence")),
                 )
                 krs.setdefault(ref, vals)
-    return quarter, krs
+    return intern(quarter), krs
 
 
 def _extract_many(blobs: list[tuple[str, bytes]]) -> list[tuple[str, Extract]]:
@@ -396,24 +398,30 @@ def _walk(git: Git, commit: str, folder: str, quarter: str) -> Walk:
         cache.save()
 
     walk = Walk([], {}, _state((extracts.get(oid) for oid in head_blobs.values()), quarter))
-    timelines = walk.timelines
+    # each key result's columns, filled here and made into timelines at the end
+    columns: dict[str, tuple[list[Any], ...]] = {}
+    latest: dict[str, Values] = {}
     for commit_, changes in log:
         before = _state((extracts.get(c.old_id) for c in changes if c.old_id != NULL_ID), quarter)
         after = _state((extracts.get(c.new_id) for c in changes if c.new_id != NULL_ID), quarter)
         touched = False
+        when = commit_.when
         for ref, vals in after.items():
-            old = before.get(ref)
-            if old == vals:
-                continue
-            tl = timelines.get(ref)
-            if tl is None:
-                tl = timelines[ref] = Timeline(ref)
-            if tl.last() == vals:
-                continue  # the same values arriving again (a moved file, a re-added KR)
-            tl.add(commit_, commit_.when, vals)
+            if before.get(ref) == vals or latest.get(ref) == vals:
+                continue  # unchanged, or the same values arriving again (a moved file)
+            latest[ref] = vals
+            cols = columns.get(ref)
+            if cols is None:
+                cols = columns[ref] = ([], [], [], [], [], [])
+            cols[0].append(commit_)
+            cols[1].append(when)
+            for col, v in zip(cols[2:], vals, strict=True):
+                col.append(v)
             touched = True
         if touched:
             walk.commits.append(commit_)
+    for ref, (commits, whens, *values) in columns.items():
+        walk.timelines[ref] = Timeline.from_columns(ref, commits, whens, tuple(values))
     return walk
 
 
