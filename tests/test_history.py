@@ -131,8 +131,8 @@ def test_walk_is_kept_per_commit_and_read_back(repo: Path, monkeypatch: pytest.M
 def test_damaged_walk_cache_is_walked_again(repo: Path, damage: bytes) -> None:
     fresh = quarter_history(repo, "okrs", "2026-Q4")
     (walk,) = (repo / ".git" / "okrcli").glob(f"{WALK_KIND}-*.bin")
-    key, commits, _, head = cachefile.read(walk, WALK_KIND)
-    cachefile.write(walk, WALK_KIND, (key, commits, {"x": [(99, (1, 2, 3, 4))]}, head))
+    key, commit, commits, _, *rest = cachefile.read(walk, WALK_KIND)
+    cachefile.write(walk, WALK_KIND, (key, commit, commits, {"x": [(99, (1, 2, 3, 4))]}, *rest))
     assert _events(quarter_history(repo, "okrs", "2026-Q4")) == _events(fresh)
     cachefile.write(walk, WALK_KIND, [1, 2])
     assert _events(quarter_history(repo, "okrs", "2026-Q4")) == _events(fresh)
@@ -362,3 +362,67 @@ def test_an_invalid_file_keeps_its_parsed_data_for_the_history(tmp_path: Path) -
     root = write_repo(tmp_path / "r", {CHECKOUT: bad})
     (doc,) = load_repository(root).docs
     assert doc.model is None and doc.parsed is not None and isinstance(doc.parsed.data, dict)
+
+
+def _fresh(root: Path) -> QuarterHistory:
+    for path in (root / ".git" / "okrcli").glob("*"):
+        path.unlink()
+    return quarter_history(root, "okrs", "2026-Q4")
+
+
+def test_a_new_commit_carries_the_kept_walk_on(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from okrcli.history import timeline
+
+    quarter_history(repo, "okrs", "2026-Q4")  # kept at the third commit
+
+    def no_blob_cache(*args: object) -> None:
+        raise AssertionError("carrying on should not need the blob cache")
+
+    (repo / CHECKOUT).write_text(with_current("32", target="33"))
+    git(repo, "commit", "-qam", "check-in", when="2026-10-23")
+    (repo / "okrs/2026-Q4/search.yaml").write_text(GOOD_FILE.replace("checkout", "search"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "search joins", when="2026-10-24")
+    with monkeypatch.context() as m:
+        m.setattr(timeline.BlobCache, "__init__", no_blob_cache)
+        carried = quarter_history(repo, "okrs", "2026-Q4")
+    full = _fresh(repo)
+    assert _events(carried) == _events(full)
+    assert [c.id for c in carried.commits] == [c.id for c in full.commits]
+    assert len(carried.timelines) == 6  # checkout's three and search's three
+    # and the working tree is still compared with the new commit's values
+    (repo / CHECKOUT).write_text(with_current("32.5", target="33"))
+    h = quarter_history(repo, "okrs", "2026-Q4", now=NOW, worktree=worktree(repo))
+    assert h.uncommitted and h.timelines["checkout/effortless-checkout/conversion"].events[
+        -1
+    ].before == (30, 33, 32, None)
+
+
+def test_commits_that_sort_among_the_walked_ones_mean_a_whole_walk(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from okrcli.history import timeline
+
+    whole: list[str] = []
+    real_walk = timeline._walk
+
+    def counted(git_: Git, commit: str, folder: str, quarter: str) -> timeline.Walk:
+        whole.append(commit)
+        return real_walk(git_, commit, folder, quarter)
+
+    monkeypatch.setattr(timeline, "_walk", counted)
+    git(repo, "checkout", "-q", "-b", "late", "HEAD~1")
+    (repo / "okrs/2026-Q4/search.yaml").write_text(GOOD_FILE.replace("checkout", "search"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "an older commit on a branch", when="2026-10-12")
+    git(repo, "checkout", "-q", "main")
+    quarter_history(repo, "okrs", "2026-Q4")  # kept at main
+    git(repo, "merge", "-q", "--no-ff", "-m", "merge", "late", when="2026-10-25")
+    whole.clear()
+    carried = quarter_history(repo, "okrs", "2026-Q4")
+    assert len(whole) == 1  # the branch's commit is older than the walked ones
+    assert _events(carried) == _events(_fresh(repo))
+    # and going back to an older commit is a whole walk too
+    git(repo, "checkout", "-q", "--detach", "HEAD~2")
+    back = quarter_history(repo, "okrs", "2026-Q4")
+    assert _events(back) == _events(_fresh(repo))

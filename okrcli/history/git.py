@@ -35,6 +35,7 @@ class Commit:
     email: str
     when: datetime
     subject: str
+    committed: int = 0  # committer time, seconds since the epoch: the order git lists in
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +144,10 @@ class Git:
         found = self._run("rev-parse", "--verify", "--end-of-options", f"{rev}^{{commit}}")
         return (found or "").strip()
 
+    def is_ancestor(self, older: str, newer: str) -> bool:
+        """Whether commit ``older`` is in the history of commit ``newer`` (ids okr resolved)."""
+        return self._run("merge-base", "--is-ancestor", older, newer, check=False) is not None
+
     def commit_time(self, rev: str) -> datetime:
         out = self._run("show", "-s", "--format=%cI", rev, "--") or ""
         return datetime.fromisoformat(out.strip())
@@ -160,7 +165,7 @@ class Git:
                 "--no-merges",
                 "--reverse",
                 "--date-order",
-                "--format=%x00%H%x1f%an%x1f%ae%x1f%aI%x1f%s",
+                "--format=%x00%H%x1f%an%x1f%ae%x1f%aI%x1f%ct%x1f%s",
                 rev,
                 "--",
                 pathspec,
@@ -171,7 +176,7 @@ class Git:
         for chunk in out.split(b"\x00")[1:]:
             text = chunk.decode("utf-8", "replace")
             head, _, raw = text.partition("\n")
-            cid, author, email, when, subject = (head.split("\x1f") + [""] * 5)[:5]
+            cid, author, email, when, committed, subject = (head.split("\x1f") + [""] * 6)[:6]
             changes = []
             for line in raw.splitlines():
                 if not line.startswith(":"):
@@ -183,7 +188,17 @@ class Git:
                 new_path = parts[-1]
                 changes.append(Change(fields[2], fields[3], new_path, old_path))
             result.append(
-                (Commit(cid, author, email, datetime.fromisoformat(when), subject), changes)
+                (
+                    Commit(
+                        cid,
+                        author,
+                        email,
+                        datetime.fromisoformat(when),
+                        subject,
+                        int(committed or 0),
+                    ),
+                    changes,
+                )
             )
         return result
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
@@ -36,7 +36,7 @@ Values = tuple[float | None, float | None, float | None, float | None]
 Extract = tuple[str, dict[str, Values]] | None
 
 BLOB_KIND = "blobs-v3"  # change when extract() changes what it produces
-WALK_KIND = "walk-v4"  # change when extract() or the walk change what they produce
+WALK_KIND = "walk-v5"  # change when extract() or the walk change what they produce
 CACHE_NAME = f"{BLOB_KIND}.bin"
 PARALLEL_BLOBS = 400
 
@@ -268,29 +268,35 @@ class Walk:
     commits: list[Commit]
     timelines: dict[str, Timeline]
     head_state: dict[str, Values]
+    # what a later walk needs to carry on from this one instead of starting again: the
+    # latest committer time of the commits walked, and that commit's files and their values
+    last_time: int = 0
+    head_blobs: dict[str, str] = field(default_factory=dict)
+    head_extracts: dict[str, Extract] = field(default_factory=dict)
 
 
 class WalkCache:
     """The last walk of one folder and quarter, kept in the git directory with the commit it
-    was read at; any other commit (or a damaged file) is a miss."""
+    was read at (a damaged file is a miss)."""
 
     def __init__(self, git_dir: Path, folder: str, quarter: str) -> None:
         name = hashlib.sha1(f"{folder}\0{quarter}".encode()).hexdigest()[:16]
         self.path = git_dir / "okrcli" / f"{WALK_KIND}-{name}.bin"
         self.folder, self.quarter = folder, quarter
 
-    def _key(self, commit: str, shallow: bool) -> tuple[Any, ...]:
-        return (commit, shallow, self.folder, self.quarter)
+    def _key(self, shallow: bool) -> tuple[Any, ...]:
+        return (shallow, self.folder, self.quarter)
 
-    def load(self, commit: str, shallow: bool) -> Walk | None:
+    def load(self, shallow: bool) -> tuple[str, Walk] | None:
+        """The commit the kept walk was read at, and the walk."""
         data = cachefile.read(self.path, WALK_KIND)
         try:
-            key, commit_rows, timeline_rows, head = data  # type: ignore[misc]
-            if key != self._key(commit, shallow):
+            key, commit, commit_rows, timeline_rows, head, last, blobs, extracts = data  # type: ignore[misc]
+            if key != self._key(shallow) or not isinstance(commit, str):
                 return None
             commits = [
-                Commit(cid, author, email, datetime.fromisoformat(when), subject)
-                for cid, author, email, when, subject in commit_rows
+                Commit(cid, author, email, datetime.fromisoformat(when), subject, committed)
+                for cid, author, email, when, subject, committed in commit_rows
             ]
             # most key results change in the same commits: their commit and time columns are
             # shared (a timeline copies its own before it changes, see Timeline.add)
@@ -309,11 +315,13 @@ class WalkCache:
                     picked = tuple(commits[i] for i in indexes)
                     pair = shared[indexes] = (picked, tuple(c.when for c in picked))
                 timelines[ref] = Timeline.from_columns(ref, pair[0], pair[1], columns)
-            if not isinstance(head, dict):
+            if not all(isinstance(x, dict) for x in (head, blobs, extracts)):
+                return None
+            if not isinstance(last, int):
                 return None
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
             return None  # another format or a damaged file: walk again
-        return Walk(commits, timelines, head)
+        return commit, Walk(commits, timelines, head, last, blobs, extracts)
 
     def save(self, commit: str, shallow: bool, walk: Walk) -> None:
         index = {c.id: i for i, c in enumerate(walk.commits)}
@@ -321,10 +329,17 @@ class WalkCache:
             self.path,
             WALK_KIND,
             (
-                self._key(commit, shallow),
-                [(c.id, c.author, c.email, c.when.isoformat(), c.subject) for c in walk.commits],
+                self._key(shallow),
+                commit,
+                [
+                    (c.id, c.author, c.email, c.when.isoformat(), c.subject, c.committed)
+                    for c in walk.commits
+                ],
                 {ref: _stored(tl, index) for ref, tl in walk.timelines.items()},
                 walk.head_state,
+                walk.last_time,
+                walk.head_blobs,
+                walk.head_extracts,
             ),
         )
 
@@ -361,11 +376,13 @@ def quarter_history(
         walk = Walk([], {}, {})
     else:
         store = WalkCache(git.git_dir, folder, quarter)
-        found = store.load(commit, shallow)
-        if found is None:
-            found = _walk(git, commit, folder, quarter)
-            store.save(commit, shallow, found)
-        walk = found
+        kept = store.load(shallow)
+        if kept is not None and kept[0] == commit:
+            walk = kept[1]
+        else:
+            carried = _carry_on(git, kept, commit, folder, quarter) if kept else None
+            walk = carried or _walk(git, commit, folder, quarter)
+            store.save(commit, shallow, walk)
     history = QuarterHistory(quarter, walk.commits, walk.timelines, shallow=shallow)
     if worktree is not None:
         _add_worktree(history, worktree, walk.head_state, quarter, now)
@@ -396,11 +413,49 @@ def _walk(git: Git, commit: str, folder: str, quarter: str) -> Walk:
             cache.put(oid, value)
         extracts.update(fresh)
         cache.save()
+    walk = Walk([], {}, {})
+    _extend(walk, log, extracts, quarter, head_blobs)
+    return walk
 
-    walk = Walk([], {}, _state((extracts.get(oid) for oid in head_blobs.values()), quarter))
-    # each key result's columns, filled here and made into timelines at the end
+
+def _carry_on(
+    git: Git, kept: tuple[str, Walk], commit: str, folder: str, quarter: str
+) -> Walk | None:
+    """The kept walk carried on to ``commit``, reading only what the commits since brought;
+    None when that would not give what a whole walk gives (``commit`` does not descend from
+    the kept one, or a new commit sorts before one already walked)."""
+    old, walk = kept
+    if not git.is_ancestor(old, commit):
+        return None
+    log = git.log_changes(f"{old}..{commit}", folder + "/")
+    if any(c.committed <= walk.last_time for c, _ in log):
+        return None  # git would list it among the old ones: only a whole walk orders it right
+    head_blobs = git.list_blobs(commit, folder) if (log or walk.head_blobs) else {}
+    ids = {c.old_id for _, changes in log for c in changes} | {
+        c.new_id for _, changes in log for c in changes
+    }
+    ids |= set(head_blobs.values())
+    ids.discard(NULL_ID)
+    extracts = {oid: walk.head_extracts[oid] for oid in ids if oid in walk.head_extracts}
+    missing = [oid for oid in ids if oid not in extracts]
+    if missing:
+        extracts.update(extract_all(git.read_blobs(missing)))
+    _extend(walk, log, extracts, quarter, head_blobs)
+    return walk
+
+
+def _extend(
+    walk: Walk,
+    log: list[tuple[Commit, list[Any]]],
+    extracts: dict[str, Extract],
+    quarter: str,
+    head_blobs: dict[str, str],
+) -> None:
+    """Add the changes of ``log`` (oldest first) to ``walk``, which ends at the commit whose
+    files are ``head_blobs``."""
+    # new key results' columns are filled here and made into timelines at the end
     columns: dict[str, tuple[list[Any], ...]] = {}
-    latest: dict[str, Values] = {}
+    latest: dict[str, Values | None] = {ref: tl.last() for ref, tl in walk.timelines.items()}
     for commit_, changes in log:
         before = _state((extracts.get(c.old_id) for c in changes if c.old_id != NULL_ID), quarter)
         after = _state((extracts.get(c.new_id) for c in changes if c.new_id != NULL_ID), quarter)
@@ -410,19 +465,26 @@ def _walk(git: Git, commit: str, folder: str, quarter: str) -> Walk:
             if before.get(ref) == vals or latest.get(ref) == vals:
                 continue  # unchanged, or the same values arriving again (a moved file)
             latest[ref] = vals
-            cols = columns.get(ref)
-            if cols is None:
-                cols = columns[ref] = ([], [], [], [], [], [])
-            cols[0].append(commit_)
-            cols[1].append(when)
-            for col, v in zip(cols[2:], vals, strict=True):
-                col.append(v)
+            tl = walk.timelines.get(ref)
+            if tl is not None:  # a key result the earlier walk knew
+                tl.add(commit_, when, vals)
+            else:
+                cols = columns.get(ref)
+                if cols is None:
+                    cols = columns[ref] = ([], [], [], [], [], [])
+                cols[0].append(commit_)
+                cols[1].append(when)
+                for col, v in zip(cols[2:], vals, strict=True):
+                    col.append(v)
             touched = True
         if touched:
             walk.commits.append(commit_)
+        walk.last_time = max(walk.last_time, commit_.committed)
     for ref, (commits, whens, *values) in columns.items():
         walk.timelines[ref] = Timeline.from_columns(ref, commits, whens, tuple(values))
-    return walk
+    walk.head_blobs = head_blobs
+    walk.head_extracts = {oid: extracts.get(oid) for oid in head_blobs.values()}
+    walk.head_state = _state((extracts.get(oid) for oid in head_blobs.values()), quarter)
 
 
 def _add_worktree(
