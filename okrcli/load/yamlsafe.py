@@ -18,17 +18,25 @@ from __future__ import annotations
 
 import math
 import re
+from functools import cache
 from sys import intern
+from types import ModuleType
 from typing import Any, NamedTuple
 
-import yaml
 
-try:  # the C parser is ~10x faster; the pure-Python one gives the same events
-    from yaml._yaml import CParser as _Parser
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Parser  # type: ignore[assignment]
+@cache
+def _libyaml() -> tuple[ModuleType, Any, ModuleType]:
+    """PyYAML, its parser and its event classes, imported on the first parse: a run whose
+    files all come from the parse cache never needs them."""
+    import yaml
+    from yaml import events
 
-from yaml import events as ev
+    try:  # the C parser is ~10x faster; the pure-Python one gives the same events
+        from yaml._yaml import CParser as parser
+    except ImportError:  # pragma: no cover - depends on how PyYAML was built
+        from yaml import SafeLoader as parser  # type: ignore[assignment]
+    return yaml, parser, events
+
 
 Path = tuple[str | int, ...]
 
@@ -218,9 +226,10 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH, positions: bool = False) -> 
 
 
 def _parse(text: str, max_depth: int, *, track: bool) -> Parsed:
-    parser = _Parser(text)
+    yaml, parser_class, ev = _libyaml()
+    parser = parser_class(text)
     try:
-        parsed = _build(parser, max_depth, track=track)
+        parsed = _build(parser, ev, max_depth, track=track)
         parsed.text = text
         return parsed
     except yaml.MarkedYAMLError as exc:
@@ -241,7 +250,7 @@ def _parse(text: str, max_depth: int, *, track: bool) -> Parsed:
             dispose()
 
 
-def _reject_node_extras(event: Any) -> None:
+def _reject_node_extras(event: Any, ev: ModuleType) -> None:
     if event.anchor is not None:
         line, col = _pos(event.start_mark)
         raise YamlError(
@@ -258,7 +267,7 @@ def _reject_node_extras(event: Any) -> None:
         )
 
 
-def _build(parser: Any, max_depth: int, track: bool) -> Parsed:
+def _build(parser: Any, ev: ModuleType, max_depth: int, track: bool) -> Parsed:
     """Consume the event stream into plain data. A tight loop: this is lint's hot path."""
     get = parser.get_event
     first = get()  # StreamStart
@@ -297,7 +306,7 @@ def _build(parser: Any, max_depth: int, track: bool) -> Parsed:
         cls = event.__class__
         if cls is scalar_cls:
             if event.anchor is not None or (event.tag is not None and event.tag != "!"):
-                _reject_node_extras(event)
+                _reject_node_extras(event, ev)
             if track:
                 sm, em = event.start_mark, event.end_mark
                 span = (sm.line + 1, sm.column + 1, em.line + 1, em.column + 1)
@@ -348,7 +357,7 @@ def _build(parser: Any, max_depth: int, track: bool) -> Parsed:
         elif cls is map_start or cls is seq_start:
             sm = event.start_mark
             if event.anchor is not None or event.tag is not None:
-                _reject_node_extras(event)
+                _reject_node_extras(event, ev)
             if len(stack) >= max_depth:
                 raise YamlError(
                     f"the document nests deeper than {max_depth} levels; OKR files are shallow.",
