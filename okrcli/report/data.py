@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from okrcli.history.source import Moment
-from okrcli.history.timeline import FIELDS, QuarterHistory
+from okrcli.history.timeline import FIELDS, QuarterHistory, Timeline
 from okrcli.lint.diagnostics import Diagnostic
 from okrcli.model.quarter import Quarter
 from okrcli.score.card import PROMPTS, ScoreCard
@@ -175,23 +175,39 @@ def checkin_log(history: QuarterHistory | None, limit: int) -> list[dict[str, An
         return []
     # every change after the first moves at least one value, so the latest ``limit`` rows
     # come from the latest ``limit`` changes: find the time of the limit-th latest change,
-    # then turn only the changes from then on into objects
-    times: list[datetime] = []
-    for tl in history.timelines.values():
-        times.extend(tl.whens[1:-1] if tl.uncommitted else tl.whens[1:])
-    if not times:
+    # then turn only the changes from then on into objects. Key results read back from the
+    # cache share their commit and time columns, so the work goes by shared column.
+    groups: dict[tuple[int, int], tuple[Timeline, list[tuple[str, Timeline]]]] = {}
+    for ref, tl in history.timelines.items():
+        groups.setdefault((id(tl.whens), id(tl.commits)), (tl, []))[1].append((ref, tl))
+    weighted: list[tuple[datetime, int]] = []
+    for first, members in groups.values():
+        weighted += [
+            (first.whens[n], len(members))
+            for n in range(1, len(first))
+            if first.commits[n] is not None
+        ]
+    if not weighted:
         return []
-    since = heapq.nlargest(limit, times)[-1]
-    latest = sorted(
+    weighted.sort(reverse=True)
+    seen = 0
+    since = weighted[-1][0]
+    for when, count in weighted:
+        seen += count
+        if seen >= limit:
+            since = when
+            break
+    latest = heapq.nlargest(
+        limit,
         (
-            (tl.whens[n], ref, n, tl)
-            for ref, tl in history.timelines.items()
-            for n in range(1, len(tl))
-            if tl.whens[n] >= since and tl.commits[n] is not None
+            (first.whens[n], ref, n, tl)
+            for first, members in groups.values()
+            for n in range(1, len(first))
+            if first.whens[n] >= since and first.commits[n] is not None
+            for ref, tl in members
         ),
         key=lambda c: (c[0], c[1], c[2]),
-        reverse=True,
-    )[:limit]
+    )
     events = [(when, ref, n, tl.events[n]) for when, ref, n, tl in latest]
     changes = [
         (when, ref, i, e)
