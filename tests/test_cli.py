@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -79,6 +80,43 @@ def test_usage_and_config_errors_exit_two(make_repo: Builder) -> None:
     r = okr("lint", cwd=root)
     assert r.returncode == 2
     assert "okr.yaml:1:11" in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.parametrize("hook", ["", "atexit.register(lambda: print('at exit'))"])
+def test_exit_flushes_output_and_keeps_the_status(hook: str) -> None:
+    """okr skips the interpreter's teardown only when nothing is registered to run at exit;
+    either way every byte written arrives and the status is the command's."""
+    script = (
+        "import atexit, sys\n"
+        f"{hook}\n"
+        "from okrcli.cli.app import _leave\n"
+        "sys.stdout.write('out ' * 10)\n"
+        "sys.stderr.write('partial line')\n"
+        "_leave(SystemExit(3))\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}  # buffered
+    r = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
+    assert r.returncode == 3
+    assert r.stdout == "out " * 10 + ("at exit\n" if hook else "")
+    assert r.stderr == "partial line"
+
+
+def test_exit_status_of_a_whole_command() -> None:
+    r = subprocess.run(
+        [sys.executable, "-m", "okrcli", "lint", "examples/antipatterns"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 1 and "OKR" in r.stdout and not r.stderr
 
 
 def test_no_repository_found(tmp_path: Path) -> None:

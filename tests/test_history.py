@@ -17,6 +17,8 @@ from okrcli.history.timeline import (
     CACHE_NAME,
     WALK_KIND,
     QuarterHistory,
+    WorktreeFile,
+    blob_id,
     quarter_history,
 )
 from okrcli.rules.base import EXAMPLE_ORG, GOOD_FILE
@@ -160,7 +162,7 @@ def test_renamed_file_keeps_its_history(repo: Path) -> None:
     assert len(h.timelines["checkout/effortless-checkout/conversion"].events) == 3
 
 
-def worktree(root: Path) -> list[object]:
+def worktree(root: Path) -> list[WorktreeFile]:
     from okrcli.history.source import moment
 
     return moment(root, None)._worktree("2026-Q4") or []
@@ -171,6 +173,38 @@ def test_uncommitted_changes_are_the_latest_point(repo: Path) -> None:
     h = quarter_history(repo, "okrs", "2026-Q4", now=NOW, worktree=worktree(repo))
     last = h.timelines["checkout/effortless-checkout/conversion"].events[-1]
     assert last.commit is None and last.after[2] == 32.5 and h.uncommitted
+
+
+def test_blob_id_is_gits() -> None:
+    text = with_current("32.5") + "# é\n"
+    out = subprocess.run(
+        ["git", "hash-object", "--stdin"], input=text.encode(), capture_output=True, check=True
+    )
+    assert blob_id(text) == out.stdout.decode().strip()
+
+
+def test_files_as_committed_are_not_read_again(repo: Path) -> None:
+    (repo / "okrs/2026-Q4/payments.yaml").write_text(
+        with_current("12").replace("unit: checkout", "unit: payments")
+    )
+    read: list[str | None] = []
+
+    def watched(oid: str | None, data: object) -> WorktreeFile:
+        def get() -> object:
+            read.append(oid)
+            return data() if callable(data) else data
+
+        return oid, get
+
+    files = [watched(oid, data) for oid, data in worktree(repo)]
+    h = quarter_history(repo, "okrs", "2026-Q4", now=NOW, worktree=files)
+    # checkout.yaml is as committed: its values come from the walk; only payments.yaml is read
+    assert read == [blob_id((repo / "okrs/2026-Q4/payments.yaml").read_text())]
+    assert h.timelines["payments/effortless-checkout/conversion"].events[-1].commit is None
+    assert h.timelines["checkout/effortless-checkout/conversion"].events[-1].commit is not None
+    # an unknown id (a file git cannot name) is read
+    h = quarter_history(repo, "okrs", "2026-Q4", now=NOW, worktree=[(None, d) for _, d in files])
+    assert len(read) == 3
 
 
 def test_merges_and_detached_head(repo: Path) -> None:

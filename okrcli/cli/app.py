@@ -590,6 +590,29 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("okr: interrupted.", err=True)
         sys.exit(130)
+    except SystemExit as done:
+        _leave(done)
     except Exception as exc:
         typer.echo(f"okr: internal error: {type(exc).__name__}: {exc}. Please report it.", err=True)
         sys.exit(2)
+
+
+def _leave(done: SystemExit) -> None:
+    """Exit with ``done``'s status. When nothing is registered to run at exit and no other
+    thread runs, skip the interpreter's own teardown, which frees every remaining object and
+    module one by one (a twentieth of a second after a report of a large organisation): the
+    output is flushed first, and the operating system reclaims the memory at once."""
+    import atexit
+    import threading
+
+    code = done.code
+    if not isinstance(code, int) and code is not None:
+        raise done  # a message to print: the interpreter's way
+    if atexit._ncallbacks() or threading.active_count() > 1:
+        raise done
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        raise done from None  # let the interpreter report a closed or broken stream
+    os._exit(code or 0)

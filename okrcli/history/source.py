@@ -6,14 +6,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from okrcli.errors import OkrError
 from okrcli.history.git import Git, GitError
-from okrcli.history.timeline import QuarterHistory, quarter_history
+from okrcli.history.timeline import QuarterHistory, WorktreeFile, blob_id, quarter_history
 from okrcli.load.files import ORG_NAME
 from okrcli.load.repo import Repository, load_repository, load_repository_from
+from okrcli.load.yamlsafe import Parsed
 from okrcli.model.okr import OkrFile
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -47,20 +49,26 @@ class Moment:
             )
         return self._cache[quarter]
 
-    def _worktree(self, quarter: str) -> list[Any] | None:
-        """The quarter folder's files as plain data, as loaded (None at a commit): a valid
-        file from its model (its parsed data is not kept), any other as parsed."""
+    def _worktree(self, quarter: str) -> list[WorktreeFile] | None:
+        """The quarter folder's files as loaded (None at a commit): each with the id git
+        would give its content, and its plain data on demand (a valid file's from its model,
+        as its parsed data is not kept; any other's as parsed)."""
         if self.rev is not None:
             return None
-        out: list[Any] = []
+        out: list[WorktreeFile] = []
         for d in self.repo.docs:
             if d.folder != quarter:
                 continue
+            oid = blob_id(d.text) if d.text is not None else None
             if d.model is not None:
-                out.append(_plain(d.model))
+                out.append((oid, partial(_plain, d.model)))
             elif d.parsed is not None:
-                out.append(d.parsed.data)
+                out.append((oid, partial(_data, d.parsed)))
         return out
+
+
+def _data(parsed: Parsed) -> Any:
+    return parsed.data
 
 
 def _plain(model: OkrFile) -> dict[str, Any]:

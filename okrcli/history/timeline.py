@@ -17,7 +17,7 @@ values in the files it removed or changed and in the files it added or changed.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import pairwise
@@ -34,6 +34,10 @@ _FIELD_INDEX = {name: i for i, name in enumerate(FIELDS)}
 Values = tuple[float | None, float | None, float | None, float | None]
 # what a blob holds, for the history: (quarter, {ref: values}) or None when unreadable
 Extract = tuple[str, dict[str, Values]] | None
+
+# a working-tree file for the history: the id git would give its content (None when it is
+# unknown), and a function that returns its parsed data, called only when no commit had it
+WorktreeFile = tuple[str | None, Callable[[], Any]]
 
 BLOB_KIND = "blobs-v3"  # change when extract() changes what it produces
 WALK_KIND = "walk-v5"  # change when extract() or the walk change what they produce
@@ -83,6 +87,14 @@ def extract_data(data: Any) -> Extract:
                 )
                 krs.setdefault(ref, vals)
     return intern(quarter), krs
+
+
+def blob_id(text: str) -> str:
+    """The id git gives a file whose content is ``text`` in UTF-8."""
+    raw = text.encode()
+    h = hashlib.sha1(b"blob %d\0" % len(raw), usedforsecurity=False)
+    h.update(raw)
+    return h.hexdigest()
 
 
 def _extract_many(blobs: list[tuple[str, bytes]]) -> list[tuple[str, Extract]]:
@@ -361,13 +373,13 @@ def quarter_history(
     quarter: str,
     *,
     rev: str = "HEAD",
-    worktree: Iterable[Any] | None = None,
+    worktree: Iterable[WorktreeFile] | None = None,
     now: datetime | None = None,
     git: Git | None = None,
 ) -> QuarterHistory:
-    """Read the quarter's history up to ``rev``. ``worktree`` is the parsed content of the
-    quarter's files in the working tree, when uncommitted edits should count (as the latest
-    point, marked as such). ``git`` is the repository's, when the caller has it open."""
+    """Read the quarter's history up to ``rev``. ``worktree`` is the quarter's files in the
+    working tree, when uncommitted edits should count (as the latest point, marked as such).
+    ``git`` is the repository's, when the caller has it open."""
     git = git or Git(root)
     folder = git.relpath(root / okrs_dir) + f"/{quarter}"
     shallow = git.is_shallow()
@@ -385,7 +397,7 @@ def quarter_history(
             store.save(commit, shallow, walk)
     history = QuarterHistory(quarter, walk.commits, walk.timelines, shallow=shallow)
     if worktree is not None:
-        _add_worktree(history, worktree, walk.head_state, quarter, now)
+        _add_worktree(history, worktree, walk, quarter, now)
     return history
 
 
@@ -489,14 +501,20 @@ def _extend(
 
 def _add_worktree(
     history: QuarterHistory,
-    worktree: Iterable[Any],
-    head_state: dict[str, Values],
+    worktree: Iterable[WorktreeFile],
+    walk: Walk,
     quarter: str,
     now: datetime | None,
 ) -> None:
     """Key results whose values in the working tree differ from HEAD's get an uncommitted
-    check-in, dated now."""
-    work_state = _state((extract_data(data) for data in worktree), quarter)
+    check-in, dated now. A file whose content is one of HEAD's files is not read again."""
+    known = walk.head_extracts
+    extracts = (
+        known[oid] if oid is not None and oid in known else extract_data(data())
+        for oid, data in worktree
+    )
+    work_state = _state(extracts, quarter)
+    head_state = walk.head_state
     moment = now or datetime.now().astimezone()
     for ref, vals in work_state.items():
         if head_state.get(ref) == vals:
