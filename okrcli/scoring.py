@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Literal
 
 from okrcli.model.okr import Direction, KeyResult, Objective
@@ -33,7 +34,18 @@ def dec(value: float | int | Decimal) -> Decimal:
     """A YAML number as the decimal a person wrote (31.2 -> Decimal('31.2'))."""
     if isinstance(value, Decimal):
         return value
+    return _dec_of(value)
+
+
+@lru_cache(maxsize=16_384, typed=True)
+def _dec_of(value: float | int) -> Decimal:
     return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def dec_or_none(value: float | int | None) -> Decimal | None:
+    """:func:`dec` of a YAML number, remembered (the same numbers recur across an
+    organisation's files), or None."""
+    return None if value is None else _dec_of(value)
 
 
 def clamp(x: Decimal) -> Decimal:

@@ -112,3 +112,32 @@ def test_arbitrary_text_loads_or_fails_cleanly(text: str) -> None:
         assert exc.line >= 1 and exc.column >= 1
     else:
         assert () in result.values or result.data is None
+
+
+def test_reading_a_file_descriptor_stops_at_the_limit_and_gets_everything() -> None:
+    """okr reads files straight into buffers of their size; a source that returns its bytes in
+    pieces (a pipe) is still read whole, and never beyond the limit."""
+    import os
+    import threading
+
+    from okrcli.load.files import _read_fd
+
+    for total, limit, expected in ((200_000, 1_000_000, 200_000), (200_000, 70_001, 70_001)):
+        r, w = os.pipe()
+
+        def feed(fd: int = w, size: int = total) -> None:
+            try:
+                with os.fdopen(fd, "wb") as out:
+                    for _ in range(size // 1000):
+                        out.write(b"x" * 1000)
+                        out.flush()
+            except BrokenPipeError:
+                pass  # the reader stopped at its limit and closed the pipe
+
+        writer = threading.Thread(target=feed)
+        writer.start()
+        try:
+            assert _read_fd(r, limit) == b"x" * expected
+        finally:
+            os.close(r)  # the writer may still be blocked on a full pipe: this releases it
+            writer.join()

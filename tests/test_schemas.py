@@ -50,3 +50,28 @@ def test_independent_validator_agrees_with_schema_error(path: Path) -> None:
     repo = path.parents[2]
     found = run_lint(repo, str(path.relative_to(repo)), select=["OKR002"]).diagnostics
     assert schema_ok == (not found), (schema_ok, found)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "valid"),
+    [
+        ("confidence", 0.7, True),
+        ("confidence", 1, True),
+        ("confidence", 1.2, False),
+        ("confidence", -1, False),
+        ("weight", 2, True),
+        ("weight", 0.5, True),
+        ("weight", 0, False),
+        ("weight", -0.5, False),
+    ],
+)
+def test_schema_bounds_are_json_schema_keywords(field: str, value: float, valid: bool) -> None:
+    """Editors read the bounds too: they are JSON Schema's minimum/maximum keywords."""
+    schema = json.loads((ROOT / "schemas" / "okr-file.schema.json").read_text())
+    kr = {"id": "k", "title": "A key result", field: value}
+    data = {
+        "unit": "u",
+        "quarter": "2026-Q4",
+        "objectives": [{"id": "o", "title": "O", "key_results": [kr]}],
+    }
+    assert jsonschema.Draft7Validator(schema).is_valid(data) == valid

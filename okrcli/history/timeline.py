@@ -238,6 +238,24 @@ class Timeline:
         moved = [n for n, (a, b) in enumerate(pairwise(current), 1) if a != b]
         return [0, *moved]
 
+    def checkin_summary(self) -> tuple[int, int]:
+        """How many check-ins there are, and the index of the latest (-1 for none)."""
+        current = self.columns[2]
+        size = len(current)
+        if not size:
+            return 0, -1
+        prev = current[0]
+        if current.count(prev) == size:
+            return 1, 0
+        count = latest = 0
+        for n in range(size):
+            value = current[n]
+            if n == 0 or value != prev:
+                count += 1
+                latest = n
+                prev = value
+        return count, latest
+
     def checkins(self) -> list[CheckIn]:
         """The check-ins as :class:`CheckIn` objects."""
         events = self.events

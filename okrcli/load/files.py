@@ -106,9 +106,25 @@ def _read_bytes(path: Path, root: Path) -> bytes:
                 f"the file is in {folder}, a linked folder outside the repository; "
                 "okr reads only files inside it. Copy the file in instead."
             )
-    with os.fdopen(fd, "rb") as handle:
-        raw = handle.read(MAX_BYTES + 1)
-    return raw
+    try:
+        return _read_fd(fd, MAX_BYTES + 1)
+    finally:
+        os.close(fd)
+
+
+def _read_fd(fd: int, limit: int) -> bytes:
+    """Up to ``limit`` bytes of an open file. Read straight into buffers the file's size
+    (a buffered reader would set aside ``limit`` bytes for every small file first)."""
+    size = os.fstat(fd).st_size
+    parts: list[bytes] = []
+    total = 0
+    while total < limit:
+        chunk = os.read(fd, min(limit - total, max(size + 1 - total, 65_536)))
+        if not chunk:
+            break
+        parts.append(chunk)
+        total += len(chunk)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def resolve_root(repo: Path | None, start: Path, cwd: Path) -> Path:

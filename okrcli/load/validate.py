@@ -100,7 +100,11 @@ def _sentence(
     value = first.get("input")
     span = parsed.span(path)
     label = f"'{field}' of {owner}" if field else owner
-    if types & _NUMBER_TYPES:
+    if "finite_number" in types:
+        return SchemaIssue(span, f"{label} must be a finite number, not {value!r}.")
+    # a number refused by a union of int and float types: the bound it broke is the news
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if types & _NUMBER_TYPES and (not is_number or types <= _NUMBER_TYPES):
         msg = f"{label} must be a number, but it is {_show(value)}"
         if isinstance(value, str):
             stripped = value.strip().rstrip("%").replace(",", "").strip()
@@ -109,8 +113,6 @@ def _sentence(
             elif _is_number(stripped):
                 msg += f"; remove the quotes: {stripped}"
         return SchemaIssue(span, msg + ".")
-    if "finite_number" in types:
-        return SchemaIssue(span, f"{label} must be a finite number, not {value!r}.")
     if "bool_type" in types:
         return SchemaIssue(span, f"{label} must be true or false, but it is {_show(value)}.")
     if "string_type" in types:
@@ -134,13 +136,18 @@ def _sentence(
             f"{label} must be an id of lowercase letters, digits and '-' (like 'checkout-v2'), "
             f"but it is {_show(value)}.",
         )
-    ctx = first.get("ctx", {})
+    # the context (the bound) of the error that is reported, not of a union's other arm
+    bounds = ("greater_than_equal", "less_than_equal", "greater_than")
+    ctx = next((e.get("ctx", {}) for e in group if e["type"] in bounds), first.get("ctx", {}))
     if "greater_than_equal" in types:
-        return SchemaIssue(span, f"{label} must be at least {ctx.get('ge')}, but it is {value}.")
+        bound = _bound(ctx.get("ge"))
+        return SchemaIssue(span, f"{label} must be at least {bound}, but it is {value}.")
     if "less_than_equal" in types:
-        return SchemaIssue(span, f"{label} must be at most {ctx.get('le')}, but it is {value}.")
+        bound = _bound(ctx.get("le"))
+        return SchemaIssue(span, f"{label} must be at most {bound}, but it is {value}.")
     if "greater_than" in types:
-        return SchemaIssue(span, f"{label} must be more than {ctx.get('gt')}, but it is {value}.")
+        bound = _bound(ctx.get("gt"))
+        return SchemaIssue(span, f"{label} must be more than {bound}, but it is {value}.")
     if "too_short" in types:
         return SchemaIssue(span, f"{label} must not be empty.")
     if "string_too_short" in types:
@@ -151,6 +158,11 @@ def _sentence(
         )
     detail = first.get("msg", "is not valid")
     return SchemaIssue(span, f"{label}: {detail[0].lower() + detail[1:]}.")
+
+
+def _bound(value: Any) -> Any:
+    """A bound as written in the model: 0, not 0.0."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def _is_number(text: str) -> bool:

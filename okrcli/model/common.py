@@ -18,7 +18,8 @@ Slug = Annotated[
 ]
 
 # Numbers are YAML numbers: a string such as "30%" is refused, never guessed at.
-Number = Annotated[StrictInt | StrictFloat, Field(allow_inf_nan=False)]
+# (the finiteness check sits on the float itself, so pydantic-core makes it, not Python)
+Number = StrictInt | Annotated[StrictFloat, Field(allow_inf_nan=False)]
 
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 

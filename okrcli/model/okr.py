@@ -29,6 +29,10 @@ Reference = Annotated[
 ]
 
 
+# the bounds sit on each number type, so pydantic-core checks them, not Python
+Probability = Annotated[StrictInt, Field(ge=0, le=1)] | Annotated[StrictFloat, Field(ge=0, le=1)]
+
+
 class KeyResult(BaseModel):
     """A measurable result that shows the objective is being reached."""
 
@@ -49,7 +53,7 @@ class KeyResult(BaseModel):
     current: Number | None = Field(
         default=None, description="The latest check-in; absent means no check-in yet."
     )
-    confidence: Annotated[StrictInt | StrictFloat, Field(ge=0, le=1)] | None = Field(
+    confidence: Probability | None = Field(
         default=None, description="Probability (0 to 1) of reaching the target."
     )
     direction: Annotated[Direction, Field(strict=False)] | None = Field(
@@ -58,9 +62,9 @@ class KeyResult(BaseModel):
         "inferred from baseline and target when absent.",
     )
     binary: bool = Field(default=False, description="A done/not-done result (0 or 1).")
-    weight: Annotated[StrictInt | StrictFloat, Field(gt=0, allow_inf_nan=False)] = Field(
-        default=1, description="Weight in the objective's score."
-    )
+    weight: (
+        Annotated[StrictInt, Field(gt=0)] | Annotated[StrictFloat, Field(gt=0, allow_inf_nan=False)]
+    ) = Field(default=1, description="Weight in the objective's score.")
 
     def effective_direction(self) -> Direction | None:
         """The declared direction, else the one baseline and target imply, else None."""

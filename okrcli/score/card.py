@@ -7,15 +7,27 @@ scoring function. Nothing here prints; :mod:`okrcli.score.formats` turns it into
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from operator import itemgetter
+from typing import Any
 
 from okrcli.history.timeline import QuarterHistory, Timeline
 from okrcli.load.repo import Repository
 from okrcli.model.okr import Direction, KeyResult
 from okrcli.model.quarter import Quarter
-from okrcli.scoring import Band, band, dec, mean, rounded, score_kr, weighted_mean
+from okrcli.scoring import (
+    Band,
+    band,
+    dec,
+    dec_or_none,
+    mean,
+    rounded,
+    score_values,
+    weighted_mean,
+)
 
 PROMPTS: dict[Band, tuple[str, ...]] = {
     "missed": (
@@ -101,6 +113,9 @@ class ScoreCard:
     uncommitted: bool = False
 
 
+_DIRECTION_NAMES: dict[Direction | None, str] = {d: d.value for d in Direction}
+
+
 def elapsed_share(quarter: Quarter, at: datetime) -> Decimal:
     start = datetime.combine(quarter.start, time(0), tzinfo=UTC)
     end = datetime.combine(quarter.end + timedelta(days=1), time(0), tzinfo=UTC)
@@ -111,22 +126,39 @@ def elapsed_share(quarter: Quarter, at: datetime) -> Decimal:
 def pace(kr: KeyResult, score: Decimal, elapsed: Decimal, ended: bool) -> str | None:
     """Progress against the time gone: only while the quarter runs, and only for key results
     that move (a threshold to hold is simply held or not)."""
-    if ended or kr.current is None:
+    if ended:
         return None
-    direction = kr.effective_direction()
-    if kr.binary or direction in (Direction.STAY_ABOVE, Direction.STAY_BELOW):
-        return "on track" if score >= 1 else ("at risk" if not kr.binary else None)
-    return pace_of(score, elapsed)
+    return _Pace(elapsed)(kr, kr.effective_direction(), score)
 
 
 def pace_of(score: Decimal, elapsed: Decimal) -> str:
     """On track while the score keeps up with the time gone (within 10%), at risk within
     40%, else off track."""
-    if score >= 1 or score >= elapsed * Decimal("0.9"):
-        return "on track"
-    if score >= elapsed * Decimal("0.6"):
-        return "at risk"
-    return "off track"
+    return _Pace(elapsed).of(score)
+
+
+class _Pace:
+    """:func:`pace` at one moment (its thresholds worked out once)."""
+
+    __slots__ = ("at_risk", "on_track")
+
+    def __init__(self, elapsed: Decimal) -> None:
+        self.on_track = elapsed * Decimal("0.9")
+        self.at_risk = elapsed * Decimal("0.6")
+
+    def of(self, score: Decimal) -> str:
+        if score >= 1 or score >= self.on_track:
+            return "on track"
+        if score >= self.at_risk:
+            return "at risk"
+        return "off track"
+
+    def __call__(self, kr: KeyResult, direction: Direction | None, score: Decimal) -> str | None:
+        if kr.current is None:
+            return None
+        if kr.binary or direction is Direction.STAY_ABOVE or direction is Direction.STAY_BELOW:
+            return "on track" if score >= 1 else ("at risk" if not kr.binary else None)
+        return self.of(score)
 
 
 def week_ends(quarter: Quarter, at: datetime) -> list[datetime]:
@@ -144,11 +176,44 @@ def week_ends(quarter: Quarter, at: datetime) -> list[datetime]:
 
 
 def weekly_values(tl: Timeline | None, ends: list[datetime]) -> list[float | None]:
-    """The key result's current value at each of ``ends`` (one pass over the events)."""
+    """The key result's current value at each of ``ends``."""
     if tl is None:
         return []
-    whens, current = tl.whens, tl.columns[2]
-    return [current[n - 1] if n else None for n in (bisect_right(whens, end) for end in ends)]
+    current = tl.columns[2]
+    return [current[n - 1] if n else None for n in _positions(tl.whens, ends)]
+
+
+def _positions(whens: Sequence[datetime], ends: list[datetime]) -> list[int]:
+    """How many of ``whens`` (sorted) are at or before each of ``ends``."""
+    return [bisect_right(whens, end) for end in ends]
+
+
+class _Weekly:
+    """weekly_values for many key results: timelines read back from the cache share their
+    time column, so each shared column is searched once, and its positions become one
+    C-level lookup of the current values."""
+
+    def __init__(self, ends: list[datetime]) -> None:
+        self.ends = ends
+        self.seen: dict[int, tuple[Sequence[datetime], int, Callable[[Any], Any], int]] = {}
+
+    def __call__(self, tl: Timeline | None) -> list[float | None]:
+        if tl is None:
+            return []
+        whens = tl.whens
+        kept = self.seen.get(id(whens))
+        if kept is None or kept[0] is not whens:
+            positions = _positions(whens, self.ends)
+            before = positions.count(0)  # weeks that ended before the first change
+            picks = [n - 1 for n in positions[before:]]
+            kept = self.seen[id(whens)] = (whens, before, itemgetter(*picks or [0]), len(picks))
+        _, before, pick, size = kept
+        head: list[float | None] = [None] * before
+        if size == 0:
+            return head
+        if size == 1:
+            return [*head, pick(tl.columns[2])]
+        return [*head, *pick(tl.columns[2])]
 
 
 def brier(rows: list[tuple[KeyResult, Decimal, Timeline | None]]) -> Decimal | None:
@@ -182,7 +247,8 @@ def build(
     ended = elapsed >= 1
     org = {u.id: u for u in repo.org.units} if repo.org else {}
     timelines = history.timelines if history else {}
-    ends = week_ends(quarter, at)
+    weekly = _Weekly(week_ends(quarter, at))
+    pace_now = _Pace(elapsed)
     cards: list[UnitCard] = []
     total_krs = checked = 0
     for doc in sorted(repo.docs, key=lambda d: d.rel):
@@ -193,20 +259,31 @@ def build(
         calib: list[tuple[KeyResult, Decimal, Timeline | None]] = []
         for o in m.objectives:
             rows = []
+            prefix = f"{m.unit}/{o.id}/"
             for k in o.key_results:
-                ref = f"{m.unit}/{o.id}/{k.id}"
+                ref = prefix + k.id
                 tl = timelines.get(ref)
-                s = score_kr(k)
-                checkins = tl.checkin_indexes() if tl else []
-                last = tl.whens[checkins[-1]].date() if tl and checkins else None
                 direction = k.effective_direction()
+                s = score_values(
+                    direction,
+                    dec_or_none(k.baseline),
+                    dec_or_none(k.target),
+                    dec_or_none(k.current),
+                    binary=k.binary,
+                )
+                if tl is not None:
+                    count, latest = tl.checkin_summary()
+                    last = tl.whens[latest].date() if count else None
+                    uncommitted = tl.uncommitted
+                else:
+                    count, last, uncommitted = 0, None, False
                 rows.append(
                     KrRow(
                         ref,
                         k.id,
                         k.title,
                         k.unit,
-                        direction.value if direction else None,
+                        _DIRECTION_NAMES.get(direction),
                         k.binary,
                         k.baseline,
                         k.target,
@@ -215,14 +292,15 @@ def build(
                         k.weight,
                         rounded(s.score),
                         s.checked_in,
-                        pace(k, s.score, elapsed, ended),
+                        None if ended else pace_now(k, direction, s.score),
                         last,
-                        len(checkins),
-                        weekly_values(tl, ends),
-                        bool(tl and tl.uncommitted),
+                        count,
+                        weekly(tl),
+                        uncommitted,
                     )
                 )
-                calib.append((k, s.score, tl))
+                if ended:
+                    calib.append((k, s.score, tl))
                 total_krs += 1
                 checked += s.checked_in
             o_score = weighted_mean((r.score, dec(r.weight)) for r in rows)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
+from dataclasses import replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from okrcli.score.card import KrRow, ScoreCard, UnitCard, pace_of
 
@@ -22,10 +24,17 @@ def num(value: float | Decimal | None) -> str:
     return text
 
 
+# bar heights 0..7 as the bytes 0..7, then as the bars (one C-level pass each)
+_SPARK = str.maketrans({i: bar for i, bar in enumerate(BARS)})
+
+
 def sparkline(row: KrRow) -> str:
     """The weekly values drawn between the baseline and the target (or the values' range)."""
     weekly = row.weekly
-    values = [v for v in weekly if v is not None]
+    if not weekly:
+        return ""
+    gaps = None in weekly
+    values = [v for v in weekly if v is not None] if gaps else cast(list[float], list(weekly))
     if not values:
         return ""
     if row.baseline is not None:
@@ -33,9 +42,26 @@ def sparkline(row: KrRow) -> str:
     if row.target is not None:
         values.append(row.target)
     lo, hi = min(values), max(values)
+    if hi - lo == math.inf:  # numbers near the limits of a float: draw them at half size
+        return sparkline(
+            replace(
+                row,
+                weekly=[_half(v) for v in weekly],
+                baseline=_half(row.baseline),
+                target=_half(row.target),
+            )
+        )
     scale = 7.999 / ((hi - lo) or 1)
-    bars = BARS
-    return "".join([" " if v is None else bars[min(7, int((v - lo) * scale))] for v in weekly])
+    if gaps:
+        return "".join([" " if v is None else BARS[int((v - lo) * scale)] for v in weekly])
+    # v - lo is at most hi - lo, so every height is below 8
+    full = cast(list[float], weekly)
+    heights = bytes(map(int, map(scale.__mul__, map(float(-lo).__add__, full))))
+    return heights.decode("latin-1").translate(_SPARK)
+
+
+def _half(value: float | None) -> float | None:
+    return None if value is None else value / 2
 
 
 def _value(row: KrRow) -> str:

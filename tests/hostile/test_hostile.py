@@ -123,6 +123,26 @@ FILE_CASES: dict[str, tuple[bytes, str, str]] = {
         "OKR002",
         "at most 1",
     ),
+    "confidence 2": (
+        GOOD.replace(b"target: 34", b"target: 34\n        confidence: 2"),
+        "OKR002",
+        "at most 1, but it is 2",
+    ),
+    "zero weight": (
+        GOOD.replace(b"target: 34", b"target: 34\n        weight: 0"),
+        "OKR002",
+        "more than 0, but it is 0",
+    ),
+    "negative weight": (
+        GOOD.replace(b"target: 34", b"target: 34\n        weight: -0.5"),
+        "OKR002",
+        "more than 0, but it is -0.5",
+    ),
+    "infinite weight": (
+        GOOD.replace(b"target: 34", b"target: 34\n        weight: .inf"),
+        "OKR002",
+        "finite",
+    ),
     "empty file": (b"", "OKR002", "empty"),
     "a list": (b"- unit: checkout\n", "OKR002", "a list"),
     "a scalar": (b"checkout\n", "OKR002", "text"),
