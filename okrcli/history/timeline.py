@@ -186,8 +186,8 @@ class Timeline:
         whens: Sequence[datetime],
         columns: tuple[Sequence[Any], ...],
     ) -> Timeline:
-        tl = cls(ref)
-        tl.commits, tl.whens, tl.columns = commits, whens, columns
+        tl = cls.__new__(cls)  # no empty columns made only to be replaced
+        tl.ref, tl.commits, tl.whens, tl.columns, tl._events = ref, commits, whens, columns, None
         return tl
 
     def __len__(self) -> int:
@@ -332,19 +332,25 @@ class WalkCache:
             # shared (a timeline copies its own before it changes, see Timeline.add)
             shared: dict[tuple[int, ...], tuple[tuple[Commit, ...], tuple[datetime, ...]]] = {}
             timelines: dict[str, Timeline] = {}
-            for ref, (indexes, *stored) in timeline_rows.items():
+            make = Timeline.from_columns
+            for ref, (indexes, b, t, cur, conf) in timeline_rows.items():
                 size = len(indexes)
-                columns = tuple(
-                    col if len(col) == size else tuple(col) * size  # one entry: unchanging
-                    for col in stored
-                )
-                if len(columns) != 4 or any(len(col) != size for col in columns):
+                # a column of one entry is a value that never changed
+                if len(b) != size:
+                    b = tuple(b) * size
+                if len(t) != size:
+                    t = tuple(t) * size
+                if len(cur) != size:
+                    cur = tuple(cur) * size
+                if len(conf) != size:
+                    conf = tuple(conf) * size
+                if not (len(b) == len(t) == len(cur) == len(conf) == size):
                     return None
                 pair = shared.get(indexes)
                 if pair is None:
                     picked = tuple(commits[i] for i in indexes)
                     pair = shared[indexes] = (picked, tuple(c.when for c in picked))
-                timelines[ref] = Timeline.from_columns(ref, pair[0], pair[1], columns)
+                timelines[ref] = make(ref, pair[0], pair[1], (b, t, cur, conf))
             if not all(isinstance(x, dict) for x in (head, blobs, extracts)):
                 return None
             if not isinstance(last, int):
