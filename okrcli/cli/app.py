@@ -580,8 +580,10 @@ def schema(
 def main() -> None:
     """Entry point: any error not handled above is an internal error, exit 2."""
     # okr is a short-lived process that builds large, acyclic data (every file, every
-    # change in the history): the cyclic collector's full sweeps over it only cost time
-    gc.set_threshold(100_000, 50, 1000)
+    # change in the history), which reference counting frees: the cyclic collector would
+    # only scan it over and over (a tenth of a report's time on a large organisation), and
+    # what little cyclic garbage one command leaves goes when the process ends
+    gc.disable()
     # okr's models use no pydantic plugins; looking for them scans the metadata of every
     # installed package on each start (set the variable yourself to load them anyway)
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
