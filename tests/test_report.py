@@ -121,6 +121,25 @@ def test_hostile_templates_fail_cleanly(tmp_path: Path, template: str, message: 
         render(DATA, template=path, seconds=2)
 
 
+def test_output_past_the_size_bound_stops_the_template(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many small pieces count too: the template is stopped once its output passes the
+    bound, not after it has built all of it."""
+    from okrcli.report import render as render_module
+
+    monkeypatch.setattr(render_module, "SIZE_LIMIT", 50_000)
+    path = tmp_path / "long.md.j2"
+    path.write_text(
+        "{% for i in range(99999) %}{% for j in range(99999) %}x{% endfor %}{% endfor %}"
+    )
+    with pytest.raises(OkrError, match="produced more than 50,000 characters; it was stopped"):
+        render(DATA, template=path, seconds=5)
+    fits = tmp_path / "fits.md.j2"
+    fits.write_text("{% for i in range(9000) %}{{ i }},{% endfor %}")
+    assert render(DATA, template=fits) == ",".join(str(i) for i in range(9000)) + ","
+
+
 def test_repository_templates_extend_the_bundled_one(demo: Path, tmp_path: Path) -> None:  # noqa: F811
     copy = tmp_path / "demo"
     git(tmp_path, "clone", "-q", str(demo), str(copy))

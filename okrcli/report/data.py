@@ -130,9 +130,15 @@ def _tree(card: ScoreCard, moment: Moment) -> dict[str, Any]:
                     edges.append((parent, child))
 
     note = ""
+    chart = ""
     deepest = max(ranks.values(), default=0)
-    chart, _, _ = _chart(labels, ranks, edges, deepest)
     for level in sorted(set(ranks.values()), reverse=True):
+        # counted first: the chart of a level with too many nodes or edges is never drawn
+        nodes = sum(1 for r in ranks.values() if r <= level)
+        if nodes > CHART_MAX_EDGES:
+            continue
+        if sum(1 for a, b in edges if ranks[a] <= level and ranks[b] <= level) > CHART_MAX_EDGES:
+            continue
         chart, nodes, shown = _chart(labels, ranks, edges, level)
         if len(chart) <= CHART_MAX_CHARS and shown <= CHART_MAX_EDGES and nodes <= CHART_MAX_EDGES:
             if level < deepest:

@@ -13,6 +13,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -120,6 +121,10 @@ class _Timeout(Exception):
     pass
 
 
+class _TooLarge(Exception):
+    pass
+
+
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """Raise _Timeout in this thread after ``seconds`` (POSIX main thread; elsewhere no bound)."""
@@ -162,7 +167,11 @@ def render(
     env = environment(dirs, cache_dir)
     try:
         with time_limit(seconds):
-            text = _guard(env.get_template(name).render, data)
+            text = _guard(env.get_template(name).generate, data)
+    except _TooLarge:
+        raise OkrError(
+            f"the template {where} produced more than {SIZE_LIMIT:,} characters; it was stopped."
+        ) from None
     except _Timeout:
         raise OkrError(
             f"the template {where} took longer than {seconds:g} s and was stopped; "
@@ -178,15 +187,26 @@ def render(
         raise OkrError(f"the template {where} recursed too deeply and was stopped.") from None
     except Exception as exc:
         raise OkrError(f"the template {where} failed: {type(exc).__name__}: {exc}.") from None
-    if len(text) > SIZE_LIMIT:
-        raise OkrError(
-            f"the template {where} produced more than {SIZE_LIMIT:,} characters; it was stopped."
-        )
     return text
 
 
-def _guard(fn: Callable[[dict[str, Any]], str], data: dict[str, Any]) -> str:
+BATCH = 4096  # template output pieces joined at a time
+
+
+def _guard(generate: Callable[[dict[str, Any]], Iterator[str]], data: dict[str, Any]) -> str:
+    """The template's output, joined a few thousand pieces at a time: a large report is
+    hundreds of thousands of small pieces, which joined at once would all be alive together
+    (tens of megabytes), and output past the size bound stops the template there."""
     try:
-        return fn(data)
+        pieces = generate(data)
+        parts: list[str] = []
+        size = 0
+        while batch := list(islice(pieces, BATCH)):
+            part = "".join(batch)
+            parts.append(part)
+            size += len(part)
+            if size > SIZE_LIMIT:
+                raise _TooLarge()
+        return "".join(parts)
     except MemoryError:
         raise SecurityError("the template ran out of memory") from None
