@@ -5,19 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from okrcli import cachefile, forked
 from okrcli.errors import OkrError
 from okrcli.fsutil import atomic_write
 from okrcli.history.source import moment
-from okrcli.lint.diagnostics import Diagnostic
 from okrcli.load.files import resolve_root
 from okrcli.load.parsecache import okrcli_dir
-from okrcli.report import data as report_data
-from okrcli.report.render import render
-from okrcli.score.card import build
 from okrcli.score.service import choose_quarter
+
+if TYPE_CHECKING:
+    from okrcli.lint.diagnostics import Diagnostic
 
 
 @dataclass(slots=True)
@@ -38,6 +37,8 @@ def report(request: ReportRequest) -> str:
     # the repository, its history and the score card are gone once the plain data is built,
     # so rendering reuses their memory
     data = report_data_for(request, root)
+    from okrcli.report.render import render  # (first imported in report_data_for)
+
     cache = okrcli_dir(root) if cachefile.enabled() else None
     text = render(
         data,
@@ -81,6 +82,12 @@ def report_data_for(request: ReportRequest, root: Path) -> dict[str, Any]:
 
     # the lint pass needs nothing the score card computes: it runs on the other core
     lint_job = forked.start(findings)
+    # what only this process needs is imported now, so the lint child starts sooner
+    # (the renderer too: the Jinja2 import then overlaps the lint pass, not follows it)
+    import okrcli.report.render  # noqa: F401
+    from okrcli.report import data as report_data
+    from okrcli.score.card import build
+
     try:
         card = build(m.repo, quarter, history, m.at, units)
         card.notices[:0] = m.notices

@@ -6,13 +6,16 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from okrcli.errors import OkrError
 from okrcli.history.source import moment
 from okrcli.load.files import resolve_root
 from okrcli.load.repo import Repository
 from okrcli.model.quarter import QUARTER_RE, Quarter
-from okrcli.score.card import ScoreCard, build
+
+if TYPE_CHECKING:
+    from okrcli.score.card import ScoreCard
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -77,6 +80,8 @@ def score(request: ScoreRequest) -> ScoreCard:
             if d.model is not None
             and any(d.path.resolve() == w or d.path.resolve().is_relative_to(w) for w in wanted)
         }
+    from okrcli.score.card import build
+
     card = build(m.repo, quarter, m.history(str(quarter)), m.at, units)
     card.notices[:0] = m.notices
     return card
