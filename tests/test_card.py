@@ -142,3 +142,21 @@ def test_remembered_decimals_keep_the_type_written() -> None:
     assert str(dec(1)) == "1" and str(dec(1.0)) == "1.0" and str(dec(True)) == "1"
     assert str(dec_or_none(31.2)) == "31.2" and dec_or_none(None) is None
     assert dec(Decimal("2.50")) == Decimal("2.50") and str(dec(0.1)) == "0.1"
+
+
+@given(
+    st.lists(st.one_of(st.none(), st.sampled_from([1.0, 2.0, 3.5])), max_size=15),
+    st.lists(st.integers(0, 40), max_size=15),
+    st.integers(0, 45),
+)
+def test_last_checkin_by_a_time(currents: list[float | None], days: list[int], by: int) -> None:
+    """The stale-kr rule's search from the newest change back equals taking every check-in
+    and keeping those made by the time (change times in any order)."""
+    from okrcli.rules.history import _last_checkin
+
+    tl = Timeline("u/o/k")
+    for c, d in zip(currents, days, strict=False):
+        tl.add(None, T0 + timedelta(days=d), (None, None, c, None))
+    when = T0 + timedelta(days=by)
+    made = [tl.whens[n] for n in tl.checkin_indexes() if tl.whens[n] <= when]
+    assert _last_checkin(tl, when) == (made[-1] if made else None)

@@ -148,11 +148,13 @@ def lint_repository(
             code = "OKR001" if issue.kind == "parse" else "OKR002"
             findings.append((code, Finding(src.rel, issue.span, issue.message)))
 
+    valid_docs = [doc for doc in docs if doc.model is not None]
     for code, rule in p.rules.items():
         if rule.scope == "file":
-            for doc in docs:
-                if doc.model is not None:
-                    findings.extend((code, f) for f in rule.check_file(doc, ctx))
+            check = rule.check_file
+            for doc in valid_docs:
+                for f in check(doc, ctx):
+                    findings.append((code, f))
         elif rule.scope in ("repo", "load"):
             findings.extend((code, f) for f in rule.check_repo(ctx) if f.rel in asked)
     history_rules = [code for code, rule in p.rules.items() if rule.scope == "history"]

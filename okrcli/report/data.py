@@ -250,6 +250,16 @@ def build(
 ) -> dict[str, Any]:
     """Everything a report template can use, as plain data (``findings`` may be a function
     that returns them: it is called last, after everything else is built)."""
+    data = build_without_findings(card, moment, quarter, log_limit=log_limit)
+    add_findings(data, findings() if callable(findings) else findings)
+    return data
+
+
+def build_without_findings(
+    card: ScoreCard, moment: Moment, quarter: Quarter, *, log_limit: int = 200
+) -> dict[str, Any]:
+    """:func:`build`'s data but for the parts that come from lint findings, which
+    :func:`add_findings` fills in (the report builds this while its lint pass runs)."""
     history = moment.history(str(quarter))
     repo = moment.repo
     org = {u.id: u for u in repo.org.units} if repo.org else {}
@@ -310,23 +320,6 @@ def build(
         )
     tree = _tree(card, moment)
     checkins = checkin_log(history, log_limit)
-    by_code: dict[str, list[Diagnostic]] = {}
-    for d in findings() if callable(findings) else findings:
-        by_code.setdefault(d.code, []).append(d)
-
-    def plain(ds: list[Diagnostic]) -> list[dict[str, Any]]:
-        return [
-            {
-                "path": d.rel,
-                "line": d.line,
-                "code": d.code,
-                "name": d.name,
-                "severity": d.severity,
-                "message": d.message,
-            }
-            for d in ds
-        ]
-
     return {
         "quarter": card.quarter,
         "at": card.at.isoformat(),
@@ -342,23 +335,50 @@ def build(
             "paces": dict(card.paces),
             "checked_in": card.checked_in,
             "key_results": card.key_results,
-            "stale": len(by_code.get("OKR401", [])),
-            "moved": len(by_code.get("OKR402", [])),
+            "stale": 0,  # the findings' parts, filled in by add_findings
+            "moved": 0,
         },
         "units": units,
         "tree": tree,
         "checkins": checkins,
-        "history": {
-            "moved": plain(by_code.get("OKR402", [])),
-            "stale": plain(by_code.get("OKR401", [])),
-            "uncovered": plain(by_code.get("OKR303", [])),
-            "dependencies": plain(by_code.get("OKR304", [])),
-            "sandbagging": plain(by_code.get("OKR403", [])),
-        },
-        "findings_by_rule": [
-            {"code": code, "name": ds[0].name, "severity": ds[0].severity, "count": len(ds)}
-            for code, ds in sorted(by_code.items())
-        ],
+        "history": {},
+        "findings_by_rule": [],
         "prompts": {band: list(qs) for band, qs in PROMPTS.items()},
         "notices": list(card.notices),
     }
+
+
+def add_findings(data: dict[str, Any], findings: list[Diagnostic]) -> None:
+    """Put what the lint findings tell into :func:`build_without_findings`'s data: the
+    headline's stale and moved counts, the history section and the findings by rule."""
+    by_code: dict[str, list[Diagnostic]] = {}
+    for d in findings:
+        by_code.setdefault(d.code, []).append(d)
+
+    def plain(ds: list[Diagnostic]) -> list[dict[str, Any]]:
+        return [
+            {
+                "path": d.rel,
+                "line": d.line,
+                "code": d.code,
+                "name": d.name,
+                "severity": d.severity,
+                "message": d.message,
+            }
+            for d in ds
+        ]
+
+    organisation = data["organisation"]
+    organisation["stale"] = len(by_code.get("OKR401", []))
+    organisation["moved"] = len(by_code.get("OKR402", []))
+    data["history"] = {
+        "moved": plain(by_code.get("OKR402", [])),
+        "stale": plain(by_code.get("OKR401", [])),
+        "uncovered": plain(by_code.get("OKR303", [])),
+        "dependencies": plain(by_code.get("OKR304", [])),
+        "sandbagging": plain(by_code.get("OKR403", [])),
+    }
+    data["findings_by_rule"] = [
+        {"code": code, "name": ds[0].name, "severity": ds[0].severity, "count": len(ds)}
+        for code, ds in sorted(by_code.items())
+    ]

@@ -23,6 +23,7 @@ from jinja2 import (
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
+    Template,
     TemplateError,
 )
 from jinja2.exceptions import SecurityError
@@ -155,39 +156,77 @@ def render(
     cache_dir: Path | None = None,
 ) -> str:
     """Render the report; any template problem becomes one clear OkrError."""
-    dirs = []
-    if template is not None:
-        if not template.is_file():
-            raise OkrError(f"--template {template}: no such file.")
-        dirs.append(template.resolve().parent)
-        name = template.name
-    if repo_templates is not None and repo_templates.is_dir():
-        dirs.append(repo_templates)
-    where = str(template) if template else name
-    env = environment(dirs, cache_dir)
-    try:
-        with time_limit(seconds):
-            text = _guard(env.get_template(name).generate, data)
-    except _TooLarge:
-        raise OkrError(
-            f"the template {where} produced more than {SIZE_LIMIT:,} characters; it was stopped."
-        ) from None
-    except _Timeout:
-        raise OkrError(
-            f"the template {where} took longer than {seconds:g} s and was stopped; "
-            "check it for endless loops."
-        ) from None
-    except (SecurityError, OverflowError) as exc:
-        raise OkrError(f"the template {where} did something templates may not: {exc}") from None
-    except TemplateError as exc:
-        line = getattr(exc, "lineno", None)
-        at = f" (line {line})" if line else ""
-        raise OkrError(f"the template {where}{at} failed: {exc}.") from None
-    except RecursionError:
-        raise OkrError(f"the template {where} recursed too deeply and was stopped.") from None
-    except Exception as exc:
-        raise OkrError(f"the template {where} failed: {type(exc).__name__}: {exc}.") from None
-    return text
+    return Renderer(
+        template=template,
+        repo_templates=repo_templates,
+        name=name,
+        seconds=seconds,
+        cache_dir=cache_dir,
+    ).render(data)
+
+
+class Renderer:
+    """A report template found and loaded, ready to render: the report loads it while its
+    lint pass runs. A template that fails to load says so when rendered, in the same words
+    as any other template problem."""
+
+    def __init__(
+        self,
+        *,
+        template: Path | None = None,
+        repo_templates: Path | None = None,
+        name: str = "report.md.j2",
+        seconds: float = TIME_LIMIT,
+        cache_dir: Path | None = None,
+    ) -> None:
+        dirs = []
+        if template is not None:
+            if not template.is_file():
+                raise OkrError(f"--template {template}: no such file.")
+            dirs.append(template.resolve().parent)
+            name = template.name
+        if repo_templates is not None and repo_templates.is_dir():
+            dirs.append(repo_templates)
+        self.where = str(template) if template else name
+        self.seconds = seconds
+        self._template: Template | None = None
+        self._problem: BaseException | None = None
+        env = environment(dirs, cache_dir)
+        try:
+            with time_limit(seconds):
+                self._template = env.get_template(name)
+        except Exception as exc:  # raised again by render(), which words it
+            self._problem = exc
+
+    def render(self, data: dict[str, Any]) -> str:
+        where, seconds = self.where, self.seconds
+        try:
+            with time_limit(seconds):
+                if self._problem is not None:
+                    raise self._problem
+                assert self._template is not None
+                text = _guard(self._template.generate, data)
+        except _TooLarge:
+            raise OkrError(
+                f"the template {where} produced more than {SIZE_LIMIT:,} characters; "
+                "it was stopped."
+            ) from None
+        except _Timeout:
+            raise OkrError(
+                f"the template {where} took longer than {seconds:g} s and was stopped; "
+                "check it for endless loops."
+            ) from None
+        except (SecurityError, OverflowError) as exc:
+            raise OkrError(f"the template {where} did something templates may not: {exc}") from None
+        except TemplateError as exc:
+            line = getattr(exc, "lineno", None)
+            at = f" (line {line})" if line else ""
+            raise OkrError(f"the template {where}{at} failed: {exc}.") from None
+        except RecursionError:
+            raise OkrError(f"the template {where} recursed too deeply and was stopped.") from None
+        except Exception as exc:
+            raise OkrError(f"the template {where} failed: {type(exc).__name__}: {exc}.") from None
+        return text
 
 
 BATCH = 4096  # template output pieces joined at a time

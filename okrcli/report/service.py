@@ -34,18 +34,24 @@ class ReportRequest:
 def report(request: ReportRequest) -> str:
     """The report's markdown (also written to ``request.output`` when given)."""
     root = resolve_root(request.repo, request.cwd, request.cwd)
-    # the repository, its history and the score card are gone once the plain data is built,
-    # so rendering reuses their memory
-    data = report_data_for(request, root)
-    from okrcli.report.render import render  # (first imported in report_data_for)
+    # the lint pass runs in a child process meanwhile; the repository, its history and the
+    # score card are freed when _data returns (rendering reuses their memory), and the
+    # template is loaded, before the lint findings are waited for
+    data, lint_job = _data(request, root)
+    try:
+        from okrcli.report import data as report_data
+        from okrcli.report.render import Renderer
 
-    cache = okrcli_dir(root) if cachefile.enabled() else None
-    text = render(
-        data,
-        template=_resolve(request.template, request.cwd),
-        repo_templates=root / "templates",
-        cache_dir=cache / "templates-v1" if cache is not None else None,
-    )
+        cache = okrcli_dir(root) if cachefile.enabled() else None
+        renderer = Renderer(
+            template=_resolve(request.template, request.cwd),
+            repo_templates=root / "templates",
+            cache_dir=cache / "templates-v1" if cache is not None else None,
+        )
+        report_data.add_findings(data, lint_job.result())
+    finally:
+        lint_job.cancel()  # only if something failed before its result was taken
+    text = renderer.render(data)
     del data
     if request.output is not None:
         try:
@@ -55,8 +61,11 @@ def report(request: ReportRequest) -> str:
     return text
 
 
-def report_data_for(request: ReportRequest, root: Path) -> dict[str, Any]:
-    """The plain data the report's template receives."""
+def _data(
+    request: ReportRequest, root: Path
+) -> tuple[dict[str, Any], forked.Job[list[Diagnostic]]]:
+    """The report's data but for the lint findings, and the lint pass that finds them,
+    started in a forked child (the caller takes its result, or cancels it)."""
     m = moment(root, request.at, request.now)
     quarter = choose_quarter(m.repo, request.quarter, m.at)
     units = None
@@ -82,18 +91,19 @@ def report_data_for(request: ReportRequest, root: Path) -> dict[str, Any]:
 
     # the lint pass needs nothing the score card computes: it runs on the other core
     lint_job = forked.start(findings)
-    # what only this process needs is imported now, so the lint child starts sooner
-    # (the renderer too: the Jinja2 import then overlaps the lint pass, not follows it)
-    import okrcli.report.render  # noqa: F401
-    from okrcli.report import data as report_data
-    from okrcli.score.card import build
-
     try:
+        # what only this process needs is imported now, so the lint child starts sooner
+        # (the renderer too: the Jinja2 import then overlaps the lint pass)
+        import okrcli.report.render  # noqa: F401
+        from okrcli.report import data as report_data
+        from okrcli.score.card import build
+
         card = build(m.repo, quarter, history, m.at, units)
         card.notices[:0] = m.notices
-        return report_data.build(card, m, quarter, lint_job.result)
-    finally:
-        lint_job.cancel()  # only if something failed before its result was taken
+        return report_data.build_without_findings(card, m, quarter), lint_job
+    except BaseException:
+        lint_job.cancel()
+        raise
 
 
 def _resolve(path: Path | None, cwd: Path) -> Path | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +19,9 @@ from okrcli.model.quarter import Quarter
 from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, Scope, variant
 from okrcli.rules.context import Context
 from okrcli.scoring import dec, mean, score_objective
+
+if TYPE_CHECKING:
+    from okrcli.history.timeline import Timeline
 
 
 def _checked_in(value: str, target: str = "target: 34") -> str:
@@ -129,11 +132,9 @@ class StaleKr(Rule):
             for doc in docs:
                 for i, j, ref, k in _krs(doc):
                     tl = history.timelines.get(ref)
-                    times = [tl.whens[n] for n in tl.checkin_indexes()] if tl else []
-                    checkins = [t for t in times if t <= when]
-                    if not checkins:
+                    last = _last_checkin(tl, when) if tl is not None else None
+                    if last is None:
                         continue
-                    last = checkins[-1]
                     age = (when - last).days
                     if age > limit:
                         yield self.at(
@@ -144,6 +145,16 @@ class StaleKr(Rule):
                             f"{when.date().isoformat()}; check in its current value at least "
                             f"every {limit} days.",
                         )
+
+
+def _last_checkin(tl: Timeline, when: datetime) -> datetime | None:
+    """The time of the latest check-in (a change that is the first appearance or moves
+    ``current``) made by ``when``; searched from the newest change back."""
+    whens, current = tl.whens, tl.columns[2]
+    for n in range(len(whens) - 1, -1, -1):
+        if whens[n] <= when and (n == 0 or current[n] != current[n - 1]):
+            return whens[n]
+    return None
 
 
 class MovedGoalpostOptions(BaseModel):
@@ -208,7 +219,10 @@ class MovedGoalpost(Rule):
                     tl = history.timelines.get(ref)
                     if tl is None:
                         continue
-                    changed = sorted({*tl.changes_of(0), *tl.changes_of(1)})
+                    moved_b, moved_t = tl.changes_of(0), tl.changes_of(1)
+                    if not moved_b and not moved_t:
+                        continue
+                    changed = sorted({*moved_b, *moved_t})
                     moves = [tl.events[n] for n in changed if cutoff <= tl.whens[n] <= when]
                     if not moves:
                         continue
