@@ -29,9 +29,18 @@ class Context:
     lexicon: Lexicon = field(default_factory=Lexicon)
     moment: Moment | None = None  # the repository's history, for the history rules
 
+    _defaults: dict[type[BaseModel], BaseModel] = field(default_factory=dict, repr=False)
+
     def opts(self, code: str, kind: type[OptionsT]) -> OptionsT:
+        """The rule's options from okr.yaml, else its defaults (made once: rules ask for
+        them on every file)."""
         value = self.options.get(code)
-        return value if isinstance(value, kind) else kind()
+        if isinstance(value, kind):
+            return value
+        default = self._defaults.get(kind)
+        if not isinstance(default, kind):
+            default = self._defaults[kind] = kind()
+        return default
 
     @cached_property
     def units(self) -> dict[str, Unit]:
