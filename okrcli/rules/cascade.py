@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from okrcli.load.files import OkrDoc
 from okrcli.model.okr import Direction
 from okrcli.model.org import Level, Role
 from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, Scope, variant
@@ -107,24 +108,25 @@ class ConflictingKrs(Rule):
     good = (Example(CHECKOUT_ALIGNED, others=_others(commerce=COMMERCE)),)
 
     def check_repo(self, ctx: Context) -> Iterator[Finding]:
-        groups: dict[tuple[str, str], list[tuple[str, bool, Finding]]] = {}
+        groups: dict[tuple[str, str], list[tuple[str, bool, OkrDoc, int, int]]] = {}
         for (quarter, ref), (doc, i, j, k) in ctx.key_results.items():
-            d = k.effective_direction()
-            if k.metric is None or d is None:
+            if k.metric is None:
                 continue
-            place = self.at(doc, ("objectives", i, "key_results", j, "metric"), "")
-            groups.setdefault((quarter, k.metric), []).append((ref, d in _UP, place))
+            d = k.effective_direction()
+            if d is None:
+                continue
+            groups.setdefault((quarter, k.metric), []).append((ref, d in _UP, doc, i, j))
         for (quarter, metric), krs in groups.items():
-            ups = [r for r, up, _ in krs if up]
-            downs = [r for r, up, _ in krs if not up]
+            ups = [r for r, up, *_ in krs if up]
+            downs = [r for r, up, *_ in krs if not up]
             if not ups or not downs:
                 continue
-            for ref, up, place in krs:
+            for ref, up, doc, i, j in krs:  # positions are looked up only for findings
                 others = downs if up else ups
                 way, other_way = ("up", "down") if up else ("down", "up")
-                yield Finding(
-                    place.rel,
-                    place.span,
+                yield self.at(
+                    doc,
+                    ("objectives", i, "key_results", j, "metric"),
                     f"'{ref}' pushes metric '{metric}' {way} while "
                     f"{', '.join(others)} push{'es' if len(others) == 1 else ''} it "
                     f"{other_way} in {quarter}; agree on one direction.",
