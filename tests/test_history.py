@@ -129,6 +129,50 @@ def test_walk_is_kept_per_commit_and_read_back(repo: Path, monkeypatch: pytest.M
     )
 
 
+def test_float_columns_come_back_from_the_walk_cache_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Columns of floats only are kept as their bytes; what comes back equals a fresh walk,
+    value for value and type for type, beside columns that mix ints, floats and nothing."""
+    root = write_repo(tmp_path / "r", {})
+    commit_versions(
+        root,
+        CHECKOUT,
+        [
+            (
+                "2026-10-01",
+                with_current("30.5").replace("target: 34", "target: 34\n        confidence: 0.5"),
+            ),
+            (
+                "2026-10-09",
+                with_current("31.25").replace("target: 34", "target: 34\n        confidence: 0.6"),
+            ),
+            (
+                "2026-10-16",
+                with_current("32").replace("target: 34", "target: 34\n        confidence: 0.7"),
+            ),
+            (
+                "2026-10-23",
+                with_current("-0.0").replace("target: 34", "target: 34\n        confidence: 0.7"),
+            ),
+        ],
+    )
+    fresh = quarter_history(root, "okrs", "2026-Q4")
+
+    def no_walk(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the walk should have been read back")
+
+    with monkeypatch.context() as m:
+        m.setattr(Git, "log_changes", no_walk)
+        again = quarter_history(root, "okrs", "2026-Q4")
+    assert _events(again) == _events(fresh)
+    ref = "checkout/effortless-checkout/conversion"
+    for got, want in zip(again.timelines[ref].columns, fresh.timelines[ref].columns, strict=True):
+        assert [(type(v), v) for v in got] == [(type(v), v) for v in want]
+    assert type(again.timelines[ref].columns[3]).__name__ == "array"  # confidence: floats
+    assert isinstance(again.timelines[ref].columns[2], tuple)  # current: 32 is an int
+
+
 @pytest.mark.parametrize("damage", [b"{not json", b"", b"okrcli-cache walk", b"\x00" * 64])
 def test_damaged_walk_cache_is_walked_again(repo: Path, damage: bytes) -> None:
     fresh = quarter_history(repo, "okrs", "2026-Q4")

@@ -17,6 +17,7 @@ values in the files it removed or changed and in the files it added or changed.
 from __future__ import annotations
 
 import hashlib
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -40,7 +41,7 @@ Extract = tuple[str, dict[str, Values]] | None
 WorktreeFile = tuple[str | None, Callable[[], Any]]
 
 BLOB_KIND = "blobs-v3"  # change when extract() changes what it produces
-WALK_KIND = "walk-v5"  # change when extract() or the walk change what they produce
+WALK_KIND = "walk-v6"  # change when extract() or the walk change what they produce
 CACHE_NAME = f"{BLOB_KIND}.bin"
 PARALLEL_BLOBS = 400
 
@@ -333,18 +334,10 @@ class WalkCache:
             shared: dict[tuple[int, ...], tuple[tuple[Commit, ...], tuple[datetime, ...]]] = {}
             timelines: dict[str, Timeline] = {}
             make = Timeline.from_columns
-            for ref, (indexes, b, t, cur, conf) in timeline_rows.items():
+            for ref, (indexes, *stored) in timeline_rows.items():
                 size = len(indexes)
-                # a column of one entry is a value that never changed
-                if len(b) != size:
-                    b = tuple(b) * size
-                if len(t) != size:
-                    t = tuple(t) * size
-                if len(cur) != size:
-                    cur = tuple(cur) * size
-                if len(conf) != size:
-                    conf = tuple(conf) * size
-                if not (len(b) == len(t) == len(cur) == len(conf) == size):
+                b, t, cur, conf = (_column(col, size) for col in stored)
+                if b is None or t is None or cur is None or conf is None:
                     return None
                 pair = shared.get(indexes)
                 if pair is None:
@@ -382,13 +375,35 @@ class WalkCache:
 
 def _stored(tl: Timeline, index: dict[str, int]) -> tuple[Any, ...]:
     """A committed timeline as the walk cache keeps it: the commits' positions, then each
-    value column (a column that never changes as its one value, in a list)."""
+    value column: a column that never changes as its one value, in a list; one of floats
+    only as their bytes (read back as an array: a fraction of the time and memory of a
+    float object per value); any other as a tuple."""
     indexes = tuple(index[c.id] for c in tl.commits if c is not None)
     size = len(indexes)
-    columns = tuple(
-        [col[0]] if size > 1 and col.count(col[0]) == len(col) else tuple(col) for col in tl.columns
-    )
+    columns = tuple(_stored_column(col, size) for col in tl.columns)
     return (indexes, *columns)
+
+
+def _stored_column(col: Sequence[Any], size: int) -> Any:
+    if size > 1 and col.count(col[0]) == len(col):
+        return [col[0]]
+    if size > 1 and all(type(v) is float for v in col):
+        return array("d", col).tobytes()
+    return tuple(col)
+
+
+def _column(stored: Any, size: int) -> Sequence[Any] | None:
+    """A value column read back from the walk cache (None if it is not one)."""
+    col: Sequence[Any]
+    if isinstance(stored, bytes):
+        floats = array("d")
+        floats.frombytes(stored)
+        col = floats
+    elif isinstance(stored, list | tuple):
+        col = stored if len(stored) == size else tuple(stored) * size
+    else:
+        return None
+    return col if len(col) == size else None
 
 
 def quarter_history(
