@@ -141,3 +141,18 @@ def test_reading_a_file_descriptor_stops_at_the_limit_and_gets_everything() -> N
         finally:
             os.close(r)  # the writer may still be blocked on a full pipe: this releases it
             writer.join()
+
+
+@given(
+    st.text(alphabet="ab.-_ é", min_size=1, max_size=8).filter(
+        lambda s: s not in (".", "..") and "/" not in s
+    )
+)
+def test_documents_are_named_as_pathlib_names_them(name: str) -> None:
+    from pathlib import Path
+
+    from okrcli.load.repo import _new_doc
+
+    path = Path("/r/okrs/2026-Q4") / name
+    doc = _new_doc(path, Path("/r"))
+    assert (doc.folder, doc.stem, doc.rel) == (path.parent.name, path.stem, f"okrs/2026-Q4/{name}")

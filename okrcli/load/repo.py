@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,10 +46,18 @@ def _schema_issues(issues: list[SchemaIssue]) -> list[LoadIssue]:
 
 def load_okr_doc(path: Path, root: Path) -> OkrDoc:
     """Read one OKR file and validate it against the model."""
-    doc = OkrDoc(path=path, rel=_rel(path, root), folder=path.parent.name, stem=path.stem)
+    doc = _new_doc(path, root)
     read_source(path, root, doc)
     _validate_doc(doc)
     return doc
+
+
+def _new_doc(path: Path, root: Path) -> OkrDoc:
+    """An OKR file's document, named from its path (by string: thousands are made at once)."""
+    folder, name = os.path.split(str(path))
+    dot = name.rfind(".")
+    stem = name[:dot] if 0 < dot < len(name) - 1 else name  # as pathlib's stem
+    return OkrDoc(path=path, rel=_rel(path, root), folder=os.path.basename(folder), stem=stem)
 
 
 def _validate_doc(doc: OkrDoc) -> None:
@@ -64,7 +73,7 @@ def _load_many(paths: list[Path], root: Path, pre: Prefetch | None = None) -> li
         pre = prefetch.start(root, paths)
     by_path = {p: load_okr_doc(p, root) for p in pre.local}
     for path, (text, parsed, issues) in [*pre.cached.items(), *pre.helper_reads()]:
-        doc = OkrDoc(path=path, rel=_rel(path, root), folder=path.parent.name, stem=path.stem)
+        doc = _new_doc(path, root)
         doc.text, doc.parsed, doc.issues = text, parsed, list(issues)
         _validate_doc(doc)
         by_path[path] = doc
