@@ -33,6 +33,12 @@ class Job(Generic[T]):
         self._fn, self._pid, self._pipe = fn, pid, pipe
 
     def result(self) -> T:
+        try:
+            return self._result()
+        finally:
+            self._fn = _taken  # what the work needed may be freed now
+
+    def _result(self) -> T:
         if self._pid is None or self._pipe is None:
             return self._fn()
         pid, pipe = self._pid, self._pipe
@@ -64,15 +70,22 @@ class Job(Generic[T]):
             os.waitpid(pid, 0)
 
 
-def start(fn: Callable[[], T]) -> Job[T]:
+def _taken() -> Any:
+    raise RuntimeError("a forked job's result can be taken once")
+
+
+def start(fn: Callable[[], T], fallback: Callable[[], T] | None = None) -> Job[T]:
     """Start ``fn`` in a forked child (or, where that is not possible, keep it to run when its
-    result is asked for)."""
+    result is asked for). ``fallback``, when given, is what this process runs instead of
+    ``fn`` if the child fails: this process then keeps no reference to ``fn`` (nor to what
+    it holds, which may be freed while the child works)."""
+    here = fallback or fn
     if not _usable():
-        return Job(fn)
+        return Job(here)
     try:
         read_end, write_end = os.pipe()
     except OSError:
-        return Job(fn)
+        return Job(here)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):
             stream.flush()  # nothing buffered may be written twice
@@ -81,7 +94,7 @@ def start(fn: Callable[[], T]) -> Job[T]:
     except OSError:
         os.close(read_end)
         os.close(write_end)
-        return Job(fn)
+        return Job(here)
     if pid == 0:  # the child: compute, send, leave without running any exit handlers
         code = 0
         try:
@@ -101,4 +114,4 @@ def start(fn: Callable[[], T]) -> Job[T]:
         finally:
             os._exit(code)
     os.close(write_end)
-    return Job(fn, pid, read_end)
+    return Job(here, pid, read_end)

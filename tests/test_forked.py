@@ -65,3 +65,48 @@ def test_an_unwanted_child_is_stopped_and_reaped() -> None:
     if pid is not None:
         with pytest.raises(ChildProcessError):
             os.waitpid(pid, os.WNOHANG)  # already reaped: no zombie left
+
+
+class _Big:
+    """Stands for a loaded repository: something the child's work holds."""
+
+    def __init__(self) -> None:
+        self.rows = list(range(1000))
+
+
+def test_with_a_fallback_this_process_keeps_nothing_the_work_holds() -> None:
+    import weakref
+
+    parent = os.getpid()
+    big = _Big()
+    alive = weakref.ref(big)
+
+    def work(held: _Big = big) -> int:
+        return len(held.rows) if os.getpid() != parent else -1
+
+    job = forked.start(work, fallback=lambda: -2)
+    del work, big
+    # the child has its own copy; here the repository-like object is already gone
+    if (os.cpu_count() or 1) > 1 and hasattr(os, "fork") and not os.environ.get("OKR_NO_FORK"):
+        assert alive() is None
+        assert job.result() == 1000
+    else:
+        assert job.result() == -2  # no child: the fallback is what runs here
+
+
+def test_a_child_that_dies_means_the_fallback_runs_here() -> None:
+    parent = os.getpid()
+
+    def die_in_child() -> int:
+        if os.getpid() != parent:
+            os._exit(3)
+        return 42
+
+    assert forked.start(die_in_child, fallback=lambda: 7).result() == 7
+
+
+def test_a_result_is_taken_once() -> None:
+    job = forked.start(lambda: 5)
+    assert job.result() == 5
+    with pytest.raises(RuntimeError, match="once"):
+        job.result()

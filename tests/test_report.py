@@ -58,6 +58,31 @@ def test_committed_example_report_is_current(demo: Path) -> None:  # noqa: F811
     )
 
 
+def test_report_is_the_same_when_the_lint_child_dies(
+    demo: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Should the forked lint pass die, the report reads the repository again and lints it
+    here: the same report."""
+    import os
+
+    from okrcli.report import service
+
+    request = service.ReportRequest(at=AT, cwd=demo, repo=demo)
+    expected = service.report(request)
+    parent = os.getpid()
+    real = service._findings
+
+    def dies_in_child(*args: Any) -> Any:
+        if os.getpid() != parent:
+            os._exit(9)
+        return real(*args)
+
+    monkeypatch.setattr(service, "_findings", dies_in_child)
+    assert service.report(request) == expected
+    assert "moved from 60 to 50" in expected  # the findings are in it
+
+
 def test_report_of_one_unit_to_a_file(demo: Path, tmp_path: Path) -> None:  # noqa: F811
     out = tmp_path / "r.md"
     r = okr("report", "--at", AT, "--unit", "checkout", "-o", str(out), cwd=demo)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from okrcli import cachefile, forked
 from okrcli.errors import OkrError
 from okrcli.fsutil import atomic_write
-from okrcli.history.source import moment
+from okrcli.history.source import Moment, moment
 from okrcli.load.files import resolve_root
 from okrcli.load.parsecache import okrcli_dir
 from okrcli.score.service import choose_quarter
@@ -77,20 +78,15 @@ def _data(
     history = m.history(str(quarter))
     prefix = f"{m.repo.config.okrs_dir}/{quarter}/"
 
-    def findings() -> list[Diagnostic]:
-        # imported here: in the forked child, while the main process builds the score card
-        from okrcli.lint.engine import lint_repository
-        from okrcli.lint.run import LintRequest
-
-        return [
-            d
-            for d in lint_repository(m.repo, LintRequest(cwd=root), m).diagnostics
-            if d.rel.startswith(prefix)
-            and (units is None or d.rel == f"{prefix}{request.unit}.yaml")
-        ]
-
-    # the lint pass needs nothing the score card computes: it runs on the other core
-    lint_job = forked.start(findings)
+    wanted = None if request.unit is None else f"{prefix}{request.unit}.yaml"
+    # the lint pass needs nothing the score card computes: it runs on the other core. This
+    # process keeps no reference to the loaded repository for it (should the child fail, the
+    # lint pass reads the repository again here), so the repository is freed as soon as the
+    # score card and the data are built, while the child still works
+    lint_job = forked.start(
+        partial(_findings, m, root, prefix, wanted),
+        fallback=partial(_findings_again, request, root, m.at, prefix, wanted),
+    )
     try:
         # what only this process needs is imported now, so the lint child starts sooner
         # (the renderer too: the Jinja2 import then overlaps the lint pass)
@@ -104,6 +100,26 @@ def _data(
     except BaseException:
         lint_job.cancel()
         raise
+
+
+def _findings(m: Moment, root: Path, prefix: str, wanted: str | None) -> list[Diagnostic]:
+    """The lint findings in the quarter's folder (in ``wanted`` only, when given)."""
+    # imported here: in the forked child, while the main process builds the score card
+    from okrcli.lint.engine import lint_repository
+    from okrcli.lint.run import LintRequest
+
+    return [
+        d
+        for d in lint_repository(m.repo, LintRequest(cwd=root), m).diagnostics
+        if d.rel.startswith(prefix) and (wanted is None or d.rel == wanted)
+    ]
+
+
+def _findings_again(
+    request: ReportRequest, root: Path, at: datetime, prefix: str, wanted: str | None
+) -> list[Diagnostic]:
+    """:func:`_findings` of the repository read again, as at the same moment."""
+    return _findings(moment(root, request.at, request.now or at), root, prefix, wanted)
 
 
 def _resolve(path: Path | None, cwd: Path) -> Path | None:
