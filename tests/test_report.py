@@ -9,6 +9,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from okrcli.errors import OkrError
 from okrcli.report import data as report_data
@@ -117,6 +119,21 @@ def test_md_filter(value: str) -> None:
     out = md(value)
     assert "\n" not in out and "<i>" not in out and "@me" not in out
     assert re.search(r"(?<!\\)\|", out) is None and re.search(r"(?<!\\)`", out) is None
+
+
+@given(
+    st.one_of(
+        st.text(),
+        st.text(alphabet="abcXYZ019 .,:;!?%()'\"/#+=~$^{}-&<>\\|`*_[]@\t\n\u00a0\u2028é"),
+        st.lists(st.sampled_from(["Grow", "NPS", "31%", "(p95)", "a-b", "x/y"]), min_size=1).map(
+            " ".join
+        ),
+    )
+)
+def test_md_takes_the_short_way_only_for_text_it_would_not_change(value: str) -> None:
+    from okrcli.report.render import _MD_ESCAPES
+
+    assert md(value) == " ".join(value.split()).translate(_MD_ESCAPES)
 
 
 DATA = {"quarter": "2026-Q4", "units": [{"name": "A"}]}
