@@ -6,8 +6,9 @@ repository.
 Builds a git repository under bench/out/ with a synthetic organisation and one commit a week
 in which every unit checks in, then times, in the same run:
 
-* git's own pipeline: ``git log --raw`` piped into one ``git cat-file --batch --buffer``,
-  which hands over every version of every file;
+* git itself: ``git log -p`` on the quarter's folder (every commit's changes as patches),
+  and the pipeline okr's walk is built on, ``git log --raw`` piped into one
+  ``git cat-file --batch --buffer``, which hands over every version of every file;
 * okr's history walk (``quarter_history``) cold, with every cache in ``.git/okrcli/``
   removed: it parses every distinct file version once;
 * the walk after a new commit: file versions already in the blob cache, the walk itself not
@@ -110,6 +111,14 @@ def main() -> None:
         )
         del log
 
+    def log_patch() -> None:
+        subprocess.run(
+            ["git", "log", "-p", "--", "okrs/2026-Q4/"],
+            cwd=repo,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+
     def cold() -> None:
         clear()
         quarter_history(repo, "okrs", "2026-Q4")
@@ -144,6 +153,7 @@ def main() -> None:
     compile_package()
 
     rows = [
+        ("git log -p (every commit's changes as patches)", timed(log_patch, args.repeat)),
         ("git log --raw \\| git cat-file --batch", timed(pipeline, args.repeat)),
         ("okr history walk, cold (parses every file version)", timed(cold, args.repeat)),
         ("okr history walk after a new commit (blob cache filled)", timed(new_commit, args.repeat)),
