@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 
 import pytest
 
@@ -29,7 +30,10 @@ def test_errors_are_raised_here() -> None:
         job.result()
 
 
-def test_a_child_that_dies_means_the_work_is_done_here() -> None:
+@pytest.mark.parametrize(("fallback", "expected"), [(None, 42), (lambda: 7, 7)])
+def test_a_child_that_dies_means_the_work_or_its_fallback_is_done_here(
+    fallback: Callable[[], int] | None, expected: int
+) -> None:
     parent = os.getpid()
 
     def die_in_child() -> int:
@@ -37,7 +41,7 @@ def test_a_child_that_dies_means_the_work_is_done_here() -> None:
             os._exit(3)
         return 42
 
-    assert forked.start(die_in_child).result() == 42
+    assert forked.start(die_in_child, fallback).result() == expected
 
 
 def test_unpicklable_results_are_computed_here() -> None:
@@ -92,17 +96,6 @@ def test_with_a_fallback_this_process_keeps_nothing_the_work_holds() -> None:
         assert job.result() == 1000
     else:
         assert job.result() == -2  # no child: the fallback is what runs here
-
-
-def test_a_child_that_dies_means_the_fallback_runs_here() -> None:
-    parent = os.getpid()
-
-    def die_in_child() -> int:
-        if os.getpid() != parent:
-            os._exit(3)
-        return 42
-
-    assert forked.start(die_in_child, fallback=lambda: 7).result() == 7
 
 
 def test_a_result_is_taken_once() -> None:

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from okrcli.errors import OkrError
 from okrcli.report import data as report_data
-from okrcli.report.render import environment, md, render
+from okrcli.report.render import Renderer, environment, md
 from okrcli.rules.base import GOOD_FILE
 from tests.conftest import ROOT, commit_versions, git, okr, write_repo
 from tests.test_history import demo  # noqa: F401 - the session fixture
@@ -160,7 +160,7 @@ def test_hostile_templates_fail_cleanly(tmp_path: Path, template: str, message: 
     path = tmp_path / "evil.md.j2"
     path.write_text(template)
     with pytest.raises(OkrError, match=message):
-        render(DATA, template=path, seconds=2)
+        Renderer(template=path, seconds=2).render(DATA)
 
 
 def test_output_past_the_size_bound_stops_the_template(
@@ -176,10 +176,10 @@ def test_output_past_the_size_bound_stops_the_template(
         "{% for i in range(99999) %}{% for j in range(99999) %}x{% endfor %}{% endfor %}"
     )
     with pytest.raises(OkrError, match="produced more than 50,000 characters; it was stopped"):
-        render(DATA, template=path, seconds=5)
+        Renderer(template=path, seconds=5).render(DATA)
     fits = tmp_path / "fits.md.j2"
     fits.write_text("{% for i in range(9000) %}{{ i }},{% endfor %}")
-    assert render(DATA, template=fits) == ",".join(str(i) for i in range(9000)) + ","
+    assert Renderer(template=fits).render(DATA) == ",".join(str(i) for i in range(9000)) + ","
 
 
 def test_repository_templates_extend_the_bundled_one(demo: Path, tmp_path: Path) -> None:  # noqa: F811
@@ -285,10 +285,8 @@ def test_dict_keys_and_dict_methods_read_as_jinja2_reads_them(tmp_path: Path) ->
         "{{ d.title }}|{{ d['items'] }}|{{ d.items() | list | length }}|"
         "{{ d.missing is defined }}|{{ n.k }}"
     )
-    out = render(
-        {"d": {"title": "T", "items": "I"}, "n": {"k": [1]}}, template=template, repo_templates=None
-    )
+    out = Renderer(template=template).render({"d": {"title": "T", "items": "I"}, "n": {"k": [1]}})
     assert out == "T|I|2|False|[1]"
     template.write_text("{{ d.__class__ }}")
     with pytest.raises(OkrError):
-        render({"d": {}}, template=template, repo_templates=None)
+        Renderer(template=template).render({"d": {}})

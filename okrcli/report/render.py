@@ -155,25 +155,6 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def render(
-    data: dict[str, Any],
-    *,
-    template: Path | None = None,
-    repo_templates: Path | None = None,
-    name: str = "report.md.j2",
-    seconds: float = TIME_LIMIT,
-    cache_dir: Path | None = None,
-) -> str:
-    """Render the report; any template problem becomes one clear OkrError."""
-    return Renderer(
-        template=template,
-        repo_templates=repo_templates,
-        name=name,
-        seconds=seconds,
-        cache_dir=cache_dir,
-    ).render(data)
-
-
 class Renderer:
     """A report template found and loaded, ready to render: the report loads it while its
     lint pass runs. A template that fails to load says so when rendered, in the same words
@@ -204,7 +185,7 @@ class Renderer:
         try:
             with time_limit(seconds):
                 self._template = env.get_template(name)
-        except Exception as exc:  # raised again by render(), which words it
+        except Exception as exc:  # raised again by render, which words it
             self._problem = exc
 
     def render(self, data: dict[str, Any]) -> str:
