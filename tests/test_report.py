@@ -208,14 +208,15 @@ def test_diff_between_two_demo_commits(demo: Path) -> None:  # noqa: F811
     assert lines == [
         "~ 2026-Q4 growth/second-order/activation: target changed 60 -> 50 (easier)",
         "~ 2026-Q4 growth/second-order/activation: checked in 44.91 -> 46.75 "
-        "(score 0.25 → 0.68 (+0.43))",
+        "(score 0.25 -> 0.68 (+0.43))",
         "~ 2026-Q4 growth/second-order/second-order-30d: checked in 19.17 -> 19.58 "
-        "(score 0.23 → 0.32 (+0.08))",
+        "(score 0.23 -> 0.32 (+0.08))",
         "~ 2026-Q4 growth/second-order/unsubscribe: checked in 0.99 -> 0.96 "
-        "(score 0.28 → 0.35 (+0.08))",
+        "(score 0.28 -> 0.35 (+0.08))",
     ]
     md_out = okr("diff", f"{rev}~1", rev, "--format", "markdown", cwd=demo).stdout
     assert "**Goals changed**" in md_out and "| easier |" in md_out
+    assert "| 44.91 | 46.75 | score 0.25 → 0.68 (+0.43) |" in md_out
 
 
 def test_diff_of_the_working_tree_with_findings(demo: Path, tmp_path: Path) -> None:  # noqa: F811

@@ -36,6 +36,14 @@ class Change:
     old: str = ""
     new: str = ""
     note: str = ""
+    score: tuple[str, str, str] | None = None  # a check-in's score: before, after, change
+
+    def remark(self, arrow: str) -> str:
+        """The note, with a check-in's score change drawn with ``arrow``."""
+        if self.score is None:
+            return self.note
+        old, new, delta = self.score
+        return f"score {old} {arrow} {new} ({delta})"
 
 
 @dataclass(slots=True)
@@ -136,7 +144,7 @@ def compare(base: Repository, head: Repository) -> list[Change]:
                     "current",
                     _n(a.current),
                     _n(b.current),
-                    f"score {_q(s_old)} → {_q(s_new)} ({sign}{_q(delta)})",
+                    score=(_q(s_old), _q(s_new), f"{sign}{_q(delta)}"),
                 )
             )
         if a.confidence != b.confidence:
@@ -203,7 +211,8 @@ def _line(c: Change) -> str:
         return f"+ {c.what} {c.ref}: {c.new}"
     if c.kind == "removed":
         return f"- {c.what} {c.ref}: {c.old}"
-    note = f" ({c.note})" if c.note else ""
+    remark = c.remark("->")  # plain ASCII on a terminal or in a CI log, as in commit subjects
+    note = f" ({remark})" if remark else ""
     verb = "checked in" if c.kind == "check-in" else f"{c.what} changed"
     return f"~ {c.ref}: {verb} {c.old} -> {c.new}{note}"
 
@@ -241,7 +250,8 @@ def markdown(d: Diff) -> str:
             label = (
                 f"{c.what} `{c.ref}`" if c.kind in ("added", "removed") else f"`{c.ref}` {c.what}"
             )
-            out.append(f"| {label} | {md(c.old) or '-'} | {md(c.new) or '-'} | {md(c.note)} |")
+            remark = md(c.remark("→"))
+            out.append(f"| {label} | {md(c.old) or '-'} | {md(c.new) or '-'} | {remark} |")
         out.append("")
     found: tuple[tuple[str, list[Diagnostic]], ...] = (
         ("Lint findings introduced", d.introduced),
