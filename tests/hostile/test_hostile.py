@@ -69,6 +69,17 @@ def lint_one(tmp_path: Path, content: bytes, name: str = "checkout.yaml") -> Run
 
 GOOD = GOOD_FILE.encode()
 
+
+def _target(value: bytes) -> bytes:
+    """The good file with its key result's target written as ``value``."""
+    return GOOD.replace(b"target: 34", b"target: " + value)
+
+
+def _kr(field: bytes) -> bytes:
+    """The good file with one more field (``name: value``) on its key result."""
+    return _target(b"34\n        " + field)
+
+
 # case -> (file bytes, the one code expected, a phrase of its message)
 FILE_CASES: dict[str, tuple[bytes, str, str]] = {
     "alias bomb": (
@@ -104,50 +115,22 @@ FILE_CASES: dict[str, tuple[bytes, str, str]] = {
         "not of the form YYYY-Qn",
     ),
     "yaml 1.1 directive": (b"%YAML 1.1\n---\n" + GOOD, "OKR001", "YAML 1.2 only"),
-    "norway boolean": (
-        GOOD.replace(b"        target: 34\n", b"        target: 34\n        binary: no\n"),
-        "OKR002",
-        "must be true or false",
-    ),
-    "huge number": (GOOD.replace(b"target: 34", b"target: " + b"9" * 400), "OKR001", "digits"),
-    "huge float": (GOOD.replace(b"target: 34", b"target: 1e400"), "OKR002", "finite"),
-    "nan": (GOOD.replace(b"target: 34", b"target: .nan"), "OKR002", "finite"),
-    "infinity": (GOOD.replace(b"target: 34", b"target: -.inf"), "OKR002", "finite"),
-    "negative confidence": (
-        GOOD.replace(b"target: 34", b"target: 34\n        confidence: -0.1"),
-        "OKR002",
-        "at least 0",
-    ),
-    "confidence above 1": (
-        GOOD.replace(b"target: 34", b"target: 34\n        confidence: 1.2"),
-        "OKR002",
-        "at most 1",
-    ),
-    "confidence 2": (
-        GOOD.replace(b"target: 34", b"target: 34\n        confidence: 2"),
-        "OKR002",
-        "at most 1, but it is 2",
-    ),
-    "zero weight": (
-        GOOD.replace(b"target: 34", b"target: 34\n        weight: 0"),
-        "OKR002",
-        "more than 0, but it is 0",
-    ),
-    "negative weight": (
-        GOOD.replace(b"target: 34", b"target: 34\n        weight: -0.5"),
-        "OKR002",
-        "more than 0, but it is -0.5",
-    ),
-    "infinite weight": (
-        GOOD.replace(b"target: 34", b"target: 34\n        weight: .inf"),
-        "OKR002",
-        "finite",
-    ),
+    "norway boolean": (_kr(b"binary: no"), "OKR002", "must be true or false"),
+    "huge number": (_target(b"9" * 400), "OKR001", "digits"),
+    "huge float": (_target(b"1e400"), "OKR002", "finite"),
+    "nan": (_target(b".nan"), "OKR002", "finite"),
+    "infinity": (_target(b"-.inf"), "OKR002", "finite"),
+    "negative confidence": (_kr(b"confidence: -0.1"), "OKR002", "at least 0"),
+    "confidence above 1": (_kr(b"confidence: 1.2"), "OKR002", "at most 1"),
+    "confidence 2": (_kr(b"confidence: 2"), "OKR002", "at most 1, but it is 2"),
+    "zero weight": (_kr(b"weight: 0"), "OKR002", "more than 0, but it is 0"),
+    "negative weight": (_kr(b"weight: -0.5"), "OKR002", "more than 0, but it is -0.5"),
+    "infinite weight": (_kr(b"weight: .inf"), "OKR002", "finite"),
     "empty file": (b"", "OKR002", "empty"),
     "a list": (b"- unit: checkout\n", "OKR002", "a list"),
     "a scalar": (b"checkout\n", "OKR002", "text"),
     "two documents": (GOOD + b"---\n" + GOOD, "OKR001", "more than one YAML document"),
-    "string number": (GOOD.replace(b"target: 34", b'target: "34%"'), "OKR002", "write 34"),
+    "string number": (_target(b'"34%"'), "OKR002", "write 34"),
 }
 
 
