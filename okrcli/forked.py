@@ -1,4 +1,7 @@
-"""Work in a forked child process, while this process does something else.
+"""Work in a forked child process, while this process does something else: the one place
+that decides whether okr forks, and how. Every piece of work okr runs beside its main line
+(parsing files ahead of the models, extracting history blobs, the report's lint pass) goes
+through :func:`start`, and ``OKR_NO_FORK=1`` keeps all of them in one process.
 
 On a machine with more than one core, a command can hand an independent piece of work (the
 report's lint pass, say) to a child made with ``fork``: the child starts with everything this
@@ -19,10 +22,20 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+A = TypeVar("A")
+R = TypeVar("R")
 
 
-def _usable() -> bool:
-    return hasattr(os, "fork") and (os.cpu_count() or 1) > 1 and not os.environ.get("OKR_NO_FORK")
+SWITCH = "OKR_NO_FORK"
+
+
+def usable() -> bool:
+    """Whether forking can pay here: ``fork`` exists, there is more than one core, the switch
+    is off, and no other thread runs (a thread's locks would be copied into the child held)."""
+    if not hasattr(os, "fork") or (os.cpu_count() or 1) < 2 or os.environ.get(SWITCH):
+        return False
+    threading = sys.modules.get("threading")
+    return threading is None or threading.active_count() == 1
 
 
 class Job(Generic[T]):
@@ -74,13 +87,24 @@ def _taken() -> Any:
     raise RuntimeError("a forked job's result can be taken once")
 
 
+def split(fn: Callable[[list[A]], list[R]], items: list[A]) -> list[R]:
+    """``fn(items)``, with a forked child doing the second half where that is possible."""
+    if len(items) < 2 or not usable():
+        return fn(items)
+    half = len(items) // 2
+    rest = items[half:]
+    job = start(lambda: fn(rest))
+    mine = fn(items[:half])
+    return mine + job.result()
+
+
 def start(fn: Callable[[], T], fallback: Callable[[], T] | None = None) -> Job[T]:
     """Start ``fn`` in a forked child (or, where that is not possible, keep it to run when its
     result is asked for). ``fallback``, when given, is what this process runs instead of
     ``fn`` if the child fails: this process then keeps no reference to ``fn`` (nor to what
     it holds, which may be freed while the child works)."""
     here = fallback or fn
-    if not _usable():
+    if not usable():
         return Job(here)
     try:
         read_end, write_end = os.pipe()

@@ -97,3 +97,13 @@ def commit_versions(root: Path, rel: str, versions: Iterable[tuple[str, str]]) -
         (root / rel).write_text(text, encoding="utf-8")
         git(root, "add", "-A")
         git(root, "commit", "-q", "--allow-empty", "-m", f"check-in on {when}", when=when)
+
+
+def fetched_data(name: str) -> Path:
+    """A file the tests read that ``scripts/setup dev`` fetched (no Python package ships it).
+
+    It lies in the running Python's environment, where setup puts it."""
+    path = Path(sys.prefix) / "share" / "okrcli-test-data" / name
+    if not path.exists():
+        pytest.fail(f"{path} is missing; run scripts/setup dev to fetch it")
+    return path

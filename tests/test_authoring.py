@@ -160,6 +160,7 @@ def test_values_of_the_wrong_type_are_refused(raw: str) -> None:
         number_text(raw)
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     values=st.lists(
@@ -197,6 +198,7 @@ def scaffold(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_init_then_lint_is_clean(scaffold: Path) -> None:
     r = okr("lint", "--strict", cwd=scaffold)
     assert r.returncode == 0, r.stdout + r.stderr
@@ -214,6 +216,7 @@ def test_init_then_lint_is_clean(scaffold: Path) -> None:
     json.loads((scaffold / ".vscode/settings.json").read_text())
 
 
+@pytest.mark.slow
 def test_init_never_overwrites(scaffold: Path) -> None:
     (scaffold / "org.yaml").write_text("# mine\n" + (scaffold / "org.yaml").read_text())
     r = okr("init", ".", cwd=scaffold)
@@ -222,6 +225,7 @@ def test_init_never_overwrites(scaffold: Path) -> None:
     assert (scaffold / "org.yaml").read_text().startswith("# mine")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("tool", "args"),
     [
@@ -245,6 +249,7 @@ def test_scaffolded_files_are_valid_for_their_tools(
     assert r.returncode == 0, r.stdout + r.stderr
 
 
+@pytest.mark.slow
 def test_check_in_and_commit(scaffold: Path) -> None:
     r = okr(
         "check-in",
@@ -267,6 +272,7 @@ def test_check_in_and_commit(scaffold: Path) -> None:
     assert "first-team.yaml | 2 ++" in show
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -319,6 +325,7 @@ def test_racing_check_ins_both_land(scaffold: Path) -> None:
     assert not [p for p in (scaffold / "okrs/2026-Q4").iterdir() if p.name.startswith(".")]
 
 
+@pytest.mark.slow
 def test_read_only_file_is_left_intact(scaffold: Path) -> None:
     if os.geteuid() == 0:
         pytest.skip("root ignores file permissions")
@@ -333,6 +340,7 @@ def test_read_only_file_is_left_intact(scaffold: Path) -> None:
         folder.chmod(0o755)
 
 
+@pytest.mark.slow
 def test_new_from_previous_quarter_lints_clean(scaffold: Path) -> None:
     assert (
         okr(
@@ -352,6 +360,7 @@ def test_new_from_previous_quarter_lints_clean(scaffold: Path) -> None:
     assert r.returncode == 0, r.stdout
 
 
+@pytest.mark.slow
 def test_new_from_template_lists_alignment_choices(scaffold: Path) -> None:
     r = okr("new", "first-team", "--quarter", "2026-Q4", cwd=scaffold)
     assert r.returncode == 2 and "already exists" in r.stderr

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -48,6 +49,7 @@ def reference_sparkline(row: Row) -> str:
     return out
 
 
+@pytest.mark.slow
 @given(st.lists(numbers, max_size=14), st.one_of(st.none(), numbers), st.one_of(st.none(), numbers))
 def test_sparkline_without_gaps(
     weekly: list[float], baseline: float | None, target: float | None
@@ -63,6 +65,7 @@ def test_sparkline_without_gaps(
     assert all(abs(BARS.index(x) - BARS.index(y)) <= 1 for x, y in zip(got, ref, strict=True))
 
 
+@pytest.mark.slow
 @given(st.lists(values, max_size=14), st.one_of(st.none(), numbers), st.one_of(st.none(), numbers))
 def test_sparkline_with_gaps(
     weekly: list[float | None], baseline: float | None, target: float | None
@@ -90,6 +93,7 @@ def timeline(times: list[int], currents: list[float | None]) -> Timeline:
     return tl
 
 
+@pytest.mark.slow
 @given(
     st.lists(st.integers(0, 100), max_size=12),
     st.lists(st.one_of(st.none(), st.sampled_from([1.0, 2.0, 3.0])), min_size=12, max_size=12),
@@ -114,6 +118,7 @@ def test_weekly_values_shared_and_single(
     assert weekly(None) == []
 
 
+@pytest.mark.slow
 @given(st.lists(st.one_of(st.none(), st.sampled_from([1.0, 2.0, 2, 3.5])), max_size=15))
 def test_checkin_summary_counts_changes_of_current(currents: list[float | None]) -> None:
     tl = timeline(list(range(len(currents))), currents)
@@ -124,6 +129,7 @@ def test_checkin_summary_counts_changes_of_current(currents: list[float | None])
     assert tl.checkin_summary() == (len(indexes), indexes[-1] if indexes else -1)
 
 
+@pytest.mark.slow
 @given(
     st.decimals(min_value=0, max_value=1, places=3),
     st.decimals(min_value=0, max_value=1, places=3),
@@ -144,6 +150,7 @@ def test_remembered_decimals_keep_the_type_written() -> None:
     assert dec(Decimal("2.50")) == Decimal("2.50") and str(dec(0.1)) == "0.1"
 
 
+@pytest.mark.slow
 @given(
     st.lists(st.one_of(st.none(), st.sampled_from([1.0, 2.0, 3.5])), max_size=15),
     st.lists(st.integers(0, 40), max_size=15),

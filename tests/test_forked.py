@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from okrcli import forked
 from okrcli.errors import OkrError
+
+# the full tier only: real forked processes
+pytestmark = pytest.mark.slow
 
 
 def test_result_comes_back_from_the_child() -> None:
@@ -17,7 +21,7 @@ def test_result_comes_back_from_the_child() -> None:
     wait = forked.start(lambda: {"pid": os.getpid(), "data": list(range(100_000))})
     out = wait.result()
     assert out["data"] == list(range(100_000))
-    if forked._usable():
+    if forked.usable():
         assert out["pid"] != parent  # it really ran elsewhere
 
 
@@ -91,7 +95,7 @@ def test_with_a_fallback_this_process_keeps_nothing_the_work_holds() -> None:
     job = forked.start(work, fallback=lambda: -2)
     del work, big
     # the child has its own copy; here the repository-like object is already gone
-    if forked._usable():
+    if forked.usable():
         assert alive() is None
         assert job.result() == 1000
     else:
@@ -103,3 +107,64 @@ def test_a_result_is_taken_once() -> None:
     assert job.result() == 5
     with pytest.raises(RuntimeError, match="once"):
         job.result()
+
+
+def _big_history(root: Path, units: int = 450) -> Path:
+    """Enough files that every forking site would fork: the parse prefetch (300 files), the
+    history's blob extraction (400 blobs) and the report's lint pass."""
+    from okrcli.rules.base import GOOD_FILE
+    from tests.conftest import git, write_repo
+
+    files = {
+        f"okrs/2026-Q4/team-{i}.yaml": GOOD_FILE.replace("unit: checkout", f"unit: team-{i}")
+        for i in range(units)
+    }
+    write_repo(root, files)
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "the quarter", when="2026-10-01")
+    return root
+
+
+def _forks_while(monkeypatch: pytest.MonkeyPatch, work: Callable[[], object]) -> int:
+    count = 0
+    real = os.fork
+
+    def counting_fork() -> int:
+        nonlocal count
+        count += 1
+        return real()
+
+    monkeypatch.setattr(os, "fork", counting_fork)
+    work()
+    monkeypatch.setattr(os, "fork", real)
+    return count
+
+
+@pytest.mark.parametrize("switch", [True, False])
+def test_the_switch_keeps_every_command_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, switch: bool
+) -> None:
+    from datetime import UTC, datetime
+
+    from okrcli.lint.run import LintRequest, lint
+    from okrcli.report.service import ReportRequest, report
+
+    root = _big_history(tmp_path / "r")
+    monkeypatch.setenv("OKR_NO_CACHE", "1")  # every run parses and walks everything again
+    if switch:
+        monkeypatch.setenv(forked.SWITCH, "1")
+    else:
+        monkeypatch.delenv(forked.SWITCH, raising=False)
+    now = datetime(2026, 11, 20, tzinfo=UTC)
+
+    def everything() -> None:
+        lint(LintRequest(paths=[], repo=root, cwd=root))
+        report(ReportRequest(repo=root, cwd=root, now=now))
+
+    forks = _forks_while(monkeypatch, everything)
+    if switch:
+        assert forks == 0
+    elif forked.usable():
+        # the prefetch, the blob extraction and the report's lint pass each fork once
+        assert forks >= 3

@@ -12,11 +12,21 @@ import pytest
 
 from okrcli.lint.diagnostics import Diagnostic, LintResult
 from okrcli.lint.reporters import FORMATS, _fingerprints, github, gitlab, sarif, step_summary
-from tests.conftest import ROOT, commit_versions, dev_tool, git, okr, run_lint, write_repo
+from tests.conftest import (
+    ROOT,
+    commit_versions,
+    dev_tool,
+    fetched_data,
+    git,
+    okr,
+    run_lint,
+    write_repo,
+)
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["text", "concise", "json", "github", "gitlab", "sarif", "junit"])
 def test_snapshot(fmt: str) -> None:
     r = okr("lint", "examples/antipatterns", "--format", fmt)
@@ -69,6 +79,7 @@ def test_gitlab_fingerprints_on_a_real_move(tmp_path: Path) -> None:
     assert _fingerprints(after) == _fingerprints(before)
 
 
+@pytest.mark.slow
 def test_sarif_is_well_formed_2_1_0() -> None:
     log = json.loads(okr("lint", "examples/antipatterns", "--format", "sarif").stdout)
     assert log["version"] == "2.1.0" and log["$schema"].endswith("sarif-2.1.0.json")
@@ -91,6 +102,7 @@ def test_sarif_is_well_formed_2_1_0() -> None:
     jsonschema.validate(log, minimal)
 
 
+@pytest.mark.slow
 def test_junit_is_valid_xml_with_one_case_per_file() -> None:
     root = ET.fromstring(okr("lint", "examples/antipatterns", "--format", "junit").stdout)
     suite = root.find("testsuite")
@@ -100,6 +112,7 @@ def test_junit_is_valid_xml_with_one_case_per_file() -> None:
     assert int(suite.get("failures", "0")) == sum(1 for c in cases if c.find("failure") is not None)
 
 
+@pytest.mark.slow
 def test_output_file_and_terminal_text(tmp_path: Path) -> None:
     out = tmp_path / "okr.sarif"
     r = okr("lint", "examples/antipatterns", "--format", "sarif", "-o", str(out))
@@ -108,6 +121,7 @@ def test_output_file_and_terminal_text(tmp_path: Path) -> None:
     assert json.loads(out.read_text())["version"] == "2.1.0"
 
 
+@pytest.mark.slow
 def test_auto_is_github_in_actions_and_writes_a_job_summary(tmp_path: Path) -> None:
     summary = tmp_path / "summary.md"
     summary.write_text("earlier step\n")
@@ -140,6 +154,7 @@ def test_every_format_comes_from_the_same_records() -> None:
     assert github(result).count("\n::") + 1 == n
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     dev_tool("check-jsonschema") is None,
     reason="check-jsonschema comes with the dev extras",
@@ -156,19 +171,27 @@ def test_action_metadata_is_valid() -> None:
     assert r.returncode == 0, r.stdout + r.stderr
 
 
-@pytest.mark.skipif(dev_tool("pre-commit") is None, reason="pre-commit comes with the dev extras")
+@pytest.mark.slow
 def test_pre_commit_hooks_via_try_repo(tmp_path: Path) -> None:
     """`pre-commit try-repo` installs this repository's hooks into a scratch repository:
     green on a clean OKR repository, red on a broken one."""
     from okrcli.rules.base import EXAMPLE_ORG, GOOD_FILE
 
     pc = dev_tool("pre-commit")
-    assert pc is not None
+    assert pc is not None, "pre-commit comes with the dev extras: run scripts/setup dev"
     scratch = tmp_path / "scratch"
     commit_versions(scratch, "okrs/2026-Q4/checkout.yaml", [("2026-10-01", GOOD_FILE)])
     (scratch / "org.yaml").write_text(EXAMPLE_ORG)
     git(scratch, "add", "-A")
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "CI": "true"}
+    # pip installs the hooks from the wheels setup made: no network
+    wheels = fetched_data("wheels")
+    env = {
+        **os.environ,
+        "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+        "CI": "true",
+        "PIP_NO_INDEX": "1",
+        "PIP_FIND_LINKS": str(wheels),
+    }
 
     def try_repo() -> subprocess.CompletedProcess[str]:
         return subprocess.run(

@@ -47,6 +47,7 @@ def test_a_folder_is_refused(tmp_path: Path) -> None:
         atomic_write(tmp_path, "x")
 
 
+@pytest.mark.slow
 def test_report_to_standard_output_and_to_a_folder(tmp_path: Path) -> None:
     r = okr("report", "-o", "/dev/stdout", cwd=ROOT / "examples" / "acme")
     assert r.returncode == 0, r.stderr

@@ -219,6 +219,7 @@ def test_uncommitted_changes_are_the_latest_point(repo: Path) -> None:
     assert last.commit is None and last.after[2] == 32.5 and h.uncommitted
 
 
+@pytest.mark.slow
 def test_blob_id_is_gits() -> None:
     text = with_current("32.5") + "# é\n"
     out = subprocess.run(
@@ -309,6 +310,7 @@ def test_score_at_a_commit_reproduces_that_week(repo: Path) -> None:
 # --- the demo repository -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_demo_history_rules_fire_on_the_stale_kr_and_moved_target_only(demo: Path) -> None:
     r = okr("lint", "--at", "2026-11-20", "--format", "json", cwd=demo)
     found = sorted((d["code"], d["path"], d["message"].split("'")[1]) for d in json.loads(r.stdout))
@@ -318,6 +320,7 @@ def test_demo_history_rules_fire_on_the_stale_kr_and_moved_target_only(demo: Pat
     ]
 
 
+@pytest.mark.slow
 def test_demo_score_table(demo: Path) -> None:
     r = okr("score", "--at", "2026-11-20", cwd=demo)
     assert r.returncode == 0, r.stderr
@@ -338,6 +341,7 @@ def test_demo_at_reproduces_an_earlier_week_exactly(demo: Path, tmp_path: Path) 
     assert a == b
 
 
+@pytest.mark.slow
 def test_demo_quarter_end_shows_calibration_and_prompts(demo: Path) -> None:
     r = okr(
         "score",
@@ -352,6 +356,7 @@ def test_demo_quarter_end_shows_calibration_and_prompts(demo: Path) -> None:
     assert "calibration (Brier score" in r.stdout and "to discuss:" in r.stdout
 
 
+@pytest.mark.slow
 def test_score_markdown_and_json(demo: Path) -> None:
     md = okr("score", "--at", "2026-11-20", "--format", "markdown", cwd=demo).stdout
     assert md.startswith("## Scores for 2026-Q4")
@@ -360,6 +365,7 @@ def test_score_markdown_and_json(demo: Path) -> None:
     assert data["quarter"] == "2026-Q4" and len(data["units"]) == 12
 
 
+@pytest.mark.slow
 def test_score_errors_are_clear(demo: Path) -> None:
     r = okr("score", "--quarter", "2019-Q1", cwd=demo)
     assert r.returncode == 2 and "no OKR files for 2019-Q1" in r.stderr

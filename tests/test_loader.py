@@ -103,6 +103,7 @@ def test_empty_document_is_none() -> None:
     assert parse("# only a comment\n").data is None
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab: -[]{},\n'\"&*!#%|>?\t0.1")), max_size=60))
 def test_arbitrary_text_loads_or_fails_cleanly(text: str) -> None:
@@ -143,6 +144,7 @@ def test_reading_a_file_descriptor_stops_at_the_limit_and_gets_everything() -> N
             writer.join()
 
 
+@pytest.mark.slow
 @given(
     st.text(alphabet="ab.-_ é", min_size=1, max_size=8).filter(
         lambda s: s not in (".", "..") and "/" not in s
@@ -156,3 +158,40 @@ def test_documents_are_named_as_pathlib_names_them(name: str) -> None:
     path = Path("/r/okrs/2026-Q4") / name
     doc = _new_doc(path, Path("/r"))
     assert (doc.folder, doc.stem, doc.rel) == (path.parent.name, path.stem, f"okrs/2026-Q4/{name}")
+
+
+DEEP = {
+    "flow lists, just past the limit": "a: " + "[" * 40 + "]" * 40 + "\n",
+    "flow lists, past libyaml's own limit": "a: " + "[" * 5000 + "]" * 5000 + "\n",
+    "flow lists, never closed": "a: " + "[" * 20000 + "\n",
+    "flow mappings": "a: " + "{b: " * 3000 + "}" * 3000 + "\n",
+    "mixed flow": "a: " + "[{b: " * 1500 + "}]" * 1500 + "\n",
+    "after many ordinary lines": "".join(f"k{i}: 1\n" for i in range(2000))
+    + "b: "
+    + "[" * 5000
+    + "\n",
+    "block lists on one line": "a:\n" + "- " * 5000 + "x\n",
+    "block mappings": "a:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 1200)),
+}
+
+
+@pytest.mark.parametrize("case", list(DEEP))
+def test_too_deep_is_always_okrs_own_finding(case: str) -> None:
+    """However deep, and whichever parser notices first, the user sees okr's depth limit in
+    okr's words, at the place the limit is passed (never the library's own limit message)."""
+    with pytest.raises(YamlError) as info:
+        parse(DEEP[case])
+    assert info.value.message == (
+        "the document nests deeper than 32 levels; OKR files are shallow."
+    ), info.value.message
+    text = DEEP[case]
+    assert 1 <= info.value.line <= text.count("\n") + 1
+
+
+def test_a_syntax_error_among_brackets_is_still_a_syntax_error() -> None:
+    # many brackets on the failing line, but shallow: the depth check must not claim it
+    text = "a: " + "[1], " * 40 + "]\n"
+    with pytest.raises(YamlError) as info:
+        parse(text)
+    assert "nests deeper" not in info.value.message
+    assert info.value.line == 1

@@ -30,6 +30,7 @@ def cells(row: str) -> int:
     return len(re.findall(r"(?<!\\)\|", row)) - 1
 
 
+@pytest.mark.slow
 def test_demo_report_has_every_section(demo: Path) -> None:  # noqa: F811
     r = okr("report", "--at", AT, cwd=demo)
     assert r.returncode == 0, r.stderr
@@ -53,6 +54,7 @@ def test_demo_report_has_every_section(demo: Path) -> None:  # noqa: F811
         assert cells(row) in (6, 8, 3, 4), row
 
 
+@pytest.mark.slow
 def test_committed_example_report_is_current(demo: Path) -> None:  # noqa: F811
     committed = (ROOT / "examples" / "demo-report.md").read_text()
     assert okr("report", "--at", AT, cwd=demo).stdout == committed, (
@@ -85,6 +87,7 @@ def test_report_is_the_same_when_the_lint_child_dies(
     assert "moved from 60 to 50" in expected  # the findings are in it
 
 
+@pytest.mark.slow
 def test_report_of_one_unit_to_a_file(demo: Path, tmp_path: Path) -> None:  # noqa: F811
     out = tmp_path / "r.md"
     r = okr("report", "--at", AT, "--unit", "checkout", "-o", str(out), cwd=demo)
@@ -94,6 +97,7 @@ def test_report_of_one_unit_to_a_file(demo: Path, tmp_path: Path) -> None:  # no
     assert okr("report", "--unit", "nobody", cwd=demo).returncode == 2
 
 
+@pytest.mark.slow
 def test_text_from_yaml_cannot_break_the_layout_or_ping_people(tmp_path: Path) -> None:
     nasty = "Raise | conversion <script>alert(1)</script> `code` **bold** @dana [x](y)"
     text = GOOD_FILE.replace("Raise checkout conversion of returning customers", f"'{nasty}'")
@@ -121,6 +125,7 @@ def test_md_filter(value: str) -> None:
     assert re.search(r"(?<!\\)\|", out) is None and re.search(r"(?<!\\)`", out) is None
 
 
+@pytest.mark.slow
 @given(
     st.one_of(
         st.text(),
@@ -182,6 +187,7 @@ def test_output_past_the_size_bound_stops_the_template(
     assert Renderer(template=fits).render(DATA) == ",".join(str(i) for i in range(9000)) + ","
 
 
+@pytest.mark.slow
 def test_repository_templates_extend_the_bundled_one(demo: Path, tmp_path: Path) -> None:  # noqa: F811
     copy = tmp_path / "demo"
     git(tmp_path, "clone", "-q", str(demo), str(copy))
@@ -200,6 +206,7 @@ def test_repository_templates_extend_the_bundled_one(demo: Path, tmp_path: Path)
     )
 
 
+@pytest.mark.slow
 def test_diff_between_two_demo_commits(demo: Path) -> None:  # noqa: F811
     rev = git(demo, "log", "--format=%H", "--grep", "growth week 6 of 2026-Q4").strip()
     r = okr("diff", f"{rev}~1", rev, cwd=demo)
@@ -219,6 +226,7 @@ def test_diff_between_two_demo_commits(demo: Path) -> None:  # noqa: F811
     assert "| 44.91 | 46.75 | score 0.25 → 0.68 (+0.43) |" in md_out
 
 
+@pytest.mark.slow
 def test_diff_of_the_working_tree_with_findings(demo: Path, tmp_path: Path) -> None:  # noqa: F811
     copy = tmp_path / "demo"
     git(tmp_path, "clone", "-q", str(demo), str(copy))

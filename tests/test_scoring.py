@@ -48,6 +48,7 @@ def test_no_binary_float_noise() -> None:
     assert score_kr(kr(baseline=0.1, target=0.3, current=0.2)).score == Decimal("0.5")
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(b=nums, t=nums, c=nums)
 def test_lower_is_better_scores_like_its_mirrored_twin(b: Decimal, t: Decimal, c: Decimal) -> None:
@@ -58,6 +59,7 @@ def test_lower_is_better_scores_like_its_mirrored_twin(b: Decimal, t: Decimal, c
     assert up.score == mirrored.score
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(b=nums, t=nums, c1=nums, c2=nums, d=st.sampled_from(list(Direction)))
 def test_scores_stay_in_range_and_are_monotone(

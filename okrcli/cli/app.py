@@ -6,7 +6,6 @@ Heavy libraries are imported inside the commands that use them, so ``okr --help`
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 from enum import StrEnum
@@ -15,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from okrcli import __version__
+from okrcli import __version__, process
 from okrcli.errors import OkrError
 
 if TYPE_CHECKING:
@@ -579,42 +578,14 @@ def schema(
 
 def main() -> None:
     """Entry point: any error not handled above is an internal error, exit 2."""
-    # okr is a short-lived process that builds large, acyclic data (every file, every
-    # change in the history), which reference counting frees: the cyclic collector would
-    # only scan it over and over (a tenth of a report's time on a large organisation), and
-    # what little cyclic garbage one command leaves goes when the process ends
-    gc.disable()
-    # okr's models use no pydantic plugins; looking for them scans the metadata of every
-    # installed package on each start (set the variable yourself to load them anyway)
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    process.prepare()
     try:
         app()
     except KeyboardInterrupt:
         typer.echo("okr: interrupted.", err=True)
         sys.exit(130)
     except SystemExit as done:
-        _leave(done)
+        process.leave(done)
     except Exception as exc:
         typer.echo(f"okr: internal error: {type(exc).__name__}: {exc}. Please report it.", err=True)
         sys.exit(2)
-
-
-def _leave(done: SystemExit) -> None:
-    """Exit with ``done``'s status. When nothing is registered to run at exit and no other
-    thread runs, skip the interpreter's own teardown, which frees every remaining object and
-    module one by one (a twentieth of a second after a report of a large organisation): the
-    output is flushed first, and the operating system reclaims the memory at once."""
-    import atexit
-    import threading
-
-    code = done.code
-    if not isinstance(code, int) and code is not None:
-        raise done  # a message to print: the interpreter's way
-    if atexit._ncallbacks() or threading.active_count() > 1:
-        raise done
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        raise done from None  # let the interpreter report a closed or broken stream
-    os._exit(code or 0)

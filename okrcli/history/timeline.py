@@ -27,7 +27,8 @@ from sys import intern
 from typing import Any
 
 from okrcli import cachefile
-from okrcli.history.git import NULL_ID, Commit, Git
+from okrcli.history.git import NULL_ID, Change, Commit, Git
+from okrcli.load.files import okr_file
 from okrcli.load.yamlsafe import YamlError, decode, parse
 
 FIELDS = ("baseline", "target", "current", "confidence")
@@ -107,9 +108,9 @@ def extract_all(blobs: dict[str, bytes]) -> dict[str, Extract]:
     items = list(blobs.items())
     if len(items) < PARALLEL_BLOBS:
         return dict(_extract_many(items))
-    from okrcli.load.prefetch import run_split
+    from okrcli import forked
 
-    return dict(run_split(_extract_many, items))
+    return dict(forked.split(_extract_many, items))
 
 
 class BlobCache:
@@ -440,15 +441,46 @@ def quarter_history(
     return history
 
 
+def _is_okr_file(path: str, folder: str) -> bool:
+    """Whether ``path`` (from the git top level) is an OKR file of the quarter ``folder``."""
+    quarter_folder = folder.rpartition("/")[2]
+    rest = path[len(folder) + 1 :] if path.startswith(folder + "/") else ""
+    return okr_file(f"{quarter_folder}/{rest}", ".") is not None
+
+
+def _okr_changes(
+    log: list[tuple[Commit, list[Change]]], folder: str
+) -> list[tuple[Commit, list[Change]]]:
+    """The log with only the changes to OKR files (a draft's or an editor's file is none)."""
+    kept = []
+    for commit, changes in log:
+        mine = []
+        for c in changes:
+            new, old = _is_okr_file(c.path, folder), _is_okr_file(c.old_path, folder)
+            if new and old:
+                mine.append(c)
+            elif new:  # renamed from a draft: the OKR file is added
+                mine.append(Change(NULL_ID, c.new_id, c.path, c.path))
+            elif old:  # renamed to a draft: the OKR file is gone
+                mine.append(Change(c.old_id, NULL_ID, c.old_path, c.old_path))
+        if mine:
+            kept.append((commit, mine))
+    return kept
+
+
+def _okr_blobs(blobs: dict[str, str], folder: str) -> dict[str, str]:
+    return {p: oid for p, oid in blobs.items() if _is_okr_file(p, folder)}
+
+
 def _walk(git: Git, commit: str, folder: str, quarter: str) -> Walk:
     """Walk the folder's history up to ``commit``, reading only blobs not in the blob cache."""
-    log = git.log_changes(commit, folder + "/")
+    log = _okr_changes(git.log_changes(commit, folder + "/"), folder)
     cache = BlobCache(git.git_dir)
     ids = {c.old_id for _, changes in log for c in changes} | {
         c.new_id for _, changes in log for c in changes
     }
     ids.discard(NULL_ID)
-    head_blobs = git.list_blobs(commit, folder) if log else {}
+    head_blobs = _okr_blobs(git.list_blobs(commit, folder), folder) if log else {}
     ids |= set(head_blobs.values())
     extracts: dict[str, Extract] = {}
     missing = []
@@ -478,10 +510,12 @@ def _carry_on(
     old, walk = kept
     if not git.is_ancestor(old, commit):
         return None
-    log = git.log_changes(f"{old}..{commit}", folder + "/")
+    log = _okr_changes(git.log_changes(f"{old}..{commit}", folder + "/"), folder)
     if any(c.committed <= walk.last_time for c, _ in log):
         return None  # git would list it among the old ones: only a whole walk orders it right
-    head_blobs = git.list_blobs(commit, folder) if (log or walk.head_blobs) else {}
+    head_blobs = (
+        _okr_blobs(git.list_blobs(commit, folder), folder) if (log or walk.head_blobs) else {}
+    )
     ids = {c.old_id for _, changes in log for c in changes} | {
         c.new_id for _, changes in log for c in changes
     }

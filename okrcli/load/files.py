@@ -7,6 +7,7 @@ files and start parsing them (in a forked helper) while the models are still bei
 from __future__ import annotations
 
 import os
+import posixpath
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -209,21 +210,41 @@ def _rel(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+OKR_SUFFIXES = (".yaml", ".yml")
+
+
+def okr_file(rel: str, okrs_dir: str) -> tuple[str, str] | None:
+    """The one definition of which paths are OKR files, for the working tree and for the
+    trees git holds alike: ``<okrs_dir>/<folder>/<name>.yaml`` (or ``.yml``), ``rel`` relative
+    to the repository root with ``/`` separators, where neither the folder nor the file's name
+    starts with a dot (drafts and editors' files). Returns ``(folder, stem)``, else None."""
+    base = posixpath.normpath(okrs_dir.replace("\\", "/"))
+    prefix = "" if base == "." else base.strip("/") + "/"
+    if not rel.startswith(prefix):
+        return None
+    folder, sep, name = rel[len(prefix) :].partition("/")
+    if not sep or "/" in name or not folder or folder[0] == "." or not name or name[0] == ".":
+        return None
+    for suffix in OKR_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return folder, name[: -len(suffix)]
+    return None
+
+
 def discover_okr_files(root: Path, okrs_dir: str) -> list[Path]:
-    """Every ``<okrs_dir>/<folder>/<file>.yaml`` (and .yml), sorted."""
+    """Every OKR file (see :func:`okr_file`) in the working tree, sorted."""
     base = root / okrs_dir
     if not base.is_dir():
         return []
     found: list[Path] = []
     with os.scandir(base) as folders:
-        names = sorted(f.name for f in folders if f.is_dir() and not f.name.startswith("."))
+        names = sorted(f.name for f in folders if f.is_dir())
+    rel_base = posixpath.normpath(okrs_dir.replace("\\", "/"))
     for name in names:
         folder = base / name
         with os.scandir(folder) as entries:
             files = sorted(
-                e.name
-                for e in entries
-                if e.name.endswith((".yaml", ".yml")) and not e.name.startswith(".")
+                e.name for e in entries if okr_file(f"{rel_base}/{name}/{e.name}", okrs_dir)
             )
         found.extend(folder / f for f in files)
     return found

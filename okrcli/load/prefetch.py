@@ -10,21 +10,13 @@ parsed again at all.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
 
+from okrcli import forked
 from okrcli.load.files import CONFIG_NAME, Read, _read_all, _read_bytes, discover_okr_files
 from okrcli.load.parsecache import ParseCache, digest
 from okrcli.load.yamlsafe import MAX_BYTES, Parsed, YamlError, decode, parse
-
-if TYPE_CHECKING:  # imported when a helper is started: most runs never need them
-    from concurrent.futures import Future, ProcessPoolExecutor
-
-T = TypeVar("T")
-R = TypeVar("R")
 
 THRESHOLD = 300
 HELPER_SHARE = 0.7  # the helper starts first, so it takes more than half
@@ -41,24 +33,19 @@ class Prefetch:
     helper: list[Path] = field(default_factory=list)  # being parsed by the helper
     cached: dict[Path, Read] = field(default_factory=dict)  # taken from the parse cache
     cache: ParseCache = field(default_factory=lambda: ParseCache(None))
-    future: Future[list[Read]] | None = None
-    pool: ProcessPoolExecutor | None = None
+    job: forked.Job[list[Read]] | None = None
 
     def helper_reads(self) -> list[tuple[Path, Read]]:
-        """The helper's results, paired with their paths; waits for it, then shuts it down."""
-        if self.future is None or self.pool is None:
+        """The helper's results, paired with their paths (waits for it)."""
+        if self.job is None:
             return []
-        try:
-            reads = self.future.result()
-        finally:
-            self.pool.shutdown(wait=True)
-            self.pool = None
-        return list(zip(self.helper, reads, strict=True))
+        job, self.job = self.job, None
+        return list(zip(self.helper, job.result(), strict=True))
 
     def cancel(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
 
 
 def _quick_okrs_dir(root: Path) -> str:
@@ -85,15 +72,12 @@ def start(
     cache = cache or ParseCache.for_root(root)
     cached = _from_cache(paths, root, cache) if cache.old else {}
     todo = [p for p in paths if p not in cached]
-    if len(todo) < THRESHOLD or (os.cpu_count() or 1) < 2 or not _can_fork():
+    if len(todo) < THRESHOLD or not forked.usable():
         return Prefetch(root, okrs_dir, paths, todo, cached=cached, cache=cache)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     split = len(todo) - int(len(todo) * HELPER_SHARE)
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
-    future = pool.submit(_read_all, todo[split:], root)
-    return Prefetch(root, okrs_dir, paths, todo[:split], todo[split:], cached, cache, future, pool)
+    theirs = todo[split:]
+    job = forked.start(lambda: _read_all(theirs, root))
+    return Prefetch(root, okrs_dir, paths, todo[:split], theirs, cached, cache, job)
 
 
 def _from_cache(paths: list[Path], root: Path, cache: ParseCache) -> dict[Path, Read]:
@@ -111,21 +95,3 @@ def _from_cache(paths: list[Path], root: Path, cache: ParseCache) -> dict[Path, 
         if hit:
             found[path] = (text, Parsed(data, text=text), [])
     return found
-
-
-def _can_fork() -> bool:
-    return hasattr(os, "fork")
-
-
-def run_split(fn: Callable[[list[T]], list[R]], items: list[T]) -> list[R]:
-    """``fn(items)``, with a forked helper doing half of them where that is possible."""
-    if len(items) < 2 or (os.cpu_count() or 1) < 2 or not _can_fork():
-        return fn(items)
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    half = len(items) // 2
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork")) as pool:
-        future = pool.submit(fn, items[half:])
-        mine = fn(items[:half])
-        return mine + future.result()

@@ -16,6 +16,7 @@ from okrcli.load.files import (
     Source,
     _rel,
     discover_okr_files,
+    okr_file,
     parse_into,
     read_source,
 )
@@ -179,13 +180,12 @@ def load_repository_from(root: Path, files: dict[str, bytes]) -> Repository:
         parse_into(org_source, files[ORG_NAME], cache)
         org = _org_from(org_source)
     docs = []
-    prefix = config.okrs_dir.rstrip("/") + "/"
     for rel in sorted(files):
-        parts = rel[len(prefix) :].split("/") if rel.startswith(prefix) else []
-        if len(parts) != 2 or not rel.endswith((".yaml", ".yml")):
+        named = okr_file(rel, config.okrs_dir)
+        if named is None:
             continue
         path = root / rel
-        doc = OkrDoc(path=path, rel=rel, folder=parts[0], stem=path.stem)
+        doc = OkrDoc(path=path, rel=rel, folder=named[0], stem=named[1])
         parse_into(doc, files[rel], cache)
         _validate_doc(doc)
         docs.append(doc)

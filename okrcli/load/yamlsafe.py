@@ -25,6 +25,15 @@ from typing import Any, NamedTuple
 
 
 @cache
+def _pure_parser() -> Any:
+    """PyYAML's pure-Python parser: it gives the same events as libyaml and has no nesting
+    limit of its own, so okr's limits always fire first when it reads a file again."""
+    from yaml import SafeLoader
+
+    return SafeLoader
+
+
+@cache
 def _libyaml() -> tuple[ModuleType, Any, ModuleType]:
     """PyYAML, its parser and its event classes, imported on the first parse: a run whose
     files all come from the parse cache never needs them."""
@@ -121,6 +130,10 @@ class YamlError(Exception):
         self.message = message
         self.line = line
         self.column = column
+
+
+class LimitError(YamlError):
+    """The file passes a limit okr documents (depth); always okr's own wording."""
 
 
 # YAML 1.2 core schema (https://yaml.org/spec/1.2.2/#1032-tag-resolution)
@@ -225,15 +238,17 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH, positions: bool = False) -> 
     return _parse(text, max_depth, track=True)
 
 
-def _parse(text: str, max_depth: int, *, track: bool) -> Parsed:
-    yaml, parser_class, ev = _libyaml()
-    parser = parser_class(text)
+def _parse(text: str, max_depth: int, *, track: bool, parser_class: Any = None) -> Parsed:
+    yaml, c_parser, ev = _libyaml()
+    parser = (parser_class or c_parser)(text)
     try:
         parsed = _build(parser, ev, max_depth, track=track)
         parsed.text = text
         return parsed
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if parser_class is None:
+            _raise_limit_before(text, mark, max_depth)
         line, col = _pos(mark) if mark is not None else (1, 1)
         what = exc.problem or "invalid YAML"
         if exc.context and exc.problem:
@@ -243,11 +258,43 @@ def _parse(text: str, max_depth: int, *, track: bool) -> Parsed:
             what = "a tab is used for indentation; YAML indents with spaces only"
         raise YamlError(f"invalid YAML: {what}.", line, col) from None
     except yaml.YAMLError as exc:
+        if parser_class is None:
+            _raise_limit_before(text, None, max_depth)
         raise YamlError(f"invalid YAML: {exc}.") from None
     finally:
         dispose = getattr(parser, "dispose", None)
         if dispose is not None:
             dispose()
+
+
+_OPENERS = re.compile(r"[\[{]")
+
+
+def _raise_limit_before(text: str, mark: Any, max_depth: int) -> None:
+    """Raise okr's own :class:`LimitError` when the text nests deeper than ``max_depth``
+    before the place where the parser gave up.
+
+    libyaml has resource limits of its own (a nesting depth, since PyYAML 6.0.4) and looks
+    ahead up to 1,024 characters in flow collections, so it can stop on deep brackets before
+    okr sees the events that pass okr's much lower depth limit. Whatever the library says, the
+    text before its error is read again by the pure-Python parser, which has no such limit,
+    and okr's limit decides. Only where the line the parser stopped on has enough brackets
+    to nest that deep is the text read again, so an ordinary syntax error costs nothing more.
+    """
+    index = getattr(mark, "index", None)
+    prefix = text if not isinstance(index, int) else text[: max(index, 0)]
+    # block nesting reaches okr's check before libyaml's (no lookahead there), and libyaml's
+    # lookahead stays on one line: only many opening brackets on the line where the parser
+    # stopped can hide the depth
+    line = prefix[prefix.rfind("\n") + 1 :]
+    if len(_OPENERS.findall(line)) < max_depth // 2:
+        return
+    try:
+        _parse(prefix, max_depth, track=True, parser_class=_pure_parser())
+    except LimitError:
+        raise
+    except YamlError:
+        return
 
 
 def _reject_node_extras(event: Any, ev: ModuleType) -> None:
@@ -359,7 +406,7 @@ def _build(parser: Any, ev: ModuleType, max_depth: int, track: bool) -> Parsed:
             if event.anchor is not None or event.tag is not None:
                 _reject_node_extras(event, ev)
             if len(stack) >= max_depth:
-                raise YamlError(
+                raise LimitError(
                     f"the document nests deeper than {max_depth} levels; OKR files are shallow.",
                     sm.line + 1,
                     sm.column + 1,

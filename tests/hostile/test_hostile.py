@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -15,6 +14,9 @@ import pytest
 
 from okrcli.rules.base import GOOD_FILE
 from tests.conftest import commit_versions, git, write_repo
+
+# the full tier only: hostile inputs through the okr command
+pytestmark = pytest.mark.slow
 
 CHECKOUT = "okrs/2026-Q4/checkout.yaml"
 TIME_BOUND = 10.0  # seconds, start-up included
@@ -271,39 +273,6 @@ def test_option_like_revisions_are_refused(history: Path, rev: str) -> None:
         run = okr(*command, cwd=history)
         assert run.code == 2, (command, run.stdout, run.stderr)
     assert not Path("/tmp/x").exists()
-
-
-def test_killed_mid_write_leaves_the_file_whole(history: Path) -> None:
-    """A check-in killed at a random moment leaves the old file or the new one, never a mix;
-    its temporary file is cleaned up by the next write."""
-    path = history / CHECKOUT
-    old = path.read_text()
-    for delay in (0.05, 0.15, 0.3, 0.5):
-        p = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "okrcli",
-                "check-in",
-                "checkout/conversion",
-                "33",
-                "--quarter",
-                "2026-Q4",
-            ],
-            cwd=history,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(delay)
-        p.send_signal(signal.SIGKILL)
-        p.wait()
-        assert path.read_text() in (
-            old,
-            old.replace("target: 35\n", "target: 35\n        current: 33\n"),
-        )
-    run = okr("check-in", "checkout/conversion", "34", "--quarter", "2026-Q4", cwd=history)
-    assert run.code == 0
-    assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]
 
 
 def test_unreadable_file_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
