@@ -196,7 +196,9 @@ class SummedCascade(Rule):
             # its key results and summed once; the others are added one by one.
             by_obj = below.get((quarter, ref.rsplit("/", 1)[0], parent.metric), _NONE)
             by_kr = below.get((quarter, ref, parent.metric), _NONE)
-            sums = by_obj.sums
+            if len(by_obj.members) + len(by_kr.members) < 2:
+                continue
+            sums = by_obj.sums()
             for cref, (_, child) in by_kr.members.items():
                 if cref not in by_obj.members:
                     sums = _add(sums, child)
@@ -248,7 +250,16 @@ class _Aligned:
     """The key results of one metric aligned to one thing: by ref, (order, key result)."""
 
     members: dict[str, tuple[int, KeyResult]] = field(default_factory=dict)
-    sums: _Sums = (0, Decimal(0), Decimal(0), 0)
+    _sums: _Sums | None = None
+
+    def sums(self) -> _Sums:
+        """Their sums, added up the first time a parent asks."""
+        if self._sums is None:
+            sums: _Sums = (0, Decimal(0), Decimal(0), 0)
+            for _, k in self.members.values():
+                sums = _add(sums, k)
+            self._sums = sums
+        return self._sums
 
 
 _NONE = _Aligned()
@@ -265,7 +276,6 @@ def _aligned_below(ctx: Context) -> dict[tuple[str, str, str], _Aligned]:
         for aligned in dict.fromkeys(cobj.aligns_to):
             group = out.setdefault((quarter, aligned, child.metric), _Aligned())
             group.members[cref] = (n, child)
-            group.sums = _add(group.sums, child)
     return out
 
 
