@@ -271,9 +271,11 @@ def org_file(units: list[_Unit]) -> str:
 def _compact(unit: str, quarter: str, aligns: list[str], metric: str, values: random.Random) -> str:
     """A small file: one objective, three key results in flow style."""
     cur = round(values.uniform(22, 27), 1)
+    commitment = ("committed", "aspirational")[sum(map(ord, unit)) % 5 // 3]  # 60/40
     return (
         f"unit: {unit}\nquarter: {quarter}\nobjectives:\n"
         f"  - id: goal\n    title: Make ordering again effortless for {_area(unit)}\n"
+        f"    commitment: {commitment}\n"
         f"    aligns_to: [{', '.join(aligns)}]\n    key_results:\n"
         f"      - {{id: a, title: Raise the share of repeat orders, metric: {metric}, "
         f"baseline: 22, target: 28, current: {cur}}}\n"
@@ -327,12 +329,12 @@ def _pathological(
         files = {"co": _compact("co", quarter, ["strategy/retention"], "repeat-rate", values)}
         for b in range(n_bu):
             lines.append(f"  - {{id: b{b}, name: B{b}, level: business-unit, parent: co}}")
-            files[f"b{b}"] = _compact(f"b{b}", quarter, ["co/goal/a"], "repeat-rate", values)
+            aligns = ["co/goal/a", "co/goal/b", "co/goal/c"]
+            files[f"b{b}"] = _compact(f"b{b}", quarter, aligns, "repeat-rate", values)
         for k in range(n - n_bu - 1):
             lines.append(f"  - {{id: t{k}, name: T{k}, level: team, parent: b{k % n_bu}}}")
-            files[f"t{k}"] = _compact(
-                f"t{k}", quarter, [f"b{k % n_bu}/goal/a"], "repeat-rate", values
-            )
+            aligns = [f"b{k % n_bu}/goal/{kr}" for kr in "abc"]
+            files[f"t{k}"] = _compact(f"t{k}", quarter, aligns, "repeat-rate", values)
         return "\n".join(lines) + "\nstrategy:\n" + theme, files
     raise ValueError(f"unknown shape {shape!r}; one of {', '.join(SHAPES)}")
 
