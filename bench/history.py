@@ -1,10 +1,12 @@
 """Benchmark the quarter's history walk and okr report beside git's own pipeline, on the same
 repository.
 
-    python bench/history.py [--units 1000] [--weeks 13] [--repeat 3]
+    python bench/history.py [--units 1000] [--weeks 13] [--repeat 3] [--no-scaling]
 
-Builds a git repository under bench/out/ with a synthetic organisation and one commit a week
-in which every unit checks in, then times, in the same run:
+Builds a git repository under bench/out/ with a full-featured synthetic organisation and one
+commit a week in which every unit checks in, in the last quarter that has ended (the commits
+are dated from that quarter's first day, so they lie in the past whatever the day the bench
+runs), then times, in the same run:
 
 * git itself: ``git log -p`` on the quarter's folder (every commit's changes as patches),
   and the pipeline okr's walk is built on, ``git log --raw`` piped into one
@@ -15,7 +17,8 @@ in which every unit checks in, then times, in the same run:
   (each commit is a new key for the walk cache), so it is walked again from the cache;
 * the walk warm, all caches filled (read back);
 * ``okr score`` and ``okr report`` as whole commands, start-up included (the report cold,
-  with every cache removed, and warm), and the report's peak memory.
+  with every cache removed, and warm), and the report's peak memory;
+* then all of it again on a quarter of the units: the scaling check (under 5: near-linear).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -37,6 +41,7 @@ sys.path.insert(0, str(HERE.parent))
 from generate import generate  # noqa: E402
 
 from okrcli.history.timeline import quarter_history  # noqa: E402
+from okrcli.model.quarter import Quarter  # noqa: E402
 
 
 def git(repo: Path, *args: str, when: str | None = None) -> None:
@@ -52,27 +57,27 @@ def git(repo: Path, *args: str, when: str | None = None) -> None:
     subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True)
 
 
-def build(units: int, weeks: int) -> Path:
-    out = HERE / "out" / f"history-{units}x{weeks}"
+def last_quarter(today: date | None = None) -> Quarter:
+    """The last quarter that has ended: its weekly check-ins all lie in the past, whatever
+    the day the bench runs."""
+    return Quarter.containing(today or date.today()).previous()
+
+
+def build(units: int, weeks: int, quarter: Quarter) -> Path:
+    """A repository with ``weeks`` weekly check-in commits, from the quarter's first day
+    (at most 13: a quarter has 13 weeks)."""
+    out = HERE / "out" / f"history-{units}x{weeks}-{quarter}"
     if (out / ".git").exists():
         return out
     if out.exists():
         shutil.rmtree(out)
-    generate(units, out, seed=0)
+    generate(units, out, str(quarter), seed=0)
     git(out, "init", "-q", "-b", "main")
     for week in range(weeks):
-        generate(units, out, seed=week, keep=True)
+        generate(units, out, str(quarter), seed=week, keep=True)
         git(out, "add", "-A")
-        git(
-            out,
-            "commit",
-            "-q",
-            "-m",
-            f"week {week + 1}",
-            when=f"2026-10-{1 + min(week, 4) * 7:02d}T12:00:00+00:00"
-            if week < 5
-            else f"2026-11-{(week - 5) * 4 + 1:02d}T12:00:00+00:00",
-        )
+        day = quarter.start + timedelta(days=7 * week)
+        git(out, "commit", "-q", "-m", f"week {week + 1}", when=f"{day}T12:00:00+00:00")
     return out
 
 
@@ -90,94 +95,119 @@ def main() -> None:
     ap.add_argument("--units", type=int, default=1000)
     ap.add_argument("--weeks", type=int, default=13)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument(
+        "--no-scaling", action="store_true", help="skip the report at a quarter of the units"
+    )
     args = ap.parse_args()
-    repo = build(args.units, args.weeks)
-    caches = repo / ".git" / "okrcli"
-
-    def clear(pattern: str = "*") -> None:
-        for path in caches.glob(pattern):
-            if path.is_dir():
-                shutil.rmtree(path)
-            else:
-                path.unlink()
-
-    def pipeline() -> None:
-        log = subprocess.run(
-            "git log --raw --no-abbrev --format=%H -- okrs/2026-Q4/ "
-            "| awk '/^:/ {print $4}' | git cat-file --batch --buffer > /dev/null",
-            shell=True,
-            cwd=repo,
-            check=True,
-        )
-        del log
-
-    def log_patch() -> None:
-        subprocess.run(
-            ["git", "log", "-p", "--", "okrs/2026-Q4/"],
-            cwd=repo,
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-
-    def cold() -> None:
-        clear()
-        quarter_history(repo, "okrs", "2026-Q4")
-
-    def new_commit() -> None:
-        clear("walk-*")
-        quarter_history(repo, "okrs", "2026-Q4")
-
-    def warm() -> None:
-        quarter_history(repo, "okrs", "2026-Q4")
-
+    quarter = last_quarter()
+    folder = f"okrs/{quarter}/"
     okr = str(Path(sys.executable).parent / "okr")
 
-    def okr_command(*args: str, cold: bool = False) -> Callable[[], None]:
-        """A whole okr command, as a user runs it (cold: with every cache removed)."""
-
-        def run() -> None:
-            if cold:
-                clear()
-            subprocess.run(
-                [okr, *args],
-                cwd=repo,
-                check=True,
-                capture_output=True,
-                env={**os.environ, "CI": "true"},
-            )
-
-        return run
-
-    from run import compile_package, measure
+    from run import compile_package, measure, ratio_cell
 
     compile_package()
 
-    rows = [
-        ("git log -p (every commit's changes as patches)", timed(log_patch, args.repeat)),
-        ("git log --raw \\| git cat-file --batch", timed(pipeline, args.repeat)),
-        ("okr history walk, cold (parses every file version)", timed(cold, args.repeat)),
-        ("okr history walk after a new commit (blob cache filled)", timed(new_commit, args.repeat)),
-        ("okr history walk, warm (all caches filled)", timed(warm, args.repeat)),
-        (
-            "okr score, whole command, warm",
-            timed(okr_command("score", "--format", "json"), args.repeat),
-        ),
-        (
-            "okr report, whole command, cold (no caches)",
-            timed(okr_command("report", "-o", "/dev/null", cold=True), args.repeat),
-        ),
-        (
-            "okr report, whole command, warm (caches filled)",
-            timed(okr_command("report", "-o", "/dev/null"), args.repeat),
-        ),
-    ]
-    peak = measure([okr, "report", "-o", "/dev/null"], repo, 1)[2]
-    print(f"{args.units:,} units x {args.weeks} weekly check-in commits, {os.cpu_count()} cores\n")
+    def suite(repo: Path, repeat: int) -> list[tuple[str, tuple[float, float]]]:
+        caches = repo / ".git" / "okrcli"
+
+        def clear(pattern: str = "*") -> None:
+            for path in caches.glob(pattern):
+                if path.is_dir():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+
+        def pipeline() -> None:
+            subprocess.run(
+                f"git log --raw --no-abbrev --format=%H -- {folder} "
+                "| awk '/^:/ {print $4}' | git cat-file --batch --buffer > /dev/null",
+                shell=True,
+                cwd=repo,
+                check=True,
+            )
+
+        def log_patch() -> None:
+            subprocess.run(
+                ["git", "log", "-p", "--", folder], cwd=repo, check=True, stdout=subprocess.DEVNULL
+            )
+
+        def cold() -> None:
+            clear()
+            quarter_history(repo, "okrs", str(quarter))
+
+        def new_commit() -> None:
+            clear("walk-*")
+            quarter_history(repo, "okrs", str(quarter))
+
+        def warm() -> None:
+            quarter_history(repo, "okrs", str(quarter))
+
+        def okr_command(*words: str, cold: bool = False) -> Callable[[], None]:
+            """A whole okr command, as a user runs it (cold: with every cache removed)."""
+
+            def run() -> None:
+                if cold:
+                    clear()
+                subprocess.run(
+                    [okr, *words, "--quarter", str(quarter)],
+                    cwd=repo,
+                    check=True,
+                    capture_output=True,
+                    env={**os.environ, "CI": "true"},
+                )
+
+            return run
+
+        return [
+            ("git log -p (every commit's changes as patches)", timed(log_patch, repeat)),
+            ("git log --raw \\| git cat-file --batch", timed(pipeline, repeat)),
+            ("okr history walk, cold (parses every file version)", timed(cold, repeat)),
+            ("okr history walk after a new commit (blob cache filled)", timed(new_commit, repeat)),
+            ("okr history walk, warm (all caches filled)", timed(warm, repeat)),
+            (
+                "okr score, whole command, warm",
+                timed(okr_command("score", "--format", "json"), repeat),
+            ),
+            (
+                "okr report, whole command, cold (no caches)",
+                timed(okr_command("report", "-o", "/dev/null", cold=True), repeat),
+            ),
+            (
+                "okr report, whole command, warm (caches filled)",
+                timed(okr_command("report", "-o", "/dev/null"), repeat),
+            ),
+        ]
+
+    repo = build(args.units, args.weeks, quarter)
+    rows = suite(repo, args.repeat)
+    report = [okr, "report", "--quarter", str(quarter), "-o", "/dev/null"]
+    peak = measure(report, repo, 1)[2]
+    print(
+        f"{args.units:,} units x {args.weeks} weekly check-in commits in {quarter} "
+        f"(from {quarter.start}), {os.cpu_count()} cores\n"
+    )
     print("| what | best | median |")
     print("|---|---:|---:|")
     for name, (best, median) in rows:
         print(f"| {name} | {best:.2f} s | {median:.2f} s |")
     print(f"\nPeak memory of okr report (warm): {peak:.0f} MB.")
+    timing = dict(rows)
+    log_p = timing["git log -p (every commit's changes as patches)"][0]
+    warm_report = timing["okr report, whole command, warm (caches filled)"][0]
+    print(f"Warm report over git log -p, same run: {warm_report / log_p:.2f}.")
+
+    if not args.no_scaling and args.units >= 4:
+        small = args.units // 4
+        small_rows = dict(suite(build(small, args.weeks, quarter), args.repeat))
+        print(
+            f"\nScaling: time at {args.units:,} units over time at {small:,} "
+            "(under 5: near-linear)."
+        )
+        print("\n| what | at n | at 4n | ratio |")
+        print("|---|---:|---:|---:|")
+        for name, (best, _) in rows:
+            at_small = small_rows[name][0]
+            print(f"| {name} | {at_small:.2f} s | {best:.2f} s | {ratio_cell(at_small, best)} |")
 
 
 if __name__ == "__main__":

@@ -1,12 +1,15 @@
 """Benchmark ``okr lint`` beside yamllint and check-jsonschema on the same files, same run.
 
-    python bench/run.py [--sizes 100 1000 5000] [--repeat 5]
+    python bench/run.py [--sizes 100 1000 5000] [--repeat 5] [--shapes krs chain wide metric]
 
-For each size it generates a synthetic organisation (bench/generate.py) under bench/out/,
-then times each tool as a whole command (wall clock, start-up included; the best and the
-median of --repeat runs) and its peak memory, and prints a markdown table for the README.
-The tools it compares with are installed by ``pip install -e '.[bench]'``; a missing one is
-reported as such, never silently skipped.
+For each size it generates a full-featured synthetic organisation (bench/generate.py) under
+bench/out/, then times each tool as a whole command (wall clock, start-up included; the best
+and the median of --repeat runs) and its peak memory, and prints markdown tables for
+docs/benchmarks.md. Then ``okr lint`` on each pathological shape, and the scaling check:
+okr lint's time at n/4 beside its time at n, for each size from 400 and each shape; a
+ratio under 5 is near-linear (work that grows with the square gives 16). The tools it
+compares with are installed by ``pip install -e '.[bench]'``; a missing one is reported as
+such, never silently skipped.
 """
 
 from __future__ import annotations
@@ -79,39 +82,97 @@ def tool(name: str) -> str | None:
     return str(path) if path.exists() else shutil.which(name)
 
 
+def ratio_cell(small: float, big: float) -> str:
+    r = big / small
+    return f"{r:.1f} ({'near-linear' if r < LINEAR else 'NOT near-linear'})"
+
+
+LINEAR = 5  # time at 4n over time at n: under this, near-linear (quadratic work gives 16)
+SHAPES = {"krs": 20_000, "chain": 10_000, "wide": 5_000, "metric": 5_000}
+SHAPE_NAMES = {
+    "krs": "key results in one file",
+    "chain": "units in one chain of parents",
+    "wide": "teams under one parent",
+    "metric": "units moving one metric",
+}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument(
+        "--shapes", nargs="*", default=list(SHAPES), help="pathological shapes (none: skip)"
+    )
     args = ap.parse_args()
     okr, yamllint, cjs = tool("okr"), tool("yamllint"), tool("check-jsonschema")
+    if okr is None:
+        raise SystemExit("okr is not installed next to this Python")
     compile_package()
     schema = HERE.parent / "schemas" / "okr-file.schema.json"
+    # okr with its caches off: every file is parsed, as by the other tools (the generated
+    # folders sit inside this project's git repository, whose caches okr would otherwise use)
+    no_cache = {"OKR_NO_CACHE": "1"}
+
+    def lint(n: int, shape: str, repeat: int) -> tuple[float, float, float, list[str]]:
+        out = HERE / "out" / (f"org-{n}" if shape == "full" else f"{shape}-{n}")
+        rels = [os.path.relpath(p, out) for p in generate(n, out, shape=shape)]
+        return (*measure([okr, "lint"], out, repeat, no_cache), rels)
+
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
-    print("\n| units | okr lint | yamllint | check-jsonschema |")
-    print("|---:|---:|---:|---:|")
+    print("\n| units | okr lint | yamllint | check-jsonschema | okr / yamllint |")
+    print("|---:|---:|---:|---:|---:|")
+    times: dict[tuple[str, int], float] = {}
     for n in args.sizes:
+        repeat = args.repeat if n <= 1000 else max(1, args.repeat // 2)
+        best, median, peak, rels = lint(n, "full", repeat)
+        times[("full", n)] = best
         out = HERE / "out" / f"org-{n}"
-        files = [str(p) for p in generate(n, out)]
-        rels = [os.path.relpath(f, out) for f in files]
-        cells = []
+        cells = [f"{best:.2f} s (median {median:.2f} s, {peak:.0f} MB)"]
+        yl_best = None
         for cmd in (
-            [okr, "lint"] if okr else None,
             [yamllint, "-d", "relaxed", *rels] if yamllint else None,
             [cjs, "--schemafile", str(schema), *rels] if cjs else None,
         ):
             if cmd is None:
                 cells.append("not installed")
                 continue
-            repeat = args.repeat if n <= 1000 else max(1, args.repeat // 2)
-            # okr with its caches off: every file is parsed, as by the other tools (the
-            # generated folders sit inside this project's git repository, whose caches
-            # okr would otherwise use)
-            no_cache = {"OKR_NO_CACHE": "1"} if cmd[0] == okr else None
-            best, median, peak = measure(cmd, out, repeat, no_cache)
-            cells.append(f"{best:.2f} s (median {median:.2f} s, {peak:.0f} MB)")
+            # the other tools take seconds: fewer runs of them at the larger sizes
+            b, m, p = measure(cmd, out, repeat if n <= 100 else max(1, repeat // 3))
+            yl_best = b if cmd[0] == yamllint else yl_best
+            cells.append(f"{b:.2f} s (median {m:.2f} s, {p:.0f} MB)")
+        cells.append(f"{best / yl_best:.2f}" if yl_best else "-")
         print(f"| {n:,} | {' | '.join(cells)} |", flush=True)
     print("\nBest and median wall clock of the whole command, start-up included, and peak memory.")
+
+    if args.shapes:
+        print("\n| pathological shape | okr lint |")
+        print("|---|---:|")
+        for shape in args.shapes:
+            n = SHAPES[shape]
+            best, median, peak, _ = lint(n, shape, max(1, args.repeat // 2))
+            times[(shape, n)] = best
+            cells = [f"{best:.2f} s (median {median:.2f} s, {peak:.0f} MB)"]
+            print(f"| {n:,} {SHAPE_NAMES[shape]} | {' | '.join(cells)} |", flush=True)
+
+    # the scaling check: each command at n and at 4n
+    pairs = [("full", n) for n in args.sizes if n >= 400] + [
+        (shape, SHAPES[shape]) for shape in args.shapes
+    ]
+    if pairs:
+        print(f"\nScaling: okr lint's time at 4n over its time at n (under {LINEAR}: near-linear).")
+        print("\n| what | n | at n | at 4n | ratio |")
+        print("|---|---:|---:|---:|---:|")
+        for shape, big in pairs:
+            small = big // 4
+            at_small = lint(small, shape, max(1, args.repeat // 2))[0]
+            at_big = times[(shape, big)]
+            what = "full organisation" if shape == "full" else SHAPE_NAMES[shape]
+            print(
+                f"| okr lint, {what} | {small:,} | {at_small:.2f} s | {at_big:.2f} s "
+                f"| {ratio_cell(at_small, at_big)} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -162,15 +162,27 @@ def _tree(card: ScoreCard, moment: Moment) -> dict[str, Any]:
         has_parent.add(b)
     text: list[dict[str, Any]] = []
 
-    def walk(key: str, depth: int, seen: set[str]) -> None:
-        text.append({"depth": depth, "label": labels[key]})
-        for c in children.get(key, []):
-            if c not in seen:
-                walk(c, depth + 1, seen | {c})
+    def walk(root: str) -> None:
+        """Every path down from ``root``, depth first, each node once per path: one set of
+        the nodes on the path and a stack (chains of alignments can be thousands deep)."""
+        text.append({"depth": 0, "label": labels[root]})
+        path = {root}
+        stack = [(root, iter(children.get(root, ())))]
+        while stack:
+            key, below = stack[-1]
+            for c in below:
+                if c not in path:
+                    text.append({"depth": len(stack), "label": labels[c]})
+                    path.add(c)
+                    stack.append((c, iter(children.get(c, ()))))
+                    break
+            else:
+                stack.pop()
+                path.discard(key)
 
     for key in labels:
         if key not in has_parent:
-            walk(key, 0, {key})
+            walk(key)
     return {"mermaid": chart, "text": text, "note": note}
 
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from okrcli.load.files import OkrDoc
-from okrcli.model.okr import Direction
+from okrcli.model.okr import Direction, KeyResult
 from okrcli.model.org import Level, Role
 from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, Scope, variant
 from okrcli.rules.context import Context
+from okrcli.rules.indexes import Chains
 
 _UP = {Direction.INCREASE, Direction.STAY_ABOVE}
 _PARENT_LEVELS: tuple[Level, ...] = ("company", "business-unit")
@@ -121,6 +124,10 @@ class ConflictingKrs(Rule):
             downs = [r for r, up, *_ in krs if not up]
             if not ups or not downs:
                 continue
+            named = {
+                True: _some(downs),  # each finding names the first few of the other side
+                False: _some(ups),
+            }
             for ref, up, doc, i, j in krs:  # positions are looked up only for findings
                 others = downs if up else ups
                 way, other_way = ("up", "down") if up else ("down", "up")
@@ -128,9 +135,20 @@ class ConflictingKrs(Rule):
                     doc,
                     ("objectives", i, "key_results", j, "metric"),
                     f"'{ref}' pushes metric '{metric}' {way} while "
-                    f"{', '.join(others)} push{'es' if len(others) == 1 else ''} it "
+                    f"{named[up]} push{'es' if len(others) == 1 else ''} it "
                     f"{other_way} in {quarter}; agree on one direction.",
                 )
+
+
+NAMED = 5  # at most this many key results named in one message
+
+
+def _some(refs: list[str]) -> str:
+    """The first few refs, and how many more: a message stays short however many units
+    share a metric (naming them all in every finding grows with the square of them)."""
+    if len(refs) <= NAMED:
+        return ", ".join(refs)
+    return f"{', '.join(refs[:NAMED])} and {len(refs) - NAMED:,} more"
 
 
 class SummedCascade(Rule):
@@ -169,36 +187,36 @@ class SummedCascade(Rule):
     )
 
     def check_repo(self, ctx: Context) -> Iterator[Finding]:
+        below = _aligned_below(ctx)
         for (quarter, ref), (pdoc, pi, pj, parent) in ctx.key_results.items():
             if parent.metric is None or parent.target is None:
                 continue
-            obj_ref = ref.rsplit("/", 1)[0]
-            children = []
-            for (q2, cref), (_cdoc, _ci, _cj, child) in ctx.key_results.items():
-                if q2 != quarter or child.metric != parent.metric or cref == ref:
-                    continue
-                unit_obj = cref.rsplit("/", 1)[0]
-                cobj = ctx.objectives[(q2, unit_obj)][2]
-                if (
-                    ref in cobj.aligns_to or obj_ref in cobj.aligns_to
-                ) and child.target is not None:
-                    children.append((cref, child))
-            if len(children) < 2:
+            # the children: key results of this metric whose objective aligns to this key
+            # result or to its objective. Those aligned to the objective are shared by all
+            # its key results and summed once; the others are added one by one.
+            by_obj = below.get((quarter, ref.rsplit("/", 1)[0], parent.metric), _NONE)
+            by_kr = below.get((quarter, ref, parent.metric), _NONE)
+            if len(by_obj.members) + len(by_kr.members) < 2:
                 continue
-            total = sum((Decimal(str(c.target)) for _, c in children), Decimal(0))
-            base = [c.baseline for _, c in children]
-            deltas = None
-            if parent.baseline is not None and all(b is not None for b in base):
-                deltas = sum(
-                    (Decimal(str(c.target)) - Decimal(str(c.baseline)) for _, c in children),
-                    Decimal(0),
-                )
+            sums = by_obj.sums()
+            for cref, (_, child) in by_kr.members.items():
+                if cref not in by_obj.members:
+                    sums = _add(sums, child)
+            if ref in by_obj.members or ref in by_kr.members:
+                sums = _add(sums, parent, -1)
+            count, total, deltas, no_base = sums
+            if count < 2:
+                continue
             ptarget = Decimal(str(parent.target))
             pdelta = (
-                ptarget - Decimal(str(parent.baseline)) if parent.baseline is not None else None
+                _EXACT.subtract(ptarget, Decimal(str(parent.baseline)))
+                if parent.baseline is not None
+                else None
             )
-            if total == ptarget or (deltas is not None and deltas == pdelta and deltas != 0):
-                names = ", ".join(r for r, _ in children)
+            if total == ptarget or (no_base == 0 and deltas == pdelta and deltas != 0):
+                children = {**by_obj.members, **by_kr.members}
+                children.pop(ref, None)
+                names = ", ".join(sorted(children, key=lambda r: children[r][0]))
                 yield self.at(
                     pdoc,
                     ("objectives", pi, "key_results", pj, "target"),
@@ -206,6 +224,59 @@ class SummedCascade(Rule):
                     "units are splitting a quota. Ask what each unit can make true "
                     "that helps the whole, rather than a share of the number.",
                 )
+
+
+# how many key results, the sum of their targets, of their target - baseline, and how many
+# have no baseline: added exactly (the default context would round past 28 digits)
+_Sums = tuple[int, Decimal, Decimal, int]
+_EXACT = decimal.Context(prec=decimal.MAX_PREC)
+
+
+def _add(sums: _Sums, k: KeyResult, sign: int = 1) -> _Sums:
+    n, total, deltas, no_base = sums
+    assert k.target is not None
+    target = Decimal(str(k.target))
+    total = _EXACT.add(total, target) if sign > 0 else _EXACT.subtract(total, target)
+    if k.baseline is None:
+        no_base += sign
+    else:
+        delta = _EXACT.subtract(target, Decimal(str(k.baseline)))
+        deltas = _EXACT.add(deltas, delta) if sign > 0 else _EXACT.subtract(deltas, delta)
+    return n + sign, total, deltas, no_base
+
+
+@dataclass(slots=True)
+class _Aligned:
+    """The key results of one metric aligned to one thing: by ref, (order, key result)."""
+
+    members: dict[str, tuple[int, KeyResult]] = field(default_factory=dict)
+    _sums: _Sums | None = None
+
+    def sums(self) -> _Sums:
+        """Their sums, added up the first time a parent asks."""
+        if self._sums is None:
+            sums: _Sums = (0, Decimal(0), Decimal(0), 0)
+            for _, k in self.members.values():
+                sums = _add(sums, k)
+            self._sums = sums
+        return self._sums
+
+
+_NONE = _Aligned()
+
+
+def _aligned_below(ctx: Context) -> dict[tuple[str, str, str], _Aligned]:
+    """(quarter, what an objective aligns to, metric) -> the key results of that metric,
+    with a target, in the objectives that align to it (in the repository's order)."""
+    out: dict[tuple[str, str, str], _Aligned] = {}
+    for n, ((quarter, cref), (*_, child)) in enumerate(ctx.key_results.items()):
+        if child.metric is None or child.target is None:
+            continue
+        cobj = ctx.objectives[(quarter, cref.rsplit("/", 1)[0])][2]
+        for aligned in dict.fromkeys(cobj.aligns_to):
+            group = out.setdefault((quarter, aligned, child.metric), _Aligned())
+            group.members[cref] = (n, child)
+    return out
 
 
 class UncoveredParentOptions(BaseModel):
@@ -391,13 +462,8 @@ class CommitmentMix(Rule):
 
     def check_repo(self, ctx: Context) -> Iterator[Finding]:
         opts = ctx.opts(self.code, CommitmentMixOptions)
-        depth = {}
-        for uid in ctx.units:
-            n, p, seen = 0, ctx.units[uid].parent, set()
-            while p is not None and p in ctx.units and p not in seen:
-                seen.add(p)
-                n, p = n + 1, ctx.units[p].parent
-            depth[uid] = n
+        chains = Chains({uid: u.parent for uid, u in ctx.units.items()})
+        depth = {uid: chains.above(uid) for uid in ctx.units}
         for quarter, docs in sorted(ctx.by_quarter.items()):
             objs = [o for d in docs if d.model for o in d.model.objectives]
             if len(objs) < opts.min_objectives:

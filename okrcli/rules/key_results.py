@@ -10,6 +10,7 @@ from okrcli.load.files import OkrDoc
 from okrcli.model.okr import Direction, KeyResult
 from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, variant
 from okrcli.rules.context import Context
+from okrcli.rules.indexes import first_alike
 from okrcli.rules.text import KrShape, Sentence, read_kr
 
 FOURTH_KR = """\
@@ -350,23 +351,28 @@ class DuplicateKr(Rule):
         assert doc.model is not None
         threshold = ctx.opts(self.code, DuplicateKrOptions).similarity
         for i, o in enumerate(doc.model.objectives):
-            words = [_content(k.title, ctx) for k in o.key_results]
-            for j, k in enumerate(o.key_results):
-                for e in range(j):
-                    other = o.key_results[e]
-                    same_metric = k.metric is not None and k.metric == other.metric
-                    a, b = words[j], words[e]
-                    overlap = len(a & b) / len(a | b) if a and b else 0.0
-                    if same_metric or (overlap >= threshold and len(a & b) >= 2):
-                        what = (
-                            f"measures metric '{k.metric}' like"
-                            if same_metric
-                            else "says almost the same as"
-                        )
-                        yield self.at(
-                            doc,
-                            ("objectives", i, "key_results", j, "title"),
-                            f"key result '{k.id}' {what} '{other.id}'; merge them or "
-                            "measure another side of the objective.",
-                        )
-                        break
+            krs = o.key_results
+            # the first earlier key result alike to each: by metric through a dict, by title
+            # through an index (an objective may hold thousands; never every pair)
+            alike = first_alike([_content(k.title, ctx) for k in krs], threshold)
+            first_of: dict[str, int] = {}
+            for j, k in enumerate(krs):
+                e = alike[j]
+                if k.metric is not None:
+                    m = first_of.setdefault(k.metric, j)
+                    if m < j and (e is None or m < e):
+                        e = m
+                if e is None:
+                    continue
+                other = krs[e]
+                what = (
+                    f"measures metric '{k.metric}' like"
+                    if k.metric is not None and k.metric == other.metric
+                    else "says almost the same as"
+                )
+                yield self.at(
+                    doc,
+                    ("objectives", i, "key_results", j, "title"),
+                    f"key result '{k.id}' {what} '{other.id}'; merge them or "
+                    "measure another side of the objective.",
+                )

@@ -9,6 +9,7 @@ from okrcli.load.files import OkrDoc
 from okrcli.model.quarter import QUARTER_RE
 from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, Scope, variant
 from okrcli.rules.context import Context
+from okrcli.rules.indexes import Chains
 
 
 class ParseError(Rule):
@@ -64,6 +65,7 @@ class SchemaError(Rule):
                 "already the root; give it a parent.",
             )
         parents = {u.id: u.parent for u in org.units}
+        chains = Chains(parents)  # every chain walked once, not once per unit below it
         for i, u in enumerate(org.units):
             if u.parent is not None and u.parent not in ids:
                 yield Finding(
@@ -72,18 +74,18 @@ class SchemaError(Rule):
                     f"unit '{u.id}' names parent '{u.parent}', which is not a unit in org.yaml.",
                 )
                 continue
-            seen = {u.id}
-            p = u.parent
-            while p is not None and p in parents:
-                if p in seen:
-                    yield Finding(
-                        src.rel,
-                        src.parsed.span(("units", i, "parent")),
-                        f"unit '{u.id}' is its own ancestor (a parent cycle); break the cycle.",
-                    )
-                    break
-                seen.add(p)
-                p = parents[p]
+            if u.parent is None:
+                continue
+            # the chain above runs into a cycle, or (for a second unit of one id, whose id
+            # leads elsewhere) comes back to this unit's id
+            if u.parent in chains.cyclic or (
+                parents[u.id] != u.parent and chains.on_chain(u.id, u.parent)
+            ):
+                yield Finding(
+                    src.rel,
+                    src.parsed.span(("units", i, "parent")),
+                    f"unit '{u.id}' is its own ancestor (a parent cycle); break the cycle.",
+                )
 
 
 class UnknownUnit(Rule):
