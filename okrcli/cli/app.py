@@ -145,6 +145,13 @@ def lint(
             at=at,
         )
         result = run_lint(request)
+        if output is not None:
+            from okrcli.load.files import resolve_root
+            from okrcli.report.service import check_output_path
+
+            start = request.paths[0] if request.paths else request.cwd
+            root = resolve_root(request.repo, start, request.cwd)
+            check_output_path(request.cwd / output, output, root)
     except OkrError as exc:
         raise _fail(exc) from None
     _lint_output(result, output_format, output, statistics)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from io import StringIO
@@ -11,7 +12,7 @@ from typing import Any
 
 from okrcli.edit.checkin import CheckInResult, Edit, check_in, find_kr, number_text, unit_doc
 from okrcli.errors import OkrError
-from okrcli.fsutil import atomic_write
+from okrcli.fsutil import UnsafePathError, atomic_write, check_destination
 from okrcli.load.files import OkrDoc, resolve_root
 from okrcli.load.repo import Repository, load_repository
 from okrcli.model.quarter import QUARTER_RE, Quarter
@@ -130,7 +131,11 @@ def new_file(repo: Repository, unit: str, quarter: str, from_quarter: str | None
     if not QUARTER_RE.match(quarter):
         raise OkrError(f"--quarter {quarter}: write the quarter as YYYY-Qn, like 2026-Q4.")
     path = repo.root / repo.config.okrs_dir / quarter / f"{unit}.yaml"
-    if path.exists():
+    try:
+        check_destination(path, repo.root)
+    except UnsafePathError as exc:
+        raise OkrError(f"will not write {path.relative_to(repo.root)}: {exc.strerror}.") from None
+    if os.path.lexists(path):
         raise OkrError(f"{path.relative_to(repo.root)} already exists; edit it instead.")
     if from_quarter is not None:
         text = carried_over(repo, unit, from_quarter, quarter)
