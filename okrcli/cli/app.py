@@ -49,8 +49,24 @@ def _is_ci() -> bool:
     return bool(os.environ.get("CI")) or not sys.stdout.isatty()
 
 
+def _echo(message: str, *, err: bool = False) -> None:
+    """One line of output, whatever the repository's names and titles in it hold (their
+    control characters are shown escaped, see :mod:`okrcli.textsafe`)."""
+    from okrcli.textsafe import visible
+
+    typer.echo(visible(message), err=err)
+
+
+def _out(text: str, *, commands: bool = False) -> None:
+    """Whole output (a format's text) on stdout, with control characters escaped and no
+    line read as a workflow command (unless ``commands``: the github format's own)."""
+    from okrcli.textsafe import safe_output
+
+    sys.stdout.write(safe_output(text, commands=commands))
+
+
 def _fail(exc: OkrError) -> typer.Exit:
-    typer.echo(f"okr: {exc.message}", err=True)
+    _echo(f"okr: {exc.message}", err=True)
     return typer.Exit(exc.exit_code)
 
 
@@ -187,12 +203,12 @@ def _lint_output(
 
         print_lint(result)
     else:
-        sys.stdout.write(FORMATS[shown](result))
+        _out(FORMATS[shown](result), commands=shown == "github")
         if shown != "text":
             for note in result.notices:
-                typer.echo(f"okr: note: {note}", err=True)
+                _echo(f"okr: note: {note}", err=True)
     if statistics:
-        sys.stdout.write(stats(result))
+        _out(stats(result))
     if in_actions:
         _job_summary(step_summary(result))
 
@@ -206,7 +222,7 @@ def _job_summary(text: str) -> None:
         with open(summary_file, "a", encoding="utf-8") as handle:
             handle.write(text)
     except OSError as exc:
-        typer.echo(f"okr: note: could not write the job summary: {exc.strerror}.", err=True)
+        _echo(f"okr: note: could not write the job summary: {exc.strerror}.", err=True)
 
 
 def _split(value: str) -> list[str]:
@@ -261,7 +277,7 @@ def score(
         card = run_score(ScoreRequest(list(paths or []), quarter, at, repo))
     except OkrError as exc:
         raise _fail(exc) from None
-    sys.stdout.write(SCORE_FORMATS[output_format.value](card))
+    _out(SCORE_FORMATS[output_format.value](card))
 
 
 @app.command()
@@ -306,9 +322,9 @@ def report(
     except OkrError as exc:
         raise _fail(exc) from None
     if output is None:
-        sys.stdout.write(text)
+        _out(text)
     else:
-        typer.echo(f"wrote {output}")
+        _echo(f"wrote {output}")
 
 
 class DiffFormat(StrEnum):
@@ -349,7 +365,7 @@ def diff(
         result = run_diff(base, head, repo=repo, cwd=Path.cwd())
     except OkrError as exc:
         raise _fail(exc) from None
-    sys.stdout.write(DIFF_FORMATS[output_format.value](result))
+    _out(DIFF_FORMATS[output_format.value](result))
     if os.environ.get("GITHUB_ACTIONS") == "true":
         _job_summary(markdown(result)[: 1024 * 1000])
 
@@ -384,13 +400,13 @@ def init(
     except OkrError as exc:
         raise _fail(exc) from None
     for rel in result.written:
-        typer.echo(f"wrote   {rel}")
+        _echo(f"wrote   {rel}")
     for rel in result.skipped:
         reason = "" if "(" in rel else " (it exists; okr init never overwrites)"
-        typer.echo(f"skipped {rel}{reason}")
+        _echo(f"skipped {rel}{reason}")
     if result.git_created:
         typer.echo("created a git repository")
-    typer.echo(f"Next: edit org.yaml and the files under okrs/, then run `okr lint` in {folder}.")
+    _echo(f"Next: edit org.yaml and the files under okrs/, then run `okr lint` in {folder}.")
 
 
 @app.command()
@@ -428,7 +444,7 @@ def new(
         path = new_file(r, unit, pick_quarter(r, quarter), from_quarter)
     except OkrError as exc:
         raise _fail(exc) from None
-    typer.echo(f"wrote {path.relative_to(r.root)}; fill it in and run `okr lint` on it.")
+    _echo(f"wrote {path.relative_to(r.root)}; fill it in and run `okr lint` on it.")
 
 
 @app.command("check-in")
@@ -478,7 +494,7 @@ def check_in(
         if not result.changes:
             typer.echo("Nothing changed.")
             return
-        typer.echo(f"{result.path.relative_to(r.root)}: {result.summary()}")
+        _echo(f"{result.path.relative_to(r.root)}: {result.summary()}")
         if commit:
             cid = service.commit(r, result, unit, message)
             typer.echo(f"committed {cid[:8]}")
@@ -500,8 +516,8 @@ def _interactive(r: Repository, quarter: str, unit: str) -> CheckInResult:
     edits = []
     for row in rows:
         last = row.last_checkin.isoformat() if row.last_checkin else "never"
-        typer.echo(f"{row.ref}: {row.title}")
-        typer.echo(f"  current {row.current}, target {row.target}, last check-in {last}")
+        _echo(f"{row.ref}: {row.title}")
+        _echo(f"  current {row.current}, target {row.target}, last check-in {last}")
         while True:
             answer = typer.prompt("  new value (Enter keeps it)", default="", show_default=False)
             if not answer.strip():
@@ -510,7 +526,7 @@ def _interactive(r: Repository, quarter: str, unit: str) -> CheckInResult:
                 edits.append(Edit(row.objective, row.kr, service.edit_values(answer, None)))
                 break
             except OkrError as exc:
-                typer.echo(f"  {exc.message}")
+                _echo(f"  {exc.message}")
     return service.check_in_many(doc, edits)
 
 
@@ -578,7 +594,7 @@ def schema(
     except OkrError as exc:
         raise _fail(exc) from None
     for name in stale:
-        typer.echo(f"{'stale' if check else 'wrote'} {out / name}")
+        _echo(f"{'stale' if check else 'wrote'} {out / name}")
     if check and stale:
         typer.echo("Run `okr schema` to update them.", err=True)
         raise typer.Exit(1)
@@ -602,7 +618,7 @@ def main() -> None:
     except SystemExit as done:
         _leave(done)
     except Exception as exc:
-        typer.echo(f"okr: internal error: {type(exc).__name__}: {exc}. Please report it.", err=True)
+        _echo(f"okr: internal error: {type(exc).__name__}: {exc}. Please report it.", err=True)
         sys.exit(2)
 
 

@@ -40,6 +40,7 @@ from jinja2.sandbox import SandboxedEnvironment, safe_range
 from okrcli.errors import OkrError
 from okrcli.fsutil import open_regular
 from okrcli.render import templates_dir
+from okrcli.textsafe import visible
 
 TIME_LIMIT = 10.0  # seconds
 SIZE_LIMIT = 20 * 1024 * 1024  # characters of output, or of any one string or list built
@@ -69,7 +70,7 @@ def md(value: Any) -> str:
     text = str(value)
     if _PLAIN.fullmatch(text):
         return text
-    return " ".join(text.split()).translate(_MD_ESCAPES)
+    return " ".join(visible(text).split()).translate(_MD_ESCAPES)
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))

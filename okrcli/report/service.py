@@ -14,6 +14,7 @@ from okrcli.fsutil import UnsafePathError, atomic_write, check_output
 from okrcli.history.source import Moment, moment
 from okrcli.load.files import resolve_root
 from okrcli.score.service import choose_quarter
+from okrcli.textsafe import safe_output
 
 if TYPE_CHECKING:
     from okrcli.lint.diagnostics import Diagnostic
@@ -50,7 +51,7 @@ def report(request: ReportRequest) -> str:
         report_data.add_findings(data, lint_job.result())
     finally:
         lint_job.cancel()  # only if something failed before its result was taken
-    text = renderer.render(data)
+    text = safe_output(renderer.render(data))
     del data
     if request.output is not None:
         try:
