@@ -244,7 +244,7 @@ def _md_cell(value: str) -> str:
     from html import escape
 
     return (
-        escape(" ".join(visible(value).split()), quote=False)
+        escape(visible(" ".join(value.split())), quote=False)
         .replace("|", "\\|")
         .replace("@", "@\u200b")
     )

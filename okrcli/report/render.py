@@ -70,7 +70,7 @@ def md(value: Any) -> str:
     text = str(value)
     if _PLAIN.fullmatch(text):
         return text
-    return " ".join(visible(text).split()).translate(_MD_ESCAPES)
+    return visible(" ".join(text.split())).translate(_MD_ESCAPES)
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))

@@ -157,7 +157,7 @@ def _md(value: str) -> str:
     """Text from users' YAML, safe inside a markdown table cell."""
     from html import escape
 
-    cleaned = escape(" ".join(visible(value).split()), quote=False)
+    cleaned = escape(visible(" ".join(value.split())), quote=False)
     return cleaned.replace("|", "\\|").replace("`", "\\`").replace("@", "@\u200b")
 
 
