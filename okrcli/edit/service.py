@@ -15,7 +15,7 @@ from okrcli.errors import OkrError
 from okrcli.fsutil import UnsafePathError, atomic_write, check_destination
 from okrcli.load.files import OkrDoc, resolve_root
 from okrcli.load.repo import Repository, load_repository
-from okrcli.model.quarter import QUARTER_RE, Quarter
+from okrcli.model.quarter import QUARTER_FORM, QUARTER_RE, Quarter
 from okrcli.render import render
 
 MODELINE = "# yaml-language-server: $schema=../../schemas/okr-file.schema.json"
@@ -33,7 +33,7 @@ def pick_quarter(repo: Repository, asked: str | None, now: datetime | None = Non
     """The quarter asked for, else the running one (or the latest with files)."""
     if asked is not None:
         if not QUARTER_RE.match(asked):
-            raise OkrError(f"--quarter {asked}: write the quarter as YYYY-Qn, like 2026-Q4.")
+            raise OkrError(f"--quarter {asked}: write the quarter as {QUARTER_FORM}.")
         return asked
     start = repo.config.fiscal_year_start_month
     running = str(Quarter.containing((now or datetime.now(UTC)).date(), start))
@@ -129,7 +129,7 @@ def new_file(repo: Repository, unit: str, quarter: str, from_quarter: str | None
         hint = f" Did you mean {', '.join(close)}?" if close else " Add it to org.yaml first."
         raise OkrError(f"unit '{unit}' is not in org.yaml.{hint}")
     if not QUARTER_RE.match(quarter):
-        raise OkrError(f"--quarter {quarter}: write the quarter as YYYY-Qn, like 2026-Q4.")
+        raise OkrError(f"--quarter {quarter}: write the quarter as {QUARTER_FORM}.")
     path = repo.root / repo.config.okrs_dir / quarter / f"{unit}.yaml"
     try:
         check_destination(path, repo.root)

@@ -27,6 +27,26 @@ class GitError(OkrError):
     """git is missing, the folder is not a repository, or git refused."""
 
 
+def _git_date(when: datetime) -> str:
+    """A moment as git reads it: its raw form (seconds since the epoch and a zone) when it
+    has ten digits, as git's date parser gives up on years far ahead; else ISO 8601."""
+    seconds = int(when.timestamp())
+    return f"{seconds} +0000" if seconds >= 10**9 else when.isoformat()
+
+
+def day_end(text: str) -> datetime:
+    """The end of the day ``text`` (YYYY-MM-DD), as the first moment of the next day in UTC;
+    a date that does not exist or that okr cannot count past is refused."""
+    try:
+        day = date.fromisoformat(text)
+        return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
+    except (ValueError, OverflowError):
+        raise GitError(
+            f"--at {text}: there is no such day; write a date from 0001-01-01 to 9999-12-30 "
+            "as YYYY-MM-DD, or a commit, branch or tag."
+        ) from None
+
+
 @dataclass(frozen=True, slots=True)
 class Commit:
     """One commit: what the history and the check-in log show of it."""
@@ -142,10 +162,9 @@ class Git:
         """A commit id for a user's revision (a ref, an id, HEAD~2) or date (YYYY-MM-DD:
         the last commit on or before that day)."""
         if _DATE.match(rev):
-            day = date.fromisoformat(rev)
-            end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
+            end = day_end(rev)
             found = self._run(
-                "rev-list", "-1", f"--before={end.isoformat()}", "HEAD", "--", check=False
+                "rev-list", "-1", f"--before={_git_date(end)}", "HEAD", "--", check=False
             )
             if not found or not found.strip():
                 raise GitError(f"--at {rev}: there is no commit on or before that day.")

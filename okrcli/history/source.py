@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from okrcli.errors import OkrError
-from okrcli.history.git import Git, GitError
+from okrcli.history.git import Git, GitError, day_end
 from okrcli.history.timeline import QuarterHistory, WorktreeFile, blob_id, quarter_history
 from okrcli.load.files import ORG_NAME
 from okrcli.load.repo import Repository, load_repository, load_repository_from
@@ -137,8 +137,7 @@ def moment(
     rev = git.resolve(at)
     when = (
         (
-            datetime.combine(date.fromisoformat(at) + timedelta(days=1), time(0), tzinfo=UTC)
-            - timedelta(seconds=1)
+            day_end(at) - timedelta(seconds=1)
         )
         if _DATE.match(at)
         else git.commit_time(rev)
