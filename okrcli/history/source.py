@@ -13,7 +13,7 @@ from typing import Any
 from okrcli.errors import OkrError
 from okrcli.history.git import Git, GitError, day_end
 from okrcli.history.timeline import QuarterHistory, WorktreeFile, blob_id, quarter_history
-from okrcli.load.files import ORG_NAME
+from okrcli.load.files import ORG_NAME, in_place
 from okrcli.load.repo import Repository, load_repository, load_repository_from
 from okrcli.load.yamlsafe import Parsed
 from okrcli.model.okr import OkrFile
@@ -57,7 +57,7 @@ class Moment:
             return None
         out: list[WorktreeFile] = []
         for d in self.repo.docs:
-            if d.folder != quarter:
+            if d.folder != quarter or not in_place(d):
                 continue
             oid = blob_id(d.text) if d.text is not None else None
             if d.model is not None:
@@ -135,13 +135,7 @@ def moment(
     if git is None or reason is not None:
         raise OkrError(f"--at {at}: {reason or 'no git repository'}")
     rev = git.resolve(at)
-    when = (
-        (
-            day_end(at) - timedelta(seconds=1)
-        )
-        if _DATE.match(at)
-        else git.commit_time(rev)
-    )
+    when = (day_end(at) - timedelta(seconds=1)) if _DATE.match(at) else git.commit_time(rev)
     files = files_at(git, root, rev)
     if ORG_NAME not in files:
         raise OkrError(f"--at {at}: the repository had no {ORG_NAME} at that commit.")

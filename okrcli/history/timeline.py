@@ -42,7 +42,7 @@ Extract = tuple[str, dict[str, Values]] | None
 WorktreeFile = tuple[str | None, Callable[[], Any]]
 
 BLOB_KIND = "blobs-v4"  # change when extract() changes what it produces
-WALK_KIND = "walk-v7"  # change when extract() or the walk change what they produce
+WALK_KIND = "walk-v8"  # change when extract() or the walk change what they produce
 CACHE_NAME = f"{BLOB_KIND}.json"
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 PARALLEL_BLOBS = 400
@@ -326,6 +326,17 @@ class QuarterHistory:
     uncommitted: bool = False
 
 
+def _own(path: str, extract: Extract) -> Extract:
+    """The extract of the file at ``path`` when it holds the unit it is named after, else
+    None: a file ``checkout.yaml`` saying ``unit: search`` (lint's OKR003) has no history
+    of its own and must not mix its values into search's."""
+    if extract is None or not extract[1]:
+        return extract
+    name = path.rsplit("/", 1)[-1]
+    stem = name[: name.rfind(".")] if "." in name else name
+    return extract if next(iter(extract[1])).startswith(stem + "/") else None
+
+
 def _state(extracts: Iterable[Extract], quarter: str) -> dict[str, Values]:
     out: dict[str, Values] = {}
     for ex in extracts:
@@ -565,8 +576,14 @@ def _extend(
     columns: dict[str, tuple[list[Any], ...]] = {}
     latest: dict[str, Values | None] = {ref: tl.last() for ref, tl in walk.timelines.items()}
     for commit_, changes in log:
-        before = _state((extracts.get(c.old_id) for c in changes if c.old_id != NULL_ID), quarter)
-        after = _state((extracts.get(c.new_id) for c in changes if c.new_id != NULL_ID), quarter)
+        before = _state(
+            (_own(c.old_path, extracts.get(c.old_id)) for c in changes if c.old_id != NULL_ID),
+            quarter,
+        )
+        after = _state(
+            (_own(c.path, extracts.get(c.new_id)) for c in changes if c.new_id != NULL_ID),
+            quarter,
+        )
         touched = False
         when = commit_.when
         for ref, vals in after.items():
@@ -592,7 +609,9 @@ def _extend(
         walk.timelines[ref] = Timeline.from_columns(ref, commits, whens, tuple(values))
     walk.head_blobs = head_blobs
     walk.head_extracts = {oid: extracts.get(oid) for oid in head_blobs.values()}
-    walk.head_state = _state((extracts.get(oid) for oid in head_blobs.values()), quarter)
+    walk.head_state = _state(
+        (_own(path, extracts.get(oid)) for path, oid in head_blobs.items()), quarter
+    )
 
 
 def _add_worktree(

@@ -54,6 +54,23 @@ class OkrDoc(Source):
     stem: str = ""
 
 
+def in_place(doc: OkrDoc) -> bool:
+    """Whether an OKR file holds the unit it is named after, in the folder of its quarter.
+    One that does not (lint's OKR003 and OKR004) is left out of scores, reports and the
+    history, so that a file ``checkout.yaml`` saying ``unit: search`` cannot stand in for
+    search's own file."""
+    unit: object
+    quarter: object
+    if doc.model is not None:
+        unit, quarter = doc.model.unit, doc.model.quarter
+    else:
+        data = doc.parsed.data if doc.parsed is not None else None
+        if not isinstance(data, dict):
+            return False
+        unit, quarter = data.get("unit"), data.get("quarter")
+    return unit == doc.stem and quarter == doc.folder
+
+
 def find_root(start: Path) -> Path:
     """The nearest folder at or above ``start`` with an okr.yaml, else with org.yaml, else
     the git top level."""

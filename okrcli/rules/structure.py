@@ -132,9 +132,7 @@ class BadQuarter(Rule):
         assert doc.model is not None
         q = doc.model.quarter
         if not QUARTER_RE.match(q):
-            yield self.at(
-                doc, ("quarter",), f"quarter '{q}' is not of the form {QUARTER_FORM}."
-            )
+            yield self.at(doc, ("quarter",), f"quarter '{q}' is not of the form {QUARTER_FORM}.")
         elif q != doc.folder:
             yield self.at(
                 doc,
