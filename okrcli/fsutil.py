@@ -106,9 +106,10 @@ class FileChangedError(OSError):
 
 
 @contextlib.contextmanager
-def folder_lock(folder: Path) -> Iterator[None]:
+def folder_lock(folder: Path, timeout: float | None = None) -> Iterator[None]:
     """An exclusive lock on a folder, so that writers of its files take turns (POSIX; a
-    no-op where file locks do not exist). Nothing is created, so nothing is left behind."""
+    no-op where file locks do not exist). Nothing is created, so nothing is left behind.
+    With ``timeout``, TimeoutError when the lock is still held by another after so long."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
@@ -116,11 +117,31 @@ def folder_lock(folder: Path) -> Iterator[None]:
         return
     fd = os.open(folder, os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        if timeout is None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        else:
+            _wait_for_lock(fd, timeout)
         yield
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+def _wait_for_lock(fd: int, timeout: float) -> None:
+    import fcntl
+    import time
+
+    deadline = time.monotonic() + timeout
+    pause = 0.01
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise TimeoutError(errno.EAGAIN, "the lock is held by another process") from None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
 
 
 # --- reading and writing inside a repository whose content is hostile ----------------------

@@ -487,16 +487,19 @@ def check_in(
         r = service.open_repo(repo, Path.cwd())
         q = service.pick_quarter(r, quarter)
         unit = target.split("/")[0]
-        if "/" in target:
-            result = service.check_in_one(r, q, target, value, confidence)
-        else:
-            result = _interactive(r, q, target)
-        if not result.changes:
-            typer.echo("Nothing changed.")
-            return
+        with service.turn(r):
+            original = service.committable(r, q, unit) if commit else None
+            if "/" in target:
+                result = service.check_in_one(r, q, target, value, confidence)
+            else:
+                result = _interactive(r, q, target)
+            if not result.changes:
+                typer.echo("Nothing changed.")
+                return
+            if commit:
+                cid = service.commit(r, result, unit, message, original)
         _echo(f"{result.path.relative_to(r.root)}: {result.summary()}")
         if commit:
-            cid = service.commit(r, result, unit, message)
             typer.echo(f"committed {cid[:8]}")
     except OkrError as exc:
         raise _fail(exc) from None

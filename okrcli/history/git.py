@@ -69,6 +69,16 @@ class Change:
     old_path: str
 
 
+def blob_of(raw: bytes, id_length: int = 40) -> str:
+    """The id git gives a file of content ``raw`` (SHA-1, or SHA-256 for 64-digit ids)."""
+    import hashlib
+
+    h = hashlib.sha256() if id_length == 64 else hashlib.sha1(usedforsecurity=False)
+    h.update(b"blob %d\0" % len(raw))
+    h.update(raw)
+    return h.hexdigest()
+
+
 def _name(path: str) -> str:
     """A file name as git gave it (bytes that are not UTF-8 shown as replacement marks)."""
     if path.isascii():
@@ -115,6 +125,7 @@ class Git:
         path = Path(lines[1].strip() or ".git")
         self.git_dir = path if path.is_absolute() else (root / path).resolve()
         self._shallow = lines[2].strip() == "true"
+        self.own_git_dir = Path(lines[3])  # this worktree's (its index, HEAD and locks)
         self._head: str | None = None
         self._head_known = False
 
@@ -139,7 +150,13 @@ class Git:
         if proc.returncode != 0:
             if not check:
                 return None
-            reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            err = proc.stderr.decode("utf-8", "replace")
+            if "index.lock" in err:  # git's advice here reads as "delete the file"
+                raise GitError(
+                    f"git {args[0]} failed: another git command is using the repository (its "
+                    "index is locked); wait for it to finish, then run okr again."
+                )
+            reason = err.strip().splitlines()
             raise GitError(f"git {args[0]} failed: {reason[-1] if reason else 'no message'}.")
         return proc.stdout
 
@@ -288,6 +305,15 @@ class Git:
     def relpath(self, path: Path) -> str:
         """``path`` relative to the git top level, POSIX separators."""
         return path.resolve().relative_to(self.top.resolve()).as_posix()
+
+    def blob_at(self, rev: str, rel: str) -> str | None:
+        """The blob id of the file ``rel`` (relative to the top level) at ``rev``, or None."""
+        out = self._run("rev-parse", "--verify", "--quiet", f"{rev}:{rel}", check=False)
+        return out.strip() if out else None
+
+    def index_locked(self) -> bool:
+        """Whether another git command holds this worktree's index."""
+        return (self.own_git_dir / "index.lock").exists()
 
     def commit_paths(self, paths: list[Path], subject: str, body: str = "") -> str:
         """Commit exactly ``paths`` (whatever else is staged stays staged) and return the id."""
