@@ -182,12 +182,17 @@ def kind_of(mode: int) -> str | None:
 def open_regular(path: str, *, follow: bool = False) -> int:
     """A read-only descriptor of a regular file, or NotAFileError naming what it is instead.
 
-    The file is opened without blocking (a named pipe with no writer would otherwise hang the
-    open for ever) and without following a final link unless ``follow``; what was opened is
-    then checked with fstat, so a file swapped after a check is still caught."""
+    The path is looked at first (lstat: a socket cannot even be opened), then opened without
+    blocking (a named pipe with no writer would otherwise hang the open for ever) and without
+    following a final link unless ``follow``; what was opened is checked again with fstat,
+    so a file swapped in between is still caught."""
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     if not follow:
         flags |= getattr(os, "O_NOFOLLOW", 0)
+    found = os.stat(path) if follow else os.lstat(path)  # a socket cannot even be opened
+    kind = None if stat.S_ISLNK(found.st_mode) else kind_of(found.st_mode)
+    if kind is not None:
+        raise NotAFileError(path, kind)
     fd = os.open(path, flags)
     try:
         kind = kind_of(os.fstat(fd).st_mode)
