@@ -456,6 +456,10 @@ def _stored_column(col: Sequence[Any], size: int) -> Any:
     return list(col)
 
 
+_FLOATS = frozenset({float})
+_NUMBERS = frozenset({type(None), int, float})
+
+
 def _column(stored: Any, size: int) -> Sequence[Any] | None:
     """A value column read back from the walk cache (None if it is not one: the wrong
     length, or anything but numbers and nulls). A column of floats only comes back as an
@@ -466,10 +470,10 @@ def _column(stored: Any, size: int) -> Sequence[Any] | None:
         stored = stored * size
     if len(stored) != size:
         return None
-    kinds = {type(v) for v in stored}
-    if kinds == {float} and size > 1:  # as an array: a fraction of the memory of floats
+    kinds = set(map(type, stored))
+    if kinds == _FLOATS and size > 1:  # as an array: a fraction of the memory of floats
         return array("d", stored)
-    if not kinds <= {type(None), int, float}:
+    if not kinds <= _NUMBERS:
         return None
     return tuple(stored)
 
