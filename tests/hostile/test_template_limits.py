@@ -1,5 +1,6 @@
 """Every way a template can build text or lists is bounded in size and time: operators,
-filters, string methods, formatting, loops and the output itself."""
+filters, string methods, formatting, loops and the output itself (tests/test_report.py
+holds the sandbox's first cases: internals, plain multiplication, ranges, endless loops)."""
 
 from __future__ import annotations
 
@@ -49,16 +50,9 @@ HOSTILE = {
     "a list printed": (f"{{{{ [{BIG}] * 1000 }}}}", "too large"),
     "string filter": (f"{{{{ ([{BIG}] * 100) | string | length }}}}", "too large"),
     "tojson": (f"{{{{ ([{BIG}] * 100) | tojson | length }}}}", "too large"),
-    "string multiplication": ("{{ 'x' * 10 ** 9 }}", "too large"),
     "list multiplication": ("{{ ([0] * 100000000) | length }}", "too large"),
     "power of a power": ("{{ (10 ** 64) ** 64 ** 64 }}", "may not"),
     "batch with a huge size": ("{{ [1, 2] | batch(1000000000, 'x') | list }}", "too large"),
-    "range": ("{% for i in range(10 ** 7) %}{% endfor %}", "may not"),
-    "nested loops": (
-        "{% for i in range(100000) %}{% for j in range(100000) %}"
-        "{% set x = j %}{% endfor %}{% endfor %}",
-        "took longer",
-    ),
     "output of many pieces": (
         f"{{% set s = {BIG} %}}{{% for i in range(4000) %}}{{{{ s }}}}{{% endfor %}}",
         "produced more than",
