@@ -1,33 +1,34 @@
 """The files okr keeps in ``<git dir>/okrcli/`` to skip work it has done before.
 
-Each holds plain data (dicts, lists, tuples, strings, numbers) in Python's ``marshal`` format
-behind a header naming the kind of cache and the Python that wrote it. ``marshal`` reads such
-data at C speed, several times faster than JSON, and it is what Python itself trusts for the
-``__pycache__`` files next to a project's code; these files live inside the git directory, where
-only the repository's owner writes (and whoever can write there can already make git run
-commands through hooks). A file written by another Python or another version of the cache, cut
-short, or damaged in any way reads as a miss, never an error; a cache that cannot be written is
-simply not kept. Setting ``OKR_NO_CACHE`` (to anything) turns every cache off.
+Each holds plain data only (objects, lists, strings, numbers, true, false and null) as JSON
+behind a header naming the kind of cache: nothing in a cache is ever executed, unpickled or
+unmarshalled, since CI may restore the git directory's caches from a run that a pull request
+controlled. Each cache's reader checks the shape of what it reads back and uses nothing it
+did not check. A file written by another version of the cache, cut short, damaged or crafted
+reads as a miss, never an error; a cache that cannot be written is simply not kept. Setting
+``OKR_NO_CACHE`` (to anything) turns every cache off.
 """
 
 from __future__ import annotations
 
 import contextlib
-import marshal
+import json
 import os
-import sys
 from pathlib import Path
 from typing import Any
 
-from okrcli.fsutil import atomic_write
+from okrcli.fsutil import atomic_write, open_regular, read_fd
 
 
 def enabled() -> bool:
     return not os.environ.get("OKR_NO_CACHE")
 
 
+MAX_BYTES = 512 * 1024 * 1024  # a larger file is no cache okr wrote
+
+
 def _header(kind: str) -> bytes:
-    return f"okrcli-cache {kind} {sys.implementation.cache_tag} {marshal.version}\n".encode()
+    return f"okrcli-cache {kind} json\n".encode()
 
 
 def read(path: Path, kind: str) -> Any | None:
@@ -35,15 +36,21 @@ def read(path: Path, kind: str) -> Any | None:
     if not enabled():
         return None
     try:
-        raw = path.read_bytes()
+        fd = open_regular(str(path))
     except OSError:
         return None
+    try:
+        raw = read_fd(fd, MAX_BYTES + 1)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
     header = _header(kind)
-    if not raw.startswith(header):
+    if not raw.startswith(header) or len(raw) > MAX_BYTES:
         return None
     try:
-        return marshal.loads(raw[len(header) :])
-    except (EOFError, ValueError, TypeError):
+        return json.loads(raw[len(header) :])
+    except (ValueError, RecursionError):
         return None
 
 
@@ -53,7 +60,8 @@ def write(path: Path, kind: str, value: Any) -> None:
     if not enabled():
         return
     with contextlib.suppress(OSError, ValueError):
-        atomic_write(path, _header(kind) + marshal.dumps(value))
+        data = json.dumps(value, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+        atomic_write(path, _header(kind) + data.encode("utf-8"))
     family = kind.rsplit("-v", 1)[0] + "-v"
     with contextlib.suppress(OSError):
         for old in path.parent.glob(f"{family}*"):

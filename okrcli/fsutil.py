@@ -106,9 +106,10 @@ class FileChangedError(OSError):
 
 
 @contextlib.contextmanager
-def folder_lock(folder: Path) -> Iterator[None]:
+def folder_lock(folder: Path, timeout: float | None = None) -> Iterator[None]:
     """An exclusive lock on a folder, so that writers of its files take turns (POSIX; a
-    no-op where file locks do not exist). Nothing is created, so nothing is left behind."""
+    no-op where file locks do not exist). Nothing is created, so nothing is left behind.
+    With ``timeout``, TimeoutError when the lock is still held by another after so long."""
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
@@ -116,8 +117,156 @@ def folder_lock(folder: Path) -> Iterator[None]:
         return
     fd = os.open(folder, os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        if timeout is None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        else:
+            _wait_for_lock(fd, timeout)
         yield
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
+
+
+def _wait_for_lock(fd: int, timeout: float) -> None:
+    import fcntl
+    import time
+
+    deadline = time.monotonic() + timeout
+    pause = 0.01
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise TimeoutError(errno.EAGAIN, "the lock is held by another process") from None
+            time.sleep(pause)
+            pause = min(pause * 2, 0.2)
+
+
+# --- reading and writing inside a repository whose content is hostile ----------------------
+
+_KINDS = (
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISDIR, "a folder"),
+)
+
+
+class NotAFileError(OSError):
+    """The path names a pipe, device, socket or folder where a regular file belongs."""
+
+    def __init__(self, path: str, kind: str) -> None:
+        super().__init__(errno.EINVAL, f"it is {kind}, not a regular file", path)
+        self.kind = kind
+
+
+class UnsafePathError(OSError):
+    """Writing there would leave the repository, go through a link, or overwrite a file
+    okr must not overwrite; nothing was written."""
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        super().__init__(errno.EPERM, reason, str(path))
+
+
+def kind_of(mode: int) -> str | None:
+    """What a file of this mode is, when it is no regular file (None for a regular file)."""
+    for test, kind in _KINDS:
+        if test(mode):
+            return kind
+    return None if stat.S_ISREG(mode) else "not a regular file"
+
+
+def open_regular(path: str, *, follow: bool = False) -> int:
+    """A read-only descriptor of a regular file, or NotAFileError naming what it is instead.
+
+    The path is looked at first (lstat: a socket cannot even be opened), then opened without
+    blocking (a named pipe with no writer would otherwise hang the open for ever) and without
+    following a final link unless ``follow``; what was opened is checked again with fstat,
+    so a file swapped in between is still caught."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    if not follow:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    found = os.stat(path) if follow else os.lstat(path)  # a socket cannot even be opened
+    kind = None if stat.S_ISLNK(found.st_mode) else kind_of(found.st_mode)
+    if kind is not None:
+        raise NotAFileError(path, kind)
+    fd = os.open(path, flags)
+    try:
+        kind = kind_of(os.fstat(fd).st_mode)
+        if kind is not None:
+            raise NotAFileError(path, kind)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def inside(path: str, folder: str) -> bool:
+    """Whether ``path`` is ``folder`` or under it (both absolute and normalised)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def check_destination(path: Path, root: Path) -> None:
+    """Refuse (UnsafePathError) to write ``path`` when it lies in the folder ``root`` (an OKR
+    repository, or the folder a command writes into) and is a link, dangling or not, or
+    leads out of ``root`` through a linked folder. A path outside ``root`` is the user's own
+    choice (``-o /dev/stdout``) and is not checked here."""
+    given = os.path.abspath(path)
+    lexical_root = os.path.abspath(root)
+    real_root = os.path.realpath(root)
+    if not (inside(given, lexical_root) or inside(given, real_root)):
+        return
+    if os.path.islink(given):
+        raise UnsafePathError(
+            path,
+            f"it is a link (to {os.readlink(given)}); okr never writes through a link "
+            "inside the repository: remove the link first",
+        )
+    real = os.path.realpath(given)
+    if not inside(real, real_root):
+        raise UnsafePathError(
+            path,
+            f"a linked folder leads it out of the repository (to {real}); okr writes only "
+            "inside it",
+        )
+
+
+def check_output(path: Path, root: Path, okrs_dir: str = "okrs") -> None:
+    """:func:`check_destination` for an output file (``-o``), which moreover must not be one
+    of the repository's own files: okr.yaml, org.yaml, an OKR file, or anything in ``.git``."""
+    check_destination(path, root)
+    real = os.path.realpath(path)
+    real_root = os.path.realpath(root)
+    if not inside(real, real_root):
+        return
+    rel = os.path.relpath(real, real_root).split(os.sep)
+    okrs = [p for p in okrs_dir.strip("/").split("/") if p]
+    protected = (
+        ".git" in rel
+        or rel in (["okr.yaml"], ["org.yaml"])
+        or (rel[: len(okrs)] == okrs and rel[-1].endswith((".yaml", ".yml")))
+    )
+    if protected:
+        raise UnsafePathError(
+            path,
+            "it is one of the repository's own files (okr.yaml, org.yaml, an OKR file or "
+            "part of .git); write the output somewhere else",
+        )
+
+
+def read_fd(fd: int, limit: int) -> bytes:
+    """Up to ``limit`` bytes of an open file. Read straight into buffers the file's size
+    (a buffered reader would set aside ``limit`` bytes for every small file first)."""
+    size = os.fstat(fd).st_size
+    parts: list[bytes] = []
+    total = 0
+    while total < limit:
+        chunk = os.read(fd, min(limit - total, max(size + 1 - total, 65_536)))
+        if not chunk:
+            break
+        parts.append(chunk)
+        total += len(chunk)
+    return parts[0] if len(parts) == 1 else b"".join(parts)

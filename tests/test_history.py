@@ -98,7 +98,7 @@ def _events(h: QuarterHistory) -> dict[str, list[tuple[object, ...]]]:
 
 def test_walk_is_kept_per_commit_and_read_back(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fresh = quarter_history(repo, "okrs", "2026-Q4", now=NOW, worktree=worktree(repo))
-    assert len(list((repo / ".git" / "okrcli").glob(f"{WALK_KIND}-*.bin"))) == 1
+    assert len(list((repo / ".git" / "okrcli").glob(f"{WALK_KIND}-*.json"))) == 1
 
     def no_walk(*args: object, **kwargs: object) -> None:
         raise AssertionError("the walk should have been read back")
@@ -176,7 +176,7 @@ def test_float_columns_come_back_from_the_walk_cache_the_same(
 @pytest.mark.parametrize("damage", [b"{not json", b"", b"okrcli-cache walk", b"\x00" * 64])
 def test_damaged_walk_cache_is_walked_again(repo: Path, damage: bytes) -> None:
     fresh = quarter_history(repo, "okrs", "2026-Q4")
-    (walk,) = (repo / ".git" / "okrcli").glob(f"{WALK_KIND}-*.bin")
+    (walk,) = (repo / ".git" / "okrcli").glob(f"{WALK_KIND}-*.json")
     key, commit, commits, _, *rest = cachefile.read(walk, WALK_KIND)
     cachefile.write(walk, WALK_KIND, (key, commit, commits, {"x": [(99, (1, 2, 3, 4))]}, *rest))
     assert _events(quarter_history(repo, "okrs", "2026-Q4")) == _events(fresh)

@@ -26,7 +26,7 @@ def _repo(tmp_path: Path) -> Path:
 
 
 def _cache_files(root: Path) -> list[Path]:
-    return sorted((root / ".git" / "okrcli").glob(f"{KIND}-*.bin"))
+    return sorted((root / ".git" / "okrcli").glob(f"{KIND}-*.json"))
 
 
 def _cached(root: Path) -> dict[str, object]:

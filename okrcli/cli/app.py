@@ -48,8 +48,24 @@ def _is_ci() -> bool:
     return bool(os.environ.get("CI")) or not sys.stdout.isatty()
 
 
+def _echo(message: str, *, err: bool = False) -> None:
+    """One line of output, whatever the repository's names and titles in it hold (their
+    control characters are shown escaped, see :mod:`okrcli.textsafe`)."""
+    from okrcli.textsafe import visible
+
+    typer.echo(visible(message), err=err)
+
+
+def _out(text: str, *, commands: bool = False) -> None:
+    """Whole output (a format's text) on stdout, with control characters escaped and no
+    line read as a workflow command (unless ``commands``: the github format's own)."""
+    from okrcli.textsafe import safe_output
+
+    sys.stdout.write(safe_output(text, commands=commands))
+
+
 def _fail(exc: OkrError) -> typer.Exit:
-    typer.echo(f"okr: {exc.message}", err=True)
+    _echo(f"okr: {exc.message}", err=True)
     return typer.Exit(exc.exit_code)
 
 
@@ -144,6 +160,13 @@ def lint(
             at=at,
         )
         result = run_lint(request)
+        if output is not None:
+            from okrcli.load.files import resolve_root
+            from okrcli.report.service import check_output_path
+
+            start = request.paths[0] if request.paths else request.cwd
+            root = resolve_root(request.repo, start, request.cwd)
+            check_output_path(request.cwd / output, output, root)
     except OkrError as exc:
         raise _fail(exc) from None
     _lint_output(result, output_format, output, statistics)
@@ -179,12 +202,12 @@ def _lint_output(
 
         print_lint(result)
     else:
-        sys.stdout.write(FORMATS[shown](result))
+        _out(FORMATS[shown](result), commands=shown == "github")
         if shown != "text":
             for note in result.notices:
-                typer.echo(f"okr: note: {note}", err=True)
+                _echo(f"okr: note: {note}", err=True)
     if statistics:
-        sys.stdout.write(stats(result))
+        _out(stats(result))
     if in_actions:
         _job_summary(step_summary(result))
 
@@ -198,7 +221,7 @@ def _job_summary(text: str) -> None:
         with open(summary_file, "a", encoding="utf-8") as handle:
             handle.write(text)
     except OSError as exc:
-        typer.echo(f"okr: note: could not write the job summary: {exc.strerror}.", err=True)
+        _echo(f"okr: note: could not write the job summary: {exc.strerror}.", err=True)
 
 
 def _split(value: str) -> list[str]:
@@ -253,7 +276,7 @@ def score(
         card = run_score(ScoreRequest(list(paths or []), quarter, at, repo))
     except OkrError as exc:
         raise _fail(exc) from None
-    sys.stdout.write(SCORE_FORMATS[output_format.value](card))
+    _out(SCORE_FORMATS[output_format.value](card))
 
 
 @app.command()
@@ -298,9 +321,9 @@ def report(
     except OkrError as exc:
         raise _fail(exc) from None
     if output is None:
-        sys.stdout.write(text)
+        _out(text)
     else:
-        typer.echo(f"wrote {output}")
+        _echo(f"wrote {output}")
 
 
 class DiffFormat(StrEnum):
@@ -341,7 +364,7 @@ def diff(
         result = run_diff(base, head, repo=repo, cwd=Path.cwd())
     except OkrError as exc:
         raise _fail(exc) from None
-    sys.stdout.write(DIFF_FORMATS[output_format.value](result))
+    _out(DIFF_FORMATS[output_format.value](result))
     if os.environ.get("GITHUB_ACTIONS") == "true":
         _job_summary(markdown(result)[: 1024 * 1000])
 
@@ -376,13 +399,13 @@ def init(
     except OkrError as exc:
         raise _fail(exc) from None
     for rel in result.written:
-        typer.echo(f"wrote   {rel}")
+        _echo(f"wrote   {rel}")
     for rel in result.skipped:
         reason = "" if "(" in rel else " (it exists; okr init never overwrites)"
-        typer.echo(f"skipped {rel}{reason}")
+        _echo(f"skipped {rel}{reason}")
     if result.git_created:
         typer.echo("created a git repository")
-    typer.echo(f"Next: edit org.yaml and the files under okrs/, then run `okr lint` in {folder}.")
+    _echo(f"Next: edit org.yaml and the files under okrs/, then run `okr lint` in {folder}.")
 
 
 @app.command()
@@ -420,7 +443,7 @@ def new(
         path = new_file(r, unit, pick_quarter(r, quarter), from_quarter)
     except OkrError as exc:
         raise _fail(exc) from None
-    typer.echo(f"wrote {path.relative_to(r.root)}; fill it in and run `okr lint` on it.")
+    _echo(f"wrote {path.relative_to(r.root)}; fill it in and run `okr lint` on it.")
 
 
 @app.command("check-in")
@@ -463,16 +486,19 @@ def check_in(
         r = service.open_repo(repo, Path.cwd())
         q = service.pick_quarter(r, quarter)
         unit = target.split("/")[0]
-        if "/" in target:
-            result = service.check_in_one(r, q, target, value, confidence)
-        else:
-            result = _interactive(r, q, target)
-        if not result.changes:
-            typer.echo("Nothing changed.")
-            return
-        typer.echo(f"{result.path.relative_to(r.root)}: {result.summary()}")
+        with service.turn(r):
+            original = service.committable(r, q, unit) if commit else None
+            if "/" in target:
+                result = service.check_in_one(r, q, target, value, confidence)
+            else:
+                result = _interactive(r, q, target)
+            if not result.changes:
+                typer.echo("Nothing changed.")
+                return
+            if commit:
+                cid = service.commit(r, result, unit, message, original)
+        _echo(f"{result.path.relative_to(r.root)}: {result.summary()}")
         if commit:
-            cid = service.commit(r, result, unit, message)
             typer.echo(f"committed {cid[:8]}")
     except OkrError as exc:
         raise _fail(exc) from None
@@ -492,8 +518,8 @@ def _interactive(r: Repository, quarter: str, unit: str) -> CheckInResult:
     edits = []
     for row in rows:
         last = row.last_checkin.isoformat() if row.last_checkin else "never"
-        typer.echo(f"{row.ref}: {row.title}")
-        typer.echo(f"  current {row.current}, target {row.target}, last check-in {last}")
+        _echo(f"{row.ref}: {row.title}")
+        _echo(f"  current {row.current}, target {row.target}, last check-in {last}")
         while True:
             answer = typer.prompt("  new value (Enter keeps it)", default="", show_default=False)
             if not answer.strip():
@@ -502,7 +528,7 @@ def _interactive(r: Repository, quarter: str, unit: str) -> CheckInResult:
                 edits.append(Edit(row.objective, row.kr, service.edit_values(answer, None)))
                 break
             except OkrError as exc:
-                typer.echo(f"  {exc.message}")
+                _echo(f"  {exc.message}")
     return service.check_in_many(doc, edits)
 
 
@@ -570,7 +596,7 @@ def schema(
     except OkrError as exc:
         raise _fail(exc) from None
     for name in stale:
-        typer.echo(f"{'stale' if check else 'wrote'} {out / name}")
+        _echo(f"{'stale' if check else 'wrote'} {out / name}")
     if check and stale:
         typer.echo("Run `okr schema` to update them.", err=True)
         raise typer.Exit(1)
@@ -587,5 +613,5 @@ def main() -> None:
     except SystemExit as done:
         process.leave(done)
     except Exception as exc:
-        typer.echo(f"okr: internal error: {type(exc).__name__}: {exc}. Please report it.", err=True)
+        _echo(f"okr: internal error: {type(exc).__name__}: {exc}. Please report it.", err=True)
         sys.exit(2)

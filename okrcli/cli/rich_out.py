@@ -7,6 +7,7 @@ from rich.text import Text
 
 from okrcli.lint.diagnostics import LintResult
 from okrcli.lint.reporters import summary
+from okrcli.textsafe import visible
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -15,13 +16,13 @@ def print_lint(result: LintResult) -> None:
     console = Console(soft_wrap=True, highlight=False)
     for d in result.diagnostics:
         t = Text()
-        t.append(f"{d.path}:{d.line}:{d.column}:", style="bold")
+        t.append(f"{visible(d.path)}:{d.line}:{d.column}:", style="bold")
         t.append(f" {d.code} ", style=_STYLE[d.severity])
         t.append(f"{d.name} ", style="dim")
         t.append(f"[{d.severity}] ", style=_STYLE[d.severity])
-        t.append(d.message)
+        t.append(visible(d.message))
         console.print(t)
     for n in result.notices:
-        console.print(Text(f"note: {n}", style="dim"))
+        console.print(Text(f"note: {visible(n)}", style="dim"))
     style = "bold green" if not result.diagnostics else "bold"
     console.print(Text(summary(result), style=style))

@@ -19,7 +19,7 @@ from okrcli.errors import OkrError
 from okrcli.fsutil import FileChangedError, atomic_write, folder_lock
 from okrcli.load.files import OkrDoc, parse_into
 from okrcli.load.repo import Repository
-from okrcli.load.yamlsafe import Parsed, parse
+from okrcli.load.yamlsafe import MAX_DIGITS, Parsed, parse
 from okrcli.load.yamlsafe import Path as YPath
 
 FIELDS = ("current", "confidence")
@@ -38,9 +38,18 @@ def number_text(raw: str, what: str = "the value") -> str:
         raise OkrError(f"{what} must be a number, not '{raw}'{hint}.") from None
     if not value.is_finite():
         raise OkrError(f"{what} must be a finite number, not '{raw}'.")
+    if abs(value.adjusted()) >= MAX_DIGITS:  # before it is written out in full
+        raise OkrError(
+            f"{what} {raw} has more digits than an OKR file may hold ({MAX_DIGITS}); "
+            "use a larger or smaller unit."
+        )
     if value == value.to_integral_value():
         return str(int(value))
     text = format(value.normalize(), "f")
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise OkrError(
+            f"{what} {raw} has more digits than an OKR file may hold ({MAX_DIGITS}); round it."
+        )
     return text
 
 

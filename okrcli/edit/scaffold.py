@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from dataclasses import dataclass, field
@@ -9,8 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from okrcli.errors import OkrError
-from okrcli.fsutil import atomic_write
-from okrcli.model.quarter import Quarter
+from okrcli.fsutil import UnsafePathError, atomic_write, check_destination
+from okrcli.model.quarter import QUARTER_FORM, Quarter
 from okrcli.model.schema import SCHEMAS
 from okrcli.model.schema import render as render_schema
 from okrcli.render import render
@@ -47,7 +48,7 @@ def init(
         else Quarter.containing((today or datetime.now(UTC)).date())
     )
     if q is None:
-        raise OkrError(f"--quarter {quarter}: write the quarter as YYYY-Qn, like 2026-Q4.")
+        raise OkrError(f"--quarter {quarter}: write the quarter as {QUARTER_FORM}.")
     root = folder.resolve()
     try:
         root.mkdir(parents=True, exist_ok=True)
@@ -76,15 +77,20 @@ def init(
     }
     files |= {f"schemas/{n}": render_schema(model, n) for n, model in SCHEMAS.items()}
     result = InitResult(root)
-    if (root / "org.yaml").exists():
+    if os.path.lexists(root / "org.yaml"):
         # an organisation is already defined: examples for invented units would not fit it
         for rel in [r for r in files if r.startswith("okrs/")]:
             del files[rel]
             result.skipped.append(f"{rel} (org.yaml exists: write your units' files with okr new)")
     for rel, text in files.items():
         path = root / rel
-        if path.exists():
+        if os.path.lexists(path):
             result.skipped.append(rel)
+            continue
+        try:
+            check_destination(path, root)
+        except UnsafePathError as exc:
+            result.skipped.append(f"{rel} ({exc.strerror})")
             continue
         try:
             atomic_write(path, text)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from io import StringIO
@@ -11,10 +14,10 @@ from typing import Any
 
 from okrcli.edit.checkin import CheckInResult, Edit, check_in, find_kr, number_text, unit_doc
 from okrcli.errors import OkrError
-from okrcli.fsutil import atomic_write
+from okrcli.fsutil import UnsafePathError, atomic_write, check_destination, folder_lock
 from okrcli.load.files import OkrDoc, resolve_root
 from okrcli.load.repo import Repository, load_repository
-from okrcli.model.quarter import QUARTER_RE, Quarter
+from okrcli.model.quarter import QUARTER_FORM, QUARTER_RE, Quarter
 from okrcli.render import render
 
 MODELINE = "# yaml-language-server: $schema=../../schemas/okr-file.schema.json"
@@ -32,7 +35,7 @@ def pick_quarter(repo: Repository, asked: str | None, now: datetime | None = Non
     """The quarter asked for, else the running one (or the latest with files)."""
     if asked is not None:
         if not QUARTER_RE.match(asked):
-            raise OkrError(f"--quarter {asked}: write the quarter as YYYY-Qn, like 2026-Q4.")
+            raise OkrError(f"--quarter {asked}: write the quarter as {QUARTER_FORM}.")
         return asked
     start = repo.config.fiscal_year_start_month
     running = str(Quarter.containing((now or datetime.now(UTC)).date(), start))
@@ -104,8 +107,68 @@ def check_in_many(doc: OkrDoc, edits: list[Edit]) -> CheckInResult:
     return check_in(doc, edits)
 
 
-def commit(repo: Repository, result: CheckInResult, unit: str, message: str | None) -> str:
-    """Commit the checked-in file with a structured message the report's log reads back."""
+LOCK_WAIT = 120.0  # seconds a check-in waits for others of the same repository
+
+
+@contextmanager
+def turn(repo: Repository) -> Iterator[None]:
+    """Check-ins of one repository take turns, from reading the file to committing it, so
+    that each commit holds its own change only (a lock on the git directory, or on the
+    repository's folder outside git; nothing is created)."""
+    from okrcli.load.parsecache import okrcli_dir
+
+    found = okrcli_dir(repo.root)
+    folder = found.parent if found is not None and found.parent.is_dir() else repo.root
+    try:
+        with folder_lock(folder, timeout=LOCK_WAIT):
+            yield
+    except TimeoutError:
+        raise OkrError(
+            f"other check-ins of this repository kept it busy for {LOCK_WAIT:g} s; "
+            "nothing was written. Run the check-in again."
+        ) from None
+
+
+def committable(repo: Repository, quarter: str, unit: str) -> bytes:
+    """The unit's file as it is, when a check-in of it can be committed on its own: the file
+    is as HEAD has it and no other git command holds the index. Otherwise OkrError, before
+    anything is written."""
+    from okrcli.history.git import Git, blob_of
+
+    doc = unit_doc(repo, quarter, unit)
+    git = Git(repo.root)
+    rel = git.relpath(doc.path)
+    try:
+        raw = doc.path.read_bytes()
+    except OSError as exc:
+        raise OkrError(f"cannot read {doc.rel}: {(exc.strerror or str(exc)).lower()}.") from None
+    head = git.blob_at("HEAD", rel) if git.has_commits() else None
+    if head is None:
+        raise OkrError(
+            f"{doc.rel} is not committed yet; commit it first, or check in without --commit."
+        )
+    if blob_of(raw, len(head)) != head:
+        raise OkrError(
+            f"{doc.rel} has changes that are not committed; --commit would commit them with "
+            "the check-in. Commit or stash them first, or check in without --commit."
+        )
+    if git.index_locked():
+        raise OkrError(
+            "another git command is using the repository (its index is locked); nothing "
+            "was written. Wait for it to finish, then check in again."
+        )
+    return raw
+
+
+def commit(
+    repo: Repository,
+    result: CheckInResult,
+    unit: str,
+    message: str | None,
+    original: bytes | None = None,
+) -> str:
+    """Commit the checked-in file with a structured message the report's log reads back;
+    should the commit fail, the file is put back to ``original`` (what it held before)."""
     from okrcli.history.git import Git
 
     changes = [c for c in result.changes if c.field == "current"] or result.changes
@@ -115,7 +178,13 @@ def commit(repo: Repository, result: CheckInResult, unit: str, message: str | No
     body_lines = [f"{unit}/{c.ref} {c.field}: {c.old} -> {c.new}" for c in result.changes]
     if message:
         body_lines = [message, "", *body_lines]
-    return Git(repo.root).commit_paths([result.path], subject[:200], "\n".join(body_lines))
+    try:
+        return Git(repo.root).commit_paths([result.path], subject[:200], "\n".join(body_lines))
+    except OkrError as exc:
+        if original is None:
+            raise
+        atomic_write(result.path, original)
+        raise OkrError(f"{exc.message} The check-in was undone; the file is as it was.") from None
 
 
 def new_file(repo: Repository, unit: str, quarter: str, from_quarter: str | None = None) -> Path:
@@ -128,9 +197,13 @@ def new_file(repo: Repository, unit: str, quarter: str, from_quarter: str | None
         hint = f" Did you mean {', '.join(close)}?" if close else " Add it to org.yaml first."
         raise OkrError(f"unit '{unit}' is not in org.yaml.{hint}")
     if not QUARTER_RE.match(quarter):
-        raise OkrError(f"--quarter {quarter}: write the quarter as YYYY-Qn, like 2026-Q4.")
+        raise OkrError(f"--quarter {quarter}: write the quarter as {QUARTER_FORM}.")
     path = repo.root / repo.config.okrs_dir / quarter / f"{unit}.yaml"
-    if path.exists():
+    try:
+        check_destination(path, repo.root)
+    except UnsafePathError as exc:
+        raise OkrError(f"will not write {path.relative_to(repo.root)}: {exc.strerror}.") from None
+    if os.path.lexists(path):
         raise OkrError(f"{path.relative_to(repo.root)} already exists; edit it instead.")
     if from_quarter is not None:
         text = carried_over(repo, unit, from_quarter, quarter)

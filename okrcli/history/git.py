@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 from okrcli.errors import OkrError
+from okrcli.load.parsecache import okrcli_dir
 
 NULL_ID = "0" * 40
 _REV_OK = re.compile(r"^[A-Za-z0-9._/@{}~^:+-]{1,200}$")
@@ -24,6 +25,26 @@ _ENV = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_CONFIG_NOSYSTEM": "1"}
 
 class GitError(OkrError):
     """git is missing, the folder is not a repository, or git refused."""
+
+
+def _git_date(when: datetime) -> str:
+    """A moment as git reads it: its raw form (seconds since the epoch and a zone) when it
+    has ten digits, as git's date parser gives up on years far ahead; else ISO 8601."""
+    seconds = int(when.timestamp())
+    return f"{seconds} +0000" if seconds >= 10**9 else when.isoformat()
+
+
+def day_end(text: str) -> datetime:
+    """The end of the day ``text`` (YYYY-MM-DD), as the first moment of the next day in UTC;
+    a date that does not exist or that okr cannot count past is refused."""
+    try:
+        day = date.fromisoformat(text)
+        return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
+    except (ValueError, OverflowError):
+        raise GitError(
+            f"--at {text}: there is no such day; write a date from 0001-01-01 to 9999-12-30 "
+            "as YYYY-MM-DD, or a commit, branch or tag."
+        ) from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +69,29 @@ class Change:
     old_path: str
 
 
+def blob_of(raw: bytes, id_length: int = 40) -> str:
+    """The id git gives a file of content ``raw`` (SHA-1, or SHA-256 for 64-digit ids)."""
+    import hashlib
+
+    h = hashlib.sha256() if id_length == 64 else hashlib.sha1(usedforsecurity=False)
+    h.update(b"blob %d\0" % len(raw))
+    h.update(raw)
+    return h.hexdigest()
+
+
+def _name(path: str) -> str:
+    """A file name as git gave it (bytes that are not UTF-8 shown as replacement marks)."""
+    if path.isascii():
+        return path
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _commit(head: str) -> Commit:
+    """A commit from its ``--format`` header."""
+    cid, author, email, when, committed, subject = (head.split("\x1f", 5) + [""] * 6)[:6]
+    return Commit(cid, author, email, datetime.fromisoformat(when), subject, int(committed or 0))
+
+
 class Git:
     """A repository, driven through the git command line."""
 
@@ -61,15 +105,27 @@ class Git:
             "--show-toplevel",
             "--git-common-dir",
             "--is-shallow-repository",
+            "--absolute-git-dir",
             check=False,
         )
         lines = (out or "").splitlines()
-        if out is None or len(lines) < 3:
+        if out is None or len(lines) < 4:
             raise GitError(f"{root} is not inside a git repository; run `git init` there.")
         self.top = Path(lines[0].strip())
+        own = okrcli_dir(root)  # the repository root's own .git, found without git
+        elsewhere = own is not None and own.parent.resolve() != Path(lines[3]).resolve()
+        if elsewhere or not root.resolve().is_relative_to(self.top.resolve()):
+            named = [v for v in ("GIT_DIR", "GIT_WORK_TREE") if os.environ.get(v)]
+            why = f" ({' and '.join(named)} set)" if named else ""
+            raise GitError(
+                f"git's repository is {lines[3] if elsewhere else self.top}{why}, but the OKR "
+                f"repository is {root}; "
+                "unset GIT_DIR and GIT_WORK_TREE, or run okr in the repository they name."
+            )
         path = Path(lines[1].strip() or ".git")
         self.git_dir = path if path.is_absolute() else (root / path).resolve()
         self._shallow = lines[2].strip() == "true"
+        self.own_git_dir = Path(lines[3])  # this worktree's (its index, HEAD and locks)
         self._head: str | None = None
         self._head_known = False
 
@@ -94,7 +150,13 @@ class Git:
         if proc.returncode != 0:
             if not check:
                 return None
-            reason = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            err = proc.stderr.decode("utf-8", "replace")
+            if "index.lock" in err:  # git's advice here reads as "delete the file"
+                raise GitError(
+                    f"git {args[0]} failed: another git command is using the repository (its "
+                    "index is locked); wait for it to finish, then run okr again."
+                )
+            reason = err.strip().splitlines()
             raise GitError(f"git {args[0]} failed: {reason[-1] if reason else 'no message'}.")
         return proc.stdout
 
@@ -117,10 +179,9 @@ class Git:
         """A commit id for a user's revision (a ref, an id, HEAD~2) or date (YYYY-MM-DD:
         the last commit on or before that day)."""
         if _DATE.match(rev):
-            day = date.fromisoformat(rev)
-            end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
+            end = day_end(rev)
             found = self._run(
-                "rev-list", "-1", f"--before={end.isoformat()}", "HEAD", "--", check=False
+                "rev-list", "-1", f"--before={_git_date(end)}", "HEAD", "--", check=False
             )
             if not found or not found.strip():
                 raise GitError(f"--at {rev}: there is no commit on or before that day.")
@@ -154,15 +215,20 @@ class Git:
 
     # --- bulk reads -------------------------------------------------------------------
     def log_changes(self, rev: str, pathspec: str) -> list[tuple[Commit, list[Change]]]:
-        """Every non-merge commit reachable from ``rev`` that touched ``pathspec``, oldest
-        first, with the blobs it changed: one ``git log --raw`` process."""
+        """Every commit reachable from ``rev`` that touched ``pathspec``, oldest first, with
+        the blobs it changed: one ``git log --raw -z`` process (NUL-separated, so that any
+        file name, with quotes, tabs or newlines in it, comes through as it is). A merge
+        is listed with its changes against its first parent: the value a merge resolved a
+        conflict to is a change of its own, while a branch merged in brings the changes of
+        its commits, each listed already."""
         out = (
             self._run_bytes(
                 "log",
                 "--raw",
+                "-z",
                 "--no-abbrev",
                 "-M",
-                "--no-merges",
+                "--diff-merges=first-parent",
                 "--reverse",
                 "--date-order",
                 "--format=%x00%H%x1f%an%x1f%ae%x1f%aI%x1f%ct%x1f%s",
@@ -173,44 +239,42 @@ class Git:
             or b""
         )
         result: list[tuple[Commit, list[Change]]] = []
-        for chunk in out.split(b"\x00")[1:]:
-            text = chunk.decode("utf-8", "replace")
-            head, _, raw = text.partition("\n")
-            cid, author, email, when, committed, subject = (head.split("\x1f") + [""] * 6)[:6]
-            changes = []
-            for line in raw.splitlines():
-                if not line.startswith(":"):
-                    continue
-                meta, _, paths = line.partition("\t")
-                fields = meta.split()
-                parts = paths.split("\t")
-                old_path = parts[0]
-                new_path = parts[-1]
-                changes.append(Change(fields[2], fields[3], new_path, old_path))
-            result.append(
-                (
-                    Commit(
-                        cid,
-                        author,
-                        email,
-                        datetime.fromisoformat(when),
-                        subject,
-                        int(committed or 0),
-                    ),
-                    changes,
-                )
-            )
+        tokens = out.decode("utf-8", "surrogateescape").split("\x00")
+        n, size = 0, len(tokens)
+        changes: list[Change] = []
+        while n < size:
+            token = tokens[n]
+            n += 1
+            if not token:  # the start of the next commit's header
+                if n < size and tokens[n] and not tokens[n].lstrip("\n").startswith(":"):
+                    head = tokens[n]
+                    n += 1
+                    changes = []
+                    result.append((_commit(head), changes))
+                continue
+            meta = token.lstrip("\n")
+            if not meta.startswith(":"):
+                continue
+            fields = meta.split()
+            status = fields[4] if len(fields) > 4 else ""
+            old_path = tokens[n] if n < size else ""
+            n += 1
+            new_path = old_path
+            if status[:1] in ("R", "C"):
+                new_path = tokens[n] if n < size else ""
+                n += 1
+            changes.append(Change(fields[2], fields[3], _name(new_path), _name(old_path)))
         return result
 
     def list_blobs(self, rev: str, folder: str) -> dict[str, str]:
-        """Path -> blob id of every file under ``folder`` at ``rev`` (one ls-tree)."""
-        out = self._run("ls-tree", "-r", "--full-tree", rev, "--", folder) or ""
+        """Path -> blob id of every file under ``folder`` at ``rev`` (one ``ls-tree -z``)."""
+        out = self._run_bytes("ls-tree", "-r", "-z", "--full-tree", rev, "--", folder) or b""
         blobs = {}
-        for line in out.splitlines():
-            meta, _, path = line.partition("\t")
-            kind, oid = meta.split()[1:3]
-            if kind == "blob":
-                blobs[path] = oid
+        for entry in out.decode("utf-8", "surrogateescape").split("\x00"):
+            meta, _, path = entry.partition("\t")
+            fields = meta.split()
+            if len(fields) == 3 and fields[1] == "blob":
+                blobs[_name(path)] = fields[2]
         return blobs
 
     def read_blobs(self, ids: list[str]) -> dict[str, bytes]:
@@ -241,6 +305,15 @@ class Git:
     def relpath(self, path: Path) -> str:
         """``path`` relative to the git top level, POSIX separators."""
         return path.resolve().relative_to(self.top.resolve()).as_posix()
+
+    def blob_at(self, rev: str, rel: str) -> str | None:
+        """The blob id of the file ``rel`` (relative to the top level) at ``rev``, or None."""
+        out = self._run("rev-parse", "--verify", "--quiet", f"{rev}:{rel}", check=False)
+        return out.strip() if out else None
+
+    def index_locked(self) -> bool:
+        """Whether another git command holds this worktree's index."""
+        return (self.own_git_dir / "index.lock").exists()
 
     def commit_paths(self, paths: list[Path], subject: str, body: str = "") -> str:
         """Commit exactly ``paths`` (whatever else is staged stays staged) and return the id."""

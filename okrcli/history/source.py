@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from okrcli.errors import OkrError
-from okrcli.history.git import Git, GitError
+from okrcli.history.git import Git, GitError, day_end
 from okrcli.history.timeline import QuarterHistory, WorktreeFile, blob_id, quarter_history
-from okrcli.load.files import ORG_NAME
+from okrcli.load.files import ORG_NAME, in_place
 from okrcli.load.repo import Repository, load_repository, load_repository_from
 from okrcli.load.yamlsafe import Parsed
 from okrcli.model.okr import OkrFile
@@ -57,7 +57,7 @@ class Moment:
             return None
         out: list[WorktreeFile] = []
         for d in self.repo.docs:
-            if d.folder != quarter:
+            if d.folder != quarter or not in_place(d):
                 continue
             oid = blob_id(d.text) if d.text is not None else None
             if d.model is not None:
@@ -135,14 +135,7 @@ def moment(
     if git is None or reason is not None:
         raise OkrError(f"--at {at}: {reason or 'no git repository'}")
     rev = git.resolve(at)
-    when = (
-        (
-            datetime.combine(date.fromisoformat(at) + timedelta(days=1), time(0), tzinfo=UTC)
-            - timedelta(seconds=1)
-        )
-        if _DATE.match(at)
-        else git.commit_time(rev)
-    )
+    when = (day_end(at) - timedelta(seconds=1)) if _DATE.match(at) else git.commit_time(rev)
     files = files_at(git, root, rev)
     if ORG_NAME not in files:
         raise OkrError(f"--at {at}: the repository had no {ORG_NAME} at that commit.")

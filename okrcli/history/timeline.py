@@ -17,6 +17,7 @@ values in the files it removed or changed and in the files it added or changed.
 from __future__ import annotations
 
 import hashlib
+import re
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -41,9 +42,10 @@ Extract = tuple[str, dict[str, Values]] | None
 # unknown), and a function that returns its parsed data, called only when no commit had it
 WorktreeFile = tuple[str | None, Callable[[], Any]]
 
-BLOB_KIND = "blobs-v3"  # change when extract() changes what it produces
-WALK_KIND = "walk-v6"  # change when extract() or the walk change what they produce
-CACHE_NAME = f"{BLOB_KIND}.bin"
+BLOB_KIND = "blobs-v4"  # change when extract() changes what it produces
+WALK_KIND = "walk-v8"  # change when extract() or the walk change what they produce
+CACHE_NAME = f"{BLOB_KIND}.json"
+_OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 PARALLEL_BLOBS = 400
 
 
@@ -113,6 +115,46 @@ def extract_all(blobs: dict[str, bytes]) -> dict[str, Extract]:
     return dict(forked.split(_extract_many, items))
 
 
+def _values(item: Any) -> Values | None:
+    """Four key-result values read back from a cache (None when they are not that)."""
+    if not isinstance(item, list | tuple) or len(item) != 4:
+        return None
+    for v in item:
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int | float)):
+            return None
+    b, t, c, conf = item
+    return (b, t, c, conf)
+
+
+def checked_extract(item: Any) -> Extract | None:
+    """An extract read back from a cache, rebuilt from checked parts (None if it is not one;
+    an unreadable blob's extract, None, is not passed here)."""
+    if not isinstance(item, list | tuple) or len(item) != 2:
+        return None
+    quarter, krs = item
+    if not isinstance(quarter, str) or not isinstance(krs, dict):
+        return None
+    out: dict[str, Values] = {}
+    for ref, vals in krs.items():
+        checked = _values(vals)
+        if checked is None:
+            return None
+        out[intern(ref)] = checked
+    return intern(quarter), out
+
+
+def _checked_extracts(data: Any) -> dict[str, Extract] | None:
+    if not isinstance(data, dict):
+        return None
+    out: dict[str, Extract] = {}
+    for oid, item in data.items():
+        checked = None if item is None else checked_extract(item)
+        if not _OBJECT_ID.fullmatch(oid) or (item is not None and checked is None):
+            return None
+        out[oid] = checked
+    return out
+
+
 class BlobCache:
     """Parsed blob extracts kept in the git directory, keyed by blob id."""
 
@@ -128,8 +170,10 @@ class BlobCache:
         item = self.data[oid]
         if item is None:
             return True, None
-        quarter, krs = item
-        return True, (quarter, krs)
+        checked = checked_extract(item)
+        if checked is None:  # not what okr writes: read the blob again
+            return False, None
+        return True, checked
 
     def put(self, oid: str, value: Extract) -> None:
         self.data[oid] = value
@@ -283,6 +327,17 @@ class QuarterHistory:
     uncommitted: bool = False
 
 
+def _own(path: str, extract: Extract) -> Extract:
+    """The extract of the file at ``path`` when it holds the unit it is named after, else
+    None: a file ``checkout.yaml`` saying ``unit: search`` (lint's OKR003) has no history
+    of its own and must not mix its values into search's."""
+    if extract is None or not extract[1]:
+        return extract
+    name = path.rsplit("/", 1)[-1]
+    stem = name[: name.rfind(".")] if "." in name else name
+    return extract if next(iter(extract[1])).startswith(stem + "/") else None
+
+
 def _state(extracts: Iterable[Extract], quarter: str) -> dict[str, Values]:
     out: dict[str, Values] = {}
     for ex in extracts:
@@ -313,29 +368,38 @@ class WalkCache:
 
     def __init__(self, git_dir: Path, folder: str, quarter: str) -> None:
         name = hashlib.sha1(f"{folder}\0{quarter}".encode()).hexdigest()[:16]
-        self.path = git_dir / "okrcli" / f"{WALK_KIND}-{name}.bin"
+        self.path = git_dir / "okrcli" / f"{WALK_KIND}-{name}.json"
         self.folder, self.quarter = folder, quarter
 
     def _key(self, shallow: bool) -> tuple[Any, ...]:
         return (shallow, self.folder, self.quarter)
 
     def load(self, shallow: bool) -> tuple[str, Walk] | None:
-        """The commit the kept walk was read at, and the walk."""
+        """The commit the kept walk was read at, and the walk; None unless every part of
+        the file has the shape okr writes (object ids are ids, values are numbers)."""
         data = cachefile.read(self.path, WALK_KIND)
         try:
             key, commit, commit_rows, timeline_rows, head, last, blobs, extracts = data  # type: ignore[misc]
-            if key != self._key(shallow) or not isinstance(commit, str):
+            if list(key) != list(self._key(shallow)) or not _OBJECT_ID.fullmatch(commit):
                 return None
-            commits = [
-                Commit(cid, author, email, datetime.fromisoformat(when), subject, committed)
-                for cid, author, email, when, subject, committed in commit_rows
-            ]
+            commits = []
+            for cid, author, email, when, subject, committed in commit_rows:
+                if not _OBJECT_ID.fullmatch(cid) or not isinstance(committed, int):
+                    return None
+                if not all(isinstance(x, str) for x in (author, email, subject)):
+                    return None
+                commits.append(
+                    Commit(cid, author, email, datetime.fromisoformat(when), subject, committed)
+                )
             # most key results change in the same commits: their commit and time columns are
             # shared (a timeline copies its own before it changes, see Timeline.add)
             shared: dict[tuple[int, ...], tuple[tuple[Commit, ...], tuple[datetime, ...]]] = {}
             timelines: dict[str, Timeline] = {}
             make = Timeline.from_columns
             for ref, (indexes, *stored) in timeline_rows.items():
+                indexes = tuple(indexes)
+                if not isinstance(ref, str) or len(stored) != 4:
+                    return None
                 size = len(indexes)
                 b, t, cur, conf = (_column(col, size) for col in stored)
                 if b is None or t is None or cur is None or conf is None:
@@ -345,13 +409,16 @@ class WalkCache:
                     picked = tuple(commits[i] for i in indexes)
                     pair = shared[indexes] = (picked, tuple(c.when for c in picked))
                 timelines[ref] = make(ref, pair[0], pair[1], (b, t, cur, conf))
-            if not all(isinstance(x, dict) for x in (head, blobs, extracts)):
+            head_state = {ref: _values(v) for ref, v in head.items()}
+            head_extracts = _checked_extracts(extracts)
+            if head_extracts is None or None in head_state.values() or type(last) is not int:
                 return None
-            if not isinstance(last, int):
+            if not all(isinstance(o, str) and _OBJECT_ID.fullmatch(o) for o in blobs.values()):
                 return None
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
             return None  # another format or a damaged file: walk again
-        return commit, Walk(commits, timelines, head, last, blobs, extracts)
+        walk = Walk(commits, timelines, head_state, last, blobs, head_extracts)  # type: ignore[arg-type]
+        return commit, walk
 
     def save(self, commit: str, shallow: bool, walk: Walk) -> None:
         index = {c.id: i for i, c in enumerate(walk.commits)}
@@ -376,9 +443,8 @@ class WalkCache:
 
 def _stored(tl: Timeline, index: dict[str, int]) -> tuple[Any, ...]:
     """A committed timeline as the walk cache keeps it: the commits' positions, then each
-    value column: a column that never changes as its one value, in a list; one of floats
-    only as their bytes (read back as an array: a fraction of the time and memory of a
-    float object per value); any other as a tuple."""
+    value column: a column that never changes as its one value, in a list; any other as a
+    list of its values."""
     indexes = tuple(index[c.id] for c in tl.commits if c is not None)
     size = len(indexes)
     columns = tuple(_stored_column(col, size) for col in tl.columns)
@@ -388,23 +454,29 @@ def _stored(tl: Timeline, index: dict[str, int]) -> tuple[Any, ...]:
 def _stored_column(col: Sequence[Any], size: int) -> Any:
     if size > 1 and col.count(col[0]) == len(col):
         return [col[0]]
-    if size > 1 and all(type(v) is float for v in col):
-        return array("d", col).tobytes()
-    return tuple(col)
+    return list(col)
+
+
+_FLOATS = frozenset({float})
+_NUMBERS = frozenset({type(None), int, float})
 
 
 def _column(stored: Any, size: int) -> Sequence[Any] | None:
-    """A value column read back from the walk cache (None if it is not one)."""
-    col: Sequence[Any]
-    if isinstance(stored, bytes):
-        floats = array("d")
-        floats.frombytes(stored)
-        col = floats
-    elif isinstance(stored, list | tuple):
-        col = stored if len(stored) == size else tuple(stored) * size
-    else:
+    """A value column read back from the walk cache (None if it is not one: the wrong
+    length, or anything but numbers and nulls). A column of floats only comes back as an
+    array of them (a fraction of the time and memory of a float object per value)."""
+    if not isinstance(stored, list):
         return None
-    return col if len(col) == size else None
+    if len(stored) == 1 and size != 1:
+        stored = stored * size
+    if len(stored) != size:
+        return None
+    kinds = set(map(type, stored))
+    if kinds == _FLOATS and size > 1:  # as an array: a fraction of the memory of floats
+        return array("d", stored)
+    if not kinds <= _NUMBERS:
+        return None
+    return tuple(stored)
 
 
 def quarter_history(
@@ -542,8 +614,14 @@ def _extend(
     columns: dict[str, tuple[list[Any], ...]] = {}
     latest: dict[str, Values | None] = {ref: tl.last() for ref, tl in walk.timelines.items()}
     for commit_, changes in log:
-        before = _state((extracts.get(c.old_id) for c in changes if c.old_id != NULL_ID), quarter)
-        after = _state((extracts.get(c.new_id) for c in changes if c.new_id != NULL_ID), quarter)
+        before = _state(
+            (_own(c.old_path, extracts.get(c.old_id)) for c in changes if c.old_id != NULL_ID),
+            quarter,
+        )
+        after = _state(
+            (_own(c.path, extracts.get(c.new_id)) for c in changes if c.new_id != NULL_ID),
+            quarter,
+        )
         touched = False
         when = commit_.when
         for ref, vals in after.items():
@@ -569,7 +647,9 @@ def _extend(
         walk.timelines[ref] = Timeline.from_columns(ref, commits, whens, tuple(values))
     walk.head_blobs = head_blobs
     walk.head_extracts = {oid: extracts.get(oid) for oid in head_blobs.values()}
-    walk.head_state = _state((extracts.get(oid) for oid in head_blobs.values()), quarter)
+    walk.head_state = _state(
+        (_own(path, extracts.get(oid)) for path, oid in head_blobs.items()), quarter
+    )
 
 
 def _add_worktree(

@@ -9,6 +9,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from okrcli.lint.diagnostics import Diagnostic, LintResult
+from okrcli.textsafe import visible
 
 
 def _plural(n: int, word: str) -> str:
@@ -29,14 +30,18 @@ def summary(result: LintResult) -> str:
 
 
 def line(d: Diagnostic) -> str:
-    """``path:line:col: CODE name [severity] message``."""
-    return f"{d.path}:{d.line}:{d.column}: {d.code} {d.name} [{d.severity}] {d.message}"
+    """``path:line:col: CODE name [severity] message``, on one line whatever the path and
+    message hold (control characters are escaped)."""
+    return (
+        f"{visible(d.path)}:{d.line}:{d.column}: {d.code} {d.name} [{d.severity}] "
+        f"{visible(d.message)}"
+    )
 
 
 def text(result: LintResult) -> str:
     """Plain text, one finding a line, unwrapped: for CI logs, pipes and editors."""
     out = [line(d) for d in result.diagnostics]
-    out.extend(f"note: {n}" for n in result.notices)
+    out.extend(f"note: {visible(n)}" for n in result.notices)
     out.append(summary(result))
     return "\n".join(out) + "\n"
 
@@ -65,7 +70,8 @@ _GH_LEVEL = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def _gh_data(value: str) -> str:
-    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # line breaks encoded as the runner expects; any other control character escaped
+    return visible(value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def _gh_property(value: str) -> str:
@@ -212,14 +218,14 @@ def junit(result: LintResult) -> str:
         skipped="0",
     )
     for path, ds in sorted(by_file.items()):
-        case = ET.SubElement(suite, "testcase", classname="okr lint", name=path)
+        case = ET.SubElement(suite, "testcase", classname="okr lint", name=visible(path))
         problems = [d for d in ds if d.severity != "info"]
         if problems:
             failure = ET.SubElement(
                 case,
                 "failure",
                 type=problems[0].code,
-                message=f"{len(problems)} finding(s) in {path}",
+                message=f"{len(problems)} finding(s) in {visible(path)}",
             )
             failure.text = "\n".join(line(d) for d in problems)
         notes = [d for d in ds if d.severity == "info"]
@@ -237,7 +243,11 @@ SUMMARY_LIMIT = 1024 * 1024 - 1024  # GitHub's step summary limit, with room to 
 def _md_cell(value: str) -> str:
     from html import escape
 
-    return escape(" ".join(value.split()), quote=False).replace("|", "\\|").replace("@", "@\u200b")
+    return (
+        escape(visible(" ".join(value.split())), quote=False)
+        .replace("|", "\\|")
+        .replace("@", "@\u200b")
+    )
 
 
 def step_summary(result: LintResult, limit: int = SUMMARY_LIMIT) -> str:
@@ -252,7 +262,8 @@ def step_summary(result: LintResult, limit: int = SUMMARY_LIMIT) -> str:
     text = "\n".join(head) + "\n"
     shown = 0
     for d in result.diagnostics:
-        row = f"| `{d.path}:{d.line}` | {d.code} | {_md_cell(d.message)} |\n"
+        where = _md_cell(d.path).replace("`", "")
+        row = f"| `{where}:{d.line}` | {d.code} | {_md_cell(d.message)} |\n"
         if len((text + row).encode()) > limit - 200:
             break
         text += row

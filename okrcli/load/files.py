@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from okrcli.errors import OkrError
+from okrcli.fsutil import NotAFileError, inside, open_regular
+from okrcli.fsutil import read_fd as _read_fd
 from okrcli.load.parsecache import ParseCache, digest
 from okrcli.load.yamlsafe import MAX_BYTES, Parsed, Span, YamlError, decode, parse
 
@@ -53,6 +55,23 @@ class OkrDoc(Source):
     stem: str = ""
 
 
+def in_place(doc: OkrDoc) -> bool:
+    """Whether an OKR file holds the unit it is named after, in the folder of its quarter.
+    One that does not (lint's OKR003 and OKR004) is left out of scores, reports and the
+    history, so that a file ``checkout.yaml`` saying ``unit: search`` cannot stand in for
+    search's own file."""
+    unit: object
+    quarter: object
+    if doc.model is not None:
+        unit, quarter = doc.model.unit, doc.model.quarter
+    else:
+        data = doc.parsed.data if doc.parsed is not None else None
+        if not isinstance(data, dict):
+            return False
+        unit, quarter = data.get("unit"), data.get("quarter")
+    return unit == doc.stem and quarter == doc.folder
+
+
 def find_root(start: Path) -> Path:
     """The nearest folder at or above ``start`` with an okr.yaml, else with org.yaml, else
     the git top level."""
@@ -62,7 +81,7 @@ def find_root(start: Path) -> Path:
     candidates = [start, *start.parents]
     for marker in (CONFIG_NAME, ORG_NAME):
         for folder in candidates:
-            if (folder / marker).is_file():
+            if _is_marker(folder / marker):
                 return folder
     for folder in candidates:
         if (folder / ".git").exists():
@@ -73,22 +92,30 @@ def find_root(start: Path) -> Path:
     )
 
 
+def _is_marker(path: Path) -> bool:
+    """Whether okr.yaml or org.yaml is there: any file but a folder (a pipe or a dangling link
+    too, which reading then reports, rather than a repository found elsewhere)."""
+    return os.path.lexists(path) and not path.is_dir()
+
+
 @lru_cache(maxsize=1024)
 def _real_folder(folder: str) -> str:
     return os.path.realpath(folder)
 
 
-def _inside(real: str, real_root: str) -> bool:
-    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+_inside = inside
 
 
 def _read_bytes(path: Path, root: Path) -> bytes:
-    """The file's bytes, refusing links that lead outside the repository and huge files."""
+    """The file's bytes, refusing links that lead outside the repository, huge files and
+    anything but a regular file (a named pipe, device or socket is never opened blocking)."""
     name = str(path)
     real_root = _real_folder(str(root))
     folder = _real_folder(os.path.dirname(name))
     try:  # the common case, a plain file: opened without following a link
-        fd = os.open(name, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = open_regular(name)
+    except NotAFileError:
+        raise
     except OSError as exc:
         if not os.path.islink(name):
             raise
@@ -99,7 +126,7 @@ def _read_bytes(path: Path, root: Path) -> bytes:
                 "okr reads only files inside it. Copy the file in instead."
             ) from None
         del exc
-        fd = os.open(resolved, os.O_RDONLY)
+        fd = open_regular(resolved, follow=True)
     else:
         if not _inside(folder, real_root):
             os.close(fd)
@@ -111,21 +138,6 @@ def _read_bytes(path: Path, root: Path) -> bytes:
         return _read_fd(fd, MAX_BYTES + 1)
     finally:
         os.close(fd)
-
-
-def _read_fd(fd: int, limit: int) -> bytes:
-    """Up to ``limit`` bytes of an open file. Read straight into buffers the file's size
-    (a buffered reader would set aside ``limit`` bytes for every small file first)."""
-    size = os.fstat(fd).st_size
-    parts: list[bytes] = []
-    total = 0
-    while total < limit:
-        chunk = os.read(fd, min(limit - total, max(size + 1 - total, 65_536)))
-        if not chunk:
-            break
-        parts.append(chunk)
-        total += len(chunk)
-    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def resolve_root(repo: Path | None, start: Path, cwd: Path) -> Path:
@@ -149,14 +161,28 @@ def read_source(path: Path, root: Path, source: Source, cache: ParseCache | None
                 f"the file is larger than {MAX_BYTES:,} bytes, the most an OKR file may be; "
                 "split it or remove what does not belong in it."
             )
+    except NotAFileError as exc:
+        if exc.kind == "a folder":
+            message = (
+                f"the folder cannot be read ({_listing_problem(path)}); the OKR files in it "
+                "were not checked. Fix its permissions, or remove it if it is a link."
+            )
+        else:
+            message = (
+                f"the file is {exc.kind}, not a regular file; okr did not open it. "
+                "Remove it or replace it with a regular file."
+            )
+        source.issues.append(LoadIssue("parse", Span(1, 1, 1, 1), message))
+        return
     except OSError as exc:
         reason = (exc.strerror or str(exc)).lower()
+        what = "file" if path.name.endswith((".yaml", ".yml")) else "folder"
         source.issues.append(
             LoadIssue(
                 "parse",
                 Span(1, 1, 1, 1),
-                f"the file cannot be read ({reason}); "
-                "check that it exists and that you may read it.",
+                f"the {what} cannot be read ({reason}); "
+                f"check that it exists, that you may read it, and that it is no link in a loop.",
             )
         )
         return
@@ -238,13 +264,38 @@ def discover_okr_files(root: Path, okrs_dir: str) -> list[Path]:
         return []
     found: list[Path] = []
     with os.scandir(base) as folders:
-        names = sorted(f.name for f in folders if f.is_dir())
+        names = sorted(f.name for f in folders if _is_dir(f))
     rel_base = posixpath.normpath(okrs_dir.replace("\\", "/"))
     for name in names:
+        if okr_file(f"{rel_base}/{name}/x.yaml", okrs_dir) is None:
+            continue  # a hidden folder
         folder = base / name
-        with os.scandir(folder) as entries:
-            files = sorted(
-                e.name for e in entries if okr_file(f"{rel_base}/{name}/{e.name}", okrs_dir)
-            )
+        try:
+            with os.scandir(folder) as entries:
+                files = sorted(
+                    e.name for e in entries if okr_file(f"{rel_base}/{name}/{e.name}", okrs_dir)
+                )
+        except OSError:  # listed as it is: reading it reports why it cannot be listed
+            found.append(folder)
+            continue
         found.extend(folder / f for f in files)
     return found
+
+
+def _is_dir(entry: os.DirEntry[str]) -> bool:
+    """A folder, or a link that cannot be followed (a loop, a dangling link): listed, so
+    that it is reported."""
+    try:
+        return entry.is_dir() or (entry.is_symlink() and not os.path.exists(entry.path))
+    except OSError:
+        return True
+
+
+def _listing_problem(path: Path) -> str:
+    """Why the folder ``path`` cannot be listed (its first entries are enough to know)."""
+    try:
+        with os.scandir(path) as entries:
+            next(entries, None)
+    except OSError as exc:
+        return (exc.strerror or str(exc)).lower()
+    return "it is a folder where an OKR file belongs"

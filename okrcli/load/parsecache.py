@@ -12,12 +12,13 @@ The file format and its failure modes are :mod:`okrcli.cachefile`'s.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
 from okrcli import cachefile
 
-KIND = "parsed-v3"  # change when the reader's output for the same text changes
+KIND = "parsed-v4"  # change when the reader's output for the same text changes
 
 
 def okrcli_dir(root: Path) -> Path | None:
@@ -39,6 +40,9 @@ def okrcli_dir(root: Path) -> Path | None:
     return None
 
 
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+
+
 def digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -53,7 +57,8 @@ class ParseCache:
         if path is None:
             return
         loaded = cachefile.read(path, KIND)
-        if isinstance(loaded, dict):
+        # any JSON value is data a YAML file could hold; only the keys need checking
+        if isinstance(loaded, dict) and all(_DIGEST.fullmatch(k) for k in loaded):
             self.old = loaded
 
     @classmethod
@@ -63,7 +68,7 @@ class ParseCache:
             return cls(None)
         # one file per OKR repository root, as one git repository may hold several
         name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-        return cls(folder / f"{KIND}-{name}.bin")
+        return cls(folder / f"{KIND}-{name}.json")
 
     def get(self, key: str) -> tuple[bool, Any]:
         """(True, data) for a text parsed before, else (False, None)."""

@@ -52,7 +52,7 @@ def _quick_okrs_dir(root: Path) -> str:
     """okr.yaml's okrs_dir without the models; the real config load confirms it later."""
     path = root / CONFIG_NAME
     try:
-        data = parse(decode(path.read_bytes())).data if path.is_file() else None
+        data = parse(decode(_read_bytes(path, root))).data if path.is_file() else None
     except (OSError, YamlError):
         return "okrs"
     value = data.get("okrs_dir") if isinstance(data, dict) else None

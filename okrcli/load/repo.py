@@ -14,6 +14,7 @@ from okrcli.load.files import (
     LoadIssue,
     OkrDoc,
     Source,
+    _is_marker,
     _rel,
     discover_okr_files,
     okr_file,
@@ -100,7 +101,7 @@ def _config_error(path: Path, span: Span, message: str) -> OkrError:
 def load_config(root: Path, cache: ParseCache | None = None) -> tuple[Config, Path | None]:
     """Read okr.yaml (every key has a default). Any problem is a config error (exit 2)."""
     path = root / CONFIG_NAME
-    if not path.is_file():
+    if not _is_marker(path):
         return Config(), None
     src = Source(path=path, rel=CONFIG_NAME)
     read_source(path, root, src, cache)
@@ -125,7 +126,7 @@ def _config_from(src: Source, path: Path) -> Config:
 def load_org(root: Path, cache: ParseCache | None = None) -> tuple[Org | None, Source | None]:
     """Read org.yaml. Problems stay on the source as issues so lint can report them."""
     path = root / ORG_NAME
-    if not path.is_file():
+    if not _is_marker(path):
         return None, None
     src = Source(path=path, rel=ORG_NAME)
     read_source(path, root, src, cache)

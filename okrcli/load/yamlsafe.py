@@ -146,7 +146,8 @@ _HEX = re.compile(r"0x[0-9a-fA-F]+\Z")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
 _INF = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
-_MAX_DIGITS = 40
+MAX_DIGITS = 40  # the longest number an OKR file may hold
+_MAX_DIGITS = MAX_DIGITS
 _NON_TEXT_START = frozenset("0123456789+-.~nNtTfF")
 
 

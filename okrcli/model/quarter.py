@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
+# years 1000 to 9998: four digits, and every date of the quarter and the one after it exists
+QUARTER_RE = re.compile(r"^((?!9999)[1-9]\d{3})-Q([1-4])$")
+QUARTER_FORM = "YYYY-Qn, like 2026-Q4 (a year from 1000 to 9998)"
 
 
 @dataclass(frozen=True, order=True, slots=True)

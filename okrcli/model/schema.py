@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel
 
 from okrcli.errors import OkrError
-from okrcli.fsutil import atomic_write
+from okrcli.fsutil import atomic_write, check_destination, open_regular
 from okrcli.model.config import Config
 from okrcli.model.okr import OkrFile
 from okrcli.model.org import Org
@@ -54,14 +55,25 @@ def write_schemas(folder: Path, *, check: bool = False) -> list[str]:
     for name, model in SCHEMAS.items():
         text = render(model, name)
         path = folder / name
-        current = path.read_text(encoding="utf-8") if path.is_file() else None
+        current = _current(path)
         if current == text:
             continue
         changed.append(name)
         if check:
             continue
         try:
+            check_destination(path, Path.cwd())
             atomic_write(path, text)
         except OSError as exc:
             raise OkrError(f"cannot write {path}: {exc.strerror or exc}.") from None
     return changed
+
+
+def _current(path: Path) -> str | None:
+    """The schema file's text, when it is a regular file (a link or a pipe is never read)."""
+    try:
+        fd = open_regular(str(path))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read().decode("utf-8", "replace")

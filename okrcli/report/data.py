@@ -48,10 +48,13 @@ def _show(value: float | None) -> str:
 
 
 def mermaid_label(text: str) -> str:
-    """Text safe inside a quoted mermaid label."""
+    """Text safe inside a quoted mermaid label: nothing in it can end the label, the
+    statement or the code fence, nor start a directive (``%%{init: ...}%%``) or a comment,
+    which mermaid finds anywhere in the source."""
     cleaned = " ".join(text.split())
     for ch, entity in (
         ("&", "#amp;"),
+        ("%", "#37;"),
         ('"', "#quot;"),
         ("<", "#lt;"),
         (">", "#gt;"),

@@ -24,6 +24,7 @@ from okrcli.load.repo import Repository, load_repository, load_repository_from
 from okrcli.model.okr import Direction, KeyResult
 from okrcli.report.render import md
 from okrcli.scoring import dec, score_kr
+from okrcli.textsafe import visible
 
 NON_HISTORY = ["OKR0", "OKR1", "OKR2", "OKR3"]
 
@@ -226,7 +227,7 @@ def text(d: Diff) -> str:
     if d.fixed:
         out.append("Lint findings fixed:")
         out += [f"  {x.rel}: {x.code} {x.name} {x.message}" for x in d.fixed]
-    return "\n".join(out) + "\n"
+    return "\n".join(map(visible, out)) + "\n"
 
 
 def markdown(d: Diff) -> str:
@@ -262,7 +263,7 @@ def markdown(d: Diff) -> str:
             out += [f"**{heading}**", ""]
             out += [f"- `{x.rel}:{x.line}` {x.code} {x.name}: {md(x.message)}" for x in diags]
             out.append("")
-    return "\n".join(out).rstrip() + "\n"
+    return "\n".join(map(visible, out)).rstrip() + "\n"
 
 
 FORMATS = {"text": text, "markdown": markdown}

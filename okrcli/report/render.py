@@ -8,30 +8,39 @@ capped, and rendering stops after a few seconds. Templates receive plain data on
 
 from __future__ import annotations
 
+import functools
 import operator
+import os
 import re
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from jinja2 import (
+    BaseLoader,
     ChoiceLoader,
-    FileSystemBytecodeCache,
+    Environment,
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
     Template,
     TemplateError,
+    TemplateNotFound,
+    nodes,
 )
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.loaders import split_template_path
+from jinja2.sandbox import SandboxedEnvironment, safe_range
 
 from okrcli.errors import OkrError
+from okrcli.fsutil import open_regular
 from okrcli.render import templates_dir
+from okrcli.textsafe import visible
 
 TIME_LIMIT = 10.0  # seconds
 SIZE_LIMIT = 20 * 1024 * 1024  # characters of output, or of any one string or list built
@@ -61,16 +70,171 @@ def md(value: Any) -> str:
     text = str(value)
     if _PLAIN.fullmatch(text):
         return text
-    return " ".join(text.split()).translate(_MD_ESCAPES)
+    return visible(" ".join(text.split())).translate(_MD_ESCAPES)
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
-class BoundedSandbox(SandboxedEnvironment):
-    """The sandbox, with multiplication and concatenation capped in size."""
+LIST_LIMIT = 1_000_000  # items in any one list, set or dict a template builds
+_DIGITS = re.compile(r"\d+")
 
-    intercepted_binops = frozenset({"*", "**", "+"})
+
+def weight(value: Any, budget: int | None = None) -> int:
+    """About how many characters ``str(value)`` would be, counted without building it and
+    given up as soon as the count passes ``budget`` (the size bound): a list holding one
+    long string a million times is a few megabytes in memory and a terabyte as text."""
+    limit = SIZE_LIMIT if budget is None else budget
+    total = 0
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        kind = type(v)
+        if kind is str:
+            total += len(v)
+        elif kind is int:
+            total += v.bit_length() // 3 + 1
+        elif kind is dict:
+            total += 2 + 4 * len(v)
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, list | tuple | set | frozenset):
+            total += 2 + 2 * len(v)
+            stack.extend(v)
+        elif isinstance(v, str):
+            total += len(v)
+        else:
+            total += 8
+        if total > limit:
+            break
+    return total
+
+
+def _ints(args: tuple[Any, ...], kwargs: dict[str, Any]) -> list[int]:
+    return [a for a in (*args, *kwargs.values()) if type(a) is int]
+
+
+def _too_large(estimate: int) -> None:
+    if estimate > SIZE_LIMIT:
+        raise SecurityError("a template built a value that is too large")
+
+
+def _format_estimate(fmt: str, args: Any) -> int:
+    """An upper bound of the size of ``fmt % args`` or ``fmt.format(*args)``: the format's
+    own text, every width and precision it names or takes from the arguments, and every
+    argument as many times as the format has fields."""
+    if isinstance(args, dict):
+        values = list(args.values())
+    elif isinstance(args, tuple | list):
+        values = list(args)
+    else:
+        values = [args]
+    fields = fmt.count("%") + fmt.count("{") + 1
+    widths = sum(int(d) for d in _DIGITS.findall(fmt) if len(d) < 12) + sum(
+        10**12 if len(d) >= 12 else 0 for d in _DIGITS.findall(fmt)
+    )
+    numbers = sum(abs(v) for v in values if type(v) is int)
+    return len(fmt) + widths + numbers + fields * weight(values)
+
+
+def _amplified(value: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> int:
+    """An upper bound of the size of a filter or string method whose result may be longer
+    than its input times its arguments (indent, center, replace, join, expandtabs, ...)."""
+    ints = sum(abs(i) for i in _ints(args, kwargs))
+    others = [a for a in (*args, *kwargs.values()) if type(a) is not int]
+    return (weight(value) + 1) * (1 + ints + weight(others))
+
+
+# filters whose output may be far larger than their input: checked before they run
+_AMPLIFYING = frozenset({"center", "indent", "join", "replace", "wordwrap", "truncate"})
+# filters that turn any value into text: their input is weighed before they run
+_STRINGIFYING = frozenset(
+    {
+        "string", "pprint", "tojson", "e", "escape", "forceescape", "urlencode", "xmlattr",
+        "safe", "striptags", "title", "upper", "lower", "capitalize", "trim", "urlize",
+        "wordcount", "md", "list", "unique", "reverse",
+    }
+)  # fmt: skip
+
+
+def _bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    """``func`` with the size bound checked before it runs (as far as its arguments tell)
+    and on what it returns."""
+    from jinja2.utils import _PassArg
+
+    passes = _PassArg.from_obj(func)
+
+    @functools.wraps(func)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        _tick()
+        own = args[1:] if passes is not None else args
+        value, rest = (own[0], own[1:]) if own else (None, ())
+        if name == "format":
+            _too_large(_format_estimate(str(value), rest or kwargs))
+        elif name in _AMPLIFYING:
+            _too_large(_amplified(value, rest, kwargs))
+        elif name in _STRINGIFYING:
+            _too_large(weight(value))
+        if any(abs(i) > LIST_LIMIT for i in _ints(rest, kwargs)):
+            raise SecurityError(f"the filter {name} was given a number too large")
+        result = func(*args, **kwargs)
+        _check_built(result)
+        return result
+
+    return bounded
+
+
+def _check_built(value: Any) -> None:
+    """Refuse a string longer than the size bound, or a container with more items than the
+    list bound, that a template has just built."""
+    if isinstance(value, str):
+        _too_large(len(value))
+    elif isinstance(value, list | tuple | dict | set) and len(value) > LIST_LIMIT:
+        raise SecurityError("a template built a list that is too large")
+
+
+# the deadline of the render running now, checked in loops, calls, filters and the output
+_deadline = [float("inf")]
+
+
+def _tick() -> None:
+    if time.monotonic() > _deadline[0]:
+        raise _Timeout()
+
+
+def _ticking_range(*args: int) -> Iterator[int]:
+    for n, i in enumerate(safe_range(*args)):
+        if not n & 1023:
+            _tick()
+        yield i
+
+
+class _BoundedCodeGenerator(CodeGenerator):
+    """Jinja2's code generator with ``~`` going through the sandbox's size check."""
+
+    def visit_Concat(self, node: nodes.Concat, frame: Frame) -> None:
+        self.write("environment.concat_bounded((")
+        for arg in node.nodes:
+            self.visit(arg, frame)
+            self.write(", ")
+        self.write("))")
+
+
+def _finalize(value: Any) -> Any:
+    """Every ``{{ value }}``: a container whose text would pass the size bound is refused
+    before it is turned into text."""
+    if type(value) is not str:
+        _too_large(weight(value))
+    return value
+
+
+class BoundedSandbox(SandboxedEnvironment):
+    """The sandbox, with every way a template builds text or lists bounded in size: the
+    operators (``*``, ``**``, ``+``, ``%``, ``~``), every filter, string methods and string
+    formatting, and each value written out; loops, calls and filters check a deadline."""
+
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+    code_generator_class = _BoundedCodeGenerator
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         # ``unit.name`` on the plain dicts templates receive: Jinja2 tries the attribute
@@ -87,44 +251,125 @@ class BoundedSandbox(SandboxedEnvironment):
         if operator_name == "**":
             if isinstance(right, int) and abs(right) > 64:
                 raise SecurityError("exponents above 64 are not allowed in templates")
+            if isinstance(left, int) and left.bit_length() * abs(right) > 100_000:
+                raise SecurityError("a template built a number that is too large")
             return operator.pow(left, right)
         if operator_name == "*":
             for seq, times in ((left, right), (right, left)):
-                sized = isinstance(seq, str | list | tuple) and isinstance(times, int)
-                if sized and len(seq) * times > SIZE_LIMIT:
-                    raise SecurityError("a template built a value that is too large")
+                if isinstance(seq, str | list | tuple) and type(times) is int:
+                    _too_large(weight(seq) * times)
+                    if not isinstance(seq, str) and len(seq) * times > LIST_LIMIT:
+                        raise SecurityError("a template built a list that is too large")
             return operator.mul(left, right)
+        if operator_name == "%":
+            if isinstance(left, str):
+                _too_large(_format_estimate(left, right))
+            return operator.mod(left, right)
+        if isinstance(left, list | tuple) and isinstance(right, list | tuple):
+            _too_large(weight(left) + weight(right))
         result = operator.add(left, right)
-        if isinstance(result, str | list | tuple) and len(result) > SIZE_LIMIT:
-            raise SecurityError("a template built a value that is too large")
+        _check_built(result)
+        return result
+
+    def concat_bounded(self, parts: tuple[Any, ...]) -> str:
+        _too_large(sum(weight(p) for p in parts))
+        return "".join(map(str, parts))
+
+    def format_string(
+        self,
+        s: str,
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        format_func: Callable[..., Any] | None = None,
+    ) -> str:
+        _too_large(_format_estimate(s, (*args, *kwargs.values())))
+        result: str = super().format_string(s, args, kwargs, format_func)  # type: ignore[misc]
+        return result
+
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        _tick()
+        method = getattr(__obj, "__wrapped__", __obj)
+        owner = getattr(method, "__self__", None)
+        if isinstance(owner, str):
+            name = getattr(method, "__name__", "")
+            if name in ("format", "format_map"):
+                _too_large(_format_estimate(owner, (*args, *kwargs.values())))
+            else:
+                _too_large(_amplified(owner, args, kwargs))
+        result = super().call(__context, __obj, *args, **kwargs)
+        if isinstance(owner, list | dict | set) and len(owner) > LIST_LIMIT:
+            raise SecurityError("a template built a list that is too large")
+        _check_built(result)
         return result
 
 
-def environment(user_dirs: list[Path], cache_dir: Path | None = None) -> BoundedSandbox:
-    """The sandbox over the user's template folders and the bundled ones; with ``cache_dir``,
-    compiled templates are kept there (Jinja2 checks each against its source's checksum)."""
+def environment(user_dirs: list[Path]) -> BoundedSandbox:
+    """The sandbox over the user's template folders (read without following any link) and
+    the bundled ones. Nothing compiled is kept between runs: a cache of compiled templates
+    would be code that whoever wrote the cache could make okr run."""
     bundled = FileSystemLoader(templates_dir() / "report")
-    loaders = [FileSystemLoader([str(d) for d in user_dirs])] if user_dirs else []
-    bytecode = None
-    if cache_dir is not None:
-        try:
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            bytecode = FileSystemBytecodeCache(str(cache_dir))
-        except OSError:
-            bytecode = None  # compile every time, as without a cache
+    loaders: list[BaseLoader] = [NoLinkLoader(user_dirs)] if user_dirs else []
     env = BoundedSandbox(
         loader=ChoiceLoader([*loaders, PrefixLoader({"okr": bundled}), bundled]),
-        bytecode_cache=bytecode,
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=_finalize,
     )
     env.filters["md"] = md
     env.filters["pct"] = lambda x: f"{round(float(x) * 100)}%"
     env.filters["num"] = lambda x: f"{float(x):.2f}"
+    env.filters = {name: _bounded_filter(name, f) for name, f in env.filters.items()}
+    env.globals["range"] = _ticking_range
     return env
+
+
+def _unchanged(path: str, mtime: float) -> bool:
+    try:
+        return os.path.getmtime(path) == mtime
+    except OSError:
+        return False
+
+
+class NoLinkLoader(BaseLoader):
+    """Templates from the user's folders, refusing any that is reached through a link (or
+    is a pipe, device or folder): a template committed to the repository as a link to
+    ``/proc/self/environ`` must not put the CI job's secrets into the report."""
+
+    def __init__(self, folders: list[Path]) -> None:
+        self.folders = [os.path.abspath(f) for f in folders]
+
+    def get_source(
+        self, environment: Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        pieces = split_template_path(template)
+        for folder in self.folders:
+            path = os.path.join(folder, *pieces)
+            if not os.path.lexists(path):
+                continue
+            step = folder
+            for piece in pieces:
+                step = os.path.join(step, piece)
+                if os.path.islink(step):
+                    raise SecurityError(
+                        f"the template {template} is reached through a link ({step}); "
+                        "okr never follows links to templates: copy the file in instead"
+                    )
+            try:
+                fd = open_regular(path)
+            except OSError as exc:
+                raise SecurityError(
+                    f"the template {template} cannot be read ({exc.strerror or exc})"
+                ) from None
+            with os.fdopen(fd, "rb") as handle:
+                raw = handle.read(SIZE_LIMIT + 1)
+            if len(raw) > SIZE_LIMIT:
+                raise SecurityError(f"the template {template} is larger than the size bound")
+            mtime = os.path.getmtime(path)
+            return raw.decode("utf-8"), path, functools.partial(_unchanged, path, mtime)
+        raise TemplateNotFound(template)
 
 
 class _Timeout(Exception):
@@ -167,23 +412,29 @@ class Renderer:
         repo_templates: Path | None = None,
         name: str = "report.md.j2",
         seconds: float = TIME_LIMIT,
-        cache_dir: Path | None = None,
     ) -> None:
         dirs = []
         if template is not None:
             if not template.is_file():
                 raise OkrError(f"--template {template}: no such file.")
-            dirs.append(template.resolve().parent)
-            name = template.name
+            found = template.resolve()
+            dirs.append(found.parent)
+            name = found.name
+        if repo_templates is not None and os.path.islink(repo_templates):
+            raise OkrError(
+                f"{repo_templates} is a link; okr never follows links to templates (they "
+                "could read files outside the repository). Make it a folder."
+            )
         if repo_templates is not None and repo_templates.is_dir():
             dirs.append(repo_templates)
         self.where = str(template) if template else name
         self.seconds = seconds
         self._template: Template | None = None
         self._problem: BaseException | None = None
-        env = environment(dirs, cache_dir)
+        env = environment(dirs)
         try:
             with time_limit(seconds):
+                _deadline[0] = time.monotonic() + seconds
                 self._template = env.get_template(name)
         except Exception as exc:  # raised again by render, which words it
             self._problem = exc
@@ -195,6 +446,7 @@ class Renderer:
                 if self._problem is not None:
                     raise self._problem
                 assert self._template is not None
+                _deadline[0] = time.monotonic() + seconds
                 text = _guard(self._template.generate, data)
         except _TooLarge:
             raise OkrError(
@@ -214,8 +466,12 @@ class Renderer:
             raise OkrError(f"the template {where}{at} failed: {exc}.") from None
         except RecursionError:
             raise OkrError(f"the template {where} recursed too deeply and was stopped.") from None
+        except MemoryError:
+            raise OkrError(f"the template {where} ran out of memory and was stopped.") from None
         except Exception as exc:
             raise OkrError(f"the template {where} failed: {type(exc).__name__}: {exc}.") from None
+        finally:
+            _deadline[0] = float("inf")
         return text
 
 
@@ -225,17 +481,20 @@ BATCH = 4096  # template output pieces joined at a time
 def _guard(generate: Callable[[dict[str, Any]], Iterator[str]], data: dict[str, Any]) -> str:
     """The template's output, joined a few thousand pieces at a time: a large report is
     hundreds of thousands of small pieces, which joined at once would all be alive together
-    (tens of megabytes), and output past the size bound stops the template there."""
-    try:
-        pieces = generate(data)
-        parts: list[str] = []
-        size = 0
-        while batch := list(islice(pieces, BATCH)):
-            part = "".join(batch)
-            parts.append(part)
-            size += len(part)
-            if size > SIZE_LIMIT:
-                raise _TooLarge()
-        return "".join(parts)
-    except MemoryError:
-        raise SecurityError("the template ran out of memory") from None
+    (tens of megabytes). Each piece is counted as it comes, so output past the size bound
+    stops the template there, and the deadline is checked between batches."""
+    parts: list[str] = []
+    batch: list[str] = []
+    size = 0
+    limit = SIZE_LIMIT
+    for piece in generate(data):
+        size += len(piece)
+        if size > limit:
+            raise _TooLarge()
+        batch.append(piece)
+        if len(batch) >= BATCH:
+            parts.append("".join(batch))
+            batch.clear()
+            _tick()
+    parts.append("".join(batch))
+    return "".join(parts)

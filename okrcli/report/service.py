@@ -8,13 +8,13 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from okrcli import cachefile, forked
+from okrcli import forked
 from okrcli.errors import OkrError
-from okrcli.fsutil import atomic_write
+from okrcli.fsutil import UnsafePathError, atomic_write, check_output
 from okrcli.history.source import Moment, moment
 from okrcli.load.files import resolve_root
-from okrcli.load.parsecache import okrcli_dir
 from okrcli.score.service import choose_quarter
+from okrcli.textsafe import safe_output
 
 if TYPE_CHECKING:
     from okrcli.lint.diagnostics import Diagnostic
@@ -35,6 +35,8 @@ class ReportRequest:
 def report(request: ReportRequest) -> str:
     """The report's markdown (also written to ``request.output`` when given)."""
     root = resolve_root(request.repo, request.cwd, request.cwd)
+    if request.output is not None:
+        check_output_path(request.cwd / request.output, request.output, root)
     # the lint pass runs in a child process meanwhile; the repository, its history and the
     # score card are freed when _data returns (rendering reuses their memory), and the
     # template is loaded, before the lint findings are waited for
@@ -43,16 +45,13 @@ def report(request: ReportRequest) -> str:
         from okrcli.report import data as report_data
         from okrcli.report.render import Renderer
 
-        cache = okrcli_dir(root) if cachefile.enabled() else None
         renderer = Renderer(
-            template=_resolve(request.template, request.cwd),
-            repo_templates=root / "templates",
-            cache_dir=cache / "templates-v1" if cache is not None else None,
+            template=_resolve(request.template, request.cwd), repo_templates=root / "templates"
         )
         report_data.add_findings(data, lint_job.result())
     finally:
         lint_job.cancel()  # only if something failed before its result was taken
-    text = renderer.render(data)
+    text = safe_output(renderer.render(data))
     del data
     if request.output is not None:
         try:
@@ -60,6 +59,17 @@ def report(request: ReportRequest) -> str:
         except OSError as exc:
             raise OkrError(f"cannot write {request.output}: {exc.strerror or exc}.") from None
     return text
+
+
+def check_output_path(path: Path, shown: Path, root: Path) -> None:
+    """Refuse an output path that would overwrite the repository's own files or leave it
+    through a link (see :func:`okrcli.fsutil.check_output`), before any work is done."""
+    from okrcli.load.prefetch import _quick_okrs_dir
+
+    try:
+        check_output(path, root, _quick_okrs_dir(root))
+    except UnsafePathError as exc:
+        raise OkrError(f"will not write {shown}: {exc.strerror}.") from None
 
 
 def _data(

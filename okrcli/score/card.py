@@ -15,6 +15,7 @@ from operator import itemgetter
 from typing import Any
 
 from okrcli.history.timeline import QuarterHistory, Timeline
+from okrcli.load.files import in_place
 from okrcli.load.repo import Repository
 from okrcli.model.okr import Direction, KeyResult
 from okrcli.model.quarter import Quarter
@@ -251,9 +252,13 @@ def build(
     pace_now = _Pace(elapsed)
     cards: list[UnitCard] = []
     total_krs = checked = 0
+    misplaced: list[str] = []
     for doc in sorted(repo.docs, key=lambda d: d.rel):
         m = doc.model
         if m is None or m.quarter != str(quarter) or (units is not None and m.unit not in units):
+            continue
+        if not in_place(doc):
+            misplaced.append(doc.rel)
             continue
         objectives = []
         calib: list[tuple[KeyResult, Decimal, Timeline | None]] = []
@@ -354,6 +359,12 @@ def build(
         total_krs,
         uncommitted=bool(history and history.uncommitted),
     )
+    if misplaced:
+        card.notices.append(
+            f"{', '.join(misplaced)} {'is' if len(misplaced) == 1 else 'are'} left out: an OKR "
+            "file holds the unit it is named after, in its quarter's folder (see `okr lint`, "
+            "OKR003 and OKR004)."
+        )
     broken = sorted(d.rel for d in repo.docs if d.model is None and d.folder == str(quarter))
     if broken:
         card.notices.append(

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from okrcli.score.card import KrRow, ScoreCard, UnitCard, pace_of
+from okrcli.textsafe import visible
 
 BARS = "▁▂▃▄▅▆▇█"
 _BAND_LABEL = {"missed": "missed", "stretch": "stretch zone", "over": "over-achieved"}
@@ -149,14 +150,14 @@ def text(card: ScoreCard) -> str:
     for u in card.units:
         out += [*_unit_text(u, card), ""]
     out += [f"note: {n}" for n in card.notices]
-    return "\n".join(out).rstrip() + "\n"
+    return "\n".join(map(visible, out)).rstrip() + "\n"
 
 
 def _md(value: str) -> str:
     """Text from users' YAML, safe inside a markdown table cell."""
     from html import escape
 
-    cleaned = escape(" ".join(value.split()), quote=False)
+    cleaned = escape(visible(" ".join(value.split())), quote=False)
     return cleaned.replace("|", "\\|").replace("`", "\\`").replace("@", "@\u200b")
 
 
@@ -191,7 +192,7 @@ def markdown(card: ScoreCard) -> str:
             out += [f"Calibration (Brier score, 0 is perfect): {num(u.brier)}", ""]
         out += ["To discuss:", *[f"- {p}" for p in u.prompts], ""]
     out += [f"> Note: {n}" for n in card.notices]
-    return "\n".join(out).rstrip() + "\n"
+    return "\n".join(map(visible, out)).rstrip() + "\n"
 
 
 def _plain(value: Any) -> Any:
