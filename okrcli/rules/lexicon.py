@@ -105,9 +105,10 @@ LISTS: tuple[WordList, ...] = (
         "Totals that only grow or show no value on their own.",
         _split(
             "follower, fan, view, page view, pageview, visitor, visit, impression, "
-            "download, sign-up, signup, registration, registered user, "
-            "account, login, log-in, mention, subscriber, click, star, retweet, "
-            "email sent, app download, total user, registered account"
+            "download, sign-up, signup, sign up, registration, registered user, "
+            "new account, login, log-in, mention, subscriber, click, star, retweet, "
+            "email sent, app download, total user, registered account, listen, reader, like, "
+            "share on social, social media post, install"
         ),
     ),
     WordList(
@@ -151,7 +152,9 @@ LISTS: tuple[WordList, ...] = (
             "revenue, sales, profit, growth, communication, collaboration, efficiency, "
             "productivity, performance, quality, process, operations, innovation, things, "
             "results, execution, teamwork, business, work, everything, stuff, kpis, metrics, "
-            "numbers, targets"
+            "numbers, targets, health, stability, scalability, reliability, debuggability, "
+            "capabilities, capability, service, support, marketing, profitability, customers, "
+            "code quality, software quality, effort, efforts, progress, things"
         ),
     ),
     WordList(
@@ -240,6 +243,11 @@ class Lexicon:
     @cached_property
     def done_words(self) -> PhraseSet:
         return self._keys("done-words")
+
+    @cached_property
+    def words_done_raw(self) -> frozenset[str]:
+        """The done words as written (lower case), to tell 'releases' from 'released'."""
+        return frozenset(self.words["done-words"])
 
     @cached_property
     def output_nouns(self) -> PhraseSet:
