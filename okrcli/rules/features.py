@@ -26,6 +26,7 @@ from okrcli.rules.text import (
     _counted_output,
     _has_amount,
     is_number,
+    stem,
     tokens,
 )
 
@@ -46,8 +47,6 @@ _BY_CHANGE = re.compile(r"\bby\s+[$€£₹]?\d[\d.,]*\s*(?:%|x\b|percent|pp\b|p
 _TIME_AMOUNT = re.compile(
     r"\d[\d.,]*\s*(?:ms|s|h|hrs?|hours?|minutes?|mins?|seconds?|days?|weeks?)\b"
 )
-_ZERO = re.compile(r"^\s*(?:zero|no)\s+\w")
-_UNIVERSAL = re.compile(r"\b(?:all|every|each)\b|\b100\s*%")
 _PERIOD = re.compile(
     r"\b(?:a|an|per|each|every)\s+(?:day|week|month|quarter|year)\b|/\s*(?:day|week|month|mo)\b"
     r"|\b(?:daily|weekly|monthly)\b"
@@ -219,6 +218,36 @@ _SOCIAL = frozenset(
 _NEW = frozenset({"new", "more", "additional", "extra"})
 
 
+def _stems(words: frozenset[str]) -> frozenset[str]:
+    """The words as written and as stemmed (some are written as stems already)."""
+    return words | frozenset(stem(w) for w in words)
+
+
+_DELIVERABLE = _stems(_DELIVERABLE)
+_ROLES = _stems(_ROLES)
+_PEOPLE = _stems(_PEOPLE)
+_SOCIAL = _stems(_SOCIAL)
+_NOUN_CLASSES = (
+    ("deliverable_noun", _DELIVERABLE),
+    ("role_noun", _ROLES),
+    ("people_noun", _PEOPLE),
+    ("social_noun", _SOCIAL),
+)
+_AUX_OR_STATE = _AUX | _PRESENT_STATE
+_LOOSE_OR_VAGUE = _LOOSE_LEADS | _VAGUE
+_DIGIT = re.compile(r"\d")
+_NUMBER_START = frozenset("0123456789$€£₹")
+_ALL_WORDS = frozenset({"all", "every", "each"})
+_PERIOD_WORDS = frozenset({"day", "week", "month", "quarter", "year", "daily", "weekly", "monthly"})
+_BOUND_WORDS = frozenset(
+    {"at", "under", "below", "above", "over", "less", "more", "fewer", "no", "or", "within"}
+    | {"max", "maximum", "min", "minimum"}
+)
+_BOUND = re.compile(
+    r"\b(?:below|under|above|over|within|max(?:imum)?|min(?:imum)?|<|>)\s*[$€£₹]?\d"
+)
+
+
 def _strip_prefix(text: str) -> tuple[str, bool]:
     m = _PREFIX.match(text)
     if m and len(m.group(1).split()) <= 4 and not any(c.isdigit() for c in m.group(1)):
@@ -251,33 +280,36 @@ def kr_features(text: str, lex: Lexicon) -> Reading:
     lead = s.lead()
     if prefixed:
         f["prefix"] = ""
-    amount = _has_amount(body)
+    tok_set = frozenset(toks)
+    digits = _DIGIT.search(low) is not None
+    amount = digits and _has_amount(body)
     if amount:
         f["amount"] = ""
-    percent = "%" in low or " percent" in low
-    if percent:
+    if "%" in low or "percent" in tok_set:
         f["percent"] = ""
-    if any(t[0] in "$€£₹" for t in toks) or "₹" in low:
-        f["money"] = ""
-    if _FROM_TO.search(low):
-        f["from_to"] = ""
-    if _COMPARE.search(low) or re.search(
-        r"\b(?:below|under|above|over|within|max(?:imum)?|"
-        r"min(?:imum)?|<|>)\s*[$€£₹]?\d",
-        low,
-    ):
-        f["compare"] = ""
-    if _BY_CHANGE.search(low):
-        f["by_change"] = ""
-    if _TIME_AMOUNT.search(low):
-        f["time_amount"] = ""
-    if _PERIOD.search(low):
+    if digits:  # the shapes with a number (a cheap test first: most are absent)
+        if any(t[0] in "$€£₹" for t in toks) or "₹" in low:
+            f["money"] = ""
+        if (
+            "from" in tok_set or "to" in tok_set or "current" in low or "→" in low or "->" in low
+        ) and (_FROM_TO.search(low)):
+            f["from_to"] = ""
+        bound = not tok_set.isdisjoint(_BOUND_WORDS) or "+" in low or "<" in low or ">" in low
+        if bound and (_COMPARE.search(low) or _BOUND.search(low)):
+            f["compare"] = ""
+        if ("by" in tok_set or "x" in low) and _BY_CHANGE.search(low):
+            f["by_change"] = ""
+        if _TIME_AMOUNT.search(low):
+            f["time_amount"] = ""
+        if ("%" in low or "out" in tok_set) and _SHARE.search(low):
+            f["share_of"] = ""
+    if (not tok_set.isdisjoint(_PERIOD_WORDS) or "/" in low) and _PERIOD.search(low):
         f["per_period"] = ""
-    if _ZERO.match(low):
+    if toks[0] in ("zero", "no"):
         f["zero"] = ""
-    universal = _UNIVERSAL.search(low)
-    if universal:
-        f["universal"] = universal.group(0)
+    universal = tok_set & _ALL_WORDS
+    if universal or "100%" in tok_set:
+        f["universal"] = min(universal) if universal else "100%"
 
     # the verb that opens the sentence
     lead_task = lead_outcome = 0
@@ -329,23 +361,18 @@ def kr_features(text: str, lex: Lexicon) -> Reading:
         f["measure_noun"] = s.words(mpos, mlen)
     if s.find(lex.rate_words, 0, longest)[0] >= 0:
         f["rate_word"] = ""
-    if _SHARE.search(low):
-        f["share_of"] = ""
 
     # outputs and deliverables
-    count = _counted_output(s, lead, lex)
-    if count:
-        f["counted_output"] = count
-    for i in range(lead, n):
-        st = stems[i]
-        if st in _DELIVERABLE or toks[i] in _DELIVERABLE:
-            f.setdefault("deliverable_noun", toks[i])
-        if st in _ROLES:
-            f.setdefault("role_noun", toks[i])
-        if st in _PEOPLE:
-            f.setdefault("people_noun", toks[i])
-        if st in _SOCIAL:
-            f.setdefault("social_noun", toks[i])
+    if (digits or not tok_set.isdisjoint(_NUMBER_WORDS)) and not (
+        lex.output_nouns.firsts.isdisjoint(s.stem_set)
+    ):
+        count = _counted_output(s, lead, lex)
+        if count:
+            f["counted_output"] = count
+    later = frozenset(stems[lead:]) if lead else s.stem_set
+    for name, words in _NOUN_CLASSES:
+        if not words.isdisjoint(later):
+            f[name] = next(toks[i] for i in range(lead, n) if stems[i] in words)
     if "people_noun" in f and amount and "lead_task" in f and "measure_noun" not in f:
         f["task_reach"] = f["people_noun"]
 
@@ -353,39 +380,58 @@ def kr_features(text: str, lex: Lexicon) -> Reading:
     always = _MODAL_ALWAYS.search(low)
     if always:
         f["always_never"] = always.group(0)
-    for i in range(max(lead, 1), n):
-        tok = toks[i]
-        k = s.match(i, lex.done_words, longest)
-        if k and not (tok.endswith("s") and k == 1 and tok not in lex.words_done_raw):
-            f.setdefault("done_word", s.words(i, k))  # not "releases", "passes": plurals
-        if i + 1 < n and tok in _AUX:
-            nxt = toks[i + 1]
-            if nxt.endswith("ed") and (stems[i + 1] in lex.task_verbs or nxt.endswith("ed")):
-                f.setdefault("aux_participle", s.words(i, 2))
-        elif tok.endswith("ed") and stems[i] in lex.task_verbs and i > lead:
-            f.setdefault("participle", tok)
-        if tok in _PRESENT_STATE and i > lead and not (i > 0 and toks[i - 1] in ("to", "will")):
-            f.setdefault("present_state", s.words(i, 1))
+    any_done = not lex.done_words.firsts.isdisjoint(s.stem_set)
+    if any_done or not tok_set.isdisjoint(_AUX_OR_STATE) or "ed" in low:
+        _done_states(s, lex, lead, any_done, f)
 
     # overall shape
-    verbish = any(_is_verbish(stems[i], toks[i], lex) for i in range(lead, n))
-    if not verbish and not any(t.endswith("ed") for t in toks):
+    if not _verbish(s, lex, tok_set) and not any(t.endswith("ed") for t in toks):
         f["no_verb"] = ""
-    content = sum(1 for t in toks[lead:] if t not in _FILLER and not is_number(t))
+
+    content = sum(1 for t in toks[lead:] if t not in _FILLER and t[0] not in _NUMBER_START)
     if content <= 4:
         f["short"] = ""
     elif content >= 14:
         f["long"] = ""
-    if s.find(lex.vanity_nouns, lead, longest)[0] >= 0:
-        pos, k = s.find(lex.vanity_nouns, lead, longest)
+    pos, k = s.find(lex.vanity_nouns, lead, longest)
+    if pos >= 0:
         f["vanity_noun"] = s.words(pos, k)
     if s.find(lex.total_words, 0, longest)[0] >= 0:
         f["total_word"] = ""
-    if any(t in _NEW for t in toks):
+    if not tok_set.isdisjoint(_NEW):
         f["new_more"] = ""
-    if re.search(r"\bnumber of\b", low):
+    if "number of" in low:
         f["number_of"] = ""
     return _combine(f)
+
+
+def _done_states(s: Sentence, lex: Lexicon, lead: int, any_done: bool, f: Reading) -> None:
+    """Done states: "X is implemented", "Y exists", "Z launched"."""
+    toks, stems = s.toks, s.stems
+    n = len(toks)
+    longest = lex.longest_phrase
+    firsts = lex.done_words.firsts
+    for i in range(max(lead, 1), n):
+        tok = toks[i]
+        k = s.match(i, lex.done_words, longest) if any_done and stems[i] in firsts else 0
+        if k and not (tok.endswith("s") and k == 1 and tok not in lex.words_done_raw):
+            f.setdefault("done_word", s.words(i, k))  # not "releases", "passes": plurals
+        if i + 1 < n and tok in _AUX:
+            if toks[i + 1].endswith("ed"):
+                f.setdefault("aux_participle", s.words(i, 2))
+        elif tok.endswith("ed") and stems[i] in lex.task_verbs and i > lead:
+            f.setdefault("participle", tok)
+        if tok in _PRESENT_STATE and i > lead and toks[i - 1] not in ("to", "will"):
+            f.setdefault("present_state", tok)
+
+
+def _verbish(s: Sentence, lex: Lexicon, tok_set: frozenset[str]) -> bool:
+    """Whether any word of the sentence is a verb the lists know, or an auxiliary."""
+    return not (
+        lex.single_verbs.isdisjoint(s.stem_set)
+        and _LOOSE_OR_VAGUE.isdisjoint(s.stem_set)
+        and tok_set.isdisjoint(_AUX_OR_STATE)
+    )
 
 
 def _combine(f: Reading) -> Reading:

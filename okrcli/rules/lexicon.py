@@ -245,6 +245,11 @@ class Lexicon:
         return self._keys("done-words")
 
     @cached_property
+    def single_verbs(self) -> frozenset[str]:
+        """The one-word task and outcome verbs, stemmed."""
+        return frozenset(k for k in self.task_verbs | self.outcome_verbs if " " not in k)
+
+    @cached_property
     def words_done_raw(self) -> frozenset[str]:
         """The done words as written (lower case), to tell 'releases' from 'released'."""
         return frozenset(self.words["done-words"])

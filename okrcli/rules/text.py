@@ -205,11 +205,13 @@ class Sentence:
     text: str
     toks: list[str]
     stems: list[str]
+    stem_set: frozenset[str]
 
     @classmethod
     def of(cls, text: str) -> Sentence:
         toks = tokens(text)
-        return cls(text, toks, [stem(t) for t in toks])
+        stems = [stem(t) for t in toks]
+        return cls(text, toks, stems, frozenset(stems))
 
     def match(self, i: int, keys: frozenset[str], longest: int = 4) -> int:
         """The length (in tokens) of the longest phrase of ``keys`` starting at token i."""
@@ -224,6 +226,8 @@ class Sentence:
 
     def find(self, keys: frozenset[str], start: int = 0, longest: int = 4) -> tuple[int, int]:
         """(position, length) of the first phrase of ``keys`` at or after ``start``."""
+        if isinstance(keys, PhraseSet) and keys.firsts.isdisjoint(self.stem_set):
+            return -1, 0  # most sentences hold no word of most lists: one set operation
         for i in range(start, len(self.stems)):
             n = self.match(i, keys, longest)
             if n:
