@@ -7,9 +7,10 @@
 Two steps. First each sentence of the corpus is read into its features (okrcli/rules/features.py,
 with the default word lists) and the table of features and labels is written to
 bench/judge-features.jsonl: no sentence is kept, only which features it shows, its labels and
-an opaque id of its source. Then three L2-regularised logistic regressions are fitted on that
+an opaque id of its source. Then two L2-regularised logistic regressions are fitted on that
 table (Newton's method, deterministic, pure Python): task-like key results (initiative or
-binary), vanity key results, catch-all objectives. Their thresholds come from leave-source-out
+binary) and catch-all objectives. (Vanity is a plain rule: twenty labelled examples from a
+handful of sources cannot carry a model.) Their thresholds come from leave-source-out
 predictions on the training sources only: the warning threshold is the lowest at which the held
 out precision and the rate of warnings on good sentences meet the targets in ``GOALS``, the
 hint threshold the lowest at which the precision of hints still meets its own.
@@ -51,28 +52,6 @@ GOALS: dict[str, dict[str, object]] = {
         "good_rate": 0.03,
         "hint_precision": 0.85,
         "hint_good_rate": 0.05,
-    },
-    "vanity": {
-        "level": "key_result",
-        "positive": ("vanity",),
-        "precision": 0.75,
-        "good_rate": 0.015,
-        "hint_precision": 1.01,  # no hints: a vanity finding is a warning or nothing
-        "hint_good_rate": 0.0,
-        # a few readings only: twenty examples cannot carry more weights
-        "features": (
-            "vanity_noun",
-            "social_noun",
-            "rate_word",
-            "per_period",
-            "total_word",
-            "new_more",
-            "number_of",
-            "from_to",
-            "measure_noun",
-            "lead_task",
-            "counted_output",
-        ),
     },
     "catch_all": {
         "level": "objective",
@@ -213,13 +192,8 @@ def fit(
 def _rows(items: Sequence[Item], name: str) -> list[tuple[tuple[str, ...], float, float]]:
     goal = GOALS[name]
     positive = set(goal["positive"])  # type: ignore[call-overload]
-    keep = goal.get("features")
     return [
-        (
-            i.features if keep is None else tuple(f for f in i.features if f in keep),  # type: ignore[operator]
-            1.0 if positive & set(i.labels) else 0.0,
-            i.weight,
-        )
+        (i.features, 1.0 if positive & set(i.labels) else 0.0, i.weight)
         for i in items
         if i.level == goal["level"]
     ]

@@ -248,11 +248,13 @@ _BOUND = re.compile(
 )
 
 
-def _strip_prefix(text: str) -> tuple[str, bool]:
+def _strip_prefix(text: str) -> str:
+    """The sentence after a short label ("Ticket volume: reduce ..."); the label itself is
+    not read (whether a team labels its key results says nothing about them)."""
     m = _PREFIX.match(text)
     if m and len(m.group(1).split()) <= 4 and not any(c.isdigit() for c in m.group(1)):
-        return text[m.end() :], True
-    return text, False
+        return text[m.end() :]
+    return text
 
 
 def _is_verbish(stem_: str, tok: str, lex: Lexicon) -> bool:
@@ -268,7 +270,7 @@ def _is_verbish(stem_: str, tok: str, lex: Lexicon) -> bool:
 
 def kr_features(text: str, lex: Lexicon) -> Reading:
     """The features a key result's title shows, each with the words that show it."""
-    body, prefixed = _strip_prefix(text)
+    body = _strip_prefix(text)
     s = Sentence.of(re.sub(r"\b(full|part)[\s-]time\b", r"\1-timer", body, flags=re.I))
     f: Reading = {}
     if not s.toks:
@@ -278,8 +280,6 @@ def kr_features(text: str, lex: Lexicon) -> Reading:
     n = len(toks)
     longest = lex.longest_phrase
     lead = s.lead()
-    if prefixed:
-        f["prefix"] = ""
     tok_set = frozenset(toks)
     digits = _DIGIT.search(low) is not None
     amount = digits and _has_amount(body)
@@ -461,7 +461,7 @@ def _combine(f: Reading) -> Reading:
 
 def objective_features(text: str, lex: Lexicon) -> Reading:
     """The features an objective's title shows, each with the words that show it."""
-    body, prefixed = _strip_prefix(text)
+    body = _strip_prefix(text)
     s = Sentence.of(body)
     f: Reading = {}
     if not s.toks:
@@ -471,8 +471,6 @@ def objective_features(text: str, lex: Lexicon) -> Reading:
     n = len(toks)
     longest = lex.longest_phrase
     lead = s.lead()
-    if prefixed:
-        f["prefix"] = ""
     if any(is_number(t) for t in tokens(body)):
         f["amount"] = ""
     if "(" in body:

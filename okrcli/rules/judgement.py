@@ -54,9 +54,8 @@ class Model:
 
 @dataclass(frozen=True, slots=True)
 class Models:
-    task: Model
-    vanity: Model
-    catch_all: Model
+    task: Model  # task-like key results (OKR205, or OKR203 when it reads as done-or-not)
+    catch_all: Model  # catch-all objectives (OKR103)
 
 
 def parse(data: Mapping[str, object]) -> Models:
@@ -67,7 +66,7 @@ def parse(data: Mapping[str, object]) -> Models:
     if not isinstance(raw, dict):
         raise ValueError(f"{WEIGHTS_FILE}: no models")
     built: dict[str, Model] = {}
-    for name in ("task", "vanity", "catch_all"):
+    for name in ("task", "catch_all"):
         m = raw[name]
         built[name] = Model(
             name,

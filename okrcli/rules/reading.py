@@ -45,9 +45,8 @@ WHY: dict[str, str] = {
     # vanity
     "vanity_noun": "'{w}' is a count that grows with any activity and says nothing about value",
     "social_noun": "a {w} count is reach, not value",
-    "total_word": "it is a running total",
-    "new_more": "it counts more of something without a rate or a share",
-    "number_of": "it counts 'the number of' something rather than a rate",
+    "total_word": "a running total only grows",
+    "number_of": "'the number of' something, not a rate",
     # objectives
     "few_words": "is too short to say for whom or what changes",
     "three_words": "is too short to say for whom or what changes",
@@ -75,6 +74,7 @@ DONE_FEATURES = frozenset(
 )
 
 
+_VANITY_MORE = ("total_word", "social_noun", "number_of")
 # a count turned into a rate, a share or a change from a baseline is not a vanity total
 _RATE = frozenset({"rate_word", "share_of", "per_period", "from_to", "lead_reduce"})
 
@@ -130,16 +130,17 @@ def _read_kr(text: str, lex: Lexicon) -> KrShape:
             field = "task"
         if level == "hint":
             hints.add(field)
-    level = m.vanity.level(reading)
     if (
-        level is not None
-        and "vanity_noun" in reading
+        "vanity_noun" in reading
         and ("amount" in reading or "lead_outcome" in reading)
         and not _RATE & reading.keys()
     ):
-        vanity = f"reads as a vanity count: {_because(m.vanity, reading)}"
-        if level == "hint":
-            hints.add("vanity")
+        # twenty labelled examples cannot carry a model: a total of a count that grows with
+        # any activity, asked to grow, and nothing that makes it a rate or a share
+        extra = next((WHY[k] for k in _VANITY_MORE if k in reading), "")
+        vanity = "reads as a vanity count: " + WHY["vanity_noun"].format(w=reading["vanity_noun"])
+        if extra:
+            vanity += f" ({extra.format(w=reading.get('social_noun', ''))})"
     return KrShape(task, done, vanity, frozenset(hints))
 
 
