@@ -81,13 +81,10 @@ _PRESENT_STATE = frozenset(
     {
         "exist",
         "exists",
-        "support",
         "supports",
         "has",
-        "have",
         "can",
         "works",
-        "work",
         "runs",
         "matches",
         "passes",
@@ -194,7 +191,6 @@ _DELIVERABLE = frozenset(
         "sop",
         "curriculum",
         "feature",
-        "support",
     }
 )
 _SOCIAL = frozenset(
@@ -317,6 +313,8 @@ def kr_features(text: str, lex: Lexicon) -> Reading:
         lead_outcome = s.match(lead, lex.outcome_verbs, longest)
         lead_task = 0 if lead_outcome else s.match(lead, lex.task_verbs, longest)
         after = lead + lead_task
+        if lead_task and toks[lead].endswith("ing") and not _AUX_OR_STATE.isdisjoint(toks):
+            lead_task = 0  # "onboarding guide is published": the subject, not a verb
         if lead_task and after < n:
             # "test coverage", "build time", "support ticket volume": a noun compound naming a
             # measure, not a task verb; "add and retain": a verb that moves a measure joins in

@@ -22,43 +22,43 @@ if TYPE_CHECKING:
 
 # How each feature reads in a message; {w} is the words that made it fire.
 WHY: dict[str, str] = {
-    "lead_task": "starts with the task verb '{w}'",
-    "task_no_amount": "starts with '{w}' and names no measure",
-    "task_unmeasured_count": "starts with '{w}' and its number counts work, not a level reached",
-    "counted_output": "counts work produced ('{w}')",
-    "task_reach": "counts the {w}s the work reaches, not what changes for them",
-    "deliverable_noun": "names a deliverable ('{w}')",
-    "noun_phrase_only": "is a name for a piece of work, with no verb and no measure",
-    "no_amount": "states no number to reach",
-    "present_state_no_amount": "says a thing is in place ('{w}') rather than how much changed",
+    "lead_task": "it starts with the task verb '{w}'",
+    "task_no_amount": "it starts with '{w}' and names no measure",
+    "task_unmeasured_count": "its number counts work done, not a level reached",
+    "counted_output": "it counts work produced ('{w}')",
+    "task_reach": "it counts the people the work reaches ('{w}'), not what changes for them",
+    "deliverable_noun": "it names a deliverable ('{w}')",
+    "noun_phrase_only": "it names a piece of work, with no verb and no measure",
+    "no_amount": "it states no number to reach",
+    "present_state_no_amount": "it says a thing is in place ('{w}') rather than how much changed",
     "done_word": "'{w}' is a state that is either reached or not",
     "state_done": "'{w}' is a state that is either reached or not",
     "aux_participle": "'{w}' describes work done, not a level reached",
     "participle": "'{w}' describes work done, not a level reached",
     "lead_participle": "'{w}' describes work done, not a level reached",
     "always_never": "'{w}' is a yes/no condition",
-    "lead_loose": "opens with '{w}', which introduces work rather than a result",
+    "lead_loose": "it opens with '{w}', which introduces work rather than a result",
     "vague_no_measure": "'{w}' asks for improvement but names no measure",
-    "universal": "'{w}' of something done is a to-do list, not a level",
-    "role_noun": "counts hires or roles ('{w}')",
-    "people_noun": "counts the {w}s the work reaches",
+    "universal": "'{w}' of a piece of work is a to-do list, not a level",
+    "role_noun": "it counts hires or roles ('{w}')",
+    "people_noun": "it counts the people reached ('{w}')",
     # vanity
     "vanity_noun": "'{w}' is a count that grows with any activity and says nothing about value",
     "social_noun": "a {w} count is reach, not value",
     "total_word": "a running total only grows",
     "number_of": "'the number of' something, not a rate",
     # objectives
-    "few_words": "is too short to say for whom or what changes",
-    "three_words": "is too short to say for whom or what changes",
-    "bare_improve": "'{w}' asks for more of something broad, for no one in particular",
+    "few_words": "it is too short to say for whom or what changes",
+    "three_words": "it is too short to say for whom or what changes",
     "catch_all_phrase": "'{w}' describes business as usual, not a change to make",
     "all_generic": "'{w}' is so broad that any work fits under it",
     "some_generic": "'{w}' is a broad area rather than a change",
+    "bare_improve": "'{w}' asks for more of something broad, for no one in particular",
     "be_more": "'{w} ...' names no one who benefits and no change to see",
-    "verb_list": "strings several verbs together, so it commits to none of them",
-    "no_verb": "is a heading (an area of work) rather than a change to make",
-    "parenthesis": "lists an area of work in brackets rather than a change",
-    "lead_noun": "is a heading (an area of work) rather than a change to make",
+    "verb_list": "it strings several verbs together, so it commits to none of them",
+    "no_verb": "it is a heading (an area of work) rather than a change to make",
+    "lead_noun": "it is a heading (an area of work) rather than a change to make",
+    "parenthesis": "it lists an area of work in brackets rather than a change",
 }
 # features that make a task-like key result a done/not-done one (OKR203) rather than work (OKR205)
 DONE_FEATURES = frozenset(
@@ -80,11 +80,20 @@ _RATE = frozenset({"rate_word", "share_of", "per_period", "from_to", "lead_reduc
 
 
 def _because(model: Model, reading: Reading, most: int = 2) -> str:
+    """The clauses of the features that pushed hardest towards the finding."""
+    ranked = model.reasons(reading, most + 3)
+    if "task_no_amount" in reading and "lead_task" in ranked:
+        # "it starts with 'implement' and names no measure" says both at once
+        ranked[ranked.index("lead_task")] = "task_no_amount"
+        ranked = [k for k in ranked if k != "no_amount"]
+    if len(ranked) > 1 and "no_amount" in ranked:
+        ranked.remove("no_amount")  # the least telling reason: kept only when alone
     parts: list[str] = []
-    for k in model.reasons(reading, most + 2):
-        if k in WHY and len(parts) < most:
-            parts.append(WHY[k].format(w=reading[k]))
-    return " and ".join(parts) if parts else "its wording matches the shapes of that kind"
+    for k in ranked:
+        clause = WHY.get(k, "").format(w=reading.get(k, ""))
+        if clause and clause not in parts and len(parts) < most:
+            parts.append(clause)
+    return " and ".join(parts) if parts else "its wording has the shape of that kind"
 
 
 def _memo(lex: Lexicon, kind: str, text: str, read: Callable[[str, Lexicon], object]) -> object:
@@ -123,10 +132,10 @@ def _read_kr(text: str, lex: Lexicon) -> KrShape:
     level = m.task.level(reading)
     if level is not None:
         if "lead_task" not in reading and DONE_FEATURES & reading.keys():
-            done = f"reads as done-or-not: it {_because(m.task, reading)}"
+            done = f"reads as done-or-not: {_because(m.task, reading)}"
             field = "done"
         else:
-            task = f"reads as a task: it {_because(m.task, reading)}"
+            task = f"reads as a task: {_because(m.task, reading)}"
             field = "task"
         if level == "hint":
             hints.add(field)
@@ -170,7 +179,7 @@ def _read_objective(text: str, lex: Lexicon) -> ObjectiveShape:
     hints: frozenset[str] = frozenset()
     level = model.level(reading)
     if level is not None:
-        catch_all = f"reads as a catch-all: it {_because(model, reading)}"
+        catch_all = f"reads as a catch-all: {_because(model, reading)}"
         if level == "hint":
             hints = frozenset({"catch_all"})
     return ObjectiveShape(metric, catch_all, horizon, parity, hints)
