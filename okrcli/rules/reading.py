@@ -79,9 +79,11 @@ _VANITY_MORE = ("total_word", "social_noun", "number_of")
 _RATE = frozenset({"rate_word", "share_of", "per_period", "from_to", "lead_reduce"})
 
 
-def _because(model: Model, reading: Reading, most: int = 2) -> str:
+def _because(
+    model: Model, reading: Reading, most: int = 2, skip: frozenset[str] = frozenset()
+) -> str:
     """The clauses of the features that pushed hardest towards the finding."""
-    ranked = model.reasons(reading, most + 3)
+    ranked = [k for k in model.reasons(reading, most + 3 + len(skip)) if k not in skip]
     if "task_no_amount" in reading and "lead_task" in ranked:
         # "it starts with 'implement' and names no measure" says both at once
         ranked[ranked.index("lead_task")] = "task_no_amount"
@@ -135,7 +137,8 @@ def _read_kr(text: str, lex: Lexicon) -> KrShape:
             done = f"reads as done-or-not: {_because(m.task, reading)}"
             field = "done"
         else:
-            task = f"reads as a task: {_because(m.task, reading)}"
+            # after a task verb a participle is an adjective ("launch the redesigned page")
+            task = f"reads as a task: {_because(m.task, reading, skip=DONE_FEATURES)}"
             field = "task"
         if level == "hint":
             hints.add(field)
