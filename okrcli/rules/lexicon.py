@@ -158,6 +158,17 @@ LISTS: tuple[WordList, ...] = (
         ),
     ),
     WordList(
+        "metric-names",
+        "OKR102",
+        "Names of metrics and targets: an objective that names one is a key result.",
+        _split(
+            "kpi, kpis, arr, mrr, acv, iacv, nrr, gmv, ltv, cac, dau, mau, wau, nps, csat, "
+            "roi, quota, quotas, revenue target, sales target, deals target, target number, "
+            "according to plan, ahead of plan, on plan, conversion rate, churn rate"
+        ),
+        phrases=True,
+    ),
+    WordList(
         "catch-all-phrases",
         "OKR103",
         "Phrases that mark business-as-usual or vague objectives.",
@@ -183,7 +194,8 @@ LISTS: tuple[WordList, ...] = (
             "multi-year, five-year, 5-year, three-year, 3-year, two-year, 2-year, "
             "market leader, industry leader, global leader, world leader, dominate, "
             "dominant player, world domination, best in the world, world's best, "
-            "category leader, leader in the market"
+            "category leader, leader in the market, one of the best, the best in, "
+            "the world's, transition of the world, change the world"
         ),
         phrases=True,
     ),
@@ -277,6 +289,10 @@ class Lexicon:
     @cached_property
     def generic_nouns(self) -> PhraseSet:
         return self._keys("generic-nouns")
+
+    @cached_property
+    def metric_names(self) -> PhraseSet:
+        return self._keys("metric-names")
 
     @cached_property
     def catch_all_phrases(self) -> PhraseSet:

@@ -273,6 +273,13 @@ def _counted_output(s: Sentence, start: int, lex: Lexicon) -> str | None:
     return None
 
 
+_WORD_AMOUNT = re.compile(
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|fifty|hundred|"
+    r"thousand|million)\s+(?:new\s+|more\s+)?([a-z]+s)\b"
+)
+_SPANS = frozenset({"days", "weeks", "months", "quarters", "years", "decades", "times"})
+
+
 def objective_shapes(text: str, lex: Lexicon) -> tuple[str | None, str | None, str | None]:
     """The reasons an objective's title carries a metric, a horizon beyond the quarter, or
     chases a competitor (each None when it does not)."""
@@ -292,6 +299,15 @@ def objective_shapes(text: str, lex: Lexicon) -> tuple[str | None, str | None, s
         m = re.search(r"\b(\d+x|double|triple|halve|quadruple|percent)\b", low)
         if m:
             metric = f"it states the amount '{m.group(0)}'"
+    if metric is None:
+        # "sign five accounts": an amount in words, of things (not of months or years)
+        m = _WORD_AMOUNT.search(low)
+        if m and m.group(2) not in _SPANS:
+            metric = f"it states the amount '{m.group(0)}'"
+    if metric is None:
+        pos, n = s.find(lex.metric_names, 0, longest)
+        if pos >= 0:
+            metric = f"it names the metric or target '{s.words(pos, n)}'"
 
     horizon = None
     pos, n = s.find(lex.long_horizon_phrases, 0, longest)
