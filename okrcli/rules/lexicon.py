@@ -1,8 +1,10 @@
 """The word lists behind the heuristic rules, declared as data that ``okr.yaml`` can extend.
 
 Each list has a name (the key under ``lint.words`` in okr.yaml), the rules that read it, and a
-description. Words are compared by a light stem (``launched``, ``launches`` and ``launching``
-all match ``launch``); phrases are matched on whole words.
+description. Most lists are read through the judgement model's features (``features.py``), so
+a word added to one moves every rule whose model weighs that feature. Words are compared by a
+light stem (``launched``, ``launches`` and ``launching`` all match ``launch``); phrases are
+matched on whole words.
 
 ```yaml
 lint:
@@ -39,7 +41,7 @@ def _split(text: str) -> tuple[str, ...]:
 LISTS: tuple[WordList, ...] = (
     WordList(
         "task-verbs",
-        "OKR205, OKR203",
+        "OKR205, OKR203, OKR103",
         "Verbs that open a task or an output rather than an outcome.",
         _split(
             "launch, ship, release, build, create, implement, develop, design, redesign, "
@@ -60,7 +62,7 @@ LISTS: tuple[WordList, ...] = (
     ),
     WordList(
         "outcome-verbs",
-        "OKR205, OKR203",
+        "OKR205, OKR203, OKR204, OKR103",
         "Verbs that move a measure: a KR opening with one is read as an outcome.",
         _split(
             "increase, raise, grow, reduce, decrease, cut, lower, improve, boost, lift, "
@@ -74,7 +76,7 @@ LISTS: tuple[WordList, ...] = (
     ),
     WordList(
         "done-words",
-        "OKR203",
+        "OKR203, OKR205",
         "Words that say a thing is done or in place: a done/not-done result.",
         _split(
             "done, finished, complete, completed, live, launched, shipped, released, "
@@ -87,7 +89,7 @@ LISTS: tuple[WordList, ...] = (
     ),
     WordList(
         "output-nouns",
-        "OKR205",
+        "OKR205, OKR203",
         "Things a team produces; counting them measures activity, not outcome.",
         _split(
             "post, blog post, article, tutorial, workshop, webinar, meetup, talk, "
@@ -101,7 +103,7 @@ LISTS: tuple[WordList, ...] = (
     ),
     WordList(
         "vanity-nouns",
-        "OKR204",
+        "OKR204, OKR205, OKR203",
         "Totals that only grow or show no value on their own.",
         _split(
             "follower, fan, view, page view, pageview, visitor, visit, impression, "
@@ -113,7 +115,7 @@ LISTS: tuple[WordList, ...] = (
     ),
     WordList(
         "rate-words",
-        "OKR204",
+        "OKR204, OKR205, OKR203",
         "Words that turn a count into a rate, a ratio or a measure of value.",
         _split(
             "per, rate, ratio, percentage, share of, proportion, average, median, mean, "
@@ -125,7 +127,7 @@ LISTS: tuple[WordList, ...] = (
     ),
     WordList(
         "measure-nouns",
-        "OKR205",
+        "OKR205, OKR203",
         "Words that make a sentence a measure even when a task verb opens it "
         "('build time', 'support ticket volume', 'release frequency').",
         _split(
@@ -139,7 +141,7 @@ LISTS: tuple[WordList, ...] = (
     ),
     WordList(
         "total-words",
-        "OKR204",
+        "OKR204, OKR205, OKR203",
         "Words that mark a running total.",
         _split("total, cumulative, all-time, all time, overall number, lifetime"),
         phrases=True,
