@@ -188,7 +188,7 @@ def lint_repository(
                 s.end_column,
                 code,
                 rule_cls.name,
-                p.severity[code],
+                "info" if f.hint else p.severity[code],
                 f.message,
             )
         )

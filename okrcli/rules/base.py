@@ -26,6 +26,14 @@ class NoOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
+class HintOptions(BaseModel):
+    """hints: also report weaker readings, as info (false turns them off)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    hints: bool = True
+
+
 @dataclass(frozen=True, slots=True)
 class Example:
     """A small repository that shows the rule: ``text`` is the file shown and checked at
@@ -49,6 +57,7 @@ class Finding:
     rel: str
     span: Span
     message: str
+    hint: bool = False  # a weak reading: reported as info whatever the rule's severity
 
 
 _REGISTRY: dict[str, type[Rule]] = {}
@@ -92,10 +101,12 @@ class Rule:
 
     # helpers for subclasses
     @staticmethod
-    def at(doc: OkrDoc, path: Path, message: str, *, key: bool = False) -> Finding:
+    def at(
+        doc: OkrDoc, path: Path, message: str, *, key: bool = False, hint: bool = False
+    ) -> Finding:
         assert doc.parsed is not None
         span = doc.parsed.key_span(path) if key else doc.parsed.span(path)
-        return Finding(doc.rel, span, message)
+        return Finding(doc.rel, span, message, hint)
 
 
 def registry() -> dict[str, type[Rule]]:

@@ -8,10 +8,11 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from okrcli.load.files import OkrDoc
 from okrcli.model.okr import Direction, KeyResult
-from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, variant
+from okrcli.rules.base import GOOD_FILE, Example, Finding, HintOptions, Rule, variant
 from okrcli.rules.context import Context
 from okrcli.rules.indexes import first_alike
-from okrcli.rules.text import KrShape, Sentence, read_kr
+from okrcli.rules.reading import read_kr
+from okrcli.rules.text import Sentence
 
 FOURTH_KR = """\
       - id: saved-cards
@@ -44,21 +45,25 @@ def _each_kr(doc: OkrDoc) -> Iterator[tuple[int, int, KeyResult]]:
 
 
 class _KrHeuristic(Rule):
-    """Shared loop: read each key result's title (once, memoised) and report one shape."""
+    """Shared loop: read each key result's title (once, memoised) and report one shape;
+    a weak reading is an info hint, which ``hints: false`` turns off."""
 
+    Options = HintOptions
     advice = ""
-
-    def reason(self, shape: KrShape) -> str | None:
-        raise NotImplementedError
+    field = ""
 
     def check_file(self, doc: OkrDoc, ctx: Context) -> Iterator[Finding]:
+        hints = ctx.opts(self.code, HintOptions).hints
         for i, j, k in _each_kr(doc):
-            why = self.reason(read_kr(k.title, ctx.lexicon))
-            if why:
+            shape = read_kr(k.title, ctx.lexicon)
+            why = getattr(shape, self.field)
+            weak = self.field in shape.hints
+            if why and (hints or not weak):
                 yield self.at(
                     doc,
                     ("objectives", i, "key_results", j, "title"),
-                    f"key result '{k.id}': {why}. {self.advice}",
+                    f"key result '{k.id}' {why}. {self.advice}",
+                    hint=weak,
                 )
 
 
@@ -158,6 +163,7 @@ class BinaryKr(Rule):
     name = "binary-kr"
     severity = "warning"
     summary = 'a done/not-done KR ("ship X", a 0 to 1 target) not declared binary'
+    Options = HintOptions
     bad = (
         Example(
             variant(
@@ -181,6 +187,7 @@ class BinaryKr(Rule):
     )
 
     def check_file(self, doc: OkrDoc, ctx: Context) -> Iterator[Finding]:
+        hints = ctx.opts(self.code, HintOptions).hints
         for i, j, k in _each_kr(doc):
             path = ("objectives", i, "key_results", j)
             if k.binary:
@@ -201,13 +208,16 @@ class BinaryKr(Rule):
                     "with a confidence.",
                 )
                 continue
-            why = read_kr(k.title, ctx.lexicon).done
-            if why:
+            shape = read_kr(k.title, ctx.lexicon)
+            weak = "done" in shape.hints
+            if shape.done and (hints or not weak):
                 yield self.at(
                     doc,
                     (*path, "title"),
-                    f"key result '{k.id}': {why}. Measure the outcome it should "
-                    "bring, or declare binary: true with a confidence.",
+                    f"key result '{k.id}' {shape.done}. Measure the outcome it should "
+                    "bring (a level from a baseline to a target), or declare binary: true "
+                    "with a confidence.",
+                    hint=weak,
                 )
 
 
@@ -231,10 +241,8 @@ class VanityKr(_KrHeuristic):
     )
     good = (Example(GOOD_FILE),)
 
+    field = "vanity"
     advice = "Measure a rate or a share (per week, per visitor, active, converted) instead."
-
-    def reason(self, shape: KrShape) -> str | None:
-        return shape.vanity
 
 
 class InitiativeKr(_KrHeuristic):
@@ -264,10 +272,12 @@ class InitiativeKr(_KrHeuristic):
     )
     good = (Example(GOOD_FILE),)
 
-    advice = "Move the work to the objective's initiatives and measure the result it should bring."
-
-    def reason(self, shape: KrShape) -> str | None:
-        return shape.task
+    field = "task"
+    advice = (
+        "Move the work to the objective's initiatives and write the key result as the change "
+        "it should cause, from a baseline to a target ('Raise weekly active teams from 40 to "
+        "55')."
+    )
 
 
 class DuplicateKrOptions(BaseModel):

@@ -1,8 +1,10 @@
 """The word lists behind the heuristic rules, declared as data that ``okr.yaml`` can extend.
 
 Each list has a name (the key under ``lint.words`` in okr.yaml), the rules that read it, and a
-description. Words are compared by a light stem (``launched``, ``launches`` and ``launching``
-all match ``launch``); phrases are matched on whole words.
+description. Most lists are read through the judgement model's features (``features.py``), so
+a word added to one moves every rule whose model weighs that feature. Words are compared by a
+light stem (``launched``, ``launches`` and ``launching`` all match ``launch``); phrases are
+matched on whole words.
 
 ```yaml
 lint:
@@ -39,7 +41,7 @@ def _split(text: str) -> tuple[str, ...]:
 LISTS: tuple[WordList, ...] = (
     WordList(
         "task-verbs",
-        "OKR205, OKR203",
+        "OKR205, OKR203, OKR103",
         "Verbs that open a task or an output rather than an outcome.",
         _split(
             "launch, ship, release, build, create, implement, develop, design, redesign, "
@@ -60,7 +62,7 @@ LISTS: tuple[WordList, ...] = (
     ),
     WordList(
         "outcome-verbs",
-        "OKR205, OKR203",
+        "OKR205, OKR203, OKR204, OKR103",
         "Verbs that move a measure: a KR opening with one is read as an outcome.",
         _split(
             "increase, raise, grow, reduce, decrease, cut, lower, improve, boost, lift, "
@@ -74,7 +76,7 @@ LISTS: tuple[WordList, ...] = (
     ),
     WordList(
         "done-words",
-        "OKR203",
+        "OKR203, OKR205",
         "Words that say a thing is done or in place: a done/not-done result.",
         _split(
             "done, finished, complete, completed, live, launched, shipped, released, "
@@ -87,7 +89,7 @@ LISTS: tuple[WordList, ...] = (
     ),
     WordList(
         "output-nouns",
-        "OKR205",
+        "OKR205, OKR203",
         "Things a team produces; counting them measures activity, not outcome.",
         _split(
             "post, blog post, article, tutorial, workshop, webinar, meetup, talk, "
@@ -101,18 +103,19 @@ LISTS: tuple[WordList, ...] = (
     ),
     WordList(
         "vanity-nouns",
-        "OKR204",
+        "OKR204, OKR205, OKR203",
         "Totals that only grow or show no value on their own.",
         _split(
             "follower, fan, view, page view, pageview, visitor, visit, impression, "
-            "download, sign-up, signup, registration, registered user, "
-            "account, login, log-in, mention, subscriber, click, star, retweet, "
-            "email sent, app download, total user, registered account"
+            "download, sign-up, signup, sign up, registration, registered user, "
+            "new account, login, log-in, mention, subscriber, click, star, retweet, "
+            "email sent, app download, total user, registered account, listen, reader, like, "
+            "share on social, social media post, install"
         ),
     ),
     WordList(
         "rate-words",
-        "OKR204",
+        "OKR204, OKR205, OKR203",
         "Words that turn a count into a rate, a ratio or a measure of value.",
         _split(
             "per, rate, ratio, percentage, share of, proportion, average, median, mean, "
@@ -124,7 +127,7 @@ LISTS: tuple[WordList, ...] = (
     ),
     WordList(
         "measure-nouns",
-        "OKR205",
+        "OKR205, OKR203",
         "Words that make a sentence a measure even when a task verb opens it "
         "('build time', 'support ticket volume', 'release frequency').",
         _split(
@@ -138,7 +141,7 @@ LISTS: tuple[WordList, ...] = (
     ),
     WordList(
         "total-words",
-        "OKR204",
+        "OKR204, OKR205, OKR203",
         "Words that mark a running total.",
         _split("total, cumulative, all-time, all time, overall number, lifetime"),
         phrases=True,
@@ -151,8 +154,21 @@ LISTS: tuple[WordList, ...] = (
             "revenue, sales, profit, growth, communication, collaboration, efficiency, "
             "productivity, performance, quality, process, operations, innovation, things, "
             "results, execution, teamwork, business, work, everything, stuff, kpis, metrics, "
-            "numbers, targets"
+            "numbers, targets, health, stability, scalability, reliability, debuggability, "
+            "capabilities, capability, service, support, marketing, profitability, customers, "
+            "code quality, software quality, effort, efforts, progress, things"
         ),
+    ),
+    WordList(
+        "metric-names",
+        "OKR102",
+        "Names of metrics and targets: an objective that names one is a key result.",
+        _split(
+            "kpi, kpis, arr, mrr, acv, iacv, nrr, gmv, ltv, cac, dau, mau, wau, nps, csat, "
+            "roi, quota, quotas, revenue target, sales target, deals target, target number, "
+            "according to plan, ahead of plan, on plan, conversion rate, churn rate"
+        ),
+        phrases=True,
     ),
     WordList(
         "catch-all-phrases",
@@ -180,7 +196,8 @@ LISTS: tuple[WordList, ...] = (
             "multi-year, five-year, 5-year, three-year, 3-year, two-year, 2-year, "
             "market leader, industry leader, global leader, world leader, dominate, "
             "dominant player, world domination, best in the world, world's best, "
-            "category leader, leader in the market"
+            "category leader, leader in the market, one of the best, the best in, "
+            "the world's, transition of the world, change the world"
         ),
         phrases=True,
     ),
@@ -242,6 +259,16 @@ class Lexicon:
         return self._keys("done-words")
 
     @cached_property
+    def single_verbs(self) -> frozenset[str]:
+        """The one-word task and outcome verbs, stemmed."""
+        return frozenset(k for k in self.task_verbs | self.outcome_verbs if " " not in k)
+
+    @cached_property
+    def words_done_raw(self) -> frozenset[str]:
+        """The done words as written (lower case), to tell 'releases' from 'released'."""
+        return frozenset(self.words["done-words"])
+
+    @cached_property
     def output_nouns(self) -> PhraseSet:
         return self._keys("output-nouns")
 
@@ -264,6 +291,10 @@ class Lexicon:
     @cached_property
     def generic_nouns(self) -> PhraseSet:
         return self._keys("generic-nouns")
+
+    @cached_property
+    def metric_names(self) -> PhraseSet:
+        return self._keys("metric-names")
 
     @cached_property
     def catch_all_phrases(self) -> PhraseSet:

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 from pydantic import BaseModel, ConfigDict, Field
 
 from okrcli.load.files import OkrDoc
-from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, variant
+from okrcli.rules.base import GOOD_FILE, Example, Finding, HintOptions, Rule, variant
 from okrcli.rules.context import Context
-from okrcli.rules.text import ObjectiveShape, read_objective
+from okrcli.rules.reading import ObjectiveShape, read_objective
 
 SECOND_OBJECTIVE = """\
   - id: faster-search
@@ -78,13 +78,21 @@ class _ObjectiveHeuristic(Rule):
 
     advice = ""
 
+    field = ""  # an ObjectiveShape field that can be a weak reading (an info hint)
+
     def check_file(self, doc: OkrDoc, ctx: Context) -> Iterator[Finding]:
         assert doc.model is not None
+        hints = not self.field or ctx.opts(self.code, HintOptions).hints
         for i, o in enumerate(doc.model.objectives):
-            why = self.reason(read_objective(o.title, ctx.lexicon))
-            if why:
+            shape = read_objective(o.title, ctx.lexicon)
+            why = self.reason(shape)
+            weak = self.field in shape.hints
+            if why and (hints or not weak):
                 yield self.at(
-                    doc, ("objectives", i, "title"), f"objective '{o.id}': {why}. {self.advice}"
+                    doc,
+                    ("objectives", i, "title"),
+                    f"objective '{o.id}': {why}. {self.advice}",
+                    hint=weak,
                 )
 
 
@@ -132,6 +140,8 @@ class CatchAllObjective(_ObjectiveHeuristic):
         ),
     )
     good = (Example(GOOD_FILE),)
+    Options = HintOptions
+    field = "catch_all"
     advice = "Name who benefits and what will be different at the end of the quarter."
 
     def reason(self, shape: ObjectiveShape) -> str | None:

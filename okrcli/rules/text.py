@@ -1,24 +1,17 @@
-"""Reading OKR sentences: tokens, light stems and the shapes the heuristic rules look for.
+"""Reading OKR sentences: tokens, light stems (a suffix-rule lemmatiser) and shapes.
 
-Everything here is a pure function of the text and a :class:`~okrcli.rules.lexicon.Lexicon`,
-so ``bench/judge.py`` can score the heuristics on labelled sentences without YAML around them.
-
-The shapes, rather than lists of sentences:
-
-* a key result that opens with a task verb ("launch", "run", "publish") is work to do, unless a
-  verb that moves a measure is coordinated with it ("add and retain 5 members");
-* a count of produced things ("5 blog posts", "3 workshops") measures activity;
-* "X is live", "Y migrated", "Z paid on time" with no quantity is a done/not-done state;
-* a total of followers, views or sign-ups with nothing that makes it a rate is vanity;
-* an objective that names numbers is a key result in disguise; one made of a generic verb and a
-  generic noun, or of business-as-usual phrasing, is a catch-all; one with a horizon of years is
-  not something a team can move in a quarter.
+Everything here is a pure function of the text and a :class:`~okrcli.rules.lexicon.Lexicon`.
+``features.py`` builds the judgement model's features from these pieces (a leading task verb, a
+count of produced things, a done word, a comparison with a number); the objective shapes kept
+here are the plain ones: an objective that names numbers is a key result in disguise, one with a
+horizon of years is not something a team can move in a quarter, one that names a competitor's
+features chases their roadmap.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -122,57 +115,12 @@ _FILLER = frozenset(
         "and",
     }
 )
-_REDUCE = frozenset(
-    {
-        "reduc",
-        "decreas",
-        "cut",
-        "lower",
-        "eliminat",
-        "drop",
-        "shrink",
-        "minimiz",
-        "minimis",
-        "prevent",
-        "avoid",
-        "halv",
-        "remov",
-    }
-)
 _STATE_VERBS = frozenset({"achiev", "attain", "get", "obtain", "reach", "pass", "earn", "gain"})
 _AUX = frozenset({"is", "are", "was", "were", "be", "been", "being", "get", "gets", "has", "have"})
 _COMPARE = re.compile(
     r"\b(at least|at most|under|below|above|over|less than|more than|fewer than|no more than|"
     r"or more|or less|or higher|or lower)\s+[$€£]?\d|\d\s*%?\s*(or more|or less|or higher|"
     r"or lower|\+)"
-)
-_CONTENT_STOP = frozenset(
-    {
-        "the",
-        "a",
-        "an",
-        "our",
-        "of",
-        "for",
-        "in",
-        "on",
-        "with",
-        "to",
-        "and",
-        "&",
-        "we",
-        "us",
-        "its",
-        "their",
-        "my",
-        "all",
-        "more",
-        "better",
-        "overall",
-        "across",
-        "company",
-        "team",
-    }
 )
 
 
@@ -257,11 +205,13 @@ class Sentence:
     text: str
     toks: list[str]
     stems: list[str]
+    stem_set: frozenset[str]
 
     @classmethod
     def of(cls, text: str) -> Sentence:
         toks = tokens(text)
-        return cls(text, toks, [stem(t) for t in toks])
+        stems = [stem(t) for t in toks]
+        return cls(text, toks, stems, frozenset(stems))
 
     def match(self, i: int, keys: frozenset[str], longest: int = 4) -> int:
         """The length (in tokens) of the longest phrase of ``keys`` starting at token i."""
@@ -276,6 +226,8 @@ class Sentence:
 
     def find(self, keys: frozenset[str], start: int = 0, longest: int = 4) -> tuple[int, int]:
         """(position, length) of the first phrase of ``keys`` at or after ``start``."""
+        if isinstance(keys, PhraseSet) and keys.firsts.isdisjoint(self.stem_set):
+            return -1, 0  # most sentences hold no word of most lists: one set operation
         for i in range(start, len(self.stems)):
             n = self.match(i, keys, longest)
             if n:
@@ -298,131 +250,12 @@ class Sentence:
         return len(self.toks)
 
 
-def _memo(lex: Lexicon, kind: str, text: str, read: Callable[[str, Lexicon], object]) -> object:
-    """Several rules read the same title: read it once per word lists."""
-    key = (kind, text)
-    found = lex.memo.get(key)
-    if found is None:
-        found = lex.memo[key] = read(text, lex)
-    return found
-
-
-@dataclass(frozen=True, slots=True)
-class KrShape:
-    """What the heuristics read in a key result's title; each field is a reason or None."""
-
-    task: str | None = None
-    done: str | None = None
-    vanity: str | None = None
-
-
-def read_kr(text: str, lex: Lexicon) -> KrShape:
-    """Read a key result's title for task, done/not-done and vanity shapes (memoised per
-    word list, since several rules read the same title)."""
-    found = _memo(lex, "kr", text, _read_kr)
-    assert isinstance(found, KrShape)
-    return found
-
-
-def _read_kr(text: str, lex: Lexicon) -> KrShape:
-    s = Sentence.of(re.sub(r"\b(full|part)[\s-]time\b", r"\1-timer", text, flags=re.I))
-    if not s.toks:
-        return KrShape()
-    longest = lex.longest_phrase
-    lead = s.lead()
-    outcome_n = s.match(lead, lex.outcome_verbs, longest) if lead < len(s.toks) else 0
-    task_n = (
-        0 if outcome_n else (s.match(lead, lex.task_verbs, longest) if lead < len(s.toks) else 0)
-    )
-
-    task: str | None = None
-    done: str | None = None
-    if task_n:
-        after = lead + task_n
-        m = s.match(after, lex.measure_nouns, longest) if after < len(s.toks) else 0
-        compound = m and not (
-            after + m < len(s.toks) and s.match(after + m, lex.output_nouns, longest)
-        )
-        coordinated = (
-            after + 1 < len(s.toks)
-            and s.toks[after] in ("and", "&", "or")
-            and s.match(after + 1, lex.outcome_verbs, longest)
-        )
-        if not compound and not coordinated:
-            verb = s.words(lead, task_n)
-            count = _counted_output(s, after, lex)
-            if count:
-                task = f"it counts work produced ({count}), not the change that work should cause"
-            elif not _measured(s, lex, longest):
-                task = f"it opens with the task verb '{verb}': it is work to do, not an outcome"
-    elif outcome_n:
-        if s.stems[lead] in _STATE_VERBS and not _has_amount(text):
-            # "achieve SOC 2 certification", "get the new app live": a state verb whose
-            # object ends in a done word, and no level to reach
-            for i in range(max(lead + 1, len(s.toks) - 2), len(s.toks)):
-                n = s.match(i, lex.done_words, longest)
-                if n and i + n == len(s.toks):
-                    done = f"'{s.words(i, n)}' describes a state that is either reached or not"
-    else:
-        count = _counted_output(s, lead, lex)
-        if count:
-            task = f"it counts work produced ({count}), not the change that work should cause"
-        elif not _has_amount(text):
-            done = _done_state(s, lex, longest)
-            if done is None and s.toks and not _any_verb(s, lex, longest):
-                last = s.stems[-1]
-                for cand in (last, last.removesuffix("ation"), last.removesuffix("ment")):
-                    if cand in lex.task_verbs and len(s.toks) <= 6:
-                        task = f"it names a piece of work ('{s.toks[-1]}'), not an outcome"
-                        break
-
-    vanity = None
-    if task is None and not (outcome_n and s.stems[lead] in _REDUCE) and not _share(s):
-        start = lead + max(outcome_n, task_n)
-        pos, n = s.find(lex.vanity_nouns, start, longest)
-        if pos >= 0 and s.find(lex.rate_words, 0, longest)[0] < 0:
-            noun = s.words(pos, n)
-            total = s.find(lex.total_words, 0, longest)[0] >= 0
-            kind = "a running total" if total else "a count that only grows"
-            vanity = f"'{noun}' is {kind} and says nothing about value delivered"
-    return KrShape(task=task, done=done, vanity=vanity)
-
-
 _NAMED_NUMBER = re.compile(r"\b([A-Z][A-Za-z]*[A-Z][A-Za-z]*|[Vv]ersion|[Vv])\s*\d+(\.\d+)*\b")
 
 
 def _has_amount(text: str) -> bool:
     """Whether the text states an amount; 'SOC 2', 'ISO 27001', 'version 3' are names."""
     return any(is_number(t) for t in tokens(_NAMED_NUMBER.sub(" ", text)))
-
-
-def _measured(s: Sentence, lex: Lexicon, longest: int) -> bool:
-    """A level to reach: 'from 8% to 12%', a measure word with a number, 'at least 99%'."""
-    text = s.text.lower()
-    if re.search(r"\bfrom\s+\S*\d\S*\s+to\s+\S*\d", text):
-        return True
-    if not s.has_number:
-        return False
-    pos, _ = s.find(lex.measure_nouns, 0, longest)
-    if pos >= 0 and s.toks[pos] == "times":  # "30 times": how often work is done
-        pos, _ = s.find(lex.measure_nouns, pos + 1, longest)
-    return pos >= 0 or bool(_COMPARE.search(text))
-
-
-_PERIOD = re.compile(
-    r"\b(a|an|per|each|every)\s+(day|week|month|quarter|year)\b|/\s*(day|week|month)"
-)
-
-
-def _share(s: Sentence) -> bool:
-    """A level rather than a total: a percentage that is not a change ('40% of', not 'by 5%'),
-    or a count per period ('2,000 a month')."""
-    if _PERIOD.search(s.text.lower()):
-        return True
-    for i, t in enumerate(s.toks):
-        if t.endswith("%") and not (i > 0 and s.toks[i - 1] == "by"):
-            return True
-    return False
 
 
 def _counted_output(s: Sentence, start: int, lex: Lexicon) -> str | None:
@@ -440,50 +273,19 @@ def _counted_output(s: Sentence, start: int, lex: Lexicon) -> str | None:
     return None
 
 
-def _done_state(s: Sentence, lex: Lexicon, longest: int) -> str | None:
-    """'X is live', 'Y migrated to v3', 'salaries paid on time', 'will always find'."""
-    text = s.text.lower()
-    m = re.search(r"\b(will|must|should|to)\s+(always|never)\b", text)
-    if m:
-        return f"'{m.group(0)}' is a yes/no condition, not a measured level"
-    for i in range(1, len(s.toks)):
-        n = s.match(i, lex.done_words, longest)
-        if n:
-            return f"'{s.words(i, n)}' describes a state that is either reached or not"
-        if s.toks[i] in _AUX and i + 1 < len(s.toks):
-            nxt = s.toks[i + 1]
-            if nxt.endswith("ed") and s.stems[i + 1] in lex.task_verbs:
-                return f"'{s.words(i, 2)}' describes a state that is either reached or not"
-    return None
+_WORD_AMOUNT = re.compile(
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|fifty|hundred|"
+    r"thousand|million)\s+(?:new\s+|more\s+)?([a-z]+s)\b"
+)
+_SPANS = frozenset({"days", "weeks", "months", "quarters", "years", "decades", "times"})
 
 
-def _any_verb(s: Sentence, lex: Lexicon, longest: int) -> bool:
-    return any(
-        s.match(i, lex.outcome_verbs, longest) or s.toks[i] in _AUX for i in range(len(s.toks))
-    )
-
-
-@dataclass(frozen=True, slots=True)
-class ObjectiveShape:
-    """What the heuristics read in an objective's title."""
-
-    metric: str | None = None
-    catch_all: str | None = None
-    long_horizon: str | None = None
-    parity: str | None = None
-
-
-def read_objective(text: str, lex: Lexicon) -> ObjectiveShape:
-    """Read an objective's title for numbers, catch-all phrasing, horizon and parity."""
-    found = _memo(lex, "objective", text, _read_objective)
-    assert isinstance(found, ObjectiveShape)
-    return found
-
-
-def _read_objective(text: str, lex: Lexicon) -> ObjectiveShape:
+def objective_shapes(text: str, lex: Lexicon) -> tuple[str | None, str | None, str | None]:
+    """The reasons an objective's title carries a metric, a horizon beyond the quarter, or
+    chases a competitor (each None when it does not)."""
     s = Sentence.of(text)
     if not s.toks:
-        return ObjectiveShape()
+        return None, None, None
     longest = lex.longest_phrase
     low = s.text.lower()
 
@@ -497,6 +299,15 @@ def _read_objective(text: str, lex: Lexicon) -> ObjectiveShape:
         m = re.search(r"\b(\d+x|double|triple|halve|quadruple|percent)\b", low)
         if m:
             metric = f"it states the amount '{m.group(0)}'"
+    if metric is None:
+        # "sign five accounts": an amount in words, of things (not of months or years)
+        m = _WORD_AMOUNT.search(low)
+        if m and m.group(2) not in _SPANS:
+            metric = f"it states the amount '{m.group(0)}'"
+    if metric is None:
+        pos, n = s.find(lex.metric_names, 0, longest)
+        if pos >= 0:
+            metric = f"it names the metric or target '{s.words(pos, n)}'"
 
     horizon = None
     pos, n = s.find(lex.long_horizon_phrases, 0, longest)
@@ -517,32 +328,10 @@ def _read_objective(text: str, lex: Lexicon) -> ObjectiveShape:
         if horizon is None and m and m.group(0).startswith("by"):
             horizon = f"'{m.group(0)}' is a deadline beyond the quarter"
 
-    catch_all = None
-    pos, n = s.find(lex.catch_all_phrases, 0, longest)
-    if pos >= 0:
-        catch_all = f"'{s.words(pos, n)}' describes business as usual, not a change to make"
-    elif re.fullmatch(
-        r"(be|become|get|stay)\s+(more|better|much more|even more)\s+[a-z-]+\W*", low
-    ):
-        catch_all = f"'{s.text.strip()}' names no one who benefits and no change to see"
-    elif re.match(r"^[a-z]+\s*,\s*[a-z]+\s*,?\s*(and|&)\s+[a-z]+\b", low):
-        catch_all = "it strings several verbs together, so it commits to none of them"
-    else:
-        content = [
-            st
-            for st, tok in zip(s.stems, s.toks, strict=True)
-            if tok not in _CONTENT_STOP and st not in lex.outcome_verbs and st not in lex.task_verbs
-        ]
-        if 0 < len(content) <= 2 and all(c in lex.generic_nouns for c in content):
-            catch_all = (
-                f"'{s.text.strip()}' is so broad that any work fits under it; say for whom and "
-                "what changes"
-            )
-
     parity = None
     pos, n = s.find(lex.parity_phrases, 0, longest)
     if pos >= 0:
         parity = f"'{s.words(pos, n)}' sets the goal by a competitor's roadmap"
     elif re.search(r"\b(match|copy|catch up with|keep up with|on par with)\b.*\bcompetitor", low):
         parity = "it sets the goal by what a competitor has built"
-    return ObjectiveShape(metric=metric, catch_all=catch_all, long_horizon=horizon, parity=parity)
+    return metric, horizon, parity
