@@ -51,10 +51,14 @@ class _KrHeuristic(Rule):
     Options = HintOptions
     advice = ""
     field = ""
+    # a key result the team declared binary is judged by binary-kr alone
+    skip_declared_binary = False
 
     def check_file(self, doc: OkrDoc, ctx: Context) -> Iterator[Finding]:
         hints = ctx.opts(self.code, HintOptions).hints
         for i, j, k in _each_kr(doc):
+            if self.skip_declared_binary and k.binary:
+                continue
             shape = read_kr(k.title, ctx.lexicon)
             why = getattr(shape, self.field)
             weak = self.field in shape.hints
@@ -250,7 +254,8 @@ class InitiativeKr(_KrHeuristic):
     workshops" are the work, and the key result is the change that work should cause. The
     product head's guide (seed 004) says OKRs are not a to-do list, and the product-org
     mistakes piece (seed 000) keeps initiatives apart from key results. Put the work under
-    the objective's ``initiatives``."""
+    the objective's ``initiatives``. A key result declared ``binary: true`` is a deliberate
+    done/not-done result and is left to binary-kr."""
 
     code = "OKR205"
     name = "initiative-kr"
@@ -270,9 +275,21 @@ class InitiativeKr(_KrHeuristic):
             )
         ),
     )
-    good = (Example(GOOD_FILE),)
+    good = (
+        Example(GOOD_FILE),
+        Example(
+            variant(
+                "        title: Raise checkout conversion of returning customers\n"
+                "        baseline: 30\n        target: 34\n",
+                "        title: Checkout passes the yearly card-security audit\n"
+                "        baseline: 0\n        target: 1\n        binary: true\n"
+                "        confidence: 0.7\n",
+            )
+        ),
+    )
 
     field = "task"
+    skip_declared_binary = True
     advice = (
         "Move the work to the objective's initiatives and write the key result as the change "
         "it should cause, from a baseline to a target ('Raise weekly active teams from 40 to "
