@@ -24,6 +24,34 @@ def num(value: float | Decimal | None) -> str:
     return text
 
 
+def grouped(value: float | Decimal | None) -> str:
+    """:func:`num` with thousands separators (12,500; 1,234.5)."""
+    text = num(value)
+    if "e" in text or "E" in text or len(text.lstrip("-").partition(".")[0]) <= 3:
+        return text
+    whole, dot, frac = text.partition(".")
+    return f"{int(whole):,}{dot}{frac}"
+
+
+def brier_words(brier: float | Decimal) -> str:
+    """The Brier score said against its reference: always saying 50% scores 0.25."""
+    value = Decimal(str(brier))
+    than = (
+        "better than"
+        if value < Decimal("0.25")
+        else "the same as"
+        if value == Decimal("0.25")
+        else "worse than"
+    )
+    return (
+        f"Brier score {num(brier)}, {than} always saying 50% (which scores 0.25; "
+        "0 is perfect, 1 is always sure and always wrong)"
+    )
+
+
+MARKS = {"on track": "🟢", "at risk": "🟡", "off track": "🔴"}
+
+
 # bar heights 0..7 as the bytes 0..7, then as the bars (one C-level pass each)
 _SPARK = str.maketrans({i: bar for i, bar in enumerate(BARS)})
 
@@ -58,6 +86,43 @@ def sparkline(row: KrRow) -> str:
     full = cast(list[float], weekly)
     heights = bytes(map(int, map(scale.__mul__, map(float(-lo).__add__, full))))
     return heights.decode("latin-1").translate(_SPARK)
+
+
+def progress(row: KrRow) -> list[float | None]:
+    """Each week's progress from 0 to 1, whichever way the key result should move: the
+    share of the way from baseline to target (lower-is-better key results rise as they
+    improve), held or not for a threshold, done or not for a yes/no key result; as the
+    scoring function scores the value (in floats: for drawing only)."""
+    direction, b, t = row.direction, row.baseline, row.target
+    out: list[float | None] = []
+    for v in row.weekly:
+        if v is None:
+            out.append(None)
+        elif row.binary:
+            out.append(1.0 if v >= 1 else 0.0)
+        elif t is None:
+            out.append(0.0)
+        elif direction == "stay_above":
+            out.append(1.0 if v >= t else 0.0)
+        elif direction == "stay_below":
+            out.append(1.0 if v <= t else 0.0)
+        elif b is None or b == t:
+            reached = (
+                v >= t if direction == "increase" else v <= t if direction == "decrease" else v == t
+            )
+            out.append(1.0 if reached else 0.0)
+        else:
+            share = (v - b) / (t - b)
+            if (direction == "increase" and t < b) or (direction == "decrease" and t > b):
+                share = -share  # a contradictory declaration, scored as the scoring function does
+            out.append(min(1.0, max(0.0, share)))
+    return out
+
+
+def trend(row: KrRow) -> str:
+    """The weekly progress as bars on a fixed 0 to 1 scale (a dot for a week with no value
+    yet): rising means improving, for every kind of key result."""
+    return "".join("·" if p is None else BARS[min(7, int(p * 8))] for p in progress(row))
 
 
 def _half(value: float | None) -> float | None:
@@ -162,6 +227,12 @@ def _md(value: str) -> str:
 
 def markdown(card: ScoreCard) -> str:
     out = [f"## Scores for {card.quarter}", "", headline(card), ""]
+    if not card.ended:
+        out += [
+            " · ".join(f"{m} {p}" for p, m in MARKS.items()) + " (pace: the score against "
+            "the share of the quarter gone)",
+            "",
+        ]
     for u in card.units:
         out += [
             f"### {_md(u.name)} (`{u.id}`): {num(u.score)}, {status(u.score, u.band, card)}",
@@ -176,20 +247,34 @@ def markdown(card: ScoreCard) -> str:
             cols = ["Key result", "Baseline", "Current", "Target", "Score"]
             cols += [] if card.ended else ["Pace"]
             cols += ["Confidence", "Last check-in", "Trend"]
-            out += ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+            right = {"Baseline", "Current", "Target", "Score", "Confidence"}
+            out += [
+                "| " + " | ".join(cols) + " |",
+                "|" + "".join("---:|" if c in right else "---|" for c in cols),
+            ]
             for k in o.key_results:
-                cells = [_md(k.title), num(k.baseline), _value(k), num(k.target), num(k.score)]
-                cells += [] if card.ended else [k.pace or "-"]
+                current = "done" if k.binary and k.current == 1 else grouped(k.current)
+                cells = [
+                    _md(k.title),
+                    grouped(k.baseline),
+                    current + ("*" if k.uncommitted else ""),
+                    grouped(k.target),
+                    num(k.score),
+                ]
+                if not card.ended:
+                    cells.append(f"{MARKS[k.pace]} {k.pace}" if k.pace in MARKS else "-")
+                shown = trend(k)
                 cells += [
                     num(k.confidence),
                     k.last_checkin.isoformat() if k.last_checkin else "never",
-                    sparkline(k),
+                    f"`{shown}`" if shown else "-",
                 ]
                 out.append("| " + " | ".join(cells) + " |")
             out.append("")
         if u.brier is not None:
-            out += [f"Calibration (Brier score, 0 is perfect): {num(u.brier)}", ""]
-        out += ["To discuss:", *[f"- {p}" for p in u.prompts], ""]
+            out += [f"Calibration of confidence check-ins: {brier_words(u.brier)}.", ""]
+        if card.ended:  # the questions are for the retrospective, once the quarter is over
+            out += ["To discuss:", *[f"- {p}" for p in u.prompts], ""]
     out += [f"> Note: {n}" for n in card.notices]
     return "\n".join(out).rstrip() + "\n"
 
