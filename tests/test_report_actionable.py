@@ -105,7 +105,7 @@ def test_needs_attention_comes_under_the_headline_worst_first(tmp_path: Path) ->
     assert not any(r["ref"].endswith("/kr2") for r in rows)  # on track: nothing to say
     off = rows[0]
     assert off["unit"] == "Team 0" and off["score"] == 0.01
-    assert off["why"] == ["off track: score 0.01 with 55% of the quarter gone"]
+    assert off["why"] == ["behind: score 0.01 with 55% of the quarter gone"]
 
     text = render(data)
     assert sections(text)[:2] == ["Needs attention", "Units at a glance"]
@@ -163,12 +163,15 @@ def test_alignment_chart_is_cut_to_a_few_dozen_boxes_and_sums_up_the_rest(
     text = render(data)
     part = text.split("## Alignment")[1]
     assert part.index(tree["note"]) < part.index("```mermaid")  # the note before the chart
-    assert "| Unit in the chart | Units under it | Mean score | Worst |" in part
+    assert "| Parent unit | Units under it | Mean score | Worst |" in part
     assert len(tree["text"]) == 200 + 9 + 1 + 1  # the list keeps every objective
 
 
 def test_labels_are_broken_into_short_lines_and_escaped() -> None:
-    text = "Payments: Make paying with us something nobody has to think about, ever, anywhere, for anyone at all"
+    text = (
+        "Payments: Make paying with us something nobody has to think about, ever, "
+        "anywhere, for anyone at all"
+    )
     label = charts.label(text)
     lines = label.split("<br>")
     assert len(lines) == charts.LABEL_LINES and lines[-1].endswith("…")

@@ -17,7 +17,8 @@ from typing import Any
 # a few dozen boxes is what a reader takes in; GitHub's own limits (50,000 characters,
 # 500 edges) are far above what such a chart needs
 CHART_MAX_BOXES = 40
-LABEL_WIDTH = 28  # characters per line of a box's label
+CHART_MAX_LEVEL = 16  # boxes of one level, which mostly share a column
+LABEL_WIDTH = 24  # characters per line of a box's label (mermaid 11 wraps at about 200 px)
 LABEL_LINES = 3
 
 # "#" first: every entity code starts with it, so a title's own "#1;" stays text
@@ -78,13 +79,15 @@ def natural(text: str) -> tuple[Any, ...]:
 
 def alignment(nodes: list[dict[str, Any]], edges: list[tuple[str, str]]) -> dict[str, Any]:
     """The alignment flowchart of ``nodes`` (each: key, label, rank, status) down to the
-    deepest rank that keeps it within :data:`CHART_MAX_BOXES` boxes; strategy themes (rank 0)
+    deepest rank that keeps it within :data:`CHART_MAX_BOXES` boxes, and each level
+    within :data:`CHART_MAX_LEVEL`; strategy themes (rank 0)
     in a column of their own, boxes coloured by status. Returns the source, the deepest
     rank drawn and how many boxes were left out."""
     ranks = sorted({n["rank"] for n in nodes})
     deepest = None
     for rank in ranks:
-        if sum(1 for n in nodes if n["rank"] <= rank) > CHART_MAX_BOXES:
+        level = sum(1 for n in nodes if n["rank"] == rank)
+        if level > CHART_MAX_LEVEL or sum(1 for n in nodes if n["rank"] <= rank) > CHART_MAX_BOXES:
             break
         deepest = rank
     if deepest is None:

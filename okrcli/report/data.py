@@ -112,8 +112,8 @@ def _tree(units: list[dict[str, Any]], themes: dict[str, str]) -> dict[str, Any]
         drawn = _RANK_NAMES[min(deepest, 4)] if deepest >= 0 else ""
         note = (
             f"The chart goes down to {drawn} only: all {len(nodes):,} boxes would be more "
-            "than anyone reads in one chart. The table below sums up the units under each "
-            "unit drawn; the list has every objective."
+            "than anyone reads in one chart. The table under it sums up the units left out, "
+            "per parent unit; the list has every objective."
             if deepest >= 0
             else f"The {len(nodes):,} objectives are too many for one chart; "
             "the list below has every one."
@@ -140,22 +140,13 @@ def _tree(units: list[dict[str, Any]], themes: dict[str, str]) -> dict[str, Any]
 
 
 def _below(units: list[dict[str, Any]], deepest: int) -> list[dict[str, Any]]:
-    """For each unit drawn in the chart, the units under it that are not: how many, their
-    mean score and the worst of them (units in hierarchy order)."""
+    """The units the chart leaves out, summed up per parent unit: how many, their mean
+    score and the worst of them (parents in hierarchy order)."""
     by_id = {u["id"]: u for u in units}
     groups: dict[str, list[dict[str, Any]]] = {}
     for u in units:
-        if _RANK.get(u["level"], 4) <= deepest:
-            continue
-        top = u
-        seen = {u["id"]}
-        while top["parent"] in by_id and top["parent"] not in seen:
-            top = by_id[top["parent"]]
-            seen.add(top["id"])
-            if _RANK.get(top["level"], 4) <= deepest:
-                break
-        key = top["id"] if _RANK.get(top["level"], 4) <= deepest else ""
-        groups.setdefault(key, []).append(u)
+        if _RANK.get(u["level"], 4) > deepest:
+            groups.setdefault(u["parent"] if u["parent"] in by_id else "", []).append(u)
     out = []
     for key, members in groups.items():
         worst = min(members, key=lambda m: (m["score"], charts.natural(m["name"])))
@@ -486,7 +477,7 @@ def _why_pace(k: dict[str, Any], card: ScoreCard) -> str:
     gone = f"{round(float(card.elapsed) * 100)}%"
     if card.ended:
         return f"missed: score {k['score']:.2f} at the quarter's end"
-    return f"{k['status']}: score {k['score']:.2f} with {gone} of the quarter gone"
+    return f"behind: score {k['score']:.2f} with {gone} of the quarter gone"
 
 
 def _attention(

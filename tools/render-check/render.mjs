@@ -62,7 +62,7 @@ async function drawAndCount() {
     try {
       const { svg } = await mermaid.render(`m${k}`, source);
       holder.innerHTML = svg;
-      rec.render = /Syntax error|error-icon/.test(svg) ? 'drew an error' : 'ok';
+      rec.render = /aria-roledescription="error"|Syntax error in text/.test(svg) ? 'drew an error' : 'ok';
       const box = holder.querySelector('svg').getBoundingClientRect();
       rec.width = Math.round(box.width);
       rec.height = Math.round(box.height);
