@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -420,3 +421,84 @@ def test_static_check_finds_malformed_tables_big_charts_and_sizes() -> None:
     ]
     assert check("x" * 65_537, "s", "summary") == []
     assert check("```\nnever closed\n", "f", "file") == ["f:1: a code block that is never closed"]
+
+
+# --- 2: the check-in log, capped per key result, with counts -------------------------------
+
+
+def test_checkin_log_keeps_the_latest_changes_of_each_key_result() -> None:
+    from datetime import timedelta
+
+    from okrcli.history.git import Commit
+    from okrcli.history.timeline import QuarterHistory, Timeline
+
+    def timeline(ref: str, weeks: int, day: int) -> Timeline:
+        tl = Timeline(ref)
+        for n in range(weeks):
+            when = datetime(2026, 10, 1, tzinfo=UTC) + timedelta(days=7 * n + day)
+            sha = f"{n:02d}{day:02d}" + "ab" * 18
+            tl.add(Commit(sha, "Ana", "a@x", when, f"week {n}"), when, (0, 10, n, 0.5))
+        return tl
+
+    busy, quiet = timeline("u/o/busy", 10, 0), timeline("u/o/quiet", 2, 1)
+    history = QuarterHistory.__new__(QuarterHistory)
+    history.timelines = {"u/o/busy": busy, "u/o/quiet": quiet}
+    link = Links("https://github.com/a/b", "HEAD")
+    rows, counts = report_data.checkin_log(history, 200, per_kr=3, link=link)
+    assert counts == {"changes": 10, "key_results": 2, "per_kr": 3, "shown": 4}
+    assert [(r["kr"], r["new"]) for r in rows] == [
+        ("u/o/busy", "9"),
+        ("u/o/busy", "8"),
+        ("u/o/busy", "7"),
+        ("u/o/quiet", "1"),
+    ]
+    assert rows[0]["commit_link"] == f"https://github.com/a/b/commit/0900{'ab' * 18}"
+    rows, counts = report_data.checkin_log(history, 2, per_kr=3)
+    assert len(rows) == 2 and counts["shown"] == 2 and counts["changes"] == 10
+
+
+# --- 8: okr score --format markdown, and the report's retrospective ------------------------
+
+
+def test_score_markdown_mid_quarter_and_at_the_end(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from okrcli.score.formats import brier_words, markdown
+
+    root = organisation(tmp_path / "r", 2, [1000.0, 54_000.0])
+    m = moment(root, None, NOW)
+    card = build_card(m.repo, Quarter.parse("2026-Q4"), None, NOW)
+    text = markdown(card)
+    assert "To discuss" not in text and "What did we learn" not in text  # not mid-quarter
+    assert "| Key result | Baseline | Current | Target | Score | Pace |" in text
+    assert "|---|---:|---:|---:|---:|---|---:|---|---|" in text  # numbers right-aligned
+    assert "| 0 | 54,000 | 100,000 | 0.54 | 🟢 on track |" in text
+    assert mdcheck().check(text, "score", "summary") == []
+
+    end = datetime(2027, 1, 5, tzinfo=UTC)
+    card = build_card(m.repo, Quarter.parse("2026-Q4"), None, end)
+    card.units[0] = replace(card.units[0], brier=Decimal("0.31"))
+    text = markdown(card)
+    assert "To discuss:" in text and "| Pace |" not in text
+    assert (
+        "Calibration of confidence check-ins: Brier score 0.31, worse than always saying 50% "
+        "(which scores 0.25;" in text
+    )
+    assert brier_words(0.1).startswith("Brier score 0.1, better than")
+    assert brier_words(Decimal("0.25")).startswith("Brier score 0.25, the same as")
+
+
+def test_retrospective_asks_only_about_bands_that_have_units(tmp_path: Path) -> None:
+    root = organisation(tmp_path / "r", 3, [1000.0])
+    end = datetime(2027, 1, 5, tzinfo=UTC)
+    m = moment(root, None, end)
+    card = build_card(m.repo, Quarter.parse("2026-Q4"), None, end)
+    text = render(report_data.build(card, m, Quarter.parse("2026-Q4"), []))
+    retro = text.split("## For the retrospective")[1]
+    assert (
+        "**Missed (below the stretch zone)**: Company, BU 0, Team 0, Team 2, BU 1, Team 1." in retro
+    )
+    assert "no unit" not in retro and "Over-achieved" not in retro
+    assert "What did we learn" in retro and "Was the target too low" not in retro
+    mid = render(build(root))
+    assert "## For the retrospective" not in mid and "What did we learn" not in mid
