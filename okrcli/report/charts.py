@@ -78,7 +78,7 @@ def natural(text: str) -> tuple[Any, ...]:
 
 
 def alignment(nodes: list[dict[str, Any]], edges: list[tuple[str, str]]) -> dict[str, Any]:
-    """The alignment flowchart of ``nodes`` (each: key, label, rank, status) down to the
+    """The alignment flowchart of ``nodes`` (each: key, text, score, rank, status) down to the
     deepest rank that keeps it within :data:`CHART_MAX_BOXES` boxes, and each level
     within :data:`CHART_MAX_LEVEL`; strategy themes (rank 0)
     in a column of their own, boxes coloured by status. Returns the source, the deepest
@@ -99,9 +99,9 @@ def alignment(nodes: list[dict[str, Any]], edges: list[tuple[str, str]]) -> dict
     if themes:
         lines.append('    subgraph themes["Strategy"]')
         lines.append("        direction TB")
-        lines += [f'        {n["key"]}["{n["label"]}"]' for n in themes]
+        lines += [f'        {n["key"]}["{_box(n)}"]' for n in themes]
         lines.append("    end")
-    lines += [f'    {n["key"]}["{n["label"]}"]' for n in shown if n["rank"] != 0]
+    lines += [f'    {n["key"]}["{_box(n)}"]' for n in shown if n["rank"] != 0]
     lines += [f"    {a} --> {b}" for a, b in edges if a in keys and b in keys]
     for status, (_, style, _) in STATUS.items():
         members = [n["key"] for n in shown if n["rank"] != 0 and n["status"] == status]
@@ -109,6 +109,11 @@ def alignment(nodes: list[dict[str, Any]], edges: list[tuple[str, str]]) -> dict
             lines.append(f"    classDef {_CLASS[status]} {style}")
             lines.append(f"    class {','.join(members)} {_CLASS[status]}")
     return {"mermaid": "\n".join(lines), "deepest": deepest, "hidden": len(nodes) - len(shown)}
+
+
+def _box(node: dict[str, Any]) -> str:
+    score = node.get("score")
+    return label(node["text"]) + (f"<br>{score:.2f}" if score is not None else "")
 
 
 def xy_bars_and_line(

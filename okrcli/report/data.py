@@ -12,6 +12,8 @@ from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
+from itertools import islice
+from operator import ne
 from typing import Any
 
 from okrcli.history.source import Moment
@@ -44,6 +46,10 @@ def _num(value: Any) -> Any:
 
 def _show(value: float | None) -> str:
     """A value as written, with thousands separators (12,500; 1,234.5)."""
+    if value is None:
+        return "-"
+    if -1000 < value < 1000:  # most values: no separator to put in
+        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
     return grouped(value)
 
 
@@ -75,8 +81,7 @@ def _tree(units: list[dict[str, Any]], themes: dict[str, str]) -> dict[str, Any]
     def node(ref: str, text: str, rank: int, status: str, score: float | None = None) -> str:
         if ref not in keys:
             key = keys[ref] = f"n{len(keys) + 1}"
-            shown = charts.label(text) + (f"<br>{score:.2f}" if score is not None else "")
-            nodes.append({"key": key, "label": shown, "rank": rank, "status": status})
+            nodes.append({"key": key, "text": text, "score": score, "rank": rank, "status": status})
             texts[key] = text if score is None else f"{text} ({score:.2f})"
         return keys[ref]
 
@@ -175,23 +180,31 @@ def checkin_log(
         return [], counts
     link = link or links.Links()
     picked: list[tuple[datetime, str, int, int, Timeline]] = []
+    fields = range(len(FIELDS))
     for ref, tl in history.timelines.items():
         commits, whens, columns = tl.commits, tl.whens, tl.columns
+        end = len(whens) - (1 if commits and commits[-1] is None else 0)  # committed only
+        if end < 2:
+            continue
+        # every change counted a column at a time, at C speed
         total = 0
+        for col in columns:
+            if col.count(col[0]) != len(col):  # most baselines and targets never change
+                total += sum(map(ne, islice(col, 1, end), col))
+        if not total:
+            continue
+        counts["changes"] += total
+        counts["key_results"] += 1
         mine = 0
-        for n in range(len(whens) - 1, 0, -1):
-            if commits[n] is None:
-                continue
-            for i in range(len(FIELDS)):
-                col = columns[i]
-                if col[n] != col[n - 1]:
-                    total += 1
-                    if mine < per_kr:
-                        mine += 1
-                        picked.append((whens[n], ref, n, i, tl))
-        if total:
-            counts["changes"] += total
-            counts["key_results"] += 1
+        for n in range(end - 1, 0, -1):  # the latest few, from the newest back
+            for i in fields:
+                if columns[i][n] != columns[i][n - 1]:
+                    picked.append((whens[n], ref, n, i, tl))
+                    mine += 1
+                    if mine == per_kr:
+                        break
+            if mine == per_kr:
+                break
     latest = heapq.nlargest(limit, picked, key=lambda c: (c[0], c[1], c[2], -c[3]))
     rows = []
     for when, ref, n, i, tl in latest:
@@ -321,6 +334,7 @@ def build_without_findings(
             krs: list[dict[str, Any]] = []
             for k in o.key_results:
                 status = band(k.score, bands_cfg.stretch, bands_cfg.over) if ended else k.pace or ""
+                weekly_progress = progress(k)
                 krs.append(
                     {
                         "ref": k.ref,
@@ -339,8 +353,8 @@ def build_without_findings(
                         "status": status,
                         "mark": charts.STATUS[status][0],
                         "checked_in": k.checked_in,
-                        "trend": trend(k),
-                        "progress": progress(k),
+                        "trend": trend(k, weekly_progress),
+                        "progress": weekly_progress,
                         "weekly": k.weekly,
                         "last_checkin": k.last_checkin.isoformat() if k.last_checkin else "",
                         "checkins": k.checkins,

@@ -93,36 +93,33 @@ def progress(row: KrRow) -> list[float | None]:
     share of the way from baseline to target (lower-is-better key results rise as they
     improve), held or not for a threshold, done or not for a yes/no key result; as the
     scoring function scores the value (in floats: for drawing only)."""
-    direction, b, t = row.direction, row.baseline, row.target
-    out: list[float | None] = []
-    for v in row.weekly:
-        if v is None:
-            out.append(None)
-        elif row.binary:
-            out.append(1.0 if v >= 1 else 0.0)
-        elif t is None:
-            out.append(0.0)
-        elif direction == "stay_above":
-            out.append(1.0 if v >= t else 0.0)
-        elif direction == "stay_below":
-            out.append(1.0 if v <= t else 0.0)
-        elif b is None or b == t:
-            reached = (
-                v >= t if direction == "increase" else v <= t if direction == "decrease" else v == t
-            )
-            out.append(1.0 if reached else 0.0)
-        else:
-            share = (v - b) / (t - b)
-            if (direction == "increase" and t < b) or (direction == "decrease" and t > b):
-                share = -share  # a contradictory declaration, scored as the scoring function does
-            out.append(min(1.0, max(0.0, share)))
-    return out
+    direction, b, t, weekly = row.direction, row.baseline, row.target, row.weekly
+    if not weekly:
+        return []
+    if row.binary:
+        return [None if v is None else 1.0 if v >= 1 else 0.0 for v in weekly]
+    if t is None:
+        return [None if v is None else 0.0 for v in weekly]
+    if direction == "stay_above" or (direction != "stay_below" and (b is None or b == t)):
+        if direction in ("stay_above", "increase"):
+            return [None if v is None else 1.0 if v >= t else 0.0 for v in weekly]
+        if direction == "decrease":
+            return [None if v is None else 1.0 if v <= t else 0.0 for v in weekly]
+        return [None if v is None else 1.0 if v == t else 0.0 for v in weekly]
+    if direction == "stay_below":
+        return [None if v is None else 1.0 if v <= t else 0.0 for v in weekly]
+    assert b is not None
+    span = t - b
+    if (direction == "increase" and t < b) or (direction == "decrease" and t > b):
+        span = -span  # a contradictory declaration, scored as the scoring function does
+    return [None if v is None else min(1.0, max(0.0, (v - b) / span)) for v in weekly]
 
 
-def trend(row: KrRow) -> str:
+def trend(row: KrRow, weekly_progress: list[float | None] | None = None) -> str:
     """The weekly progress as bars on a fixed 0 to 1 scale (a dot for a week with no value
     yet): rising means improving, for every kind of key result."""
-    return "".join("·" if p is None else BARS[min(7, int(p * 8))] for p in progress(row))
+    shown = progress(row) if weekly_progress is None else weekly_progress
+    return "".join("·" if p is None else BARS[min(7, int(p * 8))] for p in shown)
 
 
 def _half(value: float | None) -> float | None:
