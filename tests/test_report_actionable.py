@@ -165,6 +165,7 @@ def test_alignment_chart_is_cut_to_a_few_dozen_boxes_and_sums_up_the_rest(
     part = text.split("## Alignment")[1]
     assert part.index(tree["note"]) < part.index("```mermaid")  # the note before the chart
     assert "| Parent unit | Units under it | Mean score | Worst |" in part
+    assert "(green on track, yellow at risk, red off track, grey no pace yet)" in part
     assert len(tree["text"]) == 200 + 9 + 1 + 1  # the list keeps every objective
 
 

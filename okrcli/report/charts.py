@@ -36,14 +36,14 @@ _ESCAPES = str.maketrans(
 )
 
 # a status: its mark in tables, its colour in charts (GitHub's light palette), its words
-STATUS: dict[str, tuple[str, str, str]] = {
-    "on track": ("🟢", "fill:#dafbe1,stroke:#1a7f37,color:#1f2328", "on track"),
-    "at risk": ("🟡", "fill:#fff8c5,stroke:#9a6700,color:#1f2328", "at risk"),
-    "off track": ("🔴", "fill:#ffebe9,stroke:#cf222e,color:#1f2328", "off track"),
-    "stretch": ("🟢", "fill:#dafbe1,stroke:#1a7f37,color:#1f2328", "in the stretch zone"),
-    "over": ("🔵", "fill:#ddf4ff,stroke:#0969da,color:#1f2328", "over-achieved"),
-    "missed": ("🔴", "fill:#ffebe9,stroke:#cf222e,color:#1f2328", "missed"),
-    "": ("⚪", "fill:#f6f8fa,stroke:#8c959f,color:#1f2328", "no pace yet"),
+STATUS: dict[str, tuple[str, str, str, str]] = {
+    "on track": ("🟢", "fill:#dafbe1,stroke:#1a7f37,color:#1f2328", "on track", "green"),
+    "at risk": ("🟡", "fill:#fff8c5,stroke:#9a6700,color:#1f2328", "at risk", "yellow"),
+    "off track": ("🔴", "fill:#ffebe9,stroke:#cf222e,color:#1f2328", "off track", "red"),
+    "stretch": ("🟢", "fill:#dafbe1,stroke:#1a7f37,color:#1f2328", "in the stretch zone", "green"),
+    "over": ("🔵", "fill:#ddf4ff,stroke:#0969da,color:#1f2328", "over-achieved", "blue"),
+    "missed": ("🔴", "fill:#ffebe9,stroke:#cf222e,color:#1f2328", "missed", "red"),
+    "": ("⚪", "fill:#f6f8fa,stroke:#8c959f,color:#1f2328", "no pace yet", "grey"),
 }
 _CLASS = {s: re.sub("[^a-z]", "", s) or "none" for s in STATUS}
 
@@ -103,7 +103,7 @@ def alignment(nodes: list[dict[str, Any]], edges: list[tuple[str, str]]) -> dict
         lines.append("    end")
     lines += [f'    {n["key"]}["{_box(n)}"]' for n in shown if n["rank"] != 0]
     lines += [f"    {a} --> {b}" for a, b in edges if a in keys and b in keys]
-    for status, (_, style, _) in STATUS.items():
+    for status, (_, style, _, _) in STATUS.items():
         members = [n["key"] for n in shown if n["rank"] != 0 and n["status"] == status]
         if members:
             lines.append(f"    classDef {_CLASS[status]} {style}")

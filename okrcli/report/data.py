@@ -484,7 +484,15 @@ def build_without_findings(
 
 def _legend(ended: bool) -> list[dict[str, str]]:
     shown = ("stretch", "over", "missed") if ended else ("on track", "at risk", "off track", "")
-    return [{"status": s, "mark": charts.STATUS[s][0], "words": charts.STATUS[s][2]} for s in shown]
+    return [
+        {
+            "status": s,
+            "mark": charts.STATUS[s][0],
+            "words": charts.STATUS[s][2],
+            "colour": charts.STATUS[s][3],
+        }
+        for s in shown
+    ]
 
 
 def _why_pace(k: dict[str, Any], card: ScoreCard) -> str:
