@@ -331,11 +331,19 @@ def test_alignment_chart_fits_what_github_draws() -> None:
 
     # the bundled template shows the note over the chart, and no empty chart without one
     template = environment([]).get_template("report.md.j2")
-    shown = "".join(template.blocks["alignment"](template.new_context({"tree": big})))
+    shown = "".join(
+        template.blocks["alignment"](
+            template.new_context({"tree": big, "ended": False, "legend": []})
+        )
+    )
     assert big["note"] in shown and shown.count("```mermaid") == 1
     assert shown.index(big["note"]) < shown.index("```mermaid")
     none = {**big, "mermaid": ""}
-    shown = "".join(template.blocks["alignment"](template.new_context({"tree": none})))
+    shown = "".join(
+        template.blocks["alignment"](
+            template.new_context({"tree": none, "ended": False, "legend": []})
+        )
+    )
     assert "```mermaid" not in shown and big["note"] in shown
 
 
