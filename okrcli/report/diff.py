@@ -23,6 +23,7 @@ from okrcli.load.files import resolve_root
 from okrcli.load.repo import Repository, load_repository, load_repository_from
 from okrcli.model.okr import Direction, KeyResult
 from okrcli.report.render import md
+from okrcli.score.formats import grouped
 from okrcli.scoring import dec, score_kr
 
 NON_HISTORY = ["OKR0", "OKR1", "OKR2", "OKR3"]
@@ -63,9 +64,7 @@ class Diff:
 
 
 def _n(value: float | None) -> str:
-    if value is None:
-        return "none"
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    return "none" if value is None else grouped(value)
 
 
 def _harder(k_old: KeyResult, k_new: KeyResult) -> str:

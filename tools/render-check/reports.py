@@ -74,6 +74,9 @@ def main(out: Path) -> None:
     (out / "score-ended.md").write_text(
         okr(demo, "score", "--quarter", "2026-Q3", "--at", AT, "--format", "markdown")
     )
+    # a quarter that is over: bands, calibration in words, the retrospective's questions
+    okr(demo, "report", "--quarter", "2026-Q3", "--at", AT, "-o", str(out / "demo-q3.md"))
+    manifest.append(f"{out / 'demo-q3.md'}:file")
     manifest += [f"{out / n}:comment" for n in ("diff.md", "diff-quarter.md")]
     manifest += [f"{out / n}:summary" for n in ("score.md", "score-ended.md")]
     (out / "manifest.txt").write_text("\n".join(manifest) + "\n")
