@@ -402,6 +402,15 @@ def test_titles_cannot_strike_through_link_or_break_charts(tmp_path: Path) -> No
 
 
 def test_numbers_have_thousands_separators(tmp_path: Path) -> None:
+    from okrcli.report.diff import _n
+
+    assert [_n(v) for v in (12_500.0, 1234.5, -20_000, 999, None)] == [
+        "12,500",
+        "1,234.5",
+        "-20,000",
+        "999",
+        "none",
+    ]
     text = render(build(organisation(tmp_path / "r", 2, [1000.0, 54_000.0])))
     assert "| 0 | 1,000 | 100,000 |" in text and "| 0 | 54,000 | 100,000 |" in text
 
@@ -495,6 +504,8 @@ def test_retrospective_asks_only_about_bands_that_have_units(tmp_path: Path) -> 
     m = moment(root, None, end)
     card = build_card(m.repo, Quarter.parse("2026-Q4"), None, end)
     text = render(report_data.build(card, m, Quarter.parse("2026-Q4"), []))
+    assert "| 🔴 missed | 0 | 1,000 | 100,000 | 0.01 |" in text  # the band, in words
+    assert "| Company | Raise the share of orders number 0 of co | 0.50 | 🔴 missed |" in text
     retro = text.split("## For the retrospective")[1]
     assert (
         "**Missed (below the stretch zone)**: Company, BU 0, Team 0, Team 2, BU 1, Team 1." in retro
