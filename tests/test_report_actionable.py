@@ -431,6 +431,11 @@ def test_static_check_finds_malformed_tables_big_charts_and_sizes() -> None:
     ]
     assert check("x" * 65_537, "s", "summary") == []
     assert check("```\nnever closed\n", "f", "file") == ["f:1: a code block that is never closed"]
+    # a plain line right under a table is one more row to GFM
+    assert check("| a | b |\n|---|---|\n| 1 | 2 |\n_cut_\n", "t", "file") == [
+        "t:4: 1 cells in a table of 2 columns"
+    ]
+    assert check("| a | b |\n|---|---|\n| 1 | 2 |\n## next\n", "t", "file") == []
 
 
 # --- 2: the check-in log, capped per key result, with counts -------------------------------
@@ -514,3 +519,17 @@ def test_retrospective_asks_only_about_bands_that_have_units(tmp_path: Path) -> 
     assert "What did we learn" in retro and "Was the target too low" not in retro
     mid = render(build(root))
     assert "## For the retrospective" not in mid and "What did we learn" not in mid
+
+
+def test_diff_markdown_is_cut_before_a_comments_limit() -> None:
+    from okrcli.report.diff import Change, Diff, markdown
+
+    changes = [
+        Change("check-in", f"2026-Q4 team-{n}/goal/kr0", "current", "1", "2", title="T" * 80)
+        for n in range(500)
+    ]
+    text = markdown(Diff("main", "HEAD", changes), limit=5000)
+    assert len(text) <= 5000 and "cut to fit a pull-request comment" in text
+    assert mdcheck().check(text, "diff", "comment") == []
+    whole = markdown(Diff("main", "HEAD", changes[:3]))
+    assert "cut to fit" not in whole and whole.count("| `2026-Q4 team-") == 3

@@ -308,7 +308,7 @@ def markdown(d: Diff, limit: int = COMMENT_LIMIT) -> str:
             lines.append("")
     for line in lines:
         if size + len(line) + 1 > limit:
-            out.append(tail.strip("\n"))
+            out += ["", tail.strip("\n")]  # a blank line first: the table ends there
             break
         out.append(line)
         size += len(line) + 1

@@ -26,6 +26,9 @@ MERMAID_MAX_EDGES = 500
 
 _DELIMITER = re.compile(r"^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 _FENCE = re.compile(r"^(`{3,}|~{3,})\s*(\S*)")
+_BLOCK = re.compile(
+    r"^ {0,3}(#{1,6}(\s|$)|>|<|`{3,}|~{3,}|[-*+] |\d+[.)] |(\*\s*){3,}$|(-\s*){3,}$)"
+)
 
 
 def cells(row: str) -> int:
@@ -76,8 +79,9 @@ def check(text: str, name: str, limit: str) -> list[str]:
                 if cells(lines[n]) != header:
                     problems.append(f"{name}:{n + 1}: the delimiter row does not match the header")
             continue
-        if not line.strip() or not line.lstrip().startswith("|"):
-            header = None
+        if not line.strip() or _BLOCK.match(line):
+            header = None  # a table ends at a blank line or another block; any other line
+            # is one more row to GFM, pipes or not
         elif not _DELIMITER.match(line) and cells(line) != header:
             problems.append(f"{name}:{n}: {cells(line)} cells in a table of {header} columns")
     if fence is not None:
