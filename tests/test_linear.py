@@ -7,7 +7,6 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -356,19 +355,31 @@ def test_units_sharing_one_metric_are_summed_once_each(
     assert calls <= 2 * 3 * n + 5
 
 
-def _chain_card(depth: int) -> tuple[Any, Any]:
-    """A score card whose objectives align in one chain ``depth`` long."""
+def _chain_card(depth: int) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The report's units (as report data holds them) whose objectives align in one chain
+    ``depth`` long, and the strategy themes."""
     units = []
     for n in range(depth):
         parent = f"u{n - 1}/goal" if n else "strategy/growth"
-        objective = SimpleNamespace(
-            id="goal", title=f"Goal {n}", score=Decimal("0.5"), aligns_to=[parent]
-        )
+        objective = {
+            "id": "goal",
+            "title": f"Goal {n}",
+            "score": 0.5,
+            "status": "at risk",
+            "aligns_to": [parent],
+        }
         units.append(
-            SimpleNamespace(id=f"u{n}", name=f"U{n}", level="team", objectives=[objective])
+            {
+                "id": f"u{n}",
+                "name": f"U{n}",
+                "level": "team",
+                "parent": f"u{n - 1}" if n else None,
+                "score": 0.5,
+                "status": "at risk",
+                "objectives": [objective],
+            }
         )
-    org = SimpleNamespace(strategy=[SimpleNamespace(id="growth", title="Grow")])
-    return SimpleNamespace(units=units), SimpleNamespace(repo=SimpleNamespace(org=org))
+    return units, {"growth": "Grow"}
 
 
 def test_the_alignment_list_follows_a_chain_deeper_than_recursion_goes() -> None:
@@ -378,12 +389,12 @@ def test_the_alignment_list_follows_a_chain_deeper_than_recursion_goes() -> None
 
 
 def test_the_alignment_list_repeats_shared_objectives_under_each_parent() -> None:
-    card, moment = _chain_card(3)
+    units, themes = _chain_card(3)
     # u2 aligns to u0 as well as to u1; u0 aligns to u2, a cycle the list does not follow
-    card.units[2].objectives[0].aligns_to.append("u0/goal")
-    card.units[0].objectives[0].aligns_to.append("u2/goal")
+    units[2]["objectives"][0]["aligns_to"].append("u0/goal")
+    units[0]["objectives"][0]["aligns_to"].append("u2/goal")
     shown = [
-        (t["depth"], t["label"].split(":")[0]) for t in report_data._tree(card, moment)["text"]
+        (t["depth"], t["label"].split(":")[0]) for t in report_data._tree(units, themes)["text"]
     ]
     assert shown == [
         (0, "Strategy"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -30,28 +29,45 @@ def cells(row: str) -> int:
     return len(re.findall(r"(?<!\\)\|", row)) - 1
 
 
+def well_formed(text: str) -> None:
+    """Every table row has as many cells as its header (the render check's static check)."""
+    from tests.test_report_actionable import mdcheck
+
+    assert mdcheck().check(text, "report", "file") == []
+
+
 @pytest.mark.slow
 def test_demo_report_has_every_section(demo: Path) -> None:  # noqa: F811
     r = okr("report", "--at", AT, cwd=demo)
     assert r.returncode == 0, r.stderr
     out = r.stdout
-    for heading in (
-        "# Acme Retail: OKR report for 2026-Q4",
-        "## Alignment",
-        "```mermaid",
-        "flowchart LR",
-        "<details>",
-        "## Units",
-        "## Check-in log",
-        "## What the history shows",
-        "## For the retrospective",
-    ):
-        assert heading in out, heading
+    assert out.startswith("# Acme Retail: OKR report for 2026-Q4\n")
+    # what needs attention first, the history before the log, no questions mid-quarter
+    assert re.findall(r"^## (.+)$", out, re.M) == [
+        "Needs attention",
+        "Units at a glance",
+        "Progress over the quarter",
+        "Alignment",
+        "Units",
+        "What the history shows",
+        "Check-in log",
+    ]
+    assert out.count("```mermaid") == 3 + 12  # burn-up, distribution, alignment; each unit's
     assert "| On track | At risk | Off track |" in out
+    attention = out.split("## Needs attention")[1].split("## ")[0]
+    assert re.search(
+        r"\| Warehouse Systems \| Cut handheld scanner downtime per shift \| 0\.07 \| "
+        r"🔴 off track \| behind: score 0\.07 with 55% of the quarter gone; stale: last "
+        r"checked in 2026-10-09 \(42 days before\) \|",
+        attention,
+    )
+    assert "| 🟢 on track | goalpost moved: target 60 → 50 (easier) on 2026-11-06 |" in attention
     assert "scanner-downtime" in out and "moved from 60 to 50 (easier)" in out
-    assert re.search(r"\| Kim \| `growth/second-order/activation` \| target \| 60 → 50 \|", out)
-    for row in table_rows(out):  # every table row has as many cells as its header
-        assert cells(row) in (6, 8, 3, 4), row
+    log = out.split("## Check-in log")[1]
+    assert log.lstrip().startswith("<details><summary>") and "</details>" in log
+    assert "the latest 3 of each key result shown" in log
+    assert len(re.findall(r"`growth/second-order/activation`", log)) == 3
+    well_formed(out)
 
 
 @pytest.mark.slow
@@ -112,10 +128,9 @@ def test_text_from_yaml_cannot_break_the_layout_or_ping_people(tmp_path: Path) -
     out = r.stdout
     assert "<script>" not in out and "<b>" not in out
     assert "@dana" not in out and "@team" not in out and "@\u200bdana" in out
-    for row in table_rows(out):
-        assert cells(row) in (6, 8, 3, 4), row
-    mermaid = out.split("```mermaid")[1].split("```")[0]
-    assert "<" not in mermaid and "|" not in mermaid.replace("-->", "")
+    well_formed(out)
+    mermaid = out.split("flowchart LR")[1].split("```")[0]
+    assert "<" not in mermaid.replace("<br>", "") and "|" not in mermaid.replace("-->", "")
 
 
 @pytest.mark.parametrize("value", ["a|b", "x\ny", "<i>", "`t`", "@me"])
@@ -129,17 +144,20 @@ def test_md_filter(value: str) -> None:
 @given(
     st.one_of(
         st.text(),
-        st.text(alphabet="abcXYZ019 .,:;!?%()'\"/#+=~$^{}-&<>\\|`*_[]@\t\n\u00a0\u2028é\x1b\u202e"),
+        st.text(
+            alphabet="abcXYZ019 .,:;!?%()'\"/#+=~$^{}-&<>\\|`*_[]@\t\n\u00a0\u2028éw\x1b\u202e"
+        ),
+        st.sampled_from(["see https://x.org", "www.x.org", "a ~~b~~", "HTTP://X", "awww.b"]),
         st.lists(st.sampled_from(["Grow", "NPS", "31%", "(p95)", "a-b", "x/y"]), min_size=1).map(
             " ".join
         ),
     )
 )
 def test_md_takes_the_short_way_only_for_text_it_would_not_change(value: str) -> None:
-    from okrcli.report.render import _MD_ESCAPES
+    from okrcli.report.render import _MD_ESCAPES, unlink
     from okrcli.textsafe import visible
 
-    assert md(value) == visible(" ".join(value.split())).translate(_MD_ESCAPES)
+    assert md(value) == unlink(visible(" ".join(value.split())).translate(_MD_ESCAPES))
 
 
 DATA = {"quarter": "2026-Q4", "units": [{"name": "A"}]}
@@ -213,18 +231,52 @@ def test_diff_between_two_demo_commits(demo: Path) -> None:  # noqa: F811
     r = okr("diff", f"{rev}~1", rev, cwd=demo)
     assert r.returncode == 0, r.stderr
     lines = [line.strip() for line in r.stdout.splitlines()[1:]]
+    # the lowered target is not progress: the check-in moved the score 0.25 -> 0.34, the
+    # goalpost move the rest; the rounded parts add up to the whole (0.25 -> 0.68)
     assert lines == [
-        "~ 2026-Q4 growth/second-order/activation: target changed 60 -> 50 (easier)",
+        "~ 2026-Q4 growth/second-order/activation: target changed 60 -> 50 "
+        "(easier: score 0.34 -> 0.68 (+0.34) from the goalpost move, not progress)",
         "~ 2026-Q4 growth/second-order/activation: checked in 44.91 -> 46.75 "
-        "(score 0.25 -> 0.68 (+0.43))",
+        "(score 0.25 -> 0.34 (+0.09))",
         "~ 2026-Q4 growth/second-order/second-order-30d: checked in 19.17 -> 19.58 "
-        "(score 0.23 -> 0.32 (+0.08))",
+        "(score 0.23 -> 0.32 (+0.09))",
         "~ 2026-Q4 growth/second-order/unsubscribe: checked in 0.99 -> 0.96 "
-        "(score 0.28 -> 0.35 (+0.08))",
+        "(score 0.28 -> 0.35 (+0.07))",
     ]
     md_out = okr("diff", f"{rev}~1", rev, "--format", "markdown", cwd=demo).stdout
-    assert "**Goals changed**" in md_out and "| easier |" in md_out
-    assert "| 44.91 | 46.75 | score 0.25 → 0.68 (+0.43) |" in md_out
+    moved, progress = md_out.split("**Goalposts moved")[1].split("**Progress (check-ins)**")
+    title = "Raise the share of new accounts that save a delivery address at signup"
+    assert (
+        f"| `2026-Q4 growth/second-order/activation` target | {title} | 60 | 50 | easier: "
+        "score 0.34 → 0.68 (+0.34) from the goalpost move, not progress |"
+    ) in moved
+    assert (
+        f"| `2026-Q4 growth/second-order/activation` current | {title} | 44.91 | 46.75 "
+        "| score 0.25 → 0.34 (+0.09) |"
+    ) in progress
+    well_formed(md_out)
+
+
+def test_diff_score_changes_add_up_after_rounding() -> None:
+    from okrcli.model.okr import KeyResult
+    from okrcli.report.diff import compare
+
+    def kr(target: float, current: float) -> Any:
+        return KeyResult.model_validate(
+            {"id": "k", "title": "T", "baseline": 0, "target": target, "current": current}
+        )
+
+    def repo(k: Any) -> Any:
+        objective = SimpleNamespace(id="o", title="O", key_results=[k])
+        model = SimpleNamespace(quarter="2026-Q4", unit="u", objectives=[objective])
+        return SimpleNamespace(docs=[SimpleNamespace(model=model)])
+
+    # 0.254 -> 0.676 rounds to 0.25 -> 0.68: the change is +0.43, not round(0.422) = +0.42
+    changes = compare(repo(kr(1000, 254)), repo(kr(1000, 676)))
+    assert [c.score for c in changes] == [("0.25", "0.68", "+0.43")]
+    changes = compare(repo(kr(1000, 254)), repo(kr(500, 338)))
+    parts = {c.kind: c.score for c in changes}
+    assert parts == {"target": ("0.34", "0.68", "+0.34"), "check-in": ("0.25", "0.34", "+0.09")}
 
 
 @pytest.mark.slow
@@ -244,23 +296,31 @@ def test_diff_of_the_working_tree_with_findings(demo: Path, tmp_path: Path) -> N
     assert okr("diff", "--", "nosuchrev", cwd=copy).returncode == 2
 
 
-def _org(teams: int) -> tuple[Any, Any]:
-    """A score card and moment with one company, two business units and ``teams`` teams."""
+def _units(teams: int) -> list[dict[str, Any]]:
+    """One company, two business units and ``teams`` teams, as the report's data has them."""
 
-    def unit(uid: str, level: str, parent: str | None) -> SimpleNamespace:
-        objective = SimpleNamespace(
-            id="goal",
-            title=f"Objective of {uid} with a fairly long title, as real ones have",
-            score=Decimal("0.5"),
-            aligns_to=[f"{parent}/goal"] if parent else ["strategy/growth"],
-        )
-        return SimpleNamespace(id=uid, name=uid.title(), level=level, objectives=[objective])
+    def unit(uid: str, level: str, parent: str) -> dict[str, Any]:
+        objective = {
+            "id": "goal",
+            "title": f"Objective of {uid} with a fairly long title, as real ones have",
+            "score": 0.5,
+            "status": "at risk",
+            "aligns_to": [f"{parent}/goal"] if parent else ["strategy/growth"],
+        }
+        return {
+            "id": uid,
+            "name": uid.title(),
+            "level": level,
+            "parent": parent,
+            "score": 0.5,
+            "status": "at risk",
+            "objectives": [objective],
+        }
 
-    units = [unit("co", "company", None), unit("bu-a", "business-unit", "co")]
+    units = [unit("co", "company", ""), unit("bu-a", "business-unit", "co")]
     units += [unit("bu-b", "business-unit", "co")]
     units += [unit(f"team-{i}", "team", "bu-a" if i % 2 else "bu-b") for i in range(teams)]
-    org = SimpleNamespace(strategy=[SimpleNamespace(id="growth", title="Grow")])
-    return SimpleNamespace(units=units), SimpleNamespace(repo=SimpleNamespace(org=org))
+    return units
 
 
 def _mermaid_edges(chart: str) -> int:
@@ -268,24 +328,34 @@ def _mermaid_edges(chart: str) -> int:
 
 
 def test_alignment_chart_fits_what_github_draws() -> None:
-    small = report_data._tree(*_org(10))
+    themes = {"growth": "Grow"}
+    small = report_data._tree(_units(10), themes)
     assert small["note"] == "" and _mermaid_edges(small["mermaid"]) == 13
-    assert len(small["text"]) == 14
+    assert len(small["text"]) == 14 and small["below"] == []
 
-    big = report_data._tree(*_org(1500))
+    big = report_data._tree(_units(1500), themes)
     chart = big["mermaid"]
     assert chart.startswith("flowchart LR") and "Team-" not in chart and "Bu-A" in chart
-    assert len(chart) <= report_data.CHART_MAX_CHARS
-    assert _mermaid_edges(chart) <= report_data.CHART_MAX_EDGES
-    assert "business-unit objectives only" in big["note"] and "1,504 objectives" in big["note"]
+    assert _mermaid_edges(chart) == 3
+    assert "business-unit objectives only" in big["note"] and "1,504 boxes" in big["note"]
     assert len(big["text"]) == 1504  # the list keeps every objective
+    assert [(b["name"], b["units"]) for b in big["below"]] == [("Bu-B", 750), ("Bu-A", 750)]
 
-    # the bundled template shows the note under the chart, and no empty chart without one
+    # the bundled template shows the note over the chart, and no empty chart without one
     template = environment([]).get_template("report.md.j2")
-    shown = "".join(template.blocks["alignment"](template.new_context({"tree": big})))
+    shown = "".join(
+        template.blocks["alignment"](
+            template.new_context({"tree": big, "ended": False, "legend": []})
+        )
+    )
     assert big["note"] in shown and shown.count("```mermaid") == 1
+    assert shown.index(big["note"]) < shown.index("```mermaid")
     none = {**big, "mermaid": ""}
-    shown = "".join(template.blocks["alignment"](template.new_context({"tree": none})))
+    shown = "".join(
+        template.blocks["alignment"](
+            template.new_context({"tree": none, "ended": False, "legend": []})
+        )
+    )
     assert "```mermaid" not in shown and big["note"] in shown
 
 

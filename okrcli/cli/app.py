@@ -296,14 +296,32 @@ def report(
     ] = None,
     unit: Annotated[str | None, typer.Option(help="Report one unit only.")] = None,
     repo: Annotated[Path | None, typer.Option(help="The OKR repository root.")] = None,
+    summary: Annotated[
+        bool,
+        typer.Option(
+            "--summary",
+            help="The short version (headline, what needs attention, the lowest units), "
+            "always within a pull-request comment's 65,536 characters.",
+        ),
+    ] = False,
+    repo_url: Annotated[
+        str | None,
+        typer.Option(
+            help="The repository's web address, for links to files and commits "
+            "(default: from the origin remote).",
+        ),
+    ] = None,
 ) -> None:
     """Render the quarterly report as GitHub-flavoured markdown, from the git history.
 
-    A headline, the alignment tree (mermaid, with a text list), every unit's key results
-    with progress bars and weekly trends, the check-in log, what the history shows (moved
-    goalposts, stale key results, gaps, dependencies, lint findings) and retrospective
-    prompts. A templates/ folder in the OKR repository, or --template, overrides or extends
-    the bundled template (see the README for the data it receives).
+    A headline, what needs attention, the units at a glance (worst first), charts of the
+    quarter, the alignment tree (mermaid, with a text list), every unit's key results with
+    pace, progress bars and weekly trends, what the history shows (moved goalposts, stale
+    key results, gaps, dependencies, lint findings), the check-in log and, once the quarter
+    is over, retrospective prompts. A report too big for GitHub to show (over about 2 MB)
+    written with -o is split: the file given is an index, with one file per business unit
+    beside it. A templates/ folder in the OKR repository, or --template, overrides or
+    extends the bundled template (see the README for the data it receives).
 
     Examples:
 
@@ -312,12 +330,17 @@ def report(
       okr report --at 2026-11-20 --unit checkout
 
       okr report --template my-report.md.j2
+
+      okr report --summary >> "$GITHUB_STEP_SUMMARY"
     """
     from okrcli.report.service import ReportRequest
     from okrcli.report.service import report as run_report
 
     try:
-        text = run_report(ReportRequest(quarter, at, output, template, unit, repo))
+        request = ReportRequest(
+            quarter, at, output, template, unit, repo, summary=summary, repo_url=repo_url
+        )
+        text = run_report(request)
     except OkrError as exc:
         raise _fail(exc) from None
     if output is None:

@@ -7,18 +7,23 @@ Templates (bundled or the user's) receive exactly what :func:`build` returns; no
 from __future__ import annotations
 
 import heapq
+import re
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
+from itertools import islice
+from operator import ne
 from typing import Any
 
 from okrcli.history.source import Moment
 from okrcli.history.timeline import FIELDS, QuarterHistory, Timeline
 from okrcli.lint.diagnostics import Diagnostic
 from okrcli.model.quarter import Quarter
-from okrcli.score.card import PROMPTS, ScoreCard
-from okrcli.score.formats import sparkline
+from okrcli.report import charts, links
+from okrcli.score.card import PROMPTS, ScoreCard, elapsed_share, pace_of, week_ends
+from okrcli.score.formats import brier_words, grouped, progress, trend
+from okrcli.scoring import band
 
 BAR_WIDTH = 10
 
@@ -40,90 +45,62 @@ def _num(value: Any) -> Any:
 
 
 def _show(value: float | None) -> str:
+    """A value as written, with thousands separators (12,500; 1,234.5)."""
     if value is None:
         return "-"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+    if -1000 < value < 1000:  # most values: no separator to put in
+        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    return grouped(value)
 
 
 def mermaid_label(text: str) -> str:
-    """Text safe inside a quoted mermaid label: nothing in it can end the label, the
-    statement or the code fence, nor start a directive (``%%{init: ...}%%``) or a comment,
-    which mermaid finds anywhere in the source."""
-    cleaned = " ".join(text.split())
-    for ch, entity in (
-        ("&", "#amp;"),
-        ("%", "#37;"),
-        ('"', "#quot;"),
-        ("<", "#lt;"),
-        (">", "#gt;"),
-        ("|", "#124;"),
-        ("`", "#96;"),
-        ("@", "#64;"),
-    ):
-        cleaned = cleaned.replace(ch, entity)
-    return cleaned
+    """Text safe inside a quoted mermaid label."""
+    return charts.escape(text)
 
 
-# GitHub renders mermaid with the library's default limits: at most 50,000 characters of
-# source and 500 edges (some releases stopped at 280). The chart stays well inside both; the
-# plain list under it always has every objective.
-CHART_MAX_CHARS = 40_000
-CHART_MAX_EDGES = 250
 _RANK = {"strategy": 0, "company": 1, "business-unit": 2, "department": 3}
 _RANK_NAMES = (
     "the strategy themes",
     "company objectives",
     "business-unit objectives",
     "department objectives",
+    "team objectives",
 )
 
 
-def _chart(
-    labels: dict[str, str], ranks: dict[str, int], edges: list[tuple[str, str]], deepest: int
-) -> tuple[str, int, int]:
-    """The flowchart of nodes ranked at most ``deepest``: (source, nodes, edges)."""
-    keep = {k for k, r in ranks.items() if r <= deepest}
-    lines = ["flowchart LR"]
-    lines += [f'    {k}["{mermaid_label(label)}"]' for k, label in labels.items() if k in keep]
-    shown = [(a, b) for a, b in edges if a in keep and b in keep]
-    lines += [f"    {a} --> {b}" for a, b in shown]
-    return "\n".join(lines), len(keep), len(shown)
-
-
-def _tree(card: ScoreCard, moment: Moment) -> dict[str, Any]:
-    """Strategy themes -> company -> business-unit -> team objectives, as a mermaid
-    flowchart (the top levels only, when all of them would be too big for GitHub to draw)
-    and as a nested text list (always complete)."""
-    repo = moment.repo
-    themes = {t.id: t.title for t in (repo.org.strategy if repo.org else [])}
+def _tree(units: list[dict[str, Any]], themes: dict[str, str]) -> dict[str, Any]:
+    """Strategy themes -> company -> business-unit -> team objectives: a mermaid flowchart
+    down to the level that keeps it readable (boxes coloured by status), a table of the
+    units below that level per unit drawn, and the whole tree as a nested text list."""
     keys: dict[str, str] = {}
-    labels: dict[str, str] = {}
-    ranks: dict[str, int] = {}
+    nodes: list[dict[str, Any]] = []
+    texts: dict[str, str] = {}
     edges: list[tuple[str, str]] = []
     edge_set: set[tuple[str, str]] = set()
 
-    def node(ref: str, label: str, rank: int) -> str:
+    def node(ref: str, text: str, rank: int, status: str, score: float | None = None) -> str:
         if ref not in keys:
             key = keys[ref] = f"n{len(keys) + 1}"
-            labels[key] = label
-            ranks[key] = rank
+            nodes.append({"key": key, "text": text, "score": score, "rank": rank, "status": status})
+            texts[key] = text if score is None else f"{text} ({score:.2f})"
         return keys[ref]
 
-    for u in card.units:
-        for o in u.objectives:
-            title = o.title if len(o.title) <= 60 else o.title[:59] + "…"
+    for u in units:
+        for o in u["objectives"]:
             node(
-                f"{u.id}/{o.id}", f"{u.name}: {title} ({float(o.score):.2f})", _RANK.get(u.level, 4)
+                f"{u['id']}/{o['id']}",
+                f"{u['name']}: {o['title']}",
+                _RANK.get(u["level"], 4),
+                o["status"],
+                o["score"],
             )
-    for u in card.units:
-        for o in u.objectives:
-            child = keys[f"{u.id}/{o.id}"]
-            for ref in o.aligns_to:
+    for u in units:
+        for o in u["objectives"]:
+            child = keys[f"{u['id']}/{o['id']}"]
+            for ref in o["aligns_to"]:
                 parts = ref.split("/")
-                if parts[0] == "strategy":
-                    parent = node(ref, f"Strategy: {themes.get(parts[1], parts[1])}", 0)
+                if parts[0] == "strategy" and len(parts) > 1:
+                    parent = node(ref, f"Strategy: {themes.get(parts[1], parts[1])}", 0, "")
                 elif "/".join(parts[:2]) in keys:
                     parent = keys["/".join(parts[:2])]
                 else:
@@ -132,31 +109,21 @@ def _tree(card: ScoreCard, moment: Moment) -> dict[str, Any]:
                     edge_set.add((parent, child))
                     edges.append((parent, child))
 
+    chart = charts.alignment(nodes, edges)
+    deepest = chart["deepest"]
     note = ""
-    chart = ""
-    deepest = max(ranks.values(), default=0)
-    for level in sorted(set(ranks.values()), reverse=True):
-        # counted first: the chart of a level with too many nodes or edges is never drawn
-        nodes = sum(1 for r in ranks.values() if r <= level)
-        if nodes > CHART_MAX_EDGES:
-            continue
-        if sum(1 for a, b in edges if ranks[a] <= level and ranks[b] <= level) > CHART_MAX_EDGES:
-            continue
-        chart, nodes, shown = _chart(labels, ranks, edges, level)
-        if len(chart) <= CHART_MAX_CHARS and shown <= CHART_MAX_EDGES and nodes <= CHART_MAX_EDGES:
-            if level < deepest:
-                note = (
-                    f"The chart goes down to {_RANK_NAMES[level]} only: all {len(labels):,} "
-                    "objectives are more than GitHub draws in one diagram. "
-                    "The list below has every one."
-                )
-            break
-    else:
-        chart = ""
+    below: list[dict[str, Any]] = []
+    if chart["hidden"]:
+        drawn = _RANK_NAMES[min(deepest, 4)] if deepest >= 0 else ""
         note = (
-            f"The {len(labels):,} objectives are more than GitHub draws in one diagram; "
+            f"The chart goes down to {drawn} only: all {len(nodes):,} boxes would be more "
+            "than anyone reads in one chart. The table under it sums up the units left out, "
+            "per parent unit; the list has every objective."
+            if deepest >= 0
+            else f"The {len(nodes):,} objectives are too many for one chart; "
             "the list below has every one."
         )
+        below = _below(units, deepest)
 
     children: dict[str, list[str]] = {}
     has_parent = set()
@@ -168,14 +135,14 @@ def _tree(card: ScoreCard, moment: Moment) -> dict[str, Any]:
     def walk(root: str) -> None:
         """Every path down from ``root``, depth first, each node once per path: one set of
         the nodes on the path and a stack (chains of alignments can be thousands deep)."""
-        text.append({"depth": 0, "label": labels[root]})
+        text.append({"depth": 0, "label": texts[root]})
         path = {root}
         stack = [(root, iter(children.get(root, ())))]
         while stack:
-            key, below = stack[-1]
-            for c in below:
+            key, under = stack[-1]
+            for c in under:
                 if c not in path:
-                    text.append({"depth": len(stack), "label": labels[c]})
+                    text.append({"depth": len(stack), "label": texts[c]})
                     path.add(c)
                     stack.append((c, iter(children.get(c, ()))))
                     break
@@ -183,76 +150,114 @@ def _tree(card: ScoreCard, moment: Moment) -> dict[str, Any]:
                 stack.pop()
                 path.discard(key)
 
-    for key in labels:
-        if key not in has_parent:
-            walk(key)
-    return {"mermaid": chart, "text": text, "note": note}
+    for n in nodes:
+        if n["key"] not in has_parent:
+            walk(n["key"])
+    return {"mermaid": chart["mermaid"], "text": text, "note": note, "below": below}
 
 
-def checkin_log(history: QuarterHistory | None, limit: int) -> list[dict[str, Any]]:
-    """Who moved which value when, newest first, with the commit subject (the latest
-    ``limit`` changes; only those are turned into rows)."""
+def _below(units: list[dict[str, Any]], deepest: int) -> list[dict[str, Any]]:
+    """The units the chart leaves out, summed up per parent unit: how many, their mean
+    score and the worst of them (parents in hierarchy order)."""
+    by_id = {u["id"]: u for u in units}
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for u in units:
+        if _RANK.get(u["level"], 4) > deepest:
+            groups.setdefault(u["parent"] if u["parent"] in by_id else "", []).append(u)
+    out = []
+    for key, members in groups.items():
+        worst = min(members, key=lambda m: (m["score"], charts.natural(m["name"])))
+        parent = by_id.get(key)
+        out.append(
+            {
+                "id": key,
+                "name": parent["name"] if parent else "No parent unit",
+                "units": len(members),
+                "score": sum(m["score"] for m in members) / len(members),
+                "worst": {"id": worst["id"], "name": worst["name"], "score": worst["score"]},
+                "status": parent["status"] if parent else "",
+            }
+        )
+    return out
+
+
+def checkin_log(
+    history: QuarterHistory | None, limit: int, per_kr: int = 3, link: links.Links | None = None
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """Who moved which value when, newest first, with the commit subject: the latest
+    ``per_kr`` changes of each key result, the latest ``limit`` of those in all; and the
+    counts (every committed change, the key results changed, the rows shown)."""
+    counts = {"changes": 0, "key_results": 0, "per_kr": per_kr, "shown": 0}
     if history is None:
-        return []
-    # every change after the first moves at least one value, so the latest ``limit`` rows
-    # come from the latest ``limit`` changes: find the time of the limit-th latest change,
-    # then turn only the changes from then on into objects. Key results read back from the
-    # cache share their commit and time columns, so the work goes by shared column.
-    groups: dict[tuple[int, int], tuple[Timeline, list[tuple[str, Timeline]]]] = {}
+        return [], counts
+    link = link or links.Links()
+    picked: list[tuple[datetime, str, int, int, Timeline]] = []
+    fields = range(len(FIELDS))
     for ref, tl in history.timelines.items():
-        groups.setdefault((id(tl.whens), id(tl.commits)), (tl, []))[1].append((ref, tl))
-    weighted: list[tuple[datetime, int]] = []
-    for first, members in groups.values():
-        weighted += [
-            (first.whens[n], len(members))
-            for n in range(1, len(first))
-            if first.commits[n] is not None
-        ]
-    if not weighted:
-        return []
-    weighted.sort(reverse=True)
-    seen = 0
-    since = weighted[-1][0]
-    for when, count in weighted:
-        seen += count
-        if seen >= limit:
-            since = when
-            break
-    latest = heapq.nlargest(
-        limit,
-        (
-            (first.whens[n], ref, n, tl)
-            for first, members in groups.values()
-            for n in range(1, len(first))
-            if first.whens[n] >= since and first.commits[n] is not None
-            for ref, tl in members
-        ),
-        key=lambda c: (c[0], c[1], c[2]),
-    )
-    events = [(when, ref, n, tl.events[n]) for when, ref, n, tl in latest]
-    changes = [
-        (when, ref, i, e)
-        for when, ref, _, e in events
-        for i in range(len(FIELDS))
-        if e.before is not None and e.before[i] != e.after[i]
-    ]
+        commits, whens, columns = tl.commits, tl.whens, tl.columns
+        end = len(whens) - (1 if commits and commits[-1] is None else 0)  # committed only
+        if end < 2:
+            continue
+        # every change counted a column at a time, at C speed
+        total = 0
+        for col in columns:
+            if col.count(col[0]) != len(col):  # most baselines and targets never change
+                total += sum(map(ne, islice(col, 1, end), col))
+        if not total:
+            continue
+        counts["changes"] += total
+        counts["key_results"] += 1
+        mine = 0
+        for n in range(end - 1, 0, -1):  # the latest few, from the newest back
+            for i in fields:
+                if columns[i][n] != columns[i][n - 1]:
+                    picked.append((whens[n], ref, n, i, tl))
+                    mine += 1
+                    if mine == per_kr:
+                        break
+            if mine == per_kr:
+                break
+    latest = heapq.nlargest(limit, picked, key=lambda c: (c[0], c[1], c[2], -c[3]))
     rows = []
-    for when, ref, i, e in changes[:limit]:
-        assert e.commit is not None and e.before is not None
+    for when, ref, n, i, tl in latest:
+        commit = tl.commits[n]
+        assert commit is not None
+        col = tl.columns[i]
         rows.append(
             {
                 "date": when.date().isoformat(),
                 "when": when.isoformat(),
-                "author": e.commit.author,
-                "commit": e.commit.id[:8],
-                "subject": e.commit.subject,
+                "author": commit.author,
+                "commit": commit.id[:8],
+                "commit_link": link.commit(commit.id),
+                "subject": commit.subject,
                 "kr": ref,
                 "field": FIELDS[i],
-                "old": _show(e.before[i]),
-                "new": _show(e.after[i]),
+                "old": _show(col[n - 1]),
+                "new": _show(col[n]),
             }
         )
-    return rows
+    counts["shown"] = len(rows)
+    return rows, counts
+
+
+# a report of more units than this folds each unit into <details>, and leaves out the
+# per-unit charts (one chart per unit is more than a reader looks at, and slow to draw)
+DETAILS_FROM = 20
+ATTENTION_ROWS = 15  # needs-attention rows shown in the full report, worst first
+UNIT_CHARTS_MAX = 20
+# colours of the lines of a unit's chart, with the mark that names each beside the chart
+PALETTE = (
+    ("🟦", "#0969da"),
+    ("🟧", "#bc4c00"),
+    ("🟪", "#8250df"),
+    ("🟩", "#1a7f37"),
+    ("🟥", "#cf222e"),
+    ("🟨", "#bf8700"),
+    ("🟫", "#953800"),
+    ("⬛", "#1f2328"),
+)
+ORDER = {"off track": 0, "missed": 0, "at risk": 1, "": 2, "on track": 3, "stretch": 3, "over": 4}
 
 
 def build(
@@ -262,49 +267,114 @@ def build(
     findings: list[Diagnostic] | Callable[[], list[Diagnostic]],
     *,
     log_limit: int = 200,
+    repo_url: str | None = None,
 ) -> dict[str, Any]:
     """Everything a report template can use, as plain data (``findings`` may be a function
     that returns them: it is called last, after everything else is built)."""
-    data = build_without_findings(card, moment, quarter, log_limit=log_limit)
+    data = build_without_findings(card, moment, quarter, log_limit=log_limit, repo_url=repo_url)
     add_findings(data, findings() if callable(findings) else findings)
     return data
 
 
+def hierarchy_order(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Units top down: each unit followed by the units under it, siblings in natural order
+    of their names (Team 2 before Team 10); units outside the hierarchy last."""
+    by_id = {u["id"]: u for u in units}
+    children: dict[str, list[dict[str, Any]]] = {}
+    roots = []
+    for u in units:
+        if u["parent"] in by_id and u["parent"] != u["id"]:
+            children.setdefault(u["parent"], []).append(u)
+        else:
+            roots.append(u)
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+
+    def key(u: dict[str, Any]) -> tuple[Any, ...]:
+        return (_RANK.get(u["level"], 4), charts.natural(u["name"]), u["id"])
+
+    stack = sorted(roots, key=key, reverse=True)
+    while stack:
+        u = stack.pop()
+        if u["id"] in seen:
+            continue
+        seen.add(u["id"])
+        out.append(u)
+        stack += sorted(children.get(u["id"], []), key=key, reverse=True)
+    out += sorted((u for u in units if u["id"] not in seen), key=key)  # in a parent cycle
+    return out
+
+
+def _weeks(quarter: Quarter, card: ScoreCard) -> list[dict[str, Any]]:
+    ends = week_ends(quarter, card.at)
+    return [
+        {"label": f"W{n}", "end": e.date().isoformat(), "gone": float(elapsed_share(quarter, e))}
+        for n, e in enumerate(ends, 1)
+    ]
+
+
 def build_without_findings(
-    card: ScoreCard, moment: Moment, quarter: Quarter, *, log_limit: int = 200
+    card: ScoreCard,
+    moment: Moment,
+    quarter: Quarter,
+    *,
+    log_limit: int = 200,
+    repo_url: str | None = None,
 ) -> dict[str, Any]:
     """:func:`build`'s data but for the parts that come from lint findings, which
     :func:`add_findings` fills in (the report builds this while its lint pass runs)."""
     history = moment.history(str(quarter))
     repo = moment.repo
     org = {u.id: u for u in repo.org.units} if repo.org else {}
+    bands_cfg = repo.config.scoring.bands
+    base = links.checked(repo_url) if repo_url else links.from_remote(moment.git)
+    rev = moment.rev or (moment.git.head() if moment.git is not None else None) or "HEAD"
+    link = links.Links(base, rev)
+    weeks = _weeks(quarter, card)
+    ended = card.ended
+
+    def status_of(score: Decimal) -> str:
+        if ended:
+            return band(score, bands_cfg.stretch, bands_cfg.over)
+        return pace_of(score, card.elapsed)
+
     units = []
     for u in card.units:
         unit = org.get(u.id)
-        objectives = []
+        objectives: list[dict[str, Any]] = []
         for o in u.objectives:
-            krs = [
-                {
-                    "ref": k.ref,
-                    "id": k.id,
-                    "title": k.title,
-                    "unit": k.unit or "",
-                    "direction": k.direction or "",
-                    "binary": k.binary,
-                    "baseline": _show(k.baseline),
-                    "target": _show(k.target),
-                    "current": _show(k.current) + ("*" if k.uncommitted else ""),
-                    "confidence": _show(k.confidence),
-                    "score": float(k.score),
-                    "bar": bar(k.score),
-                    "pace": k.pace or "",
-                    "trend": sparkline(k),
-                    "weekly": k.weekly,
-                    "last_checkin": k.last_checkin.isoformat() if k.last_checkin else "",
-                    "checkins": k.checkins,
-                }
-                for k in o.key_results
-            ]
+            krs: list[dict[str, Any]] = []
+            for k in o.key_results:
+                status = band(k.score, bands_cfg.stretch, bands_cfg.over) if ended else k.pace or ""
+                weekly_progress = progress(k)
+                krs.append(
+                    {
+                        "ref": k.ref,
+                        "id": k.id,
+                        "title": k.title,
+                        "unit": k.unit or "",
+                        "direction": k.direction or "",
+                        "binary": k.binary,
+                        "baseline": _show(k.baseline),
+                        "target": _show(k.target),
+                        "current": _show(k.current) + ("*" if k.uncommitted else ""),
+                        "confidence": _show(k.confidence),
+                        "score": float(k.score),
+                        "bar": bar(k.score),
+                        "pace": k.pace or "",
+                        "status": status,
+                        "status_words": charts.STATUS[status][2],
+                        "mark": charts.STATUS[status][0],
+                        "checked_in": k.checked_in,
+                        "trend": trend(k, weekly_progress),
+                        "progress": weekly_progress,
+                        "weekly": k.weekly,
+                        "last_checkin": k.last_checkin.isoformat() if k.last_checkin else "",
+                        "checkins": k.checkins,
+                        "link": link.file(u.path),
+                    }
+                )
+            o_status = status_of(o.score)
             objectives.append(
                 {
                     "id": o.id,
@@ -313,10 +383,15 @@ def build_without_findings(
                     "aligns_to": list(o.aligns_to),
                     "score": float(o.score),
                     "band": o.band,
+                    "status": o_status,
+                    "status_words": charts.STATUS[o_status][2],
+                    "mark": charts.STATUS[o_status][0],
                     "bar": bar(o.score),
                     "key_results": krs,
                 }
             )
+        u_status = status_of(u.score)
+        unit_krs = [k for o in objectives for k in o["key_results"]]
         units.append(
             {
                 "id": u.id,
@@ -325,23 +400,47 @@ def build_without_findings(
                 "parent": unit.parent if unit and unit.parent else "",
                 "role": unit.role if unit else "product",
                 "path": u.path,
+                "link": link.file(u.path),
                 "score": float(u.score),
                 "band": u.band,
+                "status": u_status,
+                "status_words": charts.STATUS[u_status][2],
+                "mark": charts.STATUS[u_status][0],
                 "bar": bar(u.score),
                 "brier": _num(u.brier),
-                "prompts": list(u.prompts),
+                "brier_words": brier_words(u.brier) if u.brier is not None else "",
+                "prompts": list(u.prompts) if ended else [],
                 "objectives": objectives,
+                "counts": {
+                    s: sum(1 for k in unit_krs if k["status"] == s)
+                    for s in ("off track", "at risk", "on track", "missed", "stretch", "over")
+                },
+                "key_results": len(unit_krs),
+                "last_checkin": max((k["last_checkin"] for k in unit_krs), default=""),
+                "chart": None,
             }
         )
-    tree = _tree(card, moment)
-    checkins = checkin_log(history, log_limit)
+    units = hierarchy_order(units)
+    themes = {t.id: t.title for t in (repo.org.strategy if repo.org else [])}
+    tree = _tree(units, themes)
+    if len(units) <= UNIT_CHARTS_MAX and weeks:
+        for unit_data in units:
+            unit_data["chart"] = _unit_chart(unit_data, weeks)
+    checkins, log_counts = checkin_log(history, log_limit, link=link)
+    paths = {u["id"]: u["path"] for u in units}
+    for c in checkins:
+        c["kr_link"] = link.file(paths.get(c["kr"].split("/")[0], ""))
+    glance = sorted(
+        units, key=lambda x: (x["score"], ORDER[x["status"]], charts.natural(x["name"]))
+    )
+    all_krs = [(u, k) for u in units for o in u["objectives"] for k in o["key_results"]]
     return {
         "quarter": card.quarter,
         "at": card.at.isoformat(),
         "date": card.at.date().isoformat(),
         "generated": datetime.now(card.at.tzinfo).date().isoformat(),
         "elapsed": float(card.elapsed),
-        "ended": card.ended,
+        "ended": ended,
         "organisation": {
             "name": next((u.name for u in org.values() if u.parent is None), "Organisation"),
             "score": float(card.score),
@@ -350,25 +449,211 @@ def build_without_findings(
             "paces": dict(card.paces),
             "checked_in": card.checked_in,
             "key_results": card.key_results,
+            "units": len(units),
             "stale": 0,  # the findings' parts, filled in by add_findings
             "moved": 0,
         },
+        "legend": _legend(ended),
         "units": units,
+        "glance": [
+            {
+                k: u[k]
+                for k in (
+                    "id",
+                    "name",
+                    "level",
+                    "score",
+                    "status",
+                    "status_words",
+                    "mark",
+                    "counts",
+                    "key_results",
+                    "last_checkin",
+                    "link",
+                )
+            }
+            for u in glance
+        ],
+        "attention": _attention(all_krs, card),
+        "charts": {
+            "burnup": _burnup(units, weeks),
+            "distribution": _distribution([k for _, k in all_krs]),
+        },
+        "weeks": weeks,
         "tree": tree,
         "checkins": checkins,
+        "checkin_counts": log_counts,
         "history": {},
         "findings_by_rule": [],
         "prompts": {band: list(qs) for band, qs in PROMPTS.items()},
         "notices": list(card.notices),
+        "layout": {
+            "details": len(units) > DETAILS_FROM,
+            "attention_max": ATTENTION_ROWS,
+            "parts": [],
+            "part": None,
+        },
+        "repo_url": base,
+        "repo_rev": rev,
     }
+
+
+def _legend(ended: bool) -> list[dict[str, str]]:
+    shown = ("stretch", "over", "missed") if ended else ("on track", "at risk", "off track", "")
+    return [
+        {
+            "status": s,
+            "mark": charts.STATUS[s][0],
+            "words": charts.STATUS[s][2],
+            "colour": charts.STATUS[s][3],
+        }
+        for s in shown
+    ]
+
+
+def _why_pace(k: dict[str, Any], card: ScoreCard) -> str:
+    gone = f"{round(float(card.elapsed) * 100)}%"
+    if card.ended:
+        return f"missed: score {k['score']:.2f} at the quarter's end"
+    return f"behind: score {k['score']:.2f} with {gone} of the quarter gone"
+
+
+def _attention(
+    pairs: list[tuple[dict[str, Any], dict[str, Any]]], card: ScoreCard
+) -> list[dict[str, Any]]:
+    """Key results off track or at risk by pace (missed, once the quarter is over), or never
+    checked in; :func:`add_findings` adds the stale ones and the moved goalposts."""
+    rows = []
+    for u, k in pairs:
+        reasons = []
+        if k["status"] in ("off track", "at risk", "missed"):
+            reasons.append(_why_pace(k, card))
+        if not k["checked_in"]:
+            reasons.append("never checked in")
+        if reasons:
+            rows.append(_attention_row(u, k, reasons))
+    return rows
+
+
+def _attention_row(u: dict[str, Any], k: dict[str, Any], reasons: list[str]) -> dict[str, Any]:
+    return {
+        "unit": u["name"],
+        "unit_id": u["id"],
+        "ref": k["ref"],
+        "title": k["title"],
+        "score": k["score"],
+        "status": k["status"],
+        "status_words": k["status_words"],
+        "mark": k["mark"],
+        "why": reasons,
+        "link": k["link"],
+    }
+
+
+def _attention_key(row: dict[str, Any]) -> tuple[Any, ...]:
+    """Worst first: off track (or missed), then moved goalposts, stale, never checked in,
+    at risk; lower scores first within each."""
+    why = " ".join(row["why"])
+    rank = (
+        0
+        if row["status"] in ("off track", "missed")
+        else 1
+        if "goalpost" in why
+        else 2
+        if "last checked in" in why
+        else 3
+        if "never checked in" in why
+        else 4
+    )
+    return (rank, row["score"], charts.natural(row["unit"]), row["ref"])
+
+
+def _org_score_by_week(units: list[dict[str, Any]], size: int) -> list[float]:
+    """The organisation's score at each week's end, from the key results' weekly progress
+    (a key result without a value yet counts 0), averaged as the score card averages."""
+    totals = [0.0] * size
+    counted = 0
+    for u in units:
+        if not u["objectives"]:
+            continue
+        unit = [0.0] * size
+        for o in u["objectives"]:
+            krs = o["key_results"]
+            for k in krs:
+                for n, p in enumerate(k["progress"][:size]):
+                    if p is not None:
+                        unit[n] += p / len(krs) / len(u["objectives"])
+        totals = [a + b for a, b in zip(totals, unit, strict=True)]
+        counted += 1
+    return [t / counted for t in totals] if counted else totals
+
+
+def _burnup(units: list[dict[str, Any]], weeks: list[dict[str, Any]]) -> str:
+    if not weeks:
+        return ""
+    scores = _org_score_by_week(units, len(weeks))
+    return charts.xy_bars_and_line(
+        "Organisation score by week (bars) and share of the quarter gone (line)",
+        [w["label"] for w in weeks],
+        "score",
+        scores,
+        [w["gone"] for w in weeks],
+    )
+
+
+BUCKETS = 10
+
+
+def _distribution(krs: list[dict[str, Any]]) -> str:
+    if not krs:
+        return ""
+    counts = [0] * BUCKETS
+    for k in krs:
+        counts[min(BUCKETS - 1, int(k["score"] * BUCKETS))] += 1
+    labels = [f'"{n / BUCKETS:.1f}-{(n + 1) / BUCKETS:.1f}"' for n in range(BUCKETS)]
+    return charts.xy_bars("Key results by score", labels, "key results", counts)
+
+
+def _unit_chart(u: dict[str, Any], weeks: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The unit's key results by week: one line each, named by colour beside the chart."""
+    krs = [k for o in u["objectives"] for k in o["key_results"]]
+    if not krs:
+        return None
+    size = len(weeks)
+    lines = []
+    for k in krs:
+        values = [p if p is not None else 0.0 for p in k["progress"][:size]]
+        lines.append(values + [values[-1] if values else 0.0] * (size - len(values)))
+    colours = [PALETTE[n % len(PALETTE)] for n in range(len(krs))]
+    return {
+        "mermaid": charts.xy_lines(
+            f"{u['name']}: progress of each key result by week",
+            [w["label"] for w in weeks],
+            "progress",
+            lines,
+            ", ".join(c for _, c in colours),
+        ),
+        "key": [{"mark": m, "title": k["title"]} for (m, _), k in zip(colours, krs, strict=True)],
+    }
+
+
+_KR_IN_MESSAGE = re.compile(r"key result '([^']+)'")
+_MOVE = re.compile(
+    r"the (target|baseline) of key result '[^']+' moved from (\S+) to (\S+?)"
+    r"(?: \((easier|harder)\))? on (\d{4}-\d\d-\d\d)"
+)
+_STALE = re.compile(r"last checked in on (\d{4}-\d\d-\d\d), (\d+) days")
 
 
 def add_findings(data: dict[str, Any], findings: list[Diagnostic]) -> None:
     """Put what the lint findings tell into :func:`build_without_findings`'s data: the
-    headline's stale and moved counts, the history section and the findings by rule."""
+    headline's stale and moved counts, the needs-attention rows they add, the history
+    section and the findings by rule."""
     by_code: dict[str, list[Diagnostic]] = {}
     for d in findings:
         by_code.setdefault(d.code, []).append(d)
+    base = data.get("repo_url", "")
+    link = links.Links(base, data.get("repo_rev", "HEAD")) if base else links.Links()
 
     def plain(ds: list[Diagnostic]) -> list[dict[str, Any]]:
         return [
@@ -379,6 +664,7 @@ def add_findings(data: dict[str, Any], findings: list[Diagnostic]) -> None:
                 "name": d.name,
                 "severity": d.severity,
                 "message": d.message,
+                "link": link.file(d.rel, d.line),
             }
             for d in ds
         ]
@@ -397,3 +683,108 @@ def add_findings(data: dict[str, Any], findings: list[Diagnostic]) -> None:
         {"code": code, "name": ds[0].name, "severity": ds[0].severity, "count": len(ds)}
         for code, ds in sorted(by_code.items())
     ]
+    _attention_from_findings(data, by_code.get("OKR402", []) + by_code.get("OKR401", []), link)
+
+
+def _attention_from_findings(
+    data: dict[str, Any], found: list[Diagnostic], link: links.Links
+) -> None:
+    """The moved goalposts and stale key results joined to the needs-attention rows (one
+    row per key result, its reasons together), worst first."""
+    rows = {r["ref"]: r for r in data["attention"]}
+    krs: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = {}
+    for u in data["units"]:
+        for o in u["objectives"]:
+            for k in o["key_results"]:
+                krs.setdefault((u["path"], k["id"]), (u, k))
+    for d in found:
+        m = _KR_IN_MESSAGE.search(d.message)
+        pair = krs.get((d.rel, m.group(1))) if m else None
+        if pair is None:
+            continue
+        u, k = pair
+        move = _MOVE.search(d.message)
+        stale = _STALE.search(d.message)
+        if move:
+            what, old, new, easier, day = move.groups()
+            why = f"goalpost moved: {what} {old} → {new}{f' ({easier})' if easier else ''} on {day}"
+        elif stale:
+            why = f"stale: last checked in {stale.group(1)} ({stale.group(2)} days before)"
+        else:
+            continue
+        row = rows.get(k["ref"])
+        if row is None:
+            row = rows[k["ref"]] = _attention_row(u, k, [])
+        row["why"].append(why)
+        row["link"] = link.file(d.rel, d.line) or row["link"]
+    data["attention"] = sorted(rows.values(), key=_attention_key)
+
+
+# GitHub's limits on what it shows: a pull-request comment (and an issue's) takes 65,536
+# characters, a job summary 1 MiB, and a file's preview stops at about 2 MB
+COMMENT_LIMIT = 65_536
+JOB_SUMMARY_LIMIT = 1024 * 1024
+PREVIEW_LIMIT = 2_000_000
+SUMMARY_ROWS = 25
+SUMMARY_TITLE = 90
+
+
+def summary_view(data: dict[str, Any], rows: int = SUMMARY_ROWS) -> dict[str, Any]:
+    """The data for ``--summary``: the same, with at most ``rows`` needs-attention rows and
+    units, titles and notes cut short, so that the summary fits a pull-request comment."""
+
+    def cut(text: str, size: int = SUMMARY_TITLE) -> str:
+        return text if len(text) <= size else text[: size - 1] + "…"
+
+    attention = [
+        {**a, "title": cut(a["title"]), "unit": cut(a["unit"]), "why": [cut(w) for w in a["why"]]}
+        for a in data["attention"][:rows]
+    ]
+    glance = [{**u, "name": cut(u["name"])} for u in data["glance"][:rows]]
+    layout = {
+        **data["layout"],
+        "attention_max": rows,
+        "glance_max": rows,
+        "summary": True,
+    }
+    organisation = {**data["organisation"], "name": cut(data["organisation"]["name"])}
+    return {
+        **data,
+        "organisation": organisation,
+        "attention": attention + data["attention"][rows:],  # counted, not shown
+        "glance": glance + data["glance"][rows:],
+        "notices": [cut(n, 300) for n in data["notices"][:5]],
+        "layout": layout,
+    }
+
+
+def parts(data: dict[str, Any], stem: str) -> list[dict[str, Any]]:
+    """The report split by business unit: each business unit with the units under it (the
+    units above and outside business units together, as the organisation's own part), in
+    hierarchy order; ``file`` is where each part goes, next to the index."""
+    by_id = {u["id"]: u for u in data["units"]}
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for u in data["units"]:
+        top, seen = u, {u["id"]}
+        while top["level"] != "business-unit" and top["parent"] in by_id:
+            if top["parent"] in seen:
+                break
+            top = by_id[top["parent"]]
+            seen.add(top["id"])
+        key = top["id"] if top["level"] == "business-unit" else ""
+        groups.setdefault(key, []).append(u)
+    out = []
+    for key, members in groups.items():
+        name = by_id[key]["name"] if key else data["organisation"]["name"]
+        slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", key or "organisation").strip(".-") or "part"
+        out.append(
+            {
+                "id": key,
+                "name": name,
+                "file": f"{stem}-{slug}.md",
+                "units": len(members),
+                "score": sum(m["score"] for m in members) / len(members),
+                "members": members,
+            }
+        )
+    return out

@@ -9,7 +9,7 @@ comparison: they depend on when they run, not on the change.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,6 +23,7 @@ from okrcli.load.files import resolve_root
 from okrcli.load.repo import Repository, load_repository, load_repository_from
 from okrcli.model.okr import Direction, KeyResult
 from okrcli.report.render import md
+from okrcli.score.formats import grouped
 from okrcli.scoring import dec, score_kr
 from okrcli.textsafe import visible
 
@@ -37,14 +38,21 @@ class Change:
     old: str = ""
     new: str = ""
     note: str = ""
-    score: tuple[str, str, str] | None = None  # a check-in's score: before, after, change
+    # the score's change this change alone makes: before, after, change (rounded first, so
+    # a check-in's and a goalpost move's changes add up to the whole change)
+    score: tuple[str, str, str] | None = None
+    title: str = ""  # the key result's (or objective's) title
 
     def remark(self, arrow: str) -> str:
-        """The note, with a check-in's score change drawn with ``arrow``."""
+        """The note, with the score change drawn with ``arrow``."""
         if self.score is None:
             return self.note
         old, new, delta = self.score
-        return f"score {old} {arrow} {new} ({delta})"
+        moved = f"score {old} {arrow} {new} ({delta})"
+        if self.kind == "check-in":
+            return moved
+        why = " from the goalpost move, not progress" if old != new else ""
+        return f"{self.note + ': ' if self.note else ''}{moved}{why}"
 
 
 @dataclass(slots=True)
@@ -57,9 +65,7 @@ class Diff:
 
 
 def _n(value: float | None) -> str:
-    if value is None:
-        return "none"
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    return "none" if value is None else grouped(value)
 
 
 def _harder(k_old: KeyResult, k_new: KeyResult) -> str:
@@ -105,27 +111,38 @@ def compare(base: Repository, head: Repository) -> list[Change]:
             title = getattr(item, "title", "")
             what = "objective" if kind == "objective" else "key result"
             changes.append(
-                Change("added", shown, what, new=title)
+                Change("added", shown, what, new=title, title=title)
                 if added
-                else Change("removed", shown, what, old=title)
+                else Change("removed", shown, what, old=title, title=title)
             )
             continue
         a, b = old[ref][1], new[ref][1]
+        title = str(getattr(b, "title", ""))
         if getattr(a, "title", None) != getattr(b, "title", None):
             changes.append(
-                Change("title", shown, "title", getattr(a, "title", ""), getattr(b, "title", ""))
+                Change(
+                    "title",
+                    shown,
+                    "title",
+                    getattr(a, "title", ""),
+                    getattr(b, "title", ""),
+                    title=title,
+                )
             )
         if not isinstance(a, KeyResult) or not isinstance(b, KeyResult):
             continue
-        for name in ("baseline", "target"):
-            if getattr(a, name) != getattr(b, name):
-                changes.append(
-                    Change(
-                        name, shown, name, _n(getattr(a, name)), _n(getattr(b, name)), _harder(a, b)
-                    )
-                )
+        # the score's change in two parts that add up: the check-in (the new value against
+        # the old goalposts), then the goalpost move (the new value against the new ones)
+        s_old = _rounded(score_kr(a).score)
+        s_mid = _rounded(score_kr(a, b.current).score) if b.current is not None else s_old
+        s_new = _rounded(score_kr(b).score)
+        goalposts = [
+            Change(name, shown, name, _n(getattr(a, name)), _n(getattr(b, name)), _harder(a, b))
+            for name in ("baseline", "target")
+            if getattr(a, name) != getattr(b, name)
+        ]
         if a.direction != b.direction:
-            changes.append(
+            goalposts.append(
                 Change(
                     "direction",
                     shown,
@@ -134,10 +151,10 @@ def compare(base: Repository, head: Repository) -> list[Change]:
                     b.direction.value if b.direction else "inferred",
                 )
             )
+        if goalposts:  # the score's change is the move's, told once, on its last line
+            goalposts[-1] = replace(goalposts[-1], score=_scores(s_mid, s_new))
+        changes += [replace(c, title=title) for c in goalposts]
         if a.current != b.current:
-            s_old, s_new = score_kr(a).score, score_kr(b).score
-            delta = s_new - s_old
-            sign = "+" if delta >= 0 else ""
             changes.append(
                 Change(
                     "check-in",
@@ -145,18 +162,32 @@ def compare(base: Repository, head: Repository) -> list[Change]:
                     "current",
                     _n(a.current),
                     _n(b.current),
-                    score=(_q(s_old), _q(s_new), f"{sign}{_q(delta)}"),
+                    score=_scores(s_old, s_mid),
+                    title=title,
                 )
             )
         if a.confidence != b.confidence:
             changes.append(
-                Change("confidence", shown, "confidence", _n(a.confidence), _n(b.confidence))
+                Change(
+                    "confidence",
+                    shown,
+                    "confidence",
+                    _n(a.confidence),
+                    _n(b.confidence),
+                    title=title,
+                )
             )
     return changes
 
 
-def _q(x: Decimal) -> str:
-    return str(x.quantize(Decimal("0.01")))
+def _rounded(x: Decimal) -> Decimal:
+    return x.quantize(Decimal("0.01"))
+
+
+def _scores(old: Decimal, new: Decimal) -> tuple[str, str, str]:
+    """Before, after and the change, of scores already rounded (so changes add up)."""
+    delta = new - old
+    return (str(old), str(new), f"{'+' if delta >= 0 else ''}{delta}")
 
 
 def default_base(git: Git) -> str:
@@ -230,40 +261,59 @@ def text(d: Diff) -> str:
     return "\n".join(map(visible, out)) + "\n"
 
 
-def markdown(d: Diff) -> str:
+COMMENT_LIMIT = 65_536  # characters GitHub takes in a pull-request comment
+
+
+def markdown(d: Diff, limit: int = COMMENT_LIMIT) -> str:
+    """The changes as a pull-request comment: goalposts moved apart from progress, each key
+    result's title beside its id; cut (saying so) before it passes ``limit`` characters."""
     out = [f"### OKR changes ({md(d.base)} → {md(d.head)})", ""]
     groups = [
         ("Added", [c for c in d.changes if c.kind == "added"]),
         ("Removed", [c for c in d.changes if c.kind == "removed"]),
         (
-            "Goals changed",
-            [c for c in d.changes if c.kind in ("baseline", "target", "direction", "title")],
+            "Goalposts moved (baselines, targets, directions: not progress)",
+            [c for c in d.changes if c.kind in ("baseline", "target", "direction")],
         ),
-        ("Check-ins", [c for c in d.changes if c.kind in ("check-in", "confidence")]),
+        ("Progress (check-ins)", [c for c in d.changes if c.kind in ("check-in", "confidence")]),
+        ("Renamed", [c for c in d.changes if c.kind == "title"]),
     ]
     if not d.changes:
         out += ["No objective or key result changed.", ""]
-    for title, items in groups:
-        if not items:
-            continue
-        out += [f"**{title}**", "", "| | Before | After | |", "|---|---|---|---|"]
-        for c in items:
-            label = (
-                f"{c.what} `{c.ref}`" if c.kind in ("added", "removed") else f"`{c.ref}` {c.what}"
-            )
-            remark = md(c.remark("→"))
-            out.append(f"| {label} | {md(c.old) or '-'} | {md(c.new) or '-'} | {remark} |")
-        out.append("")
     found: tuple[tuple[str, list[Diagnostic]], ...] = (
         ("Lint findings introduced", d.introduced),
         ("Lint findings fixed", d.fixed),
     )
+    tail = "\n_…cut to fit a pull-request comment; run `okr diff` for every change._\n"
+    size = sum(len(line) + 1 for line in out) + len(tail)
+    lines: list[str] = []
+    for title, items in groups:
+        if not items:
+            continue
+        lines += [f"**{title}**", "", "| Key result | Title | Before | After | Effect |"]
+        lines.append("|---|---|---:|---:|---|")
+        for c in items:
+            what = f" ({c.what})" if c.kind in ("added", "removed") else f" {c.what}"
+            remark = md(c.remark("→"))
+            old, new = md(c.old) or "-", md(c.new) or "-"
+            if c.kind in ("added", "removed"):
+                old, new = ("-", "added") if c.kind == "added" else ("present", "removed")
+            lines.append(
+                f"| `{c.ref}`{what} | {md(c.title) or '-'} | {old} | {new} | {remark or '-'} |"
+            )
+        lines.append("")
     for heading, diags in found:
         if diags:
-            out += [f"**{heading}**", ""]
-            out += [f"- `{x.rel}:{x.line}` {x.code} {x.name}: {md(x.message)}" for x in diags]
-            out.append("")
-    return "\n".join(map(visible, out)).rstrip() + "\n"
+            lines += [f"**{heading}**", ""]
+            lines += [f"- `{x.rel}:{x.line}` {x.code} {x.name}: {md(x.message)}" for x in diags]
+            lines.append("")
+    for line in map(visible, lines):
+        if size + len(line) + 1 > limit:
+            out += ["", tail.strip("\n")]  # a blank line first: the table ends there
+            break
+        out.append(line)
+        size += len(line) + 1
+    return "\n".join(out).rstrip() + "\n"
 
 
 FORMATS = {"text": text, "markdown": markdown}

@@ -52,7 +52,7 @@ _MD_ESCAPES = str.maketrans(
         "&": "&amp;",
         "<": "&lt;",
         ">": "&gt;",
-        **{ch: "\\" + ch for ch in "\\|`*_[]"},
+        **{ch: "\\" + ch for ch in "\\|`*_[]~"},
         "@": "@\u200b",
     }
 )
@@ -60,7 +60,9 @@ _MD_ESCAPES = str.maketrans(
 
 # words of letters, digits and punctuation that needs no escaping, one space apart: text
 # that is already safe as it is (most titles), recognised in one C-level match
-_PLAIN = re.compile(r"[A-Za-z0-9.,:;!?%()'\"/#+=~$^{}-]+(?: [A-Za-z0-9.,:;!?%()'\"/#+=~$^{}-]+)*")
+_PLAIN = re.compile(r"[A-Za-z0-9.,:;!?%()'\"/#+=$^{}-]+(?: [A-Za-z0-9.,:;!?%()'\"/#+=$^{}-]+)*")
+# what GitHub would turn into a link by itself: its ":" or "." escaped, it stays text
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<![\w.])(www)(\.)")
 
 
 def md(value: Any) -> str:
@@ -68,9 +70,16 @@ def md(value: Any) -> str:
     escaped, pipes and backticks are escaped, newlines become spaces, and @mentions cannot
     ping anyone."""
     text = str(value)
-    if _PLAIN.fullmatch(text):
+    if _PLAIN.fullmatch(text) and "//" not in text and "w." not in text and "W." not in text:
         return text
-    return visible(" ".join(text.split())).translate(_MD_ESCAPES)
+    return unlink(visible(" ".join(text.split())).translate(_MD_ESCAPES))
+
+
+def unlink(text: str) -> str:
+    """``https://x`` and ``www.x`` kept as text: GitHub links them by itself otherwise."""
+    if "//" not in text and "ww" not in text.lower():
+        return text
+    return _AUTOLINK.sub(lambda m: "\\:" if m.group(1) else m.group(2) + "\\.", text)
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
@@ -321,6 +330,7 @@ def environment(user_dirs: list[Path]) -> BoundedSandbox:
     env.filters["md"] = md
     env.filters["pct"] = lambda x: f"{round(float(x) * 100)}%"
     env.filters["num"] = lambda x: f"{float(x):.2f}"
+    env.filters["count"] = lambda x: f"{int(x):,}"
     env.filters = {name: _bounded_filter(name, f) for name, f in env.filters.items()}
     env.globals["range"] = _ticking_range
     return env

@@ -18,6 +18,7 @@ from okrcli.textsafe import safe_output
 
 if TYPE_CHECKING:
     from okrcli.lint.diagnostics import Diagnostic
+    from okrcli.report.render import Renderer
 
 
 @dataclass(slots=True)
@@ -30,6 +31,8 @@ class ReportRequest:
     repo: Path | None = None
     cwd: Path = field(default_factory=Path.cwd)
     now: datetime | None = None
+    summary: bool = False  # the short version, for a pull-request comment or job summary
+    repo_url: str | None = None  # the repository's web address, for links
 
 
 def report(request: ReportRequest) -> str:
@@ -46,18 +49,22 @@ def report(request: ReportRequest) -> str:
         from okrcli.report.render import Renderer
 
         renderer = Renderer(
-            template=_resolve(request.template, request.cwd), repo_templates=root / "templates"
+            template=_resolve(request.template, request.cwd),
+            repo_templates=root / "templates",
+            name="summary.md.j2" if request.summary else "report.md.j2",
         )
         report_data.add_findings(data, lint_job.result())
     finally:
         lint_job.cancel()  # only if something failed before its result was taken
-    text = safe_output(renderer.render(data))
+    if request.summary:
+        text = _summary(renderer, data)
+    else:
+        text = safe_output(renderer.render(data))
+        if request.output is not None and len(text.encode()) > report_data.PREVIEW_LIMIT:
+            return _split(renderer, data, request.cwd / request.output)
     del data
     if request.output is not None:
-        try:
-            atomic_write(request.cwd / request.output, text)
-        except OSError as exc:
-            raise OkrError(f"cannot write {request.output}: {exc.strerror or exc}.") from None
+        _write(request.cwd / request.output, text, request.output)
     return text
 
 
@@ -70,6 +77,59 @@ def check_output_path(path: Path, shown: Path, root: Path) -> None:
         check_output(path, root, _quick_okrs_dir(root))
     except UnsafePathError as exc:
         raise OkrError(f"will not write {shown}: {exc.strerror}.") from None
+
+
+def _write(path: Path, text: str, shown: Path | str) -> None:
+    try:
+        atomic_write(path, text)
+    except OSError as exc:
+        raise OkrError(f"cannot write {shown}: {exc.strerror or exc}.") from None
+
+
+def _summary(renderer: Renderer, data: dict[str, Any]) -> str:
+    """The summary, with fewer rows until it fits a pull-request comment (and so a job
+    summary); as a last resort cut at a line, saying so."""
+    from okrcli.report import data as report_data
+
+    limit = report_data.COMMENT_LIMIT
+    rows = report_data.SUMMARY_ROWS
+    while True:
+        text = safe_output(renderer.render(report_data.summary_view(data, rows)))
+        if len(text) <= limit or rows == 0:
+            break
+        rows //= 2
+    if len(text) > limit:
+        note = "\n\n(cut to fit a pull-request comment; run `okr report` for all of it)\n"
+        text = text[: text.rfind("\n", 0, limit - len(note))] + note
+    return text
+
+
+def _split(renderer: Renderer, data: dict[str, Any], output: Path) -> str:
+    """Too big for GitHub to show as one file: an index (``output``: the headline, what
+    needs attention, the units at a glance, the charts, the history) and one file per
+    business unit beside it. Returns the index."""
+    from okrcli.report import data as report_data
+
+    parts = report_data.parts(data, output.stem)
+    units = data["units"]
+    layout = data["layout"]
+    for part in parts:
+        text = safe_output(
+            renderer.render(
+                {
+                    **data,
+                    "units": part["members"],
+                    "layout": {**layout, "part": {"name": part["name"], "index": output.name}},
+                }
+            )
+        )
+        _write(output.parent / part["file"], text, part["file"])
+    listed = [{k: v for k, v in p.items() if k != "members"} for p in parts]
+    index = safe_output(
+        renderer.render({**data, "units": units, "layout": {**layout, "parts": listed}})
+    )
+    _write(output, index, output.name)
+    return index
 
 
 def _data(
@@ -106,7 +166,8 @@ def _data(
 
         card = build(m.repo, quarter, history, m.at, units)
         card.notices[:0] = m.notices
-        return report_data.build_without_findings(card, m, quarter), lint_job
+        data = report_data.build_without_findings(card, m, quarter, repo_url=request.repo_url)
+        return data, lint_job
     except BaseException:
         lint_job.cancel()
         raise

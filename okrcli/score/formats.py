@@ -25,6 +25,34 @@ def num(value: float | Decimal | None) -> str:
     return text
 
 
+def grouped(value: float | Decimal | None) -> str:
+    """:func:`num` with thousands separators (12,500; 1,234.5)."""
+    text = num(value)
+    if "e" in text or "E" in text or len(text.lstrip("-").partition(".")[0]) <= 3:
+        return text
+    whole, dot, frac = text.partition(".")
+    return f"{int(whole):,}{dot}{frac}"
+
+
+def brier_words(brier: float | Decimal) -> str:
+    """The Brier score said against its reference: always saying 50% scores 0.25."""
+    value = Decimal(str(brier))
+    than = (
+        "better than"
+        if value < Decimal("0.25")
+        else "the same as"
+        if value == Decimal("0.25")
+        else "worse than"
+    )
+    return (
+        f"Brier score {num(brier)}, {than} always saying 50% (which scores 0.25; "
+        "0 is perfect, 1 is always sure and always wrong)"
+    )
+
+
+MARKS = {"on track": "🟢", "at risk": "🟡", "off track": "🔴"}
+
+
 # bar heights 0..7 as the bytes 0..7, then as the bars (one C-level pass each)
 _SPARK = str.maketrans({i: bar for i, bar in enumerate(BARS)})
 
@@ -59,6 +87,40 @@ def sparkline(row: KrRow) -> str:
     full = cast(list[float], weekly)
     heights = bytes(map(int, map(scale.__mul__, map(float(-lo).__add__, full))))
     return heights.decode("latin-1").translate(_SPARK)
+
+
+def progress(row: KrRow) -> list[float | None]:
+    """Each week's progress from 0 to 1, whichever way the key result should move: the
+    share of the way from baseline to target (lower-is-better key results rise as they
+    improve), held or not for a threshold, done or not for a yes/no key result; as the
+    scoring function scores the value (in floats: for drawing only)."""
+    direction, b, t, weekly = row.direction, row.baseline, row.target, row.weekly
+    if not weekly:
+        return []
+    if row.binary:
+        return [None if v is None else 1.0 if v >= 1 else 0.0 for v in weekly]
+    if t is None:
+        return [None if v is None else 0.0 for v in weekly]
+    if direction == "stay_above" or (direction != "stay_below" and (b is None or b == t)):
+        if direction in ("stay_above", "increase"):
+            return [None if v is None else 1.0 if v >= t else 0.0 for v in weekly]
+        if direction == "decrease":
+            return [None if v is None else 1.0 if v <= t else 0.0 for v in weekly]
+        return [None if v is None else 1.0 if v == t else 0.0 for v in weekly]
+    if direction == "stay_below":
+        return [None if v is None else 1.0 if v <= t else 0.0 for v in weekly]
+    assert b is not None
+    span = t - b
+    if (direction == "increase" and t < b) or (direction == "decrease" and t > b):
+        span = -span  # a contradictory declaration, scored as the scoring function does
+    return [None if v is None else min(1.0, max(0.0, (v - b) / span)) for v in weekly]
+
+
+def trend(row: KrRow, weekly_progress: list[float | None] | None = None) -> str:
+    """The weekly progress as bars on a fixed 0 to 1 scale (a dot for a week with no value
+    yet): rising means improving, for every kind of key result."""
+    shown = progress(row) if weekly_progress is None else weekly_progress
+    return "".join("·" if p is None else BARS[min(7, int(p * 8))] for p in shown)
 
 
 def _half(value: float | None) -> float | None:
@@ -163,6 +225,12 @@ def _md(value: str) -> str:
 
 def markdown(card: ScoreCard) -> str:
     out = [f"## Scores for {card.quarter}", "", headline(card), ""]
+    if not card.ended:
+        out += [
+            " · ".join(f"{m} {p}" for p, m in MARKS.items()) + " (pace: the score against "
+            "the share of the quarter gone)",
+            "",
+        ]
     for u in card.units:
         out += [
             f"### {_md(u.name)} (`{u.id}`): {num(u.score)}, {status(u.score, u.band, card)}",
@@ -177,20 +245,34 @@ def markdown(card: ScoreCard) -> str:
             cols = ["Key result", "Baseline", "Current", "Target", "Score"]
             cols += [] if card.ended else ["Pace"]
             cols += ["Confidence", "Last check-in", "Trend"]
-            out += ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
+            right = {"Baseline", "Current", "Target", "Score", "Confidence"}
+            out += [
+                "| " + " | ".join(cols) + " |",
+                "|" + "".join("---:|" if c in right else "---|" for c in cols),
+            ]
             for k in o.key_results:
-                cells = [_md(k.title), num(k.baseline), _value(k), num(k.target), num(k.score)]
-                cells += [] if card.ended else [k.pace or "-"]
+                current = "done" if k.binary and k.current == 1 else grouped(k.current)
+                cells = [
+                    _md(k.title),
+                    grouped(k.baseline),
+                    current + ("*" if k.uncommitted else ""),
+                    grouped(k.target),
+                    num(k.score),
+                ]
+                if not card.ended:
+                    cells.append(f"{MARKS[k.pace]} {k.pace}" if k.pace in MARKS else "-")
+                shown = trend(k)
                 cells += [
                     num(k.confidence),
                     k.last_checkin.isoformat() if k.last_checkin else "never",
-                    sparkline(k),
+                    f"`{shown}`" if shown else "-",
                 ]
                 out.append("| " + " | ".join(cells) + " |")
             out.append("")
         if u.brier is not None:
-            out += [f"Calibration (Brier score, 0 is perfect): {num(u.brier)}", ""]
-        out += ["To discuss:", *[f"- {p}" for p in u.prompts], ""]
+            out += [f"Calibration of confidence check-ins: {brier_words(u.brier)}.", ""]
+        if card.ended:  # the questions are for the retrospective, once the quarter is over
+            out += ["To discuss:", *[f"- {p}" for p in u.prompts], ""]
     out += [f"> Note: {n}" for n in card.notices]
     return "\n".join(map(visible, out)).rstrip() + "\n"
 
