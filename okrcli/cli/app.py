@@ -9,6 +9,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -430,31 +431,48 @@ def check_in(
         str,
         typer.Argument(help="UNIT/KR or UNIT/OBJECTIVE/KR; a UNIT alone asks for each KR."),
     ],
-    value: Annotated[str | None, typer.Argument(help="The new current value.")] = None,
+    value: Annotated[
+        str | None, typer.Argument(help="The current value (the same value re-confirms it).")
+    ] = None,
     confidence: Annotated[
-        str | None, typer.Option("--confidence", "-c", help="Confidence, 0 to 1.")
+        str | None, typer.Option("--confidence", "-c", help="Confidence, 0 to 1 (0.7, not 70%).")
     ] = None,
     message: Annotated[
-        str | None, typer.Option("--message", "-m", help="Why, for the commit message.")
+        str | None,
+        typer.Option(
+            "--message",
+            "-m",
+            help="A note: kept in the file beside the value (until the next check-in) and in "
+            "the commit message; shown by score, report and diff.",
+        ),
     ] = None,
-    commit: Annotated[bool, typer.Option("--commit", help="Commit the change.")] = False,
+    commit: Annotated[
+        bool,
+        typer.Option(
+            "--commit", help="Commit the check-in (refused when the file has other edits)."
+        ),
+    ] = False,
     quarter: Annotated[
         str | None, typer.Option(help="The quarter (default: the running one).")
     ] = None,
     repo: Annotated[Path | None, typer.Option(help="The OKR repository root.")] = None,
 ) -> None:
-    """Check in a key result: change its current value (and confidence) in place.
+    """Check in a key result: its current value (and confidence, and a note) in place.
 
-    Only that line (or those two lines) of the file changes: comments, order, quoting and
-    layout stay. With --commit the change is committed with a structured message that the
-    history and the report read back. On a terminal, `okr check-in UNIT` walks through the
-    unit's key results and asks for each.
+    Only those lines of the file change (plus `checked:`, the day, so that re-confirming an
+    unchanged value is recorded too): comments, order, quoting and layout stay. With
+    --commit the check-in is committed with a structured message that the history and the
+    report read back. Without --quarter the running quarter is used (by the calendar and
+    okr.yaml's fiscal year). On a terminal, `okr check-in UNIT` walks through the unit's
+    key results and asks for each value and confidence.
 
     Examples:
 
       okr check-in checkout/conversion 44.5
 
       okr check-in checkout/effortless-checkout/conversion 44.5 -c 0.7 --commit -m "promo week"
+
+      okr check-in checkout/conversion 44.5 --commit     the same value again: re-confirmed
 
       okr check-in checkout              ask for each key result (on a terminal)
     """
@@ -464,12 +482,26 @@ def check_in(
         r = service.open_repo(repo, Path.cwd())
         q = service.pick_quarter(r, quarter)
         unit = target.split("/")[0]
+        if commit:
+            doc = service.running_doc(r, q, unit, quarter is not None)
+            service.ready_to_commit(r, doc.path)
         if "/" in target:
-            result = service.check_in_one(r, q, target, value, confidence)
+            result = service.check_in_one(
+                r, q, target, value, confidence, message, asked=quarter is not None
+            )
         else:
-            result = _interactive(r, q, target)
-        if not result.changes:
-            typer.echo("Nothing changed.")
+            if value is not None:
+                raise OkrError(
+                    f"name the key result the value is for, like `okr check-in {target}/KR "
+                    f"{value}`; `okr check-in {target}` alone asks for each one."
+                )
+            result = _interactive(r, q, target, confidence, message, quarter is not None)
+        if not result.written:
+            typer.echo(
+                "Nothing changed: it was already checked in today with these values."
+                if result.confirmed or "/" in target
+                else "Nothing changed."
+            )
             return
         typer.echo(f"{result.path.relative_to(r.root)}: {result.summary()}")
         if commit:
@@ -479,32 +511,64 @@ def check_in(
         raise _fail(exc) from None
 
 
-def _interactive(r: Repository, quarter: str, unit: str) -> CheckInResult:
-    """Ask for each key result of ``unit``; only on a terminal, never in CI."""
+def _interactive(
+    r: Repository,
+    quarter: str,
+    unit: str,
+    confidence: str | None,
+    note: str | None,
+    asked: bool,
+) -> CheckInResult:
+    """Ask for each key result of ``unit`` (value, then confidence); only on a terminal,
+    never in CI. ``confidence`` (-c) is offered as each one's default."""
     from okrcli.edit import service
-    from okrcli.edit.checkin import Edit
+    from okrcli.edit.checkin import Edit, show
 
     if _is_ci() or not sys.stdin.isatty():
         raise OkrError(
             f"name the key result to check in, like `okr check-in {unit}/KR VALUE`; "
             "asking for each one needs a terminal."
         )
-    doc, rows = service.kr_choices(r, quarter, unit)
+    if confidence is not None:
+        service.confidence_text(confidence)  # a bad -c is refused before any question
+    doc, rows = service.kr_choices(r, quarter, unit, asked)
+    typer.echo(
+        f"Checking in {unit} for {quarter}: Enter re-confirms the value in brackets, "
+        "- skips a key result."
+    )
     edits = []
     for row in rows:
-        last = row.last_checkin.isoformat() if row.last_checkin else "never"
         typer.echo(f"{row.ref}: {row.title}")
-        typer.echo(f"  current {row.current}, target {row.target}, last check-in {last}")
-        while True:
-            answer = typer.prompt("  new value (Enter keeps it)", default="", show_default=False)
-            if not answer.strip():
-                break
-            try:
-                edits.append(Edit(row.objective, row.kr, service.edit_values(answer, None)))
-                break
-            except OkrError as exc:
-                typer.echo(f"  {exc.message}")
+        typer.echo(f"  {row.describe()}")
+        keep = show(row.current) if row.current is not None else ""
+        value = _ask("  value", keep, lambda a: service.edit_values(a, None))
+        if value in ("", "-"):
+            continue  # skipped, or no value to re-confirm
+        offered = confidence or (show(row.confidence) if row.confidence is not None else "")
+        conf = _ask("  confidence 0..1", offered, service.confidence_text)
+        if conf == "-":
+            conf = ""
+        values = service.edit_values(value, conf or None, note)
+        edits.append(Edit(row.objective, row.kr, values))
     return service.check_in_many(doc, edits)
+
+
+def _ask(label: str, default: str, check: Callable[[str], object]) -> str:
+    """Ask until the answer passes ``check`` (or is empty, or -); the default is shown."""
+    while True:
+        answer = str(
+            typer.prompt(
+                f"{label} [{default}]" if default else label, default="", show_default=False
+            )
+        ).strip()
+        if answer in ("", "-"):
+            return default if answer == "" else "-"
+        try:
+            check(answer)
+        except OkrError as exc:
+            typer.echo(f"  {exc.message}")
+            continue
+        return answer
 
 
 @app.command()

@@ -242,6 +242,12 @@ class Git:
         """``path`` relative to the git top level, POSIX separators."""
         return path.resolve().relative_to(self.top.resolve()).as_posix()
 
+    def status(self, path: Path) -> str:
+        """How ``path`` differs from HEAD: git's short status letters ("" when it does not,
+        "??" when git does not track it)."""
+        out = self._run("status", "--porcelain", "--untracked-files=all", "--", self.relpath(path))
+        return (out or "")[:2].strip()
+
     def commit_paths(self, paths: list[Path], subject: str, body: str = "") -> str:
         """Commit exactly ``paths`` (whatever else is staged stays staged) and return the id."""
         rels = [self.relpath(p) for p in paths]

@@ -21,7 +21,6 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import pairwise
 from pathlib import Path
 from sys import intern
 from typing import Any
@@ -30,9 +29,10 @@ from okrcli import cachefile
 from okrcli.history.git import NULL_ID, Commit, Git
 from okrcli.load.yamlsafe import YamlError, decode, parse
 
-FIELDS = ("baseline", "target", "current", "confidence")
+FIELDS = ("baseline", "target", "current", "confidence", "checked", "note")
 _FIELD_INDEX = {name: i for i, name in enumerate(FIELDS)}
-Values = tuple[float | None, float | None, float | None, float | None]
+# baseline, target, current, confidence; the day of the latest check-in and its note
+Values = tuple[float | None, float | None, float | None, float | None, str | None, str | None]
 # what a blob holds, for the history: (quarter, {ref: values}) or None when unreadable
 Extract = tuple[str, dict[str, Values]] | None
 
@@ -40,8 +40,8 @@ Extract = tuple[str, dict[str, Values]] | None
 # unknown), and a function that returns its parsed data, called only when no commit had it
 WorktreeFile = tuple[str | None, Callable[[], Any]]
 
-BLOB_KIND = "blobs-v3"  # change when extract() changes what it produces
-WALK_KIND = "walk-v6"  # change when extract() or the walk change what they produce
+BLOB_KIND = "blobs-v4"  # change when extract() changes what it produces
+WALK_KIND = "walk-v7"  # change when extract() or the walk change what they produce
 CACHE_NAME = f"{BLOB_KIND}.bin"
 PARALLEL_BLOBS = 400
 
@@ -50,6 +50,10 @@ def _num(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return value
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def extract(raw: bytes) -> Extract:
@@ -85,6 +89,8 @@ def extract_data(data: Any) -> Extract:
                     _num(k.get("target")),
                     _num(k.get("current")),
                     _num(k.get("confidence")),
+                    _str(k.get("checked")),
+                    _str(k.get("note")),
                 )
                 krs.setdefault(ref, vals)
     return intern(quarter), krs
@@ -175,8 +181,9 @@ class Timeline:
         # first add() turns this timeline's into lists of its own
         self.commits: Sequence[Commit | None] = []
         self.whens: Sequence[datetime] = []
-        # baseline, target, current, confidence: one sequence each, one entry per change
-        self.columns: tuple[Sequence[Any], ...] = ([], [], [], [])
+        # baseline, target, current, confidence, checked, note: one sequence each, one entry
+        # per change
+        self.columns: tuple[Sequence[Any], ...] = ([], [], [], [], [], [])
         self._events: list[CheckIn] | None = None
 
     @classmethod
@@ -207,9 +214,9 @@ class Timeline:
         self._events = None
 
     def values(self, n: int) -> Values:
-        """The four values after change ``n`` (negative counts from the end)."""
-        b, t, c, conf = self.columns
-        return (b[n], t[n], c[n], conf[n])
+        """The values after change ``n`` (negative counts from the end)."""
+        b, t, c, conf, checked, note = self.columns
+        return (b[n], t[n], c[n], conf[n], checked[n], note[n])
 
     def last(self) -> Values | None:
         return self.values(-1) if self.whens else None
@@ -232,30 +239,24 @@ class Timeline:
         return self._events
 
     def checkin_indexes(self) -> list[int]:
-        """Which changes count as a check-in: the first appearance, or a new ``current``."""
-        current = self.columns[2]
-        if not current:
-            return []
-        moved = [n for n, (a, b) in enumerate(pairwise(current), 1) if a != b]
-        return [0, *moved]
+        """Which changes are check-ins: those after the key result first appeared that move
+        ``current`` or re-confirm it (``okr check-in`` writes the day into ``checked``). The
+        first appearance (the file written) starts the clock but is not a check-in."""
+        current, checked = self.columns[2], self.columns[4]
+        return [
+            n
+            for n in range(1, len(current))
+            if current[n] != current[n - 1] or checked[n] != checked[n - 1]
+        ]
 
     def checkin_summary(self) -> tuple[int, int]:
         """How many check-ins there are, and the index of the latest (-1 for none)."""
-        current = self.columns[2]
+        current, checked = self.columns[2], self.columns[4]
         size = len(current)
-        if not size:
+        if size < 2 or (current.count(current[0]) == size and checked.count(checked[0]) == size):
             return 0, -1
-        prev = current[0]
-        if current.count(prev) == size:
-            return 1, 0
-        count = latest = 0
-        for n in range(size):
-            value = current[n]
-            if n == 0 or value != prev:
-                count += 1
-                latest = n
-                prev = value
-        return count, latest
+        indexes = self.checkin_indexes()
+        return len(indexes), indexes[-1] if indexes else -1
 
     def checkins(self) -> list[CheckIn]:
         """The check-ins as :class:`CheckIn` objects."""
@@ -336,14 +337,15 @@ class WalkCache:
             make = Timeline.from_columns
             for ref, (indexes, *stored) in timeline_rows.items():
                 size = len(indexes)
-                b, t, cur, conf = (_column(col, size) for col in stored)
-                if b is None or t is None or cur is None or conf is None:
+                read = [_column(col, size) for col in stored]
+                cols = tuple(c for c in read if c is not None)
+                if len(cols) != len(FIELDS) or len(read) != len(FIELDS):
                     return None
                 pair = shared.get(indexes)
                 if pair is None:
                     picked = tuple(commits[i] for i in indexes)
                     pair = shared[indexes] = (picked, tuple(c.when for c in picked))
-                timelines[ref] = make(ref, pair[0], pair[1], (b, t, cur, conf))
+                timelines[ref] = make(ref, pair[0], pair[1], cols)
             if not all(isinstance(x, dict) for x in (head, blobs, extracts)):
                 return None
             if not isinstance(last, int):
@@ -522,7 +524,7 @@ def _extend(
             else:
                 cols = columns.get(ref)
                 if cols is None:
-                    cols = columns[ref] = ([], [], [], [], [], [])
+                    cols = columns[ref] = ([], [], [], [], [], [], [], [])
                 cols[0].append(commit_)
                 cols[1].append(when)
                 for col, v in zip(cols[2:], vals, strict=True):

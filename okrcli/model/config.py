@@ -66,12 +66,36 @@ class Bands(BaseModel):
         return self
 
 
+class Pace(BaseModel):
+    """Pace while a quarter runs: the expected score is the share of the quarter gone; a key
+    result is on track at ``on_track`` of that or more, at risk at ``at_risk`` or more, else
+    off track."""
+
+    model_config = STRICT
+
+    on_track: Annotated[float, Field(gt=0, le=1, strict=False)] = 0.9
+    at_risk: Annotated[float, Field(ge=0, le=1, strict=False)] = 0.6
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Pace:
+        if self.at_risk > self.on_track:
+            raise ValueError("scoring.pace.at_risk must not be above scoring.pace.on_track")
+        return self
+
+
 class ScoringConfig(BaseModel):
     """How key results, objectives and units are scored."""
 
     model_config = STRICT
 
     bands: Bands = Field(default_factory=Bands)
+    pace: Pace = Field(default_factory=Pace)
+    targets: Literal["agreed", "current"] = Field(
+        default="agreed",
+        description="Score against the target agreed when the quarter's first days end (the "
+        "grace days of OKR402, 14 by default), showing a later one beside it; or against the "
+        "current target.",
+    )
 
 
 class Config(BaseModel):
@@ -83,3 +107,12 @@ class Config(BaseModel):
     fiscal_year_start_month: Annotated[int, Field(ge=1, le=12)] = 1
     lint: LintConfig = Field(default_factory=LintConfig)
     scoring: ScoringConfig = Field(default_factory=ScoringConfig)
+
+    def agreed_after_days(self) -> int:
+        """How many days into a quarter targets are still being agreed: OKR402's
+        ``grace_days`` (14 unless okr.yaml sets it), so the score and the rule agree."""
+        for key in ("OKR402", "moved-goalpost"):
+            days = self.lint.rules.get(key, {}).get("grace_days")
+            if isinstance(days, int) and not isinstance(days, bool) and days >= 0:
+                return days
+        return 14

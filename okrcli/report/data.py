@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from okrcli.history.source import Moment
-from okrcli.history.timeline import FIELDS, QuarterHistory, Timeline
+from okrcli.history.timeline import FIELDS, QuarterHistory, Timeline, Values
 from okrcli.lint.diagnostics import Diagnostic
 from okrcli.model.quarter import Quarter
 from okrcli.score.card import PROMPTS, ScoreCard
@@ -39,7 +39,7 @@ def _num(value: Any) -> Any:
     return value
 
 
-def _show(value: float | None) -> str:
+def _show(value: float | str | None) -> str:
     if value is None:
         return "-"
     if isinstance(value, float) and value.is_integer():
@@ -215,12 +215,7 @@ def checkin_log(history: QuarterHistory | None, limit: int) -> list[dict[str, An
         key=lambda c: (c[0], c[1], c[2]),
     )
     events = [(when, ref, n, tl.events[n]) for when, ref, n, tl in latest]
-    changes = [
-        (when, ref, i, e)
-        for when, ref, _, e in events
-        for i in range(len(FIELDS))
-        if e.before is not None and e.before[i] != e.after[i]
-    ]
+    changes = [(when, ref, i, e) for when, ref, _, e in events for i in _logged(e.before, e.after)]
     rows = []
     for when, ref, i, e in changes[:limit]:
         assert e.commit is not None and e.before is not None
@@ -238,6 +233,20 @@ def checkin_log(history: QuarterHistory | None, limit: int) -> list[dict[str, An
             }
         )
     return rows
+
+
+_CURRENT, _CHECKED = FIELDS.index("current"), FIELDS.index("checked")
+
+
+def _logged(before: Values | None, after: Values) -> list[int]:
+    """The fields of a change the log shows: those that moved, but the check-in day (the
+    row's date says it); a check-in that re-confirmed its value shows that value."""
+    if before is None:
+        return []
+    moved = [i for i in range(len(FIELDS)) if before[i] != after[i] and i != _CHECKED]
+    if not moved and before[_CHECKED] != after[_CHECKED]:
+        return [_CURRENT]
+    return moved
 
 
 def build(

@@ -117,6 +117,16 @@ class MissingBaselineOrTarget(Rule):
             if k.binary:
                 continue
             missing = [n for n in ("baseline", "target") if getattr(k, n) is None]
+            if missing == ["target"] and k.direction in (Direction.INCREASE, Direction.DECREASE):
+                side = "above" if k.direction == Direction.INCREASE else "below"
+                yield self.at(
+                    doc,
+                    (*path, "id"),
+                    f"key result '{k.id}' has no target; set one {side} its baseline "
+                    f"({k.baseline}), as direction: {k.direction.value} says (a key result "
+                    "carried over after reaching its target needs a new one).",
+                )
+                continue
             if missing:
                 yield self.at(
                     doc,
