@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -174,11 +175,19 @@ def _tree(card: ScoreCard, moment: Moment) -> dict[str, Any]:
     return {"mermaid": chart, "text": text, "note": note}
 
 
-def checkin_log(history: QuarterHistory | None, limit: int) -> list[dict[str, Any]]:
+def checkin_log(
+    history: QuarterHistory | None, limit: int, unit: str | None = None
+) -> list[dict[str, Any]]:
     """Who moved which value when, newest first, with the commit subject (the latest
-    ``limit`` changes; only those are turned into rows)."""
+    ``limit`` changes; only those are turned into rows); one unit's only, when given."""
     if history is None:
         return []
+    if unit is not None:
+        prefix = unit + "/"
+        history = replace(
+            history,
+            timelines={r: tl for r, tl in history.timelines.items() if r.startswith(prefix)},
+        )
     # every change after the first moves at least one value, so the latest ``limit`` rows
     # come from the latest ``limit`` changes: find the time of the limit-th latest change,
     # then turn only the changes from then on into objects. Key results read back from the
@@ -256,16 +265,23 @@ def build(
     findings: list[Diagnostic] | Callable[[], list[Diagnostic]],
     *,
     log_limit: int = 200,
+    unit: str | None = None,
 ) -> dict[str, Any]:
     """Everything a report template can use, as plain data (``findings`` may be a function
-    that returns them: it is called last, after everything else is built)."""
-    data = build_without_findings(card, moment, quarter, log_limit=log_limit)
+    that returns them: it is called last, after everything else is built). With ``unit``,
+    the report is that unit's: its check-ins only, its name and score in the headline."""
+    data = build_without_findings(card, moment, quarter, log_limit=log_limit, unit=unit)
     add_findings(data, findings() if callable(findings) else findings)
     return data
 
 
 def build_without_findings(
-    card: ScoreCard, moment: Moment, quarter: Quarter, *, log_limit: int = 200
+    card: ScoreCard,
+    moment: Moment,
+    quarter: Quarter,
+    *,
+    log_limit: int = 200,
+    unit: str | None = None,
 ) -> dict[str, Any]:
     """:func:`build`'s data but for the parts that come from lint findings, which
     :func:`add_findings` fills in (the report builds this while its lint pass runs)."""
@@ -274,7 +290,7 @@ def build_without_findings(
     org = {u.id: u for u in repo.org.units} if repo.org else {}
     units = []
     for u in card.units:
-        unit = org.get(u.id)
+        member = org.get(u.id)
         objectives = []
         for o in u.objectives:
             krs = [
@@ -286,7 +302,10 @@ def build_without_findings(
                     "direction": k.direction or "",
                     "binary": k.binary,
                     "baseline": _show(k.baseline),
-                    "target": _show(k.target),
+                    "target": _show(k.target)
+                    + (f" (moved to {_show(k.moved.latest)})" if k.moved else ""),
+                    "moved": k.moved.describe(k.ref) if k.moved else "",
+                    "note": k.note or "",
                     "current": _show(k.current) + ("*" if k.uncommitted else ""),
                     "confidence": _show(k.confidence),
                     "score": float(k.score),
@@ -307,6 +326,7 @@ def build_without_findings(
                     "aligns_to": list(o.aligns_to),
                     "score": float(o.score),
                     "band": o.band,
+                    "pace": o.pace or "",
                     "bar": bar(o.score),
                     "key_results": krs,
                 }
@@ -316,11 +336,12 @@ def build_without_findings(
                 "id": u.id,
                 "name": u.name,
                 "level": u.level,
-                "parent": unit.parent if unit and unit.parent else "",
-                "role": unit.role if unit else "product",
+                "parent": member.parent if member and member.parent else "",
+                "role": member.role if member else "product",
                 "path": u.path,
                 "score": float(u.score),
                 "band": u.band,
+                "pace": u.pace or "",
                 "bar": bar(u.score),
                 "brier": _num(u.brier),
                 "prompts": list(u.prompts),
@@ -328,7 +349,12 @@ def build_without_findings(
             }
         )
     tree = _tree(card, moment)
-    checkins = checkin_log(history, log_limit)
+    checkins = checkin_log(history, log_limit, unit)
+    if unit is not None:
+        scope, name = "Unit", org[unit].name if unit in org else unit
+    else:
+        scope = "Organisation"
+        name = next((u.name for u in org.values() if u.parent is None), "Organisation")
     return {
         "quarter": card.quarter,
         "at": card.at.isoformat(),
@@ -337,8 +363,10 @@ def build_without_findings(
         "elapsed": float(card.elapsed),
         "ended": card.ended,
         "organisation": {
-            "name": next((u.name for u in org.values() if u.parent is None), "Organisation"),
+            "name": name,
+            "scope": scope,
             "score": float(card.score),
+            "pace": card.pace or "",
             "bar": bar(card.score),
             "bands": dict(card.bands),
             "paces": dict(card.paces),
@@ -353,7 +381,8 @@ def build_without_findings(
         "history": {},
         "findings_by_rule": [],
         "prompts": {band: list(qs) for band, qs in PROMPTS.items()},
-        "notices": list(card.notices),
+        "notices": [*card.notices, *(f"moved target: {m}" for m in card.moved)],
+        "moved_targets": list(card.moved),
     }
 
 

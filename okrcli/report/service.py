@@ -96,7 +96,8 @@ def _data(
 
         card = build(m.repo, quarter, history, m.at, units)
         card.notices[:0] = m.notices
-        return report_data.build_without_findings(card, m, quarter), lint_job
+        data = report_data.build_without_findings(card, m, quarter, unit=request.unit)
+        return data, lint_job
     except BaseException:
         lint_job.cancel()
         raise

@@ -8,10 +8,15 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any, cast
 
-from okrcli.score.card import KrRow, ScoreCard, UnitCard, pace_of
+from okrcli.score.card import KrRow, ScoreCard, UnitCard
 
 BARS = "▁▂▃▄▅▆▇█"
-_BAND_LABEL = {"missed": "missed", "stretch": "stretch zone", "over": "over-achieved"}
+_BAND_LABEL = {
+    "missed": "missed",
+    "stretch": "stretch zone",
+    "over": "over-achieved",
+    "met": "met",
+}
 
 
 def num(value: float | Decimal | None) -> str:
@@ -87,10 +92,24 @@ def headline(card: ScoreCard) -> str:
     )
 
 
-def status(score: Decimal, band: str, card: ScoreCard) -> str:
+def status(pace: str | None, band: str, card: ScoreCard) -> str:
     """The band once the quarter is over; while it runs, the pace (a band mid-quarter says
-    little: 0.4 in week six is on track)."""
-    return _BAND_LABEL[band] if card.ended else pace_of(score, card.elapsed)
+    little: 0.4 in week six is on track). One model, never both at once."""
+    return _BAND_LABEL[band] if card.ended else (pace or "-")
+
+
+def target_cell(row: KrRow) -> str:
+    """The target scored against, with a moved one beside it."""
+    m = row.moved
+    if m is None:
+        return num(row.target)
+    if m.scored == "agreed":
+        return f"{num(m.agreed)} (moved to {num(m.latest)})"
+    return f"{num(m.latest)} (agreed {num(m.agreed)})"
+
+
+def _notes(rows: list[KrRow]) -> list[tuple[str, str]]:
+    return [(k.id, k.note) for k in rows if k.note]
 
 
 def _table(rows: list[list[str]], indent: str = "    ") -> list[str]:
@@ -102,10 +121,10 @@ def _table(rows: list[list[str]], indent: str = "    ") -> list[str]:
 
 
 def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
-    lines = [f"{u.id}  {u.name} ({u.level})  score {num(u.score)}  {status(u.score, u.band, card)}"]
+    lines = [f"{u.id}  {u.name} ({u.level})  score {num(u.score)}  {status(u.pace, u.band, card)}"]
     for o in u.objectives:
         lines.append(
-            f"  {o.id}: {o.title}  [{o.commitment}]  {num(o.score)} {status(o.score, o.band, card)}"
+            f"  {o.id}: {o.title}  [{o.commitment}]  {num(o.score)} {status(o.pace, o.band, card)}"
         )
         head = [
             "key result",
@@ -125,7 +144,7 @@ def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
                 k.id,
                 num(k.baseline),
                 _value(k),
-                num(k.target),
+                target_cell(k),
                 num(k.score),
                 num(k.confidence),
                 k.last_checkin.isoformat() if k.last_checkin else "never",
@@ -135,6 +154,9 @@ def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
                 row.insert(5, k.pace or "-")
             rows.append(row)
         lines += _table(rows)
+        lines += [
+            f"    note ({kr}): {' '.join(note.split())}" for kr, note in _notes(o.key_results)
+        ]
     if u.brier is not None:
         lines.append(
             f"  calibration (Brier score of confidence check-ins, 0 is perfect): {num(u.brier)}"
@@ -148,6 +170,7 @@ def text(card: ScoreCard) -> str:
     out = [headline(card), ""]
     for u in card.units:
         out += [*_unit_text(u, card), ""]
+    out += [f"moved target: {m}" for m in card.moved]
     out += [f"note: {n}" for n in card.notices]
     return "\n".join(out).rstrip() + "\n"
 
@@ -164,13 +187,13 @@ def markdown(card: ScoreCard) -> str:
     out = [f"## Scores for {card.quarter}", "", headline(card), ""]
     for u in card.units:
         out += [
-            f"### {_md(u.name)} (`{u.id}`): {num(u.score)}, {status(u.score, u.band, card)}",
+            f"### {_md(u.name)} (`{u.id}`): {num(u.score)}, {status(u.pace, u.band, card)}",
             "",
         ]
         for o in u.objectives:
             out += [
                 f"**{_md(o.title)}** ({o.commitment}): {num(o.score)}, "
-                f"{status(o.score, o.band, card)}",
+                f"{status(o.pace, o.band, card)}",
                 "",
             ]
             cols = ["Key result", "Baseline", "Current", "Target", "Score"]
@@ -178,7 +201,7 @@ def markdown(card: ScoreCard) -> str:
             cols += ["Confidence", "Last check-in", "Trend"]
             out += ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
             for k in o.key_results:
-                cells = [_md(k.title), num(k.baseline), _value(k), num(k.target), num(k.score)]
+                cells = [_md(k.title), num(k.baseline), _value(k), target_cell(k), num(k.score)]
                 cells += [] if card.ended else [k.pace or "-"]
                 cells += [
                     num(k.confidence),
@@ -187,9 +210,12 @@ def markdown(card: ScoreCard) -> str:
                 ]
                 out.append("| " + " | ".join(cells) + " |")
             out.append("")
+            out += [f"- Note on `{kr}`: {_md(note)}" for kr, note in _notes(o.key_results)]
+            out += [""] if _notes(o.key_results) else []
         if u.brier is not None:
             out += [f"Calibration (Brier score, 0 is perfect): {num(u.brier)}", ""]
         out += ["To discuss:", *[f"- {p}" for p in u.prompts], ""]
+    out += [f"> Moved target: {_md(m)}" for m in card.moved]
     out += [f"> Note: {n}" for n in card.notices]
     return "\n".join(out).rstrip() + "\n"
 
