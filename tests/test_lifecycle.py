@@ -14,16 +14,17 @@ from okrcli.edit.checkin import Edit, apply
 from okrcli.errors import OkrError
 from okrcli.history.git import Commit
 from okrcli.history.timeline import Timeline
-from okrcli.load.repo import load_repository
+from okrcli.load.repo import Repository, load_repository
 from okrcli.load.yamlsafe import parse
 from okrcli.model.config import Config
 from okrcli.model.okr import Objective
 from okrcli.model.quarter import Quarter
+from okrcli.report.diff import Diff
 from okrcli.rules.base import GOOD_FILE, variant
 from okrcli.score.card import build, pace_of, target_move
 from okrcli.score.formats import status
 from okrcli.scoring import band, committed_band
-from tests.conftest import run_lint, write_repo
+from tests.conftest import git, okr, run_lint, write_repo
 
 Q3 = "okrs/2026-Q3/checkout.yaml"
 Q4 = "okrs/2026-Q4/checkout.yaml"
@@ -297,3 +298,62 @@ def test_a_card_shows_pace_while_running_and_bands_after(tmp_path: Path) -> None
 
 def test_objective_model_default_is_aspirational() -> None:
     assert Objective.model_validate({"id": "o", "title": "t"}).commitment == "aspirational"
+
+
+# -- 9. notes kept and shown; --commit commits only the check-in -------------------------------
+
+
+def test_diff_shows_reconfirmed_values_and_notes(tmp_path: Path) -> None:
+    from okrcli.report.diff import compare, text
+
+    def state(lines: str) -> Repository:
+        root = write_repo(tmp_path / str(len(lines)), {Q4: variant("        target: 34\n", lines)})
+        return load_repository(root)
+
+    base = state("        target: 34\n        current: 33\n        checked: 2026-11-06\n")
+    again = state(
+        "        target: 34\n        current: 33\n        checked: 2026-11-13\n"
+        '        note: "steady,\\n  as expected"\n'
+    )
+    moved = state("        target: 34\n        current: 34\n        checked: 2026-11-13\n")
+    (c,) = compare(base, again)
+    assert (c.kind, c.old, c.new) == ("check-in", "33", "33")
+    assert c.remark("->") == "re-confirmed; note: steady, as expected"  # on one line
+    (c2,) = compare(base, moved)
+    assert c2.kind == "check-in" and c2.remark("->").startswith("score 0.75 -> 1.00")
+    assert "re-confirmed; note: steady, as expected" in text(Diff("a", "b", compare(base, again)))
+
+
+@pytest.mark.slow
+def test_commit_takes_only_the_check_in_or_refuses(tmp_path: Path) -> None:
+    root = write_repo(tmp_path / "r", {Q4: GOOD_FILE})
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "OKRs", when="2026-10-01")
+    (root / Q4).write_text(GOOD_FILE.replace("target: 60", "target: 70"))
+    r = okr("check-in", "checkout/conversion", "31", "--commit", "--quarter", "2026-Q4", cwd=root)
+    assert r.returncode == 2 and "has uncommitted changes" in r.stderr
+    assert "target: 70" in (root / Q4).read_text() and "current" not in (root / Q4).read_text()
+    git(root, "checkout", "--", Q4)
+    r = okr(
+        "check-in",
+        "checkout/conversion",
+        "31",
+        "-m",
+        "first week",
+        "--commit",
+        "--quarter",
+        "2026-Q4",
+        cwd=root,
+    )
+    assert r.returncode == 0, r.stderr
+    r = okr("check-in", "checkout/conversion", "31", "--commit", "--quarter", "2026-Q4", cwd=root)
+    assert r.returncode == 0, r.stderr
+    assert "current 31 (unchanged, re-confirmed)" in r.stdout
+    log = git(root, "log", "--format=%s|%b")
+    assert "check-in: checkout effortless-checkout/conversion 31 (unchanged)" in log
+    assert "check-in: checkout effortless-checkout/conversion none -> 31|first week" in log
+    assert "None" not in log
+    # the same day again: already recorded, nothing to commit
+    r = okr("check-in", "checkout/conversion", "31", "--commit", "--quarter", "2026-Q4", cwd=root)
+    assert r.returncode == 0 and "already checked in today" in r.stdout

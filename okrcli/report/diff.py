@@ -30,20 +30,25 @@ NON_HISTORY = ["OKR0", "OKR1", "OKR2", "OKR3"]
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    kind: str  # added, removed, target, baseline, check-in, confidence, title, direction
+    kind: str  # added, removed, target, baseline, check-in, confidence, note, title, direction
     ref: str
     what: str  # "objective" | "key result" | a field name
     old: str = ""
     new: str = ""
     note: str = ""
     score: tuple[str, str, str] | None = None  # a check-in's score: before, after, change
+    said: str = ""  # a check-in's note (okr check-in -m), on one line
 
     def remark(self, arrow: str) -> str:
-        """The note, with a check-in's score change drawn with ``arrow``."""
-        if self.score is None:
-            return self.note
-        old, new, delta = self.score
-        return f"score {old} {arrow} {new} ({delta})"
+        """The note, with a check-in's score change drawn with ``arrow``, and what the
+        check-in said."""
+        text = self.note
+        if self.score is not None:
+            old, new, delta = self.score
+            text = f"score {old} {arrow} {new} ({delta})"
+        if self.said:
+            text = f"{text}; note: {self.said}" if text else f"note: {self.said}"
+        return text
 
 
 @dataclass(slots=True)
@@ -133,6 +138,7 @@ def compare(base: Repository, head: Repository) -> list[Change]:
                     b.direction.value if b.direction else "inferred",
                 )
             )
+        said = " ".join(b.note.split()) if b.note and b.note != a.note else ""
         if a.current != b.current:
             s_old, s_new = score_kr(a).score, score_kr(b).score
             delta = s_new - s_old
@@ -145,8 +151,24 @@ def compare(base: Repository, head: Repository) -> list[Change]:
                     _n(a.current),
                     _n(b.current),
                     score=(_q(s_old), _q(s_new), f"{sign}{_q(delta)}"),
+                    said=said,
                 )
             )
+        elif a.checked != b.checked and b.checked is not None:
+            # the same value checked in again: a check-in all the same
+            changes.append(
+                Change(
+                    "check-in",
+                    shown,
+                    "current",
+                    _n(a.current),
+                    _n(b.current),
+                    "re-confirmed",
+                    said=said,
+                )
+            )
+        elif said:
+            changes.append(Change("note", shown, "note", new=said))
         if a.confidence != b.confidence:
             changes.append(
                 Change("confidence", shown, "confidence", _n(a.confidence), _n(b.confidence))
@@ -238,7 +260,7 @@ def markdown(d: Diff) -> str:
             "Goals changed",
             [c for c in d.changes if c.kind in ("baseline", "target", "direction", "title")],
         ),
-        ("Check-ins", [c for c in d.changes if c.kind in ("check-in", "confidence")]),
+        ("Check-ins", [c for c in d.changes if c.kind in ("check-in", "confidence", "note")]),
     ]
     if not d.changes:
         out += ["No objective or key result changed.", ""]
