@@ -357,3 +357,15 @@ def test_commit_takes_only_the_check_in_or_refuses(tmp_path: Path) -> None:
     # the same day again: already recorded, nothing to commit
     r = okr("check-in", "checkout/conversion", "31", "--commit", "--quarter", "2026-Q4", cwd=root)
     assert r.returncode == 0 and "already checked in today" in r.stdout
+
+
+# -- 12. user-facing text ---------------------------------------------------------------------
+
+
+def test_broken_references_offer_the_closest_name(tmp_path: Path) -> None:
+    typo = variant("aligns_to: [strategy/retention]", "aligns_to: [strategy/retension]")
+    typo = typo.replace("    key_results:\n", "    depends_on: [paymnets]\n    key_results:\n", 1)
+    root = write_repo(tmp_path / "r", {Q4: typo})
+    found = [d.message for d in run_lint(root, Q4).diagnostics if d.code == "OKR006"]
+    assert any("Did you mean 'strategy/retention'?" in m for m in found), found
+    assert any("Did you mean 'payments'?" in m for m in found), found

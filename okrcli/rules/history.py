@@ -101,8 +101,8 @@ class StaleKrOptions(BaseModel):
 
 class StaleKr(Rule):
     """A key result nobody has checked in for weeks is not being managed: the team cannot
-    steer by a number it does not look at. The product OKR guide (seed 001) asks for regular
-    review, and the product head's guide (seed 004) for weekly check-ins. A check-in is a
+    steer by a number it does not look at. The product OKR guide asks for regular
+    review, and the product head's guide for weekly check-ins. A check-in is a
     commit that changes ``current`` or re-confirms it (``okr check-in`` with an unchanged
     value); the commit that writes the file starts the clock but is not a check-in."""
 
@@ -195,7 +195,7 @@ def _easier(k: KeyResult, before: Values, after: Values) -> str:
 
 class MovedGoalpost(Rule):
     """Baselines and targets are agreed when the quarter starts; changing them later, after
-    seeing the numbers, turns the score into a story. The product OKR guide (seed 001) asks
+    seeing the numbers, turns the score into a story. The product OKR guide asks
     to set success metrics up front and warns against cherry-picking. Changes within the
     first two weeks (configurable) are planning; later ones are reported with who made them
     and whether they made the key result easier or harder."""
@@ -279,8 +279,8 @@ def _done_all(quarter: str) -> str:
 
 class Sandbagging(Rule):
     """A unit that scores above the stretch band quarter after quarter is probably setting
-    targets it knows it will hit. The product head's guide (seed 004) warns against
-    sandbagging, and the product OKR guide (seed 001) reads repeated overshooting as a sign
+    targets it knows it will hit. The product head's guide warns against
+    sandbagging, and the product OKR guide reads repeated overshooting as a sign
     the goals were not ambitious enough. One good quarter is luck; a run of them is a pattern."""
 
     code = "OKR403"

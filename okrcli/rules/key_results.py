@@ -63,8 +63,8 @@ class _KrHeuristic(Rule):
 
 class KrCount(Rule):
     """Three to five key results per objective: fewer rarely show the objective from more
-    than one side, more spread the team thin. Both the product OKR guide (seed 001) and the
-    product head's guide (seed 004) settle on this range."""
+    than one side, more spread the team thin. Both the product OKR guide and the
+    product head's guide settle on this range."""
 
     code = "OKR201"
     name = "kr-count"
@@ -97,8 +97,8 @@ class KrCount(Rule):
 
 class MissingBaselineOrTarget(Rule):
     """A key result is a metric with a starting point and a destination: where it stands
-    when the quarter starts and where the team aims to take it. The product OKR guide (seed
-    001) asks for the metric, its current state and the target; without the baseline no one
+    when the quarter starts and where the team aims to take it. The product OKR guide asks
+    for the metric, its current state and the target; without the baseline no one
     can tell progress from noise, and a target equal to the baseline asks for no change."""
 
     code = "OKR202"
@@ -159,7 +159,7 @@ class MissingBaselineOrTarget(Rule):
 
 class BinaryKr(Rule):
     """A done/not-done result ("ship X", a target of 1 from 0) tells nothing until the last
-    day. The product OKR guide (seed 001) keeps binary key results for the rare case where
+    day. The product OKR guide keeps binary key results for the rare case where
     nothing better exists; then declare it ``binary: true`` and check in a ``confidence``
     so the weeks before the end still say how likely it is to happen."""
 
@@ -222,7 +222,7 @@ class BinaryKr(Rule):
 
 class VanityKr(_KrHeuristic):
     """Totals that only grow (all-time sign-ups, page views, followers) rise whatever the
-    team does and say nothing about value delivered. The product OKR guide (seed 001) warns
+    team does and say nothing about value delivered. The product OKR guide warns
     against such vanity results and prefers rates and ratios: active users, conversion,
     retention, a count per week."""
 
@@ -249,8 +249,8 @@ class VanityKr(_KrHeuristic):
 class InitiativeKr(_KrHeuristic):
     """A key result is an outcome, not a to-do item: "launch the new onboarding", "run 5
     workshops" are the work, and the key result is the change that work should cause. The
-    product head's guide (seed 004) says OKRs are not a to-do list, and the product-org
-    mistakes piece (seed 000) keeps initiatives apart from key results. Put the work under
+    product head's guide says OKRs are not a to-do list, and the product-org
+    mistakes piece keeps initiatives apart from key results. Put the work under
     the objective's ``initiatives``."""
 
     code = "OKR205"
@@ -338,7 +338,7 @@ def _content(title: str, ctx: Context) -> frozenset[str]:
 class DuplicateKr(Rule):
     """Each key result should show the objective from its own side; two that measure the
     same thing double-count one signal and leave a side unmeasured. The product OKR guide
-    (seed 001) asks for distinct key results. Two key results of one objective are duplicates
+    asks for distinct key results. Two key results of one objective are duplicates
     when they name the same ``metric`` or their titles share almost all their words."""
 
     code = "OKR206"
