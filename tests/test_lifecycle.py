@@ -3,6 +3,7 @@ pace and bands (issue 13). The slow tests use git; the others work on files alon
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -369,3 +370,56 @@ def test_broken_references_offer_the_closest_name(tmp_path: Path) -> None:
     found = [d.message for d in run_lint(root, Q4).diagnostics if d.code == "OKR006"]
     assert any("Did you mean 'strategy/retention'?" in m for m in found), found
     assert any("Did you mean 'payments'?" in m for m in found), found
+
+
+# -- 10. linting what a pull request changes ----------------------------------------------------
+
+
+def test_junit_fails_a_file_only_for_what_fails_the_run() -> None:
+    import xml.etree.ElementTree as ET
+
+    from okrcli.lint.diagnostics import Diagnostic, LintResult
+    from okrcli.lint.reporters import junit
+
+    def found(path: str, severity: str) -> Diagnostic:
+        return Diagnostic(path, path, 1, 1, 1, 2, "OKR204", "vanity-kr", severity, "m")
+
+    files = ["a.yaml", "b.yaml"]
+    diags = [found("a.yaml", "warning"), found("b.yaml", "error"), found("b.yaml", "info")]
+    plain = ET.fromstring(junit(LintResult(diags, files, [])))
+    cases = {c.get("name"): c for c in plain.iter("testcase")}
+    assert cases["a.yaml"].find("failure") is None  # warnings alone: okr lint exits 0
+    assert cases["a.yaml"].findtext("system-out") is not None
+    assert cases["b.yaml"].find("failure") is not None
+    assert plain.find("testsuite").get("failures") == "1"  # type: ignore[union-attr]
+    strict = ET.fromstring(junit(LintResult(diags, files, [], ("error", "warning"))))
+    assert strict.find("testsuite").get("failures") == "2"  # type: ignore[union-attr]
+
+
+@pytest.mark.slow
+def test_lint_reports_on_the_changed_files_and_the_quarter_asked(tmp_path: Path) -> None:
+    vanity = variant(
+        "title: Raise checkout conversion of returning customers", "title: Grow total page views"
+    )
+    old = vanity.replace("2026-Q4", "2026-Q3")
+    search = vanity.replace("unit: checkout", "unit: search")
+    root = write_repo(tmp_path / "r", {Q3: old, Q4: GOOD_FILE})
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "OKRs", when="2026-10-01")
+    git(root, "checkout", "-q", "-b", "pr")
+    (root / "okrs/2026-Q4/search.yaml").write_text(search)  # new in the pull request
+
+    def reported(*args: str) -> set[str]:
+        r = okr("lint", "--format", "json", *args, cwd=root)
+        assert r.returncode in (0, 1), r.stderr
+        return {d["path"] for d in json.loads(r.stdout) if d["code"] == "OKR204"}
+
+    assert reported() == {Q3, "okrs/2026-Q4/search.yaml"}
+    assert reported("--changed-since", "main") == {"okrs/2026-Q4/search.yaml"}
+    assert reported("--quarter", "2026-Q3") == {Q3}
+    # org.yaml changed: every file is checked again
+    (root / "org.yaml").write_text((root / "org.yaml").read_text() + "\n")
+    assert reported("--changed-since", "main") == {Q3, "okrs/2026-Q4/search.yaml"}
+    r = okr("lint", "--changed-since", "nowhere", cwd=root)
+    assert r.returncode == 2 and "nowhere" in r.stderr

@@ -117,6 +117,18 @@ def lint(
         str | None,
         typer.Option(help="Lint the repository as it was at a commit, tag or date YYYY-MM-DD."),
     ] = None,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changed-since",
+            help="Report only on the OKR files changed since this branch or commit (its merge "
+            "base with HEAD), as a pull request's check; all of them when org.yaml or okr.yaml "
+            "changed. The whole repository is still the context.",
+        ),
+    ] = None,
+    quarter: Annotated[
+        str | None, typer.Option(help="Report only on one quarter's files, like 2026-Q4.")
+    ] = None,
 ) -> None:
     """Check OKR files against the format and the OKR guidance.
 
@@ -133,6 +145,10 @@ def lint(
       okr lint --format json > findings.json
 
       okr lint --format sarif -o okr.sarif     (text on the terminal, SARIF in the file)
+
+      okr lint --changed-since origin/main     what a pull request changes
+
+      okr lint --quarter 2026-Q4               the running quarter only
     """
     try:
         from okrcli.lint.run import LintRequest
@@ -144,12 +160,18 @@ def lint(
             ignore=_split(ignore) if ignore else [],
             repo=repo,
             at=at,
+            changed_since=changed_since,
+            quarter=quarter,
         )
         result = run_lint(request)
     except OkrError as exc:
         raise _fail(exc) from None
+    if strict:
+        from dataclasses import replace
+
+        result = replace(result, failing=("error", "warning"))
     _lint_output(result, output_format, output, statistics)
-    failing = {"error", "warning"} if strict else {"error"}
+    failing = set(result.failing)
     if not exit_zero and any(d.severity in failing for d in result.diagnostics):
         raise typer.Exit(1)
 
