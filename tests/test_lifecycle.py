@@ -423,3 +423,54 @@ def test_lint_reports_on_the_changed_files_and_the_quarter_asked(tmp_path: Path)
     assert reported("--changed-since", "main") == {Q3, "okrs/2026-Q4/search.yaml"}
     r = okr("lint", "--changed-since", "nowhere", cwd=root)
     assert r.returncode == 2 and "nowhere" in r.stderr
+
+
+# -- 11. scaffolded CI that runs as written ---------------------------------------------------
+
+
+@pytest.mark.slow
+def test_scaffolded_ci_installs_from_a_marked_line_and_runs_on_the_created_branch(
+    tmp_path: Path,
+) -> None:
+    from okrcli.edit.scaffold import init
+
+    init(tmp_path / "r", quarter="2026-Q4")
+    root = tmp_path / "r"
+    assert git(root, "symbolic-ref", "--short", "HEAD").strip() == "main"
+    workflow = (root / ".github/workflows/okr.yml").read_text()
+    data = parse(workflow).data
+    assert data["on"]["push"]["branches"] == ["main"]
+    steps = data["jobs"]["lint"]["steps"]
+    runs = [s.get("run", "") for s in steps]
+    assert any("okr lint --changed-since" in r for r in runs)
+    assert any(r.startswith("okr diff") and "--format markdown" in r for r in runs)
+    assert any(s.get("uses", "").startswith("github/codeql-action/upload-sarif") for s in steps)
+    assert (
+        "EDIT THIS" in workflow
+        and 'pip install "git+https://github.com/OWNER/okrcli@main"' in workflow
+    )
+    gitlab = (root / ".gitlab-ci.yml").read_text()
+    lint_job = parse(gitlab).data["okr-lint"]
+    assert lint_job["artifacts"]["reports"]["codequality"] == "gl-code-quality-report.json"
+    assert "--changed-since" in lint_job["script"][0] and "EDIT THIS" in gitlab
+    # named at init: no placeholder, no EDIT marker
+    init(tmp_path / "s", quarter="2026-Q4", install="git+https://example.com/acme/okrcli@v1")
+    named = (tmp_path / "s/.github/workflows/okr.yml").read_text()
+    assert "EDIT THIS" not in named and "OWNER" not in named
+    assert 'pip install "git+https://example.com/acme/okrcli@v1"' in named
+    with pytest.raises(OkrError, match="one pip requirement"):
+        init(tmp_path / "t", install='okrcli"; curl evil')
+    # a repository already on another branch gets workflows for that branch
+    other = tmp_path / "u"
+    other.mkdir()
+    git(other, "init", "-q", "-b", "trunk")
+    init(other, quarter="2026-Q4")
+    assert "branches: [trunk]" in (other / ".github/workflows/okr.yml").read_text()
+
+
+def test_linting_org_yaml_alone_checks_every_okr_file(tmp_path: Path) -> None:
+    """What the pre-commit hook runs when a commit only renames a unit in org.yaml."""
+    root = write_repo(tmp_path / "r", {Q4: GOOD_FILE})
+    (root / "org.yaml").write_text((root / "org.yaml").read_text().replace("checkout", "pay"))
+    found = run_lint(root, "org.yaml").diagnostics
+    assert [(d.rel, d.code) for d in found if d.code == "OKR003"] == [(Q4, "OKR003")]

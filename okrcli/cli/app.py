@@ -379,6 +379,13 @@ def init(
     quarter: Annotated[
         str | None, typer.Option(help="The first quarter (default: the running one).")
     ] = None,
+    install: Annotated[
+        str | None,
+        typer.Option(
+            help="How CI installs okrcli, a pip requirement such as "
+            "git+https://github.com/acme/okrcli@v0.1.0 (default: a line marked EDIT THIS)."
+        ),
+    ] = None,
 ) -> None:
     """Start an OKR repository: config, organisation, a first quarter, CI and editor setup.
 
@@ -396,7 +403,7 @@ def init(
     from okrcli.edit.scaffold import init as run_init
 
     try:
-        result = run_init(folder, company=company, quarter=quarter)
+        result = run_init(folder, company=company, quarter=quarter, install=install)
     except OkrError as exc:
         raise _fail(exc) from None
     for rel in result.written:
@@ -407,6 +414,11 @@ def init(
     if result.git_created:
         typer.echo("created a git repository")
     typer.echo(f"Next: edit org.yaml and the files under okrs/, then run `okr lint` in {folder}.")
+    if install is None and any(r.endswith((".yml", ".gitlab-ci.yml")) for r in result.written):
+        typer.echo(
+            "The CI files install okrcli from a placeholder repository (the lines marked "
+            "EDIT THIS): point them at yours, or run okr init again with --install."
+        )
 
 
 @app.command()

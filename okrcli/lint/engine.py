@@ -98,7 +98,9 @@ def _targets(repo: Repository, request: LintRequest) -> tuple[list[OkrDoc], set[
             if path == root:
                 rels.add(CONFIG_NAME)
         elif path.name in (ORG_NAME, CONFIG_NAME) and path.parent == root:
+            # a renamed unit or a rule setting can break any file: every one is checked
             rels.add(path.name)
+            chosen.update(by_path)
         elif path in by_path:
             chosen[path] = by_path[path]
         elif path.suffix in (".yaml", ".yml"):
