@@ -153,5 +153,14 @@ def committed_band(score: Decimal) -> Band:
     return "met" if score >= ONE else "missed"
 
 
+def shown(value: object) -> str:
+    """A value as a person reads it: "none" for no value, 31.0 as 31 (never Python's None)."""
+    if value is None:
+        return "none"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
 def rounded(x: Decimal, places: int = 2) -> Decimal:
     return x.quantize(Decimal(1).scaleb(-places))

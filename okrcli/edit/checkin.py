@@ -21,6 +21,7 @@ from okrcli.load.files import OkrDoc, parse_into
 from okrcli.load.repo import Repository
 from okrcli.load.yamlsafe import Parsed, parse
 from okrcli.load.yamlsafe import Path as YPath
+from okrcli.scoring import shown
 
 # what a check-in writes: the value, the confidence, the day (so that re-confirming an
 # unchanged value is a change git records) and the note (a check-in without one removes the
@@ -88,13 +89,7 @@ class CheckInResult:
         return "; ".join(parts) if parts else "nothing changed"
 
 
-def show(value: object) -> str:
-    """A value as a person reads it: "none" for no value, 31.0 as 31."""
-    if value is None:
-        return "none"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+show = shown  # what check-ins print and commit: never Python's None
 
 
 def find_kr(repo: Repository, quarter: str, spec: str) -> tuple[OkrDoc, int, int]:

@@ -18,7 +18,7 @@ from okrcli.model.okr import Direction, KeyResult
 from okrcli.model.quarter import Quarter
 from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, Scope, variant
 from okrcli.rules.context import Context
-from okrcli.scoring import dec, mean, score_objective
+from okrcli.scoring import dec, mean, score_objective, shown
 
 if TYPE_CHECKING:
     from okrcli.history.timeline import Timeline, Values
@@ -249,8 +249,8 @@ class MovedGoalpost(Rule):
                     yield self.at(
                         doc,
                         ("objectives", i, "key_results", j, what),
-                        f"the {what} of key result '{k.id}' moved from {e.before[idx]} to "
-                        f"{e.after[idx]}{_easier(k, e.before, e.after)} on "
+                        f"the {what} of key result '{k.id}' moved from {shown(e.before[idx])} "
+                        f"to {shown(e.after[idx])}{_easier(k, e.before, e.after)} on "
                         f"{e.when.date().isoformat()} {_who(e.commit)}{more}, after the "
                         f"quarter's first {grace} days; agree such changes openly and record "
                         "why, or keep the goal and let the score show it.",

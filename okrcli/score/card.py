@@ -27,6 +27,7 @@ from okrcli.scoring import (
     mean,
     rounded,
     score_values,
+    shown,
     weighted_mean,
 )
 
@@ -72,15 +73,11 @@ class TargetMove:
         other = self.latest if self.scored == "agreed" else self.agreed
         which = "the agreed" if self.scored == "agreed" else "the current"
         return (
-            f"{ref}: target moved from {_num(self.agreed)} to {_num(self.latest)} on "
+            f"{ref}: target moved from {shown(self.agreed)} to {shown(self.latest)} on "
             f"{self.when.isoformat()} by {self.who}{more}; scored against {which} "
-            f"{_num(self.agreed if self.scored == 'agreed' else self.latest)}, "
-            f"{_num(other)} shown beside it."
+            f"{shown(self.agreed if self.scored == 'agreed' else self.latest)}, "
+            f"{shown(other)} shown beside it."
         )
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 @dataclass(slots=True)
