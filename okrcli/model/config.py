@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -51,36 +51,43 @@ class LintConfig(BaseModel):
     )
 
 
-class Bands(BaseModel):
+class _Ordered(BaseModel):
+    """Two thresholds of ``scoring.<section>`` where ``low`` must not be above ``high``."""
+
+    section: ClassVar[str]
+    low: ClassVar[str]
+    high: ClassVar[str]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _Ordered:
+        if getattr(self, self.low) > getattr(self, self.high):
+            raise ValueError(
+                f"scoring.{self.section}.{self.low} must not be above "
+                f"scoring.{self.section}.{self.high}"
+            )
+        return self
+
+
+class Bands(_Ordered):
     """Score bands: below ``stretch`` the target was missed, above ``over`` over-achieved."""
 
     model_config = STRICT
+    section, low, high = "bands", "stretch", "over"
 
     stretch: Annotated[float, Field(ge=0, le=1, strict=False)] = 0.6
     over: Annotated[float, Field(ge=0, le=1, strict=False)] = 0.8
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Bands:
-        if self.stretch > self.over:
-            raise ValueError("scoring.bands.stretch must not be above scoring.bands.over")
-        return self
 
-
-class Pace(BaseModel):
+class Pace(_Ordered):
     """Pace while a quarter runs: the expected score is the share of the quarter gone; a key
     result is on track at ``on_track`` of that or more, at risk at ``at_risk`` or more, else
     off track."""
 
     model_config = STRICT
+    section, low, high = "pace", "at_risk", "on_track"
 
     on_track: Annotated[float, Field(gt=0, le=1, strict=False)] = 0.9
     at_risk: Annotated[float, Field(ge=0, le=1, strict=False)] = 0.6
-
-    @model_validator(mode="after")
-    def _ordered(self) -> Pace:
-        if self.at_risk > self.on_track:
-            raise ValueError("scoring.pace.at_risk must not be above scoring.pace.on_track")
-        return self
 
 
 class ScoringConfig(BaseModel):

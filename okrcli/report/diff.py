@@ -139,10 +139,15 @@ def compare(base: Repository, head: Repository) -> list[Change]:
                 )
             )
         said = " ".join(b.note.split()) if b.note and b.note != a.note else ""
-        if a.current != b.current:
-            s_old, s_new = score_kr(a).score, score_kr(b).score
-            delta = s_new - s_old
-            sign = "+" if delta >= 0 else ""
+        reconfirmed = a.current == b.current and a.checked != b.checked and b.checked is not None
+        if a.current != b.current or reconfirmed:
+            # a check-in: a new value with its score change, or the same value re-confirmed
+            score = None
+            if not reconfirmed:
+                s_old, s_new = score_kr(a).score, score_kr(b).score
+                delta = s_new - s_old
+                sign = "+" if delta >= 0 else ""
+                score = (_q(s_old), _q(s_new), f"{sign}{_q(delta)}")
             changes.append(
                 Change(
                     "check-in",
@@ -150,20 +155,8 @@ def compare(base: Repository, head: Repository) -> list[Change]:
                     "current",
                     _n(a.current),
                     _n(b.current),
-                    score=(_q(s_old), _q(s_new), f"{sign}{_q(delta)}"),
-                    said=said,
-                )
-            )
-        elif a.checked != b.checked and b.checked is not None:
-            # the same value checked in again: a check-in all the same
-            changes.append(
-                Change(
-                    "check-in",
-                    shown,
-                    "current",
-                    _n(a.current),
-                    _n(b.current),
-                    "re-confirmed",
+                    "re-confirmed" if reconfirmed else "",
+                    score=score,
                     said=said,
                 )
             )
