@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -299,7 +300,10 @@ def test_killed_mid_write_leaves_the_file_whole(history: Path) -> None:
         p.wait()
         assert path.read_text() in (
             old,
-            old.replace("target: 35\n", "target: 35\n        current: 33\n"),
+            old.replace(
+                "target: 35\n",
+                f"target: 35\n        current: 33\n        checked: {date.today().isoformat()}\n",
+            ),
         )
     run = okr("check-in", "checkout/conversion", "34", "--quarter", "2026-Q4", cwd=history)
     assert run.code == 0
