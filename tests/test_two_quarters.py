@@ -317,6 +317,8 @@ def test_two_quarters_of_a_small_organisation(
     assert "**Unit score" in markdown and "Organisation score" not in markdown
     assert "checkout/" in markdown and "mobile/" not in markdown
     assert "500 (moved to 600)" in markdown
+    assert "- Note on `saved-card`: beat it: saved cards by default" in markdown
+    assert "score 0.5 (missed)" in markdown or "score 0.50 (missed)" in markdown
 
     # -- the fourth quarter --------------------------------------------------------------------
     # 6 October: no 2026-Q4 folder yet. A check-in stops; the third quarter's value stays

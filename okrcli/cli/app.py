@@ -11,6 +11,7 @@ import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -575,7 +576,7 @@ def _interactive(
         typer.echo(f"{row.ref}: {row.title}")
         typer.echo(f"  {row.describe()}")
         keep = show(row.current) if row.current is not None else ""
-        value = _ask("  value", keep, lambda a: service.edit_values(a, None))
+        value = _ask("  value", keep, partial(service.value_text, binary=row.binary))
         if value in ("", "-"):
             continue  # skipped, or no value to re-confirm
         offered = confidence or (show(row.confidence) if row.confidence is not None else "")

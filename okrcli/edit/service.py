@@ -180,6 +180,14 @@ def note_text(note: str) -> str:
     return json.dumps(line, ensure_ascii=False)
 
 
+def value_text(raw: str, binary: bool = False) -> str:
+    """A checked-in value as the file keeps it; a binary key result takes 0 or 1."""
+    value = number_text(raw, "the value")
+    if binary and value not in ("0", "1"):
+        raise OkrError("this key result is binary: check in 1 when done, 0 when not.")
+    return value
+
+
 def edit_values(
     value: str | None,
     confidence: str | None,
@@ -220,10 +228,12 @@ def check_in_one(
     doc, i, j = find_kr(repo, quarter, spec)
     assert doc.model is not None
     k = doc.model.objectives[i].key_results[j]
-    values = edit_values(value, confidence, note, today)
-    if k.binary and "current" in values and values["current"] not in ("0", "1"):
-        raise OkrError(f"'{spec}' is binary: check in 1 when done, 0 when not.")
-    return check_in(doc, [Edit(i, j, values)])
+    if value is not None and k.binary:
+        try:
+            value_text(value, binary=True)
+        except OkrError:
+            raise OkrError(f"'{spec}' is binary: check in 1 when done, 0 when not.") from None
+    return check_in(doc, [Edit(i, j, edit_values(value, confidence, note, today))])
 
 
 def check_in_many(doc: OkrDoc, edits: list[Edit]) -> CheckInResult:

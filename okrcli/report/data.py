@@ -19,7 +19,7 @@ from okrcli.history.timeline import FIELDS, QuarterHistory, Timeline, Values
 from okrcli.lint.diagnostics import Diagnostic
 from okrcli.model.quarter import Quarter
 from okrcli.score.card import PROMPTS, ScoreCard
-from okrcli.score.formats import sparkline
+from okrcli.score.formats import sparkline, status
 
 BAR_WIDTH = 10
 
@@ -327,6 +327,7 @@ def build_without_findings(
                     "score": float(o.score),
                     "band": o.band,
                     "pace": o.pace or "",
+                    "status": status(o.pace, o.band, card),
                     "bar": bar(o.score),
                     "key_results": krs,
                 }
@@ -342,6 +343,7 @@ def build_without_findings(
                 "score": float(u.score),
                 "band": u.band,
                 "pace": u.pace or "",
+                "status": status(u.pace, u.band, card),
                 "bar": bar(u.score),
                 "brier": _num(u.brier),
                 "prompts": list(u.prompts),
