@@ -461,3 +461,40 @@ def test_linting_org_yaml_alone_checks_every_okr_file(tmp_path: Path) -> None:
     (root / "org.yaml").write_text((root / "org.yaml").read_text().replace("checkout", "pay"))
     found = run_lint(root, "org.yaml").diagnostics
     assert [(d.rel, d.code) for d in found if d.code == "OKR003"] == [(Q4, "OKR003")]
+
+
+# -- 6. the interactive check-in --------------------------------------------------------------
+
+
+def test_interactive_check_in_offers_the_confidence_given_and_shows_where_each_kr_stands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    import typer
+
+    from okrcli.cli import app
+
+    with_unit = variant("        target: 34\n", '        target: 34\n        unit: "%"\n')
+    root = write_repo(tmp_path / "r", {Q4: with_unit})
+    answers = iter(["31", "", "-", "2", ""])  # 31 and 2, each at the -c 0.6 offered; one skipped
+    asked: list[str] = []
+
+    def prompt(text: str, **_: object) -> str:
+        asked.append(text)
+        return next(answers)
+
+    monkeypatch.setattr(app, "_is_ci", lambda: False)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr(typer, "prompt", prompt)
+    result = app._interactive(load_repository(root), "2026-Q4", "checkout", "0.6", "weekly", True)
+    shown = capsys.readouterr().out
+    assert "no value yet, baseline 30%, target 34%, never checked in" in shown
+    assert "None" not in shown and "None" not in " ".join(asked)
+    assert asked[:2] == ["  value", "  confidence 0..1 [0.6]"]
+    krs = _krs(root, Q4)
+    assert (krs["conversion"]["current"], krs["conversion"]["confidence"]) == (31, 0.6)
+    assert krs["conversion"]["note"] == "weekly"
+    assert "current" not in krs["repeat-time"]
+    assert krs["payment-errors"]["current"] == 2 and krs["payment-errors"]["confidence"] == 0.6
+    assert result.written
