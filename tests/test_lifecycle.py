@@ -282,6 +282,12 @@ def test_a_card_shows_pace_while_running_and_bands_after(tmp_path: Path) -> None
     (o2,) = over.units[0].objectives
     assert o2.pace is None and over.units[0].pace is None and over.pace is None
     assert status(o2.pace, o2.band, over) == "missed"
+    # the band's questions come with the band, never while the quarter runs
+    from okrcli.score.formats import markdown
+
+    assert "To discuss" not in markdown(running) and "To discuss" in markdown(over)
+    assert "(committed): 0.33, missed" in markdown(over)
+    assert "(committed): 0.33, at risk" in markdown(running)
 
 
 def test_objective_model_default_is_aspirational() -> None:

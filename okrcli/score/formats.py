@@ -214,7 +214,8 @@ def markdown(card: ScoreCard) -> str:
             out += [""] if _notes(o.key_results) else []
         if u.brier is not None:
             out += [f"Calibration (Brier score, 0 is perfect): {num(u.brier)}", ""]
-        out += ["To discuss:", *[f"- {p}" for p in u.prompts], ""]
+        if card.ended:  # the band's questions, once there is a band
+            out += ["To discuss:", *[f"- {p}" for p in u.prompts], ""]
     out += [f"> Moved target: {_md(m)}" for m in card.moved]
     out += [f"> Note: {n}" for n in card.notices]
     return "\n".join(out).rstrip() + "\n"
