@@ -109,6 +109,25 @@ def test_a_declared_direction_against_baseline_and_target_is_an_error(tmp_path: 
     assert d.severity == "error" and "says direction: decrease" in d.message
 
 
+def test_a_key_result_turned_round_since_last_quarter_is_an_error(tmp_path: Path) -> None:
+    """What an earlier carry-over wrote (baseline 35 past the old target 34) is caught."""
+    flipped = variant("baseline: 30\n        target: 34", "baseline: 35\n        target: 34")
+    last = GOOD_FILE.replace("2026-Q4", "2026-Q3")
+    root = write_repo(tmp_path / "r", {Q4: flipped, Q3: last})
+    (d,) = [d for d in run_lint(root, Q4).diagnostics if d.code == "OKR202"]
+    assert d.severity == "error"
+    assert d.message == (
+        "key result 'conversion' now points down (from 35 to 34), but in 2026-Q3 it went up "
+        "(from 30 to 34): carried over past its old target? Set a target above 35, or declare "
+        "direction: decrease if the aim really turned."
+    )
+    meant = flipped.replace(
+        "        target: 34\n", "        target: 34\n        direction: decrease\n", 1
+    )
+    (root / Q4).write_text(meant)
+    assert not [d for d in run_lint(root, Q4).diagnostics if d.code == "OKR202"]
+
+
 # -- 2. re-confirming a value is a check-in ---------------------------------------------------
 
 

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from okrcli.load.files import OkrDoc
 from okrcli.model.okr import Direction, KeyResult
+from okrcli.model.quarter import Quarter
 from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, variant
 from okrcli.rules.context import Context
 from okrcli.rules.text import KrShape, Sentence, read_kr
@@ -95,11 +96,48 @@ class KrCount(Rule):
                 )
 
 
+def _objective_id(doc: OkrDoc, i: int) -> str:
+    assert doc.model is not None
+    return doc.model.objectives[i].id
+
+
+def _flipped(doc: OkrDoc, objective: str, k: KeyResult, ctx: Context) -> str | None:
+    """What to say when a key result points the other way than it did the quarter before
+    (the mark of a carry-over that started it beyond its old target), else None. A
+    declared ``direction`` says the turn is meant."""
+    assert doc.model is not None
+    q = Quarter.parse(doc.model.quarter, ctx.repo.config.fiscal_year_start_month)
+    now = k.effective_direction()
+    if q is None or now not in (Direction.INCREASE, Direction.DECREASE):
+        return None
+    before = None
+    for prev_doc in ctx.unit_docs.get((str(q.previous()), doc.model.unit), []):
+        assert prev_doc.model is not None
+        for o in prev_doc.model.objectives:
+            if o.id == objective:
+                before = next((x for x in o.key_results if x.id == k.id), before)
+    if before is None or before.binary:
+        return None
+    then = before.effective_direction()
+    if then not in (Direction.INCREASE, Direction.DECREASE) or then == now:
+        return None
+    way = {Direction.INCREASE: "up", Direction.DECREASE: "down"}
+    side = "above" if then == Direction.INCREASE else "below"
+    return (
+        f"key result '{k.id}' now points {way[now]} (from {k.baseline} to {k.target}), but in "
+        f"{q.previous()} it went {way[then]} (from {before.baseline} to {before.target}): "
+        f"carried over past its old target? Set a target {side} {k.baseline}, or declare "
+        f"direction: {now.value} if the aim really turned."
+    )
+
+
 class MissingBaselineOrTarget(Rule):
     """A key result is a metric with a starting point and a destination: where it stands
     when the quarter starts and where the team aims to take it. The product OKR guide asks
     for the metric, its current state and the target; without the baseline no one
-    can tell progress from noise, and a target equal to the baseline asks for no change."""
+    can tell progress from noise, and a target equal to the baseline asks for no change. A
+    key result carried over after beating its target must not quietly turn round: one that
+    points the other way than last quarter, without a declared direction, is reported."""
 
     code = "OKR202"
     name = "missing-baseline-or-target"
@@ -108,6 +146,11 @@ class MissingBaselineOrTarget(Rule):
     bad = (
         Example(variant("        baseline: 30\n", "")),
         Example(variant("target: 34", "target: 30")),
+        # beat 34 at 35 last quarter; carried over with the old target, it now points down
+        Example(
+            variant("baseline: 30\n        target: 34", "baseline: 35\n        target: 34"),
+            others={"okrs/2026-Q3/checkout.yaml": GOOD_FILE.replace("2026-Q4", "2026-Q3")},
+        ),
     )
     good = (Example(GOOD_FILE),)
 
@@ -155,6 +198,8 @@ class MissingBaselineOrTarget(Rule):
                     f"({k.target}) lies the other way from its baseline "
                     f"({k.baseline}); fix one of them.",
                 )
+            elif d is None and (flipped := _flipped(doc, _objective_id(doc, i), k, ctx)):
+                yield self.at(doc, (*path, "target"), flipped)
 
 
 class BinaryKr(Rule):
