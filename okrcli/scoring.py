@@ -27,7 +27,9 @@ from okrcli.model.okr import Direction, KeyResult, Objective
 ZERO = Decimal(0)
 ONE = Decimal(1)
 
-Band = Literal["missed", "stretch", "over"]
+# aspirational objectives and units: missed, the stretch zone, over-achieved; committed
+# objectives: met (1.0) or missed
+Band = Literal["missed", "stretch", "over", "met"]
 
 
 def dec(value: float | int | Decimal) -> Decimal:
@@ -144,6 +146,20 @@ def band(score: Decimal, stretch: float, over: float) -> Band:
     if score <= dec(over):
         return "stretch"
     return "over"
+
+
+def committed_band(score: Decimal) -> Band:
+    """A committed objective is expected to be fully achieved: met at 1.0, else missed."""
+    return "met" if score >= ONE else "missed"
+
+
+def shown(value: object) -> str:
+    """A value as a person reads it: "none" for no value, 31.0 as 31 (never Python's None)."""
+    if value is None:
+        return "none"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def rounded(x: Decimal, places: int = 2) -> Decimal:

@@ -269,7 +269,7 @@ def test_check_in_and_commit(scaffold: Path) -> None:
     assert log.startswith("check-in: first-team effortless-reorder/reorder-conversion none -> 43.5")
     assert "promo week" in log
     show = git(scaffold, "show", "--stat", "--format=", "HEAD")
-    assert "first-team.yaml | 2 ++" in show
+    assert "first-team.yaml | 4 ++++" in show  # current, confidence, checked, note
 
 
 @pytest.mark.slow
@@ -455,7 +455,9 @@ def test_interactive_check_in_on_a_terminal(scaffold: Path) -> None:
     )
     os.close(slave)
     seen = b""
-    answers = iter([b"44\n", b"oops\n", b"80\n", b"\n"])
+    # value, then confidence, per key result: 44 with a refused "oops" and "70%", then 0.7;
+    # 80 with no confidence; the third skipped
+    answers = iter([b"44\n", b"oops\n", b"70%\n", b"0.7\n", b"80\n", b"\n", b"-\n"])
     try:
         while proc.poll() is None:
             ready, _, _ = select.select([master], [], [], 10)
@@ -472,8 +474,18 @@ def test_interactive_check_in_on_a_terminal(scaffold: Path) -> None:
     finally:
         os.close(master)
     text = seen.decode(errors="replace")
-    assert "reorder-conversion" in text and "last check-in" in text
+    assert "reorder-conversion" in text and "never checked in since" in text
+    assert "baseline 42%" in text and "target 47%" in text and "no value yet" in text
+    assert "None" not in text
     assert "must be a number" in text  # "oops" is refused and asked again
+    assert "write 0.7" in text  # and 70% with the advice that works
     data = parse((scaffold / "okrs/2026-Q4/first-team.yaml").read_text()).data
-    krs = {k["id"]: k.get("current") for k in data["objectives"][0]["key_results"]}
-    assert krs == {"reorder-conversion": 44, "reorder-time": 80, "payment-errors": None}
+    krs = {
+        k["id"]: (k.get("current"), k.get("confidence"))
+        for k in data["objectives"][0]["key_results"]
+    }
+    assert krs == {
+        "reorder-conversion": (44, 0.7),
+        "reorder-time": (80, None),
+        "payment-errors": (None, None),
+    }

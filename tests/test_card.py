@@ -89,7 +89,7 @@ def test_sparkline_examples() -> None:
 def timeline(times: list[int], currents: list[float | None]) -> Timeline:
     tl = Timeline("u/o/k")
     for t, c in zip(sorted(times), currents, strict=False):
-        tl.add(None, T0 + timedelta(days=t), (None, None, c, None))
+        tl.add(None, T0 + timedelta(days=t), (None, None, c, None, None, None))
     return tl
 
 
@@ -112,7 +112,7 @@ def test_weekly_values_shared_and_single(
     assert weekly(tl) == expected
     # a second timeline sharing the time column reads its own values through the kept positions
     twin = Timeline.from_columns(
-        "u/o/j", tl.commits, tl.whens, ([], [], [c and c * 2 for c in tl.columns[2]], [])
+        "u/o/j", tl.commits, tl.whens, ([], [], [c and c * 2 for c in tl.columns[2]], [], [], [])
     )
     assert weekly(twin) == [v and v * 2 for v in expected]
     assert weekly(None) == []
@@ -122,9 +122,8 @@ def test_weekly_values_shared_and_single(
 @given(st.lists(st.one_of(st.none(), st.sampled_from([1.0, 2.0, 2, 3.5])), max_size=15))
 def test_checkin_summary_counts_changes_of_current(currents: list[float | None]) -> None:
     tl = timeline(list(range(len(currents))), currents)
-    indexes = (
-        [0, *[n for n, (a, b) in enumerate(pairwise(currents), 1) if a != b]] if currents else []
-    )
+    # the first appearance (the file written) is not a check-in
+    indexes = [n for n, (a, b) in enumerate(pairwise(currents), 1) if a != b]
     assert tl.checkin_indexes() == indexes
     assert tl.checkin_summary() == (len(indexes), indexes[-1] if indexes else -1)
 
@@ -163,7 +162,7 @@ def test_last_checkin_by_a_time(currents: list[float | None], days: list[int], b
 
     tl = Timeline("u/o/k")
     for c, d in zip(currents, days, strict=False):
-        tl.add(None, T0 + timedelta(days=d), (None, None, c, None))
+        tl.add(None, T0 + timedelta(days=d), (None, None, c, None, None, None))
     when = T0 + timedelta(days=by)
     made = [tl.whens[n] for n in tl.checkin_indexes() if tl.whens[n] <= when]
     assert _last_checkin(tl, when) == (made[-1] if made else None)

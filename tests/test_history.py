@@ -67,11 +67,8 @@ def test_timeline_follows_checkins(repo: Path) -> None:
     tl = h.timelines["checkout/effortless-checkout/conversion"]
     assert [e.after[2] for e in tl.events] == [30, 31, 31.5]
     assert tl.events[0].created and not tl.events[1].created
-    assert [e.when.date().isoformat() for e in tl.checkins()] == [
-        "2026-10-01",
-        "2026-10-09",
-        "2026-10-16",
-    ]
+    # the file written on 1 October starts the clock; it is not a check-in
+    assert [e.when.date().isoformat() for e in tl.checkins()] == ["2026-10-09", "2026-10-16"]
     assert tl.events[2].changed("target") and tl.events[2].after[1] == 33
     assert tl.events[1].commit is not None and tl.events[1].commit.author == "Dana"
     assert not h.shallow and not h.uncommitted
@@ -125,6 +122,8 @@ def test_walk_is_kept_per_commit_and_read_back(repo: Path, monkeypatch: pytest.M
         30,
         33,
         32.5,
+        None,
+        None,
         None,
     )
 
@@ -412,18 +411,33 @@ def test_timeline_columns_and_their_views() -> None:
     commits = [Commit(f"c{i}", "Dana", "d@example.com", w, f"week {i}") for i, w in enumerate(days)]
     tl = Timeline("u/o/k")
     assert tl.last() is None and tl.checkin_indexes() == [] and not tl.uncommitted
-    tl.add(commits[0], days[0], (10, 20, 10, 0.5))
-    tl.add(commits[1], days[1], (10, 20, 12, 0.5))  # a check-in
-    tl.add(commits[2], days[2], (10, 25, 12, 0.6))  # the target moved, no new current
-    tl.add(None, days[3], (10, 25, 14, 0.6))  # uncommitted check-in
-    assert len(tl) == 4 and tl.uncommitted and tl.last() == (10, 25, 14, 0.6)
-    assert tl.checkin_indexes() == [0, 1, 3]
+    tl.add(commits[0], days[0], (10, 20, 10, 0.5, None, None))  # written: not a check-in
+    tl.add(commits[1], days[1], (10, 20, 12, 0.5, None, None))  # a check-in
+    tl.add(commits[2], days[2], (10, 25, 12, 0.6, None, None))  # the target moved, no new current
+    tl.add(None, days[3], (10, 25, 14, 0.6, None, "late"))  # uncommitted check-in
+    assert len(tl) == 4 and tl.uncommitted and tl.last() == (10, 25, 14, 0.6, None, "late")
+    assert tl.checkin_indexes() == [1, 3] and tl.checkin_summary() == (2, 3)
     assert tl.changes_of(1) == [2] and tl.changes_of(0) == []
     events = tl.events
     assert [e.created for e in events] == [True, False, False, False]
-    assert events[2].before == (10, 20, 12, 0.5) and events[2].changed("target")
+    assert events[2].before == (10, 20, 12, 0.5, None, None) and events[2].changed("target")
     assert not events[2].changed("current") and events[3].commit is None
-    assert [e.when for e in tl.checkins()] == [days[0], days[1], days[3]]
+    assert [e.when for e in tl.checkins()] == [days[1], days[3]]
+
+
+def test_reconfirming_an_unchanged_value_is_a_check_in() -> None:
+    from okrcli.history.git import Commit
+    from okrcli.history.timeline import Timeline
+
+    days = [datetime(2026, 10, d, tzinfo=UTC) for d in (1, 8, 15, 22)]
+    commits = [Commit(f"c{i}", "Dana", "d@example.com", w, f"week {i}") for i, w in enumerate(days)]
+    tl = Timeline("u/o/k")
+    tl.add(commits[0], days[0], (10, 20, 12, None, None, None))
+    assert tl.checkin_summary() == (0, -1)  # written with a value, never checked in
+    tl.add(commits[1], days[1], (10, 20, 12, None, "2026-10-08", None))  # same value again
+    tl.add(commits[2], days[2], (10, 20, 12, None, "2026-10-15", "steady"))
+    tl.add(commits[3], days[3], (10, 20, 12, 0.5, "2026-10-15", "steady"))  # confidence alone
+    assert tl.checkin_indexes() == [1, 2] and tl.checkin_summary() == (2, 2)
 
 
 def test_history_reads_a_valid_file_from_its_model_as_from_its_text() -> None:
@@ -479,7 +493,7 @@ def test_a_new_commit_carries_the_kept_walk_on(repo: Path, monkeypatch: pytest.M
     h = quarter_history(repo, "okrs", "2026-Q4", now=NOW, worktree=worktree(repo))
     assert h.uncommitted and h.timelines["checkout/effortless-checkout/conversion"].events[
         -1
-    ].before == (30, 33, 32, None)
+    ].before == (30, 33, 32, None, None, None)
 
 
 def test_commits_that_sort_among_the_walked_ones_mean_a_whole_walk(

@@ -452,7 +452,7 @@ def test_checkin_log_keeps_the_latest_changes_of_each_key_result() -> None:
         for n in range(weeks):
             when = datetime(2026, 10, 1, tzinfo=UTC) + timedelta(days=7 * n + day)
             sha = f"{n:02d}{day:02d}" + "ab" * 18
-            tl.add(Commit(sha, "Ana", "a@x", when, f"week {n}"), when, (0, 10, n, 0.5))
+            tl.add(Commit(sha, "Ana", "a@x", when, f"week {n}"), when, (0, 10, n, 0.5, None, None))
         return tl
 
     busy, quiet = timeline("u/o/busy", 10, 0), timeline("u/o/quiet", 2, 1)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -131,6 +133,18 @@ def lint(
         str | None,
         typer.Option(help="Lint the repository as it was at a commit, tag or date YYYY-MM-DD."),
     ] = None,
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            "--changed-since",
+            help="Report only on the OKR files changed since this branch or commit (its merge "
+            "base with HEAD), as a pull request's check; all of them when org.yaml or okr.yaml "
+            "changed. The whole repository is still the context.",
+        ),
+    ] = None,
+    quarter: Annotated[
+        str | None, typer.Option(help="Report only on one quarter's files, like 2026-Q4.")
+    ] = None,
 ) -> None:
     """Check OKR files against the format and the OKR guidance.
 
@@ -147,6 +161,10 @@ def lint(
       okr lint --format json > findings.json
 
       okr lint --format sarif -o okr.sarif     (text on the terminal, SARIF in the file)
+
+      okr lint --changed-since origin/main     what a pull request changes
+
+      okr lint --quarter 2026-Q4               the running quarter only
     """
     try:
         from okrcli.lint.run import LintRequest
@@ -158,6 +176,8 @@ def lint(
             ignore=_split(ignore) if ignore else [],
             repo=repo,
             at=at,
+            changed_since=changed_since,
+            quarter=quarter,
         )
         result = run_lint(request)
         if output is not None:
@@ -169,8 +189,12 @@ def lint(
             check_output_path(request.cwd / output, output, root)
     except OkrError as exc:
         raise _fail(exc) from None
+    if strict:
+        from dataclasses import replace
+
+        result = replace(result, failing=("error", "warning"))
     _lint_output(result, output_format, output, statistics)
-    failing = {"error", "warning"} if strict else {"error"}
+    failing = set(result.failing)
     if not exit_zero and any(d.severity in failing for d in result.diagnostics):
         raise typer.Exit(1)
 
@@ -401,6 +425,13 @@ def init(
     quarter: Annotated[
         str | None, typer.Option(help="The first quarter (default: the running one).")
     ] = None,
+    install: Annotated[
+        str | None,
+        typer.Option(
+            help="How CI installs okrcli, a pip requirement such as "
+            "git+https://github.com/acme/okrcli@v0.1.0 (default: a line marked EDIT THIS)."
+        ),
+    ] = None,
 ) -> None:
     """Start an OKR repository: config, organisation, a first quarter, CI and editor setup.
 
@@ -418,7 +449,7 @@ def init(
     from okrcli.edit.scaffold import init as run_init
 
     try:
-        result = run_init(folder, company=company, quarter=quarter)
+        result = run_init(folder, company=company, quarter=quarter, install=install)
     except OkrError as exc:
         raise _fail(exc) from None
     for rel in result.written:
@@ -429,6 +460,11 @@ def init(
     if result.git_created:
         typer.echo("created a git repository")
     _echo(f"Next: edit org.yaml and the files under okrs/, then run `okr lint` in {folder}.")
+    if install is None and any(r.endswith((".yml", ".gitlab-ci.yml")) for r in result.written):
+        _echo(
+            "The CI files install okrcli from a placeholder repository (the lines marked "
+            "EDIT THIS): point them at yours, or run okr init again with --install."
+        )
 
 
 @app.command()
@@ -475,31 +511,48 @@ def check_in(
         str,
         typer.Argument(help="UNIT/KR or UNIT/OBJECTIVE/KR; a UNIT alone asks for each KR."),
     ],
-    value: Annotated[str | None, typer.Argument(help="The new current value.")] = None,
+    value: Annotated[
+        str | None, typer.Argument(help="The current value (the same value re-confirms it).")
+    ] = None,
     confidence: Annotated[
-        str | None, typer.Option("--confidence", "-c", help="Confidence, 0 to 1.")
+        str | None, typer.Option("--confidence", "-c", help="Confidence, 0 to 1 (0.7, not 70%).")
     ] = None,
     message: Annotated[
-        str | None, typer.Option("--message", "-m", help="Why, for the commit message.")
+        str | None,
+        typer.Option(
+            "--message",
+            "-m",
+            help="A note: kept in the file beside the value (until the next check-in) and in "
+            "the commit message; shown by score, report and diff.",
+        ),
     ] = None,
-    commit: Annotated[bool, typer.Option("--commit", help="Commit the change.")] = False,
+    commit: Annotated[
+        bool,
+        typer.Option(
+            "--commit", help="Commit the check-in (refused when the file has other edits)."
+        ),
+    ] = False,
     quarter: Annotated[
         str | None, typer.Option(help="The quarter (default: the running one).")
     ] = None,
     repo: Annotated[Path | None, typer.Option(help="The OKR repository root.")] = None,
 ) -> None:
-    """Check in a key result: change its current value (and confidence) in place.
+    """Check in a key result: its current value (and confidence, and a note) in place.
 
-    Only that line (or those two lines) of the file changes: comments, order, quoting and
-    layout stay. With --commit the change is committed with a structured message that the
-    history and the report read back. On a terminal, `okr check-in UNIT` walks through the
-    unit's key results and asks for each.
+    Only those lines of the file change (plus `checked:`, the day, so that re-confirming an
+    unchanged value is recorded too): comments, order, quoting and layout stay. With
+    --commit the check-in is committed with a structured message that the history and the
+    report read back. Without --quarter the running quarter is used (by the calendar and
+    okr.yaml's fiscal year). On a terminal, `okr check-in UNIT` walks through the unit's
+    key results and asks for each value and confidence.
 
     Examples:
 
       okr check-in checkout/conversion 44.5
 
       okr check-in checkout/effortless-checkout/conversion 44.5 -c 0.7 --commit -m "promo week"
+
+      okr check-in checkout/conversion 44.5 --commit     the same value again: re-confirmed
 
       okr check-in checkout              ask for each key result (on a terminal)
     """
@@ -510,13 +563,27 @@ def check_in(
         q = service.pick_quarter(r, quarter)
         unit = target.split("/")[0]
         with service.turn(r):
-            original = service.committable(r, q, unit) if commit else None
+            original = None
+            if commit:
+                service.running_doc(r, q, unit, quarter is not None)
+                original = service.committable(r, q, unit)
             if "/" in target:
-                result = service.check_in_one(r, q, target, value, confidence)
+                result = service.check_in_one(
+                    r, q, target, value, confidence, message, asked=quarter is not None
+                )
             else:
-                result = _interactive(r, q, target)
-            if not result.changes:
-                typer.echo("Nothing changed.")
+                if value is not None:
+                    raise OkrError(
+                        f"name the key result the value is for, like `okr check-in {target}/KR "
+                        f"{value}`; `okr check-in {target}` alone asks for each one."
+                    )
+                result = _interactive(r, q, target, confidence, message, quarter is not None)
+            if not result.written:
+                _echo(
+                    "Nothing changed: it was already checked in today with these values."
+                    if result.confirmed or "/" in target
+                    else "Nothing changed."
+                )
                 return
             if commit:
                 cid = service.commit(r, result, unit, message, original)
@@ -527,32 +594,64 @@ def check_in(
         raise _fail(exc) from None
 
 
-def _interactive(r: Repository, quarter: str, unit: str) -> CheckInResult:
-    """Ask for each key result of ``unit``; only on a terminal, never in CI."""
+def _interactive(
+    r: Repository,
+    quarter: str,
+    unit: str,
+    confidence: str | None,
+    note: str | None,
+    asked: bool,
+) -> CheckInResult:
+    """Ask for each key result of ``unit`` (value, then confidence); only on a terminal,
+    never in CI. ``confidence`` (-c) is offered as each one's default."""
     from okrcli.edit import service
-    from okrcli.edit.checkin import Edit
+    from okrcli.edit.checkin import Edit, show
 
     if _is_ci() or not sys.stdin.isatty():
         raise OkrError(
             f"name the key result to check in, like `okr check-in {unit}/KR VALUE`; "
             "asking for each one needs a terminal."
         )
-    doc, rows = service.kr_choices(r, quarter, unit)
+    if confidence is not None:
+        service.confidence_text(confidence)  # a bad -c is refused before any question
+    doc, rows = service.kr_choices(r, quarter, unit, asked)
+    _echo(
+        f"Checking in {unit} for {quarter}: Enter re-confirms the value in brackets, "
+        "- skips a key result."
+    )
     edits = []
     for row in rows:
-        last = row.last_checkin.isoformat() if row.last_checkin else "never"
         _echo(f"{row.ref}: {row.title}")
-        _echo(f"  current {row.current}, target {row.target}, last check-in {last}")
-        while True:
-            answer = typer.prompt("  new value (Enter keeps it)", default="", show_default=False)
-            if not answer.strip():
-                break
-            try:
-                edits.append(Edit(row.objective, row.kr, service.edit_values(answer, None)))
-                break
-            except OkrError as exc:
-                _echo(f"  {exc.message}")
+        _echo(f"  {row.describe()}")
+        keep = show(row.current) if row.current is not None else ""
+        value = _ask("  value", keep, partial(service.value_text, binary=row.binary))
+        if value in ("", "-"):
+            continue  # skipped, or no value to re-confirm
+        offered = confidence or (show(row.confidence) if row.confidence is not None else "")
+        conf = _ask("  confidence 0..1", offered, service.confidence_text)
+        if conf == "-":
+            conf = ""
+        values = service.edit_values(value, conf or None, note)
+        edits.append(Edit(row.objective, row.kr, values))
     return service.check_in_many(doc, edits)
+
+
+def _ask(label: str, default: str, check: Callable[[str], object]) -> str:
+    """Ask until the answer passes ``check`` (or is empty, or -); the default is shown."""
+    while True:
+        answer = str(
+            typer.prompt(
+                f"{label} [{default}]" if default else label, default="", show_default=False
+            )
+        ).strip()
+        if answer in ("", "-"):
+            return default if answer == "" else "-"
+        try:
+            check(answer)
+        except OkrError as exc:
+            _echo(f"  {exc.message}")
+            continue
+        return answer
 
 
 @app.command()

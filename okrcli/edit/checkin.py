@@ -21,8 +21,12 @@ from okrcli.load.files import OkrDoc, parse_into
 from okrcli.load.repo import Repository
 from okrcli.load.yamlsafe import MAX_DIGITS, Parsed, parse
 from okrcli.load.yamlsafe import Path as YPath
+from okrcli.scoring import shown
 
-FIELDS = ("current", "confidence")
+# what a check-in writes: the value, the confidence, the day (so that re-confirming an
+# unchanged value is a change git records) and the note (a check-in without one removes the
+# last one's, which would otherwise read as this one's)
+FIELDS = ("current", "confidence", "checked", "note")
 
 
 def number_text(raw: str, what: str = "the value") -> str:
@@ -55,38 +59,46 @@ def number_text(raw: str, what: str = "the value") -> str:
 
 @dataclass(frozen=True, slots=True)
 class Edit:
-    """New values for one key result: field name -> number text."""
+    """New values for one key result: field name -> its YAML text (a number, a date, a
+    quoted note), or None to remove the field."""
 
     objective: int
     kr: int
-    values: dict[str, str]
+    values: dict[str, str | None]
 
 
 @dataclass(slots=True)
 class Change:
+    """A value a check-in changed (``old`` and ``new`` as shown: "none" for no value)."""
+
     ref: str
     field: str
-    old: object
+    old: str
     new: str
 
 
 @dataclass(slots=True)
 class CheckInResult:
+    """What a check-in did: the values it changed, the key results whose unchanged value it
+    re-confirmed, and the commit (when it was committed)."""
+
     path: Path
     changes: list[Change] = field(default_factory=list)
+    confirmed: list[tuple[str, str]] = field(default_factory=list)  # (ref, value)
+    written: bool = False
     commit: str | None = None
 
     def summary(self) -> str:
-        parts = [f"{c.ref} {c.field} {_show(c.old)} -> {c.new}" for c in self.changes]
+        parts = [f"{c.ref} {c.field} {c.old} -> {c.new}" for c in self.changes if c.field != "note"]
+        parts += [
+            f"{ref} current {value} (unchanged, re-confirmed)" for ref, value in self.confirmed
+        ]
+        notes = [c for c in self.changes if c.field == "note" and c.new != "none"]
+        parts += [f"{c.ref} note: {c.new}" for c in notes]
         return "; ".join(parts) if parts else "nothing changed"
 
 
-def _show(value: object) -> str:
-    if value is None:
-        return "none"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
+show = shown  # what check-ins print and commit: never Python's None
 
 
 def find_kr(repo: Repository, quarter: str, spec: str) -> tuple[OkrDoc, int, int]:
@@ -139,21 +151,29 @@ def apply(text: str, edits: list[Edit]) -> str:
     lines = text.splitlines(keepends=True)
     newline = "\r\n" if "\r\n" in text else "\n"
     # (line index, column, operation), applied bottom-up so positions stay valid
-    ops: list[tuple[int, int, Replace | Insert]] = []
+    ops: list[tuple[int, int, Replace | Remove | Insert]] = []
     for e in edits:
         base: YPath = ("objectives", e.objective, "key_results", e.kr)
         missing: list[tuple[str, str]] = []
         for name in FIELDS:
             if name not in e.values:
                 continue
+            new = e.values[name]
             span = parsed.values.get((*base, name))
             if span is None:
-                missing.append((name, e.values[name]))
+                if new is not None:
+                    missing.append((name, new))
                 continue
             line, col, end_line, end_col = span
             if end_line != line:
                 raise OkrError(f"'{name}' spans several lines; write it on one line first.")
-            ops.append((line - 1, col - 1, Replace(end_col - 1, e.values[name])))
+            if new is None:
+                key_line, key_col = parsed.keys[(*base, name)][:2]
+                if key_line != line:
+                    raise OkrError(f"'{name}' spans several lines; write it on one line first.")
+                ops.append((line - 1, key_col - 1, Remove(end_col - 1)))
+            else:
+                ops.append((line - 1, col - 1, Replace(end_col - 1, new)))
         if missing:
             line_i, col, flow = _anchor(parsed, base, lines)
             ops.append((line_i, col, Insert(missing, flow)))
@@ -161,16 +181,18 @@ def apply(text: str, edits: list[Edit]) -> str:
         row = lines[line_i]
         if isinstance(op, Replace):
             lines[line_i] = row[:col] + op.value + row[op.end :]
+        elif isinstance(op, Remove):
+            lines[line_i : line_i + 1] = _removed(row, col, op.end)
         elif op.flow:
             close = row.rfind("}")
             added = "".join(f", {n}: {v}" for n, v in op.fields)
             lines[line_i] = row[:close].rstrip() + added + row[close:]
         else:
-            new = [f"{' ' * col}{n}: {v}{newline}" for n, v in op.fields]
+            added_lines = [f"{' ' * col}{n}: {v}{newline}" for n, v in op.fields]
             if not row.endswith(("\n", "\r")):  # the last line, with no final newline: keep so
                 lines[line_i] = row + newline
-                new[-1] = new[-1].rstrip("\r\n")
-            lines[line_i + 1 : line_i + 1] = new
+                added_lines[-1] = added_lines[-1].rstrip("\r\n")
+            lines[line_i + 1 : line_i + 1] = added_lines
     return "".join(lines)
 
 
@@ -178,6 +200,26 @@ def apply(text: str, edits: list[Edit]) -> str:
 class Replace:
     end: int
     value: str
+
+
+@dataclass(frozen=True, slots=True)
+class Remove:
+    end: int  # where the value ends; the key starts at the operation's column
+
+
+def _removed(row: str, col: int, end: int) -> list[str]:
+    """``row`` without the key and value at ``col:end``: no line at all when they are the
+    line's only content (a comment after them goes too), else (a flow mapping) the pair and
+    the comma before it."""
+    rest = row[end:]
+    if not row[:col].strip() and (not rest.strip() or rest.lstrip().startswith("#")):
+        return []
+    start = row.rfind(",", 0, col)
+    if start < 0:  # the first pair of a flow mapping: take the comma after it
+        after = rest.lstrip()
+        cut = len(rest) - len(after) + (1 if after.startswith(",") else 0)
+        return [row[:col] + rest[cut:].lstrip()]
+    return [row[:start] + rest]
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +265,9 @@ def check_in(doc: OkrDoc, edits: list[Edit]) -> CheckInResult:
             new_text = apply(text, edits)
             _verify(fresh, new_text, edits, result)
             if new_text == text:
+                result.confirmed.clear()  # already checked in so today: nothing to record
                 return result
+            result.written = True
             data = new_text.encode()
             if raw.startswith(b"\xef\xbb\xbf"):
                 data = b"\xef\xbb\xbf" + data
@@ -257,13 +301,22 @@ def _verify(doc: OkrDoc, new_text: str, edits: list[Edit], result: CheckInResult
     for e in edits:
         o = doc.model.objectives[e.objective]
         k = o.key_results[e.kr]
-        for name, value in e.values.items():
+        fields = expected["objectives"][e.objective]["key_results"][e.kr]
+        for name, text in e.values.items():
             old = getattr(k, name)
-            expected["objectives"][e.objective]["key_results"][e.kr][name] = (
-                int(value) if value.lstrip("-").isdigit() else float(value)
-            )
-            if old is None or Decimal(str(old)) != Decimal(value):
-                result.changes.append(Change(f"{o.id}/{k.id}", name, old, value))
+            new = None if text is None else parse(f"v: {text}\n").data["v"]
+            fields[name] = new
+            ref = f"{o.id}/{k.id}"
+            if name == "checked":
+                continue
+            if old is None or new is None or isinstance(old, str) or isinstance(new, str):
+                same = old == new
+            else:
+                same = Decimal(str(old)) == Decimal(str(new))
+            if not same:
+                result.changes.append(Change(ref, name, show(old), show(new)))
+            elif name == "current":
+                result.confirmed.append((ref, show(old)))
     if new_model.model_dump() != expected:
         raise OkrError(
             f"okr could not edit {doc.rel} in place without changing something "

@@ -35,11 +35,13 @@ def init(
     *,
     company: str | None = None,
     quarter: str | None = None,
-    install: str = "okrcli",
+    install: str | None = None,
     today: datetime | None = None,
 ) -> InitResult:
     """Write the starter files into ``folder`` (created if missing); existing files are kept
-    and reported as skipped. Creates a git repository unless the folder is inside one."""
+    and reported as skipped. Creates a git repository (branch ``main``) unless the folder is
+    inside one; the CI files trigger on that repository's branch. ``install`` is how CI
+    installs okrcli (a pip requirement); without it the CI files say where to write it."""
     if folder.exists() and not folder.is_dir():
         raise OkrError(f"{folder} exists and is not a folder.")
     q = (
@@ -54,7 +56,13 @@ def init(
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OkrError(f"cannot create {folder}: {exc.strerror or exc}.") from None
+    if install is not None and not _INSTALL_OK.match(install):
+        raise OkrError(
+            f"--install {install!r}: give one pip requirement without spaces or quotes, like "
+            "git+https://github.com/acme/okrcli@v0.1.0."
+        )
     name = company or root.name.replace("-", " ").replace("_", " ").title() or "Our Company"
+    git_created = _ensure_git(root)
     data = {
         "company": slug(name),
         "company_name": name,
@@ -63,7 +71,9 @@ def init(
         "theme": "retention",
         "theme_title": "Grow the lifetime value of the customers we have",
         "quarter": str(q),
-        "install": install,
+        "install": install or PLACEHOLDER_INSTALL,
+        "install_given": install is not None,
+        "branch": _branch(root),
     }
     files = {
         "okr.yaml": render("init/okr.yaml.j2", **data),
@@ -97,8 +107,30 @@ def init(
         except OSError as exc:
             raise OkrError(f"cannot write {path}: {exc.strerror or exc}.") from None
         result.written.append(rel)
-    result.git_created = _ensure_git(root)
+    result.git_created = git_created
     return result
+
+
+# okrcli is not on PyPI: the CI files install it from a git repository, which the user names
+PLACEHOLDER_INSTALL = "git+https://github.com/OWNER/okrcli@main"
+# what a pip requirement written into YAML and a shell line may hold
+_INSTALL_OK = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/@+=~%,-]{0,300}$")
+
+
+def _branch(root: Path) -> str:
+    """The branch the repository is on (the one its CI should run for), else main."""
+    try:
+        out = subprocess.run(
+            ["git", "symbolic-ref", "--short", "-q", "HEAD"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return "main"
+    name = out.stdout.strip()
+    return name if out.returncode == 0 and re.fullmatch(r"[A-Za-z0-9._/-]{1,100}", name) else "main"
 
 
 def _ensure_git(root: Path) -> bool:
@@ -114,6 +146,13 @@ def _ensure_git(root: Path) -> bool:
         if inside.returncode == 0:
             return False
         done = subprocess.run(["git", "init", "-q"], cwd=root, capture_output=True, check=False)
+        if done.returncode == 0:  # on main whatever init.defaultBranch says (git 2.28's -b aside)
+            subprocess.run(
+                ["git", "symbolic-ref", "HEAD", "refs/heads/main"],
+                cwd=root,
+                capture_output=True,
+                check=False,
+            )
     except OSError:
         return False
     return done.returncode == 0

@@ -3,20 +3,31 @@
 from __future__ import annotations
 
 import difflib
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 from typing import Any
 
-from okrcli.edit.checkin import CheckInResult, Edit, check_in, find_kr, number_text, unit_doc
+from okrcli.edit.checkin import (
+    CheckInResult,
+    Edit,
+    check_in,
+    find_kr,
+    number_text,
+    show,
+    unit_doc,
+)
 from okrcli.errors import OkrError
 from okrcli.fsutil import UnsafePathError, atomic_write, check_destination, folder_lock
 from okrcli.load.files import OkrDoc, resolve_root
 from okrcli.load.repo import Repository, load_repository
+from okrcli.model.okr import Direction, KeyResult
 from okrcli.model.quarter import QUARTER_FORM, QUARTER_RE, Quarter
 from okrcli.render import render
 
@@ -32,18 +43,38 @@ def open_repo(repo: Path | None, cwd: Path) -> Repository:
 
 
 def pick_quarter(repo: Repository, asked: str | None, now: datetime | None = None) -> str:
-    """The quarter asked for, else the running one (or the latest with files)."""
+    """The quarter asked for, else the one running by the calendar (and the fiscal year's
+    start in okr.yaml). Never an earlier quarter that happens to have files: a check-in
+    meant for this quarter must not overwrite the last one's final value."""
     if asked is not None:
         if not QUARTER_RE.match(asked):
             raise OkrError(f"--quarter {asked}: write the quarter as {QUARTER_FORM}.")
         return asked
     start = repo.config.fiscal_year_start_month
-    running = str(Quarter.containing((now or datetime.now(UTC)).date(), start))
-    present = sorted({d.folder for d in repo.docs if QUARTER_RE.match(d.folder)})
-    if running in present or not present:
-        return running
-    earlier = [q for q in present if q <= running]
-    return earlier[-1] if earlier else present[-1]
+    return str(Quarter.containing((now or datetime.now(UTC)).astimezone().date(), start))
+
+
+def running_doc(repo: Repository, quarter: str, unit: str, asked: bool) -> OkrDoc:
+    """The unit's file for ``quarter``; when the quarter was not named and the unit has no
+    file for the running one, say how to write it or name another quarter."""
+    if asked or any(d.stem == unit and d.folder == quarter for d in repo.docs):
+        return unit_doc(repo, quarter, unit)
+    earlier = sorted(
+        d.folder
+        for d in repo.docs
+        if d.model is not None and d.model.unit == unit and d.folder < quarter
+    )
+    rel = f"{repo.config.okrs_dir}/{quarter}/{unit}.yaml"
+    hint = ""
+    if earlier:
+        hint = (
+            f" (or `okr new {unit} --from {earlier[-1]}` to carry {earlier[-1]} over), or "
+            f"name the quarter: --quarter {earlier[-1]}"
+        )
+    raise OkrError(
+        f"{quarter} is the running quarter and unit '{unit}' has no file for it ({rel}); "
+        f"write it with `okr new {unit}`{hint}."
+    )
 
 
 @dataclass(slots=True)
@@ -54,16 +85,44 @@ class KrChoice:
     kr: int
     ref: str
     title: str
-    current: float | None
+    unit: str | None
+    baseline: float | None
     target: float | None
-    last_checkin: date | None
+    current: float | None
+    confidence: float | None
+    binary: bool
+    last_checkin: date | None  # None: never checked in
+    written: date | None  # when the key result first appeared in git
+
+    def describe(self) -> str:
+        """One line: where the key result stands (never a Python None)."""
+        u = f" {self.unit}" if self.unit and self.unit != "%" else (self.unit or "")
+        if self.binary:
+            where = "done" if self.current == 1 else "not done yet"
+            return f"{where} (binary: 1 when done, 0 when not)"
+        parts = [
+            f"current {show(self.current)}{u}" if self.current is not None else "no value yet",
+            f"baseline {show(self.baseline)}{u}",
+            f"target {show(self.target)}{u}",
+        ]
+        if self.confidence is not None:
+            parts.append(f"confidence {show(self.confidence)}")
+        if self.last_checkin is not None:
+            parts.append(f"last check-in {self.last_checkin.isoformat()}")
+        elif self.written is not None:
+            parts.append(f"never checked in since {self.written.isoformat()}")
+        else:
+            parts.append("never checked in")
+        return ", ".join(parts)
 
 
-def kr_choices(repo: Repository, quarter: str, unit: str) -> tuple[OkrDoc, list[KrChoice]]:
+def kr_choices(
+    repo: Repository, quarter: str, unit: str, asked: bool = True
+) -> tuple[OkrDoc, list[KrChoice]]:
     """Every key result of the unit, with its last check-in date from git when available."""
     from okrcli.history.source import moment
 
-    doc = unit_doc(repo, quarter, unit)
+    doc = running_doc(repo, quarter, unit, asked)
     assert doc.model is not None
     history = moment(repo.root, None, repo=repo).history(quarter)
     rows = []
@@ -71,36 +130,113 @@ def kr_choices(repo: Repository, quarter: str, unit: str) -> tuple[OkrDoc, list[
         for j, k in enumerate(o.key_results):
             ref = f"{unit}/{o.id}/{k.id}"
             tl = history.timelines.get(ref) if history else None
-            checkins = [e for e in tl.checkins() if e.commit is not None] if tl else []
-            last = checkins[-1].when.date() if checkins else None
-            rows.append(KrChoice(i, j, ref, k.title, k.current, k.target, last))
+            last = written = None
+            if tl is not None and len(tl):
+                count, latest = tl.checkin_summary()
+                last = tl.whens[latest].date() if count else None
+                written = tl.whens[0].date()
+            rows.append(
+                KrChoice(
+                    i,
+                    j,
+                    ref,
+                    k.title,
+                    k.unit,
+                    k.baseline,
+                    k.target,
+                    k.current,
+                    k.confidence,
+                    k.binary,
+                    last,
+                    written,
+                )
+            )
     return doc, rows
 
 
-def edit_values(value: str | None, confidence: str | None) -> dict[str, str]:
-    values = {}
+def confidence_text(raw: str) -> str:
+    """A confidence as the file keeps it (0 to 1); 70% or 70 is refused with the right advice."""
+    cleaned = raw.strip()
+    if cleaned.endswith("%"):
+        share = number_text(cleaned.rstrip("%"), "--confidence")
+        as_share = number_text(str(Decimal(share) / 100))
+        raise OkrError(f"--confidence is a probability from 0 to 1, not '{raw}'; write {as_share}.")
+    conf = number_text(cleaned, "--confidence")
+    if not 0 <= Decimal(conf) <= 1:
+        hint = ""
+        if 1 < Decimal(conf) <= 100:
+            hint = f"; for {conf}% write {number_text(str(Decimal(conf) / 100))}"
+        raise OkrError(f"--confidence must be between 0 and 1, not {raw}{hint}.")
+    return conf
+
+
+def note_text(note: str) -> str:
+    """A check-in note as one line of YAML (a quoted string)."""
+    line = " ".join(note.split())
+    if not line:
+        raise OkrError("the check-in note is empty; write what changed, or leave -m out.")
+    if len(line) > 500:
+        raise OkrError(
+            f"the check-in note is {len(line)} characters long; keep it to 500 (the commit "
+            "message can say more)."
+        )
+    return json.dumps(line, ensure_ascii=False)
+
+
+def value_text(raw: str, binary: bool = False) -> str:
+    """A checked-in value as the file keeps it; a binary key result takes 0 or 1."""
+    value = number_text(raw, "the value")
+    if binary and value not in ("0", "1"):
+        raise OkrError("this key result is binary: check in 1 when done, 0 when not.")
+    return value
+
+
+def edit_values(
+    value: str | None,
+    confidence: str | None,
+    note: str | None = None,
+    today: date | None = None,
+) -> dict[str, str | None]:
+    """What a check-in writes: the value and confidence given, the day, and the note (a
+    check-in without one removes the previous check-in's)."""
+    values: dict[str, str | None] = {}
     if value is not None:
         values["current"] = number_text(value, "the value")
     if confidence is not None:
-        conf = number_text(confidence, "--confidence")
-        if not 0 <= float(conf) <= 1:
-            raise OkrError(f"--confidence must be between 0 and 1, not {confidence}.")
-        values["confidence"] = conf
+        values["confidence"] = confidence_text(confidence)
     if not values:
         raise OkrError("give a value to check in (and maybe --confidence).")
+    values["checked"] = (today or date.today()).isoformat()
+    values["note"] = None if note is None else note_text(note)
     return values
 
 
 def check_in_one(
-    repo: Repository, quarter: str, spec: str, value: str | None, confidence: str | None
+    repo: Repository,
+    quarter: str,
+    spec: str,
+    value: str | None,
+    confidence: str | None,
+    note: str | None = None,
+    *,
+    today: date | None = None,
+    asked: bool = True,
 ) -> CheckInResult:
+    """Check in one key result (``unit/kr`` or ``unit/objective/kr``): its value, maybe a
+    confidence and a note. Re-confirming an unchanged value is a check-in too (the day is
+    written). Returns what changed; the programmatic entry point (``okr sync`` uses it).
+    ``asked``: whether the quarter was named (else a missing file says how to write it)."""
+    unit = spec.split("/")[0]
+    running_doc(repo, quarter, unit, asked)
     doc, i, j = find_kr(repo, quarter, spec)
     assert doc.model is not None
     k = doc.model.objectives[i].key_results[j]
-    values = edit_values(value, confidence)
-    if k.binary and "current" in values and values["current"] not in ("0", "1"):
-        raise OkrError(f"'{spec}' is binary: check in 1 when done, 0 when not.")
-    return check_in(doc, [Edit(i, j, values)])
+    if value is not None and k.binary:
+        try:
+            value_text(value, binary=True)
+        except OkrError:
+            raise OkrError(f"'{spec}' is binary: check in 1 when done, 0 when not.") from None
+    return check_in(doc, [Edit(i, j, edit_values(value, confidence, note, today))])
 
 
 def check_in_many(doc: OkrDoc, edits: list[Edit]) -> CheckInResult:
@@ -171,11 +307,16 @@ def commit(
     should the commit fail, the file is put back to ``original`` (what it held before)."""
     from okrcli.history.git import Git
 
-    changes = [c for c in result.changes if c.field == "current"] or result.changes
-    subject = f"check-in: {unit} " + ", ".join(
-        f"{c.ref} {c.old if c.old is not None else 'none'} -> {c.new}" for c in changes
-    )
+    values = [c for c in result.changes if c.field == "current"]
+    said = [f"{c.ref} {c.old} -> {c.new}" for c in values]
+    said += [f"{ref} {value} (unchanged)" for ref, value in result.confirmed]
+    if not said:
+        said = [f"{c.ref} {c.field} {c.old} -> {c.new}" for c in result.changes]
+    subject = f"check-in: {unit} " + ", ".join(said)
     body_lines = [f"{unit}/{c.ref} {c.field}: {c.old} -> {c.new}" for c in result.changes]
+    body_lines += [
+        f"{unit}/{ref} current: {value} (re-confirmed)" for ref, value in result.confirmed
+    ]
     if message:
         body_lines = [message, "", *body_lines]
     try:
@@ -258,12 +399,13 @@ def carried_over(repo: Repository, unit: str, from_quarter: str, quarter: str) -
     yaml.indent(mapping=2, sequence=seq_indent, offset=offset)
     data: Any = yaml.load(doc.text)
     data["quarter"] = quarter
+    models = {(o.id, k.id): k for o in doc.model.objectives for k in o.key_results}
     for o in data.get("objectives") or []:
         for k in o.get("key_results") or []:
-            last = k.get("current")
-            if last is not None and not k.get("binary"):
-                k["baseline"] = last
-            for name in ("current", "confidence"):
+            model = models.get((o.get("id"), k.get("id")))
+            if model is not None:
+                _carry_kr(k, model)
+            for name in ("current", "confidence", "checked", "note"):
                 if name in k:
                     del k[name]
     out = StringIO()
@@ -272,6 +414,32 @@ def carried_over(repo: Repository, unit: str, from_quarter: str, quarter: str) -
     if "yaml-language-server" not in text:
         text = MODELINE + "\n" + text
     return text
+
+
+def _carry_kr(k: Any, model: KeyResult) -> None:
+    """One key result carried over: its baseline is where it ended. Its direction never
+    flips: a target the key result has reached or passed no longer lies beyond the new
+    baseline, so it is removed (the direction written down, with a comment) and left for the
+    team to set; until then OKR202 reports the missing target."""
+    last = model.current
+    if last is None or model.binary:
+        return
+    k["baseline"] = last
+    direction = model.effective_direction()
+    if direction not in (Direction.INCREASE, Direction.DECREASE) or model.target is None:
+        return
+    ahead = model.target > last if direction == Direction.INCREASE else model.target < last
+    if ahead:
+        return
+    keys = list(k)
+    del k["target"]
+    if "direction" not in k:
+        k.insert(keys.index("baseline") + 1, "direction", direction.value)
+    side = "above" if direction == Direction.INCREASE else "below"
+    k.yaml_add_eol_comment(
+        f"set a target {side} {show(last)}: last quarter's {show(model.target)} was reached",
+        "direction" if "direction" in k else "baseline",
+    )
 
 
 def _sequence_style(text: str) -> tuple[int, int]:

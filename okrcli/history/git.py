@@ -315,6 +315,34 @@ class Git:
         """Whether another git command holds this worktree's index."""
         return (self.own_git_dir / "index.lock").exists()
 
+    def changed_since(self, rev: str, root: Path) -> tuple[set[str], set[str]]:
+        """The files under ``root`` (relative to it) that differ between the merge base of
+        ``rev`` and HEAD, and the working tree (untracked ones included): those added or
+        changed, and those deleted."""
+        commit = self.resolve(rev)
+        head = self.head()
+        base = self._run("merge-base", commit, head, check=False) if head else None
+        if not base or not base.strip():
+            raise GitError(
+                f"--changed-since {rev}: it shares no history with HEAD (in CI, fetch the "
+                "whole history: fetch-depth: 0)."
+            )
+        prefix = self.relpath(root)
+        prefix = "" if prefix == "." else prefix + "/"
+        out = self._run("diff", "--name-status", "-z", "--no-renames", base.strip(), "--") or ""
+        parts = out.split("\0")
+        changed: set[str] = set()
+        deleted: set[str] = set()
+        for status, name in zip(parts[::2], parts[1::2], strict=False):
+            if name.startswith(prefix):
+                (deleted if status == "D" else changed).add(name[len(prefix) :])
+        untracked = (
+            self._run("ls-files", "--others", "--exclude-standard", "--full-name", "-z", "--", ".")
+            or ""
+        )
+        changed |= {n[len(prefix) :] for n in untracked.split("\0") if n and n.startswith(prefix)}
+        return changed, deleted
+
     def commit_paths(self, paths: list[Path], subject: str, body: str = "") -> str:
         """Commit exactly ``paths`` (whatever else is staged stays staged) and return the id."""
         rels = [self.relpath(p) for p in paths]

@@ -86,6 +86,8 @@ def _plain(model: OkrFile) -> dict[str, Any]:
                         "target": k.target,
                         "current": k.current,
                         "confidence": k.confidence,
+                        "checked": k.checked,
+                        "note": k.note,
                     }
                     for k in o.key_results
                 ],

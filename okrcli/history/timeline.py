@@ -22,7 +22,6 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import pairwise
 from pathlib import Path
 from sys import intern
 from typing import Any
@@ -32,9 +31,10 @@ from okrcli.history.git import NULL_ID, Change, Commit, Git
 from okrcli.load.files import okr_file
 from okrcli.load.yamlsafe import YamlError, decode, parse
 
-FIELDS = ("baseline", "target", "current", "confidence")
+FIELDS = ("baseline", "target", "current", "confidence", "checked", "note")
 _FIELD_INDEX = {name: i for i, name in enumerate(FIELDS)}
-Values = tuple[float | None, float | None, float | None, float | None]
+# baseline, target, current, confidence; the day of the latest check-in and its note
+Values = tuple[float | None, float | None, float | None, float | None, str | None, str | None]
 # what a blob holds, for the history: (quarter, {ref: values}) or None when unreadable
 Extract = tuple[str, dict[str, Values]] | None
 
@@ -42,8 +42,8 @@ Extract = tuple[str, dict[str, Values]] | None
 # unknown), and a function that returns its parsed data, called only when no commit had it
 WorktreeFile = tuple[str | None, Callable[[], Any]]
 
-BLOB_KIND = "blobs-v4"  # change when extract() changes what it produces
-WALK_KIND = "walk-v8"  # change when extract() or the walk change what they produce
+BLOB_KIND = "blobs-v5"  # change when extract() changes what it produces
+WALK_KIND = "walk-v9"  # change when extract() or the walk change what they produce
 CACHE_NAME = f"{BLOB_KIND}.json"
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 PARALLEL_BLOBS = 400
@@ -53,6 +53,10 @@ def _num(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
     return value
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def extract(raw: bytes) -> Extract:
@@ -88,6 +92,8 @@ def extract_data(data: Any) -> Extract:
                     _num(k.get("target")),
                     _num(k.get("current")),
                     _num(k.get("confidence")),
+                    _str(k.get("checked")),
+                    _str(k.get("note")),
                 )
                 krs.setdefault(ref, vals)
     return intern(quarter), krs
@@ -116,14 +122,18 @@ def extract_all(blobs: dict[str, bytes]) -> dict[str, Extract]:
 
 
 def _values(item: Any) -> Values | None:
-    """Four key-result values read back from a cache (None when they are not that)."""
-    if not isinstance(item, list | tuple) or len(item) != 4:
+    """A key result's values read back from a cache (None when they are not that): four
+    numbers or nulls, then the day of the check-in and its note, texts or nulls."""
+    if not isinstance(item, list | tuple) or len(item) != len(FIELDS):
         return None
-    for v in item:
+    for v in item[:4]:
         if v is not None and (isinstance(v, bool) or not isinstance(v, int | float)):
             return None
-    b, t, c, conf = item
-    return (b, t, c, conf)
+    for v in item[4:]:
+        if v is not None and not isinstance(v, str):
+            return None
+    b, t, c, conf, checked, note = item
+    return (b, t, c, conf, checked, note)
 
 
 def checked_extract(item: Any) -> Extract | None:
@@ -220,8 +230,9 @@ class Timeline:
         # first add() turns this timeline's into lists of its own
         self.commits: Sequence[Commit | None] = []
         self.whens: Sequence[datetime] = []
-        # baseline, target, current, confidence: one sequence each, one entry per change
-        self.columns: tuple[Sequence[Any], ...] = ([], [], [], [])
+        # baseline, target, current, confidence, checked, note: one sequence each, one entry
+        # per change
+        self.columns: tuple[Sequence[Any], ...] = ([], [], [], [], [], [])
         self._events: list[CheckIn] | None = None
 
     @classmethod
@@ -252,9 +263,9 @@ class Timeline:
         self._events = None
 
     def values(self, n: int) -> Values:
-        """The four values after change ``n`` (negative counts from the end)."""
-        b, t, c, conf = self.columns
-        return (b[n], t[n], c[n], conf[n])
+        """The values after change ``n`` (negative counts from the end)."""
+        b, t, c, conf, checked, note = self.columns
+        return (b[n], t[n], c[n], conf[n], checked[n], note[n])
 
     def last(self) -> Values | None:
         return self.values(-1) if self.whens else None
@@ -277,30 +288,24 @@ class Timeline:
         return self._events
 
     def checkin_indexes(self) -> list[int]:
-        """Which changes count as a check-in: the first appearance, or a new ``current``."""
-        current = self.columns[2]
-        if not current:
-            return []
-        moved = [n for n, (a, b) in enumerate(pairwise(current), 1) if a != b]
-        return [0, *moved]
+        """Which changes are check-ins: those after the key result first appeared that move
+        ``current`` or re-confirm it (``okr check-in`` writes the day into ``checked``). The
+        first appearance (the file written) starts the clock but is not a check-in."""
+        current, checked = self.columns[2], self.columns[4]
+        return [
+            n
+            for n in range(1, len(current))
+            if current[n] != current[n - 1] or checked[n] != checked[n - 1]
+        ]
 
     def checkin_summary(self) -> tuple[int, int]:
         """How many check-ins there are, and the index of the latest (-1 for none)."""
-        current = self.columns[2]
+        current, checked = self.columns[2], self.columns[4]
         size = len(current)
-        if not size:
+        if size < 2 or (current.count(current[0]) == size and checked.count(checked[0]) == size):
             return 0, -1
-        prev = current[0]
-        if current.count(prev) == size:
-            return 1, 0
-        count = latest = 0
-        for n in range(size):
-            value = current[n]
-            if n == 0 or value != prev:
-                count += 1
-                latest = n
-                prev = value
-        return count, latest
+        indexes = self.checkin_indexes()
+        return len(indexes), indexes[-1] if indexes else -1
 
     def checkins(self) -> list[CheckIn]:
         """The check-ins as :class:`CheckIn` objects."""
@@ -398,17 +403,20 @@ class WalkCache:
             make = Timeline.from_columns
             for ref, (indexes, *stored) in timeline_rows.items():
                 indexes = tuple(indexes)
-                if not isinstance(ref, str) or len(stored) != 4:
+                if not isinstance(ref, str) or len(stored) != len(FIELDS):
+                    return None
+                if not all(type(i) is int and 0 <= i < len(commits) for i in indexes):
                     return None
                 size = len(indexes)
-                b, t, cur, conf = (_column(col, size) for col in stored)
-                if b is None or t is None or cur is None or conf is None:
+                read = [_column(col, size, text=n >= 4) for n, col in enumerate(stored)]
+                cols = tuple(c for c in read if c is not None)
+                if len(cols) != len(FIELDS) or len(read) != len(FIELDS):
                     return None
                 pair = shared.get(indexes)
                 if pair is None:
                     picked = tuple(commits[i] for i in indexes)
                     pair = shared[indexes] = (picked, tuple(c.when for c in picked))
-                timelines[ref] = make(ref, pair[0], pair[1], (b, t, cur, conf))
+                timelines[ref] = make(ref, pair[0], pair[1], cols)
             head_state = {ref: _values(v) for ref, v in head.items()}
             head_extracts = _checked_extracts(extracts)
             if head_extracts is None or None in head_state.values() or type(last) is not int:
@@ -459,12 +467,14 @@ def _stored_column(col: Sequence[Any], size: int) -> Any:
 
 _FLOATS = frozenset({float})
 _NUMBERS = frozenset({type(None), int, float})
+_TEXTS = frozenset({type(None), str})
 
 
-def _column(stored: Any, size: int) -> Sequence[Any] | None:
+def _column(stored: Any, size: int, *, text: bool = False) -> Sequence[Any] | None:
     """A value column read back from the walk cache (None if it is not one: the wrong
-    length, or anything but numbers and nulls). A column of floats only comes back as an
-    array of them (a fraction of the time and memory of a float object per value)."""
+    length, or anything but numbers and nulls; texts and nulls for a ``text`` column). A
+    column of floats only comes back as an array of them (a fraction of the time and memory
+    of a float object per value)."""
     if not isinstance(stored, list):
         return None
     if len(stored) == 1 and size != 1:
@@ -472,6 +482,8 @@ def _column(stored: Any, size: int) -> Sequence[Any] | None:
     if len(stored) != size:
         return None
     kinds = set(map(type, stored))
+    if text:
+        return tuple(stored) if kinds <= _TEXTS else None
     if kinds == _FLOATS and size > 1:  # as an array: a fraction of the memory of floats
         return array("d", stored)
     if not kinds <= _NUMBERS:
@@ -634,7 +646,7 @@ def _extend(
             else:
                 cols = columns.get(ref)
                 if cols is None:
-                    cols = columns[ref] = ([], [], [], [], [], [])
+                    cols = columns[ref] = ([], [], [], [], [], [], [], [])
                 cols[0].append(commit_)
                 cols[1].append(when)
                 for col, v in zip(cols[2:], vals, strict=True):

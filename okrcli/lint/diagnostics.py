@@ -39,6 +39,8 @@ class LintResult:
     diagnostics: list[Diagnostic]
     files: list[str]
     notices: list[str]
+    # the severities that fail the run (and a file, in JUnit): warnings too with --strict
+    failing: tuple[str, ...] = ("error",)
 
     def count(self, severity: str) -> int:
         return sum(1 for d in self.diagnostics if d.severity == severity)

@@ -18,6 +18,7 @@ from okrcli.lint.run import LintRequest
 from okrcli.load.files import CONFIG_NAME, ORG_NAME, OkrDoc, Source
 from okrcli.load.prefetch import Prefetch
 from okrcli.load.repo import Repository, load_okr_doc, load_repository
+from okrcli.model.quarter import QUARTER_RE
 from okrcli.rules.base import Finding, Rule, registry
 from okrcli.rules.context import Context
 from okrcli.rules.lexicon import Lexicon
@@ -97,7 +98,9 @@ def _targets(repo: Repository, request: LintRequest) -> tuple[list[OkrDoc], set[
             if path == root:
                 rels.add(CONFIG_NAME)
         elif path.name in (ORG_NAME, CONFIG_NAME) and path.parent == root:
+            # a renamed unit or a rule setting can break any file: every one is checked
             rels.add(path.name)
+            chosen.update(by_path)
         elif path in by_path:
             chosen[path] = by_path[path]
         elif path.suffix in (".yaml", ".yml"):
@@ -109,6 +112,42 @@ def _targets(repo: Repository, request: LintRequest) -> tuple[list[OkrDoc], set[
     docs = list(chosen.values())
     rels |= {d.rel for d in docs}
     return docs, rels
+
+
+def _narrowed(
+    repo: Repository, request: LintRequest, docs: list[OkrDoc], rels: set[str]
+) -> tuple[list[OkrDoc], set[str], list[str]]:
+    """The files to report on, cut down to ``--quarter`` and ``--changed-since`` (the
+    whole repository stays the context of the cross-file rules), with a notice saying so."""
+    notices = []
+    if request.quarter is not None:
+        if not QUARTER_RE.match(request.quarter):
+            raise OkrError(
+                f"--quarter {request.quarter}: write the quarter as YYYY-Qn, like 2026-Q4."
+            )
+        docs = [d for d in docs if d.folder == request.quarter]
+        rels = {d.rel for d in docs}
+    if request.changed_since is not None:
+        from okrcli.history.git import Git, GitError
+
+        try:
+            changed, deleted = Git(repo.root).changed_since(request.changed_since, repo.root)
+        except GitError as exc:
+            raise OkrError(exc.message) from None
+        if changed & {ORG_NAME, CONFIG_NAME}:
+            # a renamed unit or a new rule setting can break any file: report on all
+            notices.append(
+                f"{' and '.join(sorted(changed & {ORG_NAME, CONFIG_NAME}))} changed since "
+                f"{request.changed_since}: every OKR file is checked."
+            )
+            rels = rels | (changed & {ORG_NAME, CONFIG_NAME})
+        else:
+            gone = {rel.rsplit("/", 2)[-2] for rel in deleted if rel.count("/") >= 2}
+            docs = [d for d in docs if d.rel in changed or d.folder in gone]
+            rels = {d.rel for d in docs}
+            if not docs:
+                notices.append(f"no OKR file changed since {request.changed_since}.")
+    return docs, rels, notices
 
 
 def _display(path: Path, cwd: str) -> str:
@@ -137,8 +176,8 @@ def lint_repository(
     p = plan(repo, request)
     ctx = Context(repo, p.options, Lexicon(repo.config.lint.words))
     docs, asked = _targets(repo, request)
+    docs, asked, notices = _narrowed(repo, request, docs, asked)
     findings: list[tuple[str, Finding]] = []
-    notices: list[str] = []
 
     sources: list[Source] = [*docs]
     if repo.org_source is not None:

@@ -200,13 +200,15 @@ def sarif(result: LintResult) -> str:
 
 
 def junit(result: LintResult) -> str:
-    """JUnit XML: one test case per file, failing with its errors and warnings."""
+    """JUnit XML: one test case per file, failing when it has findings that fail the run
+    (errors; warnings too with --strict); the others are the case's output."""
     from xml.etree import ElementTree as ET
 
     by_file: dict[str, list[Diagnostic]] = {f: [] for f in result.files}
     for d in result.diagnostics:
         by_file.setdefault(d.path, []).append(d)
-    failing = {f for f, ds in by_file.items() if any(d.severity != "info" for d in ds)}
+    fails = set(result.failing)
+    failing = {f for f, ds in by_file.items() if any(d.severity in fails for d in ds)}
     suites = ET.Element("testsuites", name="okr lint")
     suite = ET.SubElement(
         suites,
@@ -219,7 +221,7 @@ def junit(result: LintResult) -> str:
     )
     for path, ds in sorted(by_file.items()):
         case = ET.SubElement(suite, "testcase", classname="okr lint", name=visible(path))
-        problems = [d for d in ds if d.severity != "info"]
+        problems = [d for d in ds if d.severity in fails]
         if problems:
             failure = ET.SubElement(
                 case,
@@ -228,7 +230,7 @@ def junit(result: LintResult) -> str:
                 message=f"{len(problems)} finding(s) in {visible(path)}",
             )
             failure.text = "\n".join(line(d) for d in problems)
-        notes = [d for d in ds if d.severity == "info"]
+        notes = [d for d in ds if d.severity not in fails]
         if notes:
             ET.SubElement(case, "system-out").text = "\n".join(line(d) for d in notes)
     ET.indent(suites)

@@ -27,6 +27,10 @@ class LintRequest:
     repo: Path | None = None
     cwd: Path = field(default_factory=Path.cwd)
     at: str | None = None  # lint the repository as it was at a commit or date
+    # report only on the files changed since this revision's merge base (all of them when
+    # org.yaml or okr.yaml changed; a quarter's when one of its files was deleted)
+    changed_since: str | None = None
+    quarter: str | None = None  # report only on this quarter's files
 
 
 def lint(request: LintRequest) -> LintResult:

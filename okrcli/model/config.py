@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
@@ -51,19 +51,43 @@ class LintConfig(BaseModel):
     )
 
 
-class Bands(BaseModel):
+class _Ordered(BaseModel):
+    """Two thresholds of ``scoring.<section>`` where ``low`` must not be above ``high``."""
+
+    section: ClassVar[str]
+    low: ClassVar[str]
+    high: ClassVar[str]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _Ordered:
+        if getattr(self, self.low) > getattr(self, self.high):
+            raise ValueError(
+                f"scoring.{self.section}.{self.low} must not be above "
+                f"scoring.{self.section}.{self.high}"
+            )
+        return self
+
+
+class Bands(_Ordered):
     """Score bands: below ``stretch`` the target was missed, above ``over`` over-achieved."""
 
     model_config = STRICT
+    section, low, high = "bands", "stretch", "over"
 
     stretch: Annotated[float, Field(ge=0, le=1, strict=False)] = 0.6
     over: Annotated[float, Field(ge=0, le=1, strict=False)] = 0.8
 
-    @model_validator(mode="after")
-    def _ordered(self) -> Bands:
-        if self.stretch > self.over:
-            raise ValueError("scoring.bands.stretch must not be above scoring.bands.over")
-        return self
+
+class Pace(_Ordered):
+    """Pace while a quarter runs: the expected score is the share of the quarter gone; a key
+    result is on track at ``on_track`` of that or more, at risk at ``at_risk`` or more, else
+    off track."""
+
+    model_config = STRICT
+    section, low, high = "pace", "at_risk", "on_track"
+
+    on_track: Annotated[float, Field(gt=0, le=1, strict=False)] = 0.9
+    at_risk: Annotated[float, Field(ge=0, le=1, strict=False)] = 0.6
 
 
 class ScoringConfig(BaseModel):
@@ -72,6 +96,13 @@ class ScoringConfig(BaseModel):
     model_config = STRICT
 
     bands: Bands = Field(default_factory=Bands)
+    pace: Pace = Field(default_factory=Pace)
+    targets: Literal["agreed", "current"] = Field(
+        default="agreed",
+        description="Score against the target agreed when the quarter's first days end (the "
+        "grace days of OKR402, 14 by default), showing a later one beside it; or against the "
+        "current target.",
+    )
 
 
 class Config(BaseModel):
@@ -83,3 +114,12 @@ class Config(BaseModel):
     fiscal_year_start_month: Annotated[int, Field(ge=1, le=12)] = 1
     lint: LintConfig = Field(default_factory=LintConfig)
     scoring: ScoringConfig = Field(default_factory=ScoringConfig)
+
+    def agreed_after_days(self) -> int:
+        """How many days into a quarter targets are still being agreed: OKR402's
+        ``grace_days`` (14 unless okr.yaml sets it), so the score and the rule agree."""
+        for key in ("OKR402", "moved-goalpost"):
+            days = self.lint.rules.get(key, {}).get("grace_days")
+            if isinstance(days, int) and not isinstance(days, bool) and days >= 0:
+                return days
+        return 14

@@ -56,6 +56,14 @@ class KeyResult(BaseModel):
     confidence: Probability | None = Field(
         default=None, description="Probability (0 to 1) of reaching the target."
     )
+    checked: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = Field(
+        default=None,
+        description="The day of the latest check-in (YYYY-MM-DD), written by okr check-in: "
+        "re-confirming an unchanged value changes it, so git records that check-in too.",
+    )
+    note: Text | None = Field(
+        default=None, description="What the latest check-in said (okr check-in -m)."
+    )
     direction: Annotated[Direction, Field(strict=False)] | None = Field(
         default=None,
         description="increase, decrease, stay_above or stay_below; "

@@ -43,6 +43,7 @@ STATUS: dict[str, tuple[str, str, str, str]] = {
     "off track": ("🔴", "fill:#ffebe9,stroke:#cf222e,color:#1f2328", "off track", "red"),
     "stretch": ("🟢", "fill:#dafbe1,stroke:#1a7f37,color:#1f2328", "in the stretch zone", "green"),
     "over": ("🔵", "fill:#ddf4ff,stroke:#0969da,color:#1f2328", "over-achieved", "blue"),
+    "met": ("🟢", "fill:#dafbe1,stroke:#1a7f37,color:#1f2328", "met", "green"),
     "missed": ("🔴", "fill:#ffebe9,stroke:#cf222e,color:#1f2328", "missed", "red"),
     "": ("⚪", "fill:#f6f8fa,stroke:#8c959f,color:#1f2328", "no pace yet", "grey"),
 }

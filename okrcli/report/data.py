@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -21,7 +21,7 @@ from okrcli.history.timeline import FIELDS, QuarterHistory, Timeline
 from okrcli.lint.diagnostics import Diagnostic
 from okrcli.model.quarter import Quarter
 from okrcli.report import charts, links
-from okrcli.score.card import PROMPTS, ScoreCard, elapsed_share, pace_of, week_ends
+from okrcli.score.card import PROMPTS, ScoreCard, elapsed_share, week_ends
 from okrcli.score.formats import brier_words, grouped, progress, trend
 from okrcli.scoring import band
 
@@ -44,10 +44,12 @@ def _num(value: Any) -> Any:
     return value
 
 
-def _show(value: float | None) -> str:
-    """A value as written, with thousands separators (12,500; 1,234.5)."""
+def _show(value: float | str | None) -> str:
+    """A value as written, with thousands separators (12,500; 1,234.5); a text as it is."""
     if value is None:
         return "-"
+    if isinstance(value, str):
+        return value
     if -1000 < value < 1000:  # most values: no separator to put in
         return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
     return grouped(value)
@@ -182,39 +184,54 @@ def _below(units: list[dict[str, Any]], deepest: int) -> list[dict[str, Any]]:
 
 
 def checkin_log(
-    history: QuarterHistory | None, limit: int, per_kr: int = 3, link: links.Links | None = None
+    history: QuarterHistory | None,
+    limit: int,
+    per_kr: int = 3,
+    link: links.Links | None = None,
+    unit: str | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Who moved which value when, newest first, with the commit subject: the latest
     ``per_kr`` changes of each key result, the latest ``limit`` of those in all; and the
-    counts (every committed change, the key results changed, the rows shown)."""
+    counts (every committed change, the key results changed, the rows shown). A check-in
+    that re-confirmed its value is a change of that value to itself. One unit's only, when
+    ``unit`` is given."""
     counts = {"changes": 0, "key_results": 0, "per_kr": per_kr, "shown": 0}
     if history is None:
         return [], counts
     link = link or links.Links()
+    prefix = None if unit is None else unit + "/"
     picked: list[tuple[datetime, str, int, int, Timeline]] = []
-    fields = range(len(FIELDS))
     for ref, tl in history.timelines.items():
+        if prefix is not None and not ref.startswith(prefix):
+            continue
         commits, whens, columns = tl.commits, tl.whens, tl.columns
         end = len(whens) - (1 if commits and commits[-1] is None else 0)  # committed only
         if end < 2:
             continue
-        # every change counted a column at a time, at C speed
-        total = 0
-        for col in columns:
-            if col.count(col[0]) != len(col):  # most baselines and targets never change
-                total += sum(map(ne, islice(col, 1, end), col))
+        # every change counted a column at a time, at C speed; the check-in day is no
+        # change of its own, but when nothing else moved it is a re-confirmation
+        moving = [
+            col for i, col in enumerate(columns) if col.count(col[0]) != len(col) and i != _CHECKED
+        ]
+        total = sum(sum(map(ne, islice(col, 1, end), col)) for col in moving)
+        checked = columns[_CHECKED]
+        if checked.count(checked[0]) != len(checked):
+            total += sum(
+                1
+                for n in range(1, end)
+                if checked[n] != checked[n - 1] and all(c[n] == c[n - 1] for c in moving)
+            )
         if not total:
             continue
         counts["changes"] += total
         counts["key_results"] += 1
         mine = 0
         for n in range(end - 1, 0, -1):  # the latest few, from the newest back
-            for i in fields:
-                if columns[i][n] != columns[i][n - 1]:
-                    picked.append((whens[n], ref, n, i, tl))
-                    mine += 1
-                    if mine == per_kr:
-                        break
+            for i in _logged(columns, n):
+                picked.append((whens[n], ref, n, i, tl))
+                mine += 1
+                if mine == per_kr:
+                    break
             if mine == per_kr:
                 break
     latest = heapq.nlargest(limit, picked, key=lambda c: (c[0], c[1], c[2], -c[3]))
@@ -260,6 +277,19 @@ PALETTE = (
 ORDER = {"off track": 0, "missed": 0, "at risk": 1, "": 2, "on track": 3, "stretch": 3, "over": 4}
 
 
+_CURRENT, _CHECKED = FIELDS.index("current"), FIELDS.index("checked")
+
+
+def _logged(columns: tuple[Sequence[Any], ...], n: int) -> list[int]:
+    """The fields change ``n`` of a timeline shows in the log: those that moved, but the
+    check-in day (the row's date says it); a check-in that re-confirmed its value shows
+    that value."""
+    moved = [i for i, col in enumerate(columns) if i != _CHECKED and col[n] != col[n - 1]]
+    if not moved and columns[_CHECKED][n] != columns[_CHECKED][n - 1]:
+        return [_CURRENT]
+    return moved
+
+
 def build(
     card: ScoreCard,
     moment: Moment,
@@ -268,10 +298,14 @@ def build(
     *,
     log_limit: int = 200,
     repo_url: str | None = None,
+    unit: str | None = None,
 ) -> dict[str, Any]:
     """Everything a report template can use, as plain data (``findings`` may be a function
-    that returns them: it is called last, after everything else is built)."""
-    data = build_without_findings(card, moment, quarter, log_limit=log_limit, repo_url=repo_url)
+    that returns them: it is called last, after everything else is built). With ``unit``,
+    the report is that unit's: its check-ins only, its name and score in the headline."""
+    data = build_without_findings(
+        card, moment, quarter, log_limit=log_limit, repo_url=repo_url, unit=unit
+    )
     add_findings(data, findings() if callable(findings) else findings)
     return data
 
@@ -320,6 +354,7 @@ def build_without_findings(
     *,
     log_limit: int = 200,
     repo_url: str | None = None,
+    unit: str | None = None,
 ) -> dict[str, Any]:
     """:func:`build`'s data but for the parts that come from lint findings, which
     :func:`add_findings` fills in (the report builds this while its lint pass runs)."""
@@ -333,14 +368,9 @@ def build_without_findings(
     weeks = _weeks(quarter, card)
     ended = card.ended
 
-    def status_of(score: Decimal) -> str:
-        if ended:
-            return band(score, bands_cfg.stretch, bands_cfg.over)
-        return pace_of(score, card.elapsed)
-
     units = []
     for u in card.units:
-        unit = org.get(u.id)
+        member = org.get(u.id)
         objectives: list[dict[str, Any]] = []
         for o in u.objectives:
             krs: list[dict[str, Any]] = []
@@ -356,7 +386,10 @@ def build_without_findings(
                         "direction": k.direction or "",
                         "binary": k.binary,
                         "baseline": _show(k.baseline),
-                        "target": _show(k.target),
+                        "target": _show(k.target)
+                        + (f" (moved to {_show(k.moved.latest)})" if k.moved else ""),
+                        "moved": k.moved.describe(k.ref) if k.moved else "",
+                        "note": k.note or "",
                         "current": _show(k.current) + ("*" if k.uncommitted else ""),
                         "confidence": _show(k.confidence),
                         "score": float(k.score),
@@ -374,7 +407,7 @@ def build_without_findings(
                         "link": link.file(u.path),
                     }
                 )
-            o_status = status_of(o.score)
+            o_status = o.band if ended else (o.pace or "")
             objectives.append(
                 {
                     "id": o.id,
@@ -383,6 +416,7 @@ def build_without_findings(
                     "aligns_to": list(o.aligns_to),
                     "score": float(o.score),
                     "band": o.band,
+                    "pace": o.pace or "",
                     "status": o_status,
                     "status_words": charts.STATUS[o_status][2],
                     "mark": charts.STATUS[o_status][0],
@@ -390,19 +424,20 @@ def build_without_findings(
                     "key_results": krs,
                 }
             )
-        u_status = status_of(u.score)
+        u_status = u.band if ended else (u.pace or "")
         unit_krs = [k for o in objectives for k in o["key_results"]]
         units.append(
             {
                 "id": u.id,
                 "name": u.name,
                 "level": u.level,
-                "parent": unit.parent if unit and unit.parent else "",
-                "role": unit.role if unit else "product",
+                "parent": member.parent if member and member.parent else "",
+                "role": member.role if member else "product",
                 "path": u.path,
                 "link": link.file(u.path),
                 "score": float(u.score),
                 "band": u.band,
+                "pace": u.pace or "",
                 "status": u_status,
                 "status_words": charts.STATUS[u_status][2],
                 "mark": charts.STATUS[u_status][0],
@@ -426,7 +461,7 @@ def build_without_findings(
     if len(units) <= UNIT_CHARTS_MAX and weeks:
         for unit_data in units:
             unit_data["chart"] = _unit_chart(unit_data, weeks)
-    checkins, log_counts = checkin_log(history, log_limit, link=link)
+    checkins, log_counts = checkin_log(history, log_limit, link=link, unit=unit)
     paths = {u["id"]: u["path"] for u in units}
     for c in checkins:
         c["kr_link"] = link.file(paths.get(c["kr"].split("/")[0], ""))
@@ -434,6 +469,11 @@ def build_without_findings(
         units, key=lambda x: (x["score"], ORDER[x["status"]], charts.natural(x["name"]))
     )
     all_krs = [(u, k) for u in units for o in u["objectives"] for k in o["key_results"]]
+    if unit is not None:
+        scope, name = "Unit", org[unit].name if unit in org else unit
+    else:
+        scope = "Organisation"
+        name = next((u.name for u in org.values() if u.parent is None), "Organisation")
     return {
         "quarter": card.quarter,
         "at": card.at.isoformat(),
@@ -442,8 +482,10 @@ def build_without_findings(
         "elapsed": float(card.elapsed),
         "ended": ended,
         "organisation": {
-            "name": next((u.name for u in org.values() if u.parent is None), "Organisation"),
+            "name": name,
+            "scope": scope,
             "score": float(card.score),
+            "pace": card.pace or "",
             "bar": bar(card.score),
             "bands": dict(card.bands),
             "paces": dict(card.paces),
@@ -486,7 +528,8 @@ def build_without_findings(
         "history": {},
         "findings_by_rule": [],
         "prompts": {band: list(qs) for band, qs in PROMPTS.items()},
-        "notices": list(card.notices),
+        "notices": [*card.notices, *(f"moved target: {m}" for m in card.moved)],
+        "moved_targets": list(card.moved),
         "layout": {
             "details": len(units) > DETAILS_FROM,
             "attention_max": ATTENTION_ROWS,

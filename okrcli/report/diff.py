@@ -32,7 +32,7 @@ NON_HISTORY = ["OKR0", "OKR1", "OKR2", "OKR3"]
 
 @dataclass(frozen=True, slots=True)
 class Change:
-    kind: str  # added, removed, target, baseline, check-in, confidence, title, direction
+    kind: str  # added, removed, target, baseline, check-in, confidence, note, title, direction
     ref: str
     what: str  # "objective" | "key result" | a field name
     old: str = ""
@@ -42,17 +42,22 @@ class Change:
     # a check-in's and a goalpost move's changes add up to the whole change)
     score: tuple[str, str, str] | None = None
     title: str = ""  # the key result's (or objective's) title
+    said: str = ""  # a check-in's note (okr check-in -m), on one line
 
     def remark(self, arrow: str) -> str:
-        """The note, with the score change drawn with ``arrow``."""
-        if self.score is None:
-            return self.note
-        old, new, delta = self.score
-        moved = f"score {old} {arrow} {new} ({delta})"
-        if self.kind == "check-in":
-            return moved
-        why = " from the goalpost move, not progress" if old != new else ""
-        return f"{self.note + ': ' if self.note else ''}{moved}{why}"
+        """The note, with the score change drawn with ``arrow``, and what a check-in said."""
+        text = self.note
+        if self.score is not None:
+            old, new, delta = self.score
+            moved = f"score {old} {arrow} {new} ({delta})"
+            if self.kind == "check-in":
+                text = f"{self.note}: {moved}" if self.note else moved
+            else:
+                why = " from the goalpost move, not progress" if old != new else ""
+                text = f"{self.note + ': ' if self.note else ''}{moved}{why}"
+        if self.said:
+            text = f"{text}; note: {self.said}" if text else f"note: {self.said}"
+        return text
 
 
 @dataclass(slots=True)
@@ -154,7 +159,10 @@ def compare(base: Repository, head: Repository) -> list[Change]:
         if goalposts:  # the score's change is the move's, told once, on its last line
             goalposts[-1] = replace(goalposts[-1], score=_scores(s_mid, s_new))
         changes += [replace(c, title=title) for c in goalposts]
-        if a.current != b.current:
+        said = " ".join(b.note.split()) if b.note and b.note != a.note else ""
+        reconfirmed = a.current == b.current and a.checked != b.checked and b.checked is not None
+        if a.current != b.current or reconfirmed:
+            # a check-in: a new value with its score change, or the same value re-confirmed
             changes.append(
                 Change(
                     "check-in",
@@ -162,10 +170,14 @@ def compare(base: Repository, head: Repository) -> list[Change]:
                     "current",
                     _n(a.current),
                     _n(b.current),
-                    score=_scores(s_old, s_mid),
+                    "re-confirmed" if reconfirmed else "",
+                    score=None if reconfirmed else _scores(s_old, s_mid),
                     title=title,
+                    said=said,
                 )
             )
+        elif said:
+            changes.append(Change("note", shown, "note", new=said, title=title))
         if a.confidence != b.confidence:
             changes.append(
                 Change(
@@ -275,7 +287,10 @@ def markdown(d: Diff, limit: int = COMMENT_LIMIT) -> str:
             "Goalposts moved (baselines, targets, directions: not progress)",
             [c for c in d.changes if c.kind in ("baseline", "target", "direction")],
         ),
-        ("Progress (check-ins)", [c for c in d.changes if c.kind in ("check-in", "confidence")]),
+        (
+            "Progress (check-ins)",
+            [c for c in d.changes if c.kind in ("check-in", "confidence", "note")],
+        ),
         ("Renamed", [c for c in d.changes if c.kind == "title"]),
     ]
     if not d.changes:

@@ -166,7 +166,9 @@ def _data(
 
         card = build(m.repo, quarter, history, m.at, units)
         card.notices[:0] = m.notices
-        data = report_data.build_without_findings(card, m, quarter, repo_url=request.repo_url)
+        data = report_data.build_without_findings(
+            card, m, quarter, repo_url=request.repo_url, unit=request.unit
+        )
         return data, lint_job
     except BaseException:
         lint_job.cancel()

@@ -88,8 +88,8 @@ def _others(**files: str) -> dict[str, str]:
 
 class ConflictingKrs(Rule):
     """When two units push one metric in opposite directions in a quarter, at least one of
-    them will fail, and the organisation pays for both efforts. The product OKR guide (seed
-    001) asks leaders to catch such conflicting goals across teams before the quarter starts.
+    them will fail, and the organisation pays for both efforts. The product OKR guide asks
+    leaders to catch such conflicting goals across teams before the quarter starts.
     Key results are compared through their shared ``metric`` id."""
 
     code = "OKR301"
@@ -154,7 +154,7 @@ def _some(refs: list[str]) -> str:
 class SummedCascade(Rule):
     """When the key results of the units below add up to their parent's key result, the
     cascade is arithmetic, not alignment: units become quotas and the cross-unit work that
-    really moves the number disappears. The cascading guidance (seed 003) calls summation the
+    really moves the number disappears. The cascading guidance calls summation the
     worst way to cascade, outside quota-like work such as regional sales."""
 
     code = "OKR302"
@@ -289,7 +289,7 @@ class UncoveredParentOptions(BaseModel):
 
 class UncoveredParent(Rule):
     """A company or business-unit objective that no unit aligns to is a gap: nobody has said
-    they will work on it. The guidance on OKRs at scale (seed 002) has leaders reconcile the
+    they will work on it. The guidance on OKRs at scale has leaders reconcile the
     units' key results with the organisation's to find exactly these gaps. When units align to
     some key results of an objective, the key results nobody took up are gaps too."""
 
@@ -350,7 +350,7 @@ class DependencyOptions(BaseModel):
 class UnacknowledgedDependency(Rule):
     """When a team's objective depends on a platform team, the platform team's OKRs should
     show that support, or the dependency is a hope rather than a commitment. The guidance on
-    platform teams at scale (seed 002) has platform teams take up the needs of the teams they
+    platform teams at scale has platform teams take up the needs of the teams they
     serve in their own objectives. Support is shown by an objective of the platform unit that
     aligns to the dependent unit's objective or one of its key results."""
 
@@ -430,7 +430,7 @@ class CommitmentMixOptions(BaseModel):
 
 class CommitmentMix(Rule):
     """Committed objectives are promises the organisation plans around; aspirational ones
-    stretch. The product head's guide (seed 004) suggests a mix of roughly 60% committed to
+    stretch. The product head's guide suggests a mix of roughly 60% committed to
     40% aspirational: all committed invites sandbagging, all aspirational leaves nothing to
     rely on. Reported once per quarter, on the file of the highest unit."""
 

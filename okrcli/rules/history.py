@@ -18,10 +18,10 @@ from okrcli.model.okr import Direction, KeyResult
 from okrcli.model.quarter import Quarter
 from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, Scope, variant
 from okrcli.rules.context import Context
-from okrcli.scoring import dec, mean, score_objective
+from okrcli.scoring import dec, mean, score_objective, shown
 
 if TYPE_CHECKING:
-    from okrcli.history.timeline import Timeline
+    from okrcli.history.timeline import Timeline, Values
 
 
 def _checked_in(value: str, target: str = "target: 34") -> str:
@@ -101,9 +101,10 @@ class StaleKrOptions(BaseModel):
 
 class StaleKr(Rule):
     """A key result nobody has checked in for weeks is not being managed: the team cannot
-    steer by a number it does not look at. The product OKR guide (seed 001) asks for regular
-    review, and the product head's guide (seed 004) for weekly check-ins. A check-in is a
-    commit that changes ``current``; the commit that creates the file counts as the first."""
+    steer by a number it does not look at. The product OKR guide asks for regular
+    review, and the product head's guide for weekly check-ins. A check-in is a
+    commit that changes ``current`` or re-confirms it (``okr check-in`` with an unchanged
+    value); the commit that writes the file starts the clock but is not a check-in."""
 
     code = "OKR401"
     name = "stale-kr"
@@ -132,27 +133,41 @@ class StaleKr(Rule):
             for doc in docs:
                 for i, j, ref, k in _krs(doc):
                     tl = history.timelines.get(ref)
-                    last = _last_checkin(tl, when) if tl is not None else None
-                    if last is None:
+                    if tl is None or not len(tl) or tl.whens[0] > when:
                         continue
-                    age = (when - last).days
-                    if age > limit:
-                        yield self.at(
-                            doc,
-                            ("objectives", i, "key_results", j, "current"),
-                            f"key result '{k.id}' was last checked in on "
-                            f"{last.date().isoformat()}, {age} days before "
-                            f"{when.date().isoformat()}; check in its current value at least "
-                            f"every {limit} days.",
+                    last = _last_checkin(tl, when)
+                    age = (when - (last or tl.whens[0])).days
+                    if age <= limit:
+                        continue
+                    if last is None:
+                        said = (
+                            f"has never been checked in since the file was written on "
+                            f"{tl.whens[0].date().isoformat()}"
                         )
+                    else:
+                        said = f"was last checked in on {last.date().isoformat()}"
+                    yield self.at(
+                        doc,
+                        (
+                            "objectives",
+                            i,
+                            "key_results",
+                            j,
+                            "current" if k.current is not None else "id",
+                        ),
+                        f"key result '{k.id}' {said}, {age} days before "
+                        f"{when.date().isoformat()}; check in its current value at least "
+                        f"every {limit} days (`okr check-in {ref} VALUE`, also when it has "
+                        "not changed).",
+                    )
 
 
 def _last_checkin(tl: Timeline, when: datetime) -> datetime | None:
-    """The time of the latest check-in (a change that is the first appearance or moves
-    ``current``) made by ``when``; searched from the newest change back."""
-    whens, current = tl.whens, tl.columns[2]
-    for n in range(len(whens) - 1, -1, -1):
-        if whens[n] <= when and (n == 0 or current[n] != current[n - 1]):
+    """The time of the latest check-in made by ``when`` (a change after the first appearance
+    that moves ``current`` or re-confirms it); searched from the newest change back."""
+    whens, current, checked = tl.whens, tl.columns[2], tl.columns[4]
+    for n in range(len(whens) - 1, 0, -1):
+        if whens[n] <= when and (current[n] != current[n - 1] or checked[n] != checked[n - 1]):
             return whens[n]
     return None
 
@@ -165,7 +180,7 @@ class MovedGoalpostOptions(BaseModel):
     grace_days: int = Field(default=14, ge=0)
 
 
-def _easier(k: KeyResult, before: tuple[float | None, ...], after: tuple[float | None, ...]) -> str:
+def _easier(k: KeyResult, before: Values, after: Values) -> str:
     b0, t0, b1, t1 = before[0], before[1], after[0], after[1]
     if None in (b0, t0, b1, t1):
         return ""
@@ -180,7 +195,7 @@ def _easier(k: KeyResult, before: tuple[float | None, ...], after: tuple[float |
 
 class MovedGoalpost(Rule):
     """Baselines and targets are agreed when the quarter starts; changing them later, after
-    seeing the numbers, turns the score into a story. The product OKR guide (seed 001) asks
+    seeing the numbers, turns the score into a story. The product OKR guide asks
     to set success metrics up front and warns against cherry-picking. Changes within the
     first two weeks (configurable) are planning; later ones are reported with who made them
     and whether they made the key result easier or harder."""
@@ -234,8 +249,8 @@ class MovedGoalpost(Rule):
                     yield self.at(
                         doc,
                         ("objectives", i, "key_results", j, what),
-                        f"the {what} of key result '{k.id}' moved from {e.before[idx]} to "
-                        f"{e.after[idx]}{_easier(k, e.before, e.after)} on "
+                        f"the {what} of key result '{k.id}' moved from {shown(e.before[idx])} "
+                        f"to {shown(e.after[idx])}{_easier(k, e.before, e.after)} on "
                         f"{e.when.date().isoformat()} {_who(e.commit)}{more}, after the "
                         f"quarter's first {grace} days; agree such changes openly and record "
                         "why, or keep the goal and let the score show it.",
@@ -264,8 +279,8 @@ def _done_all(quarter: str) -> str:
 
 class Sandbagging(Rule):
     """A unit that scores above the stretch band quarter after quarter is probably setting
-    targets it knows it will hit. The product head's guide (seed 004) warns against
-    sandbagging, and the product OKR guide (seed 001) reads repeated overshooting as a sign
+    targets it knows it will hit. The product head's guide warns against
+    sandbagging, and the product OKR guide reads repeated overshooting as a sign
     the goals were not ambitious enough. One good quarter is luck; a run of them is a pattern."""
 
     code = "OKR403"

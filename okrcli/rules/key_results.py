@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from okrcli.load.files import OkrDoc
 from okrcli.model.okr import Direction, KeyResult
+from okrcli.model.quarter import Quarter
 from okrcli.rules.base import GOOD_FILE, Example, Finding, HintOptions, Rule, variant
 from okrcli.rules.context import Context
 from okrcli.rules.indexes import first_alike
@@ -73,8 +74,8 @@ class _KrHeuristic(Rule):
 
 class KrCount(Rule):
     """Three to five key results per objective: fewer rarely show the objective from more
-    than one side, more spread the team thin. Both the product OKR guide (seed 001) and the
-    product head's guide (seed 004) settle on this range."""
+    than one side, more spread the team thin. Both the product OKR guide and the
+    product head's guide settle on this range."""
 
     code = "OKR201"
     name = "kr-count"
@@ -105,11 +106,48 @@ class KrCount(Rule):
                 )
 
 
+def _objective_id(doc: OkrDoc, i: int) -> str:
+    assert doc.model is not None
+    return doc.model.objectives[i].id
+
+
+def _flipped(doc: OkrDoc, objective: str, k: KeyResult, ctx: Context) -> str | None:
+    """What to say when a key result points the other way than it did the quarter before
+    (the mark of a carry-over that started it beyond its old target), else None. A
+    declared ``direction`` says the turn is meant."""
+    assert doc.model is not None
+    q = Quarter.parse(doc.model.quarter, ctx.repo.config.fiscal_year_start_month)
+    now = k.effective_direction()
+    if q is None or now not in (Direction.INCREASE, Direction.DECREASE):
+        return None
+    before = None
+    for prev_doc in ctx.unit_docs.get((str(q.previous()), doc.model.unit), []):
+        assert prev_doc.model is not None
+        for o in prev_doc.model.objectives:
+            if o.id == objective:
+                before = next((x for x in o.key_results if x.id == k.id), before)
+    if before is None or before.binary:
+        return None
+    then = before.effective_direction()
+    if then not in (Direction.INCREASE, Direction.DECREASE) or then == now:
+        return None
+    way = {Direction.INCREASE: "up", Direction.DECREASE: "down"}
+    side = "above" if then == Direction.INCREASE else "below"
+    return (
+        f"key result '{k.id}' now points {way[now]} (from {k.baseline} to {k.target}), but in "
+        f"{q.previous()} it went {way[then]} (from {before.baseline} to {before.target}): "
+        f"carried over past its old target? Set a target {side} {k.baseline}, or declare "
+        f"direction: {now.value} if the aim really turned."
+    )
+
+
 class MissingBaselineOrTarget(Rule):
     """A key result is a metric with a starting point and a destination: where it stands
-    when the quarter starts and where the team aims to take it. The product OKR guide (seed
-    001) asks for the metric, its current state and the target; without the baseline no one
-    can tell progress from noise, and a target equal to the baseline asks for no change."""
+    when the quarter starts and where the team aims to take it. The product OKR guide asks
+    for the metric, its current state and the target; without the baseline no one
+    can tell progress from noise, and a target equal to the baseline asks for no change. A
+    key result carried over after beating its target must not quietly turn round: one that
+    points the other way than last quarter, without a declared direction, is reported."""
 
     code = "OKR202"
     name = "missing-baseline-or-target"
@@ -118,6 +156,11 @@ class MissingBaselineOrTarget(Rule):
     bad = (
         Example(variant("        baseline: 30\n", "")),
         Example(variant("target: 34", "target: 30")),
+        # beat 34 at 35 last quarter; carried over with the old target, it now points down
+        Example(
+            variant("baseline: 30\n        target: 34", "baseline: 35\n        target: 34"),
+            others={"okrs/2026-Q3/checkout.yaml": GOOD_FILE.replace("2026-Q4", "2026-Q3")},
+        ),
     )
     good = (Example(GOOD_FILE),)
 
@@ -127,6 +170,16 @@ class MissingBaselineOrTarget(Rule):
             if k.binary:
                 continue
             missing = [n for n in ("baseline", "target") if getattr(k, n) is None]
+            if missing == ["target"] and k.direction in (Direction.INCREASE, Direction.DECREASE):
+                side = "above" if k.direction == Direction.INCREASE else "below"
+                yield self.at(
+                    doc,
+                    (*path, "id"),
+                    f"key result '{k.id}' has no target; set one {side} its baseline "
+                    f"({k.baseline}), as direction: {k.direction.value} says (a key result "
+                    "carried over after reaching its target needs a new one).",
+                )
+                continue
             if missing:
                 yield self.at(
                     doc,
@@ -155,11 +208,13 @@ class MissingBaselineOrTarget(Rule):
                     f"({k.target}) lies the other way from its baseline "
                     f"({k.baseline}); fix one of them.",
                 )
+            elif d is None and (flipped := _flipped(doc, _objective_id(doc, i), k, ctx)):
+                yield self.at(doc, (*path, "target"), flipped)
 
 
 class BinaryKr(Rule):
     """A done/not-done result ("ship X", a target of 1 from 0) tells nothing until the last
-    day. The product OKR guide (seed 001) keeps binary key results for the rare case where
+    day. The product OKR guide keeps binary key results for the rare case where
     nothing better exists; then declare it ``binary: true`` and check in a ``confidence``
     so the weeks before the end still say how likely it is to happen."""
 
@@ -227,7 +282,7 @@ class BinaryKr(Rule):
 
 class VanityKr(_KrHeuristic):
     """Totals that only grow (all-time sign-ups, page views, followers) rise whatever the
-    team does and say nothing about value delivered. The product OKR guide (seed 001) warns
+    team does and say nothing about value delivered. The product OKR guide warns
     against such vanity results and prefers rates and ratios: active users, conversion,
     retention, a count per week."""
 
@@ -252,10 +307,10 @@ class VanityKr(_KrHeuristic):
 class InitiativeKr(_KrHeuristic):
     """A key result is an outcome, not a to-do item: "launch the new onboarding", "run 5
     workshops" are the work, and the key result is the change that work should cause. The
-    product head's guide (seed 004) says OKRs are not a to-do list, and the product-org
-    mistakes piece (seed 000) keeps initiatives apart from key results. Put the work under
-    the objective's ``initiatives``. A key result declared ``binary: true`` is a deliberate
-    done/not-done result and is left to binary-kr."""
+    product head's guide says OKRs are not a to-do list, and the product-org mistakes piece
+    keeps initiatives apart from key results. Put the work under the objective's
+    ``initiatives``. A key result declared ``binary: true`` is a deliberate done/not-done
+    result and is left to binary-kr."""
 
     code = "OKR205"
     name = "initiative-kr"
@@ -356,7 +411,7 @@ def _content(title: str, ctx: Context) -> frozenset[str]:
 class DuplicateKr(Rule):
     """Each key result should show the objective from its own side; two that measure the
     same thing double-count one signal and leave a side unmeasured. The product OKR guide
-    (seed 001) asks for distinct key results. Two key results of one objective are duplicates
+    asks for distinct key results. Two key results of one objective are duplicates
     when they name the same ``metric`` or their titles share almost all their words."""
 
     code = "OKR206"

@@ -35,8 +35,8 @@ class TooManyObjectivesOptions(BaseModel):
 
 class TooManyObjectives(Rule):
     """Focus: a team pursues one objective a quarter, and higher levels only a few. The product
-    OKR guide (seed 001) argues for a single objective per team so the team's key results all
-    pull one way; the product head's guide (seed 004) warns that every added objective
+    OKR guide argues for a single objective per team so the team's key results all
+    pull one way; the product head's guide warns that every added objective
     dilutes the attention the first one gets."""
 
     code = "OKR101"
@@ -98,7 +98,7 @@ class _ObjectiveHeuristic(Rule):
 
 class MetricInObjective(_ObjectiveHeuristic):
     """Objectives are qualitative: they say what the unit wants to make true and why it
-    matters, and the key results carry the numbers. The product head's guide (seed 004)
+    matters, and the key results carry the numbers. The product head's guide
     keeps metrics out of objectives; an objective with a number in it is a key result
     promoted one level too high, and leaves nothing for the key results to measure."""
 
@@ -123,8 +123,8 @@ class MetricInObjective(_ObjectiveHeuristic):
 
 class CatchAllObjective(_ObjectiveHeuristic):
     """An objective so broad that any work fits under it ("improve communication", "keep
-    doing our business") is business as usual in disguise. The cascading guidance (seed 003)
-    calls out catch-all objectives, and the product-org mistakes piece (seed 000) separates
+    doing our business") is business as usual in disguise. The cascading guidance
+    calls out catch-all objectives, and the product-org mistakes piece separates
     the running of the business from the few changes a quarter is for."""
 
     code = "OKR103"
@@ -150,7 +150,7 @@ class CatchAllObjective(_ObjectiveHeuristic):
 
 class NotQuarterScoped(_ObjectiveHeuristic):
     """An objective a team cannot move within a quarter ("become the market leader", "grow
-    annual revenue") gives no signal at the quarter's end. The product OKR guide (seed 001)
+    annual revenue") gives no signal at the quarter's end. The product OKR guide
     lists such objectives among the unproductive ones: put the long horizon in the strategy
     themes and make the objective the part of it this quarter can change."""
 
@@ -175,7 +175,7 @@ class NotQuarterScoped(_ObjectiveHeuristic):
 
 class CompetitorParity(_ObjectiveHeuristic):
     """Chasing a competitor's feature list makes their roadmap yours and names no customer
-    problem. The product OKR guide (seed 001) counts parity objectives among the unproductive
+    problem. The product OKR guide counts parity objectives among the unproductive
     ones: aim at the outcome customers want, which may need less than the competitor built."""
 
     code = "OKR105"
@@ -199,7 +199,7 @@ class CompetitorParity(_ObjectiveHeuristic):
 
 class UnalignedObjective(Rule):
     """Below the company level, every objective should say what it helps make true: a parent
-    unit's objective or key result, or a strategy theme. The cascading guidance (seed 003)
+    unit's objective or key result, or a strategy theme. The cascading guidance
     asks teams to connect upward to strategy rather than copy their parent's numbers."""
 
     code = "OKR106"

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import difflib
+from collections.abc import Iterable, Iterator
 from typing import ClassVar
 
 from okrcli.load.files import OkrDoc
@@ -91,7 +92,7 @@ class SchemaError(Rule):
 class UnknownUnit(Rule):
     """Each OKR file belongs to a unit listed in org.yaml and is named after it
     (``okrs/2026-Q4/checkout.yaml`` holds ``unit: checkout``). Layered units are how the
-    guidance on scaling OKRs (seed 002) decides which team pursues which company objective;
+    guidance on scaling OKRs decides which team pursues which company objective;
     a file for a unit nobody knows cannot be placed in that structure."""
 
     code = "OKR003"
@@ -210,7 +211,8 @@ class DuplicateId(Rule):
 class BrokenReference(Rule):
     """``aligns_to`` and ``depends_on`` must name things that exist in the same quarter: an
     objective or key result of another unit, a strategy theme, a unit. Alignment is the point
-    of a cascade that ladders up to strategy (seeds 002 and 003); a dangling reference shows an
+    of a cascade that ladders up to strategy (the guidance on OKRs at scale and on
+    cascading); a dangling reference shows an
     alignment that is not there."""
 
     code = "OKR006"
@@ -237,7 +239,8 @@ class BrokenReference(Rule):
                         yield self.at(
                             doc,
                             ("objectives", i, "depends_on", d),
-                            f"depends_on names unit '{unit}', which is not in org.yaml.",
+                            f"depends_on names unit '{unit}', which is not in org.yaml."
+                            f"{_did_you_mean(unit, ctx.units, '')}",
                         )
                     elif unit == doc.model.unit:
                         yield self.at(
@@ -253,17 +256,43 @@ class BrokenReference(Rule):
             if parts[1] in ctx.themes:
                 return None
             known = ", ".join(sorted(ctx.themes)) or "none"
-            return f"'{ref}' names no strategy theme in org.yaml (themes: {known})."
+            return (
+                f"'{ref}' names no strategy theme in org.yaml (themes: {known})."
+                f"{_did_you_mean(parts[1], ctx.themes, 'strategy/')}"
+            )
         unit = parts[0]
         if unit not in ctx.units:
-            return f"'{ref}' names unit '{unit}', which is not in org.yaml."
-        if (quarter, unit) not in ctx.unit_docs:
+            return (
+                f"'{ref}' names unit '{unit}', which is not in org.yaml."
+                f"{_did_you_mean(unit, ctx.units, '', '/'.join(parts[1:]))}"
+            )
+        docs = ctx.unit_docs.get((quarter, unit))
+        if not docs:
             return f"'{ref}': unit '{unit}' has no OKRs for {quarter}."
+        assert docs[0].model is not None
+        objectives = {o.id: o for o in docs[0].model.objectives}
         if (quarter, f"{unit}/{parts[1]}") not in ctx.objectives:
-            return f"'{ref}': unit '{unit}' has no objective '{parts[1]}' in {quarter}."
+            return (
+                f"'{ref}': unit '{unit}' has no objective '{parts[1]}' in {quarter}."
+                f"{_did_you_mean(parts[1], objectives, unit + '/', '/'.join(parts[2:]))}"
+            )
         if len(parts) == 3 and (quarter, ref) not in ctx.key_results:
-            return f"'{ref}': objective '{unit}/{parts[1]}' has no key result '{parts[2]}'."
+            objective = objectives.get(parts[1])
+            krs = [k.id for k in objective.key_results] if objective is not None else []
+            return (
+                f"'{ref}': objective '{unit}/{parts[1]}' has no key result '{parts[2]}'."
+                f"{_did_you_mean(parts[2], krs, f'{unit}/{parts[1]}/')}"
+            )
         return None
+
+
+def _did_you_mean(word: str, known: Iterable[str], prefix: str, rest: str = "") -> str:
+    """ " Did you mean 'x'?" for the closest of ``known`` (written as a whole reference:
+    ``prefix``, the name, then ``rest``), or nothing."""
+    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
+    if not close:
+        return ""
+    return f" Did you mean '{prefix}{close[0]}{'/' + rest if rest else ''}'?"
 
 
 class UnusedSuppression(Rule):

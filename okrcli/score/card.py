@@ -22,11 +22,13 @@ from okrcli.model.quarter import Quarter
 from okrcli.scoring import (
     Band,
     band,
+    committed_band,
     dec,
     dec_or_none,
     mean,
     rounded,
     score_values,
+    shown,
     weighted_mean,
 )
 
@@ -47,7 +49,36 @@ PROMPTS: dict[Band, tuple[str, ...]] = {
         "Did a tailwind outside our work carry the result?",
         "What should next quarter's target be, so that it stretches us?",
     ),
+    "met": (
+        "What made the commitment hold, and what nearly broke it?",
+        "Should it stay a commitment next quarter, or become a stretch?",
+    ),
 }
+
+
+@dataclass(slots=True)
+class TargetMove:
+    """A target changed after the quarter's agreement: the agreed one, the latest, when and
+    by whom (the last such change), how many there were, and which one the score uses."""
+
+    agreed: float
+    latest: float
+    when: date
+    who: str
+    commit: str | None  # None: in the working tree
+    changes: int
+    scored: str  # "agreed" or "current" (okr.yaml scoring.targets)
+
+    def describe(self, ref: str) -> str:
+        more = f" ({self.changes} changes)" if self.changes > 1 else ""
+        other = self.latest if self.scored == "agreed" else self.agreed
+        which = "the agreed" if self.scored == "agreed" else "the current"
+        return (
+            f"{ref}: target moved from {shown(self.agreed)} to {shown(self.latest)} on "
+            f"{self.when.isoformat()} by {self.who}{more}; scored against {which} "
+            f"{shown(self.agreed if self.scored == 'agreed' else self.latest)}, "
+            f"{shown(other)} shown beside it."
+        )
 
 
 @dataclass(slots=True)
@@ -61,17 +92,19 @@ class KrRow:
     direction: str | None
     binary: bool
     baseline: float | None
-    target: float | None
+    target: float | None  # the target scored against (the agreed one unless okr.yaml says)
     current: float | None
     confidence: float | None
     weight: float
     score: Decimal
     checked_in: bool
     pace: str | None  # "on track" | "at risk" | "off track" | None
-    last_checkin: date | None
+    last_checkin: date | None  # None: never checked in (the file's first commit is not one)
     checkins: int
     weekly: list[float | None]
     uncommitted: bool
+    note: str | None = None  # the latest check-in's note
+    moved: TargetMove | None = None
 
 
 @dataclass(slots=True)
@@ -81,8 +114,9 @@ class ObjectiveRow:
     commitment: str
     aligns_to: list[str]
     score: Decimal
-    band: Band
+    band: Band  # committed: met or missed; aspirational: the bands (final once it is over)
     key_results: list[KrRow]
+    pace: str | None = None  # while the quarter runs
 
 
 @dataclass(slots=True)
@@ -96,6 +130,7 @@ class UnitCard:
     objectives: list[ObjectiveRow]
     brier: Decimal | None  # calibration of its confidence check-ins, at quarter end
     prompts: tuple[str, ...]
+    pace: str | None = None  # while the quarter runs
 
 
 @dataclass(slots=True)
@@ -112,6 +147,8 @@ class ScoreCard:
     key_results: int
     notices: list[str] = field(default_factory=list)
     uncommitted: bool = False
+    pace: str | None = None  # the organisation's, while the quarter runs
+    moved: list[str] = field(default_factory=list)  # each moved target, named
 
 
 _DIRECTION_NAMES: dict[Direction | None, str] = {d: d.value for d in Direction}
@@ -132,10 +169,11 @@ def pace(kr: KeyResult, score: Decimal, elapsed: Decimal, ended: bool) -> str | 
     return _Pace(elapsed)(kr, kr.effective_direction(), score)
 
 
-def pace_of(score: Decimal, elapsed: Decimal) -> str:
-    """On track while the score keeps up with the time gone (within 10%), at risk within
-    40%, else off track."""
-    return _Pace(elapsed).of(score)
+def pace_of(score: Decimal, elapsed: Decimal, on_track: float = 0.9, at_risk: float = 0.6) -> str:
+    """The expected score is the share of the quarter gone (a straight line from baseline
+    to target). On track at ``on_track`` of it or more (by default 0.9: within 10%), at
+    risk at ``at_risk`` or more (0.6), else off track; a score of 1 is always on track."""
+    return _Pace(elapsed, on_track, at_risk).of(score)
 
 
 class _Pace:
@@ -143,9 +181,9 @@ class _Pace:
 
     __slots__ = ("at_risk", "on_track")
 
-    def __init__(self, elapsed: Decimal) -> None:
-        self.on_track = elapsed * Decimal("0.9")
-        self.at_risk = elapsed * Decimal("0.6")
+    def __init__(self, elapsed: Decimal, on_track: float = 0.9, at_risk: float = 0.6) -> None:
+        self.on_track = elapsed * dec(on_track)
+        self.at_risk = elapsed * dec(at_risk)
 
     def of(self, score: Decimal) -> str:
         if score >= 1 or score >= self.on_track:
@@ -235,6 +273,35 @@ def brier(rows: list[tuple[KeyResult, Decimal, Timeline | None]]) -> Decimal | N
     return mean(gaps) if gaps else None
 
 
+def target_move(
+    tl: Timeline | None, latest: float | None, cutoff: datetime, scored: str
+) -> TargetMove | None:
+    """How the target moved after ``cutoff`` (the end of the quarter's first days), or None
+    when the target in force then is still the one in the file. A key result added after
+    the cutoff agreed on the target it was written with."""
+    if tl is None or not len(tl) or latest is None:
+        return None
+    whens, targets = tl.whens, tl.columns[1]
+    agreed_at = max(bisect_right(whens, cutoff) - 1, 0)
+    agreed = targets[agreed_at]
+    if agreed is None or agreed == latest:
+        return None
+    moves = [n for n in range(agreed_at + 1, len(whens)) if targets[n] != targets[n - 1]]
+    if not moves:
+        return None
+    last = moves[-1]
+    commit = tl.commits[last]
+    return TargetMove(
+        agreed,
+        latest,
+        whens[last].date(),
+        commit.author if commit is not None else "an uncommitted change",
+        commit.id[:8] if commit is not None else None,
+        len(moves),
+        scored,
+    )
+
+
 def build(
     repo: Repository,
     quarter: Quarter,
@@ -243,13 +310,18 @@ def build(
     units: set[str] | None = None,
 ) -> ScoreCard:
     """The score card of ``quarter`` as of ``at``."""
-    bands_cfg = repo.config.scoring.bands
+    scoring = repo.config.scoring
+    bands_cfg = scoring.bands
     elapsed = elapsed_share(quarter, at)
     ended = elapsed >= 1
+    cutoff = datetime.combine(
+        quarter.start + timedelta(days=repo.config.agreed_after_days()), time(0), tzinfo=UTC
+    )
+    moved_names: list[str] = []
     org = {u.id: u for u in repo.org.units} if repo.org else {}
     timelines = history.timelines if history else {}
     weekly = _Weekly(week_ends(quarter, at))
-    pace_now = _Pace(elapsed)
+    pace_now = _Pace(elapsed, scoring.pace.on_track, scoring.pace.at_risk)
     cards: list[UnitCard] = []
     total_krs = checked = 0
     misplaced: list[str] = []
@@ -269,10 +341,14 @@ def build(
                 ref = prefix + k.id
                 tl = timelines.get(ref)
                 direction = k.effective_direction()
+                move = None if k.binary else target_move(tl, k.target, cutoff, scoring.targets)
+                target = move.agreed if move is not None and move.scored == "agreed" else k.target
+                if move is not None:
+                    moved_names.append(move.describe(ref))
                 s = score_values(
                     direction,
                     dec_or_none(k.baseline),
-                    dec_or_none(k.target),
+                    dec_or_none(target),
                     dec_or_none(k.current),
                     binary=k.binary,
                 )
@@ -291,7 +367,7 @@ def build(
                         _DIRECTION_NAMES.get(direction),
                         k.binary,
                         k.baseline,
-                        k.target,
+                        target,
                         k.current,
                         k.confidence,
                         k.weight,
@@ -302,6 +378,8 @@ def build(
                         count,
                         weekly(tl),
                         uncommitted,
+                        k.note,
+                        move,
                     )
                 )
                 if ended:
@@ -316,8 +394,11 @@ def build(
                     o.commitment,
                     list(o.aligns_to),
                     rounded(o_score),
-                    band(o_score, bands_cfg.stretch, bands_cfg.over),
+                    committed_band(o_score)
+                    if o.commitment == "committed"
+                    else band(o_score, bands_cfg.stretch, bands_cfg.over),
                     rows,
+                    None if ended else pace_now.of(o_score),
                 )
             )
         u_score = mean([o.score for o in objectives])
@@ -335,6 +416,7 @@ def build(
                 objectives,
                 rounded(b, 3) if b is not None else None,
                 PROMPTS[u_band],
+                None if ended else pace_now.of(u_score),
             )
         )
     counts = {"missed": 0, "stretch": 0, "over": 0}
@@ -358,7 +440,10 @@ def build(
         checked,
         total_krs,
         uncommitted=bool(history and history.uncommitted),
+        moved=moved_names,
     )
+    if not ended:
+        card.pace = pace_now.of(mean([c.score for c in cards]))
     if misplaced:
         card.notices.append(
             f"{', '.join(misplaced)} {'is' if len(misplaced) == 1 else 'are'} left out: an OKR "

@@ -8,11 +8,16 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any, cast
 
-from okrcli.score.card import KrRow, ScoreCard, UnitCard, pace_of
+from okrcli.score.card import KrRow, ScoreCard, UnitCard
 from okrcli.textsafe import visible
 
 BARS = "▁▂▃▄▅▆▇█"
-_BAND_LABEL = {"missed": "missed", "stretch": "stretch zone", "over": "over-achieved"}
+_BAND_LABEL = {
+    "missed": "missed",
+    "stretch": "stretch zone",
+    "over": "over-achieved",
+    "met": "met",
+}
 
 
 def num(value: float | Decimal | None) -> str:
@@ -128,7 +133,7 @@ def _half(value: float | None) -> float | None:
 
 
 def _value(row: KrRow) -> str:
-    text = "done" if row.binary and row.current == 1 else num(row.current)
+    text = "done" if row.binary and row.current == 1 else grouped(row.current)
     return text + ("*" if row.uncommitted else "")
 
 
@@ -150,10 +155,24 @@ def headline(card: ScoreCard) -> str:
     )
 
 
-def status(score: Decimal, band: str, card: ScoreCard) -> str:
+def status(pace: str | None, band: str, card: ScoreCard) -> str:
     """The band once the quarter is over; while it runs, the pace (a band mid-quarter says
-    little: 0.4 in week six is on track)."""
-    return _BAND_LABEL[band] if card.ended else pace_of(score, card.elapsed)
+    little: 0.4 in week six is on track). One model, never both at once."""
+    return _BAND_LABEL[band] if card.ended else (pace or "-")
+
+
+def target_cell(row: KrRow) -> str:
+    """The target scored against, with a moved one beside it."""
+    m = row.moved
+    if m is None:
+        return grouped(row.target)
+    if m.scored == "agreed":
+        return f"{grouped(m.agreed)} (moved to {grouped(m.latest)})"
+    return f"{grouped(m.latest)} (agreed {grouped(m.agreed)})"
+
+
+def _notes(rows: list[KrRow]) -> list[tuple[str, str]]:
+    return [(k.id, k.note) for k in rows if k.note]
 
 
 def _table(rows: list[list[str]], indent: str = "    ") -> list[str]:
@@ -165,10 +184,10 @@ def _table(rows: list[list[str]], indent: str = "    ") -> list[str]:
 
 
 def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
-    lines = [f"{u.id}  {u.name} ({u.level})  score {num(u.score)}  {status(u.score, u.band, card)}"]
+    lines = [f"{u.id}  {u.name} ({u.level})  score {num(u.score)}  {status(u.pace, u.band, card)}"]
     for o in u.objectives:
         lines.append(
-            f"  {o.id}: {o.title}  [{o.commitment}]  {num(o.score)} {status(o.score, o.band, card)}"
+            f"  {o.id}: {o.title}  [{o.commitment}]  {num(o.score)} {status(o.pace, o.band, card)}"
         )
         head = [
             "key result",
@@ -188,7 +207,7 @@ def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
                 k.id,
                 num(k.baseline),
                 _value(k),
-                num(k.target),
+                target_cell(k),
                 num(k.score),
                 num(k.confidence),
                 k.last_checkin.isoformat() if k.last_checkin else "never",
@@ -198,6 +217,9 @@ def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
                 row.insert(5, k.pace or "-")
             rows.append(row)
         lines += _table(rows)
+        lines += [
+            f"    note ({kr}): {' '.join(note.split())}" for kr, note in _notes(o.key_results)
+        ]
     if u.brier is not None:
         lines.append(
             f"  calibration (Brier score of confidence check-ins, 0 is perfect): {num(u.brier)}"
@@ -211,6 +233,7 @@ def text(card: ScoreCard) -> str:
     out = [headline(card), ""]
     for u in card.units:
         out += [*_unit_text(u, card), ""]
+    out += [f"moved target: {m}" for m in card.moved]
     out += [f"note: {n}" for n in card.notices]
     return "\n".join(map(visible, out)).rstrip() + "\n"
 
@@ -233,13 +256,13 @@ def markdown(card: ScoreCard) -> str:
         ]
     for u in card.units:
         out += [
-            f"### {_md(u.name)} (`{u.id}`): {num(u.score)}, {status(u.score, u.band, card)}",
+            f"### {_md(u.name)} (`{u.id}`): {num(u.score)}, {status(u.pace, u.band, card)}",
             "",
         ]
         for o in u.objectives:
             out += [
                 f"**{_md(o.title)}** ({o.commitment}): {num(o.score)}, "
-                f"{status(o.score, o.band, card)}",
+                f"{status(o.pace, o.band, card)}",
                 "",
             ]
             cols = ["Key result", "Baseline", "Current", "Target", "Score"]
@@ -251,12 +274,11 @@ def markdown(card: ScoreCard) -> str:
                 "|" + "".join("---:|" if c in right else "---|" for c in cols),
             ]
             for k in o.key_results:
-                current = "done" if k.binary and k.current == 1 else grouped(k.current)
                 cells = [
                     _md(k.title),
                     grouped(k.baseline),
-                    current + ("*" if k.uncommitted else ""),
-                    grouped(k.target),
+                    _value(k),
+                    target_cell(k),
                     num(k.score),
                 ]
                 if not card.ended:
@@ -269,10 +291,13 @@ def markdown(card: ScoreCard) -> str:
                 ]
                 out.append("| " + " | ".join(cells) + " |")
             out.append("")
+            out += [f"- Note on `{kr}`: {_md(note)}" for kr, note in _notes(o.key_results)]
+            out += [""] if _notes(o.key_results) else []
         if u.brier is not None:
             out += [f"Calibration of confidence check-ins: {brier_words(u.brier)}.", ""]
         if card.ended:  # the questions are for the retrospective, once the quarter is over
             out += ["To discuss:", *[f"- {p}" for p in u.prompts], ""]
+    out += [f"> Moved target: {_md(m)}" for m in card.moved]
     out += [f"> Note: {n}" for n in card.notices]
     return "\n".join(map(visible, out)).rstrip() + "\n"
 
