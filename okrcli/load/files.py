@@ -244,7 +244,7 @@ def okr_file(rel: str, okrs_dir: str) -> tuple[str, str] | None:
     trees git holds alike: ``<okrs_dir>/<folder>/<name>.yaml`` (or ``.yml``), ``rel`` relative
     to the repository root with ``/`` separators, where neither the folder nor the file's name
     starts with a dot (drafts and editors' files). Returns ``(folder, stem)``, else None."""
-    base = posixpath.normpath(okrs_dir.replace("\\", "/"))
+    base = posixpath.normpath(okrs_dir)
     prefix = "" if base == "." else base.strip("/") + "/"
     if not rel.startswith(prefix):
         return None
@@ -265,7 +265,7 @@ def discover_okr_files(root: Path, okrs_dir: str) -> list[Path]:
     found: list[Path] = []
     with os.scandir(base) as folders:
         names = sorted(f.name for f in folders if _is_dir(f))
-    rel_base = posixpath.normpath(okrs_dir.replace("\\", "/"))
+    rel_base = posixpath.normpath(okrs_dir)
     for name in names:
         if okr_file(f"{rel_base}/{name}/x.yaml", okrs_dir) is None:
             continue  # a hidden folder
