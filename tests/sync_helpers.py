@@ -67,6 +67,7 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     raw: bytes | None = None
     fail_first: int = 0  # answer 503 this many times first
+    echo: bool = False  # answer with the request's path and headers (and body's fields)
 
 
 @dataclass
@@ -98,7 +99,10 @@ def serve(routes: dict[str, Route]) -> Iterator[Server]:
             if hits[path] <= route.fail_first:
                 self._send(503, b"busy", {})
                 return
-            raw = route.raw if route.raw is not None else json.dumps(route.body).encode()
+            body = route.body
+            if route.echo:
+                body = {**(body or {}), "path": self.path, "headers": dict(self.headers.items())}
+            raw = route.raw if route.raw is not None else json.dumps(body).encode()
             self._send(route.status, raw, route.headers)
 
         def _send(self, status: int, raw: bytes, headers: dict[str, str]) -> None:

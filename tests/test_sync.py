@@ -32,7 +32,9 @@ def server() -> Iterator[Server]:
     yield from serve(
         {
             "/value": Route({"data": {"result": [{"value": [1732000000, "0.93"]}]}}),
-            "/number": Route({"rate": 12.5, "flag": True, "text": "high", "list": [1, 2]}),
+            "/number": Route(
+                {"rate": 12.5, "flag": True, "text": "high", "list": [1, 2], "unit": "30%"}
+            ),
             "/slow": Route({"rate": 1}, delay=2.0),
             "/error": Route({"error": "boom"}, status=500),
             "/busy": Route({"rate": 7}, fail_first=2),
@@ -71,7 +73,7 @@ def test_sql_source_checks_the_value_in_with_a_one_line_edit(tmp_path: Path) -> 
     [
         ("select conversion from kpi", "more than one row"),
         ("select conversion from kpi where week = '1999'", "no row"),
-        ("select label from kpi order by week desc limit 1", "text 'up', not a number"),
+        ("select label from kpi order by week desc limit 1", "text of 2 characters, not a number"),
         ("select week, conversion from kpi limit 1", "2 columns"),
         ("select 0.0/0 from kpi limit 1", "nothing, not a number"),
         ("select nope from kpi limit 1", "the query failed"),
@@ -159,8 +161,9 @@ def test_http_source_picks_a_number_with_jmespath(tmp_path: Path, server: Server
     ("path", "select", "extra", "expected"),
     [
         ("/number", "missing.value", "", "matches nothing"),
-        ("/number", "text", "", "'high', not a number"),
+        ("/number", "text", "", "text of 4 characters, not a number"),
         ("/number", "flag", "", "true, not a number"),
+        ("/number", "unit", "", "'30%', a number with a unit"),
         ("/number", "list", "", "a list of 2, not one number"),
         ("/slow", "rate", ", timeout: 0.3", "timed out after 0.3 s"),
         ("/error", "rate", "", "HTTP 500"),
@@ -250,7 +253,7 @@ def test_csv_source_takes_the_named_column_of_the_last_row(tmp_path: Path) -> No
         ("{csv: ../outside.csv, column: nps}", "climbs out"),
         ("{csv: /etc/passwd, column: nps}", "relative to the repository root"),
         ("{csv: metrics/link.csv, column: nps}", "outside the repository through a link"),
-        ("{csv: metrics/text.csv, column: nps}", "'n/a', not a number"),
+        ("{csv: metrics/text.csv, column: nps}", "text of 3 characters, not a number"),
     ],
 )
 def test_csv_source_failures(tmp_path: Path, source: str, expected: str) -> None:

@@ -162,7 +162,7 @@ def test_postgres_failures_name_their_reason(tmp_path: Path, postgres: Postgres)
     got = {s.ref.rsplit("/", 1)[1]: s.error or "" for s in run(root).items}
     assert "more than one row" in got["two"]
     assert "no row" in got["none"]
-    assert "text 'up', not a number" in got["text"]
+    assert "text of 2 characters, not a number" in got["text"]
     assert "timed out after 2 s" in got["slow"]
     assert "the query failed" in got["write"]  # a read-only transaction
 
