@@ -358,3 +358,16 @@ def test_literal_secret_in_a_source_is_refused_by_sync(tmp_path: Path, server: S
     s = item(run(root), "rate")
     assert s.status == "failed" and "written out" in (s.error or "")
     assert "hunter2" not in (s.error or "") and server.hits == {}
+
+
+def test_many_sqlite_queries_in_parallel_each_get_their_row(tmp_path: Path) -> None:
+    queries = [
+        kr(
+            f"k{n}",
+            f"{{sql: local, query: 'select conversion + {n} from kpi where label = \"up\"'}}",
+        )
+        for n in range(40)
+    ]
+    root = sync_repo(tmp_path / "r", queries)
+    result = run(root, workers=16)
+    assert [s.new for s in result.items] == [str(34.25 + n) for n in range(40)]

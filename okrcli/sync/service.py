@@ -28,7 +28,7 @@ from okrcli.sync.secrets import Secrets, SourceError, shown_url
 Status = Literal["changed", "unchanged", "failed"]
 TIMEOUT = 10.0
 COMMAND_TIMEOUT = 30.0
-WORKERS = 8
+WORKERS = 16
 
 
 @dataclass(slots=True)

@@ -56,6 +56,7 @@ class Databases:
         from sqlalchemy import create_engine
         from sqlalchemy.engine import make_url
         from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+        from sqlalchemy.pool import QueuePool
 
         conn = self.connections.get(name)
         if conn is None:
@@ -76,7 +77,10 @@ class Databases:
             def connect() -> sqlite3.Connection:
                 return sqlite3.connect(uri, uri=True, timeout=timeout, check_same_thread=False)
 
-            return create_engine("sqlite://", creator=connect), backend
+            # a pool of its own connections per thread that fetches (the default for a
+            # URL without a file, SingletonThreadPool, would close one in use elsewhere)
+            engine = create_engine("sqlite://", creator=connect, poolclass=QueuePool)
+            return engine, backend
         args: dict[str, Any] = {}
         if backend == "postgresql":
             if url.drivername == "postgresql":
