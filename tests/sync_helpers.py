@@ -12,17 +12,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from okrcli.rules.base import EXAMPLE_ORG
+from okrcli.rules.base import EXAMPLE_ORG, GOOD_FILE
 from tests.conftest import write_repo
 
-HEAD = """\
-unit: checkout
-quarter: 2026-Q4
-objectives:
-  - id: effortless-checkout
-    title: Make checkout effortless for returning customers
-    key_results:
-"""
+# the example file of the rules, up to its first key result
+HEAD = GOOD_FILE[: GOOD_FILE.index("      - id: conversion")]
 
 
 def kr(ident: str, source: str, current: str | None = "1", extra: str = "") -> str:

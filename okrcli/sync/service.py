@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from okrcli.edit.checkin import CheckInResult, Edit, check_in
+from okrcli.edit.checkin import _show as shown  # a value as check-ins show it: 40, not 40.0
 from okrcli.errors import OkrError
 from okrcli.load.files import OkrDoc
 from okrcli.load.repo import Repository
@@ -93,15 +94,6 @@ def describe(src: MetricSource) -> str:
     if kind == "csv":
         return f"csv {src.csv}:{src.column}"
     return "command " + " ".join(src.argv())
-
-
-def shown(value: object) -> str:
-    """A key result's value as text: 31.2, 40 (not 40.0), none."""
-    if value is None:
-        return "none"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def sync(request: SyncRequest) -> SyncResult:
