@@ -4,11 +4,15 @@ branch only, never on a pull or merge request, with secrets from the CI's store.
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from okrcli.edit.scaffold import init
 from okrcli.load.yamlsafe import parse
+from tests.conftest import dev_tool
 
 
 def scaffold(tmp_path: Path) -> Path:
@@ -53,3 +57,21 @@ def test_scaffolded_config_shows_sources_commented_out(tmp_path: Path) -> None:
     text = (root / "okr.yaml").read_text()
     assert "# sources:" in text and "${env:WAREHOUSE_PASSWORD}" in text
     assert "sources" not in (load(root / "okr.yaml") or {})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("rel", "schema"),
+    [
+        (".github/workflows/okr-sync.yml", "vendor.github-workflows"),
+        (".gitlab-ci.yml", "vendor.gitlab-ci"),
+    ],
+)
+def test_scaffolded_sync_jobs_are_valid_ci_files(tmp_path: Path, rel: str, schema: str) -> None:
+    cjs = dev_tool("check-jsonschema")
+    assert cjs is not None, "check-jsonschema comes with the dev extras: run scripts/setup dev"
+    root = scaffold(tmp_path)
+    run = subprocess.run(
+        [cjs, "--builtin-schema", schema, rel], cwd=root, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
