@@ -72,8 +72,9 @@ class Server:
     hits: dict[str, int]
 
 
-def serve(routes: dict[str, Route]) -> Iterator[Server]:
-    """A real HTTP/1.1 server on 127.0.0.1 in a thread, answering ``routes`` by path."""
+def serve(routes: dict[str, Route], tls: tuple[Path, Path] | None = None) -> Iterator[Server]:
+    """A real HTTP/1.1 server on 127.0.0.1 in a thread, answering ``routes`` by path (over
+    TLS with ``tls``, a certificate and its key)."""
     seen: list[dict[str, str]] = []
     hits: dict[str, int] = {}
 
@@ -116,10 +117,18 @@ def serve(routes: dict[str, Route]) -> Iterator[Server]:
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     httpd.daemon_threads = True
+    scheme = "http"
+    if tls is not None:
+        import ssl
+
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+        scheme = "https"
     thread = threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
-        yield Server(f"http://127.0.0.1:{httpd.server_address[1]}", routes, seen, hits)
+        yield Server(f"{scheme}://127.0.0.1:{httpd.server_address[1]}", routes, seen, hits)
     finally:
         httpd.shutdown()
         httpd.server_close()

@@ -371,3 +371,24 @@ def test_many_sqlite_queries_in_parallel_each_get_their_row(tmp_path: Path) -> N
     root = sync_repo(tmp_path / "r", queries)
     result = run(root, workers=16)
     assert [s.new for s in result.items] == [str(34.25 + n) for n in range(40)]
+
+
+@pytest.mark.slow
+def test_https_certificates_are_verified(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    openssl = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1"
+    subprocess.run(
+        [*openssl.split(), "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+        check=True,
+        capture_output=True,
+    )
+    for server in serve({"/number": Route({"rate": 12.5})}, tls=(cert, key)):
+        source = f"{{http: '{server.url}/number', select: rate}}"
+        root = sync_repo(tmp_path / "r", [kr("rate", source)])
+        s = item(run(root), "rate")
+        assert s.status == "failed" and "certificate" in (s.error or "")
+        assert server.hits == {}  # no request got through an unverified connection
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # a CA the machine trusts
+        assert item(run(root), "rate").new == "12.5"

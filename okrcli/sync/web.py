@@ -93,6 +93,11 @@ class Web:
             except httpx.TimeoutException:
                 raise SourceError(f"timed out after {timeout:g} s.") from None
             except httpx.ConnectError as exc:
+                if _tls_refused(exc):
+                    raise SourceError(
+                        f"the TLS certificate of {url.host} could not be verified; okr "
+                        "never skips the check (trust a private CA with SSL_CERT_FILE)."
+                    ) from None
                 if last or time.monotonic() > deadline:
                     raise SourceError(
                         f"cannot connect to {url.host}"
@@ -127,6 +132,20 @@ class Web:
                     raise SourceError(f"timed out after {timeout:g} s.")
                 parts.append(chunk)
             return response.status_code, None, b"".join(parts)
+
+
+def _tls_refused(exc: BaseException) -> bool:
+    """Whether a failed connection is a certificate that did not verify (not retried)."""
+    import ssl
+
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return False
+        if isinstance(seen, ssl.SSLCertVerificationError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _said(exc: Exception) -> str:
