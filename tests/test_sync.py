@@ -392,3 +392,16 @@ def test_https_certificates_are_verified(tmp_path: Path, monkeypatch: pytest.Mon
         assert server.hits == {}  # no request got through an unverified connection
         monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # a CA the machine trusts
         assert item(run(root), "rate").new == "12.5"
+
+
+def test_a_file_that_does_not_load_fails_and_the_others_are_written(tmp_path: Path) -> None:
+    broken = "unit: search\nquarter: 2026-Q4\nobjectives: [{id: o, title: T, oops: 1}]\n"
+    root = sync_repo(
+        tmp_path / "r", [kr("conversion", SQL)], files={"okrs/2026-Q4/search.yaml": broken}
+    )
+    result = run(root)
+    by_ref = {s.ref: s for s in result.items}
+    assert by_ref["search"].status == "failed" and "okr lint" in (by_ref["search"].error or "")
+    assert by_ref["checkout/effortless-checkout/conversion"].status == "changed"
+    assert (root / "okrs/2026-Q4/search.yaml").read_text() == broken
+    assert "current: 34.25" in (root / FILE).read_text()
