@@ -405,3 +405,10 @@ def test_a_file_that_does_not_load_fails_and_the_others_are_written(tmp_path: Pa
     assert by_ref["checkout/effortless-checkout/conversion"].status == "changed"
     assert (root / "okrs/2026-Q4/search.yaml").read_text() == broken
     assert "current: 34.25" in (root / FILE).read_text()
+
+
+def test_a_dialect_without_its_driver_is_named(tmp_path: Path) -> None:
+    config = "  shop:\n    url: mysql://okr@db.internal/shop\n"
+    root = sync_repo(tmp_path / "r", [kr("orders", "{sql: shop, query: 'select 1'}")], config)
+    s = item(run(root), "orders")
+    assert s.status == "failed" and "needs a Python driver for mysql" in (s.error or "")
