@@ -10,7 +10,10 @@ checked in every Friday until 20 November 2026, by the units' owners. On purpose
 * a moved goalpost: growth/second-order/activation has its target lowered from 60 to 50 on
   6 November, five weeks into the quarter;
 * lower-is-better key results (checkout repeat-time, payments latency) checked in downwards,
-  and a stay_above one (payments uptime).
+  and a stay_above one (payments uptime);
+* metric sources for `okr sync` (format 1.1), added on 21 November, after the day the demo
+  is seen at: checkout's conversion and repeat-time come from a SQLite file
+  (metrics/kpis.db, named `local` in okr.yaml), its payment-errors from a CSV file.
 
 It writes only with git and plain file writes; `okr` is not needed to build it. Dates are
 fixed, so the repository is the same on every machine; use `okr score --at 2026-11-20` (or a
@@ -162,6 +165,56 @@ def build(out: Path) -> None:
 
 
 MOVED_QUARTER = Q4[0]
+SOURCES_ADDED = date(2026, 11, 21)
+# key result -> its source, as written in checkout's 2026-Q4 file
+SOURCES = {
+    "conversion": "{sql: local, query: select conversion_pct from kpi_weekly "
+    "order by week desc limit 1}",
+    "repeat-time": "{sql: local, query: select repeat_order_seconds from kpi_weekly "
+    "order by week desc limit 1}",
+    "payment-errors": "{csv: metrics/payment-errors.csv, column: failed_pct}",
+}
+
+
+def add_sources(out: Path) -> None:
+    """The metrics a sync reads (weekly rows up to 27 November) and the sources naming them,
+    committed by checkout's owner after the last weekly check-in."""
+    import sqlite3
+
+    metrics = out / "metrics"
+    metrics.mkdir()
+    weeks = fridays(Q4[1], date(2026, 11, 27))
+    db = sqlite3.connect(metrics / "kpis.db")
+    db.execute("create table kpi_weekly (week text, conversion_pct real, repeat_order_seconds real)")
+    db.executemany(
+        "insert into kpi_weekly values (?, ?, ?)",
+        [(w.isoformat(), round(42 + 0.33 * n, 2), round(95 - 2.2 * n, 1)) for n, w in enumerate(weeks)],
+    )
+    db.commit()
+    db.close()
+    rows = [f"{w.isoformat()},{fmt(2.4 - 0.079 * n)}" for n, w in enumerate(weeks)]
+    rows[-1] = f"{weeks[-1].isoformat()},1.77"  # as checked in on 20 November: unchanged
+    (metrics / "payment-errors.csv").write_text("week,failed_pct\n" + "\n".join(rows) + "\n")
+    config = out / "okr.yaml"
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + "# Databases for okr sync's sql sources (secrets only as ${env:NAME}).\n"
+        + "sources:\n  local:\n    url: sqlite:///metrics/kpis.db\n",
+        encoding="utf-8",
+    )
+    path = out / "okrs" / Q4[0] / "checkout.yaml"
+    lines, kr = [], None
+    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+        lines.append(line)
+        m = _KR_ID.match(line.rstrip("\n"))
+        if m:
+            kr = m.group(1)
+        elif kr in SOURCES and line.startswith("        confidence: "):
+            lines.append(f"        source: {SOURCES[kr]}\n")
+    path.write_text("".join(lines), encoding="utf-8")
+    git(out, "add", "-A")
+    git(out, "commit", "-q", "-m", "checkout: key results read from the metrics (okr sync)",
+        when=SOURCES_ADDED, author="dana")
 
 
 def main() -> int:
@@ -179,6 +232,7 @@ def main() -> int:
             return 2
         shutil.rmtree(args.out)
     build(args.out)
+    add_sources(args.out)
     print(f"Built the demo repository in {args.out}.")
     return 0
 

@@ -724,6 +724,92 @@ def schema(
         raise typer.Exit(1)
 
 
+# --- okr sync ---------------------------------------------------------------------------
+
+
+class SyncFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def sync(
+    refs: Annotated[
+        list[str] | None,
+        typer.Argument(help="UNIT, UNIT/KR or UNIT/OBJECTIVE/KR to sync (default: all)."),
+    ] = None,
+    quarter: Annotated[
+        str | None, typer.Option(help="The quarter (default: the running one).")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+    ] = False,
+    commit: Annotated[
+        bool, typer.Option("--commit", help="Commit the new values in one commit.")
+    ] = False,
+    allow_commands: Annotated[
+        bool,
+        typer.Option(
+            "--allow-commands",
+            help="Run `command:` sources (only on code you have reviewed, never a fork's).",
+        ),
+    ] = False,
+    output_format: Annotated[
+        SyncFormat, typer.Option("--format", help="Output format.")
+    ] = SyncFormat.text,
+    repo: Annotated[Path | None, typer.Option(help="The OKR repository root.")] = None,
+) -> None:
+    """Check in key results from their metric sources (`source:` in the OKR files).
+
+    Reads every source of the quarter in parallel (sql, http, csv and, with
+    --allow-commands, command) and writes the values as check-ins: one-line edits, each file
+    whole or not at all. A source that fails is named with its reason and the others are
+    still written. Secrets come only from ${env:NAME} and appear in no output.
+    Exit status: 0 all synced, 1 some source failed, 2 usage or configuration error.
+
+    Examples:
+
+      okr sync --dry-run
+
+      okr sync --commit
+
+      okr sync checkout checkout/effortless-checkout/conversion --format json
+    """
+    from okrcli.sync.service import SyncRequest
+    from okrcli.sync.service import sync as run_sync
+
+    request = SyncRequest(
+        refs=list(refs or []),
+        quarter=quarter,
+        dry_run=dry_run,
+        commit=commit,
+        allow_commands=allow_commands,
+        repo=repo,
+        cwd=Path.cwd(),
+    )
+    if dry_run and commit:
+        raise _fail(OkrError("--dry-run writes nothing, so there is nothing to --commit."))
+    try:
+        if _is_ci() or output_format is SyncFormat.json:
+            result = run_sync(request)
+        else:
+            from okrcli.cli.sync_out import progress
+
+            with progress("syncing") as step:
+                request.progress = step
+                result = run_sync(request)
+    except OkrError as exc:
+        raise _fail(exc) from None
+    from okrcli.sync.formats import FORMATS as SYNC_FORMATS
+
+    sys.stdout.write(SYNC_FORMATS[output_format.value](result))
+    if result.failed:
+        raise typer.Exit(1)
+
+
+# --- end of okr sync --------------------------------------------------------------------
+
+
 def main() -> None:
     """Entry point: any error not handled above is an internal error, exit 2."""
     process.prepare()

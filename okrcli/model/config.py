@@ -6,7 +6,8 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
-from okrcli.model.common import STRICT
+from okrcli.model.common import STRICT, Slug
+from okrcli.model.source import Connection
 
 Severity = Literal["error", "warning", "info"]
 RuleRef = Annotated[
@@ -114,6 +115,10 @@ class Config(BaseModel):
     fiscal_year_start_month: Annotated[int, Field(ge=1, le=12)] = 1
     lint: LintConfig = Field(default_factory=LintConfig)
     scoring: ScoringConfig = Field(default_factory=ScoringConfig)
+    sources: dict[Slug, Connection] = Field(
+        default_factory=dict,
+        description="Named database connections for sql sources (`okr sync`).",
+    )
 
     def agreed_after_days(self) -> int:
         """How many days into a quarter targets are still being agreed: OKR402's

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StrictFloat, StrictInt
 
 from okrcli.model.common import STRICT, Number, Slug, Text
+from okrcli.model.source import MetricSource
 
 
 class Direction(StrEnum):
@@ -73,6 +74,9 @@ class KeyResult(BaseModel):
     weight: (
         Annotated[StrictInt, Field(gt=0)] | Annotated[StrictFloat, Field(gt=0, allow_inf_nan=False)]
     ) = Field(default=1, description="Weight in the objective's score.")
+    source: MetricSource | None = Field(
+        default=None, description="Where `okr sync` reads the current value (format 1.1)."
+    )
 
     def effective_direction(self) -> Direction | None:
         """The declared direction, else the one baseline and target imply, else None."""

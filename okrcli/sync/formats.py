@@ -1,0 +1,58 @@
+"""``okr sync`` output: text for people and logs, JSON for tools. Plain data in, text out."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from okrcli.sync.service import SyncResult
+
+
+def text(result: SyncResult) -> str:
+    lines = []
+    width = max((len(s.ref) for s in result.items), default=0)
+    for s in result.items:
+        if s.status == "failed":
+            lines.append(f"FAILED     {s.ref:<{width}}  {s.error}")
+            continue
+        change = f"{s.old} -> {s.new}" if s.status == "changed" else f"{s.new} (unchanged)"
+        lines.append(f"{s.status:<10} {s.ref:<{width}}  {change}  [{s.source}]")
+    if not result.items:
+        lines.append(f"No key result of {result.quarter} has a source; add `source:` to one.")
+    verb = "would change" if result.dry_run else "changed"
+    summary = (
+        f"{result.quarter}: {len(result.items)} key results with a source, "
+        f"{result.count('changed')} {verb}, {result.count('unchanged')} unchanged, "
+        f"{result.count('failed')} failed."
+    )
+    if result.dry_run:
+        summary += " Dry run: nothing was written."
+    lines.append(summary)
+    if result.commit:
+        lines.append(f"committed {result.commit[:8]}")
+    return "\n".join(lines) + "\n"
+
+
+def as_json(result: SyncResult) -> str:
+    data = {
+        "quarter": result.quarter,
+        "dry_run": result.dry_run,
+        "commit": result.commit,
+        "summary": {k: result.count(k) for k in ("changed", "unchanged", "failed")},
+        "key_results": [
+            {
+                "ref": s.ref,
+                "file": s.file,
+                "source": s.source,
+                "status": s.status,
+                "old": s.old,
+                "new": s.new,
+                "error": s.error,
+            }
+            for s in result.items
+        ],
+    }
+    return json.dumps(data, indent=2) + "\n"
+
+
+FORMATS: dict[str, Callable[[SyncResult], str]] = {"text": text, "json": as_json}

@@ -1,0 +1,180 @@
+"""sql sources against a real PostgreSQL server, started here from the machine's PostgreSQL
+binaries (Debian's postgresql package, installed by `scripts/setup dev`). The server refuses
+to run as root, so as root it runs as the unprivileged user `nobody`. Never skipped in CI."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from okrcli.sync.service import SyncRequest, SyncResult, sync
+from tests.sync_helpers import free_port, kr, sync_repo
+
+pytestmark = pytest.mark.slow
+PASSWORD = "pg-Sentinel-7f3a9c"
+FILE = "okrs/2026-Q4/checkout.yaml"
+
+
+@dataclass
+class Postgres:
+    port: int
+    bin: Path
+
+    def url(self, password: str = "${env:PG_PASSWORD}") -> str:
+        return f"postgresql://okr:{password}@127.0.0.1:{self.port}/metrics"
+
+
+def _binaries() -> Path | None:
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
+    return Path(found[-1]).parent if found else None
+
+
+def _as_server_user(argv: list[str]) -> list[str]:
+    if os.geteuid() != 0:
+        return argv
+    return ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", *argv]
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Postgres]:
+    bindir = _binaries()
+    if bindir is None:
+        message = "PostgreSQL is not installed; run scripts/setup dev"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    home = Path(tempfile.mkdtemp(prefix="okr-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(home, "nobody", "nogroup")
+    data, pwfile, log = home / "data", home / "pw", home / "log"
+    pwfile.write_text(PASSWORD + "\n")
+    if os.geteuid() == 0:
+        shutil.chown(pwfile, "nobody", "nogroup")
+    port = free_port()
+
+    def run(*argv: str) -> None:
+        proc = subprocess.run(
+            _as_server_user(list(argv)), cwd=home, capture_output=True, text=True, check=False
+        )
+        assert proc.returncode == 0, (
+            proc.stdout + proc.stderr + (log.read_text() if log.exists() else "")
+        )
+
+    run(
+        str(bindir / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        "okr",
+        f"--pwfile={pwfile}",
+        "--auth=scram-sha-256",
+        "-E",
+        "UTF8",
+        "--no-sync",
+    )
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {home} -c fsync=off"
+    run(str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "start")
+    try:
+        env = {**os.environ, "PGPASSWORD": PASSWORD}
+        psql = [
+            str(bindir / "psql"),
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-U",
+            "okr",
+            "-v",
+            "ON_ERROR_STOP=1",
+        ]
+        subprocess.run(
+            [*psql, "-d", "postgres", "-c", "create database metrics"],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        subprocess.run(
+            [
+                *psql,
+                "-d",
+                "metrics",
+                "-c",
+                "create table kpi (week date, conversion numeric, label text);"
+                "insert into kpi values ('2026-11-13', 33.5, 'steady'),"
+                " ('2026-11-20', 34.75, 'up');",
+            ],
+            env=env,
+            check=True,
+            capture_output=True,
+        )
+        yield Postgres(port, bindir)
+    finally:
+        run(str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop")
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def repo(tmp_path: Path, pg: Postgres, queries: dict[str, str], url: str | None = None) -> Path:
+    config = f"  warehouse:\n    url: '{url or pg.url()}'\n"
+    krs = [kr(k, f'{{sql: warehouse, query: "{q}", timeout: 2}}') for k, q in queries.items()]
+    return sync_repo(tmp_path / "r", krs, config)
+
+
+def run(root: Path, env: dict[str, str] | None = None) -> SyncResult:
+    return sync(
+        SyncRequest(
+            quarter="2026-Q4",
+            repo=root,
+            cwd=root,
+            environ={"PG_PASSWORD": PASSWORD} if env is None else env,
+        )
+    )
+
+
+def test_postgres_source_checks_the_value_in(tmp_path: Path, postgres: Postgres) -> None:
+    root = repo(
+        tmp_path, postgres, {"conversion": "select conversion from kpi order by week desc limit 1"}
+    )
+    [s] = run(root).items
+    assert (s.status, s.new, s.error) == ("changed", "34.75", None)
+    assert "current: 34.75" in (root / FILE).read_text()
+
+
+def test_postgres_failures_name_their_reason(tmp_path: Path, postgres: Postgres) -> None:
+    root = repo(
+        tmp_path,
+        postgres,
+        {
+            "two": "select conversion from kpi",
+            "none": "select conversion from kpi where week < '2000-01-01'",
+            "text": "select label from kpi order by week desc limit 1",
+            "slow": "select pg_sleep(5)",
+            "write": "insert into kpi values (now(), 1, 'x') returning 1",
+        },
+    )
+    got = {s.ref.rsplit("/", 1)[1]: s.error or "" for s in run(root).items}
+    assert "more than one row" in got["two"]
+    assert "no row" in got["none"]
+    assert "text of 2 characters, not a number" in got["text"]
+    assert "timed out after 2 s" in got["slow"]
+    assert "the query failed" in got["write"]  # a read-only transaction
+
+
+def test_postgres_refused_connection_and_wrong_password(tmp_path: Path, postgres: Postgres) -> None:
+    closed = f"postgresql://okr:${{env:PG_PASSWORD}}@127.0.0.1:{free_port()}/metrics"
+    root = repo(tmp_path, postgres, {"conversion": "select 1"}, url=closed)
+    [s] = run(root).items
+    assert s.status == "failed" and "cannot connect to 'warehouse'" in (s.error or "")
+    assert PASSWORD not in (s.error or "")
+    root2 = repo(tmp_path / "2", postgres, {"conversion": "select 1"})
+    wrong = "Wrong-" + PASSWORD
+    [s2] = run(root2, env={"PG_PASSWORD": wrong}).items
+    assert s2.status == "failed" and "cannot connect to 'warehouse'" in (s2.error or "")
+    assert wrong not in (s2.error or "") and "Wrong-" not in (s2.error or "")
