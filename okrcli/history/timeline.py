@@ -42,7 +42,7 @@ Extract = tuple[str, dict[str, Values]] | None
 WorktreeFile = tuple[str | None, Callable[[], Any]]
 
 BLOB_KIND = "blobs-v4"  # change when extract() changes what it produces
-WALK_KIND = "walk-v8"  # change when extract() or the walk change what they produce
+WALK_KIND = "walk-v9"  # change when extract() or the walk change what they produce
 CACHE_NAME = f"{BLOB_KIND}.json"
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 PARALLEL_BLOBS = 400
@@ -580,9 +580,15 @@ def _extend(
     columns: dict[str, tuple[list[Any], ...]] = {}
     latest: dict[str, Values | None] = {ref: tl.last() for ref, tl in walk.timelines.items()}
     for commit_, changes in log:
-        before = _state(
-            (_own(c.old_path, extracts.get(c.old_id)) for c in changes if c.old_id != NULL_ID),
-            quarter,
+        # a merge's values count wherever they differ from the latest: its parents' values
+        # say nothing about which of them the history shows last
+        before = (
+            {}
+            if commit_.merge
+            else _state(
+                (_own(c.old_path, extracts.get(c.old_id)) for c in changes if c.old_id != NULL_ID),
+                quarter,
+            )
         )
         after = _state(
             (_own(c.path, extracts.get(c.new_id)) for c in changes if c.new_id != NULL_ID),
