@@ -183,6 +183,18 @@ def test_output_never_overwrites_the_repository_s_own_files(tmp_path: Path, rel:
     check_output(root / "report.md", root)
 
 
+def test_output_never_goes_into_the_git_directory_above_the_repository(tmp_path: Path) -> None:
+    from okrcli.report.service import check_output_path
+
+    top = tmp_path / "mono"
+    (top / ".git/hooks").mkdir(parents=True)
+    root = write_repo(top / "okr", {CHECKOUT: GOOD_FILE})
+    for target in (top / ".git/hooks/post-checkout", top / ".git/config"):
+        with pytest.raises(OkrError, match="inside the git directory"):
+            check_output_path(target, target, root)
+    check_output_path(top / "report.md", Path("report.md"), root)
+
+
 def test_new_refuses_a_quarter_folder_that_leads_out(tmp_path: Path) -> None:
     from okrcli.edit.service import new_file, open_repo
 
