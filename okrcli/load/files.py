@@ -239,10 +239,13 @@ def discover_okr_files(root: Path, okrs_dir: str) -> list[Path]:
     """Every ``<okrs_dir>/<folder>/<file>.yaml`` (and .yml), sorted."""
     base = root / okrs_dir
     if not base.is_dir():
-        return []
+        return [base] if os.path.islink(base) else []  # a link that leads nowhere: said
     found: list[Path] = []
-    with os.scandir(base) as folders:
-        names = sorted(f.name for f in folders if _is_dir(f) and not f.name.startswith("."))
+    try:
+        with os.scandir(base) as folders:
+            names = sorted(f.name for f in folders if _is_dir(f) and not f.name.startswith("."))
+    except OSError:  # reported on the folder, as a quarter folder's
+        return [base]
     for name in names:
         folder = base / name
         try:

@@ -134,6 +134,28 @@ def test_an_unreadable_quarter_folder_does_not_stop_the_lint(
     assert "cannot be read (permission denied)" in found[0].message
 
 
+@pytest.mark.parametrize("how", ["unlistable", "loop", "dangling"])
+def test_an_okrs_folder_that_cannot_be_read_is_a_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    root = write_repo(tmp_path / "r", {"other/2026-Q4/checkout.yaml": GOOD_FILE})
+    if how == "unlistable":
+        (root / "okrs").symlink_to("other")
+        real = os.scandir
+
+        def denied(path: object = ".") -> object:
+            if str(path).endswith("okrs"):
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(os, "scandir", denied)
+    else:
+        (root / "okrs").symlink_to("okrs" if how == "loop" else "gone")
+    found = run_lint(root).diagnostics
+    assert [(d.rel, d.code) for d in found] == [("okrs", "OKR001")]
+    assert "cannot be read" in found[0].message
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root lists any folder")
 def test_an_unreadable_quarter_folder_for_real(tmp_path: Path) -> None:  # pragma: no cover
     root = _repo(tmp_path)
