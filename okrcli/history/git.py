@@ -70,16 +70,6 @@ class Change:
     old_path: str
 
 
-def blob_of(raw: bytes, id_length: int = 40) -> str:
-    """The id git gives a file of content ``raw`` (SHA-1, or SHA-256 for 64-digit ids)."""
-    import hashlib
-
-    h = hashlib.sha256() if id_length == 64 else hashlib.sha1(usedforsecurity=False)
-    h.update(b"blob %d\0" % len(raw))
-    h.update(raw)
-    return h.hexdigest()
-
-
 def _name(path: str) -> str:
     """A file name as git gave it (bytes that are not UTF-8 shown as replacement marks)."""
     if path.isascii():
@@ -322,6 +312,14 @@ class Git:
         """The blob id of the file ``rel`` (relative to the top level) at ``rev``, or None."""
         out = self._run("rev-parse", "--verify", "--quiet", f"{rev}:{rel}", check=False)
         return out.strip() if out else None
+
+    def unchanged(self, rel: str) -> bool:
+        """Whether the file ``rel`` (relative to the top level) is as HEAD has it, as git
+        sees it (line-ending and other filters applied; no external diff program run)."""
+        out = self._run(
+            "diff", "--quiet", "--no-ext-diff", "--no-textconv", "HEAD", "--", rel, check=False
+        )
+        return out is not None
 
     def index_locked(self) -> bool:
         """Whether another git command holds this worktree's index."""
