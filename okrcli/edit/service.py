@@ -269,7 +269,7 @@ def committable(repo: Repository, quarter: str, unit: str) -> bytes:
     """The unit's file as it is, when a check-in of it can be committed on its own: the file
     is as HEAD has it and no other git command holds the index. Otherwise OkrError, before
     anything is written."""
-    from okrcli.history.git import Git, blob_of
+    from okrcli.history.git import Git
 
     doc = unit_doc(repo, quarter, unit)
     git = Git(repo.root)
@@ -283,7 +283,7 @@ def committable(repo: Repository, quarter: str, unit: str) -> bytes:
         raise OkrError(
             f"{doc.rel} is not committed yet; commit it first, or check in without --commit."
         )
-    if blob_of(raw, len(head)) != head:
+    if not git.unchanged(rel):
         raise OkrError(
             f"{doc.rel} has changes that are not committed; --commit would commit them with "
             "the check-in. Commit or stash them first, or check in without --commit."

@@ -57,6 +57,7 @@ class Commit:
     when: datetime
     subject: str
     committed: int = 0  # committer time, seconds since the epoch: the order git lists in
+    merge: bool = False  # whether it has several parents (known while walking only)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,16 +70,6 @@ class Change:
     old_path: str
 
 
-def blob_of(raw: bytes, id_length: int = 40) -> str:
-    """The id git gives a file of content ``raw`` (SHA-1, or SHA-256 for 64-digit ids)."""
-    import hashlib
-
-    h = hashlib.sha256() if id_length == 64 else hashlib.sha1(usedforsecurity=False)
-    h.update(b"blob %d\0" % len(raw))
-    h.update(raw)
-    return h.hexdigest()
-
-
 def _name(path: str) -> str:
     """A file name as git gave it (bytes that are not UTF-8 shown as replacement marks)."""
     if path.isascii():
@@ -88,8 +79,17 @@ def _name(path: str) -> str:
 
 def _commit(head: str) -> Commit:
     """A commit from its ``--format`` header."""
-    cid, author, email, when, committed, subject = (head.split("\x1f", 5) + [""] * 6)[:6]
-    return Commit(cid, author, email, datetime.fromisoformat(when), subject, int(committed or 0))
+    fields = (head.split("\x1f", 6) + [""] * 7)[:7]
+    cid, author, email, when, committed, parents, subject = fields
+    return Commit(
+        cid,
+        author,
+        email,
+        datetime.fromisoformat(when),
+        subject,
+        int(committed or 0),
+        len(parents.split()) > 1,
+    )
 
 
 class Git:
@@ -218,9 +218,8 @@ class Git:
         """Every commit reachable from ``rev`` that touched ``pathspec``, oldest first, with
         the blobs it changed: one ``git log --raw -z`` process (NUL-separated, so that any
         file name, with quotes, tabs or newlines in it, comes through as it is). A merge
-        is listed with its changes against its first parent: the value a merge resolved a
-        conflict to is a change of its own, while a branch merged in brings the changes of
-        its commits, each listed already."""
+        is listed once, with its changes against each of its parents: a value it resolved
+        a conflict to, or kept from one side, differs from at least one of them."""
         out = (
             self._run_bytes(
                 "log",
@@ -228,10 +227,10 @@ class Git:
                 "-z",
                 "--no-abbrev",
                 "-M",
-                "--diff-merges=first-parent",
+                "--diff-merges=separate",
                 "--reverse",
                 "--date-order",
-                "--format=%x00%H%x1f%an%x1f%ae%x1f%aI%x1f%ct%x1f%s",
+                "--format=%x00%H%x1f%an%x1f%ae%x1f%aI%x1f%ct%x1f%P%x1f%s",
                 rev,
                 "--",
                 pathspec,
@@ -247,10 +246,13 @@ class Git:
             n += 1
             if not token:  # the start of the next commit's header
                 if n < size and tokens[n] and not tokens[n].lstrip("\n").startswith(":"):
-                    head = tokens[n]
+                    commit = _commit(tokens[n])
                     n += 1
-                    changes = []
-                    result.append((_commit(head), changes))
+                    if result and result[-1][0].id == commit.id:  # a merge's next parent
+                        changes = result[-1][1]
+                    else:
+                        changes = []
+                        result.append((commit, changes))
                 continue
             meta = token.lstrip("\n")
             if not meta.startswith(":"):
@@ -310,6 +312,14 @@ class Git:
         """The blob id of the file ``rel`` (relative to the top level) at ``rev``, or None."""
         out = self._run("rev-parse", "--verify", "--quiet", f"{rev}:{rel}", check=False)
         return out.strip() if out else None
+
+    def unchanged(self, rel: str) -> bool:
+        """Whether the file ``rel`` (relative to the top level) is as HEAD has it, as git
+        sees it (line-ending and other filters applied; no external diff program run)."""
+        out = self._run(
+            "diff", "--quiet", "--no-ext-diff", "--no-textconv", "HEAD", "--", rel, check=False
+        )
+        return out is not None
 
     def index_locked(self) -> bool:
         """Whether another git command holds this worktree's index."""

@@ -626,9 +626,15 @@ def _extend(
     columns: dict[str, tuple[list[Any], ...]] = {}
     latest: dict[str, Values | None] = {ref: tl.last() for ref, tl in walk.timelines.items()}
     for commit_, changes in log:
-        before = _state(
-            (_own(c.old_path, extracts.get(c.old_id)) for c in changes if c.old_id != NULL_ID),
-            quarter,
+        # a merge's values count wherever they differ from the latest: its parents' values
+        # say nothing about which of them the history shows last
+        before = (
+            {}
+            if commit_.merge
+            else _state(
+                (_own(c.old_path, extracts.get(c.old_id)) for c in changes if c.old_id != NULL_ID),
+                quarter,
+            )
         )
         after = _state(
             (_own(c.path, extracts.get(c.new_id)) for c in changes if c.new_id != NULL_ID),

@@ -261,10 +261,13 @@ def discover_okr_files(root: Path, okrs_dir: str) -> list[Path]:
     """Every OKR file (see :func:`okr_file`) in the working tree, sorted."""
     base = root / okrs_dir
     if not base.is_dir():
-        return []
+        return [base] if os.path.islink(base) else []  # a link that leads nowhere: said
     found: list[Path] = []
-    with os.scandir(base) as folders:
-        names = sorted(f.name for f in folders if _is_dir(f))
+    try:
+        with os.scandir(base) as folders:
+            names = sorted(f.name for f in folders if _is_dir(f))
+    except OSError:  # reported on the folder, as a quarter folder's
+        return [base]
     rel_base = posixpath.normpath(okrs_dir)
     for name in names:
         if okr_file(f"{rel_base}/{name}/x.yaml", okrs_dir) is None:

@@ -166,6 +166,11 @@ _STRINGIFYING = frozenset(
 )  # fmt: skip
 
 
+# string methods and filters that may make a list with an item per character
+_SPLITTING = frozenset({"split", "rsplit", "splitlines"})
+_LISTING = frozenset({"list", "unique", "sort", "reverse", "wordcount", "batch", "slice"})
+
+
 def _bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     """``func`` with the size bound checked before it runs (as far as its arguments tell)
     and on what it returns."""
@@ -184,6 +189,8 @@ def _bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
             _too_large(_amplified(value, rest, kwargs))
         elif name in _STRINGIFYING:
             _too_large(weight(value))
+        if name in _LISTING and isinstance(value, str | list | tuple | dict | set):
+            _too_many(len(value))
         if any(abs(i) > LIST_LIMIT for i in _ints(rest, kwargs)):
             raise SecurityError(f"the filter {name} was given a number too large")
         result = func(*args, **kwargs)
@@ -191,6 +198,13 @@ def _bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
         return result
 
     return bounded
+
+
+def _too_many(items: int) -> None:
+    """Refuse to build a list of more items than the list bound (checked before, as each
+    item of a list split from text can be an object of its own)."""
+    if items > LIST_LIMIT:
+        raise SecurityError("a template built a list that is too large")
 
 
 def _check_built(value: Any) -> None:
@@ -305,6 +319,8 @@ class BoundedSandbox(SandboxedEnvironment):
                 _too_large(_format_estimate(owner, (*args, *kwargs.values())))
             else:
                 _too_large(_amplified(owner, args, kwargs))
+            if name in _SPLITTING:
+                _too_many(len(owner))
         result = super().call(__context, __obj, *args, **kwargs)
         if isinstance(owner, list | dict | set) and len(owner) > LIST_LIMIT:
             raise SecurityError("a template built a list that is too large")

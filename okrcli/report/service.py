@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from okrcli import forked
 from okrcli.errors import OkrError
-from okrcli.fsutil import UnsafePathError, atomic_write, check_output
+from okrcli.fsutil import UnsafePathError, atomic_write, check_output, inside
 from okrcli.history.source import Moment, moment
 from okrcli.load.files import resolve_root
 from okrcli.score.service import choose_quarter
@@ -71,10 +72,14 @@ def report(request: ReportRequest) -> str:
 def check_output_path(path: Path, shown: Path, root: Path) -> None:
     """Refuse an output path that would overwrite the repository's own files or leave it
     through a link (see :func:`okrcli.fsutil.check_output`), before any work is done."""
+    from okrcli.load.parsecache import okrcli_dir
     from okrcli.load.prefetch import _quick_okrs_dir
 
     try:
         check_output(path, root, _quick_okrs_dir(root))
+        found = okrcli_dir(root)  # the git directory, wherever it is (a monorepo's is above)
+        if found is not None and inside(os.path.realpath(path), os.path.realpath(found.parent)):
+            raise UnsafePathError(path, "it is inside the git directory")
     except UnsafePathError as exc:
         raise OkrError(f"will not write {shown}: {exc.strerror}.") from None
 

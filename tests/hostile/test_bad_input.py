@@ -20,6 +20,7 @@ def repo(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("day", ["2026-02-30", "2026-13-01", "9999-12-31", "2026-00-10"])
 def test_impossible_dates_are_refused(repo: Path, day: str) -> None:
     from okrcli.history.git import Git
@@ -28,6 +29,7 @@ def test_impossible_dates_are_refused(repo: Path, day: str) -> None:
         Git(repo).resolve(day)
 
 
+@pytest.mark.slow
 def test_far_dates_reach_git_as_it_reads_them(repo: Path) -> None:
     from okrcli.history.git import Git
 

@@ -79,16 +79,20 @@ def _current(value: int) -> str:
     return GOOD_FILE.replace("target: 34", f"target: 34\n        current: {value}")
 
 
-@pytest.mark.parametrize("resolved", [33, 31, 32])
+@pytest.mark.parametrize(
+    ("resolved", "side_day"), [(33, "05"), (31, "05"), (32, "05"), (33, "07"), (32, "07")]
+)
 def test_a_merge_resolving_conflicting_check_ins_is_in_the_history(
-    tmp_path: Path, resolved: int
+    tmp_path: Path, resolved: int, side_day: str
 ) -> None:
+    """The side branch's check-in dated before or after the main line's: either way the
+    history ends at the value the merge resolved to."""
     root = tmp_path / "r"
     rel = "okrs/2026-Q4/checkout.yaml"
     write_repo(root, {})
     commit_versions(root, rel, [("2026-10-01", _current(30))])
     git(root, "checkout", "-qb", "side")
-    commit_versions(root, rel, [("2026-10-05", _current(31))])
+    commit_versions(root, rel, [(f"2026-10-{side_day}", _current(31))])
     git(root, "checkout", "-q", "main")
     commit_versions(root, rel, [("2026-10-06", _current(32))])
     assert not _merge(root, "side")
@@ -99,10 +103,13 @@ def test_a_merge_resolving_conflicting_check_ins_is_in_the_history(
     timeline = history.timelines[REF]
     assert timeline.last()[2] == resolved
     values = [e.after[2] for e in timeline.events]
-    if resolved == 32:  # the main line's value kept: the merge changed nothing
-        assert values[-1] == 32 and timeline.events[-1].commit.subject != "merge side: resolved"
+    assert values[-1] == resolved
+    last = timeline.events[-1].commit
+    assert last is not None
+    if resolved == 32 and side_day == "05":  # the main line's value kept, and last: no change
+        assert last.subject != "merge side: resolved"
     else:
-        assert timeline.events[-1].commit.subject == "merge side: resolved"
+        assert last.subject == "merge side: resolved"
 
 
 def test_a_clean_merge_adds_no_change_of_its_own(tmp_path: Path) -> None:

@@ -113,25 +113,44 @@ def test_quarter_folders_linking_to_each_other(tmp_path: Path) -> None:
     assert all(d.code == "OKR001" and "cannot be read" in d.message for d in found)
 
 
-def test_an_unreadable_quarter_folder_does_not_stop_the_lint(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """As root every folder can be listed: the listing is made to fail the way it fails
-    for other users, with EACCES."""
-    root = _repo(tmp_path)
-    (root / "okrs/2026-Q3").mkdir()
-    (root / "okrs/2026-Q3/checkout.yaml").write_text(GOOD_FILE.replace("2026-Q4", "2026-Q3"))
+def _deny_listing(monkeypatch: pytest.MonkeyPatch, folder: str) -> None:
+    """Listing a folder whose name ends in ``folder`` fails with EACCES, as it does for a
+    user without permission (tests run as root, who lists any folder)."""
     real = os.scandir
 
     def denied(path: object = ".") -> object:
-        if str(path).endswith("2026-Q3"):
+        if str(path).endswith(folder):
             raise PermissionError(13, "Permission denied", str(path))
         return real(path)  # type: ignore[arg-type]
 
     monkeypatch.setattr(os, "scandir", denied)
+
+
+def test_an_unreadable_quarter_folder_does_not_stop_the_lint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _repo(tmp_path)
+    (root / "okrs/2026-Q3").mkdir()
+    (root / "okrs/2026-Q3/checkout.yaml").write_text(GOOD_FILE.replace("2026-Q4", "2026-Q3"))
+    _deny_listing(monkeypatch, "2026-Q3")
     found = run_lint(root).diagnostics
     assert [(d.rel, d.code) for d in found] == [("okrs/2026-Q3", "OKR001")]
     assert "cannot be read (permission denied)" in found[0].message
+
+
+@pytest.mark.parametrize("how", ["unlistable", "loop", "dangling"])
+def test_an_okrs_folder_that_cannot_be_read_is_a_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str
+) -> None:
+    root = write_repo(tmp_path / "r", {"other/2026-Q4/checkout.yaml": GOOD_FILE})
+    if how == "unlistable":
+        (root / "okrs").symlink_to("other")
+        _deny_listing(monkeypatch, "okrs")
+    else:
+        (root / "okrs").symlink_to("okrs" if how == "loop" else "gone")
+    found = run_lint(root).diagnostics
+    assert [(d.rel, d.code) for d in found] == [("okrs", "OKR001")]
+    assert "cannot be read" in found[0].message
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root lists any folder")
@@ -181,6 +200,18 @@ def test_output_never_overwrites_the_repository_s_own_files(tmp_path: Path, rel:
     with pytest.raises(UnsafePathError, match="repository's own files"):
         check_output(root / rel, root)
     check_output(root / "report.md", root)
+
+
+def test_output_never_goes_into_the_git_directory_above_the_repository(tmp_path: Path) -> None:
+    from okrcli.report.service import check_output_path
+
+    top = tmp_path / "mono"
+    (top / ".git/hooks").mkdir(parents=True)
+    root = write_repo(top / "okr", {CHECKOUT: GOOD_FILE})
+    for target in (top / ".git/hooks/post-checkout", top / ".git/config"):
+        with pytest.raises(OkrError, match="inside the git directory"):
+            check_output_path(target, target, root)
+    check_output_path(top / "report.md", Path("report.md"), root)
 
 
 def test_new_refuses_a_quarter_folder_that_leads_out(tmp_path: Path) -> None:

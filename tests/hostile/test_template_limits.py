@@ -50,6 +50,8 @@ HOSTILE = {
     "a list printed": (f"{{{{ [{BIG}] * 1000 }}}}", "too large"),
     "string filter": (f"{{{{ ([{BIG}] * 100) | string | length }}}}", "too large"),
     "tojson": (f"{{{{ ([{BIG}] * 100) | tojson | length }}}}", "too large"),
+    "splitting a long text": ("{{ ('ab ' * 6000000).split() | length }}", "too large"),
+    "a long text as a list": ("{{ ('x' * 6000000) | list | length }}", "too large"),
     "list multiplication": ("{{ ([0] * 100000000) | length }}", "too large"),
     "power of a power": ("{{ (10 ** 64) ** 64 ** 64 }}", "may not"),
     "batch with a huge size": ("{{ [1, 2] | batch(1000000000, 'x') | list }}", "too large"),
