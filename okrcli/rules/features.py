@@ -95,8 +95,6 @@ _PRESENT_STATE = frozenset(
         "allows",
         "lets",
         "uses",
-        "is",
-        "are",
     }
 )
 _PEOPLE = frozenset(
@@ -233,6 +231,7 @@ _AUX_OR_STATE = _AUX | _PRESENT_STATE
 _LOOSE_OR_VAGUE = _LOOSE_LEADS | _VAGUE
 _DIGIT = re.compile(r"\d")
 _NUMBER_START = frozenset("0123456789$€£₹")
+_AMOUNT_WORDS = frozenset(_NUMBER_WORDS) | {"zero", "half", "double", "twice", "doubles"}
 _ALL_WORDS = frozenset({"all", "every", "each"})
 _PERIOD_WORDS = frozenset({"day", "week", "month", "quarter", "year", "daily", "weekly", "monthly"})
 _BOUND_WORDS = frozenset(
@@ -278,7 +277,7 @@ def kr_features(text: str, lex: Lexicon) -> Reading:
     lead = s.lead()
     tok_set = frozenset(toks)
     digits = _DIGIT.search(low) is not None
-    amount = digits and _has_amount(body)
+    amount = (digits and _has_amount(body)) or not tok_set.isdisjoint(_AMOUNT_WORDS)
     if amount:
         f["amount"] = ""
     if "%" in low or "percent" in tok_set:
@@ -432,6 +431,9 @@ def _verbish(s: Sentence, lex: Lexicon, tok_set: frozenset[str]) -> bool:
     )
 
 
+_STATES = ("done_word", "aux_participle", "participle", "present_state")
+
+
 def _combine(f: Reading) -> Reading:
     """Conjunctions the model cannot form itself (it adds, it does not multiply)."""
     measured = "from_to" in f or "compare" in f or ("amount" in f and "measure_noun" in f)
@@ -452,6 +454,12 @@ def _combine(f: Reading) -> Reading:
             f["noun_phrase_only"] = ""
         if "present_state" in f:
             f["present_state_no_amount"] = f["present_state"]
+        if "lead_task" not in f and "lead_outcome" not in f:
+            if "lead_noun" in f:
+                f["subject_no_amount"] = f["lead_noun"]  # "Intersection observer on trunk"
+            state = next((f[k] for k in _STATES if k in f), None)
+            if state is not None:
+                f["state_no_amount"] = state  # "billing support added", "X is implemented"
     elif not measured and "lead_task" in f:
         f["task_unmeasured_count"] = f["lead_task"]
     return f
@@ -489,7 +497,7 @@ def objective_features(text: str, lex: Lexicon) -> Reading:
         if first in ("make", "creat", "build", "becom", "give", "help", "establish"):
             f["lead_make"] = toks[lead]
         if not _is_verbish(first, toks[lead], lex) and not toks[lead].endswith("ed"):
-            f["lead_noun"] = toks[lead]
+            f["heading"] = toks[lead]
     if re.match(r"^[a-z]+\s*,\s*[a-z]+\s*,?\s*(and|&)\s+[a-z]+\b", low):
         f["verb_list"] = ""
     content = [
