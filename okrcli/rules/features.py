@@ -212,6 +212,51 @@ _SOCIAL = frozenset(
 _NEW = frozenset({"new", "more", "additional", "extra"})
 
 
+# verbs that open objectives and are in no word list, and the endings of English verbs
+_OBJECTIVE_VERBS = frozenset(
+    {
+        "make",
+        "become",
+        "be",
+        "give",
+        "help",
+        "build",
+        "create",
+        "bring",
+        "let",
+        "turn",
+        "win",
+        "own",
+        "delight",
+        "inspire",
+        "engage",
+        "establish",
+        "transform",
+        "dominate",
+        "lead",
+        "earn",
+        "empower",
+        "enable",
+        "unlock",
+        "put",
+        "take",
+        "find",
+        "know",
+        "use",
+        "show",
+    }
+)
+
+
+def _verb_form(tok: str) -> bool:
+    """A word that reads as a verb: a known objective verb, or a verb's ending."""
+    return (
+        tok in _OBJECTIVE_VERBS
+        or tok.endswith("ed")
+        or (len(tok) > 5 and tok.endswith(("ize", "ise", "ify", "ate", "en")))
+    )
+
+
 def _stems(words: frozenset[str]) -> frozenset[str]:
     """The words as written and as stemmed (some are written as stems already)."""
     return words | frozenset(stem(w) for w in words)
@@ -496,8 +541,8 @@ def objective_features(text: str, lex: Lexicon) -> Reading:
             f["be_more"] = s.words(lead, 2)
         if first in ("make", "creat", "build", "becom", "give", "help", "establish"):
             f["lead_make"] = toks[lead]
-        if not _is_verbish(first, toks[lead], lex) and not toks[lead].endswith("ed"):
-            f["heading"] = toks[lead]
+        if not _is_verbish(first, toks[lead], lex) and not _verb_form(toks[lead]):
+            f["heading"] = toks[lead]  # "Code health", "Connectivity magic"
     if re.match(r"^[a-z]+\s*,\s*[a-z]+\s*,?\s*(and|&)\s+[a-z]+\b", low):
         f["verb_list"] = ""
     content = [

@@ -185,6 +185,9 @@ def _read_objective(text: str, lex: Lexicon) -> ObjectiveShape:
     catch_all = None
     hints: frozenset[str] = frozenset()
     level = model.level(reading)
+    if "catch_all_phrase" in reading:
+        # the guidance names business-as-usual phrasing itself: a warning whatever the model
+        level = "warn"
     if level is not None:
         catch_all = f"reads as a catch-all: {_because(model, reading)}"
         if level == "hint":
