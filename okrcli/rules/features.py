@@ -257,6 +257,24 @@ def _verb_form(tok: str) -> bool:
     )
 
 
+def _compound_measure(s: Sentence, after: int, lex: Lexicon) -> int:
+    """Where a measure noun ends when it closes a noun compound that starts right after the
+    opening verb ("test coverage", "build pipeline median duration"), else 0."""
+    for i in range(after, min(after + 3, len(s.toks))):
+        if s.toks[i] in _PHRASE_BREAK or is_number(s.toks[i]):
+            return 0
+        m = s.match(i, lex.measure_nouns, lex.longest_phrase)
+        if m:
+            return i + m
+    return 0
+
+
+_PHRASE_BREAK = frozenset(
+    {"the", "a", "an", "our", "all", "to", "for", "with", "of", "in", "on", "and", "&", "or"}
+    | {"at", "by", "from", "new", "every", "each", "more", "its", "their", "my", "your"}
+)
+
+
 def _stems(words: frozenset[str]) -> frozenset[str]:
     """The words as written and as stemmed (some are written as stems already)."""
     return words | frozenset(stem(w) for w in words)
@@ -362,8 +380,8 @@ def kr_features(text: str, lex: Lexicon) -> Reading:
         if lead_task and after < n:
             # "test coverage", "build time", "support ticket volume": a noun compound naming a
             # measure, not a task verb; "add and retain": a verb that moves a measure joins in
-            m = s.match(after, lex.measure_nouns, longest)
-            if (m and not s.match(after + m, lex.output_nouns, longest)) or (
+            m = _compound_measure(s, after, lex)
+            if (m and not s.match(m, lex.output_nouns, longest)) or (
                 toks[after] in ("and", "&", "or")
                 and after + 1 < n
                 and s.match(after + 1, lex.outcome_verbs, longest)
