@@ -190,3 +190,16 @@ def test_the_bench_harness_maps_findings_back_to_the_sentences() -> None:
     ]
     judged = bench.judge_rows([{**r, "source": "s"} for r in rows])
     assert [sorted(j.found) for j in judged] == [["OKR103"], ["OKR205"], [], ["OKR204"]]
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "words"),
+    [
+        ("Implement single sign-on", "task", "starts with 'implement' and names no measure"),
+        ("Publish 6 case studies", "task", "counts work produced ('6 case studies')"),
+        ("Scheduler supports retries with backoff", "done", "'supports' says a thing is done"),
+        ("Grow total page views to 2M", "vanity", "'page views'"),
+    ],
+)
+def test_findings_quote_the_words_that_made_them(text: str, field: str, words: str) -> None:
+    assert words in (getattr(read_kr(text, Lexicon()), field) or "")

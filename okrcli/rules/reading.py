@@ -31,7 +31,7 @@ WHY: dict[str, str] = {
     "noun_phrase_only": "it names a piece of work, with no verb and no measure",
     "no_amount": "it states no number to reach",
     "present_state_no_amount": "it says a thing is in place ('{w}') rather than how much changed",
-    "state_no_amount": "'{w}' says a thing is done or in place, and no number says how much",
+    "state_no_amount": "'{w}' says a thing is done or in place, not how much changed",
     "subject_no_amount": "it names a thing ('{w}' ...) and no number to reach",
     "done_word": "'{w}' is a state that is either reached or not",
     "state_done": "'{w}' is a state that is either reached or not",
