@@ -51,6 +51,10 @@ _PERIOD = re.compile(
     r"\b(?:a|an|per|each|every)\s+(?:day|week|month|quarter|year)\b|/\s*(?:day|week|month|mo)\b"
     r"|\b(?:daily|weekly|monthly)\b"
 )
+_FROM_TO_PERIOD = re.compile(
+    r"\bfrom\s+(?:hourly|daily|weekly|monthly|quarterly|yearly|annually)\s+to\s+"
+    r"(?:hourly|daily|weekly|monthly|quarterly|yearly|annually)\b"
+)
 _SHARE = re.compile(r"%\s+of\b|\bout of\b")
 _MODAL_ALWAYS = re.compile(r"\b(?:will|must|should|to|can)\s+(?:always|never)\b")
 
@@ -361,6 +365,8 @@ def kr_features(text: str, lex: Lexicon) -> Reading:
             f["time_amount"] = ""
         if ("%" in low or "out" in tok_set) and _SHARE.search(low):
             f["share_of"] = ""
+    if not digits and "from" in tok_set and _FROM_TO_PERIOD.search(low):
+        f["from_to"] = f["amount"] = ""  # "cadence: from monthly to weekly" is a level
     if (not tok_set.isdisjoint(_PERIOD_WORDS) or "/" in low) and _PERIOD.search(low):
         f["per_period"] = ""
     if toks[0] in ("zero", "no"):
