@@ -216,7 +216,7 @@ def _fmt(stat: Stat, judged: Sequence[Judged]) -> str:
         return f"{'-':>6} {'':17}"
     lo, hi = wilson(k, n)
     blo, bhi = bootstrap(judged, stat)
-    return f"{k / n:6.2f} [{lo:.2f}-{hi:.2f} | {blo:.2f}-{bhi:.2f}]"
+    return f"{k / n:6.3f} [{lo:.2f}-{hi:.2f} | {blo:.2f}-{bhi:.2f}]"
 
 
 def report(judged: Sequence[Judged], show: bool) -> None:

@@ -54,14 +54,14 @@ def test_case(code: str, level: str, kind: str, text: str) -> None:
 
 
 def test_users_extend_and_trim_word_lists() -> None:
-    text = "Instrument every checkout step"
+    text = "Instrument checkout for 90% of sessions"
     assert not fired("OKR205", "kr", text)
     lex = Lexicon({"task-verbs": WordEdit(add=["instrument"])})
     assert fired("OKR205", "kr", text, lex)
     launch = "Launch the partner portal"
-    assert "'launch'" in (read_kr(launch, LEX).task or "")
+    assert "starts with 'launch'" in (read_kr(launch, LEX).task or "")
     trimmed = Lexicon({"task-verbs": WordEdit(remove=["launch"])})
-    assert "'launch'" not in (read_kr(launch, trimmed).task or "")
+    assert "starts with 'launch'" not in (read_kr(launch, trimmed).task or "")
 
 
 def test_unknown_word_list_is_a_config_error() -> None:

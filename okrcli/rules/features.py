@@ -51,6 +51,10 @@ _PERIOD = re.compile(
     r"\b(?:a|an|per|each|every)\s+(?:day|week|month|quarter|year)\b|/\s*(?:day|week|month|mo)\b"
     r"|\b(?:daily|weekly|monthly)\b"
 )
+_FROM_TO_PERIOD = re.compile(
+    r"\bfrom\s+(?:hourly|daily|weekly|monthly|quarterly|yearly|annually)\s+to\s+"
+    r"(?:hourly|daily|weekly|monthly|quarterly|yearly|annually)\b"
+)
 _SHARE = re.compile(r"%\s+of\b|\bout of\b")
 _MODAL_ALWAYS = re.compile(r"\b(?:will|must|should|to|can)\s+(?:always|never)\b")
 
@@ -95,8 +99,6 @@ _PRESENT_STATE = frozenset(
         "allows",
         "lets",
         "uses",
-        "is",
-        "are",
     }
 )
 _PEOPLE = frozenset(
@@ -214,6 +216,69 @@ _SOCIAL = frozenset(
 _NEW = frozenset({"new", "more", "additional", "extra"})
 
 
+# verbs that open objectives and are in no word list, and the endings of English verbs
+_OBJECTIVE_VERBS = frozenset(
+    {
+        "make",
+        "become",
+        "be",
+        "give",
+        "help",
+        "build",
+        "create",
+        "bring",
+        "let",
+        "turn",
+        "win",
+        "own",
+        "delight",
+        "inspire",
+        "engage",
+        "establish",
+        "transform",
+        "dominate",
+        "lead",
+        "earn",
+        "empower",
+        "enable",
+        "unlock",
+        "put",
+        "take",
+        "find",
+        "know",
+        "use",
+        "show",
+    }
+)
+
+
+def _verb_form(tok: str) -> bool:
+    """A word that reads as a verb: a known objective verb, or a verb's ending."""
+    return (
+        tok in _OBJECTIVE_VERBS
+        or tok.endswith("ed")
+        or (len(tok) > 5 and tok.endswith(("ize", "ise", "ify", "ate", "en")))
+    )
+
+
+def _compound_measure(s: Sentence, after: int, lex: Lexicon) -> int:
+    """Where a measure noun ends when it closes a noun compound that starts right after the
+    opening verb ("test coverage", "build pipeline median duration"), else 0."""
+    for i in range(after, min(after + 3, len(s.toks))):
+        if s.toks[i] in _PHRASE_BREAK or is_number(s.toks[i]):
+            return 0
+        m = s.match(i, lex.measure_nouns, lex.longest_phrase)
+        if m:
+            return i + m
+    return 0
+
+
+_PHRASE_BREAK = frozenset(
+    {"the", "a", "an", "our", "all", "to", "for", "with", "of", "in", "on", "and", "&", "or"}
+    | {"at", "by", "from", "new", "every", "each", "more", "its", "their", "my", "your"}
+)
+
+
 def _stems(words: frozenset[str]) -> frozenset[str]:
     """The words as written and as stemmed (some are written as stems already)."""
     return words | frozenset(stem(w) for w in words)
@@ -233,6 +298,7 @@ _AUX_OR_STATE = _AUX | _PRESENT_STATE
 _LOOSE_OR_VAGUE = _LOOSE_LEADS | _VAGUE
 _DIGIT = re.compile(r"\d")
 _NUMBER_START = frozenset("0123456789$€£₹")
+_AMOUNT_WORDS = frozenset(_NUMBER_WORDS) | {"zero", "half", "double", "twice", "doubles"}
 _ALL_WORDS = frozenset({"all", "every", "each"})
 _PERIOD_WORDS = frozenset({"day", "week", "month", "quarter", "year", "daily", "weekly", "monthly"})
 _BOUND_WORDS = frozenset(
@@ -278,7 +344,7 @@ def kr_features(text: str, lex: Lexicon) -> Reading:
     lead = s.lead()
     tok_set = frozenset(toks)
     digits = _DIGIT.search(low) is not None
-    amount = digits and _has_amount(body)
+    amount = (digits and _has_amount(body)) or not tok_set.isdisjoint(_AMOUNT_WORDS)
     if amount:
         f["amount"] = ""
     if "%" in low or "percent" in tok_set:
@@ -299,6 +365,8 @@ def kr_features(text: str, lex: Lexicon) -> Reading:
             f["time_amount"] = ""
         if ("%" in low or "out" in tok_set) and _SHARE.search(low):
             f["share_of"] = ""
+    if not digits and "from" in tok_set and _FROM_TO_PERIOD.search(low):
+        f["from_to"] = f["amount"] = ""  # "cadence: from monthly to weekly" is a level
     if (not tok_set.isdisjoint(_PERIOD_WORDS) or "/" in low) and _PERIOD.search(low):
         f["per_period"] = ""
     if toks[0] in ("zero", "no"):
@@ -318,8 +386,8 @@ def kr_features(text: str, lex: Lexicon) -> Reading:
         if lead_task and after < n:
             # "test coverage", "build time", "support ticket volume": a noun compound naming a
             # measure, not a task verb; "add and retain": a verb that moves a measure joins in
-            m = s.match(after, lex.measure_nouns, longest)
-            if (m and not s.match(after + m, lex.output_nouns, longest)) or (
+            m = _compound_measure(s, after, lex)
+            if (m and not s.match(m, lex.output_nouns, longest)) or (
                 toks[after] in ("and", "&", "or")
                 and after + 1 < n
                 and s.match(after + 1, lex.outcome_verbs, longest)
@@ -432,6 +500,9 @@ def _verbish(s: Sentence, lex: Lexicon, tok_set: frozenset[str]) -> bool:
     )
 
 
+_STATES = ("done_word", "aux_participle", "participle", "present_state")
+
+
 def _combine(f: Reading) -> Reading:
     """Conjunctions the model cannot form itself (it adds, it does not multiply)."""
     measured = "from_to" in f or "compare" in f or ("amount" in f and "measure_noun" in f)
@@ -452,6 +523,12 @@ def _combine(f: Reading) -> Reading:
             f["noun_phrase_only"] = ""
         if "present_state" in f:
             f["present_state_no_amount"] = f["present_state"]
+        if "lead_task" not in f and "lead_outcome" not in f:
+            if "lead_noun" in f:
+                f["subject_no_amount"] = f["lead_noun"]  # "Intersection observer on trunk"
+            state = next((f[k] for k in _STATES if k in f), None)
+            if state is not None:
+                f["state_no_amount"] = state  # "billing support added", "X is implemented"
     elif not measured and "lead_task" in f:
         f["task_unmeasured_count"] = f["lead_task"]
     return f
@@ -488,8 +565,8 @@ def objective_features(text: str, lex: Lexicon) -> Reading:
             f["be_more"] = s.words(lead, 2)
         if first in ("make", "creat", "build", "becom", "give", "help", "establish"):
             f["lead_make"] = toks[lead]
-        if not _is_verbish(first, toks[lead], lex) and not toks[lead].endswith("ed"):
-            f["lead_noun"] = toks[lead]
+        if not _is_verbish(first, toks[lead], lex) and not _verb_form(toks[lead]):
+            f["heading"] = toks[lead]  # "Code health", "Connectivity magic"
     if re.match(r"^[a-z]+\s*,\s*[a-z]+\s*,?\s*(and|&)\s+[a-z]+\b", low):
         f["verb_list"] = ""
     content = [

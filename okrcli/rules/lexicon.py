@@ -178,7 +178,7 @@ LISTS: tuple[WordList, ...] = (
             "business as usual, keep the lights on, keep doing, continue to, continue doing, "
             "as usual, day-to-day, day to day, bau, make progress, do our best, do better, "
             "do a better job, as good as possible, as much as possible, as it can be, "
-            "as they can be, as we can, various, miscellaneous, misc, etc, and more, "
+            "as they can be, as we can, various, miscellaneous, misc, etc, "
             "other stuff, all the things, everything we do, positively affect, "
             "positively impact, have an impact, general improvement, support the business, "
             "keep up, stay on top of, work on"

@@ -79,6 +79,7 @@ class _ObjectiveHeuristic(Rule):
     advice = ""
 
     field = ""  # an ObjectiveShape field that can be a weak reading (an info hint)
+    joint = ": "  # between the objective's id and the reason
 
     def check_file(self, doc: OkrDoc, ctx: Context) -> Iterator[Finding]:
         assert doc.model is not None
@@ -91,7 +92,7 @@ class _ObjectiveHeuristic(Rule):
                 yield self.at(
                     doc,
                     ("objectives", i, "title"),
-                    f"objective '{o.id}': {why}. {self.advice}",
+                    f"objective '{o.id}'{self.joint}{why}. {self.advice}",
                     hint=weak,
                 )
 
@@ -142,6 +143,7 @@ class CatchAllObjective(_ObjectiveHeuristic):
     good = (Example(GOOD_FILE),)
     Options = HintOptions
     field = "catch_all"
+    joint = " "  # "objective 'x' reads as a catch-all: ..."
     advice = "Name who benefits and what will be different at the end of the quarter."
 
     def reason(self, shape: ObjectiveShape) -> str | None:

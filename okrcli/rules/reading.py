@@ -31,6 +31,8 @@ WHY: dict[str, str] = {
     "noun_phrase_only": "it names a piece of work, with no verb and no measure",
     "no_amount": "it states no number to reach",
     "present_state_no_amount": "it says a thing is in place ('{w}') rather than how much changed",
+    "state_no_amount": "'{w}' says a thing is done or in place, not how much changed",
+    "subject_no_amount": "it names a thing ('{w}' ...) and no number to reach",
     "done_word": "'{w}' is a state that is either reached or not",
     "state_done": "'{w}' is a state that is either reached or not",
     "aux_participle": "'{w}' describes work done, not a level reached",
@@ -57,7 +59,8 @@ WHY: dict[str, str] = {
     "be_more": "'{w} ...' names no one who benefits and no change to see",
     "verb_list": "it strings several verbs together, so it commits to none of them",
     "no_verb": "it is a heading (an area of work) rather than a change to make",
-    "lead_noun": "it is a heading (an area of work) rather than a change to make",
+    "heading": "it is a heading (an area of work) rather than a change to make",
+    "lead_noun": "it opens with a noun ('{w}'), not a verb",
     "parenthesis": "it lists an area of work in brackets rather than a change",
 }
 # features that make a task-like key result a done/not-done one (OKR203) rather than work (OKR205)
@@ -70,6 +73,7 @@ DONE_FEATURES = frozenset(
         "present_state_no_amount",
         "always_never",
         "state_done",
+        "state_no_amount",
     }
 )
 
@@ -181,6 +185,9 @@ def _read_objective(text: str, lex: Lexicon) -> ObjectiveShape:
     catch_all = None
     hints: frozenset[str] = frozenset()
     level = model.level(reading)
+    if "catch_all_phrase" in reading:
+        # the guidance names business-as-usual phrasing itself: a warning whatever the model
+        level = "warn"
     if level is not None:
         catch_all = f"reads as a catch-all: {_because(model, reading)}"
         if level == "hint":

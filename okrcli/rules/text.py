@@ -268,9 +268,14 @@ def _counted_output(s: Sentence, start: int, lex: Lexicon) -> str | None:
                 n = s.match(j, lex.output_nouns, lex.longest_phrase)
                 if n:
                     return s.words(i, j + n - i)
-                if is_number(s.toks[j]):
-                    break
+                if is_number(s.toks[j]) or s.toks[j] in _PHRASE_END:
+                    break  # "5 regressions per release": the noun phrase ended before 'release'
     return None
+
+
+_PHRASE_END = frozenset(
+    {"per", "of", "for", "in", "on", "with", "from", "to", "by", "than", "at", "across", "a"}
+)
 
 
 _WORD_AMOUNT = re.compile(
