@@ -67,6 +67,7 @@ def mermaid_label(text: str) -> str:
 # source and 500 edges (some releases stopped at 280). The chart stays well inside both; the
 # plain list under it always has every objective.
 CHART_MAX_CHARS = 40_000
+LIST_LINES_PER_OBJECTIVE = 20  # the alignment list's bound, on average per objective
 CHART_MAX_EDGES = 250
 _RANK = {"strategy": 0, "company": 1, "business-unit": 2, "department": 3}
 _RANK_NAMES = (
@@ -161,10 +162,14 @@ def _tree(card: ScoreCard, moment: Moment) -> dict[str, Any]:
         children.setdefault(a, []).append(b)
         has_parent.add(b)
     text: list[dict[str, Any]] = []
+    # an objective is listed under each one it aligns to, with everything below it: layers
+    # that each align to several above multiply the paths, so the list stops at a bound
+    limit = LIST_LINES_PER_OBJECTIVE * len(labels)
 
-    def walk(root: str) -> None:
+    def walk(root: str) -> bool:
         """Every path down from ``root``, depth first, each node once per path: one set of
-        the nodes on the path and a stack (chains of alignments can be thousands deep)."""
+        the nodes on the path and a stack (chains of alignments can be thousands deep).
+        False when the list is full."""
         text.append({"depth": 0, "label": labels[root]})
         path = {root}
         stack = [(root, iter(children.get(root, ())))]
@@ -172,6 +177,8 @@ def _tree(card: ScoreCard, moment: Moment) -> dict[str, Any]:
             key, below = stack[-1]
             for c in below:
                 if c not in path:
+                    if len(text) >= limit:
+                        return False
                     text.append({"depth": len(stack), "label": labels[c]})
                     path.add(c)
                     stack.append((c, iter(children.get(c, ()))))
@@ -179,10 +186,18 @@ def _tree(card: ScoreCard, moment: Moment) -> dict[str, Any]:
             else:
                 stack.pop()
                 path.discard(key)
+        return True
 
     for key in labels:
-        if key not in has_parent:
-            walk(key)
+        if key not in has_parent and not walk(key):
+            whole = (" The list below has every one.", "; the list below has every one.")
+            chart_note = note.replace(whole[0], "").replace(whole[1], ".")
+            note = (
+                f"{chart_note} The list stops after {limit:,} lines: objectives that align "
+                "to several others are listed under each of them, and here that repeats them "
+                "more often than a report can hold."
+            ).strip()
+            break
     return {"mermaid": chart, "text": text, "note": note}
 
 
