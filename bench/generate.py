@@ -31,7 +31,7 @@ from pathlib import Path
 SHAPES = ("full", "krs", "chain", "wide", "metric")
 
 # metric, key result title (before the area), display unit, baseline, target, direction
-METRICS = [
+METRICS: list[tuple[str, str, str | None, float, float]] = [
     ("repeat-rate", "Raise the share of customers who order again within a quarter", "%", 22, 28),
     ("weekly-orders", "Grow the orders placed each week by returning customers", None, 1000, 1300),
     ("checkout-conversion", "Raise checkout conversion of returning visitors", "%", 30, 34),
@@ -179,6 +179,9 @@ def _kr_lines(
             "        binary: true",
             f"        confidence: {round(values.uniform(0.4, 0.9), 1)}",
         ]
+    base: float
+    target: float
+    disp: str | None
     if metric == -2:
         mid, title, disp = ON_TIME
         base, target = 96, 95

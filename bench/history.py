@@ -39,6 +39,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 from generate import generate  # noqa: E402
+from run import Timing, cpu_used  # noqa: E402
 
 from okrcli.history.timeline import quarter_history  # noqa: E402
 from okrcli.model.quarter import Quarter  # noqa: E402
@@ -81,13 +82,20 @@ def build(units: int, weeks: int, quarter: Quarter) -> Path:
     return out
 
 
-def timed(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
-    walls = []
+def timed(fns: list[Callable[[], object]], repeat: int) -> list[Timing]:
+    """Timings of ``fns`` (one, or the same step on a small and a big repository) run turn
+    about ``repeat`` times: the wall clock and the CPU time of this process and of the
+    commands it ran."""
+    runs: list[list[tuple[float, float]]] = [[] for _ in fns]
     for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        walls.append(time.perf_counter() - start)
-    return min(walls), statistics.median(walls)
+        for fn, out in zip(fns, runs, strict=True):
+            cpu, start = cpu_used(), time.perf_counter()
+            fn()
+            out.append((time.perf_counter() - start, cpu_used() - cpu))
+    return [
+        Timing(min(w for w, _ in r), statistics.median(w for w, _ in r), min(c for _, c in r))
+        for r in runs
+    ]
 
 
 def main() -> None:
@@ -107,7 +115,7 @@ def main() -> None:
 
     compile_package()
 
-    def suite(repo: Path, repeat: int) -> list[tuple[str, tuple[float, float]]]:
+    def steps(repo: Path) -> list[tuple[str, Callable[[], None]]]:
         caches = repo / ".git" / "okrcli"
 
         def clear(pattern: str = "*") -> None:
@@ -159,55 +167,62 @@ def main() -> None:
             return run
 
         return [
-            ("git log -p (every commit's changes as patches)", timed(log_patch, repeat)),
-            ("git log --raw \\| git cat-file --batch", timed(pipeline, repeat)),
-            ("okr history walk, cold (parses every file version)", timed(cold, repeat)),
-            ("okr history walk after a new commit (blob cache filled)", timed(new_commit, repeat)),
-            ("okr history walk, warm (all caches filled)", timed(warm, repeat)),
-            (
-                "okr score, whole command, warm",
-                timed(okr_command("score", "--format", "json"), repeat),
-            ),
+            (LOG_P, log_patch),
+            ("git log --raw \\| git cat-file --batch", pipeline),
+            ("okr history walk, cold (parses every file version)", cold),
+            ("okr history walk after a new commit (blob cache filled)", new_commit),
+            ("okr history walk, warm (all caches filled)", warm),
+            ("okr score, whole command, warm", okr_command("score", "--format", "json")),
             (
                 "okr report, whole command, cold (no caches)",
-                timed(okr_command("report", "-o", "/dev/null", cold=True), repeat),
+                okr_command("report", "-o", "/dev/null", cold=True),
             ),
-            (
-                "okr report, whole command, warm (caches filled)",
-                timed(okr_command("report", "-o", "/dev/null"), repeat),
-            ),
+            (WARM_REPORT, okr_command("report", "-o", "/dev/null")),
         ]
 
     repo = build(args.units, args.weeks, quarter)
-    rows = suite(repo, args.repeat)
+    big = steps(repo)
+    small_units = args.units // 4
+    scaling = not args.no_scaling and small_units > 0
+    small = steps(build(small_units, args.weeks, quarter)) if scaling else None
+    rows: list[tuple[str, Timing, Timing | None]] = []
+    for n, (name, fn) in enumerate(big):
+        if small is not None:
+            at_small, at_big = timed([small[n][1], fn], args.repeat)
+            rows.append((name, at_big, at_small))
+        else:
+            rows.append((name, timed([fn], args.repeat)[0], None))
     report = [okr, "report", "--quarter", str(quarter), "-o", "/dev/null"]
-    peak = measure(report, repo, 1)[2]
+    peak = measure(report, repo, 1)[1]
     print(
         f"{args.units:,} units x {args.weeks} weekly check-in commits in {quarter} "
         f"(from {quarter.start}), {os.cpu_count()} cores\n"
     )
-    print("| what | best | median |")
-    print("|---|---:|---:|")
-    for name, (best, median) in rows:
-        print(f"| {name} | {best:.2f} s | {median:.2f} s |")
+    print("| what | best | median | CPU |")
+    print("|---|---:|---:|---:|")
+    for name, t, _ in rows:
+        print(f"| {name} | {t.best:.2f} s | {t.median:.2f} s | {t.cpu:.2f} s |")
     print(f"\nPeak memory of okr report (warm): {peak:.0f} MB.")
-    timing = dict(rows)
-    log_p = timing["git log -p (every commit's changes as patches)"][0]
-    warm_report = timing["okr report, whole command, warm (caches filled)"][0]
-    print(f"Warm report over git log -p, same run: {warm_report / log_p:.2f}.")
-
-    if not args.no_scaling and args.units >= 4:
-        small = args.units // 4
-        small_rows = dict(suite(build(small, args.weeks, quarter), args.repeat))
+    timing = {name: t for name, t, _ in rows}
+    log_p, warm_report = timing[LOG_P], timing[WARM_REPORT]
+    print(
+        f"Warm report over git log -p, same run: {warm_report.best / log_p.best:.2f} "
+        f"(CPU time: {warm_report.cpu / log_p.cpu:.2f})."
+    )
+    if small is not None:
         print(
-            f"\nScaling: time at {args.units:,} units over time at {small:,} "
-            "(under 5: near-linear)."
+            f"\nScaling: CPU time at {args.units:,} units over CPU time at {small_units:,} "
+            "(under 5: near-linear), the two run turn about; the wall clock's ratio beside it."
         )
-        print("\n| what | at n | at 4n | ratio |")
+        print(f"\n| what | at {small_units:,} | at {args.units:,} | ratio |")
         print("|---|---:|---:|---:|")
-        for name, (best, _) in rows:
-            at_small = small_rows[name][0]
-            print(f"| {name} | {at_small:.2f} s | {best:.2f} s | {ratio_cell(at_small, best)} |")
+        for name, t, s in rows:
+            assert s is not None
+            print(f"| {name} | {s.cell()} | {t.cell()} | {ratio_cell(s, t)} |")
+
+
+LOG_P = "git log -p (every commit's changes as patches)"
+WARM_REPORT = "okr report, whole command, warm (caches filled)"
 
 
 if __name__ == "__main__":

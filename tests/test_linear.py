@@ -403,3 +403,36 @@ def test_the_alignment_list_repeats_shared_objectives_under_each_parent() -> Non
         (3, "U2"),
         (2, "U2"),
     ]
+
+
+def test_the_alignment_list_stops_where_alignments_multiply_the_paths() -> None:
+    # 30 layers of two objectives, each aligned to both of the layer above: 2**30 paths
+    units = []
+    for layer in range(30):
+        for side in "ab":
+            above = [f"u{layer - 1}{s}/goal" for s in "ab"] if layer else ["strategy/growth"]
+            objective = {
+                "id": "goal",
+                "title": f"Goal {layer}{side}",
+                "score": 0.5,
+                "status": "at risk",
+                "aligns_to": above,
+            }
+            units.append(
+                {
+                    "id": f"u{layer}{side}",
+                    "name": f"U{layer}{side}",
+                    "level": "team",
+                    "parent": None,
+                    "score": 0.5,
+                    "status": "at risk",
+                    "objectives": [objective],
+                }
+            )
+    tree = report_data._tree(units, {"growth": "Grow"})
+    limit = report_data.LIST_LINES_PER_OBJECTIVE * 61
+    assert len(tree["text"]) == limit
+    assert f"The list stops after {limit:,} lines" in tree["note"]
+    # a list within the bound is whole, and says nothing
+    small = report_data._tree(*_chain_card(40))
+    assert len(small["text"]) == 41 and "stops" not in small["note"]

@@ -60,6 +60,7 @@ def mermaid_label(text: str) -> str:
     return charts.escape(text)
 
 
+LIST_LINES_PER_OBJECTIVE = 20  # the alignment list's bound, on average per objective
 _RANK = {"strategy": 0, "company": 1, "business-unit": 2, "department": 3}
 _RANK_NAMES = (
     "the strategy themes",
@@ -133,10 +134,14 @@ def _tree(units: list[dict[str, Any]], themes: dict[str, str]) -> dict[str, Any]
         children.setdefault(a, []).append(b)
         has_parent.add(b)
     text: list[dict[str, Any]] = []
+    # an objective is listed under each one it aligns to, with everything below it: layers
+    # that each align to several above multiply the paths, so the list stops at a bound
+    limit = LIST_LINES_PER_OBJECTIVE * max(len(nodes), 1)
 
-    def walk(root: str) -> None:
+    def walk(root: str) -> bool:
         """Every path down from ``root``, depth first, each node once per path: one set of
-        the nodes on the path and a stack (chains of alignments can be thousands deep)."""
+        the nodes on the path and a stack (chains of alignments can be thousands deep).
+        False when the list is full."""
         text.append({"depth": 0, "label": texts[root]})
         path = {root}
         stack = [(root, iter(children.get(root, ())))]
@@ -144,6 +149,8 @@ def _tree(units: list[dict[str, Any]], themes: dict[str, str]) -> dict[str, Any]
             key, under = stack[-1]
             for c in under:
                 if c not in path:
+                    if len(text) >= limit:
+                        return False
                     text.append({"depth": len(stack), "label": texts[c]})
                     path.add(c)
                     stack.append((c, iter(children.get(c, ()))))
@@ -151,10 +158,16 @@ def _tree(units: list[dict[str, Any]], themes: dict[str, str]) -> dict[str, Any]
             else:
                 stack.pop()
                 path.discard(key)
+        return True
 
     for n in nodes:
-        if n["key"] not in has_parent:
-            walk(n["key"])
+        if n["key"] not in has_parent and not walk(n["key"]):
+            note = (
+                f"{note} The list stops after {limit:,} lines: objectives that align to several "
+                "others are listed under each of them, and here that repeats them more often "
+                "than a report can hold."
+            ).strip()
+            break
     return {"mermaid": chart["mermaid"], "text": text, "note": note, "below": below}
 
 
