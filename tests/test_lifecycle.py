@@ -345,7 +345,7 @@ def test_commit_takes_only_the_check_in_or_refuses(tmp_path: Path) -> None:
     git(root, "commit", "-qm", "OKRs", when="2026-10-01")
     (root / Q4).write_text(GOOD_FILE.replace("target: 60", "target: 70"))
     r = okr("check-in", "checkout/conversion", "31", "--commit", "--quarter", "2026-Q4", cwd=root)
-    assert r.returncode == 2 and "has uncommitted changes" in r.stderr
+    assert r.returncode == 2 and "has changes that are not committed" in r.stderr
     assert "target: 70" in (root / Q4).read_text() and "current" not in (root / Q4).read_text()
     git(root, "checkout", "--", Q4)
     r = okr(

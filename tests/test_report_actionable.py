@@ -331,7 +331,7 @@ def test_burn_up_distribution_and_unit_charts() -> None:
         {"name": "B", "objectives": [{"key_results": [kr([1.0, 1.0, 1.0], 1.0)]}]},
     ]
     assert report_data._org_score_by_week(units, 3) == pytest.approx([0.525, 0.55, 0.7])
-    burnup = report_data._burnup(units, weeks)
+    burnup = report_data._burnup(units, weeks, "Organisation")
     assert burnup.startswith("xychart-beta\n") and "bar [0.53, 0.55, 0.70]" in burnup
     assert "line [0.08, 0.15, 0.23]" in burnup
     dist = report_data._distribution(

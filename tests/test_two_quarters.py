@@ -131,12 +131,21 @@ class Org:
         now = datetime.fromisoformat(f"{day}T12:00:00+00:00")
         quarter = service.pick_quarter(repo, None, now)
         unit = spec.split("/")[0]
-        service.ready_to_commit(repo, service.running_doc(repo, quarter, unit, False).path)
-        result = service.check_in_one(
-            repo, quarter, spec, value, confidence, note, today=date.fromisoformat(day), asked=False
-        )
-        assert result.written, spec
-        service.commit(repo, result, unit, note)
+        service.running_doc(repo, quarter, unit, False)
+        with service.turn(repo):
+            original = service.committable(repo, quarter, unit)
+            result = service.check_in_one(
+                repo,
+                quarter,
+                spec,
+                value,
+                confidence,
+                note,
+                today=date.fromisoformat(day),
+                asked=False,
+            )
+            assert result.written, spec
+            service.commit(repo, result, unit, note, original)
 
     def commit(self, day: str, message: str, author: str = "Dana") -> None:
         git(self.root, "add", "-A")

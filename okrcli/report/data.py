@@ -531,7 +531,7 @@ def build_without_findings(
         ],
         "attention": _attention(all_krs, card),
         "charts": {
-            "burnup": _burnup(units, weeks),
+            "burnup": _burnup(units, weeks, scope),
             "distribution": _distribution([k for _, k in all_krs]),
         },
         "weeks": weeks,
@@ -644,12 +644,12 @@ def _org_score_by_week(units: list[dict[str, Any]], size: int) -> list[float]:
     return [t / counted for t in totals] if counted else totals
 
 
-def _burnup(units: list[dict[str, Any]], weeks: list[dict[str, Any]]) -> str:
+def _burnup(units: list[dict[str, Any]], weeks: list[dict[str, Any]], scope: str) -> str:
     if not weeks:
         return ""
     scores = _org_score_by_week(units, len(weeks))
     return charts.xy_bars_and_line(
-        "Organisation score by week (bars) and share of the quarter gone (line)",
+        f"{scope} score by week (bars) and share of the quarter gone (line)",
         [w["label"] for w in weeks],
         "score",
         scores,

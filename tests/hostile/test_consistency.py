@@ -99,5 +99,8 @@ def test_the_report_chart_holds_no_directive(tmp_path: Path) -> None:
     root = write_repo(tmp_path / "r", {CHECKOUT: text})
     run = okr("report", "--quarter", "2026-Q4", cwd=root)
     assert run.code == 0, run.stderr
-    chart = run.stdout.split("```mermaid", 1)[1].split("```", 1)[0]
-    assert "%%" not in chart and "init" in chart
+    charts = [block.split("```", 1)[0] for block in run.stdout.split("```mermaid")[1:]]
+    alignment = [c for c in charts if c.lstrip().startswith("flowchart")]
+    assert len(alignment) == 1 and "%%" not in alignment[0] and "init" in alignment[0]
+    # no chart takes the title's directive (okr's own charts set only their palette)
+    assert not [c for c in charts if '"securityLevel"' in c]
