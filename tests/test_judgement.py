@@ -176,6 +176,7 @@ def test_weak_readings_are_info_hints_that_a_repository_can_turn_off(make_repo: 
     root = make_repo({PATH: _kr_file(title)})
     found = run_lint(root, PATH, select=["OKR205"]).diagnostics
     assert [(d.code, d.severity) for d in found] == [("OKR205", "info")]
+    assert "may read as a task" in found[0].message
     (root / "okr.yaml").write_text("lint:\n  rules:\n    initiative-kr: {hints: false}\n")
     assert run_lint(root, PATH, select=["OKR205"]).diagnostics == []
 

@@ -48,7 +48,10 @@ class LintConfig(BaseModel):
     )
     words: dict[str, WordEdit] = Field(
         default_factory=dict,
-        description="Edits to the heuristic rules' word lists; `okr rules --words` lists them.",
+        description=(
+            "Edits to the heuristic rules' word lists, by list name; "
+            "`okr rule CODE` shows the lists a rule reads."
+        ),
     )
 
 

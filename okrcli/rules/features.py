@@ -219,6 +219,7 @@ _NEW = frozenset({"new", "more", "additional", "extra"})
 # verbs that open objectives and are in no word list, and the endings of English verbs
 _OBJECTIVE_VERBS = frozenset(
     {
+        "scale",
         "make",
         "become",
         "be",
@@ -585,7 +586,9 @@ def objective_features(text: str, lex: Lexicon) -> Reading:
         f["three_words"] = str(nc)
     elif nc >= 6:
         f["many_words"] = str(nc)
-    if content and all(st in lex.generic_nouns for st, _ in content):
+    if not content and lead < n:
+        f["all_generic"] = toks[lead]  # "Grow": a verb and nothing it applies to
+    elif content and all(st in lex.generic_nouns for st, _ in content):
         f["all_generic"] = " ".join(t for _, t in content)
     elif any(st in lex.generic_nouns for st, _ in content):
         f["some_generic"] = next(t for st, t in content if st in lex.generic_nouns)

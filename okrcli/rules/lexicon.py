@@ -156,7 +156,7 @@ LISTS: tuple[WordList, ...] = (
             "results, execution, teamwork, business, work, everything, stuff, kpis, metrics, "
             "numbers, targets, health, stability, scalability, reliability, debuggability, "
             "capabilities, capability, service, support, marketing, profitability, customers, "
-            "code quality, software quality, effort, efforts, progress, things"
+            "code quality, software quality, effort, efforts, progress, things, product"
         ),
     ),
     WordList(

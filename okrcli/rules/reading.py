@@ -79,6 +79,8 @@ DONE_FEATURES = frozenset(
 
 
 _VANITY_MORE = ("total_word", "social_noun", "number_of")
+# a warning says what the title reads as; an info hint says what it may read as
+_READS = {"warn": "reads as", "hint": "may read as"}
 # a count turned into a rate, a share or a change from a baseline is not a vanity total
 _RATE = frozenset({"rate_word", "share_of", "per_period", "from_to", "lead_reduce"})
 
@@ -137,12 +139,13 @@ def _read_kr(text: str, lex: Lexicon) -> KrShape:
     hints: set[str] = set()
     level = m.task.level(reading)
     if level is not None:
+        reads = _READS[level]
         if "lead_task" not in reading and DONE_FEATURES & reading.keys():
-            done = f"reads as done-or-not: {_because(m.task, reading)}"
+            done = f"{reads} done-or-not: {_because(m.task, reading)}"
             field = "done"
         else:
             # after a task verb a participle is an adjective ("launch the redesigned page")
-            task = f"reads as a task: {_because(m.task, reading, skip=DONE_FEATURES)}"
+            task = f"{reads} a task: {_because(m.task, reading, skip=DONE_FEATURES)}"
             field = "task"
         if level == "hint":
             hints.add(field)
@@ -189,7 +192,7 @@ def _read_objective(text: str, lex: Lexicon) -> ObjectiveShape:
         # the guidance names business-as-usual phrasing itself: a warning whatever the model
         level = "warn"
     if level is not None:
-        catch_all = f"reads as a catch-all: {_because(model, reading)}"
+        catch_all = f"{_READS[level]} a catch-all: {_because(model, reading)}"
         if level == "hint":
             hints = frozenset({"catch_all"})
     return ObjectiveShape(metric, catch_all, horizon, parity, hints)
