@@ -118,12 +118,13 @@ def first_alike(
     """For each set, the index of the first earlier set alike to it, or None. Two sets are
     alike when they share at least two members and ``threshold`` of their union.
 
-    Indexed by member, rarest first: two alike sets share a member among the first few of
-    each (a prefix, the shorter the higher the threshold); a probe skips every group of
-    earlier sets whose size and member's place cannot leave enough in common, and stops at
-    the first alike set of a group. Sets seen before take the answer of their first
-    occurrence. The result is exactly that of comparing every pair in order, which is what
-    a handful of sets (an objective's few key results) get: the index would cost more."""
+    Indexed by pairs of members, rarest first: two alike sets share their first two common
+    members among the first few of each (a prefix, the shorter the higher the threshold); a
+    probe skips every group of earlier sets whose size and the pair's place cannot leave
+    enough in common, and stops at the first alike set of a group. Sets seen before take
+    the answer of their first occurrence. The result is exactly that of comparing every
+    pair in order, which is what a handful of sets (an objective's few key results) get:
+    the index would cost more."""
     if len(sets) <= FEW:
         return _alike_pairwise(sets, threshold, work)
     out: list[int | None] = [None] * len(sets)
@@ -131,8 +132,9 @@ def first_alike(
     rank = {t: n for n, t in enumerate(sorted(freq, key=lambda t: (freq[t], t)))}
     first: dict[frozenset[str], int] = {}
     answer: dict[frozenset[str], int | None] = {}
-    groups: dict[tuple[str, int, int], list[int]] = {}  # (member, size, place) -> first indexes
-    shapes: dict[str, set[tuple[int, int]]] = {}  # member -> the (size, place) groups it has
+    Pair = tuple[str, str]
+    groups: dict[tuple[Pair, int, int], list[int]] = {}  # (pair, size, place) -> indexes
+    shapes: dict[Pair, set[tuple[int, int]]] = {}  # pair -> the (size, place) groups it has
     steps = 0
     for j, a in enumerate(sets):
         na = len(a)
@@ -145,14 +147,17 @@ def first_alike(
             continue
         members = sorted(a, key=rank.__getitem__)
         need = next(o for o in range(2, na + 1) if o / na >= threshold)
-        prefix = members[: na - need + 1]
+        # the place of the second of the first two common members is at most na - need + 1
+        prefix = members[: na - need + 2]
+        pairs = [((prefix[p1], prefix[p2]), p2) for p2 in range(1, len(prefix)) for p1 in range(p2)]
         best: int | None = None
-        for p, t in enumerate(prefix):
-            for nb, q in shapes.get(t, ()):
-                most = 1 + min(na - p - 1, nb - q - 1)  # in common, if t is the first shared
-                if most < 2 or most / (na + nb - most) < threshold:
+        for pair, p in pairs:
+            for nb, q in shapes.get(pair, ()):
+                # in common at most, if the pair are the first two common members
+                most = 2 + min(na - p - 1, nb - q - 1)
+                if most / (na + nb - most) < threshold:
                     continue
-                for e in groups[(t, nb, q)]:
+                for e in groups[(pair, nb, q)]:
                     if best is not None and e >= best:
                         break
                     steps += 1
@@ -164,9 +169,9 @@ def first_alike(
         out[j] = best
         first[a] = j
         answer[a] = best
-        for p, t in enumerate(prefix):
-            groups.setdefault((t, na, p), []).append(j)
-            shapes.setdefault(t, set()).add((na, p))
+        for pair, p in pairs:
+            groups.setdefault((pair, na, p), []).append(j)
+            shapes.setdefault(pair, set()).add((na, p))
     if work is not None:
         work.steps += steps
     return out
