@@ -49,7 +49,7 @@ def test_the_pathological_shapes_lint_with_few_findings(
     assert len(generate.generate(n, tmp_path, "2026-Q4", shape=shape)) == files
     found = findings(tmp_path)
     # one objective holding every key result breaks the count, and its key results' titles
-    # are bare labels (k0, k1, ...: short, to fit the size cap), each an info hint; the
+    # are bare labels (k0, k1, ...: short, to fit the size cap), each read as a task; the
     # company of the wide organisation has a key result nobody moves
     expected = {"krs": {"OKR201": 1, "OKR303": 1, "OKR205": n}, "chain": {}, "wide": {}}[shape]
     assert found == Counter(expected), found

@@ -166,3 +166,11 @@ def test_last_checkin_by_a_time(currents: list[float | None], days: list[int], b
     when = T0 + timedelta(days=by)
     made = [tl.whens[n] for n in tl.checkin_indexes() if tl.whens[n] <= when]
     assert _last_checkin(tl, when) == (made[-1] if made else None)
+
+
+def test_sparkline_of_values_a_whisker_apart() -> None:
+    """Values that differ by the smallest float there is still draw (found by hypothesis)."""
+    row = Row([0.0, 5e-324, 1e-323], None, None)
+    assert sparkline(row) == "▁▄█"  # type: ignore[arg-type]
+    gaps = Row([0.0, None, 1e-323], None, None)
+    assert sparkline(gaps) == "▁ █"  # type: ignore[arg-type]

@@ -86,6 +86,15 @@ def sparkline(row: KrRow) -> str:
             )
         )
     scale = 7.999 / ((hi - lo) or 1)
+    if scale == math.inf:  # values a whisker apart near zero (subnormal floats): magnify them
+        return sparkline(
+            replace(
+                row,
+                weekly=[_times(v, 2.0**600) for v in weekly],
+                baseline=_times(row.baseline, 2.0**600),
+                target=_times(row.target, 2.0**600),
+            )
+        )
     if gaps:
         return "".join([" " if v is None else BARS[int((v - lo) * scale)] for v in weekly])
     # v - lo is at most hi - lo, so every height is below 8
@@ -130,6 +139,10 @@ def trend(row: KrRow, weekly_progress: list[float | None] | None = None) -> str:
 
 def _half(value: float | None) -> float | None:
     return None if value is None else value / 2
+
+
+def _times(value: float | None, factor: float) -> float | None:
+    return None if value is None else value * factor
 
 
 def _value(row: KrRow) -> str:
