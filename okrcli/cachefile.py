@@ -12,8 +12,11 @@ reads as a miss, never an error; a cache that cannot be written is simply not ke
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import json
 import os
+import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +27,70 @@ def enabled() -> bool:
     return not os.environ.get("OKR_NO_CACHE")
 
 
+def git_dir_of(root: Path) -> Path | None:
+    """The git directory of the repository holding ``root`` (found without running git:
+    ``.git`` or, in a worktree or submodule, the folder its ``gitdir:`` line names), or None
+    outside git."""
+    for folder in (root, *root.parents):
+        marker = folder / ".git"
+        if marker.is_dir():
+            return marker
+        if marker.is_file():
+            try:
+                line = marker.read_text(encoding="utf-8").strip()
+            except (OSError, UnicodeDecodeError):
+                return None
+            if not line.startswith("gitdir:"):
+                return None
+            target = Path(line[len("gitdir:") :].strip())
+            return target if target.is_absolute() else folder / target
+    return None
+
+
+def folder(git_dir: Path) -> Path:
+    """Where okr keeps its caches: the one definition, ``<git dir>/okrcli``."""
+    return git_dir / "okrcli"
+
+
+def folder_of(root: Path) -> Path | None:
+    """The cache folder of the repository holding ``root``, or None outside git."""
+    found = git_dir_of(root)
+    return None if found is None else folder(found)
+
+
+@lru_cache(maxsize=1)
+def _stamp() -> str:
+    """What every cache depends on besides its own format: okr's version and the YAML
+    parser's (PyYAML's version, read from its source without importing it: a run whose files
+    all come from the parse cache never loads PyYAML)."""
+    from okrcli import __version__
+
+    return f"okrcli-{__version__} pyyaml-{_pyyaml_version()}"
+
+
+_VERSION = re.compile(rb"""^__version__\s*=\s*['"]([^'"]+)['"]""", re.M)
+
+
+def _pyyaml_version() -> str:
+    spec = importlib.util.find_spec("yaml")
+    origin = spec.origin if spec is not None else None
+    if origin is None:
+        return "none"
+    try:
+        with open(origin, "rb") as source:
+            found = _VERSION.search(source.read(64 * 1024))
+    except OSError:
+        return "unknown"
+    return found.group(1).decode("ascii", "replace") if found else "unknown"
+
+
 MAX_BYTES = 512 * 1024 * 1024  # a larger file is no cache okr wrote
 
 
 def _header(kind: str) -> bytes:
-    return f"okrcli-cache {kind} json\n".encode()
+    """The first line of a cache file: the cache's kind and format version, and what else
+    its content depends on, so a cache written by another okr or parser is a miss."""
+    return f"okrcli-cache {kind} {_stamp()} json\n".encode()
 
 
 def read(path: Path, kind: str) -> Any | None:

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from okrcli import cachefile
+from okrcli.cachefile import folder_of
 from okrcli.load import yamlsafe
-from okrcli.load.parsecache import KIND, ParseCache, okrcli_dir
+from okrcli.load.parsecache import KIND, ParseCache
 from okrcli.load.repo import load_repository
 from okrcli.rules.base import GOOD_FILE
 from tests.conftest import git, run_lint, write_repo
@@ -114,9 +115,9 @@ def test_worktree_git_file_points_at_its_git_directory(tmp_path: Path) -> None:
     root = tmp_path / "checkout"
     root.mkdir()
     (root / ".git").write_text(f"gitdir: {real}\n")
-    assert okrcli_dir(root / "okrs") == real / "okrcli"
+    assert folder_of(root / "okrs") == real / "okrcli"
     (root / ".git").write_text("nonsense\n")
-    assert okrcli_dir(root) is None
+    assert folder_of(root) is None
 
 
 def test_files_at_a_commit_use_the_cache_without_changing_it(

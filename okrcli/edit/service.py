@@ -251,10 +251,10 @@ def turn(repo: Repository) -> Iterator[None]:
     """Check-ins of one repository take turns, from reading the file to committing it, so
     that each commit holds its own change only (a lock on the git directory, or on the
     repository's folder outside git; nothing is created)."""
-    from okrcli.load.parsecache import okrcli_dir
+    from okrcli.cachefile import git_dir_of
 
-    found = okrcli_dir(repo.root)
-    folder = found.parent if found is not None and found.parent.is_dir() else repo.root
+    found = git_dir_of(repo.root)
+    folder = found if found is not None and found.is_dir() else repo.root
     try:
         with folder_lock(folder, timeout=LOCK_WAIT):
             yield

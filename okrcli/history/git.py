@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
+from okrcli.cachefile import git_dir_of
 from okrcli.errors import OkrError
-from okrcli.load.parsecache import okrcli_dir
 
 NULL_ID = "0" * 40
 _REV_OK = re.compile(r"^[A-Za-z0-9._/@{}~^:+-]{1,200}$")
@@ -112,8 +112,8 @@ class Git:
         if out is None or len(lines) < 4:
             raise GitError(f"{root} is not inside a git repository; run `git init` there.")
         self.top = Path(lines[0].strip())
-        own = okrcli_dir(root)  # the repository root's own .git, found without git
-        elsewhere = own is not None and own.parent.resolve() != Path(lines[3]).resolve()
+        own = git_dir_of(root)  # the repository root's own .git, found without git
+        elsewhere = own is not None and own.resolve() != Path(lines[3]).resolve()
         if elsewhere or not root.resolve().is_relative_to(self.top.resolve()):
             named = [v for v in ("GIT_DIR", "GIT_WORK_TREE") if os.environ.get(v)]
             why = f" ({' and '.join(named)} set)" if named else ""

@@ -169,7 +169,7 @@ class BlobCache:
     """Parsed blob extracts kept in the git directory, keyed by blob id."""
 
     def __init__(self, git_dir: Path) -> None:
-        self.path = git_dir / "okrcli" / CACHE_NAME
+        self.path = cachefile.folder(git_dir) / CACHE_NAME
         loaded = cachefile.read(self.path, BLOB_KIND)
         self.data: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
         self.dirty = False
@@ -373,7 +373,7 @@ class WalkCache:
 
     def __init__(self, git_dir: Path, folder: str, quarter: str) -> None:
         name = hashlib.sha1(f"{folder}\0{quarter}".encode()).hexdigest()[:16]
-        self.path = git_dir / "okrcli" / f"{WALK_KIND}-{name}.json"
+        self.path = cachefile.folder(git_dir) / f"{WALK_KIND}-{name}.json"
         self.folder, self.quarter = folder, quarter
 
     def _key(self, shallow: bool) -> tuple[Any, ...]:

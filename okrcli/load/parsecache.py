@@ -21,25 +21,6 @@ from okrcli import cachefile
 KIND = "parsed-v4"  # change when the reader's output for the same text changes
 
 
-def okrcli_dir(root: Path) -> Path | None:
-    """``<git dir>/okrcli`` of the git repository holding ``root`` (found without running git),
-    or None outside git."""
-    for folder in (root, *root.parents):
-        marker = folder / ".git"
-        if marker.is_dir():
-            return marker / "okrcli"
-        if marker.is_file():  # a worktree or submodule: "gitdir: <path>"
-            try:
-                line = marker.read_text(encoding="utf-8").strip()
-            except (OSError, UnicodeDecodeError):
-                return None
-            if not line.startswith("gitdir:"):
-                return None
-            target = Path(line[len("gitdir:") :].strip())
-            return (target if target.is_absolute() else folder / target) / "okrcli"
-    return None
-
-
 _DIGEST = re.compile(r"[0-9a-f]{64}")
 
 
@@ -63,7 +44,7 @@ class ParseCache:
 
     @classmethod
     def for_root(cls, root: Path) -> ParseCache:
-        folder = okrcli_dir(root) if cachefile.enabled() else None
+        folder = cachefile.folder_of(root) if cachefile.enabled() else None
         if folder is None:
             return cls(None)
         # one file per OKR repository root, as one git repository may hold several
