@@ -254,9 +254,9 @@ def check_in(doc: OkrDoc, edits: list[Edit]) -> CheckInResult:
             text = raw.decode("utf-8-sig") if raw.startswith(b"\xef\xbb\xbf") else raw.decode()
             fresh = OkrDoc(path=path, rel=doc.rel, folder=doc.folder, stem=doc.stem)
             parse_into(fresh, raw)
-            from okrcli.load.repo import _validate_doc
+            from okrcli.load.repo import validate_doc
 
-            _validate_doc(fresh)
+            validate_doc(fresh)
             if fresh.model is None:
                 raise OkrError(
                     f"{doc.rel} has errors; run `okr lint {doc.rel}` and fix them "

@@ -14,7 +14,7 @@ from okrcli.errors import OkrError
 from okrcli.lint import select as sel
 from okrcli.lint import suppress
 from okrcli.lint.diagnostics import Diagnostic, LintResult
-from okrcli.lint.run import LintRequest
+from okrcli.lint.request import LintRequest
 from okrcli.load.files import CONFIG_NAME, ORG_NAME, OkrDoc, Source
 from okrcli.load.prefetch import Prefetch
 from okrcli.load.repo import Repository, load_okr_doc, load_repository

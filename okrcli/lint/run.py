@@ -6,31 +6,16 @@ OKR files is forked from here, so parsing overlaps with importing the models and
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from okrcli.lint.request import LintRequest
 from okrcli.load import prefetch
 from okrcli.load.files import resolve_root
 
 if TYPE_CHECKING:
     from okrcli.lint.diagnostics import LintResult
 
-
-@dataclass(slots=True)
-class LintRequest:
-    """What the user asked for; everything optional falls back to okr.yaml."""
-
-    paths: list[Path] = field(default_factory=list)
-    select: list[str] | None = None
-    ignore: list[str] = field(default_factory=list)
-    repo: Path | None = None
-    cwd: Path = field(default_factory=Path.cwd)
-    at: str | None = None  # lint the repository as it was at a commit or date
-    # report only on the files changed since this revision's merge base (all of them when
-    # org.yaml or okr.yaml changed; a quarter's when one of its files was deleted)
-    changed_since: str | None = None
-    quarter: str | None = None  # report only on this quarter's files
+__all__ = ["LintRequest", "lint"]
 
 
 def lint(request: LintRequest) -> LintResult:

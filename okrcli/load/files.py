@@ -81,7 +81,7 @@ def find_root(start: Path) -> Path:
     candidates = [start, *start.parents]
     for marker in (CONFIG_NAME, ORG_NAME):
         for folder in candidates:
-            if _is_marker(folder / marker):
+            if is_marker(folder / marker):
                 return folder
     for folder in candidates:
         if (folder / ".git").exists():
@@ -92,7 +92,7 @@ def find_root(start: Path) -> Path:
     )
 
 
-def _is_marker(path: Path) -> bool:
+def is_marker(path: Path) -> bool:
     """Whether okr.yaml or org.yaml is there: any file but a folder (a pipe or a dangling link
     too, which reading then reports, rather than a repository found elsewhere)."""
     return os.path.lexists(path) and not path.is_dir()
@@ -106,7 +106,7 @@ def _real_folder(folder: str) -> str:
 _inside = inside
 
 
-def _read_bytes(path: Path, root: Path) -> bytes:
+def read_bytes(path: Path, root: Path) -> bytes:
     """The file's bytes, refusing links that lead outside the repository, huge files and
     anything but a regular file (a named pipe, device or socket is never opened blocking)."""
     name = str(path)
@@ -155,7 +155,7 @@ def read_source(path: Path, root: Path, source: Source, cache: ParseCache | None
     """Read, decode and parse ``path`` into ``source``, recording a parse issue on failure
     (taking the parsed data from ``cache`` when it has the text)."""
     try:
-        raw = _read_bytes(path, root)
+        raw = read_bytes(path, root)
         if len(raw) > MAX_BYTES:
             raise YamlError(
                 f"the file is larger than {MAX_BYTES:,} bytes, the most an OKR file may be; "
@@ -216,7 +216,7 @@ def parse_into(source: Source, raw: bytes, cache: ParseCache | None = None) -> N
 Read = tuple[str | None, Parsed | None, list[LoadIssue]]
 
 
-def _read_all(paths: list[Path], root: Path) -> list[Read]:
+def read_all(paths: list[Path], root: Path) -> list[Read]:
     """Read and parse files (in a worker process): plain data crosses back, never models."""
     out: list[Read] = []
     for path in paths:
@@ -226,7 +226,7 @@ def _read_all(paths: list[Path], root: Path) -> list[Read]:
     return out
 
 
-def _rel(path: Path, root: Path) -> str:
+def rel_path(path: Path, root: Path) -> str:
     name, base = str(path), str(root).rstrip(os.sep) + os.sep
     if name.startswith(base):
         return name[len(base) :].replace(os.sep, "/")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from okrcli import forked
-from okrcli.load.files import CONFIG_NAME, Read, _read_all, _read_bytes, discover_okr_files
+from okrcli.load.files import CONFIG_NAME, Read, discover_okr_files, read_all, read_bytes
 from okrcli.load.parsecache import ParseCache, digest
 from okrcli.load.yamlsafe import MAX_BYTES, Parsed, YamlError, decode, parse
 
@@ -48,11 +48,11 @@ class Prefetch:
             self.job = None
 
 
-def _quick_okrs_dir(root: Path) -> str:
+def quick_okrs_dir(root: Path) -> str:
     """okr.yaml's okrs_dir without the models; the real config load confirms it later."""
     path = root / CONFIG_NAME
     try:
-        data = parse(decode(_read_bytes(path, root))).data if path.is_file() else None
+        data = parse(decode(read_bytes(path, root))).data if path.is_file() else None
     except (OSError, YamlError):
         return "okrs"
     value = data.get("okrs_dir") if isinstance(data, dict) else None
@@ -66,7 +66,7 @@ def start(
     cache: ParseCache | None = None,
 ) -> Prefetch:
     """List the OKR files (unless given) and, when it pays, start a helper parsing most."""
-    okrs_dir = okrs_dir or _quick_okrs_dir(root)
+    okrs_dir = okrs_dir or quick_okrs_dir(root)
     if paths is None:
         paths = discover_okr_files(root, okrs_dir)
     cache = cache or ParseCache.for_root(root)
@@ -76,7 +76,7 @@ def start(
         return Prefetch(root, okrs_dir, paths, todo, cached=cached, cache=cache)
     split = len(todo) - int(len(todo) * HELPER_SHARE)
     theirs = todo[split:]
-    job = forked.start(lambda: _read_all(theirs, root))
+    job = forked.start(lambda: read_all(theirs, root))
     return Prefetch(root, okrs_dir, paths, todo[:split], theirs, cached, cache, job)
 
 
@@ -85,7 +85,7 @@ def _from_cache(paths: list[Path], root: Path, cache: ParseCache) -> dict[Path, 
     found: dict[Path, Read] = {}
     for path in paths:
         try:
-            raw = _read_bytes(path, root)
+            raw = read_bytes(path, root)
             if len(raw) > MAX_BYTES:
                 continue
             text = decode(raw)

@@ -14,12 +14,12 @@ from okrcli.load.files import (
     LoadIssue,
     OkrDoc,
     Source,
-    _is_marker,
-    _rel,
     discover_okr_files,
+    is_marker,
     okr_file,
     parse_into,
     read_source,
+    rel_path,
 )
 from okrcli.load.parsecache import ParseCache, digest
 from okrcli.load.prefetch import Prefetch
@@ -50,7 +50,7 @@ def load_okr_doc(path: Path, root: Path) -> OkrDoc:
     """Read one OKR file and validate it against the model."""
     doc = _new_doc(path, root)
     read_source(path, root, doc)
-    _validate_doc(doc)
+    validate_doc(doc)
     return doc
 
 
@@ -59,10 +59,10 @@ def _new_doc(path: Path, root: Path) -> OkrDoc:
     folder, name = os.path.split(str(path))
     dot = name.rfind(".")
     stem = name[:dot] if 0 < dot < len(name) - 1 else name  # as pathlib's stem
-    return OkrDoc(path=path, rel=_rel(path, root), folder=os.path.basename(folder), stem=stem)
+    return OkrDoc(path=path, rel=rel_path(path, root), folder=os.path.basename(folder), stem=stem)
 
 
-def _validate_doc(doc: OkrDoc) -> None:
+def validate_doc(doc: OkrDoc) -> None:
     if doc.parsed is not None:
         doc.model, problems = validate(OkrFile, doc.parsed)
         doc.issues.extend(_schema_issues(problems))
@@ -77,7 +77,7 @@ def _load_many(paths: list[Path], root: Path, pre: Prefetch | None = None) -> li
     for path, (text, parsed, issues) in [*pre.cached.items(), *pre.helper_reads()]:
         doc = _new_doc(path, root)
         doc.text, doc.parsed, doc.issues = text, parsed, list(issues)
-        _validate_doc(doc)
+        validate_doc(doc)
         by_path[path] = doc
     docs = [by_path[p] for p in pre.paths]
     if pre.cache.path is not None:
@@ -101,7 +101,7 @@ def _config_error(path: Path, span: Span, message: str) -> OkrError:
 def load_config(root: Path, cache: ParseCache | None = None) -> tuple[Config, Path | None]:
     """Read okr.yaml (every key has a default). Any problem is a config error (exit 2)."""
     path = root / CONFIG_NAME
-    if not _is_marker(path):
+    if not is_marker(path):
         return Config(), None
     src = Source(path=path, rel=CONFIG_NAME)
     read_source(path, root, src, cache)
@@ -126,7 +126,7 @@ def _config_from(src: Source, path: Path) -> Config:
 def load_org(root: Path, cache: ParseCache | None = None) -> tuple[Org | None, Source | None]:
     """Read org.yaml. Problems stay on the source as issues so lint can report them."""
     path = root / ORG_NAME
-    if not _is_marker(path):
+    if not is_marker(path):
         return None, None
     src = Source(path=path, rel=ORG_NAME)
     read_source(path, root, src, cache)
@@ -188,6 +188,6 @@ def load_repository_from(root: Path, files: dict[str, bytes]) -> Repository:
         path = root / rel
         doc = OkrDoc(path=path, rel=rel, folder=named[0], stem=named[1])
         parse_into(doc, files[rel], cache)
-        _validate_doc(doc)
+        validate_doc(doc)
         docs.append(doc)
     return Repository(root, config, config_path, org, org_source, docs)

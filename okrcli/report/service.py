@@ -73,10 +73,10 @@ def check_output_path(path: Path, shown: Path, root: Path) -> None:
     """Refuse an output path that would overwrite the repository's own files or leave it
     through a link (see :func:`okrcli.fsutil.check_output`), before any work is done."""
     from okrcli.cachefile import git_dir_of
-    from okrcli.load.prefetch import _quick_okrs_dir
+    from okrcli.load.prefetch import quick_okrs_dir
 
     try:
-        check_output(path, root, _quick_okrs_dir(root))
+        check_output(path, root, quick_okrs_dir(root))
         found = git_dir_of(root)  # the git directory, wherever it is (a monorepo's is above)
         if found is not None and inside(os.path.realpath(path), os.path.realpath(found)):
             raise UnsafePathError(path, "it is inside the git directory")

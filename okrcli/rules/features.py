@@ -17,14 +17,14 @@ import re
 from typing import TYPE_CHECKING
 
 from okrcli.rules.text import (
-    _AUX,
-    _COMPARE,
-    _FILLER,
-    _NUMBER_WORDS,
-    _STATE_VERBS,
+    AUX,
+    COMPARE,
+    FILLER,
+    NUMBER_WORDS,
+    STATE_VERBS,
     Sentence,
-    _counted_output,
-    _has_amount,
+    counted_output,
+    has_amount,
     is_number,
     stem,
     tokens,
@@ -295,11 +295,11 @@ _NOUN_CLASSES = (
     ("people_noun", _PEOPLE),
     ("social_noun", _SOCIAL),
 )
-_AUX_OR_STATE = _AUX | _PRESENT_STATE
+_AUX_OR_STATE = AUX | _PRESENT_STATE
 _LOOSE_OR_VAGUE = _LOOSE_LEADS | _VAGUE
 _DIGIT = re.compile(r"\d")
 _NUMBER_START = frozenset("0123456789$€£₹")
-_AMOUNT_WORDS = frozenset(_NUMBER_WORDS) | {"zero", "half", "double", "twice", "doubles"}
+_AMOUNT_WORDS = frozenset(NUMBER_WORDS) | {"zero", "half", "double", "twice", "doubles"}
 _ALL_WORDS = frozenset({"all", "every", "each"})
 _PERIOD_WORDS = frozenset({"day", "week", "month", "quarter", "year", "daily", "weekly", "monthly"})
 _BOUND_WORDS = frozenset(
@@ -325,7 +325,7 @@ def _is_verbish(stem_: str, tok: str, lex: Lexicon) -> bool:
         stem_ in lex.task_verbs
         or stem_ in lex.outcome_verbs
         or stem_ in _VAGUE
-        or tok in _AUX
+        or tok in AUX
         or tok in _PRESENT_STATE
         or stem_ in _LOOSE_LEADS
     )
@@ -345,7 +345,7 @@ def kr_features(text: str, lex: Lexicon) -> Reading:
     lead = s.lead()
     tok_set = frozenset(toks)
     digits = _DIGIT.search(low) is not None
-    amount = (digits and _has_amount(body)) or not tok_set.isdisjoint(_AMOUNT_WORDS)
+    amount = (digits and has_amount(body)) or not tok_set.isdisjoint(_AMOUNT_WORDS)
     if amount:
         f["amount"] = ""
     if "%" in low or "percent" in tok_set:
@@ -358,7 +358,7 @@ def kr_features(text: str, lex: Lexicon) -> Reading:
         ) and (_FROM_TO.search(low)):
             f["from_to"] = ""
         bound = not tok_set.isdisjoint(_BOUND_WORDS) or "+" in low or "<" in low or ">" in low
-        if bound and (_COMPARE.search(low) or _BOUND.search(low)):
+        if bound and (COMPARE.search(low) or _BOUND.search(low)):
             f["compare"] = ""
         if ("by" in tok_set or "x" in low) and _BY_CHANGE.search(low):
             f["by_change"] = ""
@@ -400,7 +400,7 @@ def kr_features(text: str, lex: Lexicon) -> Reading:
             f["lead_task"] = verb
         if lead_outcome:
             f["lead_outcome"] = verb
-            if first in _STATE_VERBS:
+            if first in STATE_VERBS:
                 f["lead_state"] = verb
         if first in _VAGUE:
             f["lead_vague"] = toks[lead]
@@ -415,7 +415,7 @@ def kr_features(text: str, lex: Lexicon) -> Reading:
         if (
             not _is_verbish(first, toks[lead], lex)
             and not is_number(toks[lead])
-            and toks[lead] not in _NUMBER_WORDS
+            and toks[lead] not in NUMBER_WORDS
             and not toks[lead].endswith("ed")
         ):
             f["lead_noun"] = toks[lead]
@@ -430,10 +430,10 @@ def kr_features(text: str, lex: Lexicon) -> Reading:
         f["rate_word"] = ""
 
     # outputs and deliverables
-    if (digits or not tok_set.isdisjoint(_NUMBER_WORDS)) and not (
+    if (digits or not tok_set.isdisjoint(NUMBER_WORDS)) and not (
         lex.output_nouns.firsts.isdisjoint(s.stem_set)
     ):
-        count = _counted_output(s, lead, lex)
+        count = counted_output(s, lead, lex)
         if count:
             f["counted_output"] = count
     later = frozenset(stems[lead:]) if lead else s.stem_set
@@ -455,7 +455,7 @@ def kr_features(text: str, lex: Lexicon) -> Reading:
     if not _verbish(s, lex, tok_set) and not any(t.endswith("ed") for t in toks):
         f["no_verb"] = ""
 
-    content = sum(1 for t in toks[lead:] if t not in _FILLER and t[0] not in _NUMBER_START)
+    content = sum(1 for t in toks[lead:] if t not in FILLER and t[0] not in _NUMBER_START)
     if content <= 4:
         f["short"] = ""
     elif content >= 14:
@@ -483,7 +483,7 @@ def _done_states(s: Sentence, lex: Lexicon, lead: int, any_done: bool, f: Readin
         k = s.match(i, lex.done_words, longest) if any_done and stems[i] in firsts else 0
         if k and not (tok.endswith("s") and k == 1 and tok not in lex.words_done_raw):
             f.setdefault("done_word", s.words(i, k))  # not "releases", "passes": plurals
-        if i + 1 < n and tok in _AUX:
+        if i + 1 < n and tok in AUX:
             if toks[i + 1].endswith("ed"):
                 f.setdefault("aux_participle", s.words(i, 2))
         elif tok.endswith("ed") and stems[i] in lex.task_verbs and i > lead:
@@ -577,7 +577,7 @@ def objective_features(text: str, lex: Lexicon) -> Reading:
         and st not in lex.outcome_verbs
         and st not in lex.task_verbs
         and st not in _VAGUE
-        and tok not in _AUX
+        and tok not in AUX
     ]
     nc = len(content)
     if nc <= 2:

@@ -78,7 +78,7 @@ _IRREGULAR = {
     "its": "its",
 }
 _VOWELS = set("aeiouy")
-_NUMBER_WORDS = {
+NUMBER_WORDS = {
     "one": 1,
     "two": 2,
     "three": 3,
@@ -94,7 +94,7 @@ _NUMBER_WORDS = {
     "eighteen": 18,
     "twenty-four": 24,
 }
-_FILLER = frozenset(
+FILLER = frozenset(
     {
         "we",
         "will",
@@ -115,9 +115,9 @@ _FILLER = frozenset(
         "and",
     }
 )
-_STATE_VERBS = frozenset({"achiev", "attain", "get", "obtain", "reach", "pass", "earn", "gain"})
-_AUX = frozenset({"is", "are", "was", "were", "be", "been", "being", "get", "gets", "has", "have"})
-_COMPARE = re.compile(
+STATE_VERBS = frozenset({"achiev", "attain", "get", "obtain", "reach", "pass", "earn", "gain"})
+AUX = frozenset({"is", "are", "was", "were", "be", "been", "being", "get", "gets", "has", "have"})
+COMPARE = re.compile(
     r"\b(at least|at most|under|below|above|over|less than|more than|fewer than|no more than|"
     r"or more|or less|or higher|or lower)\s+[$€£]?\d|\d\s*%?\s*(or more|or less|or higher|"
     r"or lower|\+)"
@@ -244,7 +244,7 @@ class Sentence:
     def lead(self) -> int:
         """Index of the first token that is not filler ("we will", "KR1:")."""
         for i, t in enumerate(self.toks):
-            if t in _FILLER or (re.fullmatch(r"kr\d*|o\d+|\d+[.)]?", t) and i == 0):
+            if t in FILLER or (re.fullmatch(r"kr\d*|o\d+|\d+[.)]?", t) and i == 0):
                 continue
             return i
         return len(self.toks)
@@ -253,17 +253,17 @@ class Sentence:
 _NAMED_NUMBER = re.compile(r"\b([A-Z][A-Za-z]*[A-Z][A-Za-z]*|[Vv]ersion|[Vv])\s*\d+(\.\d+)*\b")
 
 
-def _has_amount(text: str) -> bool:
+def has_amount(text: str) -> bool:
     """Whether the text states an amount; 'SOC 2', 'ISO 27001', 'version 3' are names."""
     return any(is_number(t) for t in tokens(_NAMED_NUMBER.sub(" ", text)))
 
 
-def _counted_output(s: Sentence, start: int, lex: Lexicon) -> str | None:
+def counted_output(s: Sentence, start: int, lex: Lexicon) -> str | None:
     """'5 blog posts', 'at least 100 user interviews': a number followed by an output noun."""
     for i in range(start, len(s.toks)):
         if s.toks[i].endswith("%"):
             continue
-        if is_number(s.toks[i]) or s.toks[i] in _NUMBER_WORDS:
+        if is_number(s.toks[i]) or s.toks[i] in NUMBER_WORDS:
             for j in range(i + 1, min(i + 5, len(s.toks))):
                 n = s.match(j, lex.output_nouns, lex.longest_phrase)
                 if n:
@@ -326,7 +326,7 @@ def objective_shapes(text: str, lex: Lexicon) -> tuple[str | None, str | None, s
         )
         if m:
             amount = m.group(1)
-            months = int(amount) if amount.isdigit() else _NUMBER_WORDS[amount]
+            months = int(amount) if amount.isdigit() else NUMBER_WORDS[amount]
             if m.group(2).startswith("year") or months > 3:
                 horizon = f"'{m.group(0)}' is longer than a quarter"
         m = m or re.search(r"\bby\s+(19|20)\d\d\b", low)

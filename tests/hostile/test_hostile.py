@@ -282,14 +282,14 @@ def test_unreadable_file_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     from tests.conftest import run_lint
 
     root = write_repo(tmp_path / "r", {CHECKOUT: GOOD_FILE})
-    real = files._read_bytes
+    real = files.read_bytes
 
     def denied(path: Path, root_: Path) -> bytes:
         if path.name == "checkout.yaml":
             raise PermissionError(13, "Permission denied")
         return real(path, root_)
 
-    monkeypatch.setattr(files, "_read_bytes", denied)
+    monkeypatch.setattr(files, "read_bytes", denied)
     found = run_lint(root).diagnostics
     assert [d.code for d in found] == ["OKR001"]
     assert "cannot be read (permission denied)" in found[0].message

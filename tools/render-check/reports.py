@@ -49,9 +49,13 @@ def main(out: Path) -> None:
     reports = [("demo", demo)]
     from history import build  # bench/history.py: an organisation with weekly check-ins
 
+    from okrcli.model.quarter import Quarter
+
+    quarter = Quarter.parse(AT[:4] + "-Q4")
+    assert quarter is not None
     for units in (200, 1000):
         print(f"building a {units}-unit organisation with 13 weeks of history", flush=True)
-        reports.append((f"org{units}", build(units, 13)))
+        reports.append((f"org{units}", build(units, 13, quarter)))
     for name, repo in reports:
         print(f"okr report: {name}", flush=True)
         okr(repo, "report", "--at", AT, "-o", str(out / f"{name}.md"))
