@@ -243,8 +243,7 @@ def test_scaffolded_files_are_valid_for_their_tools(
 ) -> None:
     """Each scaffolded CI file is checked by its own tool (installed with the dev extras)."""
     path = dev_tool(tool)
-    if path is None:
-        pytest.skip(f"{tool} is installed with the dev extras")
+    assert path is not None, f"{tool} comes with the dev extras: run scripts/setup dev"
     r = subprocess.run([path, *args], cwd=scaffold, capture_output=True, text=True)
     assert r.returncode == 0, r.stdout + r.stderr
 
