@@ -45,7 +45,18 @@ def _version() -> str:
 
 
 def record(message: str, line: int = 3, path: str = "okrs/q/a.yaml") -> Diagnostic:
-    return Diagnostic(path, path, line, 5, line, 9, "OKR205", "initiative-kr", "warning", message)
+    return Diagnostic(
+        path=path,
+        rel=path,
+        line=line,
+        column=5,
+        end_line=line,
+        end_column=9,
+        code="OKR205",
+        name="initiative-kr",
+        severity="warning",
+        message=message,
+    )
 
 
 def test_github_annotations_are_escaped() -> None:

@@ -524,3 +524,23 @@ def test_commits_that_sort_among_the_walked_ones_mean_a_whole_walk(
     git(repo, "checkout", "-q", "--detach", "HEAD~2")
     back = quarter_history(repo, "okrs", "2026-Q4")
     assert _events(back) == _events(_fresh(repo))
+
+
+def test_a_timelines_columns_are_read_by_name() -> None:
+    from datetime import UTC, datetime
+
+    from okrcli.history.timeline import FIELDS, Timeline
+
+    tl = Timeline("u/o/k")
+    values = (10.0, 20.0, 15.0, 0.7, "2026-11-20", "on track")
+    tl.add(None, datetime(2026, 11, 20, tzinfo=UTC), values)
+    named = {
+        "baseline": tl.baselines,
+        "target": tl.targets,
+        "current": tl.currents,
+        "confidence": tl.confidences,
+        "checked": tl.checked_days,
+        "note": tl.notes,
+    }
+    assert list(named) == list(FIELDS)
+    assert [column[0] for column in named.values()] == list(values)

@@ -394,7 +394,18 @@ def test_junit_fails_a_file_only_for_what_fails_the_run() -> None:
     from okrcli.lint.reporters import junit
 
     def found(path: str, severity: str) -> Diagnostic:
-        return Diagnostic(path, path, 1, 1, 1, 2, "OKR204", "vanity-kr", severity, "m")
+        return Diagnostic(
+            path=path,
+            rel=path,
+            line=1,
+            column=1,
+            end_line=1,
+            end_column=2,
+            code="OKR204",
+            name="vanity-kr",
+            severity=severity,
+            message="m",
+        )
 
     files = ["a.yaml", "b.yaml"]
     diags = [found("a.yaml", "warning"), found("b.yaml", "error"), found("b.yaml", "info")]

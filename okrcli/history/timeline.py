@@ -250,6 +250,32 @@ class Timeline:
     def __len__(self) -> int:
         return len(self.whens)
 
+    # each value column by name, one entry per change (FIELDS gives their order)
+    @property
+    def baselines(self) -> Sequence[Any]:
+        return self.columns[0]
+
+    @property
+    def targets(self) -> Sequence[Any]:
+        return self.columns[1]
+
+    @property
+    def currents(self) -> Sequence[Any]:
+        return self.columns[2]
+
+    @property
+    def confidences(self) -> Sequence[Any]:
+        return self.columns[3]
+
+    @property
+    def checked_days(self) -> Sequence[Any]:
+        """The day each change says it was checked in (``checked:``), or None."""
+        return self.columns[4]
+
+    @property
+    def notes(self) -> Sequence[Any]:
+        return self.columns[5]
+
     def add(self, commit: Commit | None, when: datetime, values: Values) -> None:
         if not isinstance(self.whens, list):  # read back (maybe shared): copy first
             self.commits, self.whens = list(self.commits), list(self.whens)
@@ -291,7 +317,7 @@ class Timeline:
         """Which changes are check-ins: those after the key result first appeared that move
         ``current`` or re-confirm it (``okr check-in`` writes the day into ``checked``). The
         first appearance (the file written) starts the clock but is not a check-in."""
-        current, checked = self.columns[2], self.columns[4]
+        current, checked = self.currents, self.checked_days
         return [
             n
             for n in range(1, len(current))
@@ -300,7 +326,7 @@ class Timeline:
 
     def checkin_summary(self) -> tuple[int, int]:
         """How many check-ins there are, and the index of the latest (-1 for none)."""
-        current, checked = self.columns[2], self.columns[4]
+        current, checked = self.currents, self.checked_days
         size = len(current)
         if size < 2 or (current.count(current[0]) == size and checked.count(checked[0]) == size):
             return 0, -1

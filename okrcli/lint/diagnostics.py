@@ -8,7 +8,7 @@ from typing import Any
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Diagnostic:
     """One finding: where, which rule, how severe, and a sentence saying what to do."""
 

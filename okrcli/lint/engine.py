@@ -219,16 +219,16 @@ def lint_repository(
         s = f.span
         out.append(
             Diagnostic(
-                shown,
-                f.rel,
-                s.line,
-                s.column,
-                s.end_line,
-                s.end_column,
-                code,
-                rule_cls.name,
-                "info" if f.hint else p.severity[code],
-                f.message,
+                path=shown,
+                rel=f.rel,
+                line=s.line,
+                column=s.column,
+                end_line=s.end_line,
+                end_column=s.end_column,
+                code=code,
+                name=rule_cls.name,
+                severity="info" if f.hint else p.severity[code],
+                message=f.message,
             )
         )
     out.sort(key=Diagnostic.sort_key)

@@ -165,7 +165,7 @@ class StaleKr(Rule):
 def _last_checkin(tl: Timeline, when: datetime) -> datetime | None:
     """The time of the latest check-in made by ``when`` (a change after the first appearance
     that moves ``current`` or re-confirms it); searched from the newest change back."""
-    whens, current, checked = tl.whens, tl.columns[2], tl.columns[4]
+    whens, current, checked = tl.whens, tl.currents, tl.checked_days
     for n in range(len(whens) - 1, 0, -1):
         if whens[n] <= when and (current[n] != current[n - 1] or checked[n] != checked[n - 1]):
             return whens[n]

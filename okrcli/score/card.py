@@ -81,7 +81,7 @@ class TargetMove:
         )
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, kw_only=True)
 class KrRow:
     """One key result on the score card."""
 
@@ -218,7 +218,7 @@ def weekly_values(tl: Timeline | None, ends: list[datetime]) -> list[float | Non
     """The key result's current value at each of ``ends``."""
     if tl is None:
         return []
-    current = tl.columns[2]
+    current = tl.currents
     return [current[n - 1] if n else None for n in _positions(tl.whens, ends)]
 
 
@@ -251,8 +251,8 @@ class _Weekly:
         if size == 0:
             return head
         if size == 1:
-            return [*head, pick(tl.columns[2])]
-        return [*head, *pick(tl.columns[2])]
+            return [*head, pick(tl.currents)]
+        return [*head, *pick(tl.currents)]
 
 
 def brier(rows: list[tuple[KeyResult, Decimal, Timeline | None]]) -> Decimal | None:
@@ -264,7 +264,7 @@ def brier(rows: list[tuple[KeyResult, Decimal, Timeline | None]]) -> Decimal | N
             continue
         outcome = Decimal(1) if score >= 1 else Decimal(0)
         seen = None
-        current, confidence = tl.columns[2], tl.columns[3]
+        current, confidence = tl.currents, tl.confidences
         for n, conf in enumerate(confidence):
             moved = n == 0 or conf != confidence[n - 1] or current[n] != current[n - 1]
             if conf is not None and moved and conf != seen:
@@ -281,7 +281,7 @@ def target_move(
     the cutoff agreed on the target it was written with."""
     if tl is None or not len(tl) or latest is None:
         return None
-    whens, targets = tl.whens, tl.columns[1]
+    whens, targets = tl.whens, tl.targets
     agreed_at = max(bisect_right(whens, cutoff) - 1, 0)
     agreed = targets[agreed_at]
     if agreed is None or agreed == latest:
@@ -360,26 +360,26 @@ def build(
                     count, last, uncommitted = 0, None, False
                 rows.append(
                     KrRow(
-                        ref,
-                        k.id,
-                        k.title,
-                        k.unit,
-                        _DIRECTION_NAMES.get(direction),
-                        k.binary,
-                        k.baseline,
-                        target,
-                        k.current,
-                        k.confidence,
-                        k.weight,
-                        rounded(s.score),
-                        s.checked_in,
-                        None if ended else pace_now(k, direction, s.score),
-                        last,
-                        count,
-                        weekly(tl),
-                        uncommitted,
-                        k.note,
-                        move,
+                        ref=ref,
+                        id=k.id,
+                        title=k.title,
+                        unit=k.unit,
+                        direction=_DIRECTION_NAMES.get(direction),
+                        binary=k.binary,
+                        baseline=k.baseline,
+                        target=target,
+                        current=k.current,
+                        confidence=k.confidence,
+                        weight=k.weight,
+                        score=rounded(s.score),
+                        checked_in=s.checked_in,
+                        pace=None if ended else pace_now(k, direction, s.score),
+                        last_checkin=last,
+                        checkins=count,
+                        weekly=weekly(tl),
+                        uncommitted=uncommitted,
+                        note=k.note,
+                        moved=move,
                     )
                 )
                 if ended:

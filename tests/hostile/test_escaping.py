@@ -39,7 +39,18 @@ def _clean(out: str, lines: int | None = None) -> None:
 
 
 def _result(text: str) -> LintResult:
-    d = Diagnostic(text, "a.yaml", 1, 1, 1, 2, "OKR002", "schema-error", "error", text)
+    d = Diagnostic(
+        path=text,
+        rel="a.yaml",
+        line=1,
+        column=1,
+        end_line=1,
+        end_column=2,
+        code="OKR002",
+        name="schema-error",
+        severity="error",
+        message=text,
+    )
     return LintResult([d], [text], [text])
 
 
