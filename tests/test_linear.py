@@ -412,12 +412,116 @@ def test_the_alignment_list_stops_where_alignments_multiply_the_paths() -> None:
                 )
             )
     org = SimpleNamespace(strategy=[SimpleNamespace(id="growth", title="Grow")])
-    tree = report_data._tree(
-        SimpleNamespace(units=units), SimpleNamespace(repo=SimpleNamespace(org=org))
-    )
+    card: Any = SimpleNamespace(units=units)
+    moment: Any = SimpleNamespace(repo=SimpleNamespace(org=org))
+    tree = report_data._tree(card, moment)
     limit = report_data.LIST_LINES_PER_OBJECTIVE * 61
     assert len(tree["text"]) == limit
     assert f"The list stops after {limit:,} lines" in tree["note"]
     # a list within the bound is whole, and says nothing
     small = report_data._tree(*_chain_card(40))
     assert len(small["text"]) == 41 and "stops" not in small["note"]
+
+
+def dependency_pairwise(ctx: Context) -> list[str]:
+    """UnacknowledgedDependency's verdicts as they were: each dependent scanned the
+    supporting unit's alignments."""
+    out = []
+    for doc in ctx.valid_docs:
+        assert doc.model is not None
+        for o in doc.model.objectives:
+            mine = f"{doc.model.unit}/{o.id}"
+            for dep in o.depends_on:
+                unit = ctx.units.get(dep)
+                if unit is None or unit.role != "platform":
+                    continue
+                shown = any(
+                    ref == mine or ref.startswith(mine + "/")
+                    for sdoc in ctx.unit_docs.get((doc.model.quarter, dep), [])
+                    if sdoc.model is not None
+                    for so in sdoc.model.objectives
+                    for ref in so.aligns_to
+                )
+                if not shown:
+                    out.append(f"{mine}->{dep}")
+    return out
+
+
+def dependency_repo(tmp_path: Path, rng: random.Random, n: int) -> Context:
+    teams = [f"t{i}" for i in range(n)]
+    platforms = ["p0", "p1"]
+    lines = ["units:", "  - {id: co, name: co, level: company}"]
+    lines += [
+        f"  - {{id: {p}, name: {p}, level: team, parent: co, role: platform}}" for p in platforms
+    ]
+    lines += [f"  - {{id: {t}, name: {t}, level: team, parent: co}}" for t in teams]
+    refs = [f"{t}/g" for t in teams] + [f"{t}/g/k0" for t in teams] + [f"{t}/gx" for t in teams]
+    files = {}
+    for p in platforms:
+        aligned = rng.sample(refs, rng.randint(0, len(refs)))
+        files[f"okrs/2026-Q4/{p}.yaml"] = okr_file(p, [("g", aligned, ["target: 1"])])
+    for t in teams:
+        deps = rng.sample([*platforms, "co"], rng.randint(0, 2))
+        text = okr_file(t, [("g", [], ["target: 1"])])
+        if deps:
+            text = text.replace(
+                "    key_results:", f"    depends_on: [{', '.join(deps)}]\n    key_results:"
+            )
+        files[f"okrs/2026-Q4/{t}.yaml"] = text
+    return repo_of(tmp_path, "\n".join(lines) + "\n", files)
+
+
+def test_unacknowledged_dependencies_are_those_of_every_scan(tmp_path: Path) -> None:
+    rng = random.Random(8)
+    seen = shown = 0
+    for n in range(40):
+        ctx = dependency_repo(tmp_path / str(n), rng, rng.randint(1, 6))
+        found = [
+            f.message.split("objective '")[1].split("' depends on")[0]
+            + "->"
+            + f.message.split("unit '")[1].split("'")[0]
+            for f in cascade.UnacknowledgedDependency().check_repo(ctx)
+        ]
+        expected = dependency_pairwise(ctx)
+        assert found == expected
+        seen += len(expected)
+        shown += sum(  # dependents on a platform that does align to them
+            1
+            for d in ctx.valid_docs
+            if d.model is not None
+            for o in d.model.objectives
+            for dep in o.depends_on
+            if dep.startswith("p")
+        ) - len(expected)
+    assert seen > 10 and shown > 10
+
+
+def test_a_platform_supporting_thousands_is_read_once(tmp_path: Path) -> None:
+    n = 3_000
+    lines = ["units:", "  - {id: co, name: co, level: company}"]
+    lines.append("  - {id: p, name: p, level: team, parent: co, role: platform}")
+    lines += [f"  - {{id: t{i}, name: t{i}, level: team, parent: co}}" for i in range(n)]
+    files = {
+        "okrs/2026-Q4/p.yaml": okr_file("p", [("g", [f"t{i}/g" for i in range(n)], ["target: 1"])])
+    }
+    for i in range(n):
+        text = okr_file(f"t{i}", [("g", [], ["target: 1"])])
+        files[f"okrs/2026-Q4/t{i}.yaml"] = text.replace(
+            "    key_results:", "    depends_on: [p]\n    key_results:"
+        )
+    ctx = repo_of(tmp_path, "\n".join(lines) + "\n", files)
+    splits = 0
+    real = str.split
+
+    class Counted(str):
+        def split(self, *args: Any, **kwargs: Any) -> list[str]:
+            nonlocal splits
+            splits += 1
+            return real(self, *args, **kwargs)
+
+    platform = ctx.unit_docs[("2026-Q4", "p")][0].model
+    assert platform is not None
+    objective = platform.objectives[0]
+    objective.aligns_to[:] = [Counted(r) for r in objective.aligns_to]  # in place: frozen model
+    assert list(cascade.UnacknowledgedDependency().check_repo(ctx)) == []
+    assert splits == n  # each of the platform's alignments read once, not once per dependent
