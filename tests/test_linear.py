@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from okrcli.lint import suppress
 from okrcli.load.repo import load_repository_from
 from okrcli.report import data as report_data
 from okrcli.rules import cascade
@@ -22,6 +23,7 @@ from okrcli.rules.context import Context
 from okrcli.rules.indexes import Chains, Work, first_alike
 from okrcli.rules.key_results import DuplicateKr, _content
 from okrcli.rules.structure import SchemaError
+from tests.conftest import run_lint
 
 # -- the references: every pair, every chain walked per unit ---------------------------------
 
@@ -525,3 +527,74 @@ def test_a_platform_supporting_thousands_is_read_once(tmp_path: Path) -> None:
     objective.aligns_to[:] = [Counted(r) for r in objective.aligns_to]  # in place: frozen model
     assert list(cascade.UnacknowledgedDependency().check_repo(ctx)) == []
     assert splits == n  # each of the platform's alignments read once, not once per dependent
+
+
+def suppressions_scanned(text: str) -> list[tuple[int, set[int]]]:
+    """Where each suppression comment applied, as found before: a scan per comment."""
+    lines = text.splitlines()
+    out = []
+    for n, line in enumerate(lines, start=1):
+        m = suppress._COMMENT.search(line) if "okr:" in line else None
+        if m is None:
+            continue
+        applies = {n} if m.group(1) == "disable" else set()
+        if m.group(1) == "disable" and not line[: m.start()].strip():
+            for k in range(n, len(lines)):
+                nxt = lines[k].strip()
+                if nxt and not nxt.startswith("#"):
+                    applies.add(k + 1)
+                    break
+        out.append((n, applies))
+    return out
+
+
+def test_suppressions_apply_where_a_scan_per_comment_found() -> None:
+    rng = random.Random(4)
+    kinds = [
+        "# okr: disable=OKR202",
+        "  # okr: disable=vanity-kr, OKR205",
+        "# okr: disable-file=OKR204",
+        "# a comment",
+        "",
+        "key: value",
+        "key: value  # okr: disable=OKR202",
+    ]
+    for _ in range(300):
+        text = "\n".join(rng.choice(kinds) for _ in range(rng.randint(0, 12)))
+        assert [(s.line, s.applies_to) for s in suppress.find(text)] == suppressions_scanned(text)
+    # a block of 50,000 comments, each applying to the line after the block: one pass
+    text = "# okr: disable=OKR202\n" * 50_000 + "key: value\n"
+    found = suppress.find(text)
+    assert len(found) == 50_000 and all(s.applies_to == {s.line, 50_001} for s in found)
+
+
+def test_many_suppressions_in_one_file_hide_and_are_used_as_before(tmp_path: Path) -> None:
+    n = 3_000
+    krs = []
+    for k in range(n):
+        # every key result lacks its baseline; even ones are suppressed on their line, every
+        # third by a comment above, and a comment on key results 5 to 9 names another rule
+        line = f"      - {{id: k{k}, title: Raise the rate {k}, target: 2}}"
+        if k % 2 == 0:
+            line += "  # okr: disable=OKR202"
+        if k % 3 == 0:
+            line = "      # okr: disable=missing-baseline-or-target\n" + line
+        if 5 <= k < 10:
+            line = "      # okr: disable=OKR204\n" + line
+        krs.append(line)
+    text = "unit: checkout\nquarter: 2026-Q4\n# okr: disable-file=OKR201,OKR303\nobjectives:\n"
+    text += "  - id: o\n    title: Make ordering effortless\n    key_results:\n" + "\n".join(krs)
+    root = tmp_path / "repo"
+    (root / "okrs" / "2026-Q4").mkdir(parents=True)
+    (root / "org.yaml").write_text("units:\n  - {id: checkout, name: C, level: company}\n")
+    (root / "okrs" / "2026-Q4" / "checkout.yaml").write_text(text + "\n")
+    found = [
+        (d.code, d.message.split(" has no")[0] if d.code == "OKR202" else d.message)
+        for d in run_lint(root).diagnostics
+    ]
+    shown = sorted(int(m.split("'k")[1].rstrip("'")) for c, m in found if c == "OKR202")
+    assert shown == [k for k in range(n) if k % 2 and k % 3]
+    unused = [m for c, m in found if c == "OKR007"]
+    # the OKR204 comments hide nothing; the file's OKR201 (3,000 key results) and OKR303
+    # (nobody aligns to the company's objective) both hide a finding
+    assert len(unused) == 5 and all("OKR204" in m for m in unused)
