@@ -22,7 +22,7 @@ from okrcli.rules.cascade import ConflictingKrs, SummedCascade
 from okrcli.rules.context import Context
 from okrcli.rules.indexes import Chains, Work, first_alike
 from okrcli.rules.key_results import DuplicateKr, _content
-from okrcli.rules.structure import SchemaError
+from okrcli.rules.structure import BrokenReference, SchemaError
 from tests.conftest import run_lint
 
 # -- the references: every pair, every chain walked per unit ---------------------------------
@@ -598,3 +598,26 @@ def test_many_suppressions_in_one_file_hide_and_are_used_as_before(tmp_path: Pat
     # the OKR204 comments hide nothing; the file's OKR201 (3,000 key results) and OKR303
     # (nobody aligns to the company's objective) both hide a finding
     assert len(unused) == 5 and all("OKR204" in m for m in unused)
+
+
+def test_a_broken_theme_names_ten_themes_and_counts_the_rest(tmp_path: Path) -> None:
+    themes = [f"theme-{n:02d}" for n in range(15)]
+    org = org_yaml([("co", None)]) + "strategy:\n"
+    files = {"okrs/2026-Q4/co.yaml": okr_file("co", [("o", ["strategy/nope"], ["target: 1"])])}
+    for shown, listed in ((themes[:2], "theme-00, theme-01)"), (themes, "and 5 more)")):
+        lines = "".join(f"  - {{id: {t}, title: T}}\n" for t in shown)
+        ctx = repo_of(tmp_path / str(len(shown)), org + lines, files)
+        (message,) = [f.message for f in BrokenReference().check_repo(ctx)]
+        assert listed in message and "theme-10" not in message
+
+
+def test_uncovered_key_results_of_a_large_objective(tmp_path: Path) -> None:
+    org = org_yaml([("co", None), ("t", "co")])
+    krs = ["target: 1"] * 3_000
+    aligned = [f"co/o/k{k}" for k in range(0, 3_000, 2)]
+    files = {
+        "okrs/2026-Q4/co.yaml": okr_file("co", [("o", [], krs)]),
+        "okrs/2026-Q4/t.yaml": okr_file("t", [("g", aligned, ["target: 1"])]),
+    }
+    found = [f.message for f in cascade.UncoveredParent().check_repo(repo_of(tmp_path, org, files))]
+    assert len(found) == 1_500 and "none to 'co/o/k1'" in found[0]

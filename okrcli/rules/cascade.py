@@ -320,7 +320,7 @@ class UncoveredParent(Rule):
             if unit is None or unit.level not in levels:
                 continue
             kr_refs = [f"{ref}/{k.id}" for k in o.key_results]
-            covered_krs = [r for r in kr_refs if (quarter, r) in targets]
+            covered_krs = {r for r in kr_refs if (quarter, r) in targets}  # looked up below
             if (quarter, ref) not in targets and not covered_krs:
                 yield self.at(
                     doc,

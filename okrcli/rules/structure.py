@@ -226,12 +226,16 @@ class BrokenReference(Rule):
     def check_repo(self, ctx: Context) -> Iterator[Finding]:
         if ctx.repo.org is None:
             return
+        themes = sorted(ctx.themes)  # named in every message about a theme: sorted once
+        known = ", ".join(themes[:NAMED]) or "none"
+        if len(themes) > NAMED:
+            known += f" and {len(themes) - NAMED:,} more"
         for doc in ctx.valid_docs:
             assert doc.model is not None
             q = doc.model.quarter
             for i, o in enumerate(doc.model.objectives):
                 for a, ref in enumerate(o.aligns_to):
-                    problem = self._resolve(ctx, q, ref)
+                    problem = self._resolve(ctx, q, ref, known)
                     if problem:
                         yield self.at(doc, ("objectives", i, "aligns_to", a), problem)
                 for d, unit in enumerate(o.depends_on):
@@ -249,12 +253,11 @@ class BrokenReference(Rule):
                         )
 
     @staticmethod
-    def _resolve(ctx: Context, quarter: str, ref: str) -> str | None:
+    def _resolve(ctx: Context, quarter: str, ref: str, known: str) -> str | None:
         parts = ref.split("/")
         if parts[0] == "strategy" and len(parts) == 2:
             if parts[1] in ctx.themes:
                 return None
-            known = ", ".join(sorted(ctx.themes)) or "none"
             return f"'{ref}' names no strategy theme in org.yaml (themes: {known})."
         unit = parts[0]
         if unit not in ctx.units:
@@ -266,6 +269,9 @@ class BrokenReference(Rule):
         if len(parts) == 3 and (quarter, ref) not in ctx.key_results:
             return f"'{ref}': objective '{unit}/{parts[1]}' has no key result '{parts[2]}'."
         return None
+
+
+NAMED = 10  # at most this many themes named in one message
 
 
 class UnusedSuppression(Rule):
