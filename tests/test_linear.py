@@ -621,3 +621,24 @@ def test_uncovered_key_results_of_a_large_objective(tmp_path: Path) -> None:
     }
     found = [f.message for f in cascade.UncoveredParent().check_repo(repo_of(tmp_path, org, files))]
     assert len(found) == 1_500 and "none to 'co/o/k1'" in found[0]
+
+
+def test_unknown_units_get_a_hint_up_to_a_bound(tmp_path: Path) -> None:
+    from okrcli.rules.structure import HINTS, UnknownUnit
+
+    n = HINTS + 50
+    org = org_yaml([("co", None), *[(f"team-{i}", "co") for i in range(n)]])
+    files = {
+        f"okrs/{q}/teem-{i}.yaml": okr_file(f"teem-{i}", [("g", [], ["target: 1"])]).replace(
+            "2026-Q4", q
+        )
+        for i in range(n)
+        for q in ("2026-Q3", "2026-Q4")
+    }
+    ctx = repo_of(tmp_path, org, files)
+    messages = [f.message for d in ctx.valid_docs for f in UnknownUnit().check_file(d, ctx)]
+    hinted = [m for m in messages if "Did you mean 'team-" in m]
+    # one comparison with every unit per unknown id, for the first HINTS ids, in both quarters
+    assert len(messages) == 2 * n and len(hinted) == 2 * HINTS
+    assert "unit 'teem-1' is not in org.yaml. Did you mean 'team-1'?" in messages
+    assert sum(m.endswith("Add it to org.yaml.") for m in messages) == 2 * (n - HINTS)

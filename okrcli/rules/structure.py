@@ -105,10 +105,8 @@ class UnknownUnit(Rule):
         assert doc.model is not None
         unit = doc.model.unit
         if ctx.repo.org is not None and unit not in ctx.units:
-            import difflib
-
-            close = difflib.get_close_matches(unit, list(ctx.units), n=1)
-            hint = f" Did you mean '{close[0]}'?" if close else " Add it to org.yaml."
+            close = _close_unit(unit, ctx)
+            hint = f" Did you mean '{close}'?" if close else " Add it to org.yaml."
             yield self.at(doc, ("unit",), f"unit '{unit}' is not in org.yaml.{hint}")
         elif unit != doc.stem:
             yield self.at(
@@ -117,6 +115,26 @@ class UnknownUnit(Rule):
                 f"the file is named '{doc.stem}' but holds unit '{unit}'; rename the "
                 f"file to {unit}{doc.path.suffix} or fix the unit.",
             )
+
+
+HINTS = 200  # unknown unit ids given a "did you mean": each is compared with every unit
+
+
+def _close_unit(unit: str, ctx: Context) -> str | None:
+    """The unit of org.yaml most like ``unit``, found once per unknown id (it comes back in
+    every quarter's folder). A hint compares the id with every unit, so only the first
+    ``HINTS`` unknown ids get one: an org.yaml whose ids all changed would otherwise cost
+    the square of its units."""
+    known = ctx.close_units
+    if unit not in known:
+        close = None
+        if len(known) < HINTS:
+            import difflib
+
+            found = difflib.get_close_matches(unit, list(ctx.units), n=1)
+            close = found[0] if found else None
+        known[unit] = close
+    return known[unit]
 
 
 class BadQuarter(Rule):
