@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from okrcli.lint import suppress
 from okrcli.load.repo import load_repository_from
 from okrcli.report import data as report_data
 from okrcli.rules import cascade
@@ -20,7 +21,8 @@ from okrcli.rules.cascade import ConflictingKrs, SummedCascade
 from okrcli.rules.context import Context
 from okrcli.rules.indexes import Chains, Work, first_alike
 from okrcli.rules.key_results import DuplicateKr, _content
-from okrcli.rules.structure import SchemaError
+from okrcli.rules.structure import BrokenReference, SchemaError
+from tests.conftest import run_lint
 
 # -- the references: every pair, every chain walked per unit ---------------------------------
 
@@ -436,3 +438,222 @@ def test_the_alignment_list_stops_where_alignments_multiply_the_paths() -> None:
     # a list within the bound is whole, and says nothing
     small = report_data._tree(*_chain_card(40))
     assert len(small["text"]) == 41 and "stops" not in small["note"]
+
+
+def dependency_pairwise(ctx: Context) -> list[str]:
+    """UnacknowledgedDependency's verdicts as they were: each dependent scanned the
+    supporting unit's alignments."""
+    out = []
+    for doc in ctx.valid_docs:
+        assert doc.model is not None
+        for o in doc.model.objectives:
+            mine = f"{doc.model.unit}/{o.id}"
+            for dep in o.depends_on:
+                unit = ctx.units.get(dep)
+                if unit is None or unit.role != "platform":
+                    continue
+                shown = any(
+                    ref == mine or ref.startswith(mine + "/")
+                    for sdoc in ctx.unit_docs.get((doc.model.quarter, dep), [])
+                    if sdoc.model is not None
+                    for so in sdoc.model.objectives
+                    for ref in so.aligns_to
+                )
+                if not shown:
+                    out.append(f"{mine}->{dep}")
+    return out
+
+
+def dependency_repo(tmp_path: Path, rng: random.Random, n: int) -> Context:
+    teams = [f"t{i}" for i in range(n)]
+    platforms = ["p0", "p1"]
+    lines = ["units:", "  - {id: co, name: co, level: company}"]
+    lines += [
+        f"  - {{id: {p}, name: {p}, level: team, parent: co, role: platform}}" for p in platforms
+    ]
+    lines += [f"  - {{id: {t}, name: {t}, level: team, parent: co}}" for t in teams]
+    refs = [f"{t}/g" for t in teams] + [f"{t}/g/k0" for t in teams] + [f"{t}/gx" for t in teams]
+    files = {}
+    for p in platforms:
+        aligned = rng.sample(refs, rng.randint(0, len(refs)))
+        files[f"okrs/2026-Q4/{p}.yaml"] = okr_file(p, [("g", aligned, ["target: 1"])])
+    for t in teams:
+        deps = rng.sample([*platforms, "co"], rng.randint(0, 2))
+        text = okr_file(t, [("g", [], ["target: 1"])])
+        if deps:
+            text = text.replace(
+                "    key_results:", f"    depends_on: [{', '.join(deps)}]\n    key_results:"
+            )
+        files[f"okrs/2026-Q4/{t}.yaml"] = text
+    return repo_of(tmp_path, "\n".join(lines) + "\n", files)
+
+
+def test_unacknowledged_dependencies_are_those_of_every_scan(tmp_path: Path) -> None:
+    rng = random.Random(8)
+    seen = shown = 0
+    for n in range(40):
+        ctx = dependency_repo(tmp_path / str(n), rng, rng.randint(1, 6))
+        found = [
+            f.message.split("objective '")[1].split("' depends on")[0]
+            + "->"
+            + f.message.split("unit '")[1].split("'")[0]
+            for f in cascade.UnacknowledgedDependency().check_repo(ctx)
+        ]
+        expected = dependency_pairwise(ctx)
+        assert found == expected
+        seen += len(expected)
+        shown += sum(  # dependents on a platform that does align to them
+            1
+            for d in ctx.valid_docs
+            if d.model is not None
+            for o in d.model.objectives
+            for dep in o.depends_on
+            if dep.startswith("p")
+        ) - len(expected)
+    assert seen > 10 and shown > 10
+
+
+def test_a_platform_supporting_thousands_is_read_once(tmp_path: Path) -> None:
+    n = 3_000
+    lines = ["units:", "  - {id: co, name: co, level: company}"]
+    lines.append("  - {id: p, name: p, level: team, parent: co, role: platform}")
+    lines += [f"  - {{id: t{i}, name: t{i}, level: team, parent: co}}" for i in range(n)]
+    files = {
+        "okrs/2026-Q4/p.yaml": okr_file("p", [("g", [f"t{i}/g" for i in range(n)], ["target: 1"])])
+    }
+    for i in range(n):
+        text = okr_file(f"t{i}", [("g", [], ["target: 1"])])
+        files[f"okrs/2026-Q4/t{i}.yaml"] = text.replace(
+            "    key_results:", "    depends_on: [p]\n    key_results:"
+        )
+    ctx = repo_of(tmp_path, "\n".join(lines) + "\n", files)
+    splits = 0
+    real = str.split
+
+    class Counted(str):
+        def split(self, *args: Any, **kwargs: Any) -> list[str]:
+            nonlocal splits
+            splits += 1
+            return real(self, *args, **kwargs)
+
+    platform = ctx.unit_docs[("2026-Q4", "p")][0].model
+    assert platform is not None
+    objective = platform.objectives[0]
+    objective.aligns_to[:] = [Counted(r) for r in objective.aligns_to]  # in place: frozen model
+    assert list(cascade.UnacknowledgedDependency().check_repo(ctx)) == []
+    assert splits == n  # each of the platform's alignments read once, not once per dependent
+
+
+def suppressions_scanned(text: str) -> list[tuple[int, set[int]]]:
+    """Where each suppression comment applied, as found before: a scan per comment."""
+    lines = text.splitlines()
+    out = []
+    for n, line in enumerate(lines, start=1):
+        m = suppress._COMMENT.search(line) if "okr:" in line else None
+        if m is None:
+            continue
+        applies = {n} if m.group(1) == "disable" else set()
+        if m.group(1) == "disable" and not line[: m.start()].strip():
+            for k in range(n, len(lines)):
+                nxt = lines[k].strip()
+                if nxt and not nxt.startswith("#"):
+                    applies.add(k + 1)
+                    break
+        out.append((n, applies))
+    return out
+
+
+def test_suppressions_apply_where_a_scan_per_comment_found() -> None:
+    rng = random.Random(4)
+    kinds = [
+        "# okr: disable=OKR202",
+        "  # okr: disable=vanity-kr, OKR205",
+        "# okr: disable-file=OKR204",
+        "# a comment",
+        "",
+        "key: value",
+        "key: value  # okr: disable=OKR202",
+    ]
+    for _ in range(300):
+        text = "\n".join(rng.choice(kinds) for _ in range(rng.randint(0, 12)))
+        assert [(s.line, s.applies_to) for s in suppress.find(text)] == suppressions_scanned(text)
+    # a block of 50,000 comments, each applying to the line after the block: one pass
+    text = "# okr: disable=OKR202\n" * 50_000 + "key: value\n"
+    found = suppress.find(text)
+    assert len(found) == 50_000 and all(s.applies_to == {s.line, 50_001} for s in found)
+
+
+def test_many_suppressions_in_one_file_hide_and_are_used_as_before(tmp_path: Path) -> None:
+    n = 3_000
+    krs = []
+    for k in range(n):
+        # every key result lacks its baseline; even ones are suppressed on their line, every
+        # third by a comment above, and a comment on key results 5 to 9 names another rule
+        line = f"      - {{id: k{k}, title: Raise the rate {k}, target: 2}}"
+        if k % 2 == 0:
+            line += "  # okr: disable=OKR202"
+        if k % 3 == 0:
+            line = "      # okr: disable=missing-baseline-or-target\n" + line
+        if 5 <= k < 10:
+            line = "      # okr: disable=OKR204\n" + line
+        krs.append(line)
+    text = "unit: checkout\nquarter: 2026-Q4\n# okr: disable-file=OKR201,OKR303\nobjectives:\n"
+    text += "  - id: o\n    title: Make ordering effortless\n    key_results:\n" + "\n".join(krs)
+    root = tmp_path / "repo"
+    (root / "okrs" / "2026-Q4").mkdir(parents=True)
+    (root / "org.yaml").write_text("units:\n  - {id: checkout, name: C, level: company}\n")
+    (root / "okrs" / "2026-Q4" / "checkout.yaml").write_text(text + "\n")
+    found = [
+        (d.code, d.message.split(" has no")[0] if d.code == "OKR202" else d.message)
+        for d in run_lint(root).diagnostics
+    ]
+    shown = sorted(int(m.split("'k")[1].rstrip("'")) for c, m in found if c == "OKR202")
+    assert shown == [k for k in range(n) if k % 2 and k % 3]
+    unused = [m for c, m in found if c == "OKR007"]
+    # the OKR204 comments hide nothing; the file's OKR201 (3,000 key results) and OKR303
+    # (nobody aligns to the company's objective) both hide a finding
+    assert len(unused) == 5 and all("OKR204" in m for m in unused)
+
+
+def test_a_broken_theme_names_ten_themes_and_counts_the_rest(tmp_path: Path) -> None:
+    themes = [f"theme-{n:02d}" for n in range(15)]
+    org = org_yaml([("co", None)]) + "strategy:\n"
+    files = {"okrs/2026-Q4/co.yaml": okr_file("co", [("o", ["strategy/nope"], ["target: 1"])])}
+    for shown, listed in ((themes[:2], "theme-00, theme-01)"), (themes, "and 5 more)")):
+        lines = "".join(f"  - {{id: {t}, title: T}}\n" for t in shown)
+        ctx = repo_of(tmp_path / str(len(shown)), org + lines, files)
+        (message,) = [f.message for f in BrokenReference().check_repo(ctx)]
+        assert listed in message and "theme-10" not in message
+
+
+def test_uncovered_key_results_of_a_large_objective(tmp_path: Path) -> None:
+    org = org_yaml([("co", None), ("t", "co")])
+    krs = ["target: 1"] * 3_000
+    aligned = [f"co/o/k{k}" for k in range(0, 3_000, 2)]
+    files = {
+        "okrs/2026-Q4/co.yaml": okr_file("co", [("o", [], krs)]),
+        "okrs/2026-Q4/t.yaml": okr_file("t", [("g", aligned, ["target: 1"])]),
+    }
+    found = [f.message for f in cascade.UncoveredParent().check_repo(repo_of(tmp_path, org, files))]
+    assert len(found) == 1_500 and "none to 'co/o/k1'" in found[0]
+
+
+def test_unknown_units_get_a_hint_up_to_a_bound(tmp_path: Path) -> None:
+    from okrcli.rules.structure import HINTS, UnknownUnit
+
+    n = HINTS + 50
+    org = org_yaml([("co", None), *[(f"team-{i}", "co") for i in range(n)]])
+    files = {
+        f"okrs/{q}/teem-{i}.yaml": okr_file(f"teem-{i}", [("g", [], ["target: 1"])]).replace(
+            "2026-Q4", q
+        )
+        for i in range(n)
+        for q in ("2026-Q3", "2026-Q4")
+    }
+    ctx = repo_of(tmp_path, org, files)
+    messages = [f.message for d in ctx.valid_docs for f in UnknownUnit().check_file(d, ctx)]
+    hinted = [m for m in messages if "Did you mean 'team-" in m]
+    # one comparison with every unit per unknown id, for the first HINTS ids, in both quarters
+    assert len(messages) == 2 * n and len(hinted) == 2 * HINTS
+    assert "unit 'teem-1' is not in org.yaml. Did you mean 'team-1'?" in messages
+    assert sum(m.endswith("Add it to org.yaml.") for m in messages) == 2 * (n - HINTS)

@@ -274,15 +274,37 @@ def _apply_suppressions(
                 except OkrError:
                     unknown.append(ref)
             sups.setdefault(src.rel, []).append((s, codes, unknown))
+    # what each file's comments hide, by code and by (line, code): a finding is looked up,
+    # never compared with every comment of its file
+    whole: dict[str, set[str]] = {}
+    by_line: set[tuple[str, int, str]] = set()
+    for rel, items in sups.items():
+        for s, codes, _ in items:
+            if s.kind == "disable-file":
+                whole.setdefault(rel, set()).update(codes)
+            else:
+                by_line.update((rel, line, code) for line in s.applies_to for code in codes)
+    hit_whole: set[tuple[str, str]] = set()
+    hit_line: set[tuple[str, int, str]] = set()
     kept: list[tuple[str, Finding]] = []
     for code, f in findings:
         hidden = False
-        for s, codes, _ in sups.get(f.rel, []):
-            if code in codes and (s.kind == "disable-file" or f.span.line in s.applies_to):
-                s.used.add(code)
-                hidden = True
+        if code in whole.get(f.rel, ()):
+            hit_whole.add((f.rel, code))
+            hidden = True
+        if (f.rel, f.span.line, code) in by_line:
+            hit_line.add((f.rel, f.span.line, code))
+            hidden = True
         if not hidden:
             kept.append((code, f))
+    for rel, items in sups.items():  # every comment that hid a finding is used
+        for s, codes, _ in items:
+            if s.kind == "disable-file":
+                s.used.update(c for c in codes if (rel, c) in hit_whole)
+            else:
+                s.used.update(
+                    c for c in codes for line in s.applies_to if (rel, line, c) in hit_line
+                )
     if "OKR007" in p.rules:
         from okrcli.load.yamlsafe import Span
 

@@ -30,6 +30,7 @@ def find(text: str) -> list[Suppression]:
         return []
     out: list[Suppression] = []
     lines = text.splitlines()
+    following: list[int] | None = None  # the next line with content after each line
     for n, line in enumerate(lines, start=1):
         if "okr:" not in line:
             continue
@@ -41,10 +42,22 @@ def find(text: str) -> list[Suppression]:
         if sup.kind == "disable":
             sup.applies_to.add(n)
             if not line[: m.start()].strip():
-                for k in range(n, len(lines)):
-                    nxt = lines[k].strip()
-                    if nxt and not nxt.startswith("#"):
-                        sup.applies_to.add(k + 1)
-                        break
+                if following is None:  # found once, from the end: never a scan per comment
+                    following = _next_content(lines)
+                if following[n - 1]:
+                    sup.applies_to.add(following[n - 1])
         out.append(sup)
+    return out
+
+
+def _next_content(lines: list[str]) -> list[int]:
+    """For each line (0-based), the number of the next line after it that has content other
+    than a comment (1-based), or 0 when none does."""
+    out = [0] * len(lines)
+    nxt = 0
+    for k in range(len(lines) - 1, -1, -1):
+        out[k] = nxt
+        stripped = lines[k].strip()
+        if stripped and not stripped.startswith("#"):
+            nxt = k + 1
     return out

@@ -320,7 +320,7 @@ class UncoveredParent(Rule):
             if unit is None or unit.level not in levels:
                 continue
             kr_refs = [f"{ref}/{k.id}" for k in o.key_results]
-            covered_krs = [r for r in kr_refs if (quarter, r) in targets]
+            covered_krs = {r for r in kr_refs if (quarter, r) in targets}  # looked up below
             if (quarter, ref) not in targets and not covered_krs:
                 yield self.at(
                     doc,
@@ -385,6 +385,9 @@ class UnacknowledgedDependency(Rule):
 
     def check_repo(self, ctx: Context) -> Iterator[Finding]:
         roles = set(ctx.opts(self.code, DependencyOptions).roles)
+        # (quarter, unit) -> the objectives its objectives align to (or to a key result of):
+        # built once per unit depended on, not scanned once per dependent
+        supported: dict[tuple[str, str], set[str]] = {}
         for doc in ctx.valid_docs:
             assert doc.model is not None
             q, me = doc.model.quarter, doc.model.unit
@@ -395,14 +398,16 @@ class UnacknowledgedDependency(Rule):
                     if unit is None or unit.role not in roles:
                         continue
                     supporters = ctx.unit_docs.get((q, dep), [])
-                    shown = any(
-                        ref == mine or ref.startswith(mine + "/")
-                        for sdoc in supporters
-                        if sdoc.model is not None
-                        for so in sdoc.model.objectives
-                        for ref in so.aligns_to
-                    )
-                    if not shown:
+                    aligned = supported.get((q, dep))
+                    if aligned is None:
+                        aligned = supported[(q, dep)] = {
+                            "/".join(ref.split("/", 2)[:2])  # ids hold no '/'
+                            for sdoc in supporters
+                            if sdoc.model is not None
+                            for so in sdoc.model.objectives
+                            for ref in so.aligns_to
+                        }
+                    if mine not in aligned:
                         where = (
                             "has no OKRs this quarter"
                             if not supporters

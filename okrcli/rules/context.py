@@ -30,6 +30,8 @@ class Context:
     moment: Moment | None = None  # the repository's history, for the history rules
 
     _defaults: dict[type[BaseModel], BaseModel] = field(default_factory=dict, repr=False)
+    # unknown unit id -> the unit most like it (unknown-unit's hints, found once per id)
+    close_units: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     def opts(self, code: str, kind: type[OptionsT]) -> OptionsT:
         """The rule's options from okr.yaml, else its defaults (made once: rules ask for

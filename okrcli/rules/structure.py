@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterator
 from typing import ClassVar
 
 from okrcli.load.files import OkrDoc
@@ -106,10 +106,8 @@ class UnknownUnit(Rule):
         assert doc.model is not None
         unit = doc.model.unit
         if ctx.repo.org is not None and unit not in ctx.units:
-            import difflib
-
-            close = difflib.get_close_matches(unit, list(ctx.units), n=1)
-            hint = f" Did you mean '{close[0]}'?" if close else " Add it to org.yaml."
+            close = _close_unit(unit, ctx)
+            hint = f" Did you mean '{close}'?" if close else " Add it to org.yaml."
             yield self.at(doc, ("unit",), f"unit '{unit}' is not in org.yaml.{hint}")
         elif unit != doc.stem:
             yield self.at(
@@ -118,6 +116,26 @@ class UnknownUnit(Rule):
                 f"the file is named '{doc.stem}' but holds unit '{unit}'; rename the "
                 f"file to {unit}{doc.path.suffix} or fix the unit.",
             )
+
+
+HINTS = 200  # unknown unit ids given a "did you mean": each is compared with every unit
+
+
+def _close_unit(unit: str, ctx: Context) -> str | None:
+    """The unit of org.yaml most like ``unit``, found once per unknown id (it comes back in
+    every quarter's folder). A hint compares the id with every unit, so only the first
+    ``HINTS`` unknown ids get one: an org.yaml whose ids all changed would otherwise cost
+    the square of its units."""
+    known = ctx.close_units
+    if unit not in known:
+        close = None
+        if len(known) < HINTS:
+            import difflib
+
+            found = difflib.get_close_matches(unit, list(ctx.units), n=1)
+            close = found[0] if found else None
+        known[unit] = close
+    return known[unit]
 
 
 class BadQuarter(Rule):
@@ -226,12 +244,16 @@ class BrokenReference(Rule):
     def check_repo(self, ctx: Context) -> Iterator[Finding]:
         if ctx.repo.org is None:
             return
+        themes = sorted(ctx.themes)  # named in every message about a theme: sorted once
+        known = ", ".join(themes[:NAMED]) or "none"
+        if len(themes) > NAMED:
+            known += f" and {len(themes) - NAMED:,} more"
         for doc in ctx.valid_docs:
             assert doc.model is not None
             q = doc.model.quarter
             for i, o in enumerate(doc.model.objectives):
                 for a, ref in enumerate(o.aligns_to):
-                    problem = self._resolve(ctx, q, ref)
+                    problem = self._resolve(ctx, q, ref, known)
                     if problem:
                         yield self.at(doc, ("objectives", i, "aligns_to", a), problem)
                 for d, unit in enumerate(o.depends_on):
@@ -250,12 +272,11 @@ class BrokenReference(Rule):
                         )
 
     @staticmethod
-    def _resolve(ctx: Context, quarter: str, ref: str) -> str | None:
+    def _resolve(ctx: Context, quarter: str, ref: str, known: str) -> str | None:
         parts = ref.split("/")
         if parts[0] == "strategy" and len(parts) == 2:
             if parts[1] in ctx.themes:
                 return None
-            known = ", ".join(sorted(ctx.themes)) or "none"
             return (
                 f"'{ref}' names no strategy theme in org.yaml (themes: {known})."
                 f"{_did_you_mean(parts[1], ctx.themes, 'strategy/')}"
@@ -286,13 +307,22 @@ class BrokenReference(Rule):
         return None
 
 
-def _did_you_mean(word: str, known: Iterable[str], prefix: str, rest: str = "") -> str:
+SUGGEST_FROM = 300  # "did you mean" compares with at most this many names (linear work)
+
+
+def _did_you_mean(word: str, known: Collection[str], prefix: str, rest: str = "") -> str:
     """ " Did you mean 'x'?" for the closest of ``known`` (written as a whole reference:
-    ``prefix``, the name, then ``rest``), or nothing."""
+    ``prefix``, the name, then ``rest``), or nothing; nothing either when there are too many
+    names to compare each broken reference with."""
+    if len(known) > SUGGEST_FROM:
+        return ""
     close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
     if not close:
         return ""
     return f" Did you mean '{prefix}{close[0]}{'/' + rest if rest else ''}'?"
+
+
+NAMED = 10  # at most this many themes named in one message
 
 
 class UnusedSuppression(Rule):
