@@ -22,6 +22,7 @@ from okrcli.model.quarter import QUARTER_RE
 from okrcli.rules.base import Finding, Rule, registry
 from okrcli.rules.context import Context
 from okrcli.rules.lexicon import Lexicon
+from okrcli.rules.structure import ParseError, SchemaError, UnusedSuppression
 
 if TYPE_CHECKING:
     from okrcli.history.source import Moment
@@ -184,7 +185,7 @@ def lint_repository(
         sources.append(repo.org_source)
     for src in sources:
         for issue in src.issues:
-            code = "OKR001" if issue.kind == "parse" else "OKR002"
+            code = ParseError.code if issue.kind == "parse" else SchemaError.code
             findings.append((code, Finding(src.rel, issue.span, issue.message)))
 
     valid_docs = [doc for doc in docs if doc.model is not None]
@@ -305,7 +306,8 @@ def _apply_suppressions(
                 s.used.update(
                     c for c in codes for line in s.applies_to if (rel, line, c) in hit_line
                 )
-    if "OKR007" in p.rules:
+    unused = UnusedSuppression.code
+    if unused in p.rules:
         from okrcli.load.yamlsafe import Span
 
         for rel, items in sups.items():
@@ -314,7 +316,7 @@ def _apply_suppressions(
                 for ref in unknown:
                     kept.append(
                         (
-                            "OKR007",
+                            unused,
                             Finding(
                                 rel,
                                 span,
@@ -324,10 +326,10 @@ def _apply_suppressions(
                         )
                     )
                 for code in sorted(codes - s.used):
-                    if code in p.rules and code != "OKR007":
+                    if code in p.rules and code != unused:
                         kept.append(
                             (
-                                "OKR007",
+                                unused,
                                 Finding(
                                     rel,
                                     span,

@@ -725,21 +725,25 @@ def add_findings(data: dict[str, Any], findings: list[Diagnostic]) -> None:
             for d in ds
         ]
 
+    from okrcli.rules.cascade import UnacknowledgedDependency, UncoveredParent
+    from okrcli.rules.history import MovedGoalpost, Sandbagging, StaleKr
+
+    stale, moved = by_code.get(StaleKr.code, []), by_code.get(MovedGoalpost.code, [])
     organisation = data["organisation"]
-    organisation["stale"] = len(by_code.get("OKR401", []))
-    organisation["moved"] = len(by_code.get("OKR402", []))
+    organisation["stale"] = len(stale)
+    organisation["moved"] = len(moved)
     data["history"] = {
-        "moved": plain(by_code.get("OKR402", [])),
-        "stale": plain(by_code.get("OKR401", [])),
-        "uncovered": plain(by_code.get("OKR303", [])),
-        "dependencies": plain(by_code.get("OKR304", [])),
-        "sandbagging": plain(by_code.get("OKR403", [])),
+        "moved": plain(moved),
+        "stale": plain(stale),
+        "uncovered": plain(by_code.get(UncoveredParent.code, [])),
+        "dependencies": plain(by_code.get(UnacknowledgedDependency.code, [])),
+        "sandbagging": plain(by_code.get(Sandbagging.code, [])),
     }
     data["findings_by_rule"] = [
         {"code": code, "name": ds[0].name, "severity": ds[0].severity, "count": len(ds)}
         for code, ds in sorted(by_code.items())
     ]
-    _attention_from_findings(data, by_code.get("OKR402", []) + by_code.get("OKR401", []), link)
+    _attention_from_findings(data, moved + stale, link)
 
 
 def _attention_from_findings(

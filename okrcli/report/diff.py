@@ -27,8 +27,6 @@ from okrcli.score.formats import grouped
 from okrcli.scoring import dec, score_kr
 from okrcli.textsafe import visible
 
-NON_HISTORY = ["OKR0", "OKR1", "OKR2", "OKR3"]
-
 
 @dataclass(frozen=True, slots=True)
 class Change:
@@ -222,7 +220,11 @@ def _key(d: Diagnostic) -> tuple[str, str, str]:
 
 
 def _findings(repo: Repository, root: Path) -> list[Diagnostic]:
-    return lint_repository(repo, LintRequest(cwd=root, select=NON_HISTORY)).diagnostics
+    from okrcli.rules.base import registry
+
+    # the rules of one moment: the history rules judge the history, not the change
+    select = [code for code, rule in registry().items() if rule.scope != "history"]
+    return lint_repository(repo, LintRequest(cwd=root, select=select)).diagnostics
 
 
 def diff(
