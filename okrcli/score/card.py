@@ -15,9 +15,11 @@ from operator import itemgetter
 from typing import Any
 
 from okrcli.history.timeline import QuarterHistory, Timeline
-from okrcli.load.files import in_place
+from okrcli.load.files import OkrDoc, in_place
 from okrcli.load.repo import Repository
-from okrcli.model.okr import Direction, KeyResult
+from okrcli.model.config import ScoringConfig
+from okrcli.model.okr import Direction, KeyResult, Objective, OkrFile
+from okrcli.model.org import Unit
 from okrcli.model.quarter import Quarter
 from okrcli.scoring import (
     Band,
@@ -302,6 +304,113 @@ def target_move(
     )
 
 
+@dataclass(slots=True)
+class _Scorer:
+    """What scoring one quarter as of one moment needs, and what it adds up as it goes: the
+    score card is built unit by unit, objective by objective, key result by key result."""
+
+    scoring: ScoringConfig
+    ended: bool
+    cutoff: datetime  # targets in force at this moment are the agreed ones
+    timelines: dict[str, Timeline]
+    weekly: _Weekly
+    pace_now: _Pace
+    moved: list[str] = field(default_factory=list)
+    key_results: int = 0
+    checked_in: int = 0
+
+    def kr_row(
+        self, ref: str, k: KeyResult, calib: list[tuple[KeyResult, Decimal, Timeline | None]]
+    ) -> KrRow:
+        tl = self.timelines.get(ref)
+        direction = k.effective_direction()
+        move = None if k.binary else target_move(tl, k.target, self.cutoff, self.scoring.targets)
+        target = move.agreed if move is not None and move.scored == "agreed" else k.target
+        if move is not None:
+            self.moved.append(move.describe(ref))
+        s = score_values(
+            direction,
+            dec_or_none(k.baseline),
+            dec_or_none(target),
+            dec_or_none(k.current),
+            binary=k.binary,
+        )
+        if tl is not None:
+            count, latest = tl.checkin_summary()
+            last = tl.whens[latest].date() if count else None
+            uncommitted = tl.uncommitted
+        else:
+            count, last, uncommitted = 0, None, False
+        if self.ended:
+            calib.append((k, s.score, tl))
+        self.key_results += 1
+        self.checked_in += s.checked_in
+        return KrRow(
+            ref=ref,
+            id=k.id,
+            title=k.title,
+            unit=k.unit,
+            direction=_DIRECTION_NAMES.get(direction),
+            binary=k.binary,
+            baseline=k.baseline,
+            target=target,
+            current=k.current,
+            confidence=k.confidence,
+            weight=k.weight,
+            score=rounded(s.score),
+            checked_in=s.checked_in,
+            pace=None if self.ended else self.pace_now(k, direction, s.score),
+            last_checkin=last,
+            checkins=count,
+            weekly=self.weekly(tl),
+            uncommitted=uncommitted,
+            note=k.note,
+            moved=move,
+        )
+
+    def objective_row(
+        self,
+        unit: str,
+        o: Objective,
+        calib: list[tuple[KeyResult, Decimal, Timeline | None]],
+    ) -> ObjectiveRow:
+        prefix = f"{unit}/{o.id}/"
+        rows = [self.kr_row(prefix + k.id, k, calib) for k in o.key_results]
+        score = weighted_mean((r.score, dec(r.weight)) for r in rows)
+        bands = self.scoring.bands
+        return ObjectiveRow(
+            o.id,
+            o.title,
+            o.commitment,
+            list(o.aligns_to),
+            rounded(score),
+            committed_band(score)
+            if o.commitment == "committed"
+            else band(score, bands.stretch, bands.over),
+            rows,
+            None if self.ended else self.pace_now.of(score),
+        )
+
+    def unit_card(self, doc: OkrDoc, m: OkrFile, member: Unit | None) -> UnitCard:
+        calib: list[tuple[KeyResult, Decimal, Timeline | None]] = []
+        objectives = [self.objective_row(m.unit, o, calib) for o in m.objectives]
+        score = mean([o.score for o in objectives])
+        u_band = band(score, self.scoring.bands.stretch, self.scoring.bands.over)
+        b = brier(calib) if self.ended else None
+        return UnitCard(
+            m.unit,
+            member.name if member else m.unit,
+            member.level if member else "team",
+            doc.rel,
+            rounded(score),
+            u_band,
+            objectives,
+            rounded(b, 3) if b is not None else None,
+            PROMPTS[u_band],
+            None if self.ended else self.pace_now.of(score),
+        )
+
+
 def build(
     repo: Repository,
     quarter: Quarter,
@@ -310,20 +419,20 @@ def build(
     units: set[str] | None = None,
 ) -> ScoreCard:
     """The score card of ``quarter`` as of ``at``."""
-    scoring = repo.config.scoring
-    bands_cfg = scoring.bands
     elapsed = elapsed_share(quarter, at)
-    ended = elapsed >= 1
-    cutoff = datetime.combine(
-        quarter.start + timedelta(days=repo.config.agreed_after_days()), time(0), tzinfo=UTC
+    scoring = repo.config.scoring
+    scorer = _Scorer(
+        scoring=scoring,
+        ended=elapsed >= 1,
+        cutoff=datetime.combine(
+            quarter.start + timedelta(days=repo.config.agreed_after_days()), time(0), tzinfo=UTC
+        ),
+        timelines=history.timelines if history else {},
+        weekly=_Weekly(week_ends(quarter, at)),
+        pace_now=_Pace(elapsed, scoring.pace.on_track, scoring.pace.at_risk),
     )
-    moved_names: list[str] = []
     org = {u.id: u for u in repo.org.units} if repo.org else {}
-    timelines = history.timelines if history else {}
-    weekly = _Weekly(week_ends(quarter, at))
-    pace_now = _Pace(elapsed, scoring.pace.on_track, scoring.pace.at_risk)
     cards: list[UnitCard] = []
-    total_krs = checked = 0
     misplaced: list[str] = []
     for doc in sorted(repo.docs, key=lambda d: d.rel):
         m = doc.model
@@ -332,135 +441,67 @@ def build(
         if not in_place(doc):
             misplaced.append(doc.rel)
             continue
-        objectives = []
-        calib: list[tuple[KeyResult, Decimal, Timeline | None]] = []
-        for o in m.objectives:
-            rows = []
-            prefix = f"{m.unit}/{o.id}/"
-            for k in o.key_results:
-                ref = prefix + k.id
-                tl = timelines.get(ref)
-                direction = k.effective_direction()
-                move = None if k.binary else target_move(tl, k.target, cutoff, scoring.targets)
-                target = move.agreed if move is not None and move.scored == "agreed" else k.target
-                if move is not None:
-                    moved_names.append(move.describe(ref))
-                s = score_values(
-                    direction,
-                    dec_or_none(k.baseline),
-                    dec_or_none(target),
-                    dec_or_none(k.current),
-                    binary=k.binary,
-                )
-                if tl is not None:
-                    count, latest = tl.checkin_summary()
-                    last = tl.whens[latest].date() if count else None
-                    uncommitted = tl.uncommitted
-                else:
-                    count, last, uncommitted = 0, None, False
-                rows.append(
-                    KrRow(
-                        ref=ref,
-                        id=k.id,
-                        title=k.title,
-                        unit=k.unit,
-                        direction=_DIRECTION_NAMES.get(direction),
-                        binary=k.binary,
-                        baseline=k.baseline,
-                        target=target,
-                        current=k.current,
-                        confidence=k.confidence,
-                        weight=k.weight,
-                        score=rounded(s.score),
-                        checked_in=s.checked_in,
-                        pace=None if ended else pace_now(k, direction, s.score),
-                        last_checkin=last,
-                        checkins=count,
-                        weekly=weekly(tl),
-                        uncommitted=uncommitted,
-                        note=k.note,
-                        moved=move,
-                    )
-                )
-                if ended:
-                    calib.append((k, s.score, tl))
-                total_krs += 1
-                checked += s.checked_in
-            o_score = weighted_mean((r.score, dec(r.weight)) for r in rows)
-            objectives.append(
-                ObjectiveRow(
-                    o.id,
-                    o.title,
-                    o.commitment,
-                    list(o.aligns_to),
-                    rounded(o_score),
-                    committed_band(o_score)
-                    if o.commitment == "committed"
-                    else band(o_score, bands_cfg.stretch, bands_cfg.over),
-                    rows,
-                    None if ended else pace_now.of(o_score),
-                )
-            )
-        u_score = mean([o.score for o in objectives])
-        u_band = band(u_score, bands_cfg.stretch, bands_cfg.over)
-        unit = org.get(m.unit)
-        b = brier(calib) if ended else None
-        cards.append(
-            UnitCard(
-                m.unit,
-                unit.name if unit else m.unit,
-                unit.level if unit else "team",
-                doc.rel,
-                rounded(u_score),
-                u_band,
-                objectives,
-                rounded(b, 3) if b is not None else None,
-                PROMPTS[u_band],
-                None if ended else pace_now.of(u_score),
-            )
-        )
+        cards.append(scorer.unit_card(doc, m, org.get(m.unit)))
+    card = ScoreCard(
+        str(quarter),
+        at,
+        rounded(elapsed),
+        scorer.ended,
+        cards,
+        rounded(mean([c.score for c in cards])),
+        _band_counts(cards),
+        _pace_counts(cards),
+        scorer.checked_in,
+        scorer.key_results,
+        uncommitted=bool(history and history.uncommitted),
+        moved=scorer.moved,
+    )
+    if not scorer.ended:
+        card.pace = scorer.pace_now.of(mean([c.score for c in cards]))
+    card.notices += _notices(repo, quarter, history, misplaced)
+    return card
+
+
+def _band_counts(cards: list[UnitCard]) -> dict[str, int]:
     counts = {"missed": 0, "stretch": 0, "over": 0}
     for c in cards:
         counts[c.band] += 1
+    return counts
+
+
+def _pace_counts(cards: list[UnitCard]) -> dict[str, int]:
+    """Key results on track, at risk and off track (all None once the quarter is over)."""
     paces = {"on track": 0, "at risk": 0, "off track": 0}
     for c in cards:
         for orow in c.objectives:
             for row in orow.key_results:
                 if row.pace is not None:
                     paces[row.pace] += 1
-    card = ScoreCard(
-        str(quarter),
-        at,
-        rounded(elapsed),
-        ended,
-        cards,
-        rounded(mean([c.score for c in cards])),
-        counts,
-        paces,
-        checked,
-        total_krs,
-        uncommitted=bool(history and history.uncommitted),
-        moved=moved_names,
-    )
-    if not ended:
-        card.pace = pace_now.of(mean([c.score for c in cards]))
+    return paces
+
+
+def _notices(
+    repo: Repository, quarter: Quarter, history: QuarterHistory | None, misplaced: list[str]
+) -> list[str]:
+    """What the reader should know about what the card leaves out or cannot be sure of."""
+    out = []
     if misplaced:
-        card.notices.append(
+        out.append(
             f"{', '.join(misplaced)} {'is' if len(misplaced) == 1 else 'are'} left out: an OKR "
             "file holds the unit it is named after, in its quarter's folder (see `okr lint`, "
             "OKR003 and OKR004)."
         )
     broken = sorted(d.rel for d in repo.docs if d.model is None and d.folder == str(quarter))
     if broken:
-        card.notices.append(
+        out.append(
             f"{', '.join(broken)} could not be read and {'is' if len(broken) == 1 else 'are'} "
             "left out; run `okr lint` to see why."
         )
     if history is not None and history.shallow:
-        card.notices.append(
+        out.append(
             "this is a shallow clone, so the history is incomplete: fetch it all "
             "(`git fetch --unshallow`, or `fetch-depth: 0` in actions/checkout)."
         )
     if history is not None and history.uncommitted:
-        card.notices.append("values marked * are uncommitted changes in the working tree.")
-    return card
+        out.append("values marked * are uncommitted changes in the working tree.")
+    return out
