@@ -19,9 +19,19 @@ from typing import Any
 from okrcli.history.source import Moment
 from okrcli.history.timeline import FIELDS, QuarterHistory, Timeline
 from okrcli.lint.diagnostics import Diagnostic
+from okrcli.model.config import Bands
+from okrcli.model.org import Unit
 from okrcli.model.quarter import Quarter
 from okrcli.report import charts, links
-from okrcli.score.card import PROMPTS, ScoreCard, elapsed_share, week_ends
+from okrcli.score.card import (
+    PROMPTS,
+    KrRow,
+    ObjectiveRow,
+    ScoreCard,
+    UnitCard,
+    elapsed_share,
+    week_ends,
+)
 from okrcli.score.formats import brier_words, grouped, progress, trend
 from okrcli.scoring import band
 
@@ -381,93 +391,7 @@ def build_without_findings(
     weeks = _weeks(quarter, card)
     ended = card.ended
 
-    units = []
-    for u in card.units:
-        member = org.get(u.id)
-        objectives: list[dict[str, Any]] = []
-        for o in u.objectives:
-            krs: list[dict[str, Any]] = []
-            for k in o.key_results:
-                status = band(k.score, bands_cfg.stretch, bands_cfg.over) if ended else k.pace or ""
-                weekly_progress = progress(k)
-                krs.append(
-                    {
-                        "ref": k.ref,
-                        "id": k.id,
-                        "title": k.title,
-                        "unit": k.unit or "",
-                        "direction": k.direction or "",
-                        "binary": k.binary,
-                        "baseline": _show(k.baseline),
-                        "target": _show(k.target)
-                        + (f" (moved to {_show(k.moved.latest)})" if k.moved else ""),
-                        "moved": k.moved.describe(k.ref) if k.moved else "",
-                        "note": k.note or "",
-                        "current": _show(k.current) + ("*" if k.uncommitted else ""),
-                        "confidence": _show(k.confidence),
-                        "score": float(k.score),
-                        "bar": bar(k.score),
-                        "pace": k.pace or "",
-                        "status": status,
-                        "status_words": charts.STATUS[status][2],
-                        "mark": charts.STATUS[status][0],
-                        "checked_in": k.checked_in,
-                        "trend": trend(k, weekly_progress),
-                        "progress": weekly_progress,
-                        "weekly": k.weekly,
-                        "last_checkin": k.last_checkin.isoformat() if k.last_checkin else "",
-                        "checkins": k.checkins,
-                        "link": link.file(u.path),
-                    }
-                )
-            o_status = o.band if ended else (o.pace or "")
-            objectives.append(
-                {
-                    "id": o.id,
-                    "title": o.title,
-                    "commitment": o.commitment,
-                    "aligns_to": list(o.aligns_to),
-                    "score": float(o.score),
-                    "band": o.band,
-                    "pace": o.pace or "",
-                    "status": o_status,
-                    "status_words": charts.STATUS[o_status][2],
-                    "mark": charts.STATUS[o_status][0],
-                    "bar": bar(o.score),
-                    "key_results": krs,
-                }
-            )
-        u_status = u.band if ended else (u.pace or "")
-        unit_krs = [k for o in objectives for k in o["key_results"]]
-        units.append(
-            {
-                "id": u.id,
-                "name": u.name,
-                "level": u.level,
-                "parent": member.parent if member and member.parent else "",
-                "role": member.role if member else "product",
-                "path": u.path,
-                "link": link.file(u.path),
-                "score": float(u.score),
-                "band": u.band,
-                "pace": u.pace or "",
-                "status": u_status,
-                "status_words": charts.STATUS[u_status][2],
-                "mark": charts.STATUS[u_status][0],
-                "bar": bar(u.score),
-                "brier": _num(u.brier),
-                "brier_words": brier_words(u.brier) if u.brier is not None else "",
-                "prompts": list(u.prompts) if ended else [],
-                "objectives": objectives,
-                "counts": {
-                    s: sum(1 for k in unit_krs if k["status"] == s)
-                    for s in ("off track", "at risk", "on track", "missed", "stretch", "over")
-                },
-                "key_results": len(unit_krs),
-                "last_checkin": max((k["last_checkin"] for k in unit_krs), default=""),
-                "chart": None,
-            }
-        )
+    units = [_unit_data(u, org.get(u.id), card, bands_cfg, link) for u in card.units]
     units = hierarchy_order(units)
     themes = {t.id: t.title for t in (repo.org.strategy if repo.org else [])}
     tree = _tree(units, themes)
@@ -510,25 +434,7 @@ def build_without_findings(
         },
         "legend": _legend(ended),
         "units": units,
-        "glance": [
-            {
-                k: u[k]
-                for k in (
-                    "id",
-                    "name",
-                    "level",
-                    "score",
-                    "status",
-                    "status_words",
-                    "mark",
-                    "counts",
-                    "key_results",
-                    "last_checkin",
-                    "link",
-                )
-            }
-            for u in glance
-        ],
+        "glance": [{k: u[k] for k in _GLANCE} for u in glance],
         "attention": _attention(all_krs, card),
         "charts": {
             "burnup": _burnup(units, weeks, scope),
@@ -552,6 +458,112 @@ def build_without_findings(
         "repo_url": base,
         "repo_rev": rev,
     }
+
+
+def _status_fields(status: str) -> dict[str, str]:
+    """A status with its mark and its words, as every table and chart shows it."""
+    return {
+        "status": status,
+        "status_words": charts.STATUS[status][2],
+        "mark": charts.STATUS[status][0],
+    }
+
+
+def _kr_data(k: KrRow, ended: bool, bands_cfg: Bands, file_link: str) -> dict[str, Any]:
+    status = band(k.score, bands_cfg.stretch, bands_cfg.over) if ended else k.pace or ""
+    weekly_progress = progress(k)
+    return {
+        "ref": k.ref,
+        "id": k.id,
+        "title": k.title,
+        "unit": k.unit or "",
+        "direction": k.direction or "",
+        "binary": k.binary,
+        "baseline": _show(k.baseline),
+        "target": _show(k.target) + (f" (moved to {_show(k.moved.latest)})" if k.moved else ""),
+        "moved": k.moved.describe(k.ref) if k.moved else "",
+        "note": k.note or "",
+        "current": _show(k.current) + ("*" if k.uncommitted else ""),
+        "confidence": _show(k.confidence),
+        "score": float(k.score),
+        "bar": bar(k.score),
+        "pace": k.pace or "",
+        **_status_fields(status),
+        "checked_in": k.checked_in,
+        "trend": trend(k, weekly_progress),
+        "progress": weekly_progress,
+        "weekly": k.weekly,
+        "last_checkin": k.last_checkin.isoformat() if k.last_checkin else "",
+        "checkins": k.checkins,
+        "link": file_link,
+    }
+
+
+def _objective_data(
+    o: ObjectiveRow, ended: bool, bands_cfg: Bands, file_link: str
+) -> dict[str, Any]:
+    return {
+        "id": o.id,
+        "title": o.title,
+        "commitment": o.commitment,
+        "aligns_to": list(o.aligns_to),
+        "score": float(o.score),
+        "band": o.band,
+        "pace": o.pace or "",
+        **_status_fields(o.band if ended else (o.pace or "")),
+        "bar": bar(o.score),
+        "key_results": [_kr_data(k, ended, bands_cfg, file_link) for k in o.key_results],
+    }
+
+
+_COUNTED = ("off track", "at risk", "on track", "missed", "stretch", "over")
+
+
+def _unit_data(
+    u: UnitCard, member: Unit | None, card: ScoreCard, bands_cfg: Bands, link: links.Links
+) -> dict[str, Any]:
+    ended = card.ended
+    file_link = link.file(u.path)
+    objectives = [_objective_data(o, ended, bands_cfg, file_link) for o in u.objectives]
+    unit_krs = [k for o in objectives for k in o["key_results"]]
+    return {
+        "id": u.id,
+        "name": u.name,
+        "level": u.level,
+        "parent": member.parent if member and member.parent else "",
+        "role": member.role if member else "product",
+        "path": u.path,
+        "link": file_link,
+        "score": float(u.score),
+        "band": u.band,
+        "pace": u.pace or "",
+        **_status_fields(u.band if ended else (u.pace or "")),
+        "bar": bar(u.score),
+        "brier": _num(u.brier),
+        "brier_words": brier_words(u.brier) if u.brier is not None else "",
+        "prompts": list(u.prompts) if ended else [],
+        "objectives": objectives,
+        "counts": {s: sum(1 for k in unit_krs if k["status"] == s) for s in _COUNTED},
+        "key_results": len(unit_krs),
+        "last_checkin": max((k["last_checkin"] for k in unit_krs), default=""),
+        "chart": None,
+    }
+
+
+# what the units-at-a-glance table shows of each unit
+_GLANCE = (
+    "id",
+    "name",
+    "level",
+    "score",
+    "status",
+    "status_words",
+    "mark",
+    "counts",
+    "key_results",
+    "last_checkin",
+    "link",
+)
 
 
 def _legend(ended: bool) -> list[dict[str, str]]:
