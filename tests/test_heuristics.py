@@ -1,4 +1,5 @@
-"""Heuristic rules against sentence cases kept as data in cases/heuristics.yaml."""
+"""Heuristic rules against sentence cases kept as data, one file per rule found by its code:
+``tests/rules/OKR205.yaml`` holds initiative-kr's cases."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from okrcli.model.config import WordEdit
 from okrcli.rules.lexicon import Lexicon
 from okrcli.rules.reading import KrShape, ObjectiveShape, read_kr, read_objective
 
-CASES = yaml.safe_load((Path(__file__).parent / "cases" / "heuristics.yaml").read_text())
+RULE_CASES = Path(__file__).parent / "rules"
+CASES = {p.stem: yaml.safe_load(p.read_text("utf-8")) for p in sorted(RULE_CASES.glob("*.yaml"))}
 LEX = Lexicon()
 
 
@@ -51,6 +53,17 @@ PARAMS = [
 @pytest.mark.parametrize(("code", "level", "kind", "text"), PARAMS)
 def test_case(code: str, level: str, kind: str, text: str) -> None:
     assert verdict(code, level, text) == kind
+
+
+def test_every_case_file_is_named_by_a_heuristic_rule_of_its_level() -> None:
+    from okrcli.rules.base import registry
+
+    codes = registry()
+    for code, spec in CASES.items():
+        assert code in codes, f"tests/rules/{code}.yaml names no rule"
+        fields = KR_FIELDS if spec["level"] == "kr" else OBJECTIVE_FIELDS
+        assert code in fields, f"tests/rules/{code}.yaml: {code} is no {spec['level']} heuristic"
+    assert set(KR_FIELDS) | set(OBJECTIVE_FIELDS) <= set(CASES), "a heuristic rule has no cases"
 
 
 def test_users_extend_and_trim_word_lists() -> None:

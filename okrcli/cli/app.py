@@ -345,7 +345,7 @@ def report(
     is over, retrospective prompts. A report too big for GitHub to show (over about 2 MB)
     written with -o is split: the file given is an index, with one file per business unit
     beside it. A templates/ folder in the OKR repository, or --template, overrides or
-    extends the bundled template (see the README for the data it receives).
+    extends the bundled template (docs/report.md lists the data it receives).
 
     Examples:
 

@@ -1,7 +1,7 @@
 """The quarterly report's data: plain dicts, lists, strings and numbers only.
 
 Templates (bundled or the user's) receive exactly what :func:`build` returns; no live object
-(no model, no git handle) ever reaches them. The README documents this data model.
+(no model, no git handle) ever reaches them. docs/report.md documents this data model.
 """
 
 from __future__ import annotations
