@@ -42,6 +42,16 @@ def dev_tool(name: str) -> str | None:
     return shutil.which(name, path=str(BIN))
 
 
+def check_jsonschema(builtin: str, path: str, cwd: Path = ROOT) -> None:
+    """Validate ``path`` with check-jsonschema's bundled schema ``builtin`` (a dev tool)."""
+    cjs = dev_tool("check-jsonschema")
+    assert cjs is not None, "check-jsonschema comes with the dev extras: run scripts/setup dev"
+    run = subprocess.run(
+        [cjs, "--builtin-schema", builtin, path], cwd=cwd, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
 def write_repo(root: Path, files: dict[str, str], org: str | None = EXAMPLE_ORG) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     if org is not None and "org.yaml" not in files:

@@ -14,6 +14,7 @@ from okrcli.lint.diagnostics import Diagnostic, LintResult
 from okrcli.lint.reporters import FORMATS, _fingerprints, github, gitlab, sarif, step_summary
 from tests.conftest import (
     ROOT,
+    check_jsonschema,
     commit_versions,
     dev_tool,
     fetched_data,
@@ -167,15 +168,7 @@ def test_every_format_comes_from_the_same_records() -> None:
 
 @pytest.mark.slow
 def test_action_metadata_is_valid() -> None:
-    cjs = dev_tool("check-jsonschema")
-    assert cjs is not None, "check-jsonschema comes with the dev extras: run scripts/setup dev"
-    r = subprocess.run(
-        [cjs, "--builtin-schema", "vendor.github-actions", "action.yml"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert r.returncode == 0, r.stdout + r.stderr
+    check_jsonschema("vendor.github-actions", "action.yml")
 
 
 @pytest.mark.slow

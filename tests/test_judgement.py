@@ -12,6 +12,7 @@ from types import ModuleType
 import pytest
 
 from okrcli.rules import judgement
+from okrcli.rules.base import variant
 from okrcli.rules.features import kr_features, objective_features
 from okrcli.rules.lexicon import Lexicon
 from okrcli.rules.reading import WHY, read_kr
@@ -138,27 +139,11 @@ def test_a_bench_model_can_be_installed_and_removed() -> None:
 
 
 def _kr_file(title: str) -> str:
-    return f"""\
-unit: checkout
-quarter: 2026-Q4
-objectives:
-  - id: effortless-checkout
-    title: Make checkout effortless for returning customers
-    aligns_to: [strategy/retention]
-    key_results:
-      - id: first
-        title: {title}
-        baseline: 30
-        target: 34
-      - id: repeat-time
-        title: Cut median time to complete a repeat order
-        baseline: 95
-        target: 60
-      - id: payment-errors
-        title: Lower the share of checkouts that fail with a payment error
-        baseline: 2.4
-        target: 1.0
-"""
+    """The good example file with ``title`` as its first key result's (id ``first``)."""
+    return variant(
+        "      - id: conversion\n        title: Raise checkout conversion of returning customers\n",
+        f"      - id: first\n        title: {title}\n",
+    )
 
 
 PATH = "okrs/2026-Q4/checkout.yaml"

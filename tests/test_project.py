@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import subprocess
 import tomllib
 
 import pytest
 
-from tests.conftest import ROOT, dev_tool
+from tests.conftest import ROOT, check_jsonschema
 
 
 def _name(requirement: str) -> str:
@@ -31,15 +30,7 @@ def test_the_lock_pins_every_dependency_and_development_tool() -> None:
 
 @pytest.mark.slow
 def test_the_ci_workflow_is_a_valid_github_workflow() -> None:
-    cjs = dev_tool("check-jsonschema")
-    assert cjs is not None, "check-jsonschema comes with the dev extras: run scripts/setup dev"
-    run = subprocess.run(
-        [cjs, "--builtin-schema", "vendor.github-workflows", ".github/workflows/ci.yml"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
+    check_jsonschema("vendor.github-workflows", ".github/workflows/ci.yml")
 
 
 def test_the_ci_workflow_runs_the_check_locked_on_each_python_and_latest() -> None:

@@ -14,6 +14,7 @@ a hand-written suffix-rule lemmatiser: "implemented", "implements" and "implemen
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from okrcli.rules.text import (
@@ -331,18 +332,27 @@ def _is_verbish(stem_: str, tok: str, lex: Lexicon) -> bool:
     )
 
 
+_Read = tuple[Sentence, str, Sequence[str], Sequence[str], int, int, int]
+
+
+def _read(body: str, lex: Lexicon) -> _Read | None:
+    """A title as the features read it: the sentence, its lower-case text, its tokens and
+    their stems, how many, the longest phrase a word list holds, and where the sentence's
+    verb may start (after a label); None for a title with no words."""
+    s = Sentence.of(body)
+    if not s.toks:
+        return None
+    return s, s.text.lower(), s.toks, s.stems, len(s.toks), lex.longest_phrase, s.lead()
+
+
 def kr_features(text: str, lex: Lexicon) -> Reading:
     """The features a key result's title shows, each with the words that show it."""
     body = _strip_prefix(text)
-    s = Sentence.of(re.sub(r"\b(full|part)[\s-]time\b", r"\1-timer", body, flags=re.I))
+    read = _read(re.sub(r"\b(full|part)[\s-]time\b", r"\1-timer", body, flags=re.I), lex)
     f: Reading = {}
-    if not s.toks:
+    if read is None:
         return f
-    low = s.text.lower()
-    toks, stems = s.toks, s.stems
-    n = len(toks)
-    longest = lex.longest_phrase
-    lead = s.lead()
+    s, low, toks, stems, n, longest, lead = read
     tok_set = frozenset(toks)
     digits = _DIGIT.search(low) is not None
     amount = (digits and has_amount(body)) or not tok_set.isdisjoint(_AMOUNT_WORDS)
@@ -538,15 +548,11 @@ def _combine(f: Reading) -> Reading:
 def objective_features(text: str, lex: Lexicon) -> Reading:
     """The features an objective's title shows, each with the words that show it."""
     body = _strip_prefix(text)
-    s = Sentence.of(body)
+    read = _read(body, lex)
     f: Reading = {}
-    if not s.toks:
+    if read is None:
         return f
-    low = s.text.lower()
-    toks, stems = s.toks, s.stems
-    n = len(toks)
-    longest = lex.longest_phrase
-    lead = s.lead()
+    s, low, toks, stems, n, longest, lead = read
     if any(is_number(t) for t in tokens(body)):
         f["amount"] = ""
     if "(" in body:
