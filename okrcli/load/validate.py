@@ -98,10 +98,37 @@ def _sentence(
         hint = f"did you mean '{close[0]}'?" if close else f"allowed: {', '.join(allowed)}."
         return SchemaIssue(parsed.key_span(path), f"{owner} has an unknown field '{field}'; {hint}")
     value = first.get("input")
-    span = parsed.span(path)
     label = f"'{field}' of {owner}" if field else owner
+    for say in (_type_sentence, _pattern_sentence, _bound_sentence):
+        said = say(types, group, label, value, field, owner, path)
+        if said is not None:
+            return SchemaIssue(parsed.span(path), said)
+    detail = first.get("msg", "is not valid")
+    return SchemaIssue(parsed.span(path), f"{label}: {detail[0].lower() + detail[1:]}.")
+
+
+# what a value of the wrong type should have been, by pydantic's error type
+_KINDS = (
+    ({"bool_type"}, "true or false"),
+    ({"string_type"}, "text"),
+    ({"list_type"}, "a list"),
+    ({"model_type", "dict_type", "model_attributes_type"}, "a mapping of fields"),
+)
+
+
+def _type_sentence(
+    types: set[str],
+    group: list[dict[str, Any]],
+    label: str,
+    value: Any,
+    field: str | None,
+    owner: str,
+    path: Path,
+) -> str | None:
+    """A value of the wrong type: what it should be, and how to fix a number written as
+    text."""
     if "finite_number" in types:
-        return SchemaIssue(span, f"{label} must be a finite number, not {value!r}.")
+        return f"{label} must be a finite number, not {value!r}."
     # a number refused by a union of int and float types: the bound it broke is the news
     is_number = isinstance(value, int | float) and not isinstance(value, bool)
     if types & _NUMBER_TYPES and (not is_number or types <= _NUMBER_TYPES):
@@ -112,52 +139,67 @@ def _sentence(
                 msg += f"; write {stripped} and put the unit in the key result's 'unit' field"
             elif _is_number(stripped):
                 msg += f"; remove the quotes: {stripped}"
-        return SchemaIssue(span, msg + ".")
-    if "bool_type" in types:
-        return SchemaIssue(span, f"{label} must be true or false, but it is {_show(value)}.")
-    if "string_type" in types:
-        return SchemaIssue(span, f"{label} must be text, but it is {_show(value)}.")
-    if "list_type" in types:
-        return SchemaIssue(span, f"{label} must be a list, but it is {_show(value)}.")
-    if types & {"model_type", "dict_type", "model_attributes_type"}:
-        return SchemaIssue(span, f"{label} must be a mapping of fields, but it is {_show(value)}.")
+        return msg + "."
+    for kinds, should in _KINDS:
+        if types & kinds:
+            return f"{label} must be {should}, but it is {_show(value)}."
     if types & {"literal_error", "enum"}:
-        expected = first.get("ctx", {}).get("expected", "")
-        return SchemaIssue(span, f"{label} must be one of {expected}, but it is {_show(value)}.")
-    if "string_pattern_mismatch" in types:
-        if field == "aligns_to" or (len(path) >= 2 and path[-2] == "aligns_to"):
-            return SchemaIssue(
-                span,
-                f"{_show(value)} in {owner} is not a reference; write <unit>/<objective>, "
-                "<unit>/<objective>/<key-result> or strategy/<theme>.",
-            )
-        return SchemaIssue(
-            span,
-            f"{label} must be an id of lowercase letters, digits and '-' (like 'checkout-v2'), "
-            f"but it is {_show(value)}.",
+        expected = group[0].get("ctx", {}).get("expected", "")
+        return f"{label} must be one of {expected}, but it is {_show(value)}."
+    return None
+
+
+def _pattern_sentence(
+    types: set[str],
+    group: list[dict[str, Any]],
+    label: str,
+    value: Any,
+    field: str | None,
+    owner: str,
+    path: Path,
+) -> str | None:
+    """Text that is no id, or no reference where a reference belongs."""
+    if "string_pattern_mismatch" not in types:
+        return None
+    if field == "aligns_to" or (len(path) >= 2 and path[-2] == "aligns_to"):
+        return (
+            f"{_show(value)} in {owner} is not a reference; write <unit>/<objective>, "
+            "<unit>/<objective>/<key-result> or strategy/<theme>."
         )
+    return (
+        f"{label} must be an id of lowercase letters, digits and '-' (like 'checkout-v2'), "
+        f"but it is {_show(value)}."
+    )
+
+
+# pydantic's bound errors: the context key of the bound, and how the sentence says it
+_BOUNDS = {
+    "greater_than_equal": ("ge", "at least"),
+    "less_than_equal": ("le", "at most"),
+    "greater_than": ("gt", "more than"),
+}
+
+
+def _bound_sentence(
+    types: set[str],
+    group: list[dict[str, Any]],
+    label: str,
+    value: Any,
+    field: str | None,
+    owner: str,
+    path: Path,
+) -> str | None:
+    """A number past a bound, or text or a list of the wrong length."""
     # the context (the bound) of the error that is reported, not of a union's other arm
-    bounds = ("greater_than_equal", "less_than_equal", "greater_than")
-    ctx = next((e.get("ctx", {}) for e in group if e["type"] in bounds), first.get("ctx", {}))
-    if "greater_than_equal" in types:
-        bound = _bound(ctx.get("ge"))
-        return SchemaIssue(span, f"{label} must be at least {bound}, but it is {value}.")
-    if "less_than_equal" in types:
-        bound = _bound(ctx.get("le"))
-        return SchemaIssue(span, f"{label} must be at most {bound}, but it is {value}.")
-    if "greater_than" in types:
-        bound = _bound(ctx.get("gt"))
-        return SchemaIssue(span, f"{label} must be more than {bound}, but it is {value}.")
-    if "too_short" in types:
-        return SchemaIssue(span, f"{label} must not be empty.")
-    if "string_too_short" in types:
-        return SchemaIssue(span, f"{label} must not be empty.")
+    ctx = next((e.get("ctx", {}) for e in group if e["type"] in _BOUNDS), group[0].get("ctx", {}))
+    for kind, (key, words) in _BOUNDS.items():
+        if kind in types:
+            return f"{label} must be {words} {_bound(ctx.get(key))}, but it is {value}."
+    if types & {"too_short", "string_too_short"}:
+        return f"{label} must not be empty."
     if "string_too_long" in types:
-        return SchemaIssue(
-            span, f"{label} is too long; keep it under {ctx.get('max_length')} characters."
-        )
-    detail = first.get("msg", "is not valid")
-    return SchemaIssue(span, f"{label}: {detail[0].lower() + detail[1:]}.")
+        return f"{label} is too long; keep it under {ctx.get('max_length')} characters."
+    return None
 
 
 def _bound(value: Any) -> Any:
