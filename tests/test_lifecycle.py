@@ -534,3 +534,14 @@ def test_interactive_check_in_offers_the_confidence_given_and_shows_where_each_k
     assert "current" not in krs["repeat-time"]
     assert krs["payment-errors"]["current"] == 2 and krs["payment-errors"]["confidence"] == 0.6
     assert result.written
+
+
+@pytest.mark.slow
+def test_a_negative_value_checks_in_like_any_other(tmp_path: Path) -> None:
+    """NPS and net changes go below zero: `okr check-in REF -5` is a value, not an option."""
+    root = write_repo(tmp_path / "r", {Q4: GOOD_FILE})
+    r = okr("check-in", "checkout/conversion", "-5", "--quarter", "2026-Q4", cwd=root)
+    assert r.returncode == 0, r.stderr
+    assert "current: -5" in (root / Q4).read_text()
+    bad = okr("check-in", "checkout/conversion", "--nonsense", "--quarter", "2026-Q4", cwd=root)
+    assert bad.returncode == 2 and "must be a number" in bad.stderr

@@ -505,7 +505,7 @@ def new(
     _echo(f"wrote {path.relative_to(r.root)}; fill it in and run `okr lint` on it.")
 
 
-@app.command("check-in")
+@app.command("check-in", context_settings={"ignore_unknown_options": True})
 def check_in(
     target: Annotated[
         str,

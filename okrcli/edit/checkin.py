@@ -140,8 +140,13 @@ def unit_doc(repo: Repository, quarter: str, unit: str) -> OkrDoc:
             )
         units = sorted({d.model.unit for d in repo.docs if d.model and d.model.quarter == quarter})
         close = difflib.get_close_matches(unit, units, n=3)
-        hint = f" Did you mean {', '.join(close)}?" if close else ""
-        raise OkrError(f"unit '{unit}' has no OKR file for {quarter}.{hint}")
+        rel = f"{repo.config.okrs_dir}/{quarter}/{unit}.yaml"
+        hint = (
+            f" Did you mean {', '.join(close)}?"
+            if close
+            else f" Write it with `okr new {unit} --quarter {quarter}`, or name another quarter."
+        )
+        raise OkrError(f"unit '{unit}' has no OKR file for {quarter} ({rel}).{hint}")
     return docs[0]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -135,7 +136,10 @@ def _type_sentence(
         msg = f"{label} must be a number, but it is {_show(value)}"
         if isinstance(value, str):
             stripped = value.strip().rstrip("%").replace(",", "").strip()
-            if stripped != value.strip() and _is_number(stripped):
+            if field == "confidence" and value.strip().endswith("%") and _is_number(stripped):
+                share = Decimal(stripped) / 100
+                msg += f"; confidence runs from 0 to 1: for {stripped}% write {share.normalize()}"
+            elif stripped != value.strip() and _is_number(stripped):
                 msg += f"; write {stripped} and put the unit in the key result's 'unit' field"
             elif _is_number(stripped):
                 msg += f"; remove the quotes: {stripped}"

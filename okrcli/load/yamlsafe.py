@@ -255,9 +255,13 @@ def _parse(text: str, max_depth: int, *, track: bool, parser_class: Any = None) 
         if exc.context and exc.problem:
             what = f"{exc.problem} ({exc.context})"
         lines = text.splitlines()
+        advice = (
+            " Check the indentation, quotes and colons on this line and the one above it "
+            "(each key: value on its own line, items of a list start with '- ')."
+        )
         if 0 < line <= len(lines) and "\t" in lines[line - 1][: col + 1]:
-            what = "a tab is used for indentation; YAML indents with spaces only"
-        raise YamlError(f"invalid YAML: {what}.", line, col) from None
+            what, advice = "a tab is used for indentation; YAML indents with spaces only", ""
+        raise YamlError(f"invalid YAML: {what}.{advice}", line, col) from None
     except yaml.YAMLError as exc:
         if parser_class is None:
             _raise_limit_before(text, None, max_depth)

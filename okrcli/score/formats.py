@@ -150,19 +150,26 @@ def _value(row: KrRow) -> str:
     return text + ("*" if row.uncommitted else "")
 
 
+def _scope(card: ScoreCard) -> str:
+    """Whose score the headline gives: one unit's, or the mean of the units shown."""
+    if len(card.units) == 1:
+        return f"{card.units[0].name}'s score"
+    return "organisation score" if card.units else "score"
+
+
 def headline(card: ScoreCard) -> str:
     when = card.at.date().isoformat()
     if card.ended:
         b = card.bands
         return (
-            f"{card.quarter} as of {when} (quarter over): organisation score {num(card.score)}; "
+            f"{card.quarter} as of {when} (quarter over): {_scope(card)} {num(card.score)}; "
             f"units {b['missed']} missed, {b['stretch']} in the stretch zone, {b['over']} "
             f"over-achieved; {card.checked_in} of {card.key_results} key results checked in."
         )
     p = card.paces
     return (
         f"{card.quarter} as of {when} ({int(card.elapsed * 100)}% of the quarter gone): "
-        f"organisation score {num(card.score)}; key results {p['on track']} on track, "
+        f"{_scope(card)} {num(card.score)}; key results {p['on track']} on track, "
         f"{p['at risk']} at risk, {p['off track']} off track; {card.checked_in} of "
         f"{card.key_results} checked in."
     )
@@ -224,7 +231,7 @@ def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
                 num(k.score),
                 num(k.confidence),
                 k.last_checkin.isoformat() if k.last_checkin else "never",
-                sparkline(k),
+                trend(k),
             ]
             if not card.ended:
                 row.insert(5, k.pace or "-")

@@ -133,6 +133,7 @@ FILE_CASES: dict[str, tuple[bytes, str, str]] = {
     "a scalar": (b"checkout\n", "OKR002", "text"),
     "two documents": (GOOD + b"---\n" + GOOD, "OKR001", "more than one YAML document"),
     "string number": (_target(b'"34%"'), "OKR002", "write 34"),
+    "percent confidence": (_kr(b"confidence: 70%"), "OKR002", "for 70% write 0.7"),
 }
 
 
