@@ -29,6 +29,7 @@ from okrcli.score.card import build as build_card
 from okrcli.score.formats import progress, trend
 from okrcli.scoring import dec_or_none, score_values
 from tests.conftest import write_repo
+from tests.test_history import demo  # noqa: F401 - the session fixture
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
 MDCHECK = Path(__file__).resolve().parent.parent / "tools" / "render-check" / "mdcheck.py"
@@ -533,3 +534,12 @@ def test_diff_markdown_is_cut_before_a_comments_limit() -> None:
     assert mdcheck().check(text, "diff", "comment") == []
     whole = markdown(Diff("main", "HEAD", changes[:3]))
     assert "cut to fit" not in whole and whole.count("| `2026-Q4 team-") == 3
+
+
+@pytest.mark.slow
+def test_the_summary_has_no_runs_of_blank_lines_and_counts_in_words(demo: Path) -> None:  # noqa: F811
+    from tests.conftest import okr
+
+    text = okr("report", "--at", "2026-11-20", "--summary", cwd=demo).stdout
+    assert "\n\n\n" not in text
+    assert "History: 1 moved goalpost; 1 stale key result; 0 parent objectives" in text

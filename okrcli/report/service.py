@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -99,7 +100,9 @@ def _summary(renderer: Renderer, data: dict[str, Any]) -> str:
     limit = report_data.COMMENT_LIMIT
     rows = report_data.SUMMARY_ROWS
     while True:
-        text = safe_output(renderer.render(report_data.summary_view(data, rows)))
+        # the blocks the summary leaves empty would leave runs of blank lines
+        rendered = re.sub(r"\n{3,}", "\n\n", renderer.render(report_data.summary_view(data, rows)))
+        text = safe_output(rendered)
         if len(text) <= limit or rows == 0:
             break
         rows //= 2
