@@ -27,7 +27,7 @@ def test_summary_on_the_command_line(demo: Path) -> None:  # noqa: F811
     text = r.stdout
     assert len(text) <= 65_536 and mdcheck().check(text, "summary", "comment") == []
     assert re.findall(r"^## (.+)$", text, re.M) == ["Needs attention", "Units at a glance"]
-    assert "History: 1 moved goalposts; 1 stale key results;" in text
+    assert "History: 1 moved goalpost; 1 stale key result;" in text
 
 
 def test_links_from_the_remote_or_the_option(demo: Path, tmp_path: Path) -> None:  # noqa: F811
