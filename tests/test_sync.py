@@ -259,7 +259,10 @@ def test_csv_source_takes_the_named_column_of_the_last_row(tmp_path: Path) -> No
         ("{csv: ../outside.csv, column: nps}", "climbs out"),
         ("{csv: /etc/passwd, column: nps}", "relative to the repository root"),
         ("{csv: metrics/link.csv, column: nps}", "outside the repository through a link"),
-        ("{csv: metrics/text.csv, column: nps}", "text of 3 characters, not a number"),
+        (
+            "{csv: metrics/text.csv, column: nps}",
+            "the cell 'nps' at metrics/text.csv:3 gave text of 3 characters, not a number",
+        ),
     ],
 )
 def test_csv_source_failures(tmp_path: Path, source: str, expected: str) -> None:
@@ -267,7 +270,7 @@ def test_csv_source_failures(tmp_path: Path, source: str, expected: str) -> None
     root = sync_repo(
         tmp_path / "r",
         [kr("nps", source)],
-        files={"metrics/nps.csv": "week,nps\n1,30\n", "metrics/text.csv": "nps\nn/a\n"},
+        files={"metrics/nps.csv": "week,nps\n1,30\n", "metrics/text.csv": "nps\n1\nn/a\n\n"},
     )
     (root / "metrics/link.csv").symlink_to(tmp_path / "outside.csv")
     s = item(run(root), "nps")
@@ -424,3 +427,23 @@ def test_a_dialect_without_its_driver_is_named(tmp_path: Path) -> None:
     root = sync_repo(tmp_path / "r", [kr("orders", "{sql: shop, query: 'select 1'}")], config)
     s = item(run(root), "orders")
     assert s.status == "failed" and "needs a Python driver for mysql" in (s.error or "")
+
+
+def test_text_output_names_every_key_results_source_failed_or_not() -> None:
+    from okrcli.sync.formats import text
+    from okrcli.sync.service import Synced, SyncResult
+
+    result = SyncResult(
+        "2026-Q4",
+        dry_run=True,
+        items=[
+            Synced("u/o/a", "okrs/2026-Q4/u.yaml", "csv metrics/a.csv:a", "1", "2", "changed"),
+            Synced("u/o/b", "okrs/2026-Q4/u.yaml", "csv metrics/b.csv:b", error="no row."),
+            Synced("u/o/c", "okrs/2026-Q4/u.yaml", "", error="the file cannot be read."),
+        ],
+    )
+    lines = text(result).splitlines()
+    assert lines[0].endswith("1 -> 2  [csv metrics/a.csv:a]")
+    assert lines[1].startswith("FAILED") and lines[1].endswith("no row.  [csv metrics/b.csv:b]")
+    assert lines[2].endswith("the file cannot be read.")  # no source to name
+    assert "Dry run: nothing was written." in lines[-1]

@@ -12,8 +12,14 @@ from okrcli.sync.secrets import SourceError
 MAX_BYTES = 64 * 1024 * 1024
 
 
-def last_row(root: Path, rel: str) -> dict[str, str]:
-    """The header and last row of ``rel`` as column -> cell."""
+class Row(dict[str, str]):
+    """The last row of a CSV file, column -> cell, with the line it is on."""
+
+    line: int = 0
+
+
+def last_row(root: Path, rel: str) -> Row:
+    """The header and last row of ``rel`` as column -> cell, and the row's line."""
     path = repo_file(root, rel, "csv")
     try:
         if not path.is_file():
@@ -23,10 +29,10 @@ def last_row(root: Path, rel: str) -> dict[str, str]:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             reader = csv.reader(handle)
             header = next(reader, None)
-            last = None
+            last, line = None, 0
             for row in reader:
                 if any(cell.strip() for cell in row):
-                    last = row
+                    last, line = row, reader.line_num
     except UnicodeDecodeError:
         raise SourceError(f"the CSV file '{rel}' is not UTF-8 text.") from None
     except csv.Error as exc:
@@ -37,7 +43,14 @@ def last_row(root: Path, rel: str) -> dict[str, str]:
     if header is None or last is None:
         raise SourceError(f"the CSV file '{rel}' has no data row under its header.")
     names = [h.strip() for h in header]
-    return {name: (last[i] if i < len(last) else "") for i, name in enumerate(names)}
+    out = Row({name: (last[i] if i < len(last) else "") for i, name in enumerate(names)})
+    out.line = line
+    return out
+
+
+def where(row: Row, rel: str, column: str) -> str:
+    """The cell named in messages: its column, its file and line."""
+    return f"the cell '{column}' at {rel}:{row.line}"
 
 
 def cell(row: dict[str, str], rel: str, column: str) -> str:

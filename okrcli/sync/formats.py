@@ -13,7 +13,8 @@ def text(result: SyncResult) -> str:
     width = max((len(s.ref) for s in result.items), default=0)
     for s in result.items:
         if s.status == "failed":
-            lines.append(f"FAILED     {s.ref:<{width}}  {s.error}")
+            source = f"  [{s.source}]" if s.source else ""
+            lines.append(f"FAILED     {s.ref:<{width}}  {s.error}{source}")
             continue
         change = f"{s.old} -> {s.new}" if s.status == "changed" else f"{s.new} (unchanged)"
         lines.append(f"{s.status:<10} {s.ref:<{width}}  {change}  [{s.source}]")

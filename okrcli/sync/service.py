@@ -282,10 +282,14 @@ def _settle(t: _Target, fut: Future[Any]) -> None:
                 raise SourceError(f"'{src.select}' matches nothing in the answer.")
             value = number(picked, text_ok=True, what=f"'{src.select}'")
         elif src.kind == "csv":
-            from okrcli.sync.csvfile import cell
+            from okrcli.sync.csvfile import cell, where
 
             assert src.csv is not None and src.column is not None
-            value = number(cell(got, src.csv, src.column), text_ok=True, what="the cell")
+            value = number(
+                cell(got, src.csv, src.column),
+                text_ok=True,
+                what=where(got, src.csv, src.column),
+            )
         elif src.kind == "sql":
             value = number(got, text_ok=False, what="the query")
         else:
