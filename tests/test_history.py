@@ -362,6 +362,13 @@ def test_score_markdown_and_json(demo: Path) -> None:
     assert "| Key result | Baseline | Current | Target | Score | Pace |" in md
     data = json.loads(okr("score", "--at", "2026-11-20", "--format", "json", cwd=demo).stdout)
     assert data["quarter"] == "2026-Q4" and len(data["units"]) == 12
+    # one judgement at a time: pace while the quarter runs, bands once it is over
+    assert data["bands"] is None and sum(data["paces"].values()) == data["key_results"]
+    assert {u["band"] for u in data["units"]} == {None} and data["units"][0]["pace"]
+    over = okr("score", "--at", "2026-11-20", "--quarter", "2026-Q3", "--format", "json", cwd=demo)
+    ended = json.loads(over.stdout)
+    assert ended["ended"] and ended["paces"] is None and sum(ended["bands"].values()) == 12
+    assert None not in {u["band"] for u in ended["units"]}
 
 
 @pytest.mark.slow

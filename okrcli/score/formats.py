@@ -342,8 +342,19 @@ def _tree(value: Any) -> Any:
 
 
 def as_json(card: ScoreCard) -> str:
-    """One JSON object; compact, so the C encoder writes it."""
-    return json.dumps(_tree(card), separators=(",", ":")) + "\n"
+    """One JSON object; compact, so the C encoder writes it. One judgement at a time, as
+    everywhere: while the quarter runs, bands are null and paces are given; once it is over,
+    the other way round."""
+    data = _tree(card)
+    if not card.ended:
+        data["bands"] = None
+        for unit in data["units"]:
+            unit["band"] = None
+            for objective in unit["objectives"]:
+                objective["band"] = None
+    else:
+        data["paces"] = None
+    return json.dumps(data, separators=(",", ":")) + "\n"
 
 
 FORMATS = {"text": text, "markdown": markdown, "json": as_json}
