@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import run_lint
+from tests.conftest import run_lint, write_repo
 from tests.sync_helpers import kr, sync_repo
 
 FILE = "okrs/2026-Q4/checkout.yaml"
@@ -107,3 +107,17 @@ def test_two_kinds_in_one_source_is_a_schema_error_at_the_source(tmp_path: Path)
     [d] = result.diagnostics
     assert d.line == line_of(root, FILE, "csv: x.csv")
     assert "exactly one of sql, http, csv or command" in d.message
+
+
+def test_a_query_written_where_the_connection_belongs_is_explained(tmp_path: Path) -> None:
+    from okrcli.lint.run import LintRequest, lint
+    from okrcli.rules.base import GOOD_FILE
+
+    text = GOOD_FILE.replace(
+        "target: 34\n", 'target: 34\n        source: {sql: "select rate from kpi"}\n'
+    )
+    root = write_repo(tmp_path / "r", {"okrs/2026-Q4/checkout.yaml": text})
+    found = lint(LintRequest(paths=[], repo=root, cwd=root)).diagnostics
+    messages = [d.message for d in found if d.code == "OKR002"]
+    assert any("names a connection of okr.yaml's `sources:`" in m for m in messages), found
+    assert any("put the query under `query:`" in m for m in messages)

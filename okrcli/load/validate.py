@@ -165,6 +165,11 @@ def _pattern_sentence(
     """Text that is no id, or no reference where a reference belongs."""
     if "string_pattern_mismatch" not in types:
         return None
+    if field == "sql" and "source" in path:
+        return (
+            f"{label} names a connection of okr.yaml's `sources:` (an id like 'warehouse'), "
+            f"but it is {_show(value)}; put the query under `query:`."
+        )
     if field == "aligns_to" or (len(path) >= 2 and path[-2] == "aligns_to"):
         return (
             f"{_show(value)} in {owner} is not a reference; write <unit>/<objective>, "
