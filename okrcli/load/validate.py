@@ -100,12 +100,27 @@ def _sentence(
         return SchemaIssue(parsed.key_span(path), f"{owner} has an unknown field '{field}'; {hint}")
     value = first.get("input")
     label = f"'{field}' of {owner}" if field else owner
+    wrong = _Wrong(types, group, label, value, field, owner, path)
     for say in (_type_sentence, _pattern_sentence, _bound_sentence):
-        said = say(types, group, label, value, field, owner, path)
+        said = say(wrong)
         if said is not None:
             return SchemaIssue(parsed.span(path), said)
     detail = first.get("msg", "is not valid")
     return SchemaIssue(parsed.span(path), f"{label}: {detail[0].lower() + detail[1:]}.")
+
+
+@dataclass(frozen=True, slots=True)
+class _Wrong:
+    """A value the schema refused: pydantic's error types for it, the errors, how the
+    sentence names it, the value, its field, what holds it, and its path."""
+
+    types: set[str]
+    group: list[dict[str, Any]]
+    label: str
+    value: Any
+    field: str | None
+    owner: str
+    path: Path
 
 
 # what a value of the wrong type should have been, by pydantic's error type
@@ -117,67 +132,51 @@ _KINDS = (
 )
 
 
-def _type_sentence(
-    types: set[str],
-    group: list[dict[str, Any]],
-    label: str,
-    value: Any,
-    field: str | None,
-    owner: str,
-    path: Path,
-) -> str | None:
+def _type_sentence(w: _Wrong) -> str | None:
     """A value of the wrong type: what it should be, and how to fix a number written as
     text."""
-    if "finite_number" in types:
-        return f"{label} must be a finite number, not {value!r}."
+    if "finite_number" in w.types:
+        return f"{w.label} must be a finite number, not {w.value!r}."
     # a number refused by a union of int and float types: the bound it broke is the news
-    is_number = isinstance(value, int | float) and not isinstance(value, bool)
-    if types & _NUMBER_TYPES and (not is_number or types <= _NUMBER_TYPES):
-        msg = f"{label} must be a number, but it is {_show(value)}"
-        if isinstance(value, str):
-            stripped = value.strip().rstrip("%").replace(",", "").strip()
-            if field == "confidence" and value.strip().endswith("%") and _is_number(stripped):
+    is_number = isinstance(w.value, int | float) and not isinstance(w.value, bool)
+    if w.types & _NUMBER_TYPES and (not is_number or w.types <= _NUMBER_TYPES):
+        msg = f"{w.label} must be a number, but it is {_show(w.value)}"
+        if isinstance(w.value, str):
+            stripped = w.value.strip().rstrip("%").replace(",", "").strip()
+            if w.field == "confidence" and w.value.strip().endswith("%") and _is_number(stripped):
                 share = Decimal(stripped) / 100
                 msg += f"; confidence runs from 0 to 1: for {stripped}% write {share.normalize()}"
-            elif stripped != value.strip() and _is_number(stripped):
+            elif stripped != w.value.strip() and _is_number(stripped):
                 msg += f"; write {stripped} and put the unit in the key result's 'unit' field"
             elif _is_number(stripped):
                 msg += f"; remove the quotes: {stripped}"
         return msg + "."
     for kinds, should in _KINDS:
-        if types & kinds:
-            return f"{label} must be {should}, but it is {_show(value)}."
-    if types & {"literal_error", "enum"}:
-        expected = group[0].get("ctx", {}).get("expected", "")
-        return f"{label} must be one of {expected}, but it is {_show(value)}."
+        if w.types & kinds:
+            return f"{w.label} must be {should}, but it is {_show(w.value)}."
+    if w.types & {"literal_error", "enum"}:
+        expected = w.group[0].get("ctx", {}).get("expected", "")
+        return f"{w.label} must be one of {expected}, but it is {_show(w.value)}."
     return None
 
 
-def _pattern_sentence(
-    types: set[str],
-    group: list[dict[str, Any]],
-    label: str,
-    value: Any,
-    field: str | None,
-    owner: str,
-    path: Path,
-) -> str | None:
+def _pattern_sentence(w: _Wrong) -> str | None:
     """Text that is no id, or no reference where a reference belongs."""
-    if "string_pattern_mismatch" not in types:
+    if "string_pattern_mismatch" not in w.types:
         return None
-    if field == "sql" and "source" in path:
+    if w.field == "sql" and "source" in w.path:
         return (
-            f"{label} names a connection of okr.yaml's `sources:` (an id like 'warehouse'), "
-            f"but it is {_show(value)}; put the query under `query:`."
+            f"{w.label} names a connection of okr.yaml's `sources:` (an id like 'warehouse'), "
+            f"but it is {_show(w.value)}; put the query under `query:`."
         )
-    if field == "aligns_to" or (len(path) >= 2 and path[-2] == "aligns_to"):
+    if w.field == "aligns_to" or (len(w.path) >= 2 and w.path[-2] == "aligns_to"):
         return (
-            f"{_show(value)} in {owner} is not a reference; write <unit>/<objective>, "
+            f"{_show(w.value)} in {w.owner} is not a reference; write <unit>/<objective>, "
             "<unit>/<objective>/<key-result> or strategy/<theme>."
         )
     return (
-        f"{label} must be an id of lowercase letters, digits and '-' (like 'checkout-v2'), "
-        f"but it is {_show(value)}."
+        f"{w.label} must be an id of lowercase letters, digits and '-' (like 'checkout-v2'), "
+        f"but it is {_show(w.value)}."
     )
 
 
@@ -189,25 +188,19 @@ _BOUNDS = {
 }
 
 
-def _bound_sentence(
-    types: set[str],
-    group: list[dict[str, Any]],
-    label: str,
-    value: Any,
-    field: str | None,
-    owner: str,
-    path: Path,
-) -> str | None:
+def _bound_sentence(w: _Wrong) -> str | None:
     """A number past a bound, or text or a list of the wrong length."""
     # the context (the bound) of the error that is reported, not of a union's other arm
-    ctx = next((e.get("ctx", {}) for e in group if e["type"] in _BOUNDS), group[0].get("ctx", {}))
+    ctx = next(
+        (e.get("ctx", {}) for e in w.group if e["type"] in _BOUNDS), w.group[0].get("ctx", {})
+    )
     for kind, (key, words) in _BOUNDS.items():
-        if kind in types:
-            return f"{label} must be {words} {_bound(ctx.get(key))}, but it is {value}."
-    if types & {"too_short", "string_too_short"}:
-        return f"{label} must not be empty."
-    if "string_too_long" in types:
-        return f"{label} is too long; keep it under {ctx.get('max_length')} characters."
+        if kind in w.types:
+            return f"{w.label} must be {words} {_bound(ctx.get(key))}, but it is {w.value}."
+    if w.types & {"too_short", "string_too_short"}:
+        return f"{w.label} must not be empty."
+    if "string_too_long" in w.types:
+        return f"{w.label} is too long; keep it under {ctx.get('max_length')} characters."
     return None
 
 
