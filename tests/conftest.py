@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from okrcli.lint.diagnostics import LintResult
+from okrcli.lint.diagnostics import Diagnostic, LintResult
 from okrcli.lint.run import LintRequest, lint
 from okrcli.rules.base import EXAMPLE_ORG
 
@@ -40,6 +40,25 @@ def okr(
 def dev_tool(name: str) -> str | None:
     """A command installed with the dev extras next to this Python, or None."""
     return shutil.which(name, path=str(BIN))
+
+
+def diagnostic(**fields: object) -> Diagnostic:
+    """A lint finding for reporter tests: line 1 of a.yaml, OKR002, unless ``fields`` say
+    otherwise (``path`` sets ``rel`` too)."""
+    path = str(fields.get("path", "a.yaml"))
+    base: dict[str, object] = {
+        "path": path,
+        "rel": path,
+        "line": 1,
+        "column": 1,
+        "end_line": 1,
+        "end_column": 2,
+        "code": "OKR002",
+        "name": "schema-error",
+        "severity": "error",
+        "message": "m",
+    }
+    return Diagnostic(**{**base, **fields})  # type: ignore[arg-type]
 
 
 def check_jsonschema(builtin: str, path: str, cwd: Path = ROOT) -> None:

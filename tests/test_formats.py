@@ -17,6 +17,7 @@ from tests.conftest import (
     check_jsonschema,
     commit_versions,
     dev_tool,
+    diagnostic,
     fetched_data,
     git,
     okr,
@@ -46,9 +47,8 @@ def _version() -> str:
 
 
 def record(message: str, line: int = 3, path: str = "okrs/q/a.yaml") -> Diagnostic:
-    return Diagnostic(
+    return diagnostic(
         path=path,
-        rel=path,
         line=line,
         column=5,
         end_line=line,

@@ -25,7 +25,7 @@ from okrcli.rules.base import GOOD_FILE, variant
 from okrcli.score.card import build, pace_of, target_move
 from okrcli.score.formats import status
 from okrcli.scoring import band, committed_band
-from tests.conftest import git, okr, run_lint, write_repo
+from tests.conftest import diagnostic, git, okr, run_lint, write_repo
 
 Q3 = "okrs/2026-Q3/checkout.yaml"
 Q4 = "okrs/2026-Q4/checkout.yaml"
@@ -394,18 +394,7 @@ def test_junit_fails_a_file_only_for_what_fails_the_run() -> None:
     from okrcli.lint.reporters import junit
 
     def found(path: str, severity: str) -> Diagnostic:
-        return Diagnostic(
-            path=path,
-            rel=path,
-            line=1,
-            column=1,
-            end_line=1,
-            end_column=2,
-            code="OKR204",
-            name="vanity-kr",
-            severity=severity,
-            message="m",
-        )
+        return diagnostic(path=path, code="OKR204", name="vanity-kr", severity=severity)
 
     files = ["a.yaml", "b.yaml"]
     diags = [found("a.yaml", "warning"), found("b.yaml", "error"), found("b.yaml", "info")]

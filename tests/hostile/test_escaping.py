@@ -10,11 +10,11 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from okrcli.lint.diagnostics import Diagnostic, LintResult
+from okrcli.lint.diagnostics import LintResult
 from okrcli.lint.reporters import FORMATS, step_summary
 from okrcli.rules.base import GOOD_FILE
 from okrcli.textsafe import safe_output, visible
-from tests.conftest import run_lint, write_repo
+from tests.conftest import diagnostic, run_lint, write_repo
 from tests.hostile.test_hostile import CHECKOUT, okr
 
 NASTY = [
@@ -39,18 +39,7 @@ def _clean(out: str, lines: int | None = None) -> None:
 
 
 def _result(text: str) -> LintResult:
-    d = Diagnostic(
-        path=text,
-        rel="a.yaml",
-        line=1,
-        column=1,
-        end_line=1,
-        end_column=2,
-        code="OKR002",
-        name="schema-error",
-        severity="error",
-        message=text,
-    )
+    d = diagnostic(path=text, rel="a.yaml", message=text)
     return LintResult([d], [text], [text])
 
 
