@@ -169,7 +169,7 @@ def test_float_columns_come_back_from_the_walk_cache_the_same(
     for got, want in zip(again.timelines[ref].columns, fresh.timelines[ref].columns, strict=True):
         assert [(type(v), v) for v in got] == [(type(v), v) for v in want]
     assert type(again.timelines[ref].columns[3]).__name__ == "array"  # confidence: floats
-    assert isinstance(again.timelines[ref].columns[2], tuple)  # current: 32 is an int
+    assert type(again.timelines[ref].columns[2]).__name__ != "array"  # current: 32 is an int
 
 
 @pytest.mark.parametrize("damage", [b"{not json", b"", b"okrcli-cache walk", b"\x00" * 64])

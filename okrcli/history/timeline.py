@@ -22,6 +22,7 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 from pathlib import Path
 from sys import intern
 from typing import Any
@@ -43,7 +44,7 @@ Extract = tuple[str, dict[str, Values]] | None
 WorktreeFile = tuple[str | None, Callable[[], Any]]
 
 BLOB_KIND = "blobs-v5"  # change when extract() changes what it produces
-WALK_KIND = "walk-v9"  # change when extract() or the walk change what they produce
+WALK_KIND = "walk-v10"  # change when extract() or the walk change what they produce
 CACHE_NAME = f"{BLOB_KIND}.json"
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 PARALLEL_BLOBS = 400
@@ -154,15 +155,34 @@ def checked_extract(item: Any) -> Extract | None:
 
 
 def _checked_extracts(data: Any) -> dict[str, Extract] | None:
-    if not isinstance(data, dict):
+    """Extracts read back from the walk cache, checked all together, a kind of part at a
+    time (None if any is not one)."""
+    if type(data) is not dict or not all(map(_OBJECT_ID.fullmatch, data)):
         return None
-    out: dict[str, Extract] = {}
-    for oid, item in data.items():
-        checked = None if item is None else checked_extract(item)
-        if not _OBJECT_ID.fullmatch(oid) or (item is not None and checked is None):
-            return None
-        out[oid] = checked
-    return out
+    present = [item for item in data.values() if item is not None]
+    if not _all_of(present, list) or set(map(len, present)) - {2}:
+        return None
+    quarters, krs = [q for q, _ in present], [k for _, k in present]
+    if not (_all_of(quarters, str) and _all_of(krs, dict)):
+        return None
+    if not _all_of([ref for k in krs for ref in k], str):
+        return None
+    values = [v for k in krs for v in k.values()]
+    if not _all_of(values, list) or set(map(len, values)) - {len(FIELDS)}:
+        return None
+    numbers = chain.from_iterable(v[:_NUMBER_FIELDS] for v in values)
+    texts = chain.from_iterable(v[_NUMBER_FIELDS:] for v in values)
+    if not (set(map(type, numbers)) <= _NUMBERS and set(map(type, texts)) <= _TEXTS):
+        return None
+    return {
+        oid: None
+        if item is None
+        else (
+            intern(item[0]),
+            dict(zip(map(intern, item[1]), map(tuple, item[1].values()), strict=True)),
+        )
+        for oid, item in data.items()
+    }
 
 
 class BlobCache:
@@ -410,48 +430,26 @@ class WalkCache:
         the file has the shape okr writes (object ids are ids, values are numbers)."""
         data = cachefile.read(self.path, WALK_KIND)
         try:
-            key, commit, commit_rows, timeline_rows, head, last, blobs, extracts = data  # type: ignore[misc]
+            key, commit, commit_rows, table, last, blobs, extracts = data  # type: ignore[misc]
             if list(key) != list(self._key(shallow)) or not _OBJECT_ID.fullmatch(commit):
                 return None
-            commits = []
-            for cid, author, email, when, subject, committed in commit_rows:
-                if not _OBJECT_ID.fullmatch(cid) or not isinstance(committed, int):
-                    return None
-                if not all(isinstance(x, str) for x in (author, email, subject)):
-                    return None
-                commits.append(
-                    Commit(cid, author, email, datetime.fromisoformat(when), subject, committed)
-                )
-            # most key results change in the same commits: their commit and time columns are
-            # shared (a timeline copies its own before it changes, see Timeline.add)
-            shared: dict[tuple[int, ...], tuple[tuple[Commit, ...], tuple[datetime, ...]]] = {}
-            timelines: dict[str, Timeline] = {}
-            make = Timeline.from_columns
-            for ref, (indexes, *stored) in timeline_rows.items():
-                indexes = tuple(indexes)
-                if not isinstance(ref, str) or len(stored) != len(FIELDS):
-                    return None
-                if not all(type(i) is int and 0 <= i < len(commits) for i in indexes):
-                    return None
-                size = len(indexes)
-                read = [_column(col, size, text=n >= 4) for n, col in enumerate(stored)]
-                cols = tuple(c for c in read if c is not None)
-                if len(cols) != len(FIELDS) or len(read) != len(FIELDS):
-                    return None
-                pair = shared.get(indexes)
-                if pair is None:
-                    picked = tuple(commits[i] for i in indexes)
-                    pair = shared[indexes] = (picked, tuple(c.when for c in picked))
-                timelines[ref] = make(ref, pair[0], pair[1], cols)
-            head_state = {ref: _values(v) for ref, v in head.items()}
+            commits = _read_commits(commit_rows)
+            if commits is None:
+                return None
+            timelines = _read_timelines(table, commits)
             head_extracts = _checked_extracts(extracts)
-            if head_extracts is None or None in head_state.values() or type(last) is not int:
+            if timelines is None or head_extracts is None or type(last) is not int:
                 return None
             if not all(isinstance(o, str) and _OBJECT_ID.fullmatch(o) for o in blobs.values()):
                 return None
+            if not all(isinstance(p, str) for p in blobs):
+                return None
         except (ValueError, TypeError, KeyError, IndexError, AttributeError):
             return None  # another format or a damaged file: walk again
-        walk = Walk(commits, timelines, head_state, last, blobs, head_extracts)  # type: ignore[arg-type]
+        head_state = _state(
+            (_own(path, head_extracts.get(oid)) for path, oid in blobs.items()), self.quarter
+        )
+        walk = Walk(commits, timelines, head_state, last, blobs, head_extracts)
         return commit, walk
 
     def save(self, commit: str, shallow: bool, walk: Walk) -> None:
@@ -466,8 +464,7 @@ class WalkCache:
                     (c.id, c.author, c.email, c.when.isoformat(), c.subject, c.committed)
                     for c in walk.commits
                 ],
-                {ref: _stored(tl, index) for ref, tl in walk.timelines.items()},
-                walk.head_state,
+                _stored_timelines(walk.timelines, index),
                 walk.last_time,
                 walk.head_blobs,
                 walk.head_extracts,
@@ -475,46 +472,102 @@ class WalkCache:
         )
 
 
-def _stored(tl: Timeline, index: dict[str, int]) -> tuple[Any, ...]:
-    """A committed timeline as the walk cache keeps it: the commits' positions, then each
-    value column: a column that never changes as its one value, in a list; any other as a
-    list of its values."""
-    indexes = tuple(index[c.id] for c in tl.commits if c is not None)
-    size = len(indexes)
-    columns = tuple(_stored_column(col, size) for col in tl.columns)
-    return (indexes, *columns)
+def _read_commits(rows: Any) -> list[Commit] | None:
+    commits = []
+    for cid, author, email, when, subject, committed in rows:
+        if not _OBJECT_ID.fullmatch(cid) or not isinstance(committed, int):
+            return None
+        if not all(isinstance(x, str) for x in (author, email, subject)):
+            return None
+        commits.append(Commit(cid, author, email, datetime.fromisoformat(when), subject, committed))
+    return commits
 
 
-def _stored_column(col: Sequence[Any], size: int) -> Any:
-    if size > 1 and col.count(col[0]) == len(col):
-        return [col[0]]
-    return list(col)
-
-
+# The walk's timelines are kept as a table: the key results' refs, the distinct lists of
+# commit positions (most key results change in the same commits) and which one each key
+# result has, and one list per field of each key result's column: its values, or its one
+# value when it never changed; the number columns of floats only are flagged, to come back
+# as arrays. Every value of the table is checked a column of the table at a time, at C
+# speed, not key result by key result.
 _FLOATS = frozenset({float})
 _NUMBERS = frozenset({type(None), int, float})
 _TEXTS = frozenset({type(None), str})
+_NUMBER_FIELDS = 4  # baseline, target, current, confidence; then the two texts
 
 
-def _column(stored: Any, size: int, *, text: bool = False) -> Sequence[Any] | None:
-    """A value column read back from the walk cache (None if it is not one: the wrong
-    length, or anything but numbers and nulls; texts and nulls for a ``text`` column). A
-    column of floats only comes back as an array of them (a fraction of the time and memory
-    of a float object per value)."""
-    if not isinstance(stored, list):
+def _stored_timelines(timelines: dict[str, Timeline], index: dict[str, int]) -> dict[str, Any]:
+    sets: dict[tuple[int, ...], int] = {}
+    spans = []
+    columns: list[list[list[Any]]] = [[] for _ in FIELDS]
+    floats: list[list[int]] = [[] for _ in range(_NUMBER_FIELDS)]
+    for tl in timelines.values():
+        positions = tuple(index[c.id] for c in tl.commits if c is not None)
+        spans.append(sets.setdefault(positions, len(sets)))
+        for n, col in enumerate(tl.columns):
+            values = list(col)
+            if len(values) > 1 and values.count(values[0]) == len(values):
+                values = values[:1]
+            columns[n].append(values)
+            if n < _NUMBER_FIELDS:
+                floats[n].append(int(len(values) > 1 and set(map(type, values)) == _FLOATS))
+    return {
+        "refs": list(timelines),
+        "positions": [list(p) for p in sets],
+        "spans": spans,
+        "columns": columns,
+        "floats": floats,
+    }
+
+
+def _read_timelines(table: Any, commits: list[Commit]) -> dict[str, Timeline] | None:
+    """The timelines of a table :func:`_stored_timelines` wrote, or None if it is not one."""
+    refs, positions, spans, columns, floats = (
+        table["refs"], table["positions"], table["spans"], table["columns"], table["floats"]
+    )  # fmt: skip
+    count = len(refs)
+    if not (_all_of(refs, str) and _all_of(positions, list) and _all_of(spans, int)):
         return None
-    if len(stored) == 1 and size != 1:
-        stored = stored * size
-    if len(stored) != size:
+    if len(spans) != count or len(columns) != len(FIELDS) or len(floats) != _NUMBER_FIELDS:
         return None
-    kinds = set(map(type, stored))
-    if text:
-        return tuple(stored) if kinds <= _TEXTS else None
-    if kinds == _FLOATS and size > 1:  # as an array: a fraction of the memory of floats
-        return array("d", stored)
-    if not kinds <= _NUMBERS:
+    if spans and not 0 <= min(spans) <= max(spans) < len(positions):
         return None
-    return tuple(stored)
+    for p in positions:
+        if not _all_of(p, int) or (p and not 0 <= min(p) <= max(p) < len(commits)):
+            return None
+    picked = [tuple(commits[i] for i in p) for p in positions]
+    shared = [(c, tuple(x.when for x in c)) for c in picked]
+    sizes = [len(picked[s]) for s in spans]
+    for n, cols in enumerate(columns):
+        if len(cols) != count or not _all_of(cols, list):
+            return None
+        kinds = set(map(type, chain.from_iterable(cols)))
+        if not kinds <= (_NUMBERS if n < _NUMBER_FIELDS else _TEXTS):
+            return None
+        if not all(
+            len(c) == s or (len(c) == 1 and s > 1) for c, s in zip(cols, sizes, strict=True)
+        ):
+            return None
+    for flags in floats:
+        if len(flags) != count or not _all_of(flags, int):
+            return None
+    rows = zip(refs, spans, sizes, *columns, *floats, strict=True)
+    make = Timeline.from_columns
+    timelines = {}
+    for ref, span, size, b, t, c, conf, checked, note, fb, ft, fc, fconf in rows:
+        whole = tuple(
+            (array("d", col) if flag else col) if len(col) == size else col * size
+            for col, flag in ((b, fb), (t, ft), (c, fc), (conf, fconf))
+        )
+        texts = (checked if len(checked) == size else checked * size,
+                 note if len(note) == size else note * size)  # fmt: skip
+        commits_, whens = shared[span]
+        timelines[intern(ref)] = make(ref, commits_, whens, whole + texts)
+    return timelines
+
+
+def _all_of(values: Any, kind: type) -> bool:
+    """Whether ``values`` is a list of ``kind`` only (``bool`` is no ``int`` here)."""
+    return type(values) is list and set(map(type, values)) <= {kind}
 
 
 def quarter_history(

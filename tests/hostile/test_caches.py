@@ -94,6 +94,9 @@ def test_blob_cache_entries_of_the_wrong_shape_are_read_again(
     assert BlobCache(git_dir).get("f" * 40) == (False, None)
 
 
+_EMPTY_TABLE = {"refs": [], "positions": [], "spans": [], "columns": [[]] * 6, "floats": [[]] * 4}
+
+
 def test_a_walk_cache_naming_option_like_commits_is_a_miss(tmp_path: Path) -> None:
     """A commit id read back from the cache is passed to git later: only ids pass."""
     git_dir = tmp_path / ".git"
@@ -103,7 +106,7 @@ def test_a_walk_cache_naming_option_like_commits_is_a_miss(tmp_path: Path) -> No
         cachefile.write(
             walk.path,
             WALK_KIND,
-            ((False, "okrs/2026-Q4", "2026-Q4"), commit, rows, {}, {}, 0, {}, {}),
+            ((False, "okrs/2026-Q4", "2026-Q4"), commit, rows, _EMPTY_TABLE, 0, {}, {}),
         )
         assert walk.load(False) is None
 
@@ -128,3 +131,91 @@ def test_no_bytecode_cache_of_templates(tmp_path: Path) -> None:
     assert renderer.render({}) == "2"
     assert renderer._template is not None
     assert renderer._template.environment.bytecode_cache is None
+
+
+def _kept_walk(git_dir: Path) -> tuple[WalkCache, list[object]]:
+    """A walk cache as okr writes it (two key results over two commits), and its content."""
+    from datetime import UTC, datetime
+
+    from okrcli.history.git import Commit
+    from okrcli.history.timeline import Timeline, Walk
+
+    commits = [
+        Commit(c * 40, "Ann", "ann@x", datetime(2026, 10, d, tzinfo=UTC), "s", d)
+        for c, d in (("a", 1), ("b", 8))
+    ]
+    one, two = Timeline("u/o/k1"), Timeline("u/o/k2")
+    for n, c in enumerate(commits):
+        one.add(c, c.when, (1, 2.5, 1.5 + n, 0.5 + n / 10, None, None))
+        two.add(c, c.when, (0, 10, n, None, "2026-10-0" + str(n + 1), "ok"))
+    walk = Walk(commits, {"u/o/k1": one, "u/o/k2": two}, {}, 8, {}, {})
+    cache = WalkCache(git_dir, "okrs/2026-Q4", "2026-Q4")
+    cache.save("c" * 40, False, walk)
+    return cache, cachefile.read(cache.path, WALK_KIND)
+
+
+def test_a_walk_cache_comes_back_as_written(tmp_path: Path) -> None:
+    cache, _ = _kept_walk(tmp_path / ".git")
+    kept = cache.load(False)
+    assert kept is not None
+    one, two = kept[1].timelines["u/o/k1"], kept[1].timelines["u/o/k2"]
+    assert [list(col) for col in one.columns] == [
+        [1, 1], [2.5, 2.5], [1.5, 2.5], [0.5, 0.6], [None, None], [None, None]
+    ]  # fmt: skip
+    assert [type(v) for v in one.baselines] == [int, int]
+    assert list(two.checked_days) == ["2026-10-01", "2026-10-02"]
+    assert [c.id for c in two.commits] == ["a" * 40, "b" * 40]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda t: t["columns"][2].__setitem__(0, [1.5, True]),  # a bool is no number
+        lambda t: t["columns"][2].__setitem__(0, [1.5, "2"]),  # a text is no number
+        lambda t: t["columns"][4].__setitem__(0, [None, 3]),  # a number is no check-in day
+        lambda t: t["columns"][2].__setitem__(0, [1.5, 2.5, 3.5]),  # a value too many
+        lambda t: t["columns"][2].__setitem__(0, []),  # none at all
+        lambda t: t["columns"][2].__setitem__(0, 1.5),  # not a column
+        lambda t: t["columns"][3].__setitem__(0, [[0.5], 0.6]),  # a list in a column
+        lambda t: t["positions"].__setitem__(0, [0, 7]),  # a commit that is not there
+        lambda t: t["positions"].__setitem__(0, [0, -1]),
+        lambda t: t["spans"].__setitem__(0, 5),  # positions that are not there
+        lambda t: t["spans"].__setitem__(0, False),
+        lambda t: t["refs"].__setitem__(0, 7),  # a ref that is no text
+        lambda t: t["refs"].pop(),  # fewer refs than key results
+        lambda t: t["floats"].pop(),
+        lambda t: t["floats"][0].__setitem__(0, "yes"),
+        lambda t: t["columns"].pop(),  # a field missing
+        lambda t: t.pop("spans"),
+    ],
+)
+def test_a_walk_cache_of_the_wrong_shape_is_a_miss(tmp_path: Path, damage: object) -> None:
+    cache, content = _kept_walk(tmp_path / ".git")
+    assert callable(damage)
+    damage(content[3])
+    cachefile.write(cache.path, WALK_KIND, content)
+    assert cache.load(False) is None
+
+
+@pytest.mark.parametrize(
+    "extracts",
+    [
+        {"d" * 40: ["2026-Q4", {"u/o/k1": [1, 2, 3, True, None, None]}]},
+        {"d" * 40: ["2026-Q4", {"u/o/k1": [1, 2, 3, None, 5, None]}]},
+        {"d" * 40: ["2026-Q4", {"u/o/k1": [1, 2, 3]}]},
+        {"d" * 40: ["2026-Q4", {"u/o/k1": {"a": 1}}]},
+        {"d" * 40: ["2026-Q4", {"u/o/k1": [1, 2, 3, None, None, None]}, "x"]},
+        {"d" * 40: [7, {}]},
+        {"--output=/tmp/x": None},
+    ],
+)
+def test_a_walk_cache_with_crafted_head_files_is_a_miss(
+    tmp_path: Path, extracts: dict[str, object]
+) -> None:
+    cache, content = _kept_walk(tmp_path / ".git")
+    content[-1] = extracts
+    cachefile.write(cache.path, WALK_KIND, content)
+    assert cache.load(False) is None
+    content[-1] = {"d" * 40: ["2026-Q4", {"u/o/k1": [1, 2, 3, None, None, "n"]}]}
+    cachefile.write(cache.path, WALK_KIND, content)
+    assert cache.load(False) is not None
