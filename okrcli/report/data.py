@@ -13,7 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 from itertools import islice
-from operator import ne
+from operator import add, ne
 from typing import Any
 
 from okrcli.history.source import Moment
@@ -642,16 +642,17 @@ def _org_score_by_week(units: list[dict[str, Any]], size: int) -> list[float]:
     totals = [0.0] * size
     counted = 0
     for u in units:
-        if not u["objectives"]:
+        objectives = u["objectives"]
+        if not objectives:
             continue
         unit = [0.0] * size
-        for o in u["objectives"]:
+        for o in objectives:
             krs = o["key_results"]
+            nk, no = len(krs), len(objectives)
             for k in krs:
-                for n, p in enumerate(k["progress"][:size]):
-                    if p is not None:
-                        unit[n] += p / len(krs) / len(u["objectives"])
-        totals = [a + b for a, b in zip(totals, unit, strict=True)]
+                weeks = [0.0 if p is None else p / nk / no for p in k["progress"][:size]]
+                unit[: len(weeks)] = map(add, unit, weeks)
+        totals = list(map(add, totals, unit))
         counted += 1
     return [t / counted for t in totals] if counted else totals
 

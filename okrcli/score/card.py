@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -22,6 +23,8 @@ from okrcli.model.okr import Direction, KeyResult, Objective, OkrFile
 from okrcli.model.org import Unit
 from okrcli.model.quarter import Quarter
 from okrcli.scoring import (
+    ONE,
+    ZERO,
     Band,
     band,
     committed_band,
@@ -264,15 +267,25 @@ def brier(rows: list[tuple[KeyResult, Decimal, Timeline | None]]) -> Decimal | N
     for _kr, score, tl in rows:
         if tl is None:
             continue
-        outcome = Decimal(1) if score >= 1 else Decimal(0)
-        seen = None
-        current, confidence = tl.currents, tl.confidences
-        for n, conf in enumerate(confidence):
-            moved = n == 0 or conf != confidence[n - 1] or current[n] != current[n - 1]
+        reached = score >= 1
+        seen = before = _NOTHING
+        # a confidence counts when it is checked in: when it or the value moves, and it is
+        # not the confidence counted last
+        for conf, current in zip(tl.confidences, tl.currents, strict=True):
+            moved = (conf, current) != before
+            before = (conf, current)
             if conf is not None and moved and conf != seen:
-                gaps.append((dec(conf) - outcome) ** 2)
+                gaps.append(_gap(conf, reached))
                 seen = conf
     return mean(gaps) if gaps else None
+
+
+_NOTHING: Any = object()
+
+
+@lru_cache(maxsize=1024)
+def _gap(confidence: float, reached: bool) -> Decimal:
+    return (dec(confidence) - (ONE if reached else ZERO)) ** 2
 
 
 def target_move(

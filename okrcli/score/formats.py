@@ -127,14 +127,18 @@ def progress(row: KrRow) -> list[float | None]:
     span = t - b
     if (direction == "increase" and t < b) or (direction == "decrease" and t > b):
         span = -span  # a contradictory declaration, scored as the scoring function does
-    return [None if v is None else min(1.0, max(0.0, (v - b) / span)) for v in weekly]
+    # (v - b) / span kept within 0 and 1
+    return [
+        None if v is None else 0.0 if (x := (v - b) / span) <= 0.0 else 1.0 if x > 1.0 else x
+        for v in weekly
+    ]
 
 
 def trend(row: KrRow, weekly_progress: list[float | None] | None = None) -> str:
     """The weekly progress as bars on a fixed 0 to 1 scale (a dot for a week with no value
     yet): rising means improving, for every kind of key result."""
     shown = progress(row) if weekly_progress is None else weekly_progress
-    return "".join("·" if p is None else BARS[min(7, int(p * 8))] for p in shown)
+    return "".join(["·" if p is None else BARS[7] if p >= 1 else BARS[int(p * 8)] for p in shown])
 
 
 def _half(value: float | None) -> float | None:
