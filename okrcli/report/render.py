@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -200,6 +201,33 @@ def _bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     return bounded
 
 
+# okr's own filters: one value in, text at most a few times its size out
+OWN_FILTERS: dict[str, Callable[[Any], str]] = {
+    "md": md,
+    "pct": lambda x: f"{round(float(x) * 100)}%",
+    "num": lambda x: f"{float(x):.2f}",
+    "count": lambda x: f"{int(x):,}",
+}
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _bounded_own(func: Callable[[Any], str]) -> Callable[[Any], str]:
+    """One of okr's own filters with the size bound checked: on its value first when that
+    is a container (its text could be far larger than it), and on what it returns. These run
+    for every cell of a report, so they skip what only other filters' arguments need."""
+
+    @functools.wraps(func)
+    def bounded(value: Any) -> str:
+        _tick()
+        if type(value) not in _SCALARS:
+            _too_large(weight(value))
+        result = func(value)
+        _too_large(len(result))
+        return result
+
+    return bounded
+
+
 def _too_many(items: int) -> None:
     """Refuse to build a list of more items than the list bound (checked before, as each
     item of a list split from text can be an object of its own)."""
@@ -343,11 +371,8 @@ def environment(user_dirs: list[Path]) -> BoundedSandbox:
         lstrip_blocks=True,
         finalize=_finalize,
     )
-    env.filters["md"] = md
-    env.filters["pct"] = lambda x: f"{round(float(x) * 100)}%"
-    env.filters["num"] = lambda x: f"{float(x):.2f}"
-    env.filters["count"] = lambda x: f"{int(x):,}"
     env.filters = {name: _bounded_filter(name, f) for name, f in env.filters.items()}
+    env.filters.update({name: _bounded_own(f) for name, f in OWN_FILTERS.items()})
     env.globals["range"] = _ticking_range
     return env
 
@@ -501,26 +526,22 @@ class Renderer:
         return text
 
 
-BATCH = 4096  # template output pieces joined at a time
+PIECES = 64  # template output pieces taken, measured and joined at a time
 
 
 def _guard(generate: Callable[[dict[str, Any]], Iterator[str]], data: dict[str, Any]) -> str:
-    """The template's output, joined a few thousand pieces at a time: a large report is
-    hundreds of thousands of small pieces, which joined at once would all be alive together
-    (tens of megabytes). Each piece is counted as it comes, so output past the size bound
-    stops the template there, and the deadline is checked between batches."""
+    """The template's output, taken a few dozen pieces at a time: each handful is measured
+    before it is joined, so output past the size bound stops the template there (with at
+    most a handful of bounded pieces alive), and the deadline is checked between them. A
+    large report is hundreds of thousands of small pieces: joined at once they would all be
+    alive together, and counted one by one they would cost a tenth of the rendering."""
+    pieces = generate(data)
     parts: list[str] = []
-    batch: list[str] = []
     size = 0
-    limit = SIZE_LIMIT
-    for piece in generate(data):
-        size += len(piece)
-        if size > limit:
+    while chunk := list(islice(pieces, PIECES)):
+        size += sum(map(len, chunk))
+        if size > SIZE_LIMIT:
             raise _TooLarge()
-        batch.append(piece)
-        if len(batch) >= BATCH:
-            parts.append("".join(batch))
-            batch.clear()
-            _tick()
-    parts.append("".join(batch))
+        parts.append("".join(chunk))
+        _tick()
     return "".join(parts)
