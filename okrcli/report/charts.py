@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
 # a few dozen boxes is what a reader takes in; GitHub's own limits (50,000 characters,
@@ -70,6 +71,7 @@ def label(text: str, width: int = LABEL_WIDTH, lines: int = LABEL_LINES) -> str:
 _NATURAL = re.compile(r"(\d+)")
 
 
+@lru_cache(maxsize=65_536)  # unit names and refs sort many times over
 def natural(text: str) -> tuple[Any, ...]:
     """A sort key under which "Team 2" comes before "Team 10"."""
     return tuple(

@@ -56,12 +56,18 @@ def _num(value: Any) -> Any:
 
 def _show(value: float | str | None) -> str:
     """A value as written, with thousands separators (12,500; 1,234.5); a text as it is."""
+    kind = type(value)
+    if kind is float or kind is int:
+        assert isinstance(value, float | int)
+        if -1000 < value < 1000:  # most values: no separator to put in
+            return str(int(value)) if kind is float and value.is_integer() else str(value)
+        return grouped(value)
     if value is None:
         return "-"
     if isinstance(value, str):
         return value
-    if -1000 < value < 1000:  # most values: no separator to put in
-        return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    if -1000 < value < 1000:
+        return str(value)
     return grouped(value)
 
 
@@ -223,7 +229,9 @@ def checkin_log(
         return [], counts
     link = link or links.Links()
     prefix = None if unit is None else unit + "/"
-    picked: list[tuple[datetime, str, int, int, Timeline]] = []
+    # newest first: by time, then key result, then change, then field (the key results,
+    # changes and fields are distinct, so the timelines beside them are never compared)
+    picked: list[tuple[tuple[datetime, str, int, int], Timeline]] = []
     for ref, tl in history.timelines.items():
         if prefix is not None and not ref.startswith(prefix):
             continue
@@ -251,15 +259,16 @@ def checkin_log(
         mine = 0
         for n in range(end - 1, 0, -1):  # the latest few, from the newest back
             for i in _logged(columns, n):
-                picked.append((whens[n], ref, n, i, tl))
+                picked.append(((whens[n], ref, n, -i), tl))
                 mine += 1
                 if mine == per_kr:
                     break
             if mine == per_kr:
                 break
-    latest = heapq.nlargest(limit, picked, key=lambda c: (c[0], c[1], c[2], -c[3]))
+    latest = heapq.nlargest(limit, picked)
     rows = []
-    for when, ref, n, i, tl in latest:
+    for (when, ref, n, minus_i), tl in latest:
+        i = -minus_i
         commit = tl.commits[n]
         assert commit is not None
         col = tl.columns[i]
@@ -462,11 +471,13 @@ def build_without_findings(
 
 def _status_fields(status: str) -> dict[str, str]:
     """A status with its mark and its words, as every table and chart shows it."""
-    return {
-        "status": status,
-        "status_words": charts.STATUS[status][2],
-        "mark": charts.STATUS[status][0],
-    }
+    return _STATUS_FIELDS[status]
+
+
+_STATUS_FIELDS = {
+    status: {"status": status, "status_words": words, "mark": mark}
+    for status, (mark, _, words, _) in charts.STATUS.items()
+}
 
 
 def _kr_data(k: KrRow, ended: bool, bands_cfg: Bands, file_link: str) -> dict[str, Any]:
@@ -526,6 +537,7 @@ def _unit_data(
     file_link = link.file(u.path)
     objectives = [_objective_data(o, ended, bands_cfg, file_link) for o in u.objectives]
     unit_krs = [k for o in objectives for k in o["key_results"]]
+    statuses = [k["status"] for k in unit_krs]
     return {
         "id": u.id,
         "name": u.name,
@@ -543,7 +555,7 @@ def _unit_data(
         "brier_words": brier_words(u.brier) if u.brier is not None else "",
         "prompts": list(u.prompts) if ended else [],
         "objectives": objectives,
-        "counts": {s: sum(1 for k in unit_krs if k["status"] == s) for s in _COUNTED},
+        "counts": {s: statuses.count(s) for s in _COUNTED},
         "key_results": len(unit_krs),
         "last_checkin": max((k["last_checkin"] for k in unit_krs), default=""),
         "chart": None,
