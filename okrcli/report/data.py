@@ -9,6 +9,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -91,74 +92,88 @@ def _tree(units: list[dict[str, Any]], themes: dict[str, str]) -> dict[str, Any]
     """Strategy themes -> company -> business-unit -> team objectives: a mermaid flowchart
     down to the level that keeps it readable (boxes coloured by status), a table of the
     units below that level per unit drawn, and the whole tree as a nested text list."""
-    keys: dict[str, str] = {}
-    nodes: list[dict[str, Any]] = []
-    texts: dict[str, str] = {}
-    edges: list[tuple[str, str]] = []
-    edge_set: set[tuple[str, str]] = set()
-
-    def node(ref: str, text: str, rank: int, status: str, score: float | None = None) -> str:
-        if ref not in keys:
-            key = keys[ref] = f"n{len(keys) + 1}"
-            nodes.append({"key": key, "text": text, "score": score, "rank": rank, "status": status})
-            texts[key] = text if score is None else f"{text} ({score:.2f})"
-        return keys[ref]
-
-    for u in units:
-        for o in u["objectives"]:
-            node(
-                f"{u['id']}/{o['id']}",
-                f"{u['name']}: {o['title']}",
-                _RANK.get(u["level"], 4),
-                o["status"],
-                o["score"],
-            )
-    for u in units:
-        for o in u["objectives"]:
-            child = keys[f"{u['id']}/{o['id']}"]
-            for ref in o["aligns_to"]:
-                parts = ref.split("/")
-                if parts[0] == "strategy" and len(parts) > 1:
-                    parent = node(ref, f"Strategy: {themes.get(parts[1], parts[1])}", 0, "")
-                elif "/".join(parts[:2]) in keys:
-                    parent = keys["/".join(parts[:2])]
-                else:
-                    continue
-                if (parent, child) not in edge_set:
-                    edge_set.add((parent, child))
-                    edges.append((parent, child))
-
-    chart = charts.alignment(nodes, edges)
-    deepest = chart["deepest"]
-    note = ""
-    below: list[dict[str, Any]] = []
-    if chart["hidden"]:
-        drawn = _RANK_NAMES[min(deepest, 4)] if deepest >= 0 else ""
+    graph = _Alignment.of(units, themes)
+    chart = charts.alignment(graph.nodes, graph.edges)
+    note, below = _left_out(chart, len(graph.nodes), units)
+    text, limit = graph.listed()
+    if limit is not None:
         note = (
-            f"The chart goes down to {drawn} only: all {len(nodes):,} boxes would be more "
-            "than anyone reads in one chart. The table under it sums up the units left out, "
-            "per parent unit; the list has every objective."
-            if deepest >= 0
-            else f"The {len(nodes):,} objectives are too many for one chart; "
-            "the list below has every one."
-        )
-        below = _below(units, deepest)
+            f"{note} The list stops after {limit:,} lines: objectives that align to several "
+            "others are listed under each of them, and here that repeats them more often "
+            "than a report can hold."
+        ).strip()
+    return {"mermaid": chart["mermaid"], "text": text, "note": note, "below": below}
 
-    children: dict[str, list[str]] = {}
-    has_parent = set()
-    for a, b in edges:
-        children.setdefault(a, []).append(b)
-        has_parent.add(b)
-    text: list[dict[str, Any]] = []
-    # an objective is listed under each one it aligns to, with everything below it: layers
-    # that each align to several above multiply the paths, so the list stops at a bound
-    limit = LIST_LINES_PER_OBJECTIVE * max(len(nodes), 1)
 
-    def walk(root: str) -> bool:
-        """Every path down from ``root``, depth first, each node once per path: one set of
-        the nodes on the path and a stack (chains of alignments can be thousands deep).
+@dataclass
+class _Alignment:
+    """The objectives (and the strategy themes they align to) as boxes, and the alignments
+    between them as edges from parent to child, each once."""
+
+    nodes: list[dict[str, Any]] = field(default_factory=list)
+    edges: list[tuple[str, str]] = field(default_factory=list)
+    keys: dict[str, str] = field(default_factory=dict)  # ref -> box key
+    texts: dict[str, str] = field(default_factory=dict)  # box key -> its line in the list
+
+    @classmethod
+    def of(cls, units: list[dict[str, Any]], themes: dict[str, str]) -> _Alignment:
+        graph = cls()
+        for u in units:
+            for o in u["objectives"]:
+                rank = _RANK.get(u["level"], 4)
+                ref, title = f"{u['id']}/{o['id']}", f"{u['name']}: {o['title']}"
+                graph.box(ref, title, rank, o["status"], o["score"])
+        seen: set[tuple[str, str]] = set()
+        for u in units:
+            for o in u["objectives"]:
+                child = graph.keys[f"{u['id']}/{o['id']}"]
+                for ref in o["aligns_to"]:
+                    parent = graph.parent(ref, themes)
+                    if parent is not None and (parent, child) not in seen:
+                        seen.add((parent, child))
+                        graph.edges.append((parent, child))
+        return graph
+
+    def box(self, ref: str, text: str, rank: int, status: str, score: float | None) -> str:
+        if ref not in self.keys:
+            key = self.keys[ref] = f"n{len(self.keys) + 1}"
+            self.nodes.append(
+                {"key": key, "text": text, "score": score, "rank": rank, "status": status}
+            )
+            self.texts[key] = text if score is None else f"{text} ({score:.2f})"
+        return self.keys[ref]
+
+    def parent(self, ref: str, themes: dict[str, str]) -> str | None:
+        """The box of what ``ref`` names: a strategy theme (added on first mention) or an
+        objective; None for anything else."""
+        parts = ref.split("/")
+        if parts[0] == "strategy" and len(parts) > 1:
+            return self.box(ref, f"Strategy: {themes.get(parts[1], parts[1])}", 0, "", None)
+        return self.keys.get("/".join(parts[:2]))
+
+    def listed(self) -> tuple[list[dict[str, Any]], int | None]:
+        """The tree as a nested list: every path down from each box nothing is above, and
+        the bound it stopped at (None when it did not). An objective is listed under each
+        one it aligns to, with everything below it: layers that each align to several
+        above multiply the paths, so the list stops at a bound."""
+        children: dict[str, list[str]] = {}
+        for a, b in self.edges:
+            children.setdefault(a, []).append(b)
+        has_parent = {b for _, b in self.edges}
+        text: list[dict[str, Any]] = []
+        limit = LIST_LINES_PER_OBJECTIVE * max(len(self.nodes), 1)
+        for n in self.nodes:
+            if n["key"] not in has_parent and not self._walk(n["key"], children, text, limit):
+                return text, limit
+        return text, None
+
+    def _walk(
+        self, root: str, children: dict[str, list[str]], text: list[dict[str, Any]], limit: int
+    ) -> bool:
+        """Every path down from ``root``, depth first, each box once per path: one set of
+        the boxes on the path and a stack (chains of alignments can be thousands deep).
         False when the list is full."""
-        text.append({"depth": 0, "label": texts[root]})
+        text.append({"depth": 0, "label": self.texts[root]})
         path = {root}
         stack = [(root, iter(children.get(root, ())))]
         while stack:
@@ -167,7 +182,7 @@ def _tree(units: list[dict[str, Any]], themes: dict[str, str]) -> dict[str, Any]
                 if c not in path:
                     if len(text) >= limit:
                         return False
-                    text.append({"depth": len(stack), "label": texts[c]})
+                    text.append({"depth": len(stack), "label": self.texts[c]})
                     path.add(c)
                     stack.append((c, iter(children.get(c, ()))))
                     break
@@ -176,15 +191,25 @@ def _tree(units: list[dict[str, Any]], themes: dict[str, str]) -> dict[str, Any]
                 path.discard(key)
         return True
 
-    for n in nodes:
-        if n["key"] not in has_parent and not walk(n["key"]):
-            note = (
-                f"{note} The list stops after {limit:,} lines: objectives that align to several "
-                "others are listed under each of them, and here that repeats them more often "
-                "than a report can hold."
-            ).strip()
-            break
-    return {"mermaid": chart["mermaid"], "text": text, "note": note, "below": below}
+
+def _left_out(
+    chart: dict[str, Any], boxes: int, units: list[dict[str, Any]]
+) -> tuple[str, list[dict[str, Any]]]:
+    """What the chart says it leaves out, and the table of the units below its deepest
+    level (both empty when it draws everything)."""
+    if not chart["hidden"]:
+        return "", []
+    deepest = chart["deepest"]
+    if deepest < 0:
+        note = f"The {boxes:,} objectives are too many for one chart; the list below has every one."
+        return note, _below(units, deepest)
+    drawn = _RANK_NAMES[min(deepest, 4)]
+    note = (
+        f"The chart goes down to {drawn} only: all {boxes:,} boxes would be more than anyone "
+        "reads in one chart. The table under it sums up the units left out, per parent unit; "
+        "the list has every objective."
+    )
+    return note, _below(units, deepest)
 
 
 def _below(units: list[dict[str, Any]], deepest: int) -> list[dict[str, Any]]:
