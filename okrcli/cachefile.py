@@ -111,9 +111,15 @@ def read(path: Path, kind: str) -> Any | None:
     if not raw.startswith(header) or len(raw) > MAX_BYTES:
         return None
     try:
-        return json.loads(raw[len(header) :])
+        return json.loads(raw[len(header) :], parse_constant=_no_constant)
     except (ValueError, RecursionError):
         return None
+
+
+def _no_constant(name: str) -> Any:
+    """NaN and infinities are no numbers a file can hold: a cache with one is no cache
+    okr wrote (Python's JSON reader would take them)."""
+    raise ValueError(f"{name} in a cache")
 
 
 def write(path: Path, kind: str, value: Any) -> None:
