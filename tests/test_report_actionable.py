@@ -543,3 +543,23 @@ def test_the_summary_has_no_runs_of_blank_lines_and_counts_in_words(demo: Path) 
     text = okr("report", "--at", "2026-11-20", "--summary", cwd=demo).stdout
     assert "\n\n\n" not in text
     assert "History: 1 moved goalpost; 1 stale key result; 0 parent objectives" in text
+
+
+def test_a_report_over_the_preview_limit_to_a_device_is_one_piece(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``-o /dev/null`` (a device, as a pipe would be) gets the whole report, and nothing
+    is written beside it."""
+    import os
+
+    from okrcli.report import service
+
+    root = organisation(tmp_path / "r", 12, bus=3)
+    monkeypatch.setattr(report_data, "PREVIEW_LIMIT", 2000)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    assert not service._a_file(fifo) and not service._a_file(Path(os.devnull))
+    assert service._a_file(tmp_path / "new.md")
+    text = service.report(service.ReportRequest(repo=root, cwd=root, output=Path(os.devnull)))
+    assert "### Team 1 " in text  # every unit, not an index
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe", "r"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -62,8 +63,13 @@ def report(request: ReportRequest) -> str:
         text = _summary(renderer, data)
     else:
         text = safe_output(renderer.render(data))
-        if request.output is not None and len(text.encode()) > report_data.PREVIEW_LIMIT:
-            return _split(renderer, data, request.cwd / request.output)
+        output = None if request.output is None else request.cwd / request.output
+        if (
+            output is not None
+            and _a_file(output)
+            and len(text.encode()) > report_data.PREVIEW_LIMIT
+        ):
+            return _split(renderer, data, output)
     del data
     if request.output is not None:
         _write(request.cwd / request.output, text, request.output)
@@ -83,6 +89,17 @@ def check_output_path(path: Path, shown: Path, root: Path) -> None:
             raise UnsafePathError(path, "it is inside the git directory")
     except UnsafePathError as exc:
         raise OkrError(f"will not write {shown}: {exc.strerror}.") from None
+
+
+def _a_file(path: Path) -> bool:
+    """Whether ``path`` is a file (or none yet) that may get part files beside it: never
+    a device or a pipe (``-o /dev/null`` writes nothing into /dev)."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
 
 
 def _write(path: Path, text: str, shown: Path | str) -> None:
