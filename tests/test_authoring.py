@@ -192,6 +192,7 @@ def test_any_sequence_of_check_ins_round_trips(values: list[Decimal], layout: st
 def scaffold(tmp_path: Path) -> Path:
     r = okr("init", "repo", "--company", "Acme Retail", "--quarter", "2026-Q4", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
+    assert "then run `okr lint` in repo." in r.stdout
     root = tmp_path / "repo"
     git(root, "add", "-A")
     git(root, "commit", "-qm", "init")
@@ -222,6 +223,7 @@ def test_init_never_overwrites(scaffold: Path) -> None:
     r = okr("init", ".", cwd=scaffold)
     assert r.returncode == 0
     assert "skipped org.yaml" in r.stdout and "wrote" not in r.stdout
+    assert "then run `okr lint`." in r.stdout  # here: no folder to name
     assert (scaffold / "org.yaml").read_text().startswith("# mine")
 
 

@@ -26,10 +26,18 @@ from tests.conftest import (
 )
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
+SNAPSHOT_FORMATS = ["text", "concise", "json", "github", "gitlab", "sarif", "junit"]
+
+
+def test_every_format_has_a_snapshot_and_a_choice_on_the_command_line() -> None:
+    from okrcli.cli.app import LintFormat
+
+    assert sorted(FORMATS) == sorted(SNAPSHOT_FORMATS), "add the format to SNAPSHOT_FORMATS"
+    assert {f.value for f in LintFormat} == {"auto", *FORMATS}, "add it to LintFormat too"
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("fmt", ["text", "concise", "json", "github", "gitlab", "sarif", "junit"])
+@pytest.mark.parametrize("fmt", SNAPSHOT_FORMATS)
 def test_snapshot(fmt: str) -> None:
     r = okr("lint", "examples/antipatterns", "--format", fmt)
     assert r.returncode == 1, r.stderr

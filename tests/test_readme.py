@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from okrcli.rules.base import registry
 from tests.conftest import ROOT
@@ -49,5 +50,128 @@ def test_every_relative_link_leads_to_a_file() -> None:
 
 
 def test_the_link_check_sees_links() -> None:
-    found = LINK.findall(README)
+    found = [target.split("#", 1)[0] for target in LINK.findall(README)]
     assert "docs/rules.md" in found and "CONTRIBUTING.md" in found
+
+
+# the README's sample finding, as `okr lint examples/antipatterns` prints it from that folder
+FINDING = re.compile(r"^(\S+\.yaml):(\d+):(\d+): (OKR\d+) (\S+) \[(\w+)\] (.+)$", re.MULTILINE)
+
+
+def test_the_sample_finding_is_what_lint_says() -> None:
+    from tests.conftest import run_lint
+
+    samples = FINDING.findall(README)
+    assert samples, "the README shows no finding"
+    result = run_lint(ROOT / "examples" / "antipatterns")
+    said = {
+        (d.rel, str(d.line), str(d.column), d.code, d.name, d.severity, d.message)
+        for d in result.diagnostics
+    }
+    for sample in samples:
+        assert sample in said, sample
+
+
+def _slug(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces to hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def _anchors(doc: Path) -> set[str]:
+    text = FENCE.sub("", doc.read_text(encoding="utf-8"))
+    seen: dict[str, int] = {}
+    anchors = set()
+    for heading in re.findall(r"^#{1,6} +(.+?) *#*$", text, re.MULTILINE):
+        slug = _slug(heading)
+        anchors.add(f"{slug}-{seen[slug]}" if slug in seen else slug)
+        seen[slug] = seen.get(slug, 0) + 1
+    return anchors
+
+
+def test_every_anchor_leads_to_a_heading() -> None:
+    broken = []
+    for doc in _documents():
+        text = FENCE.sub("", doc.read_text(encoding="utf-8"))
+        for target in LINK.findall(text):
+            path, _, anchor = target.partition("#")
+            if not anchor or re.match(r"^[a-z][a-z0-9+.-]*:", path, re.IGNORECASE):
+                continue
+            linked = (doc.parent / path) if path else doc
+            if linked.suffix == ".md" and anchor not in _anchors(linked):
+                broken.append(f"{doc.relative_to(ROOT)}: {target}")
+    assert not broken, broken
+
+
+def test_the_anchor_check_sees_anchors() -> None:
+    assert "running-okr-lint" in _anchors(ROOT / "docs" / "rules.md")
+    assert "lint-codes" in _anchors(ROOT / "docs" / "sync.md")
+    assert _slug("What `okr score` shows") == "what-okr-score-shows"
+
+
+def test_the_rule_table_has_a_header_so_it_renders() -> None:
+    lines = RULES.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("| OKR001 |"))
+    header, rule = lines[first - 2], lines[first - 1]
+    assert header.startswith("| code |") and re.fullmatch(r"\|(-+\|)+", rule), (header, rule)
+    table = []
+    for line in lines[first - 2 :]:
+        if not line.startswith("|"):
+            break
+        table.append(line)
+    cells = {len(re.split(r"(?<!\\)\|", line)) for line in table}  # unescaped pipes
+    assert len(cells) == 1, "a row of the rule table has more or fewer cells than its header"
+
+
+def _cli() -> dict[str, set[str]]:
+    """Every command of `okr` with the options it takes."""
+    import typer
+
+    from okrcli.cli.app import app
+
+    group: Any = typer.main.get_command(app)
+    helps = {"--help", "-h"}  # every command has them, outside its declared parameters
+    commands = {"": helps | {opt for p in group.params for opt in p.opts + p.secondary_opts}}
+    for name, command in group.commands.items():
+        options = {opt for p in command.params for opt in p.opts + p.secondary_opts}
+        commands[name] = helps | options
+    return commands
+
+
+def _okr_commands(doc: Path) -> list[str]:
+    """The `okr ...` command lines a document shows: in code blocks (also after `$ ` and a
+    CI step's `run: `) and in inline code."""
+    text = doc.read_text(encoding="utf-8")
+    found = []
+    for block in FENCE.finditer(text):
+        for line in block.group(0).splitlines():
+            m = re.search(r"(?:^\s*|\$ |run: )(okr(?: .*)?)$", line)
+            if m:
+                found.append(m.group(1))
+    found += re.findall(r"`(okr (?:[^`]*))`", FENCE.sub("", text))
+    return found
+
+
+def test_every_command_shown_exists_with_its_options() -> None:
+    import shlex
+
+    cli = _cli()
+    wrong = []
+    for doc in _documents():
+        for line in _okr_commands(doc):
+            words = shlex.split(line.split(" #", 1)[0].replace("…", "..."))
+            command = words[1] if len(words) > 1 and not words[1].startswith("-") else ""
+            if command not in cli:
+                wrong.append(f"{doc.relative_to(ROOT)}: {line} (no command {command!r})")
+                continue
+            for word in words[1:]:
+                option = word.split("=", 1)[0]
+                if re.fullmatch(r"--?[a-z][a-z-]*", option) and option not in cli[command]:
+                    wrong.append(f"{doc.relative_to(ROOT)}: {line} (no option {option})")
+    assert not wrong, wrong
+
+
+def test_the_command_check_sees_commands() -> None:
+    shown = _okr_commands(ROOT / "README.md")
+    assert "okr sync --dry-run" in [line.split(" #")[0].strip() for line in shown]
+    assert any(line.startswith("okr lint --changed-since") for line in shown)  # a CI step
+    assert "--changed-since" in _cli()["lint"] and "--commit" in _cli()["check-in"]

@@ -459,7 +459,8 @@ def init(
         _echo(f"skipped {rel}{reason}")
     if result.git_created:
         typer.echo("created a git repository")
-    _echo(f"Next: edit org.yaml and the files under okrs/, then run `okr lint` in {folder}.")
+    where = "" if folder.resolve() == Path.cwd().resolve() else f" in {folder}"
+    _echo(f"Next: edit org.yaml and the files under okrs/, then run `okr lint`{where}.")
     if install is None and any(r.endswith((".yml", ".gitlab-ci.yml")) for r in result.written):
         _echo(
             "The CI files install okrcli from a placeholder repository (the lines marked "

@@ -90,104 +90,142 @@ def _harder(k_old: KeyResult, k_new: KeyResult) -> str:
     return "harder" if harder else "easier"
 
 
+# an objective or key result, by its reference ``QUARTER:UNIT/OBJECTIVE[/KR]``, with what it is
+Indexed = tuple[str, object]  # ("objective" | "key result", the model)
+
+
 def compare(base: Repository, head: Repository) -> list[Change]:
-    """The semantic changes between two states of the repository."""
-
-    def index(repo: Repository) -> dict[str, tuple[str, object]]:
-        out: dict[str, tuple[str, object]] = {}
-        for d in repo.docs:
-            if d.model is None:
-                continue
-            for o in d.model.objectives:
-                out[f"{d.model.quarter}:{d.model.unit}/{o.id}"] = ("objective", o)
-                for k in o.key_results:
-                    out[f"{d.model.quarter}:{d.model.unit}/{o.id}/{k.id}"] = ("kr", k)
-        return out
-
-    old, new = index(base), index(head)
+    """The semantic changes between two states of the repository, in the order of the
+    references: what was added or removed, renamed, and how each key result changed."""
+    old, new = _index(base), _index(head)
     changes: list[Change] = []
     for ref in sorted(set(old) | set(new)):
         shown = ref.replace(":", " ", 1)
         if ref not in old or ref not in new:
-            added = ref not in old
-            kind, item = (new if added else old)[ref]
-            title = getattr(item, "title", "")
-            what = "objective" if kind == "objective" else "key result"
-            changes.append(
-                Change("added", shown, what, new=title, title=title)
-                if added
-                else Change("removed", shown, what, old=title, title=title)
-            )
+            changes.append(_added_or_removed(shown, old.get(ref), new.get(ref)))
             continue
         a, b = old[ref][1], new[ref][1]
-        title = str(getattr(b, "title", ""))
-        if getattr(a, "title", None) != getattr(b, "title", None):
-            changes.append(
-                Change(
-                    "title",
-                    shown,
-                    "title",
-                    getattr(a, "title", ""),
-                    getattr(b, "title", ""),
-                    title=title,
-                )
-            )
-        if not isinstance(a, KeyResult) or not isinstance(b, KeyResult):
-            continue
-        # the score's change in two parts that add up: the check-in (the new value against
-        # the old goalposts), then the goalpost move (the new value against the new ones)
-        s_old = _rounded(score_kr(a).score)
-        s_mid = _rounded(score_kr(a, b.current).score) if b.current is not None else s_old
-        s_new = _rounded(score_kr(b).score)
-        goalposts = [
-            Change(name, shown, name, _n(getattr(a, name)), _n(getattr(b, name)), _harder(a, b))
-            for name in ("baseline", "target")
-            if getattr(a, name) != getattr(b, name)
-        ]
-        if a.direction != b.direction:
-            goalposts.append(
-                Change(
-                    "direction",
-                    shown,
-                    "direction",
-                    a.direction.value if a.direction else "inferred",
-                    b.direction.value if b.direction else "inferred",
-                )
-            )
-        if goalposts:  # the score's change is the move's, told once, on its last line
-            goalposts[-1] = replace(goalposts[-1], score=_scores(s_mid, s_new))
-        changes += [replace(c, title=title) for c in goalposts]
-        said = " ".join(b.note.split()) if b.note and b.note != a.note else ""
-        reconfirmed = a.current == b.current and a.checked != b.checked and b.checked is not None
-        if a.current != b.current or reconfirmed:
-            # a check-in: a new value with its score change, or the same value re-confirmed
-            changes.append(
-                Change(
-                    "check-in",
-                    shown,
-                    "current",
-                    _n(a.current),
-                    _n(b.current),
-                    "re-confirmed" if reconfirmed else "",
-                    score=None if reconfirmed else _scores(s_old, s_mid),
-                    title=title,
-                    said=said,
-                )
-            )
-        elif said:
-            changes.append(Change("note", shown, "note", new=said, title=title))
-        if a.confidence != b.confidence:
-            changes.append(
-                Change(
-                    "confidence",
-                    shown,
-                    "confidence",
-                    _n(a.confidence),
-                    _n(b.confidence),
-                    title=title,
-                )
-            )
+        changes += _renamed(shown, a, b)
+        if isinstance(a, KeyResult) and isinstance(b, KeyResult):
+            changes += _key_result_changes(shown, a, b)
     return changes
+
+
+def _index(repo: Repository) -> dict[str, Indexed]:
+    """Every objective and key result of the repository's valid files, by reference."""
+    out: dict[str, Indexed] = {}
+    for d in repo.docs:
+        if d.model is None:
+            continue
+        for o in d.model.objectives:
+            out[f"{d.model.quarter}:{d.model.unit}/{o.id}"] = ("objective", o)
+            for k in o.key_results:
+                out[f"{d.model.quarter}:{d.model.unit}/{o.id}/{k.id}"] = ("key result", k)
+    return out
+
+
+def _added_or_removed(shown: str, before: Indexed | None, after: Indexed | None) -> Change:
+    """An objective or key result that is in only one of the two states."""
+    if before is None:
+        assert after is not None
+        what, item = after
+        title = getattr(item, "title", "")
+        return Change("added", shown, what, new=title, title=title)
+    what, item = before
+    title = getattr(item, "title", "")
+    return Change("removed", shown, what, old=title, title=title)
+
+
+def _renamed(shown: str, a: object, b: object) -> list[Change]:
+    """The title's change of an objective or key result, if it changed."""
+    if getattr(a, "title", None) == getattr(b, "title", None):
+        return []
+    before, after = getattr(a, "title", ""), getattr(b, "title", "")
+    return [Change("title", shown, "title", before, after, title=str(after))]
+
+
+def _key_result_changes(shown: str, a: KeyResult, b: KeyResult) -> list[Change]:
+    """A key result's goalposts moved, its check-in or note, and its confidence, in order.
+
+    The score's change comes in two parts that add up: the check-in (the new value against
+    the old goalposts), then the goalpost move (the new value against the new ones)."""
+    title = str(b.title)
+    s_old = _rounded(score_kr(a).score)
+    s_mid = _rounded(score_kr(a, b.current).score) if b.current is not None else s_old
+    s_new = _rounded(score_kr(b).score)
+    return (
+        _goalposts(shown, a, b, (s_mid, s_new), title)
+        + _progress(shown, a, b, (s_old, s_mid), title)
+        + _confidence(shown, a, b, title)
+    )
+
+
+def _goalposts(
+    shown: str, a: KeyResult, b: KeyResult, score: tuple[Decimal, Decimal], title: str
+) -> list[Change]:
+    """Baseline, target and direction changes; the change of ``score`` (from the old
+    goalposts to the new, at the new value) is told once, on the last of them."""
+    changes = [
+        Change(
+            name,
+            shown,
+            name,
+            _n(getattr(a, name)),
+            _n(getattr(b, name)),
+            _harder(a, b),
+            title=title,
+        )
+        for name in ("baseline", "target")
+        if getattr(a, name) != getattr(b, name)
+    ]
+    if a.direction != b.direction:
+        changes.append(
+            Change(
+                "direction",
+                shown,
+                "direction",
+                a.direction.value if a.direction else "inferred",
+                b.direction.value if b.direction else "inferred",
+                title=title,
+            )
+        )
+    if changes:
+        changes[-1] = replace(changes[-1], score=_scores(*score))
+    return changes
+
+
+def _progress(
+    shown: str, a: KeyResult, b: KeyResult, score: tuple[Decimal, Decimal], title: str
+) -> list[Change]:
+    """A check-in (a new value, with the change of ``score`` from the old value to the new
+    against the old goalposts, or the same value re-confirmed on a later day), else a new
+    note alone, else nothing."""
+    said = " ".join(b.note.split()) if b.note and b.note != a.note else ""
+    reconfirmed = a.current == b.current and a.checked != b.checked and b.checked is not None
+    if a.current != b.current or reconfirmed:
+        return [
+            Change(
+                "check-in",
+                shown,
+                "current",
+                _n(a.current),
+                _n(b.current),
+                "re-confirmed" if reconfirmed else "",
+                score=None if reconfirmed else _scores(*score),
+                title=title,
+                said=said,
+            )
+        ]
+    return [Change("note", shown, "note", new=said, title=title)] if said else []
+
+
+def _confidence(shown: str, a: KeyResult, b: KeyResult, title: str) -> list[Change]:
+    """The confidence's change, if it changed."""
+    if a.confidence == b.confidence:
+        return []
+    return [
+        Change("confidence", shown, "confidence", _n(a.confidence), _n(b.confidence), title=title)
+    ]
 
 
 def _rounded(x: Decimal) -> Decimal:

@@ -43,6 +43,14 @@ def _result(text: str) -> LintResult:
     return LintResult([d], [text], [text])
 
 
+# the formats the next test knows how to check; a new one must be added there
+CHECKED_FORMATS = {"text", "concise", "github", "junit", "json", "sarif", "gitlab"}
+
+
+def test_the_escaping_test_checks_every_format() -> None:
+    assert set(FORMATS) == CHECKED_FORMATS, "check the new format's escaping below"
+
+
 @pytest.mark.parametrize("text", NASTY)
 def test_every_lint_format_escapes_control_characters(text: str) -> None:
     result = _result(text)
