@@ -244,12 +244,13 @@ class Sentence:
     def lead(self) -> int:
         """Index of the first token that is not filler ("we will", "KR1:")."""
         for i, t in enumerate(self.toks):
-            if t in FILLER or (re.fullmatch(r"kr\d*|o\d+|\d+[.)]?", t) and i == 0):
+            if t in FILLER or (i == 0 and _LABEL.fullmatch(t)):
                 continue
             return i
         return len(self.toks)
 
 
+_LABEL = re.compile(r"kr\d*|o\d+|\d+[.)]?")  # "KR1:", "O2", "3." before a title
 _NAMED_NUMBER = re.compile(r"\b([A-Z][A-Za-z]*[A-Z][A-Za-z]*|[Vv]ersion|[Vv])\s*\d+(\.\d+)*\b")
 
 
