@@ -593,7 +593,7 @@ def objective_features(text: str, lex: Lexicon) -> Reading:
     if read is None:
         return f
     s, low, toks, stems, n, longest, lead = read
-    if any(is_number(t) for t in tokens(body)):
+    if _DIGIT.search(body) and any(is_number(t) for t in tokens(body)):
         f["amount"] = ""
     if "(" in body:
         f["parenthesis"] = ""
@@ -614,7 +614,7 @@ def objective_features(text: str, lex: Lexicon) -> Reading:
             f["lead_make"] = toks[lead]
         if not _is_verbish(first, toks[lead], lex) and not _verb_form(toks[lead]):
             f["heading"] = toks[lead]  # "Code health", "Connectivity magic"
-    if re.match(r"^[a-z]+\s*,\s*[a-z]+\s*,?\s*(and|&)\s+[a-z]+\b", low):
+    if "," in low and _VERB_LIST.match(low):
         f["verb_list"] = ""
     content = [
         (st, tok)
@@ -638,23 +638,26 @@ def objective_features(text: str, lex: Lexicon) -> Reading:
         f["all_generic"] = " ".join(t for _, t in content)
     elif any(st in lex.generic_nouns for st, _ in content):
         f["some_generic"] = next(t for st, t in content if st in lex.generic_nouns)
-    if any(st in _PEOPLE for st in stems) or re.search(r"\bfor\s+\w", low):
+    if any(st in _PEOPLE for st in stems) or _FOR_WHOM.search(low):
         f["beneficiary"] = ""
     elif "lead_generic_verb" in f and nc <= 3:
         f["bare_improve"] = f"{f['lead_generic_verb']} {' '.join(t for _, t in content)}"
-    if re.search(r"\b(so that|so|to|by|through|without|while|via|in order to)\s+\w", low):
+    if _PURPOSE.search(low):
         f["purpose"] = ""
-    if re.search(
-        r"\b(every|instant|effortless|trust|go-to|obvious|delight|love|world-class"
-        r"|primary|feel|seamless|stellar|extraordinary)\w*",
-        low,
-    ):
+    if _VIVID.search(low):
         f["vivid"] = ""
     if not any(_is_verbish(stems[i], toks[i], lex) for i in range(lead, n)):
         f["no_verb"] = ""
     return f
 
 
+_VERB_LIST = re.compile(r"^[a-z]+\s*,\s*[a-z]+\s*,?\s*(and|&)\s+[a-z]+\b")
+_FOR_WHOM = re.compile(r"\bfor\s+\w")
+_PURPOSE = re.compile(r"\b(so that|so|to|by|through|without|while|via|in order to)\s+\w")
+_VIVID = re.compile(
+    r"\b(every|instant|effortless|trust|go-to|obvious|delight|love|world-class"
+    r"|primary|feel|seamless|stellar|extraordinary)\w*"
+)
 _CONTENT_STOP = frozenset(
     {
         "the",

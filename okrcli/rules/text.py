@@ -226,8 +226,17 @@ class Sentence:
 
     def find(self, keys: frozenset[str], start: int = 0, longest: int = 4) -> tuple[int, int]:
         """(position, length) of the first phrase of ``keys`` at or after ``start``."""
-        if isinstance(keys, PhraseSet) and keys.firsts.isdisjoint(self.stem_set):
-            return -1, 0  # most sentences hold no word of most lists: one set operation
+        if isinstance(keys, PhraseSet):
+            firsts = keys.firsts
+            if firsts.isdisjoint(self.stem_set):
+                return -1, 0  # most sentences hold no word of most lists: one set operation
+            stems = self.stems
+            for i in range(start, len(stems)):
+                if stems[i] in firsts:  # a phrase can start only at one of its first words
+                    n = self.match(i, keys)
+                    if n:
+                        return i, n
+            return -1, 0
         for i in range(start, len(self.stems)):
             n = self.match(i, keys, longest)
             if n:
@@ -284,6 +293,14 @@ _WORD_AMOUNT = re.compile(
     r"thousand|million)\s+(?:new\s+|more\s+)?([a-z]+s)\b"
 )
 _SPANS = frozenset({"days", "weeks", "months", "quarters", "years", "decades", "times"})
+_DIGIT = re.compile(r"\d")
+_MULTIPLE = re.compile(r"\b(\d+x|double|triple|halve|quadruple|percent)\b")
+_MONTHS_YEARS = re.compile(
+    r"\b(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen)"
+    r"[\s-]+(months?|years?)\b"
+)
+_BY_YEAR = re.compile(r"\bby\s+(19|20)\d\d\b")
+_COMPETITOR = re.compile(r"\b(match|copy|catch up with|keep up with|on par with)\b.*\bcompetitor")
 
 
 def objective_shapes(text: str, lex: Lexicon) -> tuple[str | None, str | None, str | None]:
@@ -296,13 +313,13 @@ def objective_shapes(text: str, lex: Lexicon) -> tuple[str | None, str | None, s
     low = s.text.lower()
 
     metric = None
-    named = _NAMED_NUMBER.sub(" ", s.text)
-    for t in tokens(named):
+    named = _NAMED_NUMBER.sub(" ", s.text) if _DIGIT.search(s.text) else ""
+    for t in tokens(named):  # (a title with no digit states no amount in figures)
         if is_metric_number(t) and low.find("#" + t) < 0:
             metric = f"it states the amount '{t}'"
             break
     if metric is None:
-        m = re.search(r"\b(\d+x|double|triple|halve|quadruple|percent)\b", low)
+        m = _MULTIPLE.search(low)
         if m:
             metric = f"it states the amount '{m.group(0)}'"
     if metric is None:
@@ -320,17 +337,13 @@ def objective_shapes(text: str, lex: Lexicon) -> tuple[str | None, str | None, s
     if pos >= 0:
         horizon = f"'{s.words(pos, n)}' is a horizon or ambition beyond one quarter"
     else:
-        m = re.search(
-            r"\b(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen)"
-            r"[\s-]+(months?|years?)\b",
-            low,
-        )
+        m = _MONTHS_YEARS.search(low)
         if m:
             amount = m.group(1)
             months = int(amount) if amount.isdigit() else NUMBER_WORDS[amount]
             if m.group(2).startswith("year") or months > 3:
                 horizon = f"'{m.group(0)}' is longer than a quarter"
-        m = m or re.search(r"\bby\s+(19|20)\d\d\b", low)
+        m = m or _BY_YEAR.search(low)
         if horizon is None and m and m.group(0).startswith("by"):
             horizon = f"'{m.group(0)}' is a deadline beyond the quarter"
 
@@ -338,6 +351,6 @@ def objective_shapes(text: str, lex: Lexicon) -> tuple[str | None, str | None, s
     pos, n = s.find(lex.parity_phrases, 0, longest)
     if pos >= 0:
         parity = f"'{s.words(pos, n)}' sets the goal by a competitor's roadmap"
-    elif re.search(r"\b(match|copy|catch up with|keep up with|on par with)\b.*\bcompetitor", low):
+    elif _COMPETITOR.search(low):
         parity = "it sets the goal by what a competitor has built"
     return metric, horizon, parity
