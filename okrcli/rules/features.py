@@ -27,6 +27,7 @@ from okrcli.rules.text import (
     counted_output,
     has_amount,
     is_number,
+    sentence,
     stem,
     tokens,
 )
@@ -339,7 +340,7 @@ def _read(body: str, lex: Lexicon) -> _Read | None:
     """A title as the features read it: the sentence, its lower-case text, its tokens and
     their stems, how many, the longest phrase a word list holds, and where the sentence's
     verb may start (after a label); None for a title with no words."""
-    s = Sentence.of(body)
+    s = sentence(body, lex)
     if not s.toks:
         return None
     return s, s.text.lower(), s.toks, s.stems, len(s.toks), lex.longest_phrase, s.lead()

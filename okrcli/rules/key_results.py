@@ -13,7 +13,7 @@ from okrcli.rules.base import GOOD_FILE, Example, Finding, HintOptions, Rule, va
 from okrcli.rules.context import Context
 from okrcli.rules.indexes import first_alike
 from okrcli.rules.reading import read_kr
-from okrcli.rules.text import Sentence
+from okrcli.rules.text import sentence
 
 FOURTH_KR = """\
       - id: saved-cards
@@ -420,7 +420,7 @@ def _content(title: str, ctx: Context) -> frozenset[str]:
     key = ("content", title)
     found = lex.memo.get(key)
     if found is None:
-        s = Sentence.of(title)
+        s = sentence(title, lex)
         found = lex.memo[key] = frozenset(
             st
             for st, tok in zip(s.stems, s.toks, strict=True)

@@ -259,6 +259,17 @@ class Sentence:
         return len(self.toks)
 
 
+def sentence(text: str, lex: Lexicon) -> Sentence:
+    """The text as a :class:`Sentence`, made once per word lists: several readers and rules
+    split the same title (read-only, so one copy is shared)."""
+    key = ("sentence", text)
+    found = lex.memo.get(key)
+    if found is None:
+        found = lex.memo[key] = Sentence.of(text)
+    assert isinstance(found, Sentence)
+    return found
+
+
 _LABEL = re.compile(r"kr\d*|o\d+|\d+[.)]?")  # "KR1:", "O2", "3." before a title
 _NAMED_NUMBER = re.compile(r"\b([A-Z][A-Za-z]*[A-Z][A-Za-z]*|[Vv]ersion|[Vv])\s*\d+(\.\d+)*\b")
 
@@ -306,7 +317,7 @@ _COMPETITOR = re.compile(r"\b(match|copy|catch up with|keep up with|on par with)
 def objective_shapes(text: str, lex: Lexicon) -> tuple[str | None, str | None, str | None]:
     """The reasons an objective's title carries a metric, a horizon beyond the quarter, or
     chases a competitor (each None when it does not)."""
-    s = Sentence.of(text)
+    s = sentence(text, lex)
     if not s.toks:
         return None, None, None
     longest = lex.longest_phrase
