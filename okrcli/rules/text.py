@@ -186,14 +186,20 @@ def is_metric_number(token: str) -> bool:
 
 
 class PhraseSet(frozenset[str]):
-    """Stemmed phrases, with their first words indexed so most positions are rejected fast."""
+    """Stemmed phrases, with their first words indexed so most positions are rejected fast,
+    and for each first word the lengths (in words) of its phrases, longest first."""
 
     firsts: frozenset[str]
     longest: int
+    lengths: dict[str, tuple[int, ...]]
 
     def __new__(cls, phrases: Iterable[str]) -> PhraseSet:
         self = super().__new__(cls, phrases)
-        self.firsts = frozenset(p.split(" ", 1)[0] for p in self)
+        by_first: dict[str, set[int]] = {}
+        for p in self:
+            by_first.setdefault(p.split(" ", 1)[0], set()).add(p.count(" ") + 1)
+        self.lengths = {w: tuple(sorted(ns, reverse=True)) for w, ns in by_first.items()}
+        self.firsts = frozenset(self.lengths)
         self.longest = max((p.count(" ") + 1 for p in self), default=1)
         return self
 
@@ -216,9 +222,18 @@ class Sentence:
     def match(self, i: int, keys: frozenset[str], longest: int = 4) -> int:
         """The length (in tokens) of the longest phrase of ``keys`` starting at token i."""
         if isinstance(keys, PhraseSet):
-            if i >= len(self.stems) or self.stems[i] not in keys.firsts:
+            # only the lengths of the phrases that start with this word, longest first
+            stems = self.stems
+            lengths = keys.lengths.get(stems[i]) if i < len(stems) else None
+            if lengths is None:
                 return 0
-            longest = keys.longest
+            room = len(stems) - i
+            for n in lengths:
+                if n <= room and (
+                    stems[i] in keys if n == 1 else " ".join(stems[i : i + n]) in keys
+                ):
+                    return n
+            return 0
         for n in range(min(longest, len(self.stems) - i), 0, -1):
             if " ".join(self.stems[i : i + n]) in keys:
                 return n
