@@ -51,6 +51,7 @@ def test_positions_found_later_match_those_recorded_while_parsing(text: str) -> 
     later = parse(text)
     assert later.data == full.data
     assert positions_of(text) == (full.values, full.keys)
+    assert positions_of(text, keys=False) == (full.values, {})  # a value's span asks no more
     assert later.span(("objectives", 0, "key_results", 1, "title")) == full.span(
         ("objectives", 0, "key_results", 1, "title")
     )
@@ -150,6 +151,7 @@ def test_arbitrary_text_loads_or_fails_cleanly(text: str) -> None:
     else:
         assert () in result.values or result.data is None
         full = parse(text, positions=True)  # positions found later stand where parsing puts them
+        assert result.values == full.values  # the values first, alone
         assert (result.values, result.keys) == (full.values, full.keys)
 
 

@@ -69,8 +69,10 @@ class Parsed:
     """A YAML document as plain data, with the span of every value and every mapping key.
 
     Positions are only needed for files with findings, so a document parsed without them
-    (the fast path) parses its text again, once, the first time a position is asked for.
-    Spans are stored as raw (line, column, end_line, end_column) tuples and wrapped on access.
+    (the fast path) walks its text again the first time a position is asked for: for the
+    values alone when only a value's span is asked (most findings), for the keys too when a
+    key's span is. Spans are stored as raw (line, column, end_line, end_column) tuples and
+    wrapped on access.
     """
 
     __slots__ = ("_keys", "_values", "data", "text")
@@ -83,18 +85,17 @@ class Parsed:
         self._values = values
         self._keys = keys
 
-    def _positions(self) -> tuple[Spans, Spans]:
-        if self._values is None or self._keys is None:
-            self._values, self._keys = positions_of(self.text)
-        return self._values, self._keys
-
     @property
     def values(self) -> Spans:
-        return self._positions()[0]
+        if self._values is None:
+            self._values = positions_of(self.text, keys=False)[0]
+        return self._values
 
     @property
     def keys(self) -> Spans:
-        return self._positions()[1]
+        if self._keys is None:
+            self._values, self._keys = positions_of(self.text)
+        return self._keys
 
     def __getstate__(self) -> tuple[Any, str]:
         return (self.data, self.text)  # positions are recomputed on demand, never shipped
@@ -508,14 +509,15 @@ def _build(parser: Any, ev: ModuleType, max_depth: int, track: bool) -> Parsed:
     return Parsed(root, values, keys) if track else Parsed(root)
 
 
-def positions_of(text: str) -> tuple[Spans, Spans]:
-    """The spans of every value and every key of a text that has parsed cleanly, found again
-    by a walk that records positions and builds no data (the data is at hand already). A text
-    that does not parse cleanly after all is parsed in full, which says what is wrong."""
+def positions_of(text: str, *, keys: bool = True) -> tuple[Spans, Spans]:
+    """The spans of every value and every key (none without ``keys``) of a text that has
+    parsed cleanly, found again by a walk that records positions and builds no data (the data
+    is at hand already). A text that does not parse cleanly after all is parsed in full,
+    which says what is wrong."""
     yaml, c_parser, ev = _libyaml()
     parser = c_parser(text)
     try:
-        return _walk_spans(parser.get_event, ev)
+        return _walk_spans(parser.get_event, ev, keys)
     except yaml.YAMLError:
         pass
     finally:
@@ -526,9 +528,9 @@ def positions_of(text: str) -> tuple[Spans, Spans]:
     return full.values, full.keys
 
 
-def _walk_spans(get: Any, ev: ModuleType) -> tuple[Spans, Spans]:
+def _walk_spans(get: Any, ev: ModuleType, with_keys: bool) -> tuple[Spans, Spans]:
     """The spans :func:`_build` records with ``track``, by paths of keys and indexes, for an
-    event stream it has accepted before."""
+    event stream it has accepted before (the keys' only ``with_keys``)."""
     values: Spans = {}
     keys: Spans = {}
     if not _open_document(get, ev):
@@ -548,15 +550,22 @@ def _walk_spans(get: Any, ev: ModuleType) -> tuple[Spans, Spans]:
         event = get()
         cls = event.__class__
         if cls is scalar_cls:
+            if is_map and pending is None:
+                pending = event.value
+                if with_keys:
+                    sm, em = event.start_mark, event.end_mark
+                    keys[(*path, pending)] = (
+                        sm.line + 1,
+                        sm.column + 1,
+                        em.line + 1,
+                        em.column + 1,
+                    )
+                continue
             sm, em = event.start_mark, event.end_mark
             span = (sm.line + 1, sm.column + 1, em.line + 1, em.column + 1)
             if is_map:
-                if pending is None:
-                    pending = event.value
-                    keys[(*path, pending)] = span
-                else:
-                    values[(*path, pending)] = span
-                    pending = None
+                values[(*path, pending)] = span  # type: ignore[arg-type]
+                pending = None
             elif outside:
                 values[()] = span
             else:
