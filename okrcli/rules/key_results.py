@@ -417,11 +417,11 @@ _SKIP = frozenset(
 def _content(title: str, ctx: Context) -> frozenset[str]:
     """The stems of a title's content words (memoised with the word lists)."""
     lex = ctx.lexicon
-    key = ("content", title)
-    found = lex.memo.get(key)
+    memo = lex.memo["content"]
+    found = memo.get(title)
     if found is None:
         s = sentence(title, lex)
-        found = lex.memo[key] = frozenset(
+        found = memo[title] = frozenset(
             st
             for st, tok in zip(s.stems, s.toks, strict=True)
             if tok not in _SKIP

@@ -277,10 +277,10 @@ class Sentence:
 def sentence(text: str, lex: Lexicon) -> Sentence:
     """The text as a :class:`Sentence`, made once per word lists: several readers and rules
     split the same title (read-only, so one copy is shared)."""
-    key = ("sentence", text)
-    found = lex.memo.get(key)
+    memo = lex.memo["sentence"]
+    found = memo.get(text)
     if found is None:
-        found = lex.memo[key] = Sentence.of(text)
+        found = memo[text] = Sentence.of(text)
     assert isinstance(found, Sentence)
     return found
 
