@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from okrcli.load.yamlsafe import YamlError, decode, parse, resolve_plain
+from okrcli.load.yamlsafe import YamlError, decode, parse, positions_of, resolve_plain
 
 
 def test_positions_are_one_based_for_keys_and_values() -> None:
@@ -18,6 +18,43 @@ def test_positions_are_one_based_for_keys_and_values() -> None:
     assert p.span(("objectives", 0, "title")).column == 12
     assert p.key_span(("objectives", 0, "title")).column == 5
     assert p.span(("objectives", 0)) == (3, 5, 5, 1)
+
+
+_NESTED = """\
+unit: checkout
+quarter: 2026-Q4
+objectives:
+  - id: a
+    title: "Quoted: title"
+    aligns_to: [strategy/x, {parent: p}]
+    key_results:
+      - {id: k1, title: Raise it, baseline: 1, target: 2}
+      - id: k2
+        title: >
+          Folded
+          title
+        tags:
+          - [1, [2, 3]]
+          - {}
+      -
+  - []
+"""
+
+
+@pytest.mark.parametrize(
+    "text", [_NESTED, "just a scalar\n", "[1, 2]\n", "{}\n", "", "a:\n  - - - x\n"]
+)
+def test_positions_found_later_match_those_recorded_while_parsing(text: str) -> None:
+    # a file parsed without positions finds them when a finding needs one, by another walk
+    # of its text: every key and value must stand where the full parse puts it
+    full = parse(text, positions=True)
+    later = parse(text)
+    assert later.data == full.data
+    assert positions_of(text) == (full.values, full.keys)
+    assert positions_of(text, keys=False) == (full.values, {})  # a value's span asks no more
+    assert later.span(("objectives", 0, "key_results", 1, "title")) == full.span(
+        ("objectives", 0, "key_results", 1, "title")
+    )
 
 
 @pytest.mark.parametrize(
@@ -113,6 +150,9 @@ def test_arbitrary_text_loads_or_fails_cleanly(text: str) -> None:
         assert exc.line >= 1 and exc.column >= 1
     else:
         assert () in result.values or result.data is None
+        full = parse(text, positions=True)  # positions found later stand where parsing puts them
+        assert result.values == full.values  # the values first, alone
+        assert (result.values, result.keys) == (full.values, full.keys)
 
 
 def test_reading_a_file_descriptor_stops_at_the_limit_and_gets_everything() -> None:

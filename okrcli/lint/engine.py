@@ -211,12 +211,16 @@ def lint_repository(
     all_rules = registry()
     path_of = {s.rel: s.path for s in sources}
     cwd = str(request.cwd.resolve())
+    shown_of: dict[str, str] = {}  # each file's path as shown, worked out once per file
     out = []
     for code, f in findings:
         if sel.path_ignored(f.rel, code, p.per_path):
             continue
         rule_cls = all_rules[code]
-        shown = _display(path_of.get(f.rel, repo.root / f.rel), cwd)
+        shown = shown_of.get(f.rel)
+        if shown is None:
+            where = path_of.get(f.rel)
+            shown = shown_of[f.rel] = _display(where or repo.root / f.rel, cwd)
         s = f.span
         out.append(
             Diagnostic(

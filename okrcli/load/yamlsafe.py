@@ -69,8 +69,10 @@ class Parsed:
     """A YAML document as plain data, with the span of every value and every mapping key.
 
     Positions are only needed for files with findings, so a document parsed without them
-    (the fast path) parses its text again, once, the first time a position is asked for.
-    Spans are stored as raw (line, column, end_line, end_column) tuples and wrapped on access.
+    (the fast path) walks its text again the first time a position is asked for: for the
+    values alone when only a value's span is asked (most findings), for the keys too when a
+    key's span is. Spans are stored as raw (line, column, end_line, end_column) tuples and
+    wrapped on access.
     """
 
     __slots__ = ("_keys", "_values", "data", "text")
@@ -83,19 +85,17 @@ class Parsed:
         self._values = values
         self._keys = keys
 
-    def _positions(self) -> tuple[Spans, Spans]:
-        if self._values is None or self._keys is None:
-            full = parse(self.text, positions=True)
-            self._values, self._keys = full.values, full.keys
-        return self._values, self._keys
-
     @property
     def values(self) -> Spans:
-        return self._positions()[0]
+        if self._values is None:
+            self._values = positions_of(self.text, keys=False)[0]
+        return self._values
 
     @property
     def keys(self) -> Spans:
-        return self._positions()[1]
+        if self._keys is None:
+            self._values, self._keys = positions_of(self.text)
+        return self._keys
 
     def __getstate__(self) -> tuple[Any, str]:
         return (self.data, self.text)  # positions are recomputed on demand, never shipped
@@ -319,15 +319,15 @@ def _reject_node_extras(event: Any, ev: ModuleType) -> None:
         )
 
 
-def _build(parser: Any, ev: ModuleType, max_depth: int, track: bool) -> Parsed:
-    """Consume the event stream into plain data. A tight loop: this is lint's hot path."""
-    get = parser.get_event
+def _open_document(get: Any, ev: ModuleType) -> bool:
+    """Read the stream's opening events: False for an empty stream, True when a document
+    starts (one that declares a YAML version other than 1.2 is refused)."""
     first = get()  # StreamStart
     if not isinstance(first, ev.StreamStartEvent):  # pragma: no cover - parser contract
         raise YamlError("invalid YAML stream.")
     start = get()
     if isinstance(start, ev.StreamEndEvent):
-        return Parsed(None, {}, {})
+        return False
     assert isinstance(start, ev.DocumentStartEvent)
     version = getattr(start, "version", None)
     if version is not None and tuple(version) != (1, 2):
@@ -338,10 +338,86 @@ def _build(parser: Any, ev: ModuleType, max_depth: int, track: bool) -> Parsed:
             line,
             col,
         )
-    values: dict[Path, tuple[int, int, int, int]] = {}
-    keys: dict[Path, tuple[int, int, int, int]] = {}
+    return True
+
+
+def _close_document(get: Any, ev: ModuleType) -> None:
+    """After a document's end, the stream must end too: one document per file."""
+    nxt = get()
+    if isinstance(nxt, ev.StreamEndEvent):
+        return
+    line, col = _pos(nxt.start_mark)
+    raise YamlError(
+        "the file holds more than one YAML document; keep one document per file.", line, col
+    )
+
+
+def _check_key(event: Any, key: str, container: dict[str, Any], keys: Spans, path: Path) -> None:
+    """Refuse a plain key that YAML reads as no text (a number, a boolean, null) and a key
+    that appears twice in its mapping."""
+    if (
+        event.implicit[0]
+        and (not key or key[0] in _NON_TEXT_START)
+        and not isinstance(resolve_plain(key), str)
+    ):
+        raise YamlError(
+            f"the key {key!r} is not a name; keys must be text.", *_pos(event.start_mark)
+        )
+    if key in container:
+        first = keys.get((*path, key))
+        raise YamlError(
+            f"the key '{key}' appears twice in this mapping (first on line "
+            f"{first[0] if first else '?'}); keep one.",
+            *_pos(event.start_mark),
+        )
+
+
+def _resolved(event: Any) -> Any:
+    """A plain scalar that may be no text (a number, a boolean, null), resolved by the core
+    schema; a number too long for an OKR file is refused."""
+    try:
+        return resolve_plain(event.value)
+    except ValueError as exc:
+        raise YamlError(f"{exc}.", *_pos(event.start_mark)) from None
+
+
+def _check_collection_start(
+    event: Any, ev: ModuleType, depth: int, max_depth: int, keyless: bool
+) -> None:
+    """Refuse a mapping or list that carries an anchor or tag, nests too deep, or is a key."""
+    sm = event.start_mark
+    if event.anchor is not None or event.tag is not None:
+        _reject_node_extras(event, ev)
+    if depth >= max_depth:
+        raise LimitError(
+            f"the document nests deeper than {max_depth} levels; OKR files are shallow.",
+            sm.line + 1,
+            sm.column + 1,
+        )
+    if keyless:
+        raise YamlError(
+            "a mapping or list is used as a key; keys must be text.", sm.line + 1, sm.column + 1
+        )
+
+
+def _alias(event: Any) -> YamlError:
+    line, col = _pos(event.start_mark)
+    return YamlError(
+        f"aliases (*{event.anchor}) are not allowed in OKR files; write the value out.", line, col
+    )
+
+
+def _build(parser: Any, ev: ModuleType, max_depth: int, track: bool) -> Parsed:
+    """Consume the event stream into plain data. A tight loop: this is lint's hot path, so
+    only the checks that pass for every well-formed file stay inline; refusing is done by
+    the helpers above."""
+    get = parser.get_event
+    if not _open_document(get, ev):
+        return Parsed(None, {}, {})
+    values: Spans = {}
+    keys: Spans = {}
     scalar_cls, map_start, seq_start = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
-    map_end, seq_end = ev.MappingEndEvent, ev.SequenceEndEvent
+    map_end, seq_end, doc_end = ev.MappingEndEvent, ev.SequenceEndEvent, ev.DocumentEndEvent
 
     # the container being filled: its value, its path, whether it is a mapping, the pending
     # key (None while a key is expected), and where it started; parents wait on the stack.
@@ -365,38 +441,21 @@ def _build(parser: Any, ev: ModuleType, max_depth: int, track: bool) -> Parsed:
             if is_map and pending is None:
                 # keys repeat in every file (id, title, target, ...): one shared string each
                 key = intern(event.value)
-                if (
-                    event.implicit[0]
-                    and (not key or key[0] in _NON_TEXT_START)
-                    and not isinstance(resolve_plain(key), str)
+                if (event.implicit[0] and (not key or key[0] in _NON_TEXT_START)) or (
+                    key in container
                 ):
-                    raise YamlError(
-                        f"the key {key!r} is not a name; keys must be text.",
-                        *_pos(event.start_mark),
-                    )
-                if key in container:
-                    first = keys.get((*path, key))
-                    raise YamlError(
-                        f"the key '{key}' appears twice in this mapping (first on line "
-                        f"{first[0] if first else '?'}); keep one.",
-                        *_pos(event.start_mark),
-                    )
+                    _check_key(event, key, container, keys, path)
                 pending = key
                 if track:
                     keys[(*path, key)] = span
                 continue
-            if event.implicit[0] and (not event.value or event.value[0] in _NON_TEXT_START):
-                try:
-                    value: Any = resolve_plain(event.value)
-                except ValueError as exc:
-                    raise YamlError(f"{exc}.", *_pos(event.start_mark)) from None
-            else:
-                value = event.value
+            value = event.value
+            if event.implicit[0] and (not value or value[0] in _NON_TEXT_START):
+                value = _resolved(event)
             if is_map:
-                assert pending is not None
                 container[pending] = value
                 if track:
-                    values[(*path, pending)] = span
+                    values[(*path, pending)] = span  # type: ignore[arg-type]
                 pending = None
             elif container is not None:
                 if track:
@@ -407,25 +466,16 @@ def _build(parser: Any, ev: ModuleType, max_depth: int, track: bool) -> Parsed:
                 if track:
                     values[()] = span
         elif cls is map_start or cls is seq_start:
-            sm = event.start_mark
-            if event.anchor is not None or event.tag is not None:
-                _reject_node_extras(event, ev)
-            if len(stack) >= max_depth:
-                raise LimitError(
-                    f"the document nests deeper than {max_depth} levels; OKR files are shallow.",
-                    sm.line + 1,
-                    sm.column + 1,
+            if (
+                len(stack) >= max_depth
+                or (is_map and pending is None)
+                or (event.anchor is not None or event.tag is not None)
+            ):
+                _check_collection_start(
+                    event, ev, len(stack), max_depth, is_map and pending is None
                 )
-            if is_map and pending is None:
-                raise YamlError(
-                    "a mapping or list is used as a key; keys must be text.",
-                    sm.line + 1,
-                    sm.column + 1,
-                )
-            if not track:
+            if not track or container is None:
                 child_path: Path = ()
-            elif container is None:
-                child_path = ()
             elif is_map:
                 child_path = (*path, pending)  # type: ignore[arg-type]
             else:
@@ -434,6 +484,7 @@ def _build(parser: Any, ev: ModuleType, max_depth: int, track: bool) -> Parsed:
             container = {} if cls is map_start else []
             path, is_map, pending = child_path, cls is map_start, None
             if track:
+                sm = event.start_mark
                 started = (sm.line + 1, sm.column + 1)
         elif cls is map_end or cls is seq_end:
             done, done_path = container, path
@@ -449,22 +500,96 @@ def _build(parser: Any, ev: ModuleType, max_depth: int, track: bool) -> Parsed:
             else:
                 container.append(done)
         elif cls is ev.AliasEvent:
-            line, col = _pos(event.start_mark)
-            raise YamlError(
-                f"aliases (*{event.anchor}) are not allowed in OKR files; write the value out.",
-                line,
-                col,
-            )
-        elif cls is ev.DocumentEndEvent:
-            nxt = get()
-            if isinstance(nxt, ev.StreamEndEvent):
-                break
-            line, col = _pos(nxt.start_mark)
-            raise YamlError(
-                "the file holds more than one YAML document; keep one document per file.",
-                line,
-                col,
-            )
+            raise _alias(event)
+        elif cls is doc_end:
+            _close_document(get, ev)
+            break
         else:  # pragma: no cover - the parser emits nothing else inside a document
             raise YamlError(f"unexpected YAML event {cls.__name__}.")
     return Parsed(root, values, keys) if track else Parsed(root)
+
+
+def positions_of(text: str, *, keys: bool = True) -> tuple[Spans, Spans]:
+    """The spans of every value and every key (none without ``keys``) of a text that has
+    parsed cleanly, found again by a walk that records positions and builds no data (the data
+    is at hand already). A text that does not parse cleanly after all is parsed in full,
+    which says what is wrong."""
+    yaml, c_parser, ev = _libyaml()
+    parser = c_parser(text)
+    try:
+        return _walk_spans(parser.get_event, ev, keys)
+    except yaml.YAMLError:
+        pass
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose is not None:
+            dispose()
+    full = parse(text, positions=True)
+    return full.values, full.keys
+
+
+def _walk_spans(get: Any, ev: ModuleType, with_keys: bool) -> tuple[Spans, Spans]:
+    """The spans :func:`_build` records with ``track``, by paths of keys and indexes, for an
+    event stream it has accepted before (the keys' only ``with_keys``)."""
+    values: Spans = {}
+    keys: Spans = {}
+    if not _open_document(get, ev):
+        return values, keys
+    scalar_cls, map_start, seq_start = ev.ScalarEvent, ev.MappingStartEvent, ev.SequenceStartEvent
+    map_end, seq_end = ev.MappingEndEvent, ev.SequenceEndEvent
+    # the collection being walked: its path, whether it is a mapping, the pending key (None
+    # while a key is expected), how many items a list has so far, and where it started
+    path: Path = ()
+    is_map = False
+    pending: str | None = None
+    count = 0
+    started: tuple[int, int] = (1, 1)
+    stack: list[tuple[Path, bool, str | None, int, tuple[int, int]]] = []
+    outside = True  # no collection is open: the next node is the document's root
+    while True:
+        event = get()
+        cls = event.__class__
+        if cls is scalar_cls:
+            if is_map and pending is None:
+                pending = event.value
+                if with_keys:
+                    sm, em = event.start_mark, event.end_mark
+                    keys[(*path, pending)] = (
+                        sm.line + 1,
+                        sm.column + 1,
+                        em.line + 1,
+                        em.column + 1,
+                    )
+                continue
+            sm, em = event.start_mark, event.end_mark
+            span = (sm.line + 1, sm.column + 1, em.line + 1, em.column + 1)
+            if is_map:
+                values[(*path, pending)] = span  # type: ignore[arg-type]
+                pending = None
+            elif outside:
+                values[()] = span
+            else:
+                values[(*path, count)] = span
+                count += 1
+        elif cls is map_start or cls is seq_start:
+            if outside:
+                child: Path = ()
+            elif is_map:
+                child = (*path, pending)  # type: ignore[arg-type]
+            else:
+                child = (*path, count)
+            stack.append((path, is_map, pending, count, started))
+            sm = event.start_mark
+            path, is_map, pending, count = child, cls is map_start, None, 0
+            started, outside = (sm.line + 1, sm.column + 1), False
+        elif cls is map_end or cls is seq_end:
+            em = event.end_mark
+            values[path] = (*started, em.line + 1, em.column + 1)
+            path, is_map, pending, count, started = stack.pop()
+            outside = not stack
+            if is_map:
+                pending = None
+            else:
+                count += 1
+        else:  # the document's end: nothing else comes from a text that parsed cleanly
+            return values, keys

@@ -274,7 +274,10 @@ def _aligned_below(ctx: Context) -> dict[tuple[str, str, str], _Aligned]:
             continue
         cobj = ctx.objectives[(quarter, cref.rsplit("/", 1)[0])][2]
         for aligned in dict.fromkeys(cobj.aligns_to):
-            group = out.setdefault((quarter, aligned, child.metric), _Aligned())
+            key = (quarter, aligned, child.metric)
+            group = out.get(key)
+            if group is None:
+                group = out[key] = _Aligned()
             group.members[cref] = (n, child)
     return out
 

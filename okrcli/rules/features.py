@@ -27,6 +27,7 @@ from okrcli.rules.text import (
     counted_output,
     has_amount,
     is_number,
+    sentence,
     stem,
     tokens,
 )
@@ -339,22 +340,41 @@ def _read(body: str, lex: Lexicon) -> _Read | None:
     """A title as the features read it: the sentence, its lower-case text, its tokens and
     their stems, how many, the longest phrase a word list holds, and where the sentence's
     verb may start (after a label); None for a title with no words."""
-    s = Sentence.of(body)
+    s = sentence(body, lex)
     if not s.toks:
         return None
     return s, s.text.lower(), s.toks, s.stems, len(s.toks), lex.longest_phrase, s.lead()
 
 
+_FULL_TIME = re.compile(r"\b(full|part)[\s-]time\b", re.I)
+
+
 def kr_features(text: str, lex: Lexicon) -> Reading:
     """The features a key result's title shows, each with the words that show it."""
-    body = _strip_prefix(text)
-    read = _read(re.sub(r"\b(full|part)[\s-]time\b", r"\1-timer", body, flags=re.I), lex)
+    body = _strip_prefix(text) if ":" in text else text
+    read = _read(_FULL_TIME.sub(r"\1-timer", body) if "time" in body.lower() else body, lex)
     f: Reading = {}
     if read is None:
         return f
-    s, low, toks, stems, n, longest, lead = read
+    s, low, toks, _stems, n, _longest, lead = read
     tok_set = frozenset(toks)
     digits = _DIGIT.search(low) is not None
+    amount = _amount_features(f, body, low, toks, tok_set, digits)
+    if lead < n:
+        _lead_features(f, s, lex, lead)
+    _measure_features(f, s, lex, lead, tok_set, digits, amount)
+    _state_features(f, s, lex, lead, low, tok_set)
+    _shape_features(f, s, lex, lead, low, tok_set)
+    return _combine(f)
+
+
+def _amount_features(
+    f: Reading, body: str, low: str, toks: Sequence[str], tok_set: frozenset[str], digits: bool
+) -> bool:
+    """Amounts, and the shapes numbers take: a percentage, money, from one number to
+    another, a bound, a change by a factor, a time, a share, a rate per period, zero, all.
+    Whether the title states an amount in figures or words (a change of cadence, "from
+    monthly to weekly", reads as one to the model but not here)."""
     amount = (digits and has_amount(body)) or not tok_set.isdisjoint(_AMOUNT_WORDS)
     if amount:
         f["amount"] = ""
@@ -385,52 +405,67 @@ def kr_features(text: str, lex: Lexicon) -> Reading:
     universal = tok_set & _ALL_WORDS
     if universal or "100%" in tok_set:
         f["universal"] = min(universal) if universal else "100%"
+    return amount
 
-    # the verb that opens the sentence
-    lead_task = lead_outcome = 0
-    if lead < n:
-        lead_outcome = s.match(lead, lex.outcome_verbs, longest)
-        lead_task = 0 if lead_outcome else s.match(lead, lex.task_verbs, longest)
-        after = lead + lead_task
-        if lead_task and toks[lead].endswith("ing") and not _AUX_OR_STATE.isdisjoint(toks):
-            lead_task = 0  # "onboarding guide is published": the subject, not a verb
-        if lead_task and after < n:
-            # "test coverage", "build time", "support ticket volume": a noun compound naming a
-            # measure, not a task verb; "add and retain": a verb that moves a measure joins in
-            m = _compound_measure(s, after, lex)
-            if (m and not s.match(m, lex.output_nouns, longest)) or (
-                toks[after] in ("and", "&", "or")
-                and after + 1 < n
-                and s.match(after + 1, lex.outcome_verbs, longest)
-            ):
-                lead_task = 0
-        first = stems[lead]
-        verb = s.words(lead, max(lead_task, lead_outcome, 1))
-        if lead_task:
-            f["lead_task"] = verb
-        if lead_outcome:
-            f["lead_outcome"] = verb
-            if first in STATE_VERBS:
-                f["lead_state"] = verb
-        if first in _VAGUE:
-            f["lead_vague"] = toks[lead]
-        if first in _REDUCE:
-            f["lead_reduce"] = toks[lead]
-        if first in _LOOSE_LEADS:
-            f["lead_loose"] = toks[lead]
-        if first in _ENSURE or " ".join(stems[lead : lead + 2]) in _ENSURE:
-            f["lead_ensure"] = toks[lead]
-        if toks[lead].endswith("ed") and first in lex.task_verbs:
-            f["lead_participle"] = toks[lead]
-        if (
-            not _is_verbish(first, toks[lead], lex)
-            and not is_number(toks[lead])
-            and toks[lead] not in NUMBER_WORDS
-            and not toks[lead].endswith("ed")
+
+def _lead_features(f: Reading, s: Sentence, lex: Lexicon, lead: int) -> None:
+    """The verb that opens the sentence: a task, an outcome, a vague or loose opening, a
+    participle, or a noun where a verb should be."""
+    toks, stems, n, longest = s.toks, s.stems, len(s.toks), lex.longest_phrase
+    lead_outcome = s.match(lead, lex.outcome_verbs, longest)
+    lead_task = 0 if lead_outcome else s.match(lead, lex.task_verbs, longest)
+    after = lead + lead_task
+    if lead_task and toks[lead].endswith("ing") and not _AUX_OR_STATE.isdisjoint(toks):
+        lead_task = 0  # "onboarding guide is published": the subject, not a verb
+    if lead_task and after < n:
+        # "test coverage", "build time", "support ticket volume": a noun compound naming a
+        # measure, not a task verb; "add and retain": a verb that moves a measure joins in
+        m = _compound_measure(s, after, lex)
+        if (m and not s.match(m, lex.output_nouns, longest)) or (
+            toks[after] in ("and", "&", "or")
+            and after + 1 < n
+            and s.match(after + 1, lex.outcome_verbs, longest)
         ):
-            f["lead_noun"] = toks[lead]
+            lead_task = 0
+    first = stems[lead]
+    verb = s.words(lead, max(lead_task, lead_outcome, 1))
+    if lead_task:
+        f["lead_task"] = verb
+    if lead_outcome:
+        f["lead_outcome"] = verb
+        if first in STATE_VERBS:
+            f["lead_state"] = verb
+    if first in _VAGUE:
+        f["lead_vague"] = toks[lead]
+    if first in _REDUCE:
+        f["lead_reduce"] = toks[lead]
+    if first in _LOOSE_LEADS:
+        f["lead_loose"] = toks[lead]
+    if first in _ENSURE or " ".join(stems[lead : lead + 2]) in _ENSURE:
+        f["lead_ensure"] = toks[lead]
+    if toks[lead].endswith("ed") and first in lex.task_verbs:
+        f["lead_participle"] = toks[lead]
+    if (
+        not _is_verbish(first, toks[lead], lex)
+        and not is_number(toks[lead])
+        and toks[lead] not in NUMBER_WORDS
+        and not toks[lead].endswith("ed")
+    ):
+        f["lead_noun"] = toks[lead]
 
-    # measures
+
+def _measure_features(
+    f: Reading,
+    s: Sentence,
+    lex: Lexicon,
+    lead: int,
+    tok_set: frozenset[str],
+    digits: bool,
+    amount: bool,
+) -> None:
+    """What the title measures or makes: a measure noun, a rate, a counted output, a
+    deliverable, roles, people reached, a social channel."""
+    toks, stems, n, longest = s.toks, s.stems, len(s.toks), lex.longest_phrase
     mpos, mlen = s.find(lex.measure_nouns, 0, longest)
     if mpos >= 0 and toks[mpos] == "times":
         mpos, mlen = s.find(lex.measure_nouns, mpos + 1, longest)
@@ -438,8 +473,6 @@ def kr_features(text: str, lex: Lexicon) -> Reading:
         f["measure_noun"] = s.words(mpos, mlen)
     if s.find(lex.rate_words, 0, longest)[0] >= 0:
         f["rate_word"] = ""
-
-    # outputs and deliverables
     if (digits or not tok_set.isdisjoint(NUMBER_WORDS)) and not (
         lex.output_nouns.firsts.isdisjoint(s.stem_set)
     ):
@@ -453,18 +486,27 @@ def kr_features(text: str, lex: Lexicon) -> Reading:
     if "people_noun" in f and amount and "lead_task" in f and "measure_noun" not in f:
         f["task_reach"] = f["people_noun"]
 
-    # done states: "X is implemented", "Y exists", "Z launched", "will always"
-    always = _MODAL_ALWAYS.search(low)
+
+def _state_features(
+    f: Reading, s: Sentence, lex: Lexicon, lead: int, low: str, tok_set: frozenset[str]
+) -> None:
+    """Done states: "X is implemented", "Y exists", "Z launched", "will always"."""
+    always = _MODAL_ALWAYS.search(low) if "ways" in low or "never" in low else None
     if always:
         f["always_never"] = always.group(0)
     any_done = not lex.done_words.firsts.isdisjoint(s.stem_set)
     if any_done or not tok_set.isdisjoint(_AUX_OR_STATE) or "ed" in low:
         _done_states(s, lex, lead, any_done, f)
 
-    # overall shape
+
+def _shape_features(
+    f: Reading, s: Sentence, lex: Lexicon, lead: int, low: str, tok_set: frozenset[str]
+) -> None:
+    """The title's overall shape: no verb, short or long, a vanity count, a running total,
+    'new' or 'more' things, 'the number of'."""
+    toks, longest = s.toks, lex.longest_phrase
     if not _verbish(s, lex, tok_set) and not any(t.endswith("ed") for t in toks):
         f["no_verb"] = ""
-
     content = sum(1 for t in toks[lead:] if t not in FILLER and t[0] not in _NUMBER_START)
     if content <= 4:
         f["short"] = ""
@@ -479,7 +521,6 @@ def kr_features(text: str, lex: Lexicon) -> Reading:
         f["new_more"] = ""
     if "number of" in low:
         f["number_of"] = ""
-    return _combine(f)
 
 
 def _done_states(s: Sentence, lex: Lexicon, lead: int, any_done: bool, f: Reading) -> None:
@@ -553,7 +594,7 @@ def objective_features(text: str, lex: Lexicon) -> Reading:
     if read is None:
         return f
     s, low, toks, stems, n, longest, lead = read
-    if any(is_number(t) for t in tokens(body)):
+    if _DIGIT.search(body) and any(is_number(t) for t in tokens(body)):
         f["amount"] = ""
     if "(" in body:
         f["parenthesis"] = ""
@@ -574,7 +615,7 @@ def objective_features(text: str, lex: Lexicon) -> Reading:
             f["lead_make"] = toks[lead]
         if not _is_verbish(first, toks[lead], lex) and not _verb_form(toks[lead]):
             f["heading"] = toks[lead]  # "Code health", "Connectivity magic"
-    if re.match(r"^[a-z]+\s*,\s*[a-z]+\s*,?\s*(and|&)\s+[a-z]+\b", low):
+    if "," in low and _VERB_LIST.match(low):
         f["verb_list"] = ""
     content = [
         (st, tok)
@@ -598,23 +639,26 @@ def objective_features(text: str, lex: Lexicon) -> Reading:
         f["all_generic"] = " ".join(t for _, t in content)
     elif any(st in lex.generic_nouns for st, _ in content):
         f["some_generic"] = next(t for st, t in content if st in lex.generic_nouns)
-    if any(st in _PEOPLE for st in stems) or re.search(r"\bfor\s+\w", low):
+    if any(st in _PEOPLE for st in stems) or _FOR_WHOM.search(low):
         f["beneficiary"] = ""
     elif "lead_generic_verb" in f and nc <= 3:
         f["bare_improve"] = f"{f['lead_generic_verb']} {' '.join(t for _, t in content)}"
-    if re.search(r"\b(so that|so|to|by|through|without|while|via|in order to)\s+\w", low):
+    if _PURPOSE.search(low):
         f["purpose"] = ""
-    if re.search(
-        r"\b(every|instant|effortless|trust|go-to|obvious|delight|love|world-class"
-        r"|primary|feel|seamless|stellar|extraordinary)\w*",
-        low,
-    ):
+    if _VIVID.search(low):
         f["vivid"] = ""
     if not any(_is_verbish(stems[i], toks[i], lex) for i in range(lead, n)):
         f["no_verb"] = ""
     return f
 
 
+_VERB_LIST = re.compile(r"^[a-z]+\s*,\s*[a-z]+\s*,?\s*(and|&)\s+[a-z]+\b")
+_FOR_WHOM = re.compile(r"\bfor\s+\w")
+_PURPOSE = re.compile(r"\b(so that|so|to|by|through|without|while|via|in order to)\s+\w")
+_VIVID = re.compile(
+    r"\b(every|instant|effortless|trust|go-to|obvious|delight|love|world-class"
+    r"|primary|feel|seamless|stellar|extraordinary)\w*"
+)
 _CONTENT_STOP = frozenset(
     {
         "the",

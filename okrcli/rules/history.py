@@ -78,9 +78,11 @@ def _quarters(ctx: Context) -> Iterator[tuple[Quarter, datetime, list[OkrDoc]]]:
 
 def _krs(doc: OkrDoc) -> Iterator[tuple[int, int, str, KeyResult]]:
     assert doc.model is not None
+    unit = doc.model.unit
     for i, o in enumerate(doc.model.objectives):
+        prefix = f"{unit}/{o.id}/"  # each key result's ref: 'unit/objective/kr'
         for j, k in enumerate(o.key_results):
-            yield i, j, f"{doc.model.unit}/{o.id}/{k.id}", k
+            yield i, j, prefix + k.id, k
 
 
 def _who(commit: object) -> str:

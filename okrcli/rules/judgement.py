@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
+from itertools import repeat
 from typing import Literal
 
 from okrcli.rules.features import Reading
@@ -32,10 +33,17 @@ class Model:
     weights: Mapping[str, float]
     warn: float
     hint: float
+    # the features that push towards a finding, by rank: strongest first, then by name
+    rank: Mapping[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        w = self.weights
+        pushing = sorted((k for k in w if w[k] > 0), key=lambda k: (-w[k], k))
+        object.__setattr__(self, "rank", {k: n for n, k in enumerate(pushing)})
 
     def logit(self, reading: Reading) -> float:
-        w = self.weights
-        return self.bias + sum(w.get(k, 0.0) for k in reading)
+        # the weights are added in the reading's order, one at a time, as always
+        return self.bias + sum(map(self.weights.get, reading, repeat(0.0)))
 
     def level(self, reading: Reading) -> Level | None:
         z = self.logit(reading)
@@ -47,9 +55,8 @@ class Model:
 
     def reasons(self, reading: Reading, most: int = 2) -> list[str]:
         """The features that pushed hardest towards a finding, strongest first."""
-        w = self.weights
-        ranked = sorted((k for k in reading if w.get(k, 0.0) > 0), key=lambda k: (-w[k], k))
-        return ranked[:most]
+        rank = self.rank
+        return sorted((k for k in reading if k in rank), key=rank.__getitem__)[:most]
 
 
 @dataclass(frozen=True, slots=True)

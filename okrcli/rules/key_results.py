@@ -13,7 +13,7 @@ from okrcli.rules.base import GOOD_FILE, Example, Finding, HintOptions, Rule, va
 from okrcli.rules.context import Context
 from okrcli.rules.indexes import first_alike
 from okrcli.rules.reading import read_kr
-from okrcli.rules.text import Sentence
+from okrcli.rules.text import sentence
 
 FOURTH_KR = """\
       - id: saved-cards
@@ -111,21 +111,41 @@ def _objective_id(doc: OkrDoc, i: int) -> str:
     return doc.model.objectives[i].id
 
 
-def _flipped(doc: OkrDoc, objective: str, k: KeyResult, ctx: Context) -> str | None:
+_Previous = tuple[Quarter, dict[tuple[str, str], KeyResult]]
+
+
+def _previous(doc: OkrDoc, ctx: Context) -> _Previous | None:
+    """The file's quarter and its unit's key results the quarter before, by objective and
+    key result id (found once per file; a key result is then one look-up), or None when
+    there are none."""
+    assert doc.model is not None
+    q = Quarter.parse(doc.model.quarter, ctx.repo.config.fiscal_year_start_month)
+    if q is None:
+        return None
+    prev_docs = ctx.unit_docs.get((str(q.previous()), doc.model.unit))
+    if not prev_docs:
+        return None
+    before: dict[tuple[str, str], KeyResult] = {}
+    for prev_doc in prev_docs:
+        assert prev_doc.model is not None
+        for o in prev_doc.model.objectives:
+            first: dict[str, KeyResult] = {}
+            for x in o.key_results:
+                first.setdefault(x.id, x)
+            # a later objective of the same id wins, as the first key result of an id within it
+            before.update({(o.id, kid): x for kid, x in first.items()})
+    return q, before
+
+
+def _flipped(previous: _Previous, objective: str, k: KeyResult) -> str | None:
     """What to say when a key result points the other way than it did the quarter before
     (the mark of a carry-over that started it beyond its old target), else None. A
     declared ``direction`` says the turn is meant."""
-    assert doc.model is not None
-    q = Quarter.parse(doc.model.quarter, ctx.repo.config.fiscal_year_start_month)
+    q, krs_before = previous
     now = k.effective_direction()
-    if q is None or now not in (Direction.INCREASE, Direction.DECREASE):
+    if now not in (Direction.INCREASE, Direction.DECREASE):
         return None
-    before = None
-    for prev_doc in ctx.unit_docs.get((str(q.previous()), doc.model.unit), []):
-        assert prev_doc.model is not None
-        for o in prev_doc.model.objectives:
-            if o.id == objective:
-                before = next((x for x in o.key_results if x.id == k.id), before)
+    before = krs_before.get((objective, k.id))
     if before is None or before.binary:
         return None
     then = before.effective_direction()
@@ -165,6 +185,7 @@ class MissingBaselineOrTarget(Rule):
     good = (Example(GOOD_FILE),)
 
     def check_file(self, doc: OkrDoc, ctx: Context) -> Iterator[Finding]:
+        previous = _previous(doc, ctx)
         for i, j, k in _each_kr(doc):
             path = ("objectives", i, "key_results", j)
             if k.binary:
@@ -208,7 +229,11 @@ class MissingBaselineOrTarget(Rule):
                     f"({k.target}) lies the other way from its baseline "
                     f"({k.baseline}); fix one of them.",
                 )
-            elif d is None and (flipped := _flipped(doc, _objective_id(doc, i), k, ctx)):
+            elif (
+                d is None
+                and previous is not None
+                and (flipped := _flipped(previous, _objective_id(doc, i), k))
+            ):
                 yield self.at(doc, (*path, "target"), flipped)
 
 
@@ -392,11 +417,11 @@ _SKIP = frozenset(
 def _content(title: str, ctx: Context) -> frozenset[str]:
     """The stems of a title's content words (memoised with the word lists)."""
     lex = ctx.lexicon
-    key = ("content", title)
-    found = lex.memo.get(key)
+    memo = lex.memo["content"]
+    found = memo.get(title)
     if found is None:
-        s = Sentence.of(title)
-        found = lex.memo[key] = frozenset(
+        s = sentence(title, lex)
+        found = memo[title] = frozenset(
             st
             for st, tok in zip(s.stems, s.toks, strict=True)
             if tok not in _SKIP

@@ -16,6 +16,7 @@ lint:
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -241,7 +242,8 @@ class Lexicon:
                 words = [w for w in words if w.lower() not in removed]
                 words += [w.lower().strip() for w in edit.add]
             self.words[wl.name] = tuple(words)
-        self.memo: dict[tuple[str, str], object] = {}
+        # what readers made of a text with these lists, by kind of reading, then by text
+        self.memo: defaultdict[str, dict[str, object]] = defaultdict(dict)
 
     def _keys(self, name: str) -> PhraseSet:
         return PhraseSet(phrase_key(w) for w in self.words[name])

@@ -106,10 +106,10 @@ def _because(
 
 def _memo(lex: Lexicon, kind: str, text: str, read: Callable[[str, Lexicon], object]) -> object:
     """Several rules read the same title: read it once per word lists."""
-    key = (kind, text)
-    found = lex.memo.get(key)
+    memo = lex.memo[kind]
+    found = memo.get(text)
     if found is None:
-        found = lex.memo[key] = read(text, lex)
+        found = memo[text] = read(text, lex)
     return found
 
 

@@ -186,14 +186,20 @@ def is_metric_number(token: str) -> bool:
 
 
 class PhraseSet(frozenset[str]):
-    """Stemmed phrases, with their first words indexed so most positions are rejected fast."""
+    """Stemmed phrases, with their first words indexed so most positions are rejected fast,
+    and for each first word the lengths (in words) of its phrases, longest first."""
 
     firsts: frozenset[str]
     longest: int
+    lengths: dict[str, tuple[int, ...]]
 
     def __new__(cls, phrases: Iterable[str]) -> PhraseSet:
         self = super().__new__(cls, phrases)
-        self.firsts = frozenset(p.split(" ", 1)[0] for p in self)
+        by_first: dict[str, set[int]] = {}
+        for p in self:
+            by_first.setdefault(p.split(" ", 1)[0], set()).add(p.count(" ") + 1)
+        self.lengths = {w: tuple(sorted(ns, reverse=True)) for w, ns in by_first.items()}
+        self.firsts = frozenset(self.lengths)
         self.longest = max((p.count(" ") + 1 for p in self), default=1)
         return self
 
@@ -216,9 +222,18 @@ class Sentence:
     def match(self, i: int, keys: frozenset[str], longest: int = 4) -> int:
         """The length (in tokens) of the longest phrase of ``keys`` starting at token i."""
         if isinstance(keys, PhraseSet):
-            if i >= len(self.stems) or self.stems[i] not in keys.firsts:
+            # only the lengths of the phrases that start with this word, longest first
+            stems = self.stems
+            lengths = keys.lengths.get(stems[i]) if i < len(stems) else None
+            if lengths is None:
                 return 0
-            longest = keys.longest
+            room = len(stems) - i
+            for n in lengths:
+                if n <= room and (
+                    stems[i] in keys if n == 1 else " ".join(stems[i : i + n]) in keys
+                ):
+                    return n
+            return 0
         for n in range(min(longest, len(self.stems) - i), 0, -1):
             if " ".join(self.stems[i : i + n]) in keys:
                 return n
@@ -226,8 +241,17 @@ class Sentence:
 
     def find(self, keys: frozenset[str], start: int = 0, longest: int = 4) -> tuple[int, int]:
         """(position, length) of the first phrase of ``keys`` at or after ``start``."""
-        if isinstance(keys, PhraseSet) and keys.firsts.isdisjoint(self.stem_set):
-            return -1, 0  # most sentences hold no word of most lists: one set operation
+        if isinstance(keys, PhraseSet):
+            firsts = keys.firsts
+            if firsts.isdisjoint(self.stem_set):
+                return -1, 0  # most sentences hold no word of most lists: one set operation
+            stems = self.stems
+            for i in range(start, len(stems)):
+                if stems[i] in firsts:  # a phrase can start only at one of its first words
+                    n = self.match(i, keys)
+                    if n:
+                        return i, n
+            return -1, 0
         for i in range(start, len(self.stems)):
             n = self.match(i, keys, longest)
             if n:
@@ -244,12 +268,24 @@ class Sentence:
     def lead(self) -> int:
         """Index of the first token that is not filler ("we will", "KR1:")."""
         for i, t in enumerate(self.toks):
-            if t in FILLER or (re.fullmatch(r"kr\d*|o\d+|\d+[.)]?", t) and i == 0):
+            if t in FILLER or (i == 0 and _LABEL.fullmatch(t)):
                 continue
             return i
         return len(self.toks)
 
 
+def sentence(text: str, lex: Lexicon) -> Sentence:
+    """The text as a :class:`Sentence`, made once per word lists: several readers and rules
+    split the same title (read-only, so one copy is shared)."""
+    memo = lex.memo["sentence"]
+    found = memo.get(text)
+    if found is None:
+        found = memo[text] = Sentence.of(text)
+    assert isinstance(found, Sentence)
+    return found
+
+
+_LABEL = re.compile(r"kr\d*|o\d+|\d+[.)]?")  # "KR1:", "O2", "3." before a title
 _NAMED_NUMBER = re.compile(r"\b([A-Z][A-Za-z]*[A-Z][A-Za-z]*|[Vv]ersion|[Vv])\s*\d+(\.\d+)*\b")
 
 
@@ -283,25 +319,33 @@ _WORD_AMOUNT = re.compile(
     r"thousand|million)\s+(?:new\s+|more\s+)?([a-z]+s)\b"
 )
 _SPANS = frozenset({"days", "weeks", "months", "quarters", "years", "decades", "times"})
+_DIGIT = re.compile(r"\d")
+_MULTIPLE = re.compile(r"\b(\d+x|double|triple|halve|quadruple|percent)\b")
+_MONTHS_YEARS = re.compile(
+    r"\b(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen)"
+    r"[\s-]+(months?|years?)\b"
+)
+_BY_YEAR = re.compile(r"\bby\s+(19|20)\d\d\b")
+_COMPETITOR = re.compile(r"\b(match|copy|catch up with|keep up with|on par with)\b.*\bcompetitor")
 
 
 def objective_shapes(text: str, lex: Lexicon) -> tuple[str | None, str | None, str | None]:
     """The reasons an objective's title carries a metric, a horizon beyond the quarter, or
     chases a competitor (each None when it does not)."""
-    s = Sentence.of(text)
+    s = sentence(text, lex)
     if not s.toks:
         return None, None, None
     longest = lex.longest_phrase
     low = s.text.lower()
 
     metric = None
-    named = _NAMED_NUMBER.sub(" ", s.text)
-    for t in tokens(named):
+    named = _NAMED_NUMBER.sub(" ", s.text) if _DIGIT.search(s.text) else ""
+    for t in tokens(named):  # (a title with no digit states no amount in figures)
         if is_metric_number(t) and low.find("#" + t) < 0:
             metric = f"it states the amount '{t}'"
             break
     if metric is None:
-        m = re.search(r"\b(\d+x|double|triple|halve|quadruple|percent)\b", low)
+        m = _MULTIPLE.search(low)
         if m:
             metric = f"it states the amount '{m.group(0)}'"
     if metric is None:
@@ -319,17 +363,13 @@ def objective_shapes(text: str, lex: Lexicon) -> tuple[str | None, str | None, s
     if pos >= 0:
         horizon = f"'{s.words(pos, n)}' is a horizon or ambition beyond one quarter"
     else:
-        m = re.search(
-            r"\b(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen)"
-            r"[\s-]+(months?|years?)\b",
-            low,
-        )
+        m = _MONTHS_YEARS.search(low)
         if m:
             amount = m.group(1)
             months = int(amount) if amount.isdigit() else NUMBER_WORDS[amount]
             if m.group(2).startswith("year") or months > 3:
                 horizon = f"'{m.group(0)}' is longer than a quarter"
-        m = m or re.search(r"\bby\s+(19|20)\d\d\b", low)
+        m = m or _BY_YEAR.search(low)
         if horizon is None and m and m.group(0).startswith("by"):
             horizon = f"'{m.group(0)}' is a deadline beyond the quarter"
 
@@ -337,6 +377,6 @@ def objective_shapes(text: str, lex: Lexicon) -> tuple[str | None, str | None, s
     pos, n = s.find(lex.parity_phrases, 0, longest)
     if pos >= 0:
         parity = f"'{s.words(pos, n)}' sets the goal by a competitor's roadmap"
-    elif re.search(r"\b(match|copy|catch up with|keep up with|on par with)\b.*\bcompetitor", low):
+    elif _COMPETITOR.search(low):
         parity = "it sets the goal by what a competitor has built"
     return metric, horizon, parity
