@@ -41,8 +41,13 @@ sys.path.insert(0, str(HERE.parent))
 from generate import generate  # noqa: E402
 from run import Timing, cpu_used  # noqa: E402
 
+from okrcli import process  # noqa: E402
 from okrcli.history.timeline import quarter_history  # noqa: E402
 from okrcli.model.quarter import Quarter  # noqa: E402
+
+# the walk rows run in this process: as okr runs them (without the cyclic collector, whose
+# scans of the growing heap would make them look superlinear)
+process.prepare()
 
 
 def git(repo: Path, *args: str, when: str | None = None) -> None:

@@ -751,13 +751,41 @@ _MOVE = re.compile(
 _STALE = re.compile(r"last checked in on (\d{4}-\d\d-\d\d), (\d+) days")
 
 
-def add_findings(data: dict[str, Any], findings: list[Diagnostic]) -> None:
-    """Put what the lint findings tell into :func:`build_without_findings`'s data: the
-    headline's stale and moved counts, the needs-attention rows they add, the history
-    section and the findings by rule."""
+@dataclass(slots=True)
+class Findings:
+    """The lint findings as the report reads them: by rule, and the history's kinds apart
+    (built where the lint pass runs, so the report's own process need not load the rules)."""
+
+    by_code: dict[str, list[Diagnostic]]
+    moved: list[Diagnostic]
+    stale: list[Diagnostic]
+    uncovered: list[Diagnostic]
+    dependencies: list[Diagnostic]
+    sandbagging: list[Diagnostic]
+
+
+def sort_findings(findings: list[Diagnostic]) -> Findings:
+    from okrcli.rules.cascade import UnacknowledgedDependency, UncoveredParent
+    from okrcli.rules.history import MovedGoalpost, Sandbagging, StaleKr
+
     by_code: dict[str, list[Diagnostic]] = {}
     for d in findings:
         by_code.setdefault(d.code, []).append(d)
+    return Findings(
+        by_code,
+        moved=by_code.get(MovedGoalpost.code, []),
+        stale=by_code.get(StaleKr.code, []),
+        uncovered=by_code.get(UncoveredParent.code, []),
+        dependencies=by_code.get(UnacknowledgedDependency.code, []),
+        sandbagging=by_code.get(Sandbagging.code, []),
+    )
+
+
+def add_findings(data: dict[str, Any], findings: list[Diagnostic] | Findings) -> None:
+    """Put what the lint findings tell into :func:`build_without_findings`'s data: the
+    headline's stale and moved counts, the needs-attention rows they add, the history
+    section and the findings by rule."""
+    found = findings if isinstance(findings, Findings) else sort_findings(findings)
     base = data.get("repo_url", "")
     link = links.Links(base, data.get("repo_rev", "HEAD")) if base else links.Links()
 
@@ -775,25 +803,21 @@ def add_findings(data: dict[str, Any], findings: list[Diagnostic]) -> None:
             for d in ds
         ]
 
-    from okrcli.rules.cascade import UnacknowledgedDependency, UncoveredParent
-    from okrcli.rules.history import MovedGoalpost, Sandbagging, StaleKr
-
-    stale, moved = by_code.get(StaleKr.code, []), by_code.get(MovedGoalpost.code, [])
     organisation = data["organisation"]
-    organisation["stale"] = len(stale)
-    organisation["moved"] = len(moved)
+    organisation["stale"] = len(found.stale)
+    organisation["moved"] = len(found.moved)
     data["history"] = {
-        "moved": plain(moved),
-        "stale": plain(stale),
-        "uncovered": plain(by_code.get(UncoveredParent.code, [])),
-        "dependencies": plain(by_code.get(UnacknowledgedDependency.code, [])),
-        "sandbagging": plain(by_code.get(Sandbagging.code, [])),
+        "moved": plain(found.moved),
+        "stale": plain(found.stale),
+        "uncovered": plain(found.uncovered),
+        "dependencies": plain(found.dependencies),
+        "sandbagging": plain(found.sandbagging),
     }
     data["findings_by_rule"] = [
         {"code": code, "name": ds[0].name, "severity": ds[0].severity, "count": len(ds)}
-        for code, ds in sorted(by_code.items())
+        for code, ds in sorted(found.by_code.items())
     ]
-    _attention_from_findings(data, moved + stale, link)
+    _attention_from_findings(data, found.moved + found.stale, link)
 
 
 def _attention_from_findings(
@@ -803,7 +827,7 @@ def _attention_from_findings(
     row per key result, its reasons together), worst first."""
     rows = {r["ref"]: r for r in data["attention"]}
     krs: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = {}
-    for u in data["units"]:
+    for u in data["units"] if found else ():
         for o in u["objectives"]:
             for k in o["key_results"]:
                 krs.setdefault((u["path"], k["id"]), (u, k))

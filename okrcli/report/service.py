@@ -20,7 +20,7 @@ from okrcli.score.service import choose_quarter
 from okrcli.textsafe import safe_output
 
 if TYPE_CHECKING:
-    from okrcli.lint.diagnostics import Diagnostic
+    from okrcli.report.data import Findings
     from okrcli.report.render import Renderer
 
 
@@ -157,9 +157,7 @@ def _split(renderer: Renderer, data: dict[str, Any], output: Path) -> str:
     return index
 
 
-def _data(
-    request: ReportRequest, root: Path
-) -> tuple[dict[str, Any], forked.Job[list[Diagnostic]]]:
+def _data(request: ReportRequest, root: Path) -> tuple[dict[str, Any], forked.Job[Findings]]:
     """The report's data but for the lint findings, and the lint pass that finds them,
     started in a forked child (the caller takes its result, or cancels it)."""
     m = moment(root, request.at, request.now)
@@ -200,22 +198,26 @@ def _data(
         raise
 
 
-def _findings(m: Moment, root: Path, prefix: str, wanted: str | None) -> list[Diagnostic]:
-    """The lint findings in the quarter's folder (in ``wanted`` only, when given)."""
+def _findings(m: Moment, root: Path, prefix: str, wanted: str | None) -> Findings:
+    """The lint findings in the quarter's folder (in ``wanted`` only, when given), sorted
+    as the report reads them."""
     # imported here: in the forked child, while the main process builds the score card
     from okrcli.lint.engine import lint_repository
     from okrcli.lint.run import LintRequest
+    from okrcli.report.data import sort_findings
 
-    return [
-        d
-        for d in lint_repository(m.repo, LintRequest(cwd=root), m).diagnostics
-        if d.rel.startswith(prefix) and (wanted is None or d.rel == wanted)
-    ]
+    return sort_findings(
+        [
+            d
+            for d in lint_repository(m.repo, LintRequest(cwd=root), m).diagnostics
+            if d.rel.startswith(prefix) and (wanted is None or d.rel == wanted)
+        ]
+    )
 
 
 def _findings_again(
     request: ReportRequest, root: Path, at: datetime, prefix: str, wanted: str | None
-) -> list[Diagnostic]:
+) -> Findings:
     """:func:`_findings` of the repository read again, as at the same moment."""
     return _findings(moment(root, request.at, request.now or at), root, prefix, wanted)
 
