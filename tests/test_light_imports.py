@@ -40,3 +40,18 @@ def test_module_imports_no_heavy_library(module: str) -> None:
     assert run.returncode == 0, run.stderr
     loaded = set(json.loads(run.stdout)) & HEAVY
     assert loaded <= LIGHT[module], f"{module} imports {sorted(loaded - LIGHT[module])}"
+
+
+def test_the_report_process_loads_no_rule() -> None:
+    """okr report's lint pass runs in a forked child, which sorts its findings for the
+    report: the report's own modules load none of the rules (they cost its main path)."""
+    code = (
+        "import json, sys\n"
+        "import okrcli.report.service, okrcli.report.data, okrcli.report.render\n"
+        "print(json.dumps(sorted(n for n in sys.modules if n.startswith('okrcli.rules'))))"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == []

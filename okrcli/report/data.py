@@ -24,6 +24,7 @@ from okrcli.model.config import Bands
 from okrcli.model.org import Unit
 from okrcli.model.quarter import Quarter
 from okrcli.report import charts, links
+from okrcli.report.findings import Findings, sort_findings
 from okrcli.score.card import (
     PROMPTS,
     KrRow,
@@ -749,36 +750,6 @@ _MOVE = re.compile(
     r"(?: \((easier|harder)\))? on (\d{4}-\d\d-\d\d)"
 )
 _STALE = re.compile(r"last checked in on (\d{4}-\d\d-\d\d), (\d+) days")
-
-
-@dataclass(slots=True)
-class Findings:
-    """The lint findings as the report reads them: by rule, and the history's kinds apart
-    (built where the lint pass runs, so the report's own process need not load the rules)."""
-
-    by_code: dict[str, list[Diagnostic]]
-    moved: list[Diagnostic]
-    stale: list[Diagnostic]
-    uncovered: list[Diagnostic]
-    dependencies: list[Diagnostic]
-    sandbagging: list[Diagnostic]
-
-
-def sort_findings(findings: list[Diagnostic]) -> Findings:
-    from okrcli.rules.cascade import UnacknowledgedDependency, UncoveredParent
-    from okrcli.rules.history import MovedGoalpost, Sandbagging, StaleKr
-
-    by_code: dict[str, list[Diagnostic]] = {}
-    for d in findings:
-        by_code.setdefault(d.code, []).append(d)
-    return Findings(
-        by_code,
-        moved=by_code.get(MovedGoalpost.code, []),
-        stale=by_code.get(StaleKr.code, []),
-        uncovered=by_code.get(UncoveredParent.code, []),
-        dependencies=by_code.get(UnacknowledgedDependency.code, []),
-        sandbagging=by_code.get(Sandbagging.code, []),
-    )
 
 
 def add_findings(data: dict[str, Any], findings: list[Diagnostic] | Findings) -> None:

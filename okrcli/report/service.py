@@ -20,7 +20,7 @@ from okrcli.score.service import choose_quarter
 from okrcli.textsafe import safe_output
 
 if TYPE_CHECKING:
-    from okrcli.report.data import Findings
+    from okrcli.report.findings import Findings
     from okrcli.report.render import Renderer
 
 
@@ -204,7 +204,7 @@ def _findings(m: Moment, root: Path, prefix: str, wanted: str | None) -> Finding
     # imported here: in the forked child, while the main process builds the score card
     from okrcli.lint.engine import lint_repository
     from okrcli.lint.run import LintRequest
-    from okrcli.report.data import sort_findings
+    from okrcli.report.findings import sort_findings
 
     return sort_findings(
         [
