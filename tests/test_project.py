@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from pathlib import Path
 
 import pytest
 
@@ -37,3 +38,27 @@ def test_the_ci_workflow_runs_the_check_locked_on_each_python_and_latest() -> No
     text = (ROOT / ".github" / "workflows" / "ci.yml").read_text("utf-8")
     assert '["3.11", "3.12", "3.13"]' in text
     assert "run: ./scripts/check\n" in text and "run: ./scripts/check --latest" in text
+
+
+def test_every_check_of_the_check_script_stops_it_when_it_fails(tmp_path: Path) -> None:
+    """scripts/check runs under ``set -e``, which does not stop at a failing command on the
+    left of ``&&``: a lint failure there once passed CI. Each check is a command of its own;
+    shown here by running the script's check lines with a failing ruff."""
+    import subprocess
+
+    script = (ROOT / "scripts" / "check").read_text()
+    checks = [line for line in script.splitlines() if '"$venv/bin/' in line]
+    assert checks, "scripts/check runs no tool from the venv"
+    assert not [line for line in checks if "&&" in line or "||" in line]
+    venv = tmp_path / "venv" / "bin"
+    venv.mkdir(parents=True)
+    for tool in ("ruff", "mypy", "okr", "pytest"):
+        (venv / tool).write_text("#!/bin/sh\nexit 1\n" if tool == "ruff" else "#!/bin/sh\n")
+        (venv / tool).chmod(0o755)
+    run = subprocess.run(
+        ["bash", "-c", "set -euo pipefail\nvenv=venv\n" + "\n".join(checks[:2]) + "\necho reached"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode != 0 and "reached" not in run.stdout

@@ -229,7 +229,7 @@ def test_a_walk_cache_with_crafted_head_files_is_a_miss(
 def test_a_cache_holding_no_number_is_a_miss(tmp_path: Path, constant: str) -> None:
     """JSON readers take NaN and infinities; a value okr reads back must be a real number
     (a NaN would break every comparison of the scoring)."""
-    cache, content = _kept_walk(tmp_path / ".git")
+    cache, _ = _kept_walk(tmp_path / ".git")
     text = cache.path.read_text()
     assert "2.5" in text
     cache.path.write_text(text.replace("2.5", constant, 1))
