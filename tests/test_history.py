@@ -306,6 +306,21 @@ def test_score_at_a_commit_reproduces_that_week(repo: Path) -> None:
     assert at.at.date().isoformat() == "2026-10-09"
 
 
+@pytest.mark.slow
+def test_a_day_after_today_is_refused(repo: Path) -> None:
+    """Asked for a day still to come, okr would score the newest commit as at that day:
+    a quarter still running judged as ended. It says so instead; today itself is fine."""
+    from okrcli.errors import OkrError
+    from okrcli.history.source import moment
+
+    today = datetime(2026, 10, 18, 12, tzinfo=UTC)
+    with pytest.raises(OkrError, match=r"--at 2026-10-19 is after today \(2026-10-18\)"):
+        moment(repo, "2026-10-19", today)
+    assert moment(repo, "2026-10-18", today).at.date().isoformat() == "2026-10-18"
+    r = okr("score", "--at", "2300-01-01", cwd=repo)
+    assert r.returncode == 2 and "is after today" in r.stderr and "Traceback" not in r.stderr
+
+
 # --- the demo repository -------------------------------------------------------------------
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -137,6 +137,15 @@ def moment(
     if git is None or reason is not None:
         raise OkrError(f"--at {at}: {reason or 'no git repository'}")
     rev = git.resolve(at)
+    if _DATE.match(at):
+        today = (now or datetime.now(UTC)).astimezone().date()
+        if date.fromisoformat(at) > today:
+            # the newest commit would be scored as at that day: a quarter still running
+            # would be judged as ended, with bands and retrospective prompts
+            raise OkrError(
+                f"--at {at} is after today ({today}); the history ends now. Leave --at out "
+                "to see the repository as it is, or give a day up to today."
+            )
     when = (day_end(at) - timedelta(seconds=1)) if _DATE.match(at) else git.commit_time(rev)
     files = files_at(git, root, rev)
     if ORG_NAME not in files:
