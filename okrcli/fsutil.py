@@ -9,20 +9,22 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 
 def atomic_write(
     path: Path,
-    data: str | bytes,
+    data: str | bytes | list[str],
     *,
     encoding: str = "utf-8",
     mode: int | None = None,
     unchanged_since: os.stat_result | None = None,
 ) -> None:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never a
-    half-written one. ``mode`` sets the permissions (default: the old file's, else 0o644).
-    With ``unchanged_since``, refuse (FileChangedError) when the file changed after that
-    stat. On any failure the temporary file is removed and the error raised.
+    """Write ``data`` (text, bytes, or text in pieces) to ``path`` so that readers see the old
+    file or the new one, never a half-written one. ``mode`` sets the permissions (default:
+    the old file's, else 0o644). With ``unchanged_since``, refuse (FileChangedError) when
+    the file changed after that stat. On any failure the temporary file is removed and the
+    error raised.
 
     A link is written through (the file it names is replaced, the link stays); a device, pipe
     or socket (``-o /dev/stdout``, ``-o /dev/null``) is written to as it is, since there is no
@@ -35,7 +37,7 @@ def atomic_write(
         if stat.S_ISDIR(found.st_mode):
             raise IsADirectoryError(errno.EISDIR, "it is a folder", str(path))
         with open(path, "wb") as handle:
-            handle.write(data.encode(encoding) if isinstance(data, str) else data)
+            _write_all(handle, data, encoding)
         return
     if os.path.islink(path):
         path = Path(os.path.realpath(path))
@@ -52,7 +54,7 @@ def atomic_write(
     try:
         os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data.encode(encoding) if isinstance(data, str) else data)
+            _write_all(handle, data, encoding)
             handle.flush()
             os.fsync(handle.fileno())
         if unchanged_since is not None:
@@ -68,6 +70,14 @@ def atomic_write(
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+def _write_all(handle: BinaryIO, data: str | bytes | list[str], encoding: str) -> None:
+    if isinstance(data, bytes):
+        handle.write(data)
+        return
+    for piece in [data] if isinstance(data, str) else data:
+        handle.write(piece.encode(encoding))
 
 
 def _remove_orphans(path: Path) -> None:

@@ -58,12 +58,14 @@ def _echo(message: str, *, err: bool = False) -> None:
     typer.echo(visible(message), err=err)
 
 
-def _out(text: str, *, commands: bool = False) -> None:
-    """Whole output (a format's text) on stdout, with control characters escaped and no
-    line read as a workflow command (unless ``commands``: the github format's own)."""
+def _out(text: str | list[str], *, commands: bool = False) -> None:
+    """Whole output (a format's text, or its pieces of whole lines) on stdout, with control
+    characters escaped and no line read as a workflow command (unless ``commands``: the
+    github format's own)."""
     from okrcli.textsafe import safe_output
 
-    sys.stdout.write(safe_output(text, commands=commands))
+    for piece in [text] if isinstance(text, str) else text:
+        sys.stdout.write(safe_output(piece, commands=commands))
 
 
 def _fail(exc: OkrError) -> typer.Exit:
@@ -358,17 +360,17 @@ def report(
       okr report --summary >> "$GITHUB_STEP_SUMMARY"
     """
     from okrcli.report.service import ReportRequest
-    from okrcli.report.service import report as run_report
+    from okrcli.report.service import report_lines as run_report
 
     try:
         request = ReportRequest(
             quarter, at, output, template, unit, repo, summary=summary, repo_url=repo_url
         )
-        text = run_report(request)
+        lines = run_report(request)
     except OkrError as exc:
         raise _fail(exc) from None
     if output is None:
-        _out(text)
+        _out(lines)
     else:
         _echo(f"wrote {output}")
 

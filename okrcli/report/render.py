@@ -494,6 +494,12 @@ class Renderer:
             self._problem = exc
 
     def render(self, data: dict[str, Any]) -> str:
+        return "".join(self.render_lines(data))
+
+    def render_lines(self, data: dict[str, Any]) -> list[str]:
+        """The output in pieces of whole lines (but for the last), as the template made them:
+        a large report's text is never held as one string, which its few emoji would make
+        four bytes a character."""
         where, seconds = self.where, self.seconds
         try:
             with time_limit(seconds):
@@ -501,7 +507,7 @@ class Renderer:
                     raise self._problem
                 assert self._template is not None
                 _deadline[0] = time.monotonic() + seconds
-                text = _guard(self._template.generate, data)
+                lines = _guard(self._template.generate, data)
         except _TooLarge:
             raise OkrError(
                 f"the template {where} produced more than {SIZE_LIMIT:,} characters; "
@@ -526,25 +532,44 @@ class Renderer:
             raise OkrError(f"the template {where} failed: {type(exc).__name__}: {exc}.") from None
         finally:
             _deadline[0] = float("inf")
-        return text
+        return lines
 
 
 PIECES = 64  # template output pieces taken, measured and joined at a time
 
 
-def _guard(generate: Callable[[dict[str, Any]], Iterator[str]], data: dict[str, Any]) -> str:
+def _guard(generate: Callable[[dict[str, Any]], Iterator[str]], data: dict[str, Any]) -> list[str]:
     """The template's output, taken a few dozen pieces at a time: each handful is measured
     before it is joined, so output past the size bound stops the template there (with at
     most a handful of bounded pieces alive), and the deadline is checked between them. A
     large report is hundreds of thousands of small pieces: joined at once they would all be
-    alive together, and counted one by one they would cost a tenth of the rendering."""
+    alive together, and counted one by one they would cost a tenth of the rendering.
+
+    Returned as the handfuls, each cut after its last line break (the rest goes with the
+    next), so that each can be made safe and written on its own."""
     pieces = generate(data)
-    parts: list[str] = []
+    lines: list[str] = []
+    pending: list[str] = []  # what came after the last line break so far
     size = 0
     while chunk := list(islice(pieces, PIECES)):
         size += sum(map(len, chunk))
         if size > SIZE_LIMIT:
             raise _TooLarge()
-        parts.append("".join(chunk))
+        text = "".join(chunk)
+        cut = text.rfind("\n") + 1
+        if cut == 0:
+            if text:
+                pending.append(text)
+        else:
+            head = text if cut == len(text) else text[:cut]
+            if pending:
+                pending.append(head)
+                head = "".join(pending)
+                pending = []
+            lines.append(head)
+            if cut < len(text):
+                pending.append(text[cut:])
         _tick()
-    return "".join(parts)
+    if pending:
+        lines.append("".join(pending))
+    return lines

@@ -40,6 +40,13 @@ class ReportRequest:
 
 def report(request: ReportRequest) -> str:
     """The report's markdown (also written to ``request.output`` when given)."""
+    return "".join(report_lines(request))
+
+
+def report_lines(request: ReportRequest) -> list[str]:
+    """:func:`report`'s markdown in pieces of whole lines, as it is written: a large
+    report's text is never held as one string (its few emoji would make that four bytes a
+    character)."""
     root = resolve_root(request.repo, request.cwd, request.cwd)
     if request.output is not None:
         check_output_path(request.cwd / request.output, request.output, root)
@@ -60,20 +67,24 @@ def report(request: ReportRequest) -> str:
     finally:
         lint_job.cancel()  # only if something failed before its result was taken
     if request.summary:
-        text = _summary(renderer, data)
+        lines = [_summary(renderer, data)]
     else:
-        text = safe_output(renderer.render(data))
+        lines = renderer.render_lines(data)
+        for n, line in enumerate(lines):
+            lines[n] = safe_output(line)  # in place: the unsafe piece is freed at once
         output = None if request.output is None else request.cwd / request.output
-        if (
-            output is not None
-            and _a_file(output)
-            and len(text.encode()) > report_data.PREVIEW_LIMIT
-        ):
-            return _split(renderer, data, output)
+        if output is not None and _a_file(output) and _size(lines) > report_data.PREVIEW_LIMIT:
+            del lines
+            return [_split(renderer, data, output)]
     del data
     if request.output is not None:
-        _write(request.cwd / request.output, text, request.output)
-    return text
+        _write(request.cwd / request.output, lines, request.output)
+    return lines
+
+
+def _size(lines: list[str]) -> int:
+    """The bytes ``lines`` take in UTF-8."""
+    return sum(len(line) if line.isascii() else len(line.encode()) for line in lines)
 
 
 def check_output_path(path: Path, shown: Path, root: Path) -> None:
@@ -102,7 +113,7 @@ def _a_file(path: Path) -> bool:
         return False
 
 
-def _write(path: Path, text: str, shown: Path | str) -> None:
+def _write(path: Path, text: str | list[str], shown: Path | str) -> None:
     try:
         atomic_write(path, text)
     except OSError as exc:
@@ -189,6 +200,8 @@ def _data(request: ReportRequest, root: Path) -> tuple[dict[str, Any], forked.Jo
 
         card = build(m.repo, quarter, history, m.at, units)
         card.notices[:0] = m.notices
+        # the files' documents are let go before the data is built, which reuses their memory
+        m = m.without_files()
         data = report_data.build_without_findings(
             card, m, quarter, repo_url=request.repo_url, unit=request.unit
         )

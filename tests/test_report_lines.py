@@ -1,0 +1,69 @@
+"""The report is written in pieces of whole lines, never held as one string, and the files'
+documents are let go before the report's data is built: the same report either way."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from okrcli.history.source import moment
+from okrcli.report import render as render_module
+from okrcli.report import service
+from okrcli.textsafe import safe_output
+from tests.conftest import git
+from tests.test_report_actionable import NOW, organisation
+
+# what a template's output is made of: text, line breaks, indentation, workflow-command
+# colons, control characters and four-byte characters, in pieces of any size
+_TEXT = st.text(alphabet=st.sampled_from(["a", " ", "\n", ":", "\x1b", "🟢", "\t", "|"]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(pieces=st.lists(_TEXT, max_size=400))
+def test_guard_cuts_the_output_after_line_breaks_and_loses_nothing(pieces: list[str]) -> None:
+    def generate(_: dict[str, Any]) -> Iterator[str]:
+        yield from pieces
+
+    lines = render_module._guard(generate, {})
+    whole = "".join(pieces)
+    assert "".join(lines) == whole
+    assert all(line.endswith("\n") for line in lines[:-1])
+    assert all(lines)
+    # each piece made safe on its own is the whole made safe: a line that would start a
+    # workflow command is caught wherever the pieces were cut
+    assert "".join(safe_output(line) for line in lines) == safe_output(whole)
+
+
+def test_output_without_line_breaks_is_kept_whole() -> None:
+    def generate(_: dict[str, Any]) -> Iterator[str]:
+        yield from ["x"] * 10_000
+
+    assert render_module._guard(generate, {}) == ["x" * 10_000]
+
+
+def test_a_large_report_is_written_in_pieces_the_same_as_printed(tmp_path: Path) -> None:
+    root = organisation(tmp_path / "r", 60, bus=3)
+    git(root, "init", "-q")
+    request = service.ReportRequest(repo=root, cwd=root, now=NOW)
+    printed = service.report(request)
+    out = tmp_path / "report.md"
+    lines = service.report_lines(service.ReportRequest(repo=root, cwd=root, now=NOW, output=out))
+    assert "".join(lines) == printed
+    assert out.read_text(encoding="utf-8") == printed
+    assert len(lines) > 10 and max(map(len, lines)) < len(printed) / 10
+    assert "### Team 59 " in printed
+
+
+def test_the_report_process_lets_the_files_go_before_the_data(tmp_path: Path) -> None:
+    """The data is built from a moment without the files' documents, whose configuration,
+    organisation and histories are the moment's own."""
+    root = organisation(tmp_path / "r", 3)
+    m = moment(root, None, NOW)
+    light = m.without_files()
+    assert m.repo.docs and light.repo.docs == []
+    assert light.repo.config is m.repo.config and light.repo.org is m.repo.org
+    assert light.at == m.at and light.git is m.git and light._cache is m._cache
