@@ -16,8 +16,11 @@ values in the files it removed or changed and in the files it added or changed.
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import math
 import re
+import sys
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -44,7 +47,7 @@ Extract = tuple[str, dict[str, Values]] | None
 WorktreeFile = tuple[str | None, Callable[[], Any]]
 
 BLOB_KIND = "blobs-v5"  # change when extract() changes what it produces
-WALK_KIND = "walk-v10"  # change when extract() or the walk change what they produce
+WALK_KIND = "walk-v11"  # change when extract() or the walk change what they produce
 CACHE_NAME = f"{BLOB_KIND}.json"
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 PARALLEL_BLOBS = 400
@@ -486,20 +489,23 @@ def _read_commits(rows: Any) -> list[Commit] | None:
 # The walk's timelines are kept as a table: the key results' refs, the distinct lists of
 # commit positions (most key results change in the same commits) and which one each key
 # result has, and one list per field of each key result's column: its values, or its one
-# value when it never changed; the number columns of floats only are flagged, to come back
-# as arrays. Every value of the table is checked a column of the table at a time, at C
-# speed, not key result by key result.
-_FLOATS = frozenset({float})
+# value when it never changed. A number column of floats only is kept as its bytes instead:
+# the column's entry is how many values it has, and its values are the next ones of its
+# field's packed doubles (little-endian, base64 in the JSON), read back at C speed without a
+# Python object per value. Every value of the table is checked a column of the table at a
+# time, not key result by key result.
 _NUMBERS = frozenset({type(None), int, float})
 _TEXTS = frozenset({type(None), str})
 _NUMBER_FIELDS = 4  # baseline, target, current, confidence; then the two texts
+_LIST_OR_COUNT = frozenset({list, int})
+_LIST = frozenset({list})
 
 
 def _stored_timelines(timelines: dict[str, Timeline], index: dict[str, int]) -> dict[str, Any]:
     sets: dict[tuple[int, ...], int] = {}
     spans = []
-    columns: list[list[list[Any]]] = [[] for _ in FIELDS]
-    floats: list[list[int]] = [[] for _ in range(_NUMBER_FIELDS)]
+    columns: list[list[list[Any] | int]] = [[] for _ in FIELDS]
+    packed = [array("d") for _ in range(_NUMBER_FIELDS)]
     for tl in timelines.values():
         positions = tuple(index[c.id] for c in tl.commits if c is not None)
         spans.append(sets.setdefault(positions, len(sets)))
@@ -507,27 +513,49 @@ def _stored_timelines(timelines: dict[str, Timeline], index: dict[str, int]) -> 
             values = list(col)
             if len(values) > 1 and values.count(values[0]) == len(values):
                 values = values[:1]
-            columns[n].append(values)
-            if n < _NUMBER_FIELDS:
-                floats[n].append(int(len(values) > 1 and set(map(type, values)) == _FLOATS))
+            if n < _NUMBER_FIELDS and len(values) > 1 and all(type(v) is float for v in values):
+                packed[n].extend(values)
+                columns[n].append(len(values))
+            else:
+                columns[n].append(values)
     return {
         "refs": list(timelines),
         "positions": [list(p) for p in sets],
         "spans": spans,
         "columns": columns,
-        "floats": floats,
+        "packed": [_pack(a) for a in packed],
     }
+
+
+def _pack(values: array[float]) -> str:
+    if sys.byteorder == "big":
+        values.byteswap()
+    return base64.b64encode(values.tobytes()).decode("ascii")
+
+
+def _unpack(text: Any) -> array[float] | None:
+    """The doubles :func:`_pack` wrote, or None unless ``text`` is that (every one finite)."""
+    if type(text) is not str:
+        return None
+    raw = base64.b64decode(text, validate=True)  # a ValueError unless base64
+    if len(raw) % 8:
+        return None
+    values = array("d")
+    values.frombytes(raw)
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values if all(map(math.isfinite, values)) else None
 
 
 def _read_timelines(table: Any, commits: list[Commit]) -> dict[str, Timeline] | None:
     """The timelines of a table :func:`_stored_timelines` wrote, or None if it is not one."""
-    refs, positions, spans, columns, floats = (
-        table["refs"], table["positions"], table["spans"], table["columns"], table["floats"]
+    refs, positions, spans, columns, packed = (
+        table["refs"], table["positions"], table["spans"], table["columns"], table["packed"]
     )  # fmt: skip
     count = len(refs)
     if not (_all_of(refs, str) and _all_of(positions, list) and _all_of(spans, int)):
         return None
-    if len(spans) != count or len(columns) != len(FIELDS) or len(floats) != _NUMBER_FIELDS:
+    if len(spans) != count or len(columns) != len(FIELDS) or len(packed) != _NUMBER_FIELDS:
         return None
     if spans and not 0 <= min(spans) <= max(spans) < len(positions):
         return None
@@ -537,31 +565,42 @@ def _read_timelines(table: Any, commits: list[Commit]) -> dict[str, Timeline] | 
     picked = [tuple(commits[i] for i in p) for p in positions]
     shared = [(c, tuple(x.when for x in c)) for c in picked]
     sizes = [len(picked[s]) for s in spans]
+    doubles = []
     for n, cols in enumerate(columns):
-        if len(cols) != count or not _all_of(cols, list):
+        numbers = n < _NUMBER_FIELDS
+        if type(cols) is not list or len(cols) != count:
             return None
-        kinds = set(map(type, chain.from_iterable(cols)))
-        if not kinds <= (_NUMBERS if n < _NUMBER_FIELDS else _TEXTS):
+        if not set(map(type, cols)) <= (_LIST_OR_COUNT if numbers else _LIST):
+            return None
+        lists = [c for c in cols if type(c) is list]
+        kinds = set(map(type, chain.from_iterable(lists)))
+        if not kinds <= (_NUMBERS if numbers else _TEXTS):
             return None
         if not all(
-            len(c) == s or (len(c) == 1 and s > 1) for c, s in zip(cols, sizes, strict=True)
+            (len(c) == s or (len(c) == 1 and s > 1)) if type(c) is list else c == s
+            for c, s in zip(cols, sizes, strict=True)
         ):
             return None
-    for flags in floats:
-        if len(flags) != count or not _all_of(flags, int):
-            return None
-    rows = zip(refs, spans, sizes, *columns, *floats, strict=True)
+        if numbers:
+            values = _unpack(packed[n])
+            if values is None or len(values) != sum(c for c in cols if type(c) is int):
+                return None
+            doubles.append(values)
+    rows = zip(refs, spans, sizes, *columns, strict=True)
     make = Timeline.from_columns
+    taken = [0] * _NUMBER_FIELDS  # how many of each field's doubles are handed out
     timelines = {}
-    for ref, span, size, b, t, c, conf, checked, note, fb, ft, fc, fconf in rows:
-        whole = tuple(
-            (array("d", col) if flag else col) if len(col) == size else col * size
-            for col, flag in ((b, fb), (t, ft), (c, fc), (conf, fconf))
-        )
-        texts = (checked if len(checked) == size else checked * size,
-                 note if len(note) == size else note * size)  # fmt: skip
+    for ref, span, size, *cols in rows:
+        whole: list[Sequence[Any]] = []
+        for n, col in enumerate(cols):
+            if type(col) is int:
+                start = taken[n]
+                taken[n] = start + col
+                whole.append(doubles[n][start : start + col])
+            else:
+                whole.append(col if len(col) == size else col * size)
         commits_, whens = shared[span]
-        timelines[intern(ref)] = make(ref, commits_, whens, whole + texts)
+        timelines[intern(ref)] = make(ref, commits_, whens, tuple(whole))
     return timelines
 
 

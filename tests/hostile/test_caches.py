@@ -3,8 +3,11 @@ anything executable or pickled, and a crafted, truncated or foreign file is only
 
 from __future__ import annotations
 
+import base64
 import marshal
+import math
 import pickle
+import struct
 from pathlib import Path
 
 import pytest
@@ -94,7 +97,7 @@ def test_blob_cache_entries_of_the_wrong_shape_are_read_again(
     assert BlobCache(git_dir).get("f" * 40) == (False, None)
 
 
-_EMPTY_TABLE = {"refs": [], "positions": [], "spans": [], "columns": [[]] * 6, "floats": [[]] * 4}
+_EMPTY_TABLE = {"refs": [], "positions": [], "spans": [], "columns": [[]] * 6, "packed": [""] * 4}
 
 
 def test_a_walk_cache_naming_option_like_commits_is_a_miss(tmp_path: Path) -> None:
@@ -158,8 +161,17 @@ def _kept_walk(git_dir: Path) -> tuple[WalkCache, list[object]]:
     return cache, cachefile.read(cache.path, WALK_KIND)
 
 
+def _packed(values: list[float]) -> str:
+    return base64.b64encode(struct.pack(f"<{len(values)}d", *values)).decode()
+
+
 def test_a_walk_cache_comes_back_as_written(tmp_path: Path) -> None:
-    cache, _ = _kept_walk(tmp_path / ".git")
+    cache, content = _kept_walk(tmp_path / ".git")
+    # the columns of floats only are kept as their bytes, one run per field
+    table = content[3]
+    assert isinstance(table, dict)
+    assert table["columns"][2] == [2, [0, 1]] and table["columns"][3] == [2, [None]]
+    assert table["packed"][2] == _packed([1.5, 2.5]) and table["packed"][0] == ""
     kept = cache.load(False)
     assert kept is not None
     one, two = kept[1].timelines["u/o/k1"], kept[1].timelines["u/o/k2"]
@@ -187,8 +199,16 @@ def test_a_walk_cache_comes_back_as_written(tmp_path: Path) -> None:
         lambda t: t["spans"].__setitem__(0, False),
         lambda t: t["refs"].__setitem__(0, 7),  # a ref that is no text
         lambda t: t["refs"].pop(),  # fewer refs than key results
-        lambda t: t["floats"].pop(),
-        lambda t: t["floats"][0].__setitem__(0, "yes"),
+        lambda t: t["packed"].pop(),  # a field's doubles missing
+        lambda t: t["packed"].__setitem__(2, 7),  # not text
+        lambda t: t["packed"].__setitem__(2, "not base64!"),
+        lambda t: t["packed"].__setitem__(2, t["packed"][2][:-4]),  # a value cut short
+        lambda t: t["packed"].__setitem__(2, t["packed"][2] * 2),  # values too many
+        lambda t: t["packed"].__setitem__(2, _packed([1.5, math.nan])),  # no number
+        lambda t: t["packed"].__setitem__(2, _packed([math.inf, 2.5])),
+        lambda t: t["columns"][2].__setitem__(0, 3),  # a count that is not the column's
+        lambda t: t["columns"][2].__setitem__(0, True),  # a bool is no count
+        lambda t: t["columns"][4].__setitem__(0, 2),  # texts are never packed
         lambda t: t["columns"].pop(),  # a field missing
         lambda t: t.pop("spans"),
     ],
