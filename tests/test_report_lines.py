@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -67,3 +68,45 @@ def test_the_report_process_lets_the_files_go_before_the_data(tmp_path: Path) ->
     assert m.repo.docs and light.repo.docs == []
     assert light.repo.config is m.repo.config and light.repo.org is m.repo.org
     assert light.at == m.at and light.git is m.git and light._cache is m._cache
+
+
+def test_the_whole_is_not_rendered_once_it_is_known_to_be_split() -> None:
+    """Past the given length the template is stopped: a report too big for one file is
+    rendered in its parts only."""
+    taken = []
+
+    def generate(_: dict[str, Any]) -> Iterator[str]:
+        for n in range(100_000):
+            taken.append(n)
+            yield "a line\n"
+
+    assert render_module._guard(generate, {}, 5_000) is None
+    assert len(taken) < 1_000
+    assert render_module._guard(generate, {}, 10**7) is not None
+
+
+def test_a_report_over_the_preview_limit_goes_into_parts_from_the_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from okrcli.report import data as report_data
+
+    root = organisation(tmp_path / "r", 12, bus=3)
+    git(root, "init", "-q")
+    out = tmp_path / "out" / "report.md"
+    out.parent.mkdir()
+    monkeypatch.setattr(report_data, "PREVIEW_LIMIT", 2000)
+    seen: list[int | None] = []
+    real = render_module._guard
+
+    def watched(*args: Any) -> list[str] | None:
+        lines = real(*args)
+        seen.append(None if lines is None else sum(map(len, lines)))
+        return lines
+
+    monkeypatch.setattr(render_module, "_guard", watched)
+    (index,) = service.report_lines(service.ReportRequest(repo=root, cwd=root, now=NOW, output=out))
+    assert out.read_text(encoding="utf-8") == index
+    assert "report-bu-1.md" in index
+    assert len(list(out.parent.iterdir())) == 5
+    assert seen[0] is None  # the whole was given up past the limit; then the parts
+    assert all(size is not None for size in seen[1:]) and len(seen) == 6

@@ -494,12 +494,15 @@ class Renderer:
             self._problem = exc
 
     def render(self, data: dict[str, Any]) -> str:
-        return "".join(self.render_lines(data))
+        lines = self.render_lines(data)
+        assert lines is not None  # only a limit gives up
+        return "".join(lines)
 
-    def render_lines(self, data: dict[str, Any]) -> list[str]:
+    def render_lines(self, data: dict[str, Any], *, past: int | None = None) -> list[str] | None:
         """The output in pieces of whole lines (but for the last), as the template made them:
         a large report's text is never held as one string, which its few emoji would make
-        four bytes a character."""
+        four bytes a character. With ``past``, None as soon as the output is longer than
+        that many characters (the rest is not rendered)."""
         where, seconds = self.where, self.seconds
         try:
             with time_limit(seconds):
@@ -507,7 +510,7 @@ class Renderer:
                     raise self._problem
                 assert self._template is not None
                 _deadline[0] = time.monotonic() + seconds
-                lines = _guard(self._template.generate, data)
+                lines = _guard(self._template.generate, data, past)
         except _TooLarge:
             raise OkrError(
                 f"the template {where} produced more than {SIZE_LIMIT:,} characters; "
@@ -538,7 +541,11 @@ class Renderer:
 PIECES = 64  # template output pieces taken, measured and joined at a time
 
 
-def _guard(generate: Callable[[dict[str, Any]], Iterator[str]], data: dict[str, Any]) -> list[str]:
+def _guard(
+    generate: Callable[[dict[str, Any]], Iterator[str]],
+    data: dict[str, Any],
+    past: int | None = None,
+) -> list[str] | None:
     """The template's output, taken a few dozen pieces at a time: each handful is measured
     before it is joined, so output past the size bound stops the template there (with at
     most a handful of bounded pieces alive), and the deadline is checked between them. A
@@ -546,15 +553,19 @@ def _guard(generate: Callable[[dict[str, Any]], Iterator[str]], data: dict[str, 
     alive together, and counted one by one they would cost a tenth of the rendering.
 
     Returned as the handfuls, each cut after its last line break (the rest goes with the
-    next), so that each can be made safe and written on its own."""
+    next), so that each can be made safe and written on its own; None once the output is
+    longer than ``past`` characters, when given."""
     pieces = generate(data)
+    enough = SIZE_LIMIT if past is None else min(past, SIZE_LIMIT)
     lines: list[str] = []
     pending: list[str] = []  # what came after the last line break so far
     size = 0
     while chunk := list(islice(pieces, PIECES)):
         size += sum(map(len, chunk))
-        if size > SIZE_LIMIT:
-            raise _TooLarge()
+        if size > enough:
+            if size > SIZE_LIMIT:
+                raise _TooLarge()
+            return None
         text = "".join(chunk)
         cut = text.rfind("\n") + 1
         if cut == 0:

@@ -69,13 +69,19 @@ def report_lines(request: ReportRequest) -> list[str]:
     if request.summary:
         lines = [_summary(renderer, data)]
     else:
-        lines = renderer.render_lines(data)
+        output = None if request.output is None else request.cwd / request.output
+        # too big to show as one file (in UTF-8, which takes at least a byte a character)
+        # goes into parts, which the whole need not be rendered to know
+        limit = report_data.PREVIEW_LIMIT
+        splits = output is not None and _a_file(output)
+        rendered = renderer.render_lines(data, past=limit if splits else None)
+        if output is not None and (rendered is None or (splits and _size(rendered) > limit)):
+            del rendered
+            return [_split(renderer, data, output)]
+        assert rendered is not None  # only a limit gives up
+        lines = rendered
         for n, line in enumerate(lines):
             lines[n] = safe_output(line)  # in place: the unsafe piece is freed at once
-        output = None if request.output is None else request.cwd / request.output
-        if output is not None and _a_file(output) and _size(lines) > report_data.PREVIEW_LIMIT:
-            del lines
-            return [_split(renderer, data, output)]
     del data
     if request.output is not None:
         _write(request.cwd / request.output, lines, request.output)
