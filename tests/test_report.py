@@ -300,6 +300,43 @@ def test_diff_of_the_working_tree_with_findings(demo: Path, tmp_path: Path) -> N
     assert okr("diff", "--", "nosuchrev", cwd=copy).returncode == 2
 
 
+def test_diff_is_the_same_when_the_base_lint_child_dies(
+    demo: Path,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The base is linted in a forked child; should it die, the base is read again and
+    linted here: the same findings introduced and fixed."""
+    import os
+
+    from okrcli.report import diff as diff_module
+
+    copy = tmp_path / "demo"
+    git(tmp_path, "clone", "-q", str(demo), str(copy))
+    path = copy / "okrs/2026-Q4/checkout.yaml"
+    path.write_text(
+        path.read_text().replace(
+            "title: Raise checkout conversion of returning visitors",
+            "title: Launch the new checkout page",
+        )
+    )
+    expected = diff_module.diff("HEAD~1", None, repo=copy, cwd=copy)
+    assert expected.introduced
+    parent = os.getpid()
+    real = diff_module._findings
+    here = []
+
+    def dies_in_child(*args: Any) -> Any:
+        if os.getpid() != parent:
+            os._exit(9)
+        here.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(diff_module, "_findings", dies_in_child)
+    assert diff_module.diff("HEAD~1", None, repo=copy, cwd=copy) == expected
+    assert len(here) == 2  # the head, and the base again
+
+
 def _units(teams: int) -> list[dict[str, Any]]:
     """One company, two business units and ``teams`` teams, as the report's data has them."""
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
+from okrcli import forked
 from okrcli.errors import OkrError
 from okrcli.history.git import Git, GitError
 from okrcli.history.source import files_at
@@ -265,6 +267,10 @@ def _findings(repo: Repository, root: Path) -> list[Diagnostic]:
     return lint_repository(repo, LintRequest(cwd=root, select=select)).diagnostics
 
 
+def _base_findings(git: Git, root: Path, rev: str) -> list[Diagnostic]:
+    return _findings(load_repository_from(root, files_at(git, root, rev)), root)
+
+
 def diff(
     base: str | None, head: str | None, *, repo: Path | None = None, cwd: Path | None = None
 ) -> Diff:
@@ -277,13 +283,24 @@ def diff(
         raise OkrError("the repository has no commits yet; there is nothing to compare with.")
     base_rev = git.resolve(base) if base else default_base(git)
     base_repo = load_repository_from(root, files_at(git, root, base_rev))
-    if head is None:
-        head_repo, head_name = load_repository(root), "the working tree"
-    else:
-        head_rev = git.resolve(head)
-        head_repo, head_name = load_repository_from(root, files_at(git, root, head_rev)), head
-    result = Diff(base or base_rev[:8], head_name, compare(base_repo, head_repo))
-    before, after = _findings(base_repo, root), _findings(head_repo, root)
+    # the base is linted on the other core meanwhile (read again here, should that fail),
+    # and let go here once compared
+    base_lint = forked.start(
+        partial(_findings, base_repo, root), fallback=partial(_base_findings, git, root, base_rev)
+    )
+    try:
+        if head is None:
+            head_repo, head_name = load_repository(root), "the working tree"
+        else:
+            head_rev = git.resolve(head)
+            head_repo = load_repository_from(root, files_at(git, root, head_rev))
+            head_name = head
+        result = Diff(base or base_rev[:8], head_name, compare(base_repo, head_repo))
+        del base_repo
+        after = _findings(head_repo, root)
+        before = base_lint.result()
+    finally:
+        base_lint.cancel()
     b_count, a_count = Counter(map(_key, before)), Counter(map(_key, after))
     result.introduced = [d for d in after if (a_count[_key(d)] - b_count[_key(d)]) > 0]
     result.fixed = [d for d in before if (b_count[_key(d)] - a_count[_key(d)]) > 0]
