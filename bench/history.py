@@ -197,8 +197,22 @@ def main() -> None:
             rows.append((name, at_big, at_small))
         else:
             rows.append((name, timed([fn], args.repeat)[0], None))
-    report = [okr, "report", "--quarter", str(quarter), "-o", "/dev/null"]
-    peak = measure(report, repo, 1)[1]
+    # the peak memory of each command that reads the history, warm, as a user runs it
+    q = ["--quarter", str(quarter)]
+    parts = repo.parent / f"{repo.name}-report"
+    parts.mkdir(exist_ok=True)
+    peaks = [
+        (f"`{' '.join(words)}`", measure([okr, *words], repo, 1)[1])
+        for words in (
+            ["report", *q, "-o", "/dev/null"],
+            ["report", *q, "-o", str(parts / "report.md")],
+            ["report", *q, "--summary"],
+            ["score", *q],
+            ["lint"],
+            ["diff", "HEAD~1"],
+        )
+    ]
+    peak = peaks[0][1]
     print(
         f"{args.units:,} units x {args.weeks} weekly check-in commits in {quarter} "
         f"(from {quarter.start}), {os.cpu_count()} cores\n"
@@ -208,6 +222,10 @@ def main() -> None:
     for name, t, _ in rows:
         print(f"| {name} | {t.best:.2f} s | {t.median:.2f} s | {t.cpu:.2f} s |")
     print(f"\nPeak memory of okr report (warm): {peak:.0f} MB.")
+    print("\n| command (warm caches) | peak memory |\n|---|---:|")
+    for words, mb in peaks:
+        print(f"| {words.replace(str(parts), '…')} | {mb:.0f} MB |")
+    print()
     timing = {name: t for name, t, _ in rows}
     log_p, warm_report = timing[LOG_P], timing[WARM_REPORT]
     print(

@@ -68,21 +68,28 @@ def validate_doc(doc: OkrDoc) -> None:
         doc.issues.extend(_schema_issues(problems))
 
 
-def _load_many(paths: list[Path], root: Path, pre: Prefetch | None = None) -> list[OkrDoc]:
+def _load_many(
+    paths: list[Path], root: Path, pre: Prefetch | None = None, known: Known | None = None
+) -> list[OkrDoc]:
     """Load and validate many OKR files, with a helper process parsing most of them when it
-    pays (see :mod:`okrcli.load.prefetch`)."""
+    pays (see :mod:`okrcli.load.prefetch`); a file of ``known`` with the same text is taken
+    as it is."""
     if pre is None:
         pre = prefetch.start(root, paths)
-    by_path = {p: load_okr_doc(p, root) for p in pre.local}
+    by_path: dict[Path, OkrDoc] = {}
+    taken: set[Path] = set()  # the known documents', which are no parse of this run's
+    for path in pre.local:
+        doc = _new_doc(path, root)
+        read_source(path, root, doc)
+        by_path[path] = _validated(doc, known, taken)
     for path, (text, parsed, issues) in [*pre.cached.items(), *pre.helper_reads()]:
         doc = _new_doc(path, root)
         doc.text, doc.parsed, doc.issues = text, parsed, list(issues)
-        validate_doc(doc)
-        by_path[path] = doc
+        by_path[path] = _validated(doc, known, taken)
     docs = [by_path[p] for p in pre.paths]
     if pre.cache.path is not None:
         for doc in docs:
-            fresh = doc.path not in pre.cached and doc.parsed is not None
+            fresh = doc.path not in pre.cached and doc.path not in taken and doc.parsed is not None
             if fresh and doc.parsed is not None and doc.text is not None:
                 pre.cache.put(digest(doc.text), doc.parsed.data)
         pre.cache.save()
@@ -92,6 +99,22 @@ def _load_many(paths: list[Path], root: Path, pre: Prefetch | None = None) -> li
             # tens of megabytes (positions are found again from the text when needed)
             doc.parsed.data = None
     return docs
+
+
+def _validated(doc: OkrDoc, known: Known | None, taken: set[Path]) -> OkrDoc:
+    """``doc`` validated, or the known document of the same file and text instead (its
+    path then added to ``taken``)."""
+    twin = None if known is None else known.get(doc.rel)
+    if twin is not None and (twin.text, twin.path, twin.folder, twin.stem) == (
+        doc.text,
+        doc.path,
+        doc.folder,
+        doc.stem,
+    ):
+        taken.add(doc.path)
+        return twin
+    validate_doc(doc)
+    return doc
 
 
 def _config_error(path: Path, span: Span, message: str) -> OkrError:
@@ -141,9 +164,16 @@ def _org_from(src: Source) -> Org | None:
     return org
 
 
-def load_repository(root: Path, pre: Prefetch | None = None) -> Repository:
+# another state's OKR files by path relative to the root: a file whose text is the same
+# is taken from it as it is, not validated again nor held twice (okr diff's two states)
+Known = dict[str, OkrDoc]
+
+
+def load_repository(
+    root: Path, pre: Prefetch | None = None, known: Known | None = None
+) -> Repository:
     """Load config, organisation and every OKR file under ``root`` (using a prefetch started
-    earlier when its idea of ``okrs_dir`` was right)."""
+    earlier when its idea of ``okrs_dir`` was right; see :data:`Known` for ``known``)."""
     cache = pre.cache if pre is not None else ParseCache.for_root(root)
     try:
         config, config_path = load_config(root, cache)
@@ -159,15 +189,18 @@ def load_repository(root: Path, pre: Prefetch | None = None) -> Repository:
         pre = prefetch.start(
             root, discover_okr_files(root, config.okrs_dir), config.okrs_dir, cache=cache
         )
-    docs = _load_many(pre.paths, root, pre)
+    docs = _load_many(pre.paths, root, pre, known)
     return Repository(root, config, config_path, org, org_source, docs)
 
 
-def load_repository_from(root: Path, files: dict[str, bytes]) -> Repository:
+def load_repository_from(
+    root: Path, files: dict[str, bytes], known: Known | None = None
+) -> Repository:
     """A repository from file contents (paths relative to ``root``), as git held them at
     some commit: the same checks as on disk, nothing read from the working tree. Files whose
     text the parse cache knows (most, between nearby commits) are not parsed again; the cache
-    is only read here, as it holds the working tree's files."""
+    is only read here, as it holds the working tree's files (see :data:`Known` for
+    ``known``)."""
     cache = ParseCache.for_root(root)
     config, config_path = Config(), None
     if CONFIG_NAME in files:
@@ -186,8 +219,22 @@ def load_repository_from(root: Path, files: dict[str, bytes]) -> Repository:
         if named is None:
             continue
         path = root / rel
+        twin = None if known is None else known.get(rel)
+        if (
+            twin is not None
+            and (twin.path, twin.folder, twin.stem) == (path, *named)
+            and _same_text(twin, files[rel])
+        ):
+            docs.append(twin)
+            continue
         doc = OkrDoc(path=path, rel=rel, folder=named[0], stem=named[1])
         parse_into(doc, files[rel], cache)
         validate_doc(doc)
         docs.append(doc)
     return Repository(root, config, config_path, org, org_source, docs)
+
+
+def _same_text(doc: OkrDoc, raw: bytes) -> bool:
+    """Whether ``raw`` is the text ``doc`` was read from (as UTF-8 without a byte order
+    mark, as nearly every file is; any other is read again)."""
+    return doc.text is not None and not raw.startswith(b"\xef\xbb\xbf") and doc.text.encode() == raw

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import partial
+from operator import itemgetter
 from pathlib import Path
 
 from okrcli import forked
@@ -21,7 +22,7 @@ from okrcli.history.source import files_at
 from okrcli.lint.diagnostics import Diagnostic
 from okrcli.lint.engine import lint_repository
 from okrcli.lint.run import LintRequest
-from okrcli.load.files import resolve_root
+from okrcli.load.files import OkrDoc, resolve_root
 from okrcli.load.repo import Repository, load_repository, load_repository_from
 from okrcli.model.okr import Direction, KeyResult
 from okrcli.report.render import md
@@ -98,27 +99,49 @@ Indexed = tuple[str, object]  # ("objective" | "key result", the model)
 
 def compare(base: Repository, head: Repository) -> list[Change]:
     """The semantic changes between two states of the repository, in the order of the
-    references: what was added or removed, renamed, and how each key result changed."""
-    old, new = _index(base), _index(head)
-    changes: list[Change] = []
-    for ref in sorted(set(old) | set(new)):
-        shown = ref.replace(":", " ", 1)
-        if ref not in old or ref not in new:
-            changes.append(_added_or_removed(shown, old.get(ref), new.get(ref)))
+    references: what was added or removed, renamed, and how each key result changed.
+
+    Compared a unit at a time: a unit whose one file has the same text in both states has
+    not changed, and the references of the others are indexed unit by unit (a large
+    organisation's every reference is never held twice at once)."""
+    old, new = _by_unit(base), _by_unit(head)
+    found: list[tuple[str, list[Change]]] = []
+    for unit in old.keys() | new.keys():
+        before, after = old.get(unit, []), new.get(unit, [])
+        if len(before) == len(after) == 1 and before[0].text == after[0].text is not None:
             continue
-        a, b = old[ref][1], new[ref][1]
-        changes += _renamed(shown, a, b)
-        if isinstance(a, KeyResult) and isinstance(b, KeyResult):
-            changes += _key_result_changes(shown, a, b)
+        a, b = _index(before), _index(after)
+        found += ((ref, _changes(ref, a.get(ref), b.get(ref))) for ref in a.keys() | b.keys())
+    found.sort(key=itemgetter(0))
+    return [c for _, changes in found for c in changes]
+
+
+def _changes(ref: str, before: Indexed | None, after: Indexed | None) -> list[Change]:
+    """How the objective or key result ``ref`` changed between the two states."""
+    shown = ref.replace(":", " ", 1)
+    if before is None or after is None:
+        return [_added_or_removed(shown, before, after)]
+    a, b = before[1], after[1]
+    changes = _renamed(shown, a, b)
+    if isinstance(a, KeyResult) and isinstance(b, KeyResult):
+        changes += _key_result_changes(shown, a, b)
     return changes
 
 
-def _index(repo: Repository) -> dict[str, Indexed]:
-    """Every objective and key result of the repository's valid files, by reference."""
-    out: dict[str, Indexed] = {}
+def _by_unit(repo: Repository) -> dict[tuple[str, str], list[OkrDoc]]:
+    """The valid files of each quarter's unit (one, unless a unit is named twice)."""
+    out: dict[tuple[str, str], list[OkrDoc]] = {}
     for d in repo.docs:
-        if d.model is None:
-            continue
+        if d.model is not None:
+            out.setdefault((d.model.quarter, d.model.unit), []).append(d)
+    return out
+
+
+def _index(docs: list[OkrDoc]) -> dict[str, Indexed]:
+    """Every objective and key result of ``docs``, by reference (a later file's wins)."""
+    out: dict[str, Indexed] = {}
+    for d in docs:
+        assert d.model is not None
         for o in d.model.objectives:
             out[f"{d.model.quarter}:{d.model.unit}/{o.id}"] = ("objective", o)
             for k in o.key_results:
@@ -289,12 +312,15 @@ def diff(
         partial(_findings, base_repo, root), fallback=partial(_base_findings, git, root, base_rev)
     )
     try:
+        # the files a change leaves as they were are the base's own, not read twice
+        same = {d.rel: d for d in base_repo.docs}
         if head is None:
-            head_repo, head_name = load_repository(root), "the working tree"
+            head_repo, head_name = load_repository(root, known=same), "the working tree"
         else:
             head_rev = git.resolve(head)
-            head_repo = load_repository_from(root, files_at(git, root, head_rev))
+            head_repo = load_repository_from(root, files_at(git, root, head_rev), known=same)
             head_name = head
+        del same
         result = Diff(base or base_rev[:8], head_name, compare(base_repo, head_repo))
         del base_repo
         after = _findings(head_repo, root)
