@@ -75,13 +75,14 @@ def report_lines(request: ReportRequest) -> list[str]:
         limit = report_data.PREVIEW_LIMIT
         splits = output is not None and _a_file(output)
         rendered = renderer.render_lines(data, past=limit if splits else None)
+        if rendered is not None:
+            for n, line in enumerate(rendered):
+                rendered[n] = safe_output(line)  # in place: the unsafe piece is freed at once
         if output is not None and (rendered is None or (splits and _size(rendered) > limit)):
             del rendered
             return [_split(renderer, data, output)]
         assert rendered is not None  # only a limit gives up
         lines = rendered
-        for n, line in enumerate(lines):
-            lines[n] = safe_output(line)  # in place: the unsafe piece is freed at once
     del data
     if request.output is not None:
         _write(request.cwd / request.output, lines, request.output)
