@@ -221,6 +221,24 @@ def test_a_walk_cache_of_the_wrong_shape_is_a_miss(tmp_path: Path, damage: objec
     assert cache.load(False) is None
 
 
+def test_a_walk_cache_cannot_make_many_values_of_a_few_bytes(tmp_path: Path) -> None:
+    """Consecutive entries of a timeline differ, so one of more than one entry has a column
+    of its own length. A table whose timelines are each one value repeated over every commit
+    would make key results x commits values of a file of key results + commits entries (at
+    2,000 of each, 0.3 MB of cache took 186 MB to read): it is a miss."""
+    cache, content = _kept_walk(tmp_path / ".git")
+    table = content[3]
+    assert isinstance(table, dict)
+    table["columns"][2][1] = [0]  # k2's only changing columns, now one value each
+    table["columns"][4][1] = ["2026-10-01"]
+    cachefile.write(cache.path, WALK_KIND, content)
+    assert cache.load(False) is None
+    table["columns"][4][1] = ["2026-10-01", "2026-10-01"]  # spelt out in full, it is read
+    cachefile.write(cache.path, WALK_KIND, content)
+    kept = cache.load(False)
+    assert kept is not None and list(kept[1].timelines["u/o/k2"].currents) == [0, 0]
+
+
 @pytest.mark.parametrize(
     "extracts",
     [
