@@ -586,6 +586,14 @@ def _read_timelines(table: Any, commits: list[Commit]) -> dict[str, Timeline] | 
             if values is None or len(values) != sum(c for c in cols if type(c) is int):
                 return None
             doubles.append(values)
+    # the walk adds no entry equal to the one before, so a timeline of more than one entry
+    # has a column of its own length: one value repeated over every commit of a crafted
+    # table would make key results x commits values out of a few bytes
+    changing = [s < 2 for s in sizes]
+    for cols in columns:
+        changing = [k or type(c) is int or len(c) > 1 for k, c in zip(changing, cols, strict=True)]
+    if not all(changing):
+        return None
     rows = zip(refs, spans, sizes, *columns, strict=True)
     make = Timeline.from_columns
     taken = [0] * _NUMBER_FIELDS  # how many of each field's doubles are handed out

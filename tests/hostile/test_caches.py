@@ -100,6 +100,17 @@ def test_blob_cache_entries_of_the_wrong_shape_are_read_again(
 _EMPTY_TABLE = {"refs": [], "positions": [], "spans": [], "columns": [[]] * 6, "packed": [""] * 4}
 
 
+def test_packed_doubles_of_an_empty_table_are_a_miss(tmp_path: Path) -> None:
+    cache = WalkCache(tmp_path / ".git", "okrs/2026-Q4", "2026-Q4")
+    (tmp_path / ".git" / "okrcli").mkdir(parents=True)
+    kept = [[False, "okrs/2026-Q4", "2026-Q4"], "c" * 40, [], _EMPTY_TABLE, 0, {}, {}]
+    cachefile.write(cache.path, WALK_KIND, kept)
+    assert cache.load(False) is not None
+    kept[3] = {**_EMPTY_TABLE, "packed": ["", "", _packed([1.5]), ""]}
+    cachefile.write(cache.path, WALK_KIND, kept)
+    assert cache.load(False) is None
+
+
 def test_a_walk_cache_naming_option_like_commits_is_a_miss(tmp_path: Path) -> None:
     """A commit id read back from the cache is passed to git later: only ids pass."""
     git_dir = tmp_path / ".git"
@@ -206,6 +217,10 @@ def test_a_walk_cache_comes_back_as_written(tmp_path: Path) -> None:
         lambda t: t["packed"].__setitem__(2, t["packed"][2] * 2),  # values too many
         lambda t: t["packed"].__setitem__(2, _packed([1.5, math.nan])),  # no number
         lambda t: t["packed"].__setitem__(2, _packed([math.inf, 2.5])),
+        lambda t: t["packed"].__setitem__(2, t["packed"][2][:8] + "\n" + t["packed"][2][8:]),
+        lambda t: t["packed"].__setitem__(2, t["packed"][2] + "AAAAAAAAAAA="),  # after padding
+        lambda t: t["packed"].__setitem__(2, "\uff21" * 24),  # full-width letters
+        lambda t: t["columns"][2].__setitem__(0, -2),  # a negative count
         lambda t: t["columns"][2].__setitem__(0, 3),  # a count that is not the column's
         lambda t: t["columns"][2].__setitem__(0, True),  # a bool is no count
         lambda t: t["columns"][4].__setitem__(0, 2),  # texts are never packed
@@ -219,6 +234,24 @@ def test_a_walk_cache_of_the_wrong_shape_is_a_miss(tmp_path: Path, damage: objec
     damage(content[3])
     cachefile.write(cache.path, WALK_KIND, content)
     assert cache.load(False) is None
+
+
+def test_a_walk_cache_cannot_make_many_values_of_a_few_bytes(tmp_path: Path) -> None:
+    """Consecutive entries of a timeline differ, so one of more than one entry has a column
+    of its own length. A table whose timelines are each one value repeated over every commit
+    would make key results x commits values of a file of key results + commits entries (at
+    2,000 of each, 0.3 MB of cache took 186 MB to read): it is a miss."""
+    cache, content = _kept_walk(tmp_path / ".git")
+    table = content[3]
+    assert isinstance(table, dict)
+    table["columns"][2][1] = [0]  # k2's only changing columns, now one value each
+    table["columns"][4][1] = ["2026-10-01"]
+    cachefile.write(cache.path, WALK_KIND, content)
+    assert cache.load(False) is None
+    table["columns"][4][1] = ["2026-10-01", "2026-10-01"]  # spelt out in full, it is read
+    cachefile.write(cache.path, WALK_KIND, content)
+    kept = cache.load(False)
+    assert kept is not None and list(kept[1].timelines["u/o/k2"].currents) == [0, 0]
 
 
 @pytest.mark.parametrize(
