@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from okrcli.history.git import Git
 from okrcli.history.source import files_at
 from okrcli.lint.engine import lint_repository
@@ -31,6 +33,7 @@ def _findings(repo: object, root: Path) -> list[tuple[str, str, int, str]]:
     return [(d.code, d.rel, d.line, d.message) for d in found]
 
 
+@pytest.mark.slow
 def test_the_head_takes_the_base_documents_of_unchanged_files(
     demo: Path,  # noqa: F811
     tmp_path: Path,
@@ -55,6 +58,7 @@ def test_the_head_takes_the_base_documents_of_unchanged_files(
     assert CHANGED not in {d.rel for d in head.docs if d is same.get(d.rel)}
 
 
+@pytest.mark.slow
 def test_a_diff_leaves_the_parse_cache_right(demo: Path, tmp_path: Path) -> None:  # noqa: F811
     """The documents taken from the base are no parse of this run's: the working tree's
     parse cache still holds every file's own data after a diff."""

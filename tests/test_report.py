@@ -283,8 +283,9 @@ def test_diff_score_changes_add_up_after_rounding() -> None:
     assert parts == {"target": ("0.34", "0.68", "+0.34"), "check-in": ("0.25", "0.34", "+0.09")}
 
 
-@pytest.mark.slow
-def test_diff_of_the_working_tree_with_findings(demo: Path, tmp_path: Path) -> None:  # noqa: F811
+def _demo_with_a_task_title(demo: Path, tmp_path: Path) -> Path:  # noqa: F811
+    """A clone of the demo whose checkout objective's first key result now reads as a task
+    (an initiative-kr finding), not committed."""
     copy = tmp_path / "demo"
     git(tmp_path, "clone", "-q", str(demo), str(copy))
     path = copy / "okrs/2026-Q4/checkout.yaml"
@@ -294,12 +295,19 @@ def test_diff_of_the_working_tree_with_findings(demo: Path, tmp_path: Path) -> N
             "title: Launch the new checkout page",
         )
     )
+    return copy
+
+
+@pytest.mark.slow
+def test_diff_of_the_working_tree_with_findings(demo: Path, tmp_path: Path) -> None:  # noqa: F811
+    copy = _demo_with_a_task_title(demo, tmp_path)
     r = okr("diff", "HEAD", cwd=copy)
     assert "title changed Raise checkout conversion of returning visitors -> Launch" in r.stdout
     assert "Lint findings introduced:" in r.stdout and "OKR205 initiative-kr" in r.stdout
     assert okr("diff", "--", "nosuchrev", cwd=copy).returncode == 2
 
 
+@pytest.mark.slow
 def test_diff_is_the_same_when_the_base_lint_child_dies(
     demo: Path,  # noqa: F811
     tmp_path: Path,
@@ -311,15 +319,7 @@ def test_diff_is_the_same_when_the_base_lint_child_dies(
 
     from okrcli.report import diff as diff_module
 
-    copy = tmp_path / "demo"
-    git(tmp_path, "clone", "-q", str(demo), str(copy))
-    path = copy / "okrs/2026-Q4/checkout.yaml"
-    path.write_text(
-        path.read_text().replace(
-            "title: Raise checkout conversion of returning visitors",
-            "title: Launch the new checkout page",
-        )
-    )
+    copy = _demo_with_a_task_title(demo, tmp_path)
     expected = diff_module.diff("HEAD~1", None, repo=copy, cwd=copy)
     assert expected.introduced
     parent = os.getpid()

@@ -46,6 +46,7 @@ def test_output_without_line_breaks_is_kept_whole() -> None:
     assert render_module._guard(generate, {}) == ["x" * 10_000]
 
 
+@pytest.mark.slow
 def test_a_large_report_is_written_in_pieces_the_same_as_printed(tmp_path: Path) -> None:
     root = organisation(tmp_path / "r", 60, bus=3)
     git(root, "init", "-q")
@@ -85,6 +86,7 @@ def test_the_whole_is_not_rendered_once_it_is_known_to_be_split() -> None:
     assert render_module._guard(generate, {}, 10**7) is not None
 
 
+@pytest.mark.slow
 def test_a_report_over_the_preview_limit_goes_into_parts_from_the_command(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
