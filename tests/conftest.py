@@ -37,6 +37,23 @@ def okr(
     )
 
 
+def integration_required() -> bool:
+    """Whether a missing integration program fails its tests instead of skipping them: in the
+    full tier (scripts/check sets OKR_REQUIRE_INTEGRATION=1) and in CI."""
+    return os.environ.get("OKR_REQUIRE_INTEGRATION") == "1" or os.environ.get("CI") == "true"
+
+
+def need_program(ready: bool, what: str) -> None:
+    """Skip the calling test, naming ``what`` is missing, unless integration is required
+    (then fail): the fast tier runs with no root and no system package."""
+    if ready:
+        return
+    message = f"missing: {what}; scripts/setup-integration installs it"
+    if integration_required():
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 def dev_tool(name: str) -> str | None:
     """A command installed with the dev extras next to this Python, or None."""
     return shutil.which(name, path=str(BIN))

@@ -62,3 +62,21 @@ def test_every_check_of_the_check_script_stops_it_when_it_fails(tmp_path: Path) 
         text=True,
     )
     assert run.returncode != 0 and "reached" not in run.stdout
+
+
+def test_the_fast_tier_set_up_needs_no_root_and_no_system_package() -> None:
+    """`scripts/setup dev` installs Python packages only: a contributor on macOS, or without
+    root, can run the fast tier. The programs the integration tier needs come from a step of
+    their own, which `scripts/check` (so CI) runs before the full tier and the fast tier never
+    runs."""
+    setup = (ROOT / "scripts" / "setup").read_text("utf-8")
+    commands = [line for line in setup.splitlines() if not line.lstrip().startswith("#")]
+    for word in ("apt-get", "sudo", "npm", "install.sh", "brew"):
+        assert not [line for line in commands if word in line], f"scripts/setup runs {word}"
+    check = (ROOT / "scripts" / "check").read_text("utf-8")
+    fast_exit = check.index('exec scripts/offline "$venv/bin/pytest" -m "not slow"')
+    integration = check.index("\nscripts/setup-integration\n")
+    assert fast_exit < integration, "the fast tier must leave before the integration set-up"
+    assert "OKR_REQUIRE_INTEGRATION=1" in check[integration:]
+    steps = (ROOT / "scripts" / "setup-integration").read_text("utf-8")
+    assert "postgresql" in steps and "tools/render-check/install.sh" in steps

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, git, okr
+from tests.conftest import ROOT, git, need_program, okr
 from tests.test_history import demo  # noqa: F401 - the session fixture
 from tests.test_report_actionable import mdcheck
 
@@ -58,8 +58,9 @@ def _renderer_ready() -> bool:
     )
 
 
+@pytest.mark.integration
 def test_render_check_fails_on_a_chart_that_does_not_parse(tmp_path: Path) -> None:
-    assert _renderer_ready(), "scripts/setup dev installs the render check's tools"
+    need_program(_renderer_ready(), "The render check's tools (chromium, cmark-gfm, node)")
     good = tmp_path / "good.md"
     good.write_text(
         "# A\n\n| a | b |\n|---|---:|\n| 1 | 2 |\n\n```mermaid\nflowchart LR\n    a --> b\n```\n"

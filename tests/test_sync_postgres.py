@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from okrcli.sync.service import SyncRequest, SyncResult, sync
+from tests.conftest import need_program
 from tests.sync_helpers import free_port, kr, sync_repo
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.integration]
 PASSWORD = "pg-Sentinel-7f3a9c"
 FILE = "okrs/2026-Q4/checkout.yaml"
 
@@ -46,8 +47,8 @@ def _as_server_user(argv: list[str]) -> list[str]:
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Postgres]:
     bindir = _binaries()
-    if bindir is None:
-        pytest.fail("PostgreSQL's server is not installed; scripts/setup dev installs it")
+    need_program(bindir is not None, "PostgreSQL's server (initdb, postgres)")
+    assert bindir is not None
     home = Path(tempfile.mkdtemp(prefix="okr-pg-"))
     if os.geteuid() == 0:
         shutil.chown(home, "nobody", "nogroup")
