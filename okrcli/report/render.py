@@ -41,7 +41,6 @@ from jinja2.sandbox import SandboxedEnvironment, safe_range
 from okrcli.errors import OkrError
 from okrcli.fsutil import open_regular
 from okrcli.render import templates_dir
-from okrcli.report.precompiled import Precompiled
 from okrcli.textsafe import visible
 
 TIME_LIMIT = 10.0  # seconds
@@ -360,8 +359,7 @@ class BoundedSandbox(SandboxedEnvironment):
 def environment(user_dirs: list[Path]) -> BoundedSandbox:
     """The sandbox over the user's template folders (read without following any link) and
     the bundled ones. Nothing compiled is kept between runs: a cache of compiled templates
-    would be code that whoever wrote the cache could make okr run (the bundled templates'
-    code ships with okrcli, see :mod:`okrcli.report.precompiled`)."""
+    would be code that whoever wrote the cache could make okr run."""
     bundled = FileSystemLoader(templates_dir() / "report")
     loaders: list[BaseLoader] = [NoLinkLoader(user_dirs)] if user_dirs else []
     env = BoundedSandbox(
@@ -372,7 +370,6 @@ def environment(user_dirs: list[Path]) -> BoundedSandbox:
         trim_blocks=True,
         lstrip_blocks=True,
         finalize=_finalize,
-        bytecode_cache=Precompiled(templates_dir() / "report"),
     )
     env.filters = {name: _bounded_filter(name, f) for name, f in env.filters.items()}
     env.filters.update({name: _bounded_own(f) for name, f in OWN_FILTERS.items()})
