@@ -93,8 +93,9 @@ def _header(kind: str) -> bytes:
     return f"okrcli-cache {kind} {_stamp()} json\n".encode()
 
 
-def read(path: Path, kind: str) -> Any | None:
-    """The cached value, or None when there is none usable."""
+def read_body(path: Path, kind: str) -> bytes | None:
+    """The cache file's content after its header, or None when there is none usable: no
+    file, not a plain file, over the size bound, or another kind or version."""
     if not enabled():
         return None
     try:
@@ -110,8 +111,16 @@ def read(path: Path, kind: str) -> Any | None:
     header = _header(kind)
     if not raw.startswith(header) or len(raw) > MAX_BYTES:
         return None
+    return raw[len(header) :]
+
+
+def read(path: Path, kind: str) -> Any | None:
+    """The cached value as plain JSON data, or None when there is none usable."""
+    body = read_body(path, kind)
+    if body is None:
+        return None
     try:
-        return json.loads(raw[len(header) :], parse_constant=_no_constant)
+        return json.loads(body, parse_constant=_no_constant)
     except (ValueError, RecursionError):
         return None
 
@@ -123,14 +132,21 @@ def _no_constant(name: str) -> Any:
 
 
 def write(path: Path, kind: str, value: Any) -> None:
-    """Replace the cache file atomically, and remove the same cache's files of other versions
-    (``blobs-v1.json`` once ``blobs-v2`` is written); failures are ignored."""
+    """Replace the cache file with ``value`` as JSON (see :func:`write_body`)."""
+    with contextlib.suppress(ValueError):
+        body = json.dumps(value, ensure_ascii=False, separators=(",", ":"), check_circular=False)
+        write_body(path, kind, body.encode("utf-8"))
+
+
+def write_body(path: Path, kind: str, body: bytes) -> None:
+    """Replace the cache file atomically with its header and ``body``, and remove the same
+    cache's files of other versions (``blobs-v1.json`` once ``blobs-v2`` is written);
+    failures are ignored."""
     if not enabled():
         return
-    with contextlib.suppress(OSError, ValueError):
-        data = json.dumps(value, ensure_ascii=False, separators=(",", ":"), check_circular=False)
-        atomic_write(path, _header(kind) + data.encode("utf-8"))
-    family = kind.rsplit("-v", 1)[0] + "-v"
+    with contextlib.suppress(OSError):
+        atomic_write(path, _header(kind) + body)
+    family = kind.rsplit("-", 1)[0] + "-"
     with contextlib.suppress(OSError):
         for old in path.parent.glob(f"{family}*"):
             rest = old.name[len(kind) :]

@@ -101,3 +101,32 @@ def test_one_function_finds_the_cache_folder_of_a_repository_and_a_worktree(
         tmp_path / "wt" / ".." / "repo" / ".git" / "worktrees" / "wt" / "okrcli"
     )
     assert cachefile.folder_of(tmp_path / "nowhere") is None  # outside git: no caches
+
+
+def test_the_history_caches_are_versioned_by_their_declarations() -> None:
+    """Nobody bumps the history caches' versions by hand: a kind is derived from the JSON
+    Schema of what the cache holds, so another field, type or docstring is another kind."""
+    from pydantic import BaseModel
+
+    from okrcli.history import codec
+
+    class One(BaseModel):
+        """A cache."""
+
+        a: int
+
+    class Other(BaseModel):
+        """A cache."""
+
+        a: float
+
+    class Meaning(BaseModel):
+        """A cache that means something else."""
+
+        a: int
+
+    kinds = {codec._kind("walk", m) for m in (One, Other, Meaning)}
+    assert len(kinds) == 3 and all(k.startswith("walk-s") for k in kinds)
+    assert codec._kind("walk", One) == codec._kind("walk", One)
+    assert codec._kind("walk", codec.WalkFile) == codec.WALK_KIND
+    assert codec._kind("blobs", codec.BlobFile) == codec.BLOB_KIND

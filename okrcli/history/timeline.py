@@ -16,21 +16,17 @@ values in the files it removed or changed and in the files it added or changed.
 
 from __future__ import annotations
 
-import base64
 import hashlib
-import math
 import re
-import sys
-from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from itertools import chain
 from pathlib import Path
 from sys import intern
 from typing import Any
 
 from okrcli import cachefile
+from okrcli.history import codec
 from okrcli.history.git import NULL_ID, Change, Commit, Git
 from okrcli.load.files import okr_file
 from okrcli.load.yamlsafe import YamlError, decode, parse
@@ -46,8 +42,9 @@ Extract = tuple[str, dict[str, Values]] | None
 # unknown), and a function that returns its parsed data, called only when no commit had it
 WorktreeFile = tuple[str | None, Callable[[], Any]]
 
-BLOB_KIND = "blobs-v5"  # change when extract() changes what it produces
-WALK_KIND = "walk-v11"  # change when extract() or the walk change what they produce
+# the caches' kinds, versioned by their declarations (see okrcli.history.codec)
+BLOB_KIND = codec.BLOB_KIND
+WALK_KIND = codec.WALK_KIND
 CACHE_NAME = f"{BLOB_KIND}.json"
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
 PARALLEL_BLOBS = 400
@@ -125,88 +122,19 @@ def extract_all(blobs: dict[str, bytes]) -> dict[str, Extract]:
     return dict(forked.split(_extract_many, items))
 
 
-def _values(item: Any) -> Values | None:
-    """A key result's values read back from a cache (None when they are not that): four
-    numbers or nulls, then the day of the check-in and its note, texts or nulls."""
-    if not isinstance(item, list | tuple) or len(item) != len(FIELDS):
-        return None
-    for v in item[:4]:
-        if v is not None and (isinstance(v, bool) or not isinstance(v, int | float)):
-            return None
-    for v in item[4:]:
-        if v is not None and not isinstance(v, str):
-            return None
-    b, t, c, conf, checked, note = item
-    return (b, t, c, conf, checked, note)
-
-
-def checked_extract(item: Any) -> Extract | None:
-    """An extract read back from a cache, rebuilt from checked parts (None if it is not one;
-    an unreadable blob's extract, None, is not passed here)."""
-    if not isinstance(item, list | tuple) or len(item) != 2:
-        return None
-    quarter, krs = item
-    if not isinstance(quarter, str) or not isinstance(krs, dict):
-        return None
-    out: dict[str, Values] = {}
-    for ref, vals in krs.items():
-        checked = _values(vals)
-        if checked is None:
-            return None
-        out[intern(ref)] = checked
-    return intern(quarter), out
-
-
-def _checked_extracts(data: Any) -> dict[str, Extract] | None:
-    """Extracts read back from the walk cache, checked all together, a kind of part at a
-    time (None if any is not one)."""
-    if type(data) is not dict or not all(map(_OBJECT_ID.fullmatch, data)):
-        return None
-    present = [item for item in data.values() if item is not None]
-    if not _all_of(present, list) or set(map(len, present)) - {2}:
-        return None
-    quarters, krs = [q for q, _ in present], [k for _, k in present]
-    if not (_all_of(quarters, str) and _all_of(krs, dict)):
-        return None
-    if not _all_of([ref for k in krs for ref in k], str):
-        return None
-    values = [v for k in krs for v in k.values()]
-    if not _all_of(values, list) or set(map(len, values)) - {len(FIELDS)}:
-        return None
-    numbers = chain.from_iterable(v[:_NUMBER_FIELDS] for v in values)
-    texts = chain.from_iterable(v[_NUMBER_FIELDS:] for v in values)
-    if not (set(map(type, numbers)) <= _NUMBERS and set(map(type, texts)) <= _TEXTS):
-        return None
-    return {
-        oid: None
-        if item is None
-        else (
-            intern(item[0]),
-            dict(zip(map(intern, item[1]), map(tuple, item[1].values()), strict=True)),
-        )
-        for oid, item in data.items()
-    }
-
-
 class BlobCache:
     """Parsed blob extracts kept in the git directory, keyed by blob id."""
 
     def __init__(self, git_dir: Path) -> None:
         self.path = cachefile.folder(git_dir) / CACHE_NAME
-        loaded = cachefile.read(self.path, BLOB_KIND)
-        self.data: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
+        loaded = codec.read_blobs(cachefile.read_body(self.path, BLOB_KIND))
+        self.data: dict[str, Extract] = dict(loaded.blobs) if loaded is not None else {}
         self.dirty = False
 
     def get(self, oid: str) -> tuple[bool, Extract]:
         if oid not in self.data:
             return False, None
-        item = self.data[oid]
-        if item is None:
-            return True, None
-        checked = checked_extract(item)
-        if checked is None:  # not what okr writes: read the blob again
-            return False, None
-        return True, checked
+        return True, self.data[oid]
 
     def put(self, oid: str, value: Extract) -> None:
         self.data[oid] = value
@@ -215,7 +143,7 @@ class BlobCache:
     def save(self) -> None:
         """Write the cache atomically; a cache that cannot be written is simply not kept."""
         if self.dirty:
-            cachefile.write(self.path, BLOB_KIND, self.data)
+            cachefile.write_body(self.path, BLOB_KIND, codec.write_blobs(self.data))
 
 
 @dataclass(slots=True)
@@ -425,196 +353,66 @@ class WalkCache:
         self.path = cachefile.folder(git_dir) / f"{WALK_KIND}-{name}.json"
         self.folder, self.quarter = folder, quarter
 
-    def _key(self, shallow: bool) -> tuple[Any, ...]:
+    def _key(self, shallow: bool) -> tuple[bool, str, str]:
         return (shallow, self.folder, self.quarter)
 
     def load(self, shallow: bool) -> tuple[str, Walk] | None:
-        """The commit the kept walk was read at, and the walk; None unless every part of
-        the file has the shape okr writes (object ids are ids, values are numbers)."""
-        data = cachefile.read(self.path, WALK_KIND)
-        try:
-            key, commit, commit_rows, table, last, blobs, extracts = data  # type: ignore[misc]
-            if list(key) != list(self._key(shallow)) or not _OBJECT_ID.fullmatch(commit):
-                return None
-            commits = _read_commits(commit_rows)
-            if commits is None:
-                return None
-            timelines = _read_timelines(table, commits)
-            head_extracts = _checked_extracts(extracts)
-            if timelines is None or head_extracts is None or type(last) is not int:
-                return None
-            if not all(isinstance(o, str) and _OBJECT_ID.fullmatch(o) for o in blobs.values()):
-                return None
-            if not all(isinstance(p, str) for p in blobs):
-                return None
-        except (ValueError, TypeError, KeyError, IndexError, AttributeError):
-            return None  # another format or a damaged file: walk again
+        """The commit the kept walk was read at, and the walk; None unless the file is
+        exactly what okr writes (see :mod:`okrcli.history.codec`)."""
+        kept = codec.read_walk(cachefile.read_body(self.path, WALK_KIND))
+        if kept is None or kept.key != self._key(shallow):
+            return None
+        commits = [
+            Commit(c.id, c.author, c.email, c.when, c.subject, c.committed) for c in kept.commits
+        ]
+        picked = [tuple(commits[i] for i in p) for p in kept.positions]
+        whens = [tuple(c.when for c in p) for p in picked]
+        timelines = {
+            intern(row.ref): Timeline.from_columns(
+                row.ref, picked[row.span], whens[row.span], (*row.numbers, *row.texts)
+            )
+            for row in kept.rows
+        }
+        head_extracts = dict(kept.head_extracts)
         head_state = _state(
-            (_own(path, head_extracts.get(oid)) for path, oid in blobs.items()), self.quarter
+            (_own(path, head_extracts.get(oid)) for path, oid in kept.head_blobs.items()),
+            self.quarter,
         )
-        walk = Walk(commits, timelines, head_state, last, blobs, head_extracts)
-        return commit, walk
+        walk = Walk(
+            commits, timelines, head_state, kept.last_time, dict(kept.head_blobs), head_extracts
+        )
+        return kept.commit, walk
 
     def save(self, commit: str, shallow: bool, walk: Walk) -> None:
         index = {c.id: i for i, c in enumerate(walk.commits)}
-        cachefile.write(
-            self.path,
-            WALK_KIND,
-            (
-                self._key(shallow),
-                commit,
-                [
-                    (c.id, c.author, c.email, c.when.isoformat(), c.subject, c.committed)
-                    for c in walk.commits
-                ],
-                _stored_timelines(walk.timelines, index),
-                walk.last_time,
-                walk.head_blobs,
-                walk.head_extracts,
-            ),
-        )
-
-
-def _read_commits(rows: Any) -> list[Commit] | None:
-    commits = []
-    for cid, author, email, when, subject, committed in rows:
-        if not _OBJECT_ID.fullmatch(cid) or not isinstance(committed, int):
-            return None
-        if not all(isinstance(x, str) for x in (author, email, subject)):
-            return None
-        commits.append(Commit(cid, author, email, datetime.fromisoformat(when), subject, committed))
-    return commits
-
-
-# The walk's timelines are kept as a table: the key results' refs, the distinct lists of
-# commit positions (most key results change in the same commits) and which one each key
-# result has, and one list per field of each key result's column: its values, or its one
-# value when it never changed. A number column of floats only is kept as its bytes instead:
-# the column's entry is how many values it has, and its values are the next ones of its
-# field's packed doubles (little-endian, base64 in the JSON), read back at C speed without a
-# Python object per value. Every value of the table is checked a column of the table at a
-# time, not key result by key result.
-_NUMBERS = frozenset({type(None), int, float})
-_TEXTS = frozenset({type(None), str})
-_NUMBER_FIELDS = 4  # baseline, target, current, confidence; then the two texts
-_LIST_OR_COUNT = frozenset({list, int})
-_LIST = frozenset({list})
-
-
-def _stored_timelines(timelines: dict[str, Timeline], index: dict[str, int]) -> dict[str, Any]:
-    sets: dict[tuple[int, ...], int] = {}
-    spans = []
-    columns: list[list[list[Any] | int]] = [[] for _ in FIELDS]
-    packed = [array("d") for _ in range(_NUMBER_FIELDS)]
-    for tl in timelines.values():
-        positions = tuple(index[c.id] for c in tl.commits if c is not None)
-        spans.append(sets.setdefault(positions, len(sets)))
-        for n, col in enumerate(tl.columns):
-            values = list(col)
-            if len(values) > 1 and values.count(values[0]) == len(values):
-                values = values[:1]
-            if n < _NUMBER_FIELDS and len(values) > 1 and all(type(v) is float for v in values):
-                packed[n].extend(values)
-                columns[n].append(len(values))
-            else:
-                columns[n].append(values)
-    return {
-        "refs": list(timelines),
-        "positions": [list(p) for p in sets],
-        "spans": spans,
-        "columns": columns,
-        "packed": [_pack(a) for a in packed],
-    }
-
-
-def _pack(values: array[float]) -> str:
-    if sys.byteorder == "big":
-        values.byteswap()
-    return base64.b64encode(values.tobytes()).decode("ascii")
-
-
-def _unpack(text: Any) -> array[float] | None:
-    """The doubles :func:`_pack` wrote, or None unless ``text`` is that (every one finite)."""
-    if type(text) is not str:
-        return None
-    raw = base64.b64decode(text, validate=True)  # a ValueError unless base64
-    if len(raw) % 8:
-        return None
-    values = array("d")
-    values.frombytes(raw)
-    if sys.byteorder == "big":
-        values.byteswap()
-    return values if all(map(math.isfinite, values)) else None
-
-
-def _read_timelines(table: Any, commits: list[Commit]) -> dict[str, Timeline] | None:
-    """The timelines of a table :func:`_stored_timelines` wrote, or None if it is not one."""
-    refs, positions, spans, columns, packed = (
-        table["refs"], table["positions"], table["spans"], table["columns"], table["packed"]
-    )  # fmt: skip
-    count = len(refs)
-    if not (_all_of(refs, str) and _all_of(positions, list) and _all_of(spans, int)):
-        return None
-    if len(spans) != count or len(columns) != len(FIELDS) or len(packed) != _NUMBER_FIELDS:
-        return None
-    if spans and not 0 <= min(spans) <= max(spans) < len(positions):
-        return None
-    for p in positions:
-        if not _all_of(p, int) or (p and not 0 <= min(p) <= max(p) < len(commits)):
-            return None
-    picked = [tuple(commits[i] for i in p) for p in positions]
-    shared = [(c, tuple(x.when for x in c)) for c in picked]
-    sizes = [len(picked[s]) for s in spans]
-    doubles = []
-    for n, cols in enumerate(columns):
-        numbers = n < _NUMBER_FIELDS
-        if type(cols) is not list or len(cols) != count:
-            return None
-        if not set(map(type, cols)) <= (_LIST_OR_COUNT if numbers else _LIST):
-            return None
-        lists = [c for c in cols if type(c) is list]
-        kinds = set(map(type, chain.from_iterable(lists)))
-        if not kinds <= (_NUMBERS if numbers else _TEXTS):
-            return None
-        if not all(
-            (len(c) == s or (len(c) == 1 and s > 1)) if type(c) is list else c == s
-            for c, s in zip(cols, sizes, strict=True)
-        ):
-            return None
-        if numbers:
-            values = _unpack(packed[n])
-            if values is None or len(values) != sum(c for c in cols if type(c) is int):
-                return None
-            doubles.append(values)
-    # the walk adds no entry equal to the one before, so a timeline of more than one entry
-    # has a column of its own length: one value repeated over every commit of a crafted
-    # table would make key results x commits values out of a few bytes
-    changing = [s < 2 for s in sizes]
-    for cols in columns:
-        changing = [k or type(c) is int or len(c) > 1 for k, c in zip(changing, cols, strict=True)]
-    if not all(changing):
-        return None
-    rows = zip(refs, spans, sizes, *columns, strict=True)
-    make = Timeline.from_columns
-    taken = [0] * _NUMBER_FIELDS  # how many of each field's doubles are handed out
-    timelines = {}
-    for ref, span, size, *cols in rows:
-        whole: list[Sequence[Any]] = []
-        for n, col in enumerate(cols):
-            if type(col) is int:
-                start = taken[n]
-                taken[n] = start + col
-                whole.append(doubles[n][start : start + col])
-            else:
-                whole.append(col if len(col) == size else col * size)
-        commits_, whens = shared[span]
-        timelines[intern(ref)] = make(ref, commits_, whens, tuple(whole))
-    return timelines
-
-
-def _all_of(values: Any, kind: type) -> bool:
-    """Whether ``values`` is a list of ``kind`` only (``bool`` is no ``int`` here)."""
-    return type(values) is list and set(map(type, values)) <= {kind}
+        sets: dict[tuple[int, ...], int] = {}
+        rows = []
+        for tl in walk.timelines.values():
+            positions = tuple(index[c.id] for c in tl.commits if c is not None)
+            span = sets.setdefault(positions, len(sets))
+            columns = [list(col) for col in tl.columns]
+            rows.append({"ref": tl.ref, "span": span, "numbers": columns[:4], "texts": columns[4:]})
+        content = {
+            "key": self._key(shallow),
+            "commit": commit,
+            "commits": [
+                {
+                    "id": c.id,
+                    "author": c.author,
+                    "email": c.email,
+                    "when": c.when.isoformat(),
+                    "subject": c.subject,
+                    "committed": c.committed,
+                }
+                for c in walk.commits
+            ],
+            "positions": [list(p) for p in sets],
+            "rows": rows,
+            "last_time": walk.last_time,
+            "head_blobs": walk.head_blobs,
+            "head_extracts": walk.head_extracts,
+        }
+        cachefile.write_body(self.path, WALK_KIND, codec.write_walk(content))
 
 
 def quarter_history(

@@ -3,11 +3,8 @@ anything executable or pickled, and a crafted, truncated or foreign file is only
 
 from __future__ import annotations
 
-import base64
 import marshal
-import math
 import pickle
-import struct
 from pathlib import Path
 
 import pytest
@@ -97,17 +94,25 @@ def test_blob_cache_entries_of_the_wrong_shape_are_read_again(
     assert BlobCache(git_dir).get("f" * 40) == (False, None)
 
 
-_EMPTY_TABLE = {"refs": [], "positions": [], "spans": [], "columns": [[]] * 6, "packed": [""] * 4}
+def _empty(commit: str = "c" * 40, commits: list[object] | None = None) -> dict[str, object]:
+    return {
+        "key": [False, "okrs/2026-Q4", "2026-Q4"],
+        "commit": commit,
+        "commits": commits or [],
+        "positions": [],
+        "rows": [],
+        "last_time": 0,
+        "head_blobs": {},
+        "head_extracts": {},
+    }
 
 
-def test_packed_doubles_of_an_empty_table_are_a_miss(tmp_path: Path) -> None:
+def test_an_empty_walk_is_read_and_a_field_too_many_is_a_miss(tmp_path: Path) -> None:
     cache = WalkCache(tmp_path / ".git", "okrs/2026-Q4", "2026-Q4")
     (tmp_path / ".git" / "okrcli").mkdir(parents=True)
-    kept = [[False, "okrs/2026-Q4", "2026-Q4"], "c" * 40, [], _EMPTY_TABLE, 0, {}, {}]
-    cachefile.write(cache.path, WALK_KIND, kept)
+    cachefile.write(cache.path, WALK_KIND, _empty())
     assert cache.load(False) is not None
-    kept[3] = {**_EMPTY_TABLE, "packed": ["", "", _packed([1.5]), ""]}
-    cachefile.write(cache.path, WALK_KIND, kept)
+    cachefile.write(cache.path, WALK_KIND, {**_empty(), "packed": [""]})
     assert cache.load(False) is None
 
 
@@ -115,13 +120,16 @@ def test_a_walk_cache_naming_option_like_commits_is_a_miss(tmp_path: Path) -> No
     """A commit id read back from the cache is passed to git later: only ids pass."""
     git_dir = tmp_path / ".git"
     walk = WalkCache(git_dir, "okrs/2026-Q4", "2026-Q4")
-    row = ("--output=/tmp/x", "a", "a@b", "2026-10-01T12:00:00+00:00", "s", 1)
+    row = {
+        "id": "--output=/tmp/x",
+        "author": "a",
+        "email": "a@b",
+        "when": "2026-10-01T12:00:00+00:00",
+        "subject": "s",
+        "committed": 1,
+    }
     for commit, rows in (("--output=/tmp/x", []), ("f" * 40, [row])):
-        cachefile.write(
-            walk.path,
-            WALK_KIND,
-            ((False, "okrs/2026-Q4", "2026-Q4"), commit, rows, _EMPTY_TABLE, 0, {}, {}),
-        )
+        cachefile.write(walk.path, WALK_KIND, _empty(commit, rows))
         assert walk.load(False) is None
 
 
@@ -150,7 +158,7 @@ def test_no_bytecode_cache_of_templates(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["t.md.j2"]
 
 
-def _kept_walk(git_dir: Path) -> tuple[WalkCache, list[object]]:
+def _kept_walk(git_dir: Path) -> tuple[WalkCache, object]:
     """A walk cache as okr writes it (two key results over two commits), and its content."""
     from datetime import UTC, datetime
 
@@ -171,17 +179,12 @@ def _kept_walk(git_dir: Path) -> tuple[WalkCache, list[object]]:
     return cache, cachefile.read(cache.path, WALK_KIND)
 
 
-def _packed(values: list[float]) -> str:
-    return base64.b64encode(struct.pack(f"<{len(values)}d", *values)).decode()
-
-
 def test_a_walk_cache_comes_back_as_written(tmp_path: Path) -> None:
     cache, content = _kept_walk(tmp_path / ".git")
-    # the columns of floats only are kept as their bytes, one run per field
-    table = content[3]
-    assert isinstance(table, dict)
-    assert table["columns"][2] == [2, [0, 1]] and table["columns"][3] == [2, [None]]
-    assert table["packed"][2] == _packed([1.5, 2.5]) and table["packed"][0] == ""
+    assert isinstance(content, dict)
+    # every value spelt out: one list per field of each key result, an entry per change
+    assert content["rows"][0]["numbers"][2] == [1.5, 2.5]
+    assert content["rows"][1]["texts"][0] == ["2026-10-01", "2026-10-02"]
     kept = cache.load(False)
     assert kept is not None
     one, two = kept[1].timelines["u/o/k1"], kept[1].timelines["u/o/k2"]
@@ -193,62 +196,71 @@ def test_a_walk_cache_comes_back_as_written(tmp_path: Path) -> None:
     assert [c.id for c in two.commits] == ["a" * 40, "b" * 40]
 
 
+def _set(path: str, value: object) -> object:
+    """A damage: the value at ``path`` (keys and indexes separated by dots) set to ``value``."""
+
+    def damage(content: dict[str, object]) -> None:
+        *parents, last = path.split(".")
+        node: object = content
+        for part in parents:
+            node = node[int(part)] if isinstance(node, list) else node[part]  # type: ignore[index]
+        if isinstance(node, list):
+            node[int(last)] = value
+        else:
+            assert isinstance(node, dict)
+            node[last] = value
+
+    return damage
+
+
 @pytest.mark.parametrize(
     "damage",
     [
-        lambda t: t["columns"][2].__setitem__(0, [1.5, True]),  # a bool is no number
-        lambda t: t["columns"][2].__setitem__(0, [1.5, "2"]),  # a text is no number
-        lambda t: t["columns"][4].__setitem__(0, [None, 3]),  # a number is no check-in day
-        lambda t: t["columns"][2].__setitem__(0, [1.5, 2.5, 3.5]),  # a value too many
-        lambda t: t["columns"][2].__setitem__(0, []),  # none at all
-        lambda t: t["columns"][2].__setitem__(0, 1.5),  # not a column
-        lambda t: t["columns"][3].__setitem__(0, [[0.5], 0.6]),  # a list in a column
-        lambda t: t["positions"].__setitem__(0, [0, 7]),  # a commit that is not there
-        lambda t: t["positions"].__setitem__(0, [0, -1]),
-        lambda t: t["spans"].__setitem__(0, 5),  # positions that are not there
-        lambda t: t["spans"].__setitem__(0, False),
-        lambda t: t["refs"].__setitem__(0, 7),  # a ref that is no text
-        lambda t: t["refs"].pop(),  # fewer refs than key results
-        lambda t: t["packed"].pop(),  # a field's doubles missing
-        lambda t: t["packed"].__setitem__(2, 7),  # not text
-        lambda t: t["packed"].__setitem__(2, "not base64!"),
-        lambda t: t["packed"].__setitem__(2, t["packed"][2][:-4]),  # a value cut short
-        lambda t: t["packed"].__setitem__(2, t["packed"][2] * 2),  # values too many
-        lambda t: t["packed"].__setitem__(2, _packed([1.5, math.nan])),  # no number
-        lambda t: t["packed"].__setitem__(2, _packed([math.inf, 2.5])),
-        lambda t: t["packed"].__setitem__(2, t["packed"][2][:8] + "\n" + t["packed"][2][8:]),
-        lambda t: t["packed"].__setitem__(2, t["packed"][2] + "AAAAAAAAAAA="),  # after padding
-        lambda t: t["packed"].__setitem__(2, "\uff21" * 24),  # full-width letters
-        lambda t: t["columns"][2].__setitem__(0, -2),  # a negative count
-        lambda t: t["columns"][2].__setitem__(0, 3),  # a count that is not the column's
-        lambda t: t["columns"][2].__setitem__(0, True),  # a bool is no count
-        lambda t: t["columns"][4].__setitem__(0, 2),  # texts are never packed
-        lambda t: t["columns"].pop(),  # a field missing
-        lambda t: t.pop("spans"),
+        _set("rows.0.numbers.2", [1.5, True]),  # a bool is no number
+        _set("rows.0.numbers.2", [1.5, "2"]),  # a text is no number
+        _set("rows.1.texts.0", [None, 3]),  # a number is no check-in day
+        _set("rows.0.numbers.2", [1.5, 2.5, 3.5]),  # a value too many
+        _set("rows.0.numbers.2", [1.5]),  # one too few
+        _set("rows.0.numbers.2", []),  # none at all
+        _set("rows.0.numbers.2", 1.5),  # not a column
+        _set("rows.0.numbers.3", [[0.5], 0.6]),  # a list in a column
+        _set("rows.0.numbers", [[1, 1], [2.5, 2.5], [1.5, 2.5]]),  # a field missing
+        _set("rows.0.texts", [[None, None]]),
+        _set("positions.0", [0, 7]),  # a commit that is not there
+        _set("positions.0", [0, -1]),
+        _set("rows.0.span", 5),  # positions that are not there
+        _set("rows.0.span", False),
+        _set("rows.0.span", -1),
+        _set("rows.0.ref", 7),  # a ref that is no text
+        _set("rows.0.extra", 1),  # a field okr does not write
+        _set("last_time", 1.5),
+        _set("commits.0.committed", "1"),
+        _set("commits.0.when", "yesterday"),
+        _set("key", [True, "okrs/2026-Q4", "2026-Q4"]),  # another walk's key
+        lambda c: c.pop("positions"),
     ],
 )
 def test_a_walk_cache_of_the_wrong_shape_is_a_miss(tmp_path: Path, damage: object) -> None:
     cache, content = _kept_walk(tmp_path / ".git")
-    assert callable(damage)
-    damage(content[3])
+    assert callable(damage) and isinstance(content, dict)
+    damage(content)
     cachefile.write(cache.path, WALK_KIND, content)
     assert cache.load(False) is None
 
 
 def test_a_walk_cache_cannot_make_many_values_of_a_few_bytes(tmp_path: Path) -> None:
-    """Consecutive entries of a timeline differ, so one of more than one entry has a column
-    of its own length. A table whose timelines are each one value repeated over every commit
-    would make key results x commits values of a file of key results + commits entries (at
-    2,000 of each, 0.3 MB of cache took 186 MB to read): it is a miss."""
+    """Every value okr reads back is spelt out in the file: a column shorter than the
+    commits its key result changed in is a miss, never repeated to fill them (a table of one
+    value per key result over thousands of commits once made 186 MB of 0.3 MB)."""
     cache, content = _kept_walk(tmp_path / ".git")
-    table = content[3]
-    assert isinstance(table, dict)
-    table["columns"][2][1] = [0]  # k2's only changing columns, now one value each
-    table["columns"][4][1] = ["2026-10-01"]
+    assert isinstance(content, dict)
+    content["rows"][1]["numbers"] = [[0], [10], [0], [None]]
+    content["rows"][1]["texts"] = [["2026-10-01"], ["ok"]]
     cachefile.write(cache.path, WALK_KIND, content)
     assert cache.load(False) is None
-    table["columns"][4][1] = ["2026-10-01", "2026-10-01"]  # spelt out in full, it is read
-    cachefile.write(cache.path, WALK_KIND, content)
+    content["rows"][1]["numbers"] = [[0, 0], [10, 10], [0, 0], [None, None]]
+    content["rows"][1]["texts"] = [["2026-10-01", "2026-10-01"], ["ok", "ok"]]
+    cachefile.write(cache.path, WALK_KIND, content)  # spelt out in full, it is read
     kept = cache.load(False)
     assert kept is not None and list(kept[1].timelines["u/o/k2"].currents) == [0, 0]
 
@@ -269,10 +281,11 @@ def test_a_walk_cache_with_crafted_head_files_is_a_miss(
     tmp_path: Path, extracts: dict[str, object]
 ) -> None:
     cache, content = _kept_walk(tmp_path / ".git")
-    content[-1] = extracts
+    assert isinstance(content, dict)
+    content["head_extracts"] = extracts
     cachefile.write(cache.path, WALK_KIND, content)
     assert cache.load(False) is None
-    content[-1] = {"d" * 40: ["2026-Q4", {"u/o/k1": [1, 2, 3, None, None, "n"]}]}
+    content["head_extracts"] = {"d" * 40: ["2026-Q4", {"u/o/k1": [1, 2, 3, None, None, "n"]}]}
     cachefile.write(cache.path, WALK_KIND, content)
     assert cache.load(False) is not None
 

@@ -1,0 +1,143 @@
+"""The history's two caches as declared data: what a file holds, checked on the way in.
+
+CI may restore ``<git dir>/okrcli`` from a run that a pull request controlled, so a cache
+file is hostile input. Each cache's content is declared here once, as pydantic types, and
+read with ``validate_json``: the JSON is parsed and checked against the declaration in one
+pass, and anything that is not exactly what okr writes (a bool for a number, NaN, an object
+id that is no id, a column of the wrong length, a position past the end) is a miss. Every
+value read is spelt out in the file: nothing here turns a few bytes into many objects.
+
+A cache's kind (its name and header) carries a version derived from its declaration's JSON
+Schema, so changing a declaration changes the version and old files are misses; nobody bumps
+a number by hand. When what a cache *means* changes while its shape stays (``extract`` reads
+another field into the same slot, say), say so in that cache's docstring below, which is
+part of the schema too (``tests/test_cache_golden.py`` fails until you do).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
+
+# a value of a key result: an integer or a finite decimal number (never a bool), or none
+Number = (
+    Annotated[int, Field(strict=True)] | Annotated[float, Field(strict=True, allow_inf_nan=False)]
+)
+Column = list[Number | None]
+Text = Annotated[str, Field(strict=True)]
+ObjectId = Annotated[str, StringConstraints(pattern=r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")]
+Count = Annotated[int, Field(strict=True, ge=0)]
+
+# baseline, target, current, confidence, then the day of the latest check-in and its note
+Values = tuple[Number | None, Number | None, Number | None, Number | None, Text | None, Text | None]
+# what a blob holds for the history: its quarter and each key result's values, or None
+Extract = tuple[Text, dict[Text, Values]] | None
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class BlobFile(_Strict):
+    """The values of every OKR file version read so far, by its blob id: what extract()
+    gives (the quarter, and each key result's values by unit/objective/kr); null for a blob
+    that is no readable OKR file."""
+
+    blobs: dict[ObjectId, Extract]
+
+
+class CommitRow(_Strict):
+    id: ObjectId
+    author: Text
+    email: Text
+    when: Annotated[datetime, Field(strict=False)]
+    subject: Text
+    committed: Count
+
+
+class Row(_Strict):
+    """One key result's timeline: its ref, which commit list it changed in (``span``, an
+    index into ``positions``), and one list per field, an entry per change."""
+
+    ref: Text
+    span: Count
+    numbers: tuple[Column, Column, Column, Column]
+    texts: tuple[list[Text | None], list[Text | None]]
+
+
+class WalkFile(_Strict):
+    """The walk of one folder and quarter up to ``commit``: the commits that changed a key
+    result, each key result's changes in them, and the head commit's files and values."""
+
+    key: tuple[bool, Text, Text]  # shallow, folder, quarter
+    commit: ObjectId
+    commits: list[CommitRow]
+    # the distinct lists of commit positions key results changed in (most share one)
+    positions: list[list[Count]]
+    rows: list[Row]
+    last_time: Count
+    head_blobs: dict[Text, ObjectId]
+    head_extracts: dict[ObjectId, Extract]
+
+
+def _kind(name: str, model: type[BaseModel]) -> str:
+    schema = json.dumps(model.model_json_schema(), sort_keys=True)
+    return f"{name}-s{hashlib.sha256(schema.encode()).hexdigest()[:12]}"
+
+
+BLOB_KIND = _kind("blobs", BlobFile)
+WALK_KIND = _kind("walk", WalkFile)
+_BLOBS = TypeAdapter(BlobFile)
+_WALK = TypeAdapter(WalkFile)
+
+
+def _decode(adapter: TypeAdapter[Any], body: bytes | None) -> Any:
+    if body is None:
+        return None
+    try:
+        return adapter.validate_json(body)
+    except (ValidationError, ValueError, RecursionError):
+        return None
+
+
+def read_blobs(body: bytes | None) -> BlobFile | None:
+    """The blob cache in ``body`` (the file after its header), or None unless it is exactly
+    what okr writes."""
+    return _decode(_BLOBS, body)  # type: ignore[no-any-return]
+
+
+def read_walk(body: bytes | None) -> WalkFile | None:
+    """The walk cache in ``body``, or None unless it is exactly what okr writes and every
+    position, span and column fits the rest of the file."""
+    walk: WalkFile | None = _decode(_WALK, body)
+    if walk is None:
+        return None
+    commits, positions = len(walk.commits), walk.positions
+    if any(p and max(p) >= commits for p in positions):
+        return None
+    for row in walk.rows:
+        if row.span >= len(positions):
+            return None
+        size = len(positions[row.span])
+        if any(len(col) != size for col in (*row.numbers, *row.texts)):
+            return None
+    return walk
+
+
+def write_blobs(blobs: dict[str, Any]) -> bytes:
+    return json.dumps({"blobs": blobs}, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def write_walk(content: dict[str, Any]) -> bytes:
+    return json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode()
