@@ -1,7 +1,8 @@
-"""Work in a forked child process, while this process does something else: the one place
-that decides whether okr forks, and how. Every piece of work okr runs beside its main line
-(parsing files ahead of the models, extracting history blobs, the report's lint pass) goes
-through :func:`start`, and ``OKR_NO_FORK=1`` keeps all of them in one process.
+"""Work in a forked child process, while this process does something else: how okr forks.
+The ``okr`` command installs :class:`Forking` as its runner (:mod:`okrcli.runner`), so every
+piece of work the domain marks as independent (parsing many files, extracting history blobs,
+the report's and the diff's lint passes) may run here; ``OKR_NO_FORK=1`` keeps all of them
+in one process.
 
 On a machine with more than one core, a command can hand an independent piece of work (the
 report's lint pass, say) to a child made with ``fork``: the child starts with everything this
@@ -98,12 +99,10 @@ def split(fn: Callable[[list[A]], list[R]], items: list[A]) -> list[R]:
     return mine + job.result()
 
 
-def start(fn: Callable[[], T], fallback: Callable[[], T] | None = None) -> Job[T]:
+def start(fn: Callable[[], T]) -> Job[T]:
     """Start ``fn`` in a forked child (or, where that is not possible, keep it to run when its
-    result is asked for). ``fallback``, when given, is what this process runs instead of
-    ``fn`` if the child fails: this process then keeps no reference to ``fn`` (nor to what
-    it holds, which may be freed while the child works)."""
-    here = fallback or fn
+    result is asked for, as it is if the child fails)."""
+    here = fn
     if not usable():
         return Job(here)
     try:
@@ -139,3 +138,17 @@ def start(fn: Callable[[], T], fallback: Callable[[], T] | None = None) -> Job[T
             os._exit(code)
     os.close(write_end)
     return Job(here, pid, read_end)
+
+
+class Forking:
+    """The runner the ``okr`` command installs (see :mod:`okrcli.runner`): a list of at
+    least :data:`SPLIT_AT` items is split with a forked child, and work asked to run beside
+    the main line starts in one. Below that size a fork costs more than it saves."""
+
+    SPLIT_AT = 300
+
+    def map_split(self, fn: Callable[[list[A]], list[R]], items: list[A]) -> list[R]:
+        return fn(items) if len(items) < self.SPLIT_AT else split(fn, items)
+
+    def beside(self, fn: Callable[[], T]) -> Job[T]:
+        return start(fn)

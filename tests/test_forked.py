@@ -34,10 +34,7 @@ def test_errors_are_raised_here() -> None:
         job.result()
 
 
-@pytest.mark.parametrize(("fallback", "expected"), [(None, 42), (lambda: 7, 7)])
-def test_a_child_that_dies_means_the_work_or_its_fallback_is_done_here(
-    fallback: Callable[[], int] | None, expected: int
-) -> None:
+def test_a_child_that_dies_means_the_work_is_done_here() -> None:
     parent = os.getpid()
 
     def die_in_child() -> int:
@@ -45,7 +42,7 @@ def test_a_child_that_dies_means_the_work_or_its_fallback_is_done_here(
             os._exit(3)
         return 42
 
-    assert forked.start(die_in_child, fallback).result() == expected
+    assert forked.start(die_in_child).result() == 42
 
 
 def test_unpicklable_results_are_computed_here() -> None:
@@ -82,26 +79,6 @@ class _Big:
         self.rows = list(range(1000))
 
 
-def test_with_a_fallback_this_process_keeps_nothing_the_work_holds() -> None:
-    import weakref
-
-    parent = os.getpid()
-    big = _Big()
-    alive = weakref.ref(big)
-
-    def work(held: _Big = big) -> int:
-        return len(held.rows) if os.getpid() != parent else -1
-
-    job = forked.start(work, fallback=lambda: -2)
-    del work, big
-    # the child has its own copy; here the repository-like object is already gone
-    if forked.usable():
-        assert alive() is None
-        assert job.result() == 1000
-    else:
-        assert job.result() == -2  # no child: the fallback is what runs here
-
-
 def test_a_result_is_taken_once() -> None:
     job = forked.start(lambda: 5)
     assert job.result() == 5
@@ -110,8 +87,8 @@ def test_a_result_is_taken_once() -> None:
 
 
 def _big_history(root: Path, units: int = 450) -> Path:
-    """Enough files that every forking site would fork: the parse prefetch (300 files), the
-    history's blob extraction (400 blobs) and the report's lint pass."""
+    """Enough files that every forking site would fork: the parse stage and the history's
+    blob extraction (300 each) and the report's lint pass."""
     from okrcli.rules.base import GOOD_FILE
     from tests.conftest import git, write_repo
 
@@ -147,10 +124,12 @@ def test_the_switch_keeps_every_command_in_one_process(
 ) -> None:
     from datetime import UTC, datetime
 
+    from okrcli import runner
     from okrcli.lint.run import LintRequest, lint
     from okrcli.report.service import ReportRequest, report
 
     root = _big_history(tmp_path / "r")
+    monkeypatch.setattr(runner, "_current", forked.Forking())  # as the okr command does
     monkeypatch.setenv("OKR_NO_CACHE", "1")  # every run parses and walks everything again
     if switch:
         monkeypatch.setenv(forked.SWITCH, "1")
@@ -166,5 +145,31 @@ def test_the_switch_keeps_every_command_in_one_process(
     if switch:
         assert forks == 0
     elif forked.usable():
-        # the prefetch, the blob extraction and the report's lint pass each fork once
+        # the parse stage, the blob extraction and the report's lint pass each fork once
         assert forks >= 3
+
+
+def test_the_core_called_as_a_library_never_forks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a front-end that installs a forking runner (the okr command) may fork: the core
+    called in process (okr lsp, okr site, a test, a script) runs everything in order."""
+    from datetime import UTC, datetime
+
+    from okrcli import runner
+    from okrcli.lint.run import LintRequest, lint
+    from okrcli.report.diff import diff
+    from okrcli.report.service import ReportRequest, report
+
+    root = _big_history(tmp_path / "r")
+    monkeypatch.setenv("OKR_NO_CACHE", "1")
+    monkeypatch.delenv(forked.SWITCH, raising=False)
+    monkeypatch.setattr(runner, "_current", runner.Serial())
+    now = datetime(2026, 11, 20, tzinfo=UTC)
+
+    def everything() -> None:
+        lint(LintRequest(paths=[], repo=root, cwd=root))
+        report(ReportRequest(repo=root, cwd=root, now=now))
+        diff("HEAD", None, repo=root, cwd=root)
+
+    assert _forks_while(monkeypatch, everything) == 0

@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from okrcli.history.source import moment
 from okrcli.report import render as render_module
 from okrcli.report import service
 from okrcli.textsafe import safe_output
@@ -58,17 +57,6 @@ def test_a_large_report_is_written_in_pieces_the_same_as_printed(tmp_path: Path)
     assert out.read_text(encoding="utf-8") == printed
     assert len(lines) > 10 and max(map(len, lines)) < len(printed) / 10
     assert "### Team 59 " in printed
-
-
-def test_the_report_process_lets_the_files_go_before_the_data(tmp_path: Path) -> None:
-    """The data is built from a moment without the files' documents, whose configuration,
-    organisation and histories are the moment's own."""
-    root = organisation(tmp_path / "r", 3)
-    m = moment(root, None, NOW)
-    light = m.without_files()
-    assert m.repo.docs and light.repo.docs == []
-    assert light.repo.config is m.repo.config and light.repo.org is m.repo.org
-    assert light.at == m.at and light.git is m.git and light._cache is m._cache
 
 
 def test_the_whole_is_not_rendered_once_it_is_known_to_be_split() -> None:

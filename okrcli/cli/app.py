@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from okrcli import __version__, process
+from okrcli import __version__, forked, process, runner
 from okrcli.errors import OkrError
 
 if TYPE_CHECKING:
@@ -816,6 +816,7 @@ def sync(
 def main() -> None:
     """Entry point: any error not handled above is an internal error, exit 2."""
     process.prepare()
+    runner.install(forked.Forking())  # the command may use the other core (okrcli.runner)
     try:
         app()
     except KeyboardInterrupt:

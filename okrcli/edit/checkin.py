@@ -17,7 +17,7 @@ from pathlib import Path
 
 from okrcli.errors import OkrError
 from okrcli.fsutil import FileChangedError, atomic_write, folder_lock
-from okrcli.load.files import OkrDoc, parse_into
+from okrcli.load.files import OkrDoc
 from okrcli.load.repo import Repository
 from okrcli.load.yamlsafe import MAX_DIGITS, Parsed, parse
 from okrcli.load.yamlsafe import Path as YPath
@@ -258,9 +258,9 @@ def check_in(doc: OkrDoc, edits: list[Edit]) -> CheckInResult:
             raw = path.read_bytes()
             text = raw.decode("utf-8-sig") if raw.startswith(b"\xef\xbb\xbf") else raw.decode()
             fresh = OkrDoc(path=path, rel=doc.rel, folder=doc.folder, stem=doc.stem)
-            parse_into(fresh, raw)
-            from okrcli.load.repo import validate_doc
+            from okrcli.load.repo import load_bytes, validate_doc
 
+            load_bytes(fresh, raw)
             validate_doc(fresh)
             if fresh.model is None:
                 raise OkrError(

@@ -4,7 +4,7 @@ with the history of each quarter read on demand (once per quarter)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -48,12 +48,6 @@ class Moment:
                 git=self.git if self.git.root == self.repo.root else None,
             )
         return self._cache[quarter]
-
-    def without_files(self) -> Moment:
-        """This moment without its OKR files' documents (configuration, organisation and the
-        histories read so far kept): what is built from a score card needs no more, and a
-        large organisation's files are most of the memory a report holds."""
-        return replace(self, repo=replace(self.repo, docs=[]))
 
     def _worktree(self, quarter: str) -> list[WorktreeFile] | None:
         """The quarter folder's files as loaded (None at a commit): each with the id git

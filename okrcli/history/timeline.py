@@ -25,7 +25,7 @@ from pathlib import Path
 from sys import intern
 from typing import Any
 
-from okrcli import cachefile
+from okrcli import cachefile, runner
 from okrcli.history import codec
 from okrcli.history.git import NULL_ID, Change, Commit, Git
 from okrcli.load.files import okr_file
@@ -47,7 +47,6 @@ BLOB_KIND = codec.BLOB_KIND
 WALK_KIND = codec.WALK_KIND
 CACHE_NAME = f"{BLOB_KIND}.json"
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
-PARALLEL_BLOBS = 400
 
 
 def _num(value: Any) -> float | None:
@@ -113,13 +112,8 @@ def _extract_many(blobs: list[tuple[str, bytes]]) -> list[tuple[str, Extract]]:
 
 
 def extract_all(blobs: dict[str, bytes]) -> dict[str, Extract]:
-    """Extract many blobs, in a forked helper for half of them when there are many."""
-    items = list(blobs.items())
-    if len(items) < PARALLEL_BLOBS:
-        return dict(_extract_many(items))
-    from okrcli import forked
-
-    return dict(forked.split(_extract_many, items))
+    """Extract many blobs (one list the runner may split, see :mod:`okrcli.runner`)."""
+    return dict(runner.map_split(_extract_many, list(blobs.items())))
 
 
 class BlobCache:

@@ -16,7 +16,6 @@ from okrcli.lint import suppress
 from okrcli.lint.diagnostics import Diagnostic, LintResult
 from okrcli.lint.request import LintRequest
 from okrcli.load.files import CONFIG_NAME, ORG_NAME, OkrDoc, Source
-from okrcli.load.prefetch import Prefetch
 from okrcli.load.repo import Repository, load_okr_doc, load_repository
 from okrcli.model.quarter import QUARTER_RE
 from okrcli.rules.base import Finding, Rule, registry
@@ -159,9 +158,9 @@ def _display(path: Path, cwd: str) -> str:
     return text
 
 
-def lint_root(root: Path, request: LintRequest, pre: Prefetch | None = None) -> LintResult:
-    """Load the repository at ``root`` (with files already being parsed) and lint it."""
-    repo = load_repository(root, pre)
+def lint_root(root: Path, request: LintRequest) -> LintResult:
+    """Load the repository at ``root`` and lint it."""
+    repo = load_repository(root)
     if repo.org_source is None:
         raise OkrError(
             f"{root} has no {ORG_NAME}: every OKR repository lists its units there. "

@@ -1,8 +1,5 @@
-"""Reading repository files without the models: light enough to run before pydantic loads.
-
-Everything here imports only the YAML reader, so ``okr lint`` can find the repository, list its
-files and start parsing them (in a forked helper) while the models are still being imported.
-"""
+"""The repository's files as documents, found and read without the models: which paths are
+OKR files, how a file is read safely, and where the repository's root is."""
 
 from __future__ import annotations
 
@@ -16,8 +13,7 @@ from typing import TYPE_CHECKING
 from okrcli.errors import OkrError
 from okrcli.fsutil import NotAFileError, inside, open_regular
 from okrcli.fsutil import read_fd as _read_fd
-from okrcli.load.parsecache import ParseCache, digest
-from okrcli.load.yamlsafe import MAX_BYTES, Parsed, Span, YamlError, decode, parse
+from okrcli.load.yamlsafe import MAX_BYTES, Parsed, Span, YamlError
 
 if TYPE_CHECKING:
     from okrcli.model.okr import OkrFile
@@ -151,81 +147,6 @@ def resolve_root(repo: Path | None, start: Path, cwd: Path) -> Path:
     return find_root(start if start.is_absolute() else cwd / start)
 
 
-def read_source(path: Path, root: Path, source: Source, cache: ParseCache | None = None) -> None:
-    """Read, decode and parse ``path`` into ``source``, recording a parse issue on failure
-    (taking the parsed data from ``cache`` when it has the text)."""
-    try:
-        raw = read_bytes(path, root)
-        if len(raw) > MAX_BYTES:
-            raise YamlError(
-                f"the file is larger than {MAX_BYTES:,} bytes, the most an OKR file may be; "
-                "split it or remove what does not belong in it."
-            )
-    except NotAFileError as exc:
-        if exc.kind == "a folder":
-            message = (
-                f"the folder cannot be read ({_listing_problem(path)}); the OKR files in it "
-                "were not checked. Fix its permissions, or remove it if it is a link."
-            )
-        else:
-            message = (
-                f"the file is {exc.kind}, not a regular file; okr did not open it. "
-                "Remove it or replace it with a regular file."
-            )
-        source.issues.append(LoadIssue("parse", Span(1, 1, 1, 1), message))
-        return
-    except OSError as exc:
-        reason = (exc.strerror or str(exc)).lower()
-        what = "file" if path.name.endswith((".yaml", ".yml")) else "folder"
-        source.issues.append(
-            LoadIssue(
-                "parse",
-                Span(1, 1, 1, 1),
-                f"the {what} cannot be read ({reason}); "
-                f"check that it exists, that you may read it, and that it is no link in a loop.",
-            )
-        )
-        return
-    except YamlError as exc:
-        source.issues.append(LoadIssue("parse", Span(1, 1, 1, 1), exc.message))
-        return
-    parse_into(source, raw, cache)
-
-
-def parse_into(source: Source, raw: bytes, cache: ParseCache | None = None) -> None:
-    """Decode and parse file bytes into ``source``, recording a parse issue on failure."""
-    try:
-        text = decode(raw)
-        source.text = text
-        if cache is None or cache.path is None:
-            source.parsed = parse(text)
-            return
-        key = digest(text)
-        hit, data = cache.get(key)
-        if hit:
-            source.parsed = Parsed(data, text=text)
-        else:
-            source.parsed = parse(text)
-            cache.put(key, source.parsed.data)
-    except YamlError as exc:
-        source.issues.append(
-            LoadIssue("parse", Span(exc.line, exc.column, exc.line, exc.column + 1), exc.message)
-        )
-
-
-Read = tuple[str | None, Parsed | None, list[LoadIssue]]
-
-
-def read_all(paths: list[Path], root: Path) -> list[Read]:
-    """Read and parse files (in a worker process): plain data crosses back, never models."""
-    out: list[Read] = []
-    for path in paths:
-        src = Source(path=path, rel="")
-        read_source(path, root, src)
-        out.append((src.text, src.parsed, src.issues))
-    return out
-
-
 def rel_path(path: Path, root: Path) -> str:
     name, base = str(path), str(root).rstrip(os.sep) + os.sep
     if name.startswith(base):
@@ -294,7 +215,7 @@ def _is_dir(entry: os.DirEntry[str]) -> bool:
         return True
 
 
-def _listing_problem(path: Path) -> str:
+def listing_problem(path: Path) -> str:
     """Why the folder ``path`` cannot be listed (its first entries are enough to know)."""
     try:
         with os.scandir(path) as entries:

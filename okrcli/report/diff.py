@@ -15,7 +15,7 @@ from functools import partial
 from operator import itemgetter
 from pathlib import Path
 
-from okrcli import forked
+from okrcli import runner
 from okrcli.errors import OkrError
 from okrcli.history.git import Git, GitError
 from okrcli.history.source import files_at
@@ -290,10 +290,6 @@ def _findings(repo: Repository, root: Path) -> list[Diagnostic]:
     return lint_repository(repo, LintRequest(cwd=root, select=select)).diagnostics
 
 
-def _base_findings(git: Git, root: Path, rev: str) -> list[Diagnostic]:
-    return _findings(load_repository_from(root, files_at(git, root, rev)), root)
-
-
 def diff(
     base: str | None, head: str | None, *, repo: Path | None = None, cwd: Path | None = None
 ) -> Diff:
@@ -306,11 +302,8 @@ def diff(
         raise OkrError("the repository has no commits yet; there is nothing to compare with.")
     base_rev = git.resolve(base) if base else default_base(git)
     base_repo = load_repository_from(root, files_at(git, root, base_rev))
-    # the base is linted on the other core meanwhile (read again here, should that fail),
-    # and let go here once compared
-    base_lint = forked.start(
-        partial(_findings, base_repo, root), fallback=partial(_base_findings, git, root, base_rev)
-    )
+    # linting the base is independent of reading and linting the head
+    base_lint = runner.beside(partial(_findings, base_repo, root))
     try:
         # the files a change leaves as they were are the base's own, not read twice
         same = {d.rel: d for d in base_repo.docs}
@@ -320,9 +313,7 @@ def diff(
             head_rev = git.resolve(head)
             head_repo = load_repository_from(root, files_at(git, root, head_rev), known=same)
             head_name = head
-        del same
         result = Diff(base or base_rev[:8], head_name, compare(base_repo, head_repo))
-        del base_repo
         after = _findings(head_repo, root)
         before = base_lint.result()
     finally:

@@ -9,19 +9,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from okrcli import forked
+from okrcli import runner
+from okrcli.cachefile import git_dir_of
 from okrcli.errors import OkrError
 from okrcli.fsutil import UnsafePathError, atomic_write, check_output, inside
 from okrcli.history.source import Moment, moment
+from okrcli.lint.engine import lint_repository
+from okrcli.lint.request import LintRequest
 from okrcli.load.files import resolve_root
+from okrcli.load.repo import load_config
+from okrcli.report import data as report_data
+from okrcli.report.findings import Findings, sort_findings
+from okrcli.report.render import Renderer
+from okrcli.score.card import build
 from okrcli.score.service import choose_quarter
 from okrcli.textsafe import safe_output
-
-if TYPE_CHECKING:
-    from okrcli.report.findings import Findings
-    from okrcli.report.render import Renderer
 
 
 @dataclass(slots=True)
@@ -50,22 +54,33 @@ def report_lines(request: ReportRequest) -> list[str]:
     root = resolve_root(request.repo, request.cwd, request.cwd)
     if request.output is not None:
         check_output_path(request.cwd / request.output, request.output, root)
-    # the lint pass runs in a child process meanwhile; the repository, its history and the
-    # score card are freed when _data returns (rendering reuses their memory), and the
-    # template is loaded, before the lint findings are waited for
-    data, lint_job = _data(request, root)
+    m = moment(root, request.at, request.now)
+    quarter = choose_quarter(m.repo, request.quarter, m.at)
+    units = None
+    if request.unit is not None:
+        present = {d.model.unit for d in m.repo.docs if d.model and d.model.quarter == str(quarter)}
+        if request.unit not in present:
+            raise OkrError(f"--unit {request.unit}: no such unit has OKRs for {quarter}.")
+        units = {request.unit}
+    history = m.history(str(quarter))
+    prefix = f"{m.repo.config.okrs_dir}/{quarter}/"
+    wanted = None if request.unit is None else f"{prefix}{request.unit}.yaml"
+    # the lint pass needs nothing the score card computes: independent work
+    lint_pass = runner.beside(partial(_findings, m, root, prefix, wanted))
     try:
-        from okrcli.report import data as report_data
-        from okrcli.report.render import Renderer
-
+        card = build(m.repo, quarter, history, m.at, units)
+        card.notices[:0] = m.notices
+        data = report_data.build_without_findings(
+            card, m, quarter, repo_url=request.repo_url, unit=request.unit
+        )
         renderer = Renderer(
             template=_resolve(request.template, request.cwd),
             repo_templates=root / "templates",
             name="summary.md.j2" if request.summary else "report.md.j2",
         )
-        report_data.add_findings(data, lint_job.result())
+        report_data.add_findings(data, lint_pass.result())
     finally:
-        lint_job.cancel()  # only if something failed before its result was taken
+        lint_pass.cancel()  # only if something failed before its result was taken
     if request.summary:
         lines = [_summary(renderer, data)]
     else:
@@ -75,15 +90,10 @@ def report_lines(request: ReportRequest) -> list[str]:
         limit = report_data.PREVIEW_LIMIT
         splits = output is not None and _a_file(output)
         rendered = renderer.render_lines(data, past=limit if splits else None)
-        if rendered is not None:
-            for n, line in enumerate(rendered):
-                rendered[n] = safe_output(line)  # in place: the unsafe piece is freed at once
         if output is not None and (rendered is None or (splits and _size(rendered) > limit)):
-            del rendered
             return [_split(renderer, data, output)]
         assert rendered is not None  # only a limit gives up
-        lines = rendered
-    del data
+        lines = [safe_output(line) for line in rendered]
     if request.output is not None:
         _write(request.cwd / request.output, lines, request.output)
     return lines
@@ -97,11 +107,8 @@ def _size(lines: list[str]) -> int:
 def check_output_path(path: Path, shown: Path, root: Path) -> None:
     """Refuse an output path that would overwrite the repository's own files or leave it
     through a link (see :func:`okrcli.fsutil.check_output`), before any work is done."""
-    from okrcli.cachefile import git_dir_of
-    from okrcli.load.prefetch import quick_okrs_dir
-
     try:
-        check_output(path, root, quick_okrs_dir(root))
+        check_output(path, root, load_config(root)[0].okrs_dir)
         found = git_dir_of(root)  # the git directory, wherever it is (a monorepo's is above)
         if found is not None and inside(os.path.realpath(path), os.path.realpath(found)):
             raise UnsafePathError(path, "it is inside the git directory")
@@ -130,8 +137,6 @@ def _write(path: Path, text: str | list[str], shown: Path | str) -> None:
 def _summary(renderer: Renderer, data: dict[str, Any]) -> str:
     """The summary, with fewer rows until it fits a pull-request comment (and so a job
     summary); as a last resort cut at a line, saying so."""
-    from okrcli.report import data as report_data
-
     limit = report_data.COMMENT_LIMIT
     rows = report_data.SUMMARY_ROWS
     while True:
@@ -151,8 +156,6 @@ def _split(renderer: Renderer, data: dict[str, Any], output: Path) -> str:
     """Too big for GitHub to show as one file: an index (``output``: the headline, what
     needs attention, the units at a glance, the charts, the history) and one file per
     business unit beside it. Returns the index."""
-    from okrcli.report import data as report_data
-
     parts = report_data.parts(data, output.stem)
     units = data["units"]
     layout = data["layout"]
@@ -175,57 +178,9 @@ def _split(renderer: Renderer, data: dict[str, Any], output: Path) -> str:
     return index
 
 
-def _data(request: ReportRequest, root: Path) -> tuple[dict[str, Any], forked.Job[Findings]]:
-    """The report's data but for the lint findings, and the lint pass that finds them,
-    started in a forked child (the caller takes its result, or cancels it)."""
-    m = moment(root, request.at, request.now)
-    quarter = choose_quarter(m.repo, request.quarter, m.at)
-    units = None
-    if request.unit is not None:
-        present = {d.model.unit for d in m.repo.docs if d.model and d.model.quarter == str(quarter)}
-        if request.unit not in present:
-            raise OkrError(f"--unit {request.unit}: no such unit has OKRs for {quarter}.")
-        units = {request.unit}
-    history = m.history(str(quarter))
-    prefix = f"{m.repo.config.okrs_dir}/{quarter}/"
-
-    wanted = None if request.unit is None else f"{prefix}{request.unit}.yaml"
-    # the lint pass needs nothing the score card computes: it runs on the other core. This
-    # process keeps no reference to the loaded repository for it (should the child fail, the
-    # lint pass reads the repository again here), so the repository is freed as soon as the
-    # score card and the data are built, while the child still works
-    lint_job = forked.start(
-        partial(_findings, m, root, prefix, wanted),
-        fallback=partial(_findings_again, request, root, m.at, prefix, wanted),
-    )
-    try:
-        # what only this process needs is imported now, so the lint child starts sooner
-        # (the renderer too: the Jinja2 import then overlaps the lint pass)
-        import okrcli.report.render  # noqa: F401
-        from okrcli.report import data as report_data
-        from okrcli.score.card import build
-
-        card = build(m.repo, quarter, history, m.at, units)
-        card.notices[:0] = m.notices
-        # the files' documents are let go before the data is built, which reuses their memory
-        m = m.without_files()
-        data = report_data.build_without_findings(
-            card, m, quarter, repo_url=request.repo_url, unit=request.unit
-        )
-        return data, lint_job
-    except BaseException:
-        lint_job.cancel()
-        raise
-
-
 def _findings(m: Moment, root: Path, prefix: str, wanted: str | None) -> Findings:
     """The lint findings in the quarter's folder (in ``wanted`` only, when given), sorted
     as the report reads them."""
-    # imported here: in the forked child, while the main process builds the score card
-    from okrcli.lint.engine import lint_repository
-    from okrcli.lint.run import LintRequest
-    from okrcli.report.findings import sort_findings
-
     return sort_findings(
         [
             d
@@ -233,13 +188,6 @@ def _findings(m: Moment, root: Path, prefix: str, wanted: str | None) -> Finding
             if d.rel.startswith(prefix) and (wanted is None or d.rel == wanted)
         ]
     )
-
-
-def _findings_again(
-    request: ReportRequest, root: Path, at: datetime, prefix: str, wanted: str | None
-) -> Findings:
-    """:func:`_findings` of the repository read again, as at the same moment."""
-    return _findings(moment(root, request.at, request.now or at), root, prefix, wanted)
 
 
 def _resolve(path: Path | None, cwd: Path) -> Path | None:

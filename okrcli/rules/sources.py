@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from functools import cached_property
 from typing import ClassVar
 
-from okrcli.load.files import CONFIG_NAME, Source, read_source
+from okrcli.load.files import CONFIG_NAME, Source
+from okrcli.load.repo import WorkingTree, load_source
 from okrcli.rules.base import Example, Finding, Rule, Scope, variant
 from okrcli.rules.context import Context
 from okrcli.sync.check import Kind, Problem, connection_problems, source_problems
@@ -69,7 +70,7 @@ class _ConfigFile:
         if path is None:
             return None
         src = Source(path=path, rel=CONFIG_NAME)
-        read_source(path, self.ctx.repo.root, src)
+        load_source(WorkingTree(self.ctx.repo.root), src)
         return src
 
     def finding(self, path: tuple[str | int, ...], p: Problem) -> Finding:

@@ -279,7 +279,7 @@ def test_option_like_revisions_are_refused(history: Path, rev: str) -> None:
 def test_unreadable_file_in_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The same as test_unreadable_file where permissions cannot be tested (as root): the
     read fails with EACCES and okr reports it on that file, exit 1."""
-    from okrcli.load import files
+    from okrcli.load import repo as files  # the read stage of the load pipeline reads with it
     from tests.conftest import run_lint
 
     root = write_repo(tmp_path / "r", {CHECKOUT: GOOD_FILE})
