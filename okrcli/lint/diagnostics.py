@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from okrcli.lint.facts import Facts
+
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
 
@@ -22,6 +24,7 @@ class Diagnostic:
     name: str
     severity: str
     message: str
+    facts: Facts | None = None  # what the message says, as data (okrcli/lint/facts.py)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)
@@ -29,6 +32,7 @@ class Diagnostic:
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         del data["rel"]
+        data["facts"] = self.facts.as_json() if self.facts is not None else {}
         return data
 
 
