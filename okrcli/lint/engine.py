@@ -14,6 +14,7 @@ from okrcli.errors import OkrError
 from okrcli.lint import select as sel
 from okrcli.lint import suppress
 from okrcli.lint.diagnostics import Diagnostic, LintResult
+from okrcli.lint.facts import UnusedSuppressionFacts
 from okrcli.lint.request import LintRequest
 from okrcli.load.files import CONFIG_NAME, ORG_NAME, OkrDoc, Source
 from okrcli.load.prefetch import Prefetch
@@ -327,6 +328,7 @@ def _apply_suppressions(
                                 span,
                                 f"the suppression names '{ref}', which is no rule; fix or "
                                 "remove it.",
+                                facts=UnusedSuppressionFacts(rule=ref, known=False),
                             ),
                         )
                     )
@@ -340,6 +342,7 @@ def _apply_suppressions(
                                     span,
                                     f"the suppression of {code} ({all_rules[code].name}) hides "
                                     "nothing here; remove it.",
+                                    facts=UnusedSuppressionFacts(rule=code, known=True),
                                 ),
                             )
                         )

@@ -397,6 +397,7 @@ class UnusedSuppression(Rule):
     name = "unused-suppression"
     severity = "warning"
     summary = "a suppression comment that suppresses nothing (okrcli extension)"
+    facts = UnusedSuppressionFacts
     scope: ClassVar[Scope] = "load"
     bad = (
         Example(
