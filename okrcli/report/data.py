@@ -807,7 +807,8 @@ def _attention_from_findings(
             ref = facts.key_result
         elif isinstance(facts, StaleKrFacts) and facts.last_checkin is not None:
             # (one never checked in has that reason already)
-            why = f"stale: last checked in {facts.last_checkin.isoformat()} ({facts.days} days before)"
+            last = facts.last_checkin.isoformat()
+            why = f"stale: last checked in {last} ({facts.days} days before)"
             ref = facts.key_result
         else:
             continue

@@ -366,7 +366,9 @@ class UncoveredParent(Rule):
                             ("objectives", i, "key_results", j, "id"),
                             f"units align to other key results of '{ref}' but none to "
                             f"'{r}'; decide who moves it.",
-                            facts=UncoveredParentFacts(objective=ref, quarter=quarter, key_result=r),
+                            facts=UncoveredParentFacts(
+                                objective=ref, quarter=quarter, key_result=r
+                            ),
                         )
 
 

@@ -527,7 +527,9 @@ class DuplicateKr(Rule):
                 other = krs[e]
                 same_metric = k.metric is not None and k.metric == other.metric
                 what = (
-                    f"measures metric '{k.metric}' like" if same_metric else "says almost the same as"
+                    f"measures metric '{k.metric}' like"
+                    if same_metric
+                    else "says almost the same as"
                 )
                 yield self.at(
                     doc,

@@ -365,6 +365,8 @@ class BrokenReference(Rule):
                 _closest(parts[2], krs, f"{unit}/{parts[1]}/"),
             )
         return None
+
+
 SUGGEST_FROM = 300  # "did you mean" compares with at most this many names (linear work)
 
 
