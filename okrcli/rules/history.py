@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from okrcli.lint.facts import MovedGoalpostFacts, SandbaggingFacts, StaleKrFacts
 from okrcli.load.files import OkrDoc
+from okrcli.model.config import MovedGoalpostOptions
 from okrcli.model.okr import Direction, KeyResult
 from okrcli.model.quarter import Quarter
 from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, Scope, variant
@@ -191,14 +192,6 @@ def _last_checkin(tl: Timeline, when: datetime) -> datetime | None:
         if whens[n] <= when and (current[n] != current[n - 1] or checked[n] != checked[n - 1]):
             return whens[n]
     return None
-
-
-class MovedGoalpostOptions(BaseModel):
-    """How many days into the quarter baselines and targets may still be settled."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-    grace_days: int = Field(default=14, ge=0)
 
 
 def _easier(k: KeyResult, before: Values, after: Values) -> bool | None:
