@@ -61,8 +61,7 @@ def plan(repo: Repository, request: LintRequest) -> Plan:
         code = sel.code_of(ref, all_rules, f"{cfg}: lint.rules")
         if code in named:
             raise OkrError(
-                f"{cfg}: lint.rules names {code} twice ('{named[code]}' and '{ref}'); "
-                "keep one."
+                f"{cfg}: lint.rules names {code} twice ('{named[code]}' and '{ref}'); keep one."
             )
         named[code] = ref
     options: dict[str, BaseModel] = {}
