@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -467,3 +468,25 @@ def test_needs_attention_reads_the_findings_facts_not_their_messages(
     attention = text.split("## Needs attention")[1].split("## ")[0]
     assert "goalpost moved: target 34 → 32 (easier) on 2026-11-06" in attention
     assert attention.count("stale: last checked in 2026-10-09 (42 days before)") == 3
+
+
+def test_diff_matches_findings_by_their_facts_not_their_wording() -> None:
+    """okr diff's introduced and fixed findings: one whose message was reworded but whose
+    facts are the same is the same finding; other facts make another one."""
+    from okrcli.lint.facts import StaleKrFacts
+    from okrcli.report.diff import _key
+    from tests.conftest import diagnostic
+
+    def stale(message: str, days: int) -> Any:
+        facts = StaleKrFacts(
+            key_result="checkout/effortless-checkout/conversion",
+            last_checkin=None,
+            written=date(2026, 10, 1),
+            days=days,
+            on=date(2026, 11, 20),
+            limit=14,
+        )
+        return diagnostic(code="OKR401", message=message, facts=facts)
+
+    assert _key(stale("old words", 50)) == _key(stale("new words", 50))
+    assert _key(stale("old words", 50)) != _key(stale("old words", 51))
