@@ -284,6 +284,14 @@ def test_moved_goalposts_grace_days_is_one_value_whatever_the_key_spelling(key: 
     assert isinstance(options, MovedGoalpostOptions) and options.grace_days == 7
 
 
+def test_the_score_reads_the_grace_days_of_the_moved_goalpost_rule() -> None:
+    from okrcli.model.config import MOVED_GOALPOST, MovedGoalpostOptions
+    from okrcli.rules.history import MovedGoalpost
+
+    assert (MovedGoalpost.code, MovedGoalpost.name) == MOVED_GOALPOST
+    assert MovedGoalpost.Options is MovedGoalpostOptions
+
+
 def test_moved_goalposts_grace_days_given_twice_or_invalid_is_an_error() -> None:
     from okrcli.lint.engine import plan
     from okrcli.lint.request import LintRequest

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from okrcli.lint.facts import Facts
@@ -30,8 +30,9 @@ class Diagnostic:
         return (self.path, self.line, self.column, self.code)
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        del data["rel"]
+        data: dict[str, Any] = {
+            f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("rel", "facts")
+        }
         data["facts"] = self.facts.as_json() if self.facts is not None else {}
         return data
 
