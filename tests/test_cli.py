@@ -65,8 +65,11 @@ def test_json_records() -> None:
         "name",
         "severity",
         "message",
+        "facts",
     }
     assert records and all(set(rec) == keys for rec in records)
+    # every finding but a parse or schema error says what it found as data
+    assert all(rec["facts"] for rec in records if rec["code"] not in ("OKR001", "OKR002"))
 
 
 @pytest.mark.slow

@@ -256,10 +256,99 @@ def test_the_agreed_target_is_the_one_in_force_when_the_first_days_end() -> None
     assert moved is not None and (moved.agreed, moved.latest, moved.scored) == (450, 420, "current")
 
 
+GRACE_SPELLINGS = ["OKR402", "okr402", "moved-goalpost", "Moved-Goalpost"]
+
+
+def _repo(config: Config) -> Repository:
+    return Repository(Path("."), config, None, None, None, [])
+
+
 def test_the_agreed_moment_follows_moved_goalposts_grace_days() -> None:
     assert Config().agreed_after_days() == 14
     cfg = Config.model_validate({"lint": {"rules": {"moved-goalpost": {"grace_days": 21}}}})
     assert cfg.agreed_after_days() == 21
+
+
+@pytest.mark.parametrize("key", GRACE_SPELLINGS)
+def test_moved_goalposts_grace_days_is_one_value_whatever_the_key_spelling(key: str) -> None:
+    """The score's agreed moment and OKR402 read grace_days the same way: code or name, in
+    any case (as `okr lint` accepts them), validated by the rule's options model."""
+    from okrcli.lint.engine import plan
+    from okrcli.lint.request import LintRequest
+    from okrcli.model.config import MovedGoalpostOptions
+
+    cfg = Config.model_validate({"lint": {"rules": {key: {"grace_days": 7}}}})
+    assert cfg.agreed_after_days() == 7
+    repo = _repo(cfg)
+    options = plan(repo, LintRequest(cwd=Path("."))).options["OKR402"]
+    assert isinstance(options, MovedGoalpostOptions) and options.grace_days == 7
+
+
+def test_the_score_reads_the_grace_days_of_the_moved_goalpost_rule() -> None:
+    from okrcli.model.config import MOVED_GOALPOST, MovedGoalpostOptions
+    from okrcli.rules.history import MovedGoalpost
+
+    assert (MovedGoalpost.code, MovedGoalpost.name) == MOVED_GOALPOST
+    assert MovedGoalpost.Options is MovedGoalpostOptions
+
+
+def test_moved_goalposts_grace_days_given_twice_or_invalid_is_an_error() -> None:
+    from okrcli.lint.engine import plan
+    from okrcli.lint.request import LintRequest
+
+    twice = Config.model_validate(
+        {"lint": {"rules": {"okr402": {"grace_days": 7}, "moved-goalpost": {"grace_days": 9}}}}
+    )
+    with pytest.raises(OkrError, match="names OKR402 twice"):
+        plan(_repo(twice), LintRequest(cwd=Path(".")))
+    bad = Config.model_validate({"lint": {"rules": {"okr402": {"grace_days": -1}}}})
+    with pytest.raises(OkrError, match=r"lint\.rules\.okr402\.grace_days"):
+        bad.agreed_after_days()
+    with pytest.raises(OkrError, match=r"lint\.rules\.okr402\.grace_days"):
+        plan(_repo(bad), LintRequest(cwd=Path(".")))
+
+
+def _moved_on_day_ten(root: Path, key: str) -> Path:
+    """A key result whose target moved on the quarter's tenth day (2026-10-11), with
+    okr.yaml giving OKR402 seven grace days under ``key``."""
+    from okrcli.rules.history import _checked_in
+    from tests.conftest import commit_versions
+
+    write_repo(root, {"okr.yaml": f"lint:\n  rules:\n    {key}: {{grace_days: 7}}\n"})
+    commit_versions(
+        root,
+        Q4,
+        [
+            ("2026-10-01", _checked_in("0")),
+            ("2026-10-05", _checked_in("10")),
+            ("2026-10-11", _checked_in("20", "target: 32")),
+            ("2026-11-13", _checked_in("50", "target: 32")),
+        ],
+    )
+    return root
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("key", GRACE_SPELLINGS)
+def test_grace_days_spelt_any_way_moves_lint_score_and_report_alike(
+    tmp_path: Path, key: str
+) -> None:
+    """With seven grace days, the move on day ten is reported by `okr lint`, and `okr score`
+    and `okr report` score against the target agreed on day seven (34), the moved one (32)
+    beside it, whichever way okr.yaml spells the rule."""
+    root = _moved_on_day_ten(tmp_path / "repo", key)
+    at = "2026-11-20"
+    lint = okr("lint", "--at", at, "--format", "json", cwd=root)
+    assert lint.returncode == 0, lint.stderr
+    [moved] = [d for d in json.loads(lint.stdout) if d["code"] == "OKR402"]
+    assert moved["facts"]["grace_days"] == 7 and moved["facts"]["day"] == "2026-10-11"
+    score = okr("score", "--at", at, cwd=root)
+    assert score.returncode == 0, score.stderr
+    assert "34 (moved to 32)" in score.stdout
+    assert "scored against the agreed 34, 32 shown beside it" in score.stdout
+    report = okr("report", "--at", at, cwd=root)
+    assert report.returncode == 0, report.stderr
+    assert "goalpost moved: target 34 → 32 (easier) on 2026-10-11" in report.stdout
 
 
 # -- 7. pace while the quarter runs, bands after; committed objectives ---------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -411,3 +412,81 @@ def test_dict_keys_and_dict_methods_read_as_jinja2_reads_them(tmp_path: Path) ->
     template.write_text("{{ d.__class__ }}")
     with pytest.raises(OkrError):
         Renderer(template=template).render({"d": {}})
+
+
+def test_needs_attention_reads_the_findings_facts_not_their_messages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """stale-kr (OKR401) and moved-goalpost (OKR402) reworded beyond recognition: the report
+    still lists the stale key results and the moved goalpost, from the findings' facts."""
+    from datetime import UTC, datetime
+
+    from okrcli.history.source import moment
+    from okrcli.model.quarter import Quarter
+    from okrcli.rules.base import Rule
+    from okrcli.rules.history import _checked_in
+    from okrcli.score.card import build as build_card
+    from tests.conftest import run_lint
+
+    root = write_repo(tmp_path / "r", {})
+    q4 = "okrs/2026-Q4/checkout.yaml"
+    commit_versions(
+        root,
+        q4,
+        [
+            ("2026-10-01", _checked_in("0")),
+            ("2026-10-09", _checked_in("10")),
+            ("2026-11-06", _checked_in("10", "target: 32")),  # current unchanged: no check-in
+        ],
+    )
+    said = Rule.at
+
+    def reworded(*args: Any, **kw: Any) -> Any:
+        found = said(*args, **kw)
+        return type(found)(
+            found.rel, found.span, "Reworded: nothing to read here.", found.hint, found.facts
+        )
+
+    monkeypatch.setattr(Rule, "at", staticmethod(reworded))
+    findings = run_lint(root, at=AT).diagnostics
+    codes = sorted(d.code for d in findings if d.code in ("OKR401", "OKR402"))
+    assert codes == ["OKR401"] * 3 + ["OKR402"]
+    assert {d.message for d in findings} == {"Reworded: nothing to read here."}
+
+    now = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    quarter = Quarter.parse("2026-Q4")
+    assert quarter is not None
+    m = moment(root, None, now)
+    data = report_data.build(build_card(m.repo, quarter, None, now), m, quarter, findings)
+    assert (data["organisation"]["stale"], data["organisation"]["moved"]) == (3, 1)
+    why = {row["ref"]: row["why"] for row in data["attention"]}
+    ref = "checkout/effortless-checkout/"
+    assert "goalpost moved: target 34 → 32 (easier) on 2026-11-06" in why[ref + "conversion"]
+    for kr in ("conversion", "repeat-time", "payment-errors"):
+        assert "stale: last checked in 2026-10-09 (42 days before)" in why[ref + kr]
+    text = Renderer().render(data)
+    attention = text.split("## Needs attention")[1].split("## ")[0]
+    assert "goalpost moved: target 34 → 32 (easier) on 2026-11-06" in attention
+    assert attention.count("stale: last checked in 2026-10-09 (42 days before)") == 3
+
+
+def test_diff_matches_findings_by_their_facts_not_their_wording() -> None:
+    """okr diff's introduced and fixed findings: one whose message was reworded but whose
+    facts are the same is the same finding; other facts make another one."""
+    from okrcli.lint.facts import StaleKrFacts
+    from okrcli.report.diff import _key
+    from tests.conftest import diagnostic
+
+    def stale(message: str, days: int) -> Any:
+        facts = StaleKrFacts(
+            key_result="checkout/effortless-checkout/conversion",
+            last_checkin=None,
+            written=date(2026, 10, 1),
+            days=days,
+            on=date(2026, 11, 20),
+            limit=14,
+        )
+        return diagnostic(code="OKR401", message=message, facts=facts)
+
+    assert _key(stale("old words", 50)) == _key(stale("new words", 50))
+    assert _key(stale("old words", 50)) != _key(stale("old words", 51))

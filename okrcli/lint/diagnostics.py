@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from typing import Any
+
+from okrcli.lint.facts import Facts
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -22,13 +24,16 @@ class Diagnostic:
     name: str
     severity: str
     message: str
+    facts: Facts | None = None  # what the message says, as data (okrcli/lint/facts.py)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)
 
     def as_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        del data["rel"]
+        data: dict[str, Any] = {
+            f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("rel", "facts")
+        }
+        data["facts"] = self.facts.as_json() if self.facts is not None else {}
         return data
 
 

@@ -8,15 +8,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from okrcli.errors import OkrError
 from okrcli.lint import select as sel
 from okrcli.lint import suppress
 from okrcli.lint.diagnostics import Diagnostic, LintResult
+from okrcli.lint.facts import UnusedSuppressionFacts
 from okrcli.lint.request import LintRequest
 from okrcli.load.files import CONFIG_NAME, ORG_NAME, OkrDoc, Source
 from okrcli.load.repo import Repository, load_okr_doc, load_repository
+from okrcli.model.config import rule_options_model
 from okrcli.model.quarter import QUARTER_RE
 from okrcli.rules.base import Finding, Rule, registry
 from okrcli.rules.context import Context
@@ -53,19 +55,20 @@ def plan(repo: Repository, request: LintRequest) -> Plan:
     for ref, level in lc.severity.items():
         for code in sel.resolve([ref], all_rules, f"{cfg}: lint.severity"):
             severity[code] = level
-    options: dict[str, BaseModel] = {}
-    for ref, values in lc.rules.items():
+    named: dict[str, str] = {}
+    for ref in lc.rules:  # every key names one rule, and no rule has two
         code = sel.code_of(ref, all_rules, f"{cfg}: lint.rules")
-        rule = all_rules[code]
-        try:
-            options[code] = rule.Options.model_validate(values)
-        except ValidationError as exc:
-            err = exc.errors(include_url=False)[0]
-            where = ".".join(str(p) for p in err["loc"])
+        if code in named:
             raise OkrError(
-                f"{cfg}: lint.rules.{ref}{'.' + where if where else ''}: {err['msg'].lower()}. "
-                f"`okr rule {code}` lists its options."
-            ) from None
+                f"{cfg}: lint.rules names {code} twice ('{named[code]}' and '{ref}'); keep one."
+            )
+        named[code] = ref
+    options: dict[str, BaseModel] = {}
+    for code in named:
+        rule = all_rules[code]
+        found = lc.rule_options(code, rule.name)
+        assert found is not None
+        options[code] = rule_options_model(rule.Options, found, code)
     per_path = {
         pattern: sel.resolve(refs, all_rules, f"{cfg}: lint.per_path_ignores")
         for pattern, refs in lc.per_path_ignores.items()
@@ -233,6 +236,7 @@ def lint_repository(
                 name=rule_cls.name,
                 severity="info" if f.hint else p.severity[code],
                 message=f.message,
+                facts=f.facts,
             )
         )
     out.sort(key=Diagnostic.sort_key)
@@ -325,6 +329,7 @@ def _apply_suppressions(
                                 span,
                                 f"the suppression names '{ref}', which is no rule; fix or "
                                 "remove it.",
+                                facts=UnusedSuppressionFacts(rule=ref, known=False),
                             ),
                         )
                     )
@@ -338,6 +343,7 @@ def _apply_suppressions(
                                     span,
                                     f"the suppression of {code} ({all_rules[code].name}) hides "
                                     "nothing here; remove it.",
+                                    facts=UnusedSuppressionFacts(rule=code, known=True),
                                 ),
                             )
                         )

@@ -186,6 +186,7 @@ def sarif(result: LintResult) -> str:
                 }
             ],
             "partialFingerprints": {"okr/v1": fp},
+            **({"properties": {"facts": d.facts.as_json()}} if d.facts is not None else {}),
         }
         for d, fp in zip(result.diagnostics, _fingerprints(result), strict=True)
     ]

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from okrcli.model.common import STRICT, Slug
 from okrcli.model.source import Connection
 
 Severity = Literal["error", "warning", "info"]
+OptionsT = TypeVar("OptionsT", bound=BaseModel)
 RuleRef = Annotated[
     str,
     Field(
@@ -53,6 +54,34 @@ class LintConfig(BaseModel):
             "`okr rule CODE` shows the lists a rule reads."
         ),
     )
+
+    def rule_options(self, code: str, name: str) -> tuple[str, dict[str, Any]] | None:
+        """The options okr.yaml gives one rule, with the key they are under (its code or
+        its name, in any case), or None. ``okr lint`` and the score both read them here;
+        the lint plan refuses two keys for one rule."""
+        for ref, values in self.rules.items():
+            if names_rule(ref, code, name):
+                return ref, values
+        return None
+
+
+def names_rule(ref: str, code: str, name: str) -> bool:
+    """Whether the key ``ref`` (of ``lint.rules``, ``lint.severity``...) names the rule
+    ``code``/``name``: its code or its name in any case, as ``okr lint`` reads it."""
+    ref = ref.strip()
+    return ref.upper() == code or ref.lower() == name
+
+
+class MovedGoalpostOptions(BaseModel):
+    """How many days into the quarter baselines and targets may still be settled."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+
+    grace_days: int = Field(default=14, ge=0)
+
+
+# OKR402's code and name: its grace days are also when the score's agreed target is taken
+MOVED_GOALPOST = ("OKR402", "moved-goalpost")
 
 
 class _Ordered(BaseModel):
@@ -125,9 +154,33 @@ class Config(BaseModel):
 
     def agreed_after_days(self) -> int:
         """How many days into a quarter targets are still being agreed: OKR402's
-        ``grace_days`` (14 unless okr.yaml sets it), so the score and the rule agree."""
-        for key in ("OKR402", "moved-goalpost"):
-            days = self.lint.rules.get(key, {}).get("grace_days")
-            if isinstance(days, int) and not isinstance(days, bool) and days >= 0:
-                return days
-        return 14
+        ``grace_days`` (14 unless okr.yaml sets it, under its code or name in any case),
+        read and checked as ``okr lint`` reads it, so the score and the rule agree."""
+        return self.moved_goalpost().grace_days
+
+    def moved_goalpost(self) -> MovedGoalpostOptions:
+        """OKR402's options, found and validated as the lint plan does (an invalid value is
+        the same error there and here)."""
+        found = self.lint.rule_options(*MOVED_GOALPOST)
+        if found is None:
+            return MovedGoalpostOptions()
+        return rule_options_model(MovedGoalpostOptions, found, MOVED_GOALPOST[0])
+
+
+def rule_options_model(
+    kind: type[OptionsT], found: tuple[str, dict[str, Any]], code: str
+) -> OptionsT:
+    """A rule's options from okr.yaml (``found``: the key and its values) as its options
+    model; an invalid value is an error naming the key and the option."""
+    from okrcli.errors import OkrError
+
+    ref, values = found
+    try:
+        return kind.model_validate(values)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise OkrError(
+            f"okr.yaml: lint.rules.{ref}{'.' + where if where else ''}: {err['msg'].lower()}. "
+            f"`okr rule {code}` lists its options."
+        ) from None

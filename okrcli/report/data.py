@@ -20,6 +20,7 @@ from typing import Any
 from okrcli.history.source import Moment
 from okrcli.history.timeline import FIELDS, QuarterHistory, Timeline
 from okrcli.lint.diagnostics import Diagnostic
+from okrcli.lint.facts import MovedGoalpostFacts, StaleKrFacts
 from okrcli.model.config import Bands
 from okrcli.model.org import Unit
 from okrcli.model.quarter import Quarter
@@ -35,7 +36,7 @@ from okrcli.score.card import (
     week_ends,
 )
 from okrcli.score.formats import brier_words, grouped, progress, trend
-from okrcli.scoring import band
+from okrcli.scoring import band, shown
 
 BAR_WIDTH = 10
 
@@ -744,14 +745,6 @@ def _unit_chart(u: dict[str, Any], weeks: list[dict[str, Any]]) -> dict[str, Any
     }
 
 
-_KR_IN_MESSAGE = re.compile(r"key result '([^']+)'")
-_MOVE = re.compile(
-    r"the (target|baseline) of key result '[^']+' moved from (\S+) to (\S+?)"
-    r"(?: \((easier|harder)\))? on (\d{4}-\d\d-\d\d)"
-)
-_STALE = re.compile(r"last checked in on (\d{4}-\d\d-\d\d), (\d+) days")
-
-
 def add_findings(data: dict[str, Any], findings: list[Diagnostic] | Findings) -> None:
     """Put what the lint findings tell into :func:`build_without_findings`'s data: the
     headline's stale and moved counts, the needs-attention rows they add, the history
@@ -801,22 +794,28 @@ def _attention_from_findings(
     for u in data["units"] if found else ():
         for o in u["objectives"]:
             for k in o["key_results"]:
-                krs.setdefault((u["path"], k["id"]), (u, k))
+                krs.setdefault((u["path"], k["ref"]), (u, k))
     for d in found:
-        m = _KR_IN_MESSAGE.search(d.message)
-        pair = krs.get((d.rel, m.group(1))) if m else None
+        # what the finding says is read from its facts, never from its message
+        facts = d.facts
+        if isinstance(facts, MovedGoalpostFacts):
+            way = "" if facts.easier is None else " (easier)" if facts.easier else " (harder)"
+            why = (
+                f"goalpost moved: {facts.field} {shown(facts.old)} → {shown(facts.new)}{way} "
+                f"on {facts.day.isoformat()}"
+            )
+            ref = facts.key_result
+        elif isinstance(facts, StaleKrFacts) and facts.last_checkin is not None:
+            # (one never checked in has that reason already)
+            last = facts.last_checkin.isoformat()
+            why = f"stale: last checked in {last} ({facts.days} days before)"
+            ref = facts.key_result
+        else:
+            continue
+        pair = krs.get((d.rel, ref))
         if pair is None:
             continue
         u, k = pair
-        move = _MOVE.search(d.message)
-        stale = _STALE.search(d.message)
-        if move:
-            what, old, new, easier, day = move.groups()
-            why = f"goalpost moved: {what} {old} → {new}{f' ({easier})' if easier else ''} on {day}"
-        elif stale:
-            why = f"stale: last checked in {stale.group(1)} ({stale.group(2)} days before)"
-        else:
-            continue
         row = rows.get(k["ref"])
         if row is None:
             row = rows[k["ref"]] = _attention_row(u, k, [])

@@ -278,8 +278,10 @@ def default_base(git: Git) -> str:
     )
 
 
-def _key(d: Diagnostic) -> tuple[str, str, str]:
-    return (d.code, d.rel, d.message)
+def _key(d: Diagnostic) -> tuple[str, str, object]:
+    """What makes two findings the same one across the change: rule, file and facts (the
+    message only for the few rules that carry no facts)."""
+    return (d.code, d.rel, d.facts if d.facts is not None else d.message)
 
 
 def _findings(repo: Repository, root: Path) -> list[Diagnostic]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from okrcli.lint.facts import Facts
 from okrcli.load.yamlsafe import Path, Span
 
 if TYPE_CHECKING:
@@ -52,12 +53,14 @@ class Example:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """A rule's verdict on one place in one file; the engine adds code, name and severity."""
+    """A rule's verdict on one place in one file; the engine adds code, name and severity.
+    ``facts`` is what the message says, as data: an instance of the rule's ``facts`` class."""
 
     rel: str
     span: Span
     message: str
     hint: bool = False  # a weak reading: reported as info whatever the rule's severity
+    facts: Facts | None = None
 
 
 _REGISTRY: dict[str, type[Rule]] = {}
@@ -75,6 +78,8 @@ class Rule:
     guidance: ClassVar[str] = ""
     scope: ClassVar[Scope] = "file"
     Options: ClassVar[type[BaseModel]] = NoOptions
+    # the class of the facts its findings carry (okrcli/lint/facts.py); None: no facts
+    facts: ClassVar[type[Facts] | None] = None
     bad: ClassVar[tuple[Example, ...]] = ()
     good: ClassVar[tuple[Example, ...]] = ()
 
@@ -102,11 +107,17 @@ class Rule:
     # helpers for subclasses
     @staticmethod
     def at(
-        doc: OkrDoc, path: Path, message: str, *, key: bool = False, hint: bool = False
+        doc: OkrDoc,
+        path: Path,
+        message: str,
+        *,
+        key: bool = False,
+        hint: bool = False,
+        facts: Facts | None = None,
     ) -> Finding:
         assert doc.parsed is not None
         span = doc.parsed.key_span(path) if key else doc.parsed.span(path)
-        return Finding(doc.rel, span, message, hint)
+        return Finding(doc.rel, span, message, hint, facts)
 
 
 def registry() -> dict[str, type[Rule]]:

@@ -10,6 +10,13 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from okrcli.lint.facts import (
+    CommitmentMixFacts,
+    ConflictingKrsFacts,
+    DependencyFacts,
+    SummedCascadeFacts,
+    UncoveredParentFacts,
+)
 from okrcli.load.files import OkrDoc
 from okrcli.model.okr import Direction, KeyResult
 from okrcli.model.org import Level, Role
@@ -97,6 +104,7 @@ class ConflictingKrs(Rule):
     severity = "warning"
     summary = "two units pushing one `metric` in opposite directions in a quarter"
     scope: ClassVar[Scope] = "repo"
+    facts = ConflictingKrsFacts
     bad = (
         Example(
             variant(
@@ -128,6 +136,7 @@ class ConflictingKrs(Rule):
                 True: _some(downs),  # each finding names the first few of the other side
                 False: _some(ups),
             }
+            first = {True: tuple(downs[:NAMED]), False: tuple(ups[:NAMED])}
             for ref, up, doc, i, j in krs:  # positions are looked up only for findings
                 others = downs if up else ups
                 way, other_way = ("up", "down") if up else ("down", "up")
@@ -137,6 +146,14 @@ class ConflictingKrs(Rule):
                     f"'{ref}' pushes metric '{metric}' {way} while "
                     f"{named[up]} push{'es' if len(others) == 1 else ''} it "
                     f"{other_way} in {quarter}; agree on one direction.",
+                    facts=ConflictingKrsFacts(
+                        key_result=ref,
+                        metric=metric,
+                        direction="up" if up else "down",
+                        quarter=quarter,
+                        others=first[up],
+                        others_count=len(others),
+                    ),
                 )
 
 
@@ -162,6 +179,7 @@ class SummedCascade(Rule):
     severity = "info"
     summary = "child KRs whose targets merely add up to the parent KR's target"
     scope: ClassVar[Scope] = "repo"
+    facts = SummedCascadeFacts
     bad = (
         Example(
             COMMERCE,
@@ -216,13 +234,20 @@ class SummedCascade(Rule):
             if total == ptarget or (no_base == 0 and deltas == pdelta and deltas != 0):
                 children = {**by_obj.members, **by_kr.members}
                 children.pop(ref, None)
-                names = ", ".join(sorted(children, key=lambda r: children[r][0]))
+                ordered = tuple(sorted(children, key=lambda r: children[r][0]))
+                names = ", ".join(ordered)
                 yield self.at(
                     pdoc,
                     ("objectives", pi, "key_results", pj, "target"),
                     f"the targets of {names} add up to this key result's target; "
                     "units are splitting a quota. Ask what each unit can make true "
                     "that helps the whole, rather than a share of the number.",
+                    facts=SummedCascadeFacts(
+                        key_result=ref,
+                        metric=parent.metric,
+                        target=parent.target,
+                        children=ordered,
+                    ),
                 )
 
 
@@ -302,6 +327,7 @@ class UncoveredParent(Rule):
     summary = "a company or business-unit objective or KR that no unit aligns to"
     scope: ClassVar[Scope] = "repo"
     Options = UncoveredParentOptions
+    facts = UncoveredParentFacts
     bad = (Example(COMMERCE, path="okrs/2026-Q4/commerce.yaml"),)
     good = (
         Example(
@@ -330,6 +356,7 @@ class UncoveredParent(Rule):
                     ("objectives", i, "id"),
                     f"no unit aligns to objective '{ref}' in {quarter}; decide which "
                     "units take it up, or drop it.",
+                    facts=UncoveredParentFacts(objective=ref, quarter=quarter),
                 )
             elif covered_krs:
                 for j, r in enumerate(kr_refs):
@@ -339,6 +366,9 @@ class UncoveredParent(Rule):
                             ("objectives", i, "key_results", j, "id"),
                             f"units align to other key results of '{ref}' but none to "
                             f"'{r}'; decide who moves it.",
+                            facts=UncoveredParentFacts(
+                                objective=ref, quarter=quarter, key_result=r
+                            ),
                         )
 
 
@@ -363,6 +393,7 @@ class UnacknowledgedDependency(Rule):
     summary = "`depends_on` a platform unit whose OKRs show no support for the dependent"
     scope: ClassVar[Scope] = "repo"
     Options = DependencyOptions
+    facts = DependencyFacts
     bad = (
         Example(
             variant(
@@ -422,6 +453,12 @@ class UnacknowledgedDependency(Rule):
                             f"objective '{mine}' depends on {unit.role} unit '{dep}', "
                             f"which {where}; agree the support and have '{dep}' "
                             f"align an objective to '{mine}'.",
+                            facts=DependencyFacts(
+                                objective=mine,
+                                unit=dep,
+                                role=unit.role,
+                                has_okrs=bool(supporters),
+                            ),
                         )
 
 
@@ -448,6 +485,7 @@ class CommitmentMix(Rule):
     summary = "the org's committed/aspirational mix far from about 60/40"
     scope: ClassVar[Scope] = "repo"
     Options = CommitmentMixOptions
+    facts = CommitmentMixFacts
     bad = (
         Example(
             ACME,
@@ -487,4 +525,12 @@ class CommitmentMix(Rule):
                 f"{committed} of {len(objs)} objectives in {quarter} are committed "
                 f"({share:.0%}); aim for about {opts.committed_share:.0%} committed, "
                 "the rest aspirational.",
+                facts=CommitmentMixFacts(
+                    quarter=quarter,
+                    committed=committed,
+                    objectives=len(objs),
+                    share=share,
+                    aim=opts.committed_share,
+                    tolerance=opts.tolerance,
+                ),
             )

@@ -9,11 +9,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from okrcli.lint.facts import MovedGoalpostFacts, SandbaggingFacts, StaleKrFacts
 from okrcli.load.files import OkrDoc
+from okrcli.model.config import MovedGoalpostOptions
 from okrcli.model.okr import Direction, KeyResult
 from okrcli.model.quarter import Quarter
 from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, Scope, variant
@@ -93,6 +95,15 @@ def _who(commit: object) -> str:
     return f"in {commit.id[:8]} by {commit.author} ('{commit.subject}')"
 
 
+def _commit(commit: object) -> tuple[str | None, str | None]:
+    """The commit's id and author, or (None, None) for uncommitted changes."""
+    from okrcli.history.git import Commit
+
+    if not isinstance(commit, Commit):
+        return None, None
+    return commit.id, commit.author
+
+
 class StaleKrOptions(BaseModel):
     """How many days a key result may go without a check-in."""
 
@@ -114,6 +125,7 @@ class StaleKr(Rule):
     summary = "a KR whose `current` has not been checked in for longer than allowed"
     scope: ClassVar[Scope] = "history"
     Options = StaleKrOptions
+    facts = StaleKrFacts
     bad = (
         Example(
             _checked_in("31"),
@@ -161,6 +173,14 @@ class StaleKr(Rule):
                         f"{when.date().isoformat()}; check in its current value at least "
                         f"every {limit} days (`okr check-in {ref} VALUE`, also when it has "
                         "not changed).",
+                        facts=StaleKrFacts(
+                            key_result=ref,
+                            last_checkin=last.date() if last is not None else None,
+                            written=tl.whens[0].date(),
+                            days=age,
+                            on=when.date(),
+                            limit=limit,
+                        ),
                     )
 
 
@@ -174,25 +194,16 @@ def _last_checkin(tl: Timeline, when: datetime) -> datetime | None:
     return None
 
 
-class MovedGoalpostOptions(BaseModel):
-    """How many days into the quarter baselines and targets may still be settled."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-    grace_days: int = Field(default=14, ge=0)
-
-
-def _easier(k: KeyResult, before: Values, after: Values) -> str:
+def _easier(k: KeyResult, before: Values, after: Values) -> bool | None:
+    """Whether the move made the key result easier (False: harder; None: cannot tell)."""
     b0, t0, b1, t1 = before[0], before[1], after[0], after[1]
     if None in (b0, t0, b1, t1):
-        return ""
+        return None
     assert b0 is not None and t0 is not None and b1 is not None and t1 is not None
     if k.direction in (Direction.STAY_ABOVE, Direction.STAY_BELOW):
         down = t1 < t0
-        easier = down if k.direction == Direction.STAY_ABOVE else not down
-    else:
-        easier = abs(dec(t1) - dec(b1)) < abs(dec(t0) - dec(b0))
-    return " (easier)" if easier else " (harder)"
+        return down if k.direction == Direction.STAY_ABOVE else not down
+    return abs(dec(t1) - dec(b1)) < abs(dec(t0) - dec(b0))
 
 
 class MovedGoalpost(Rule):
@@ -208,6 +219,7 @@ class MovedGoalpost(Rule):
     summary = "a baseline or target changed after the quarter's first two weeks"
     scope: ClassVar[Scope] = "history"
     Options = MovedGoalpostOptions
+    facts = MovedGoalpostFacts
     bad = (
         Example(
             _weekly(20, moved=("2026-11-06", "target: 32"))[-1][1],
@@ -245,18 +257,35 @@ class MovedGoalpost(Rule):
                         continue
                     e = moves[-1]
                     assert e.before is not None
-                    what = "target" if e.changed("target") else "baseline"
+                    what: Literal["baseline", "target"] = (
+                        "target" if e.changed("target") else "baseline"
+                    )
                     idx = 1 if what == "target" else 0
                     more = f" ({len(moves)} such changes)" if len(moves) > 1 else ""
+                    easier = _easier(k, e.before, e.after)
+                    way = "" if easier is None else " (easier)" if easier else " (harder)"
+                    commit, who = _commit(e.commit)
                     yield self.at(
                         doc,
                         ("objectives", i, "key_results", j, what),
                         f"the {what} of key result '{k.id}' moved from {shown(e.before[idx])} "
-                        f"to {shown(e.after[idx])}{_easier(k, e.before, e.after)} on "
+                        f"to {shown(e.after[idx])}{way} on "
                         f"{e.when.date().isoformat()} {_who(e.commit)}{more}, after the "
                         f"quarter's first {grace} days; agree such changes openly and record "
                         "why, or keep the goal and let the score show it.",
                         key=True,
+                        facts=MovedGoalpostFacts(
+                            key_result=ref,
+                            field=what,
+                            old=e.before[1] if idx == 1 else e.before[0],
+                            new=e.after[1] if idx == 1 else e.after[0],
+                            day=e.when.date(),
+                            commit=commit,
+                            who=who,
+                            easier=easier,
+                            changes=len(moves),
+                            grace_days=grace,
+                        ),
                     )
 
 
@@ -291,6 +320,7 @@ class Sandbagging(Rule):
     summary = "a unit scoring above the stretch band quarter after quarter"
     scope: ClassVar[Scope] = "history"
     Options = SandbaggingOptions
+    facts = SandbaggingFacts
     bad = (
         Example(
             _done_all("2026-Q4"),
@@ -333,4 +363,10 @@ class Sandbagging(Rule):
                     ("objectives",),
                     f"unit '{unit}' scored above {over} for {run} quarters in a row ({shown}); "
                     "ask whether its targets stretch it, and set the next ones higher.",
+                    facts=SandbaggingFacts(
+                        unit=unit,
+                        over=float(over),
+                        quarters=tuple(str(q) for q, _ in latest),
+                        scores=tuple(float(s) for s in scores),
+                    ),
                 )

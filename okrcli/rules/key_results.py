@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from okrcli.lint.facts import (
+    BaselineTargetFacts,
+    BinaryKrFacts,
+    DuplicateKrFacts,
+    KrCountFacts,
+    KrFacts,
+)
 from okrcli.load.files import OkrDoc
 from okrcli.model.okr import Direction, KeyResult
 from okrcli.model.quarter import Quarter
@@ -45,11 +53,18 @@ def _each_kr(doc: OkrDoc) -> Iterator[tuple[int, int, KeyResult]]:
             yield i, j, k
 
 
+def _ref(doc: OkrDoc, i: int, k: KeyResult) -> str:
+    """The key result's ref, 'unit/objective/kr' (made only for a finding)."""
+    assert doc.model is not None
+    return f"{doc.model.unit}/{doc.model.objectives[i].id}/{k.id}"
+
+
 class _KrHeuristic(Rule):
     """Shared loop: read each key result's title (once, memoised) and report one shape;
     a weak reading is an info hint, which ``hints: false`` turns off."""
 
     Options = HintOptions
+    facts = KrFacts
     advice = ""
     field = ""
     # a key result the team declared binary is judged by binary-kr alone
@@ -69,6 +84,7 @@ class _KrHeuristic(Rule):
                     ("objectives", i, "key_results", j, "title"),
                     f"key result '{k.id}' {why}. {self.advice}",
                     hint=weak,
+                    facts=KrFacts(key_result=_ref(doc, i, k), weak=weak),
                 )
 
 
@@ -82,20 +98,26 @@ class KrCount(Rule):
     severity = "error"
     summary = "fewer than 3 or more than 5 KRs (range configurable)"
     Options = KrCountOptions
+    facts = KrCountFacts
     bad = (Example(GOOD_FILE[: GOOD_FILE.index("      - id: repeat-time")]),)
     good = (Example(GOOD_FILE), Example(GOOD_FILE + FOURTH_KR))
 
     def check_file(self, doc: OkrDoc, ctx: Context) -> Iterator[Finding]:
         assert doc.model is not None
         opts = ctx.opts(self.code, KrCountOptions)
+        unit = doc.model.unit
         for i, o in enumerate(doc.model.objectives):
             n = len(o.key_results)
+            if opts.min <= n <= opts.max:
+                continue
+            facts = KrCountFacts(objective=f"{unit}/{o.id}", count=n, min=opts.min, max=opts.max)
             if n < opts.min:
                 yield self.at(
                     doc,
                     ("objectives", i, "key_results") if n else ("objectives", i),
                     f"objective '{o.id}' has {n} key result{'s' if n != 1 else ''}; "
                     f"give it {opts.min} to {opts.max} that together show it is met.",
+                    facts=facts,
                 )
             elif n > opts.max:
                 yield self.at(
@@ -103,6 +125,7 @@ class KrCount(Rule):
                     ("objectives", i, "key_results", opts.max),
                     f"objective '{o.id}' has {n} key results; keep the {opts.max} that "
                     "best show progress and drop the rest.",
+                    facts=facts,
                 )
 
 
@@ -161,6 +184,23 @@ def _flipped(previous: _Previous, objective: str, k: KeyResult) -> str | None:
     )
 
 
+def _values(
+    doc: OkrDoc,
+    i: int,
+    k: KeyResult,
+    problem: Literal["missing", "equal", "against direction", "turned"],
+) -> BaselineTargetFacts:
+    """missing-baseline-or-target's facts about key result ``k`` of objective ``i``."""
+    return BaselineTargetFacts(
+        key_result=_ref(doc, i, k),
+        problem=problem,
+        missing=tuple(n for n in ("baseline", "target") if getattr(k, n) is None),
+        baseline=k.baseline,
+        target=k.target,
+        direction=k.direction.value if k.direction is not None else None,
+    )
+
+
 class MissingBaselineOrTarget(Rule):
     """A key result is a metric with a starting point and a destination: where it stands
     when the quarter starts and where the team aims to take it. The product OKR guide asks
@@ -173,6 +213,7 @@ class MissingBaselineOrTarget(Rule):
     name = "missing-baseline-or-target"
     severity = "error"
     summary = "a KR without baseline or target, or with target equal to baseline"
+    facts = BaselineTargetFacts
     bad = (
         Example(variant("        baseline: 30\n", "")),
         Example(variant("target: 34", "target: 30")),
@@ -191,6 +232,7 @@ class MissingBaselineOrTarget(Rule):
             if k.binary:
                 continue
             missing = [n for n in ("baseline", "target") if getattr(k, n) is None]
+
             if missing == ["target"] and k.direction in (Direction.INCREASE, Direction.DECREASE):
                 side = "above" if k.direction == Direction.INCREASE else "below"
                 yield self.at(
@@ -199,6 +241,7 @@ class MissingBaselineOrTarget(Rule):
                     f"key result '{k.id}' has no target; set one {side} its baseline "
                     f"({k.baseline}), as direction: {k.direction.value} says (a key result "
                     "carried over after reaching its target needs a new one).",
+                    facts=_values(doc, i, k, "missing"),
                 )
                 continue
             if missing:
@@ -207,6 +250,7 @@ class MissingBaselineOrTarget(Rule):
                     (*path, "id"),
                     f"key result '{k.id}' has no {' and no '.join(missing)}; add "
                     f"{' and '.join(missing)} so progress can be measured.",
+                    facts=_values(doc, i, k, "missing"),
                 )
                 continue
             assert k.baseline is not None and k.target is not None
@@ -218,6 +262,7 @@ class MissingBaselineOrTarget(Rule):
                     f"key result '{k.id}' has target equal to its baseline "
                     f"({k.target}); set the level to reach, or declare direction: "
                     "stay_above or stay_below to hold a level.",
+                    facts=_values(doc, i, k, "equal"),
                 )
             elif (d == Direction.INCREASE and k.target < k.baseline) or (
                 d == Direction.DECREASE and k.target > k.baseline
@@ -228,13 +273,14 @@ class MissingBaselineOrTarget(Rule):
                     f"key result '{k.id}' says direction: {d.value} but its target "
                     f"({k.target}) lies the other way from its baseline "
                     f"({k.baseline}); fix one of them.",
+                    facts=_values(doc, i, k, "against direction"),
                 )
             elif (
                 d is None
                 and previous is not None
                 and (flipped := _flipped(previous, _objective_id(doc, i), k))
             ):
-                yield self.at(doc, (*path, "target"), flipped)
+                yield self.at(doc, (*path, "target"), flipped, facts=_values(doc, i, k, "turned"))
 
 
 class BinaryKr(Rule):
@@ -248,6 +294,7 @@ class BinaryKr(Rule):
     severity = "warning"
     summary = 'a done/not-done KR ("ship X", a 0 to 1 target) not declared binary'
     Options = HintOptions
+    facts = BinaryKrFacts
     bad = (
         Example(
             variant(
@@ -281,6 +328,7 @@ class BinaryKr(Rule):
                         (*path, "binary"),
                         f"key result '{k.id}' is binary but has no confidence; add "
                         "confidence: 0.0-1.0 and update it at each check-in.",
+                        facts=BinaryKrFacts(key_result=_ref(doc, i, k), problem="no confidence"),
                     )
                 continue
             if k.baseline == 0 and k.target == 1 and k.unit is None:
@@ -290,6 +338,7 @@ class BinaryKr(Rule):
                     f"key result '{k.id}' goes from 0 to 1, a done/not-done result; "
                     "measure the outcome it should bring, or declare binary: true "
                     "with a confidence.",
+                    facts=BinaryKrFacts(key_result=_ref(doc, i, k), problem="zero to one"),
                 )
                 continue
             shape = read_kr(k.title, ctx.lexicon)
@@ -302,6 +351,9 @@ class BinaryKr(Rule):
                     "bring (a level from a baseline to a target), or declare binary: true "
                     "with a confidence.",
                     hint=weak,
+                    facts=BinaryKrFacts(
+                        key_result=_ref(doc, i, k), problem="deliverable", weak=weak
+                    ),
                 )
 
 
@@ -444,6 +496,7 @@ class DuplicateKr(Rule):
     severity = "warning"
     summary = "two KRs of one objective measuring the same thing"
     Options = DuplicateKrOptions
+    facts = DuplicateKrFacts
     bad = (
         Example(
             variant(
@@ -472,9 +525,10 @@ class DuplicateKr(Rule):
                 if e is None:
                     continue
                 other = krs[e]
+                same_metric = k.metric is not None and k.metric == other.metric
                 what = (
                     f"measures metric '{k.metric}' like"
-                    if k.metric is not None and k.metric == other.metric
+                    if same_metric
                     else "says almost the same as"
                 )
                 yield self.at(
@@ -482,4 +536,9 @@ class DuplicateKr(Rule):
                     ("objectives", i, "key_results", j, "title"),
                     f"key result '{k.id}' {what} '{other.id}'; merge them or "
                     "measure another side of the objective.",
+                    facts=DuplicateKrFacts(
+                        key_result=_ref(doc, i, k),
+                        other=_ref(doc, i, other),
+                        metric=k.metric if same_metric else None,
+                    ),
                 )

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from okrcli.lint.facts import ObjectiveFacts, TooManyObjectivesFacts
 from okrcli.load.files import OkrDoc
 from okrcli.rules.base import GOOD_FILE, Example, Finding, HintOptions, Rule, variant
 from okrcli.rules.context import Context
@@ -44,6 +45,7 @@ class TooManyObjectives(Rule):
     severity = "error"
     summary = "more objectives in a unit's quarter than allowed (teams: 1)"
     Options = TooManyObjectivesOptions
+    facts = TooManyObjectivesFacts
     bad = (Example(GOOD_FILE + SECOND_OBJECTIVE),)
     good = (Example(GOOD_FILE),)
 
@@ -67,11 +69,14 @@ class TooManyObjectives(Rule):
                 f"{unit.level} '{unit.id}' has {n} objectives this quarter; at most "
                 f"{limit} keeps the focus. Pick the one that matters most and move "
                 "the rest to a later quarter.",
+                facts=TooManyObjectivesFacts(unit=unit.id, level=unit.level, count=n, limit=limit),
             )
 
 
 class _ObjectiveHeuristic(Rule):
     """Shared loop: read each objective's title once and report one shape."""
+
+    facts = ObjectiveFacts
 
     def reason(self, shape: ObjectiveShape) -> str | None:
         raise NotImplementedError
@@ -94,6 +99,7 @@ class _ObjectiveHeuristic(Rule):
                     ("objectives", i, "title"),
                     f"objective '{o.id}'{self.joint}{why}. {self.advice}",
                     hint=weak,
+                    facts=ObjectiveFacts(objective=f"{doc.model.unit}/{o.id}", weak=weak),
                 )
 
 
@@ -208,6 +214,7 @@ class UnalignedObjective(Rule):
     name = "unaligned-objective"
     severity = "info"
     summary = "an objective below company level that aligns to nothing"
+    facts = ObjectiveFacts
     bad = (Example(variant("    aligns_to: [strategy/retention]\n", "")),)
     good = (Example(GOOD_FILE),)
 
@@ -223,4 +230,5 @@ class UnalignedObjective(Rule):
                     ("objectives", i, "id"),
                     f"objective '{o.id}' aligns to nothing; add aligns_to with the "
                     "parent objective, key result or strategy theme it serves.",
+                    facts=ObjectiveFacts(objective=f"{doc.model.unit}/{o.id}"),
                 )

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from functools import cached_property
 from typing import ClassVar
 
+from okrcli.lint.facts import SourceFacts
 from okrcli.load.files import CONFIG_NAME, Source
 from okrcli.load.repo import WorkingTree, load_source
 from okrcli.rules.base import Example, Finding, Rule, Scope, variant
@@ -37,12 +38,14 @@ class _SourceRule(Rule):
 
     kind: ClassVar[Kind]
     scope: ClassVar[Scope] = "repo"
+    facts = SourceFacts
 
     def check_repo(self, ctx: Context) -> Iterator[Finding]:
         root = ctx.repo.root
         connections = ctx.repo.config.sources
         for doc in ctx.valid_docs:
             assert doc.model is not None
+            unit = doc.model.unit
             for i, o in enumerate(doc.model.objectives):
                 for j, k in enumerate(o.key_results):
                     if k.source is None:
@@ -50,12 +53,21 @@ class _SourceRule(Rule):
                     base = ("objectives", i, "key_results", j, "source")
                     for p in source_problems(k.source, connections, root):
                         if p.kind == self.kind:
-                            yield self.at(doc, (*base, *p.path), p.message)
+                            facts = SourceFacts(
+                                key_result=f"{unit}/{o.id}/{k.id}", field=_dotted(p.path)
+                            )
+                            yield self.at(doc, (*base, *p.path), p.message, facts=facts)
         config = _ConfigFile(ctx)
         for name, conn in connections.items():
             for p in connection_problems(conn, root):
                 if p.kind == self.kind:
-                    yield config.finding(("sources", name, *p.path), p)
+                    facts = SourceFacts(connection=name, field=_dotted(p.path))
+                    yield config.finding(("sources", name, *p.path), p, facts)
+
+
+def _dotted(path: tuple[str | int, ...]) -> str:
+    """A field's path as written in docs: ``headers.Authorization``, ``select``."""
+    return ".".join(str(p) for p in path)
 
 
 class _ConfigFile:
@@ -73,12 +85,12 @@ class _ConfigFile:
         load_source(WorkingTree(self.ctx.repo.root), src)
         return src
 
-    def finding(self, path: tuple[str | int, ...], p: Problem) -> Finding:
+    def finding(self, path: tuple[str | int, ...], p: Problem, facts: SourceFacts) -> Finding:
         from okrcli.load.yamlsafe import Span
 
         src = self.source
         span = src.parsed.span(path) if src and src.parsed else Span(1, 1, 1, 1)
-        return Finding(CONFIG_NAME, span, p.message)
+        return Finding(CONFIG_NAME, span, p.message, facts=facts)
 
 
 class UnknownConnection(_SourceRule):

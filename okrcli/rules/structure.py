@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Collection, Iterator
-from typing import ClassVar
+from typing import ClassVar, Literal
 
+from okrcli.lint.facts import (
+    BadQuarterFacts,
+    BrokenReferenceFacts,
+    DuplicateIdFacts,
+    ReferenceProblem,
+    UnknownUnitFacts,
+    UnusedSuppressionFacts,
+)
 from okrcli.load.files import OkrDoc
 from okrcli.model.quarter import QUARTER_FORM, QUARTER_RE
 from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, Scope, variant
@@ -99,6 +107,7 @@ class UnknownUnit(Rule):
     name = "unknown-unit"
     severity = "error"
     summary = "`unit` not in org.yaml, or not the file's name"
+    facts = UnknownUnitFacts
     bad = (Example(variant("unit: checkout", "unit: chekout")),)
     good = (Example(GOOD_FILE),)
 
@@ -108,13 +117,19 @@ class UnknownUnit(Rule):
         if ctx.repo.org is not None and unit not in ctx.units:
             close = _close_unit(unit, ctx)
             hint = f" Did you mean '{close}'?" if close else " Add it to org.yaml."
-            yield self.at(doc, ("unit",), f"unit '{unit}' is not in org.yaml.{hint}")
+            yield self.at(
+                doc,
+                ("unit",),
+                f"unit '{unit}' is not in org.yaml.{hint}",
+                facts=UnknownUnitFacts(unit=unit, known=False, file_name=doc.stem, closest=close),
+            )
         elif unit != doc.stem:
             yield self.at(
                 doc,
                 ("unit",),
                 f"the file is named '{doc.stem}' but holds unit '{unit}'; rename the "
                 f"file to {unit}{doc.path.suffix} or fix the unit.",
+                facts=UnknownUnitFacts(unit=unit, known=True, file_name=doc.stem),
             )
 
 
@@ -146,6 +161,7 @@ class BadQuarter(Rule):
     name = "bad-quarter"
     severity = "error"
     summary = "malformed `quarter`, or not the folder's name"
+    facts = BadQuarterFacts
     bad = (Example(variant("quarter: 2026-Q4", "quarter: Q4 2026")),)
     good = (Example(GOOD_FILE),)
 
@@ -153,13 +169,19 @@ class BadQuarter(Rule):
         assert doc.model is not None
         q = doc.model.quarter
         if not QUARTER_RE.match(q):
-            yield self.at(doc, ("quarter",), f"quarter '{q}' is not of the form {QUARTER_FORM}.")
+            yield self.at(
+                doc,
+                ("quarter",),
+                f"quarter '{q}' is not of the form {QUARTER_FORM}.",
+                facts=BadQuarterFacts(quarter=q, well_formed=False, folder=doc.folder),
+            )
         elif q != doc.folder:
             yield self.at(
                 doc,
                 ("quarter",),
                 f"the file is in folder '{doc.folder}' but says quarter '{q}'; move it "
                 f"to {ctx.repo.config.okrs_dir}/{q}/ or fix the quarter.",
+                facts=BadQuarterFacts(quarter=q, well_formed=True, folder=doc.folder),
             )
 
 
@@ -173,6 +195,7 @@ class DuplicateId(Rule):
     severity = "error"
     summary = "two objectives, or two KRs of one objective, with one id"
     scope: ClassVar[Scope] = "repo"
+    facts = DuplicateIdFacts
     bad = (Example(variant("id: repeat-time", "id: conversion")),)
     good = (Example(GOOD_FILE),)
 
@@ -187,6 +210,9 @@ class DuplicateId(Rule):
                         ("objectives", i, "id"),
                         f"objective id '{o.id}' is already used by objective "
                         f"#{seen[o.id] + 1} in this file; give each its own id.",
+                        facts=DuplicateIdFacts(
+                            id=o.id, kind="objective", first=f"objective #{seen[o.id] + 1}"
+                        ),
                     )
                 seen.setdefault(o.id, i)
                 krs: dict[str, int] = {}
@@ -197,6 +223,9 @@ class DuplicateId(Rule):
                             ("objectives", i, "key_results", j, "id"),
                             f"key result id '{k.id}' is already used in objective "
                             f"'{o.id}'; give each key result its own id.",
+                            facts=DuplicateIdFacts(
+                                id=k.id, kind="key result", first=f"key result #{krs[k.id] + 1}"
+                            ),
                         )
                     krs.setdefault(k.id, j)
         for (quarter, unit), docs in ctx.unit_docs.items():
@@ -206,15 +235,16 @@ class DuplicateId(Rule):
                     ("unit",),
                     f"unit '{unit}' already has OKRs for {quarter} in {docs[0].rel}; "
                     "keep one file per unit per quarter.",
+                    facts=DuplicateIdFacts(id=unit, kind="unit file", first=docs[0].rel),
                 )
         org, src = ctx.repo.org, ctx.repo.org_source
         if org is None or src is None or src.parsed is None:
             return
-        lists: tuple[tuple[str, list[str]], ...] = (
-            ("units", [u.id for u in org.units]),
-            ("strategy", [t.id for t in org.strategy]),
+        lists: tuple[tuple[str, Literal["unit", "strategy theme"], list[str]], ...] = (
+            ("units", "unit", [u.id for u in org.units]),
+            ("strategy", "strategy theme", [t.id for t in org.strategy]),
         )
-        for key, id_list in lists:
+        for key, kind, id_list in lists:
             ids: set[str] = set()
             for i, ident in enumerate(id_list):
                 if ident in ids:
@@ -222,6 +252,7 @@ class DuplicateId(Rule):
                         src.rel,
                         src.parsed.span((key, i, "id")),
                         f"id '{ident}' appears twice in {key}; ids must be unique.",
+                        facts=DuplicateIdFacts(id=ident, kind=kind),
                     )
                 ids.add(ident)
 
@@ -238,6 +269,7 @@ class BrokenReference(Rule):
     severity = "error"
     summary = "`aligns_to` or `depends_on` naming nothing that exists"
     scope: ClassVar[Scope] = "repo"
+    facts = BrokenReferenceFacts
     bad = (Example(variant("aligns_to: [strategy/retention]", "aligns_to: [strategy/retension]")),)
     good = (Example(GOOD_FILE),)
 
@@ -255,54 +287,82 @@ class BrokenReference(Rule):
                 for a, ref in enumerate(o.aligns_to):
                     problem = self._resolve(ctx, q, ref, known)
                     if problem:
-                        yield self.at(doc, ("objectives", i, "aligns_to", a), problem)
+                        message, facts = problem
+                        yield self.at(doc, ("objectives", i, "aligns_to", a), message, facts=facts)
                 for d, unit in enumerate(o.depends_on):
                     if unit not in ctx.units:
+                        close = _closest(unit, ctx.units, "")
                         yield self.at(
                             doc,
                             ("objectives", i, "depends_on", d),
                             f"depends_on names unit '{unit}', which is not in org.yaml."
-                            f"{_did_you_mean(unit, ctx.units, '')}",
+                            f"{_did_you_mean(close)}",
+                            facts=BrokenReferenceFacts(
+                                reference=unit,
+                                field="depends_on",
+                                problem="unknown unit",
+                                closest=close,
+                            ),
                         )
                     elif unit == doc.model.unit:
                         yield self.at(
                             doc,
                             ("objectives", i, "depends_on", d),
                             f"objective '{o.id}' depends on its own unit; remove it.",
+                            facts=BrokenReferenceFacts(
+                                reference=unit, field="depends_on", problem="own unit"
+                            ),
                         )
 
     @staticmethod
-    def _resolve(ctx: Context, quarter: str, ref: str, known: str) -> str | None:
+    def _resolve(
+        ctx: Context, quarter: str, ref: str, known: str
+    ) -> tuple[str, BrokenReferenceFacts] | None:
+        """What is wrong with the ``aligns_to`` reference ``ref``: the message and the facts,
+        or None when it names something."""
+
+        def broken(
+            message: str, problem: ReferenceProblem, close: tuple[str, ...] = ()
+        ) -> tuple[str, BrokenReferenceFacts]:
+            facts = BrokenReferenceFacts(
+                reference=ref, field="aligns_to", problem=problem, closest=close
+            )
+            return message + _did_you_mean(close), facts
+
         parts = ref.split("/")
         if parts[0] == "strategy" and len(parts) == 2:
             if parts[1] in ctx.themes:
                 return None
-            return (
-                f"'{ref}' names no strategy theme in org.yaml (themes: {known})."
-                f"{_did_you_mean(parts[1], ctx.themes, 'strategy/')}"
+            return broken(
+                f"'{ref}' names no strategy theme in org.yaml (themes: {known}).",
+                "unknown theme",
+                _closest(parts[1], ctx.themes, "strategy/"),
             )
         unit = parts[0]
         if unit not in ctx.units:
-            return (
-                f"'{ref}' names unit '{unit}', which is not in org.yaml."
-                f"{_did_you_mean(unit, ctx.units, '', '/'.join(parts[1:]))}"
+            return broken(
+                f"'{ref}' names unit '{unit}', which is not in org.yaml.",
+                "unknown unit",
+                _closest(unit, ctx.units, "", "/".join(parts[1:])),
             )
         docs = ctx.unit_docs.get((quarter, unit))
         if not docs:
-            return f"'{ref}': unit '{unit}' has no OKRs for {quarter}."
+            return broken(f"'{ref}': unit '{unit}' has no OKRs for {quarter}.", "no OKRs")
         assert docs[0].model is not None
         objectives = {o.id: o for o in docs[0].model.objectives}
         if (quarter, f"{unit}/{parts[1]}") not in ctx.objectives:
-            return (
-                f"'{ref}': unit '{unit}' has no objective '{parts[1]}' in {quarter}."
-                f"{_did_you_mean(parts[1], objectives, unit + '/', '/'.join(parts[2:]))}"
+            return broken(
+                f"'{ref}': unit '{unit}' has no objective '{parts[1]}' in {quarter}.",
+                "unknown objective",
+                _closest(parts[1], objectives, unit + "/", "/".join(parts[2:])),
             )
         if len(parts) == 3 and (quarter, ref) not in ctx.key_results:
             objective = objectives.get(parts[1])
             krs = [k.id for k in objective.key_results] if objective is not None else []
-            return (
-                f"'{ref}': objective '{unit}/{parts[1]}' has no key result '{parts[2]}'."
-                f"{_did_you_mean(parts[2], krs, f'{unit}/{parts[1]}/')}"
+            return broken(
+                f"'{ref}': objective '{unit}/{parts[1]}' has no key result '{parts[2]}'.",
+                "unknown key result",
+                _closest(parts[2], krs, f"{unit}/{parts[1]}/"),
             )
         return None
 
@@ -310,16 +370,22 @@ class BrokenReference(Rule):
 SUGGEST_FROM = 300  # "did you mean" compares with at most this many names (linear work)
 
 
-def _did_you_mean(word: str, known: Collection[str], prefix: str, rest: str = "") -> str:
-    """ " Did you mean 'x'?" for the closest of ``known`` (written as a whole reference:
-    ``prefix``, the name, then ``rest``), or nothing; nothing either when there are too many
-    names to compare each broken reference with."""
+CLOSEST = 3  # the closest ids a broken reference's facts name
+
+
+def _closest(word: str, known: Collection[str], prefix: str, rest: str = "") -> tuple[str, ...]:
+    """The ids of ``known`` closest to ``word``, best first, each written as a whole
+    reference (``prefix``, the name, then ``rest``); none when there are too many names to
+    compare each broken reference with."""
     if len(known) > SUGGEST_FROM:
-        return ""
-    close = difflib.get_close_matches(word, list(known), n=1, cutoff=0.6)
-    if not close:
-        return ""
-    return f" Did you mean '{prefix}{close[0]}{'/' + rest if rest else ''}'?"
+        return ()
+    close = difflib.get_close_matches(word, list(known), n=CLOSEST, cutoff=0.6)
+    return tuple(f"{prefix}{c}{'/' + rest if rest else ''}" for c in close)
+
+
+def _did_you_mean(closest: tuple[str, ...]) -> str:
+    """ " Did you mean 'x'?" for the closest reference, or nothing."""
+    return f" Did you mean '{closest[0]}'?" if closest else ""
 
 
 NAMED = 10  # at most this many themes named in one message
@@ -333,6 +399,7 @@ class UnusedSuppression(Rule):
     name = "unused-suppression"
     severity = "warning"
     summary = "a suppression comment that suppresses nothing (okrcli extension)"
+    facts = UnusedSuppressionFacts
     scope: ClassVar[Scope] = "load"
     bad = (
         Example(
