@@ -38,6 +38,15 @@ class ReportRequest:
     repo_url: str | None = None  # the repository's web address, for links
 
 
+@dataclass(slots=True)
+class ReportResult:
+    """The report's lines, and the quarter's files that could not be read (their units are
+    left out of it)."""
+
+    lines: list[str]
+    left_out: list[str]
+
+
 def report(request: ReportRequest) -> str:
     """The report's markdown (also written to ``request.output`` when given)."""
     return "".join(report_lines(request))
@@ -47,6 +56,11 @@ def report_lines(request: ReportRequest) -> list[str]:
     """:func:`report`'s markdown in pieces of whole lines, as it is written: a large
     report's text is never held as one string (its few emoji would make that four bytes a
     character)."""
+    return report_result(request).lines
+
+
+def report_result(request: ReportRequest) -> ReportResult:
+    """:func:`report_lines` and the files the report had to leave out."""
     root = resolve_root(request.repo, request.cwd, request.cwd)
     if request.output is not None:
         check_output_path(request.cwd / request.output, request.output, root)
@@ -54,6 +68,7 @@ def report_lines(request: ReportRequest) -> list[str]:
     # score card are freed when _data returns (rendering reuses their memory), and the
     # template is loaded, before the lint findings are waited for
     data, lint_job = _data(request, root)
+    left_out = list(data["organisation"]["left_out"])
     try:
         from okrcli.report import data as report_data
         from okrcli.report.render import Renderer
@@ -80,13 +95,13 @@ def report_lines(request: ReportRequest) -> list[str]:
                 rendered[n] = safe_output(line)  # in place: the unsafe piece is freed at once
         if output is not None and (rendered is None or (splits and _size(rendered) > limit)):
             del rendered
-            return [_split(renderer, data, output)]
+            return ReportResult([_split(renderer, data, output)], left_out)
         assert rendered is not None  # only a limit gives up
         lines = rendered
     del data
     if request.output is not None:
         _write(request.cwd / request.output, lines, request.output)
-    return lines
+    return ReportResult(lines, left_out)
 
 
 def _size(lines: list[str]) -> int:

@@ -1,4 +1,4 @@
-# okrcli compiled template: Jinja2 3.1.6, source sha256 32c3e9d57416ff36322b2035445452ff03598ba3bce5146d519ca473152d8968
+# okrcli compiled template: Jinja2 3.1.6, source sha256 a80fde6cebf40d03510bb0206cf7c3695e486f667769f9199d6675b4ed602be6
 # written by scripts/compile-templates: do not edit
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.md.j2'
@@ -173,22 +173,40 @@ def block_headline(context, missing=missing, environment=environment):
         def t_6(*unused):
             raise TemplateRuntimeError("No filter named 'default' found.")
     try:
+        t_7 = environment.filters['join']
+    except KeyError:
+        @internalcode
+        def t_7(*unused):
+            raise TemplateRuntimeError("No filter named 'join' found.")
+    try:
+        t_8 = environment.filters['length']
+    except KeyError:
+        @internalcode
+        def t_8(*unused):
+            raise TemplateRuntimeError("No filter named 'length' found.")
+    try:
+        t_9 = environment.filters['map']
+    except KeyError:
+        @internalcode
+        def t_9(*unused):
+            raise TemplateRuntimeError("No filter named 'map' found.")
+    try:
         t_1 = environment.filters['md']
     except KeyError:
         @internalcode
         def t_1(*unused):
             raise TemplateRuntimeError("No filter named 'md' found.")
     try:
-        t_7 = environment.filters['num']
+        t_10 = environment.filters['num']
     except KeyError:
         @internalcode
-        def t_7(*unused):
+        def t_10(*unused):
             raise TemplateRuntimeError("No filter named 'num' found.")
     try:
-        t_8 = environment.filters['pct']
+        t_11 = environment.filters['pct']
     except KeyError:
         @internalcode
-        def t_8(*unused):
+        def t_11(*unused):
             raise TemplateRuntimeError("No filter named 'pct' found.")
     pass
     if (undefined(name='ended') if l_0_ended is missing else l_0_ended):
@@ -198,7 +216,7 @@ def block_headline(context, missing=missing, environment=environment):
         yield ' (quarter over). **'
         yield str(environment.finalize(t_6(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'scope'), 'Organisation')))
         yield ' score '
-        yield str(environment.finalize(t_7(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'score'))))
+        yield str(environment.finalize(t_10(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'score'))))
         yield '** `'
         yield str(environment.finalize(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'bar')))
         yield '`\n\n| Units missed | In the stretch zone | Over-achieved | Key results checked in | Stale | Moved goalposts |\n|---:|---:|---:|---:|---:|---:|\n| '
@@ -221,11 +239,11 @@ def block_headline(context, missing=missing, environment=environment):
         yield 'As of '
         yield str(environment.finalize((undefined(name='date') if l_0_date is missing else l_0_date)))
         yield ', '
-        yield str(environment.finalize(t_8((undefined(name='elapsed') if l_0_elapsed is missing else l_0_elapsed))))
+        yield str(environment.finalize(t_11((undefined(name='elapsed') if l_0_elapsed is missing else l_0_elapsed))))
         yield ' of the quarter gone. **'
         yield str(environment.finalize(t_6(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'scope'), 'Organisation')))
         yield ' score '
-        yield str(environment.finalize(t_7(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'score'))))
+        yield str(environment.finalize(t_10(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'score'))))
         yield '** `'
         yield str(environment.finalize(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'bar')))
         yield '`\n\n| On track | At risk | Off track | Key results checked in | Stale | Moved goalposts |\n|---:|---:|---:|---:|---:|---:|\n| '
@@ -244,6 +262,31 @@ def block_headline(context, missing=missing, environment=environment):
         yield str(environment.finalize(t_5(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'moved'))))
         yield ' |\n'
     yield '\n'
+    if environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'missed_commitments'):
+        pass
+        yield '\n**Committed objectives missed**: '
+        l_1_loop = missing
+        for l_1_m, l_1_loop in LoopContext(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'missed_commitments'), undefined):
+            _loop_vars = {}
+            pass
+            yield str(environment.finalize(t_1(environment.getattr(l_1_m, 'unit'))))
+            yield ': '
+            yield str(environment.finalize(t_1(environment.getattr(l_1_m, 'title'))))
+            yield ' ('
+            yield str(environment.finalize(t_10(environment.getattr(l_1_m, 'score'))))
+            yield ')'
+            yield str(environment.finalize(('; ' if (not environment.getattr(l_1_loop, 'last')) else '.')))
+        l_1_loop = l_1_m = missing
+        yield '\n'
+    if environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'left_out'):
+        pass
+        yield '\n**Partial**: '
+        yield str(environment.finalize(t_5(t_8(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'left_out')))))
+        yield ' unit'
+        yield str(environment.finalize(('s' if (t_8(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'left_out')) > 1) else cond_expr_undefined("the inline if-expression on line 39 in 'report.md.j2' evaluated to false and no else section was defined."))))
+        yield ' left out: '
+        yield str(environment.finalize(t_7(context.eval_ctx, t_9(context, environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'left_out'), 'md'), ', ')))
+        yield ' could not be read (`okr lint` says why).\n\n'
     l_1_loop = missing
     for l_1_l, l_1_loop in LoopContext((undefined(name='legend') if l_0_legend is missing else l_0_legend), undefined):
         _loop_vars = {}
@@ -251,9 +294,9 @@ def block_headline(context, missing=missing, environment=environment):
         yield str(environment.finalize(environment.getattr(l_1_l, 'mark')))
         yield ' '
         yield str(environment.finalize(environment.getattr(l_1_l, 'words')))
-        yield str(environment.finalize((' · ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 32 in 'report.md.j2' evaluated to false and no else section was defined."))))
+        yield str(environment.finalize((' · ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 42 in 'report.md.j2' evaluated to false and no else section was defined."))))
     l_1_loop = l_1_l = missing
-    yield str(environment.finalize((' (pace: the score against the share of the quarter gone)' if (not (undefined(name='ended') if l_0_ended is missing else l_0_ended)) else cond_expr_undefined("the inline if-expression on line 32 in 'report.md.j2' evaluated to false and no else section was defined."))))
+    yield str(environment.finalize((' (pace: the score against the share of the quarter gone)' if (not (undefined(name='ended') if l_0_ended is missing else l_0_ended)) else cond_expr_undefined("the inline if-expression on line 42 in 'report.md.j2' evaluated to false and no else section was defined."))))
     yield '\n'
     for l_1_note in (undefined(name='notices') if l_0_notices is missing else l_0_notices):
         _loop_vars = {}
@@ -281,22 +324,22 @@ def block_attention(context, missing=missing, environment=environment):
         def t_5(*unused):
             raise TemplateRuntimeError("No filter named 'count' found.")
     try:
-        t_9 = environment.filters['join']
+        t_7 = environment.filters['join']
+    except KeyError:
+        @internalcode
+        def t_7(*unused):
+            raise TemplateRuntimeError("No filter named 'join' found.")
+    try:
+        t_8 = environment.filters['length']
+    except KeyError:
+        @internalcode
+        def t_8(*unused):
+            raise TemplateRuntimeError("No filter named 'length' found.")
+    try:
+        t_9 = environment.filters['map']
     except KeyError:
         @internalcode
         def t_9(*unused):
-            raise TemplateRuntimeError("No filter named 'join' found.")
-    try:
-        t_10 = environment.filters['length']
-    except KeyError:
-        @internalcode
-        def t_10(*unused):
-            raise TemplateRuntimeError("No filter named 'length' found.")
-    try:
-        t_11 = environment.filters['map']
-    except KeyError:
-        @internalcode
-        def t_11(*unused):
             raise TemplateRuntimeError("No filter named 'map' found.")
     try:
         t_1 = environment.filters['md']
@@ -305,10 +348,10 @@ def block_attention(context, missing=missing, environment=environment):
         def t_1(*unused):
             raise TemplateRuntimeError("No filter named 'md' found.")
     try:
-        t_7 = environment.filters['num']
+        t_10 = environment.filters['num']
     except KeyError:
         @internalcode
-        def t_7(*unused):
+        def t_10(*unused):
             raise TemplateRuntimeError("No filter named 'num' found.")
     try:
         t_12 = environment.tests['defined']
@@ -335,22 +378,25 @@ def block_attention(context, missing=missing, environment=environment):
             yield ' | '
             yield str(environment.finalize(environment.call(context, (undefined(name='link') if l_1_link is missing else l_1_link), environment.getattr(l_1_a, 'title'), environment.getattr(l_1_a, 'link'), _loop_vars=_loop_vars)))
             yield ' | '
-            yield str(environment.finalize(t_7(environment.getattr(l_1_a, 'score'))))
+            yield str(environment.finalize(t_10(environment.getattr(l_1_a, 'score'))))
             yield ' | '
             yield str(environment.finalize(environment.call(context, (undefined(name='status') if l_1_status is missing else l_1_status), l_1_a, _loop_vars=_loop_vars)))
             yield ' | '
-            yield str(environment.finalize(t_9(context.eval_ctx, t_11(context, environment.getattr(l_1_a, 'why'), 'md'), '; ')))
+            yield str(environment.finalize(t_7(context.eval_ctx, t_9(context, environment.getattr(l_1_a, 'why'), 'md'), '; ')))
             yield ' |\n'
         l_1_a = l_1_link = l_1_status = missing
-        if (t_10((undefined(name='attention') if l_0_attention is missing else l_0_attention)) > t_10((undefined(name='shown') if l_0_shown is missing else l_0_shown))):
+        if (t_8((undefined(name='attention') if l_0_attention is missing else l_0_attention)) > t_8((undefined(name='shown') if l_0_shown is missing else l_0_shown))):
             pass
             yield '\n…and '
-            yield str(environment.finalize(t_5((t_10((undefined(name='attention') if l_0_attention is missing else l_0_attention)) - t_10((undefined(name='shown') if l_0_shown is missing else l_0_shown))))))
+            yield str(environment.finalize(t_5((t_8((undefined(name='attention') if l_0_attention is missing else l_0_attention)) - t_8((undefined(name='shown') if l_0_shown is missing else l_0_shown))))))
             yield ' more: worst first, '
-            yield str(environment.finalize(t_5(t_10((undefined(name='shown') if l_0_shown is missing else l_0_shown)))))
+            yield str(environment.finalize(t_5(t_8((undefined(name='shown') if l_0_shown is missing else l_0_shown)))))
             yield ' of '
-            yield str(environment.finalize(t_5(t_10((undefined(name='attention') if l_0_attention is missing else l_0_attention)))))
+            yield str(environment.finalize(t_5(t_8((undefined(name='attention') if l_0_attention is missing else l_0_attention)))))
             yield ' shown.\n'
+    elif (undefined(name='ended') if l_0_ended is missing else l_0_ended):
+        pass
+        yield 'Nothing: no commitment or key result missed; every key result was checked in, kept recently updated and kept its goalposts.\n'
     else:
         pass
         yield 'Nothing: every key result is on track, checked in, recently updated and kept its goalposts.\n'
@@ -372,16 +418,16 @@ def block_glance(context, missing=missing, environment=environment):
         def t_5(*unused):
             raise TemplateRuntimeError("No filter named 'count' found.")
     try:
-        t_10 = environment.filters['length']
+        t_8 = environment.filters['length']
+    except KeyError:
+        @internalcode
+        def t_8(*unused):
+            raise TemplateRuntimeError("No filter named 'length' found.")
+    try:
+        t_10 = environment.filters['num']
     except KeyError:
         @internalcode
         def t_10(*unused):
-            raise TemplateRuntimeError("No filter named 'length' found.")
-    try:
-        t_7 = environment.filters['num']
-    except KeyError:
-        @internalcode
-        def t_7(*unused):
             raise TemplateRuntimeError("No filter named 'num' found.")
     try:
         t_12 = environment.tests['defined']
@@ -391,12 +437,12 @@ def block_glance(context, missing=missing, environment=environment):
             raise TemplateRuntimeError("No test named 'defined' found.")
     pass
     yield '## Units at a glance\n\nWorst first.'
-    if (t_12(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'glance_max')) and (t_10((undefined(name='glance') if l_0_glance is missing else l_0_glance)) > environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'glance_max'))):
+    if (t_12(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'glance_max')) and (t_8((undefined(name='glance') if l_0_glance is missing else l_0_glance)) > environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'glance_max'))):
         pass
         yield ' The '
         yield str(environment.finalize(t_5(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'glance_max'))))
         yield ' lowest of '
-        yield str(environment.finalize(t_5(t_10((undefined(name='glance') if l_0_glance is missing else l_0_glance)))))
+        yield str(environment.finalize(t_5(t_8((undefined(name='glance') if l_0_glance is missing else l_0_glance)))))
         yield ' units.'
     yield '\n\n'
     if (undefined(name='ended') if l_0_ended is missing else l_0_ended):
@@ -417,7 +463,7 @@ def block_glance(context, missing=missing, environment=environment):
             yield ' | '
             yield str(environment.finalize(environment.getattr(l_1_u, 'level')))
             yield ' | '
-            yield str(environment.finalize(t_7(environment.getattr(l_1_u, 'score'))))
+            yield str(environment.finalize(t_10(environment.getattr(l_1_u, 'score'))))
             yield ' | '
             yield str(environment.finalize(environment.call(context, (undefined(name='status') if l_1_status is missing else l_1_status), l_1_u, _loop_vars=_loop_vars)))
             yield ' | '
@@ -434,7 +480,7 @@ def block_glance(context, missing=missing, environment=environment):
             yield ' | '
             yield str(environment.finalize(environment.getattr(l_1_u, 'level')))
             yield ' | '
-            yield str(environment.finalize(t_7(environment.getattr(l_1_u, 'score'))))
+            yield str(environment.finalize(t_10(environment.getattr(l_1_u, 'score'))))
             yield ' | '
             yield str(environment.finalize(environment.call(context, (undefined(name='status') if l_1_status is missing else l_1_status), l_1_u, _loop_vars=_loop_vars)))
             yield ' | '
@@ -503,10 +549,10 @@ def block_alignment(context, missing=missing, environment=environment):
         def t_1(*unused):
             raise TemplateRuntimeError("No filter named 'md' found.")
     try:
-        t_7 = environment.filters['num']
+        t_10 = environment.filters['num']
     except KeyError:
         @internalcode
-        def t_7(*unused):
+        def t_10(*unused):
             raise TemplateRuntimeError("No filter named 'num' found.")
     pass
     yield '## Alignment\n\nHow the objectives ladder up to the strategy: the strategy themes on the left, each box with its score and coloured by its '
@@ -519,7 +565,7 @@ def block_alignment(context, missing=missing, environment=environment):
         yield str(environment.finalize(environment.getattr(l_1_l, 'colour')))
         yield ' '
         yield str(environment.finalize(environment.getattr(l_1_l, 'words')))
-        yield str(environment.finalize((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 105 in 'report.md.j2' evaluated to false and no else section was defined."))))
+        yield str(environment.finalize((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 117 in 'report.md.j2' evaluated to false and no else section was defined."))))
     l_1_loop = l_1_l = missing
     yield ').\n'
     if environment.getattr((undefined(name='tree') if l_0_tree is missing else l_0_tree), 'note'):
@@ -543,11 +589,11 @@ def block_alignment(context, missing=missing, environment=environment):
             yield ' | '
             yield str(environment.finalize(t_5(environment.getattr(l_1_b, 'units'))))
             yield ' | '
-            yield str(environment.finalize(t_7(environment.getattr(l_1_b, 'score'))))
+            yield str(environment.finalize(t_10(environment.getattr(l_1_b, 'score'))))
             yield ' | '
             yield str(environment.finalize(t_1(environment.getattr(environment.getattr(l_1_b, 'worst'), 'name'))))
             yield ' ('
-            yield str(environment.finalize(t_7(environment.getattr(environment.getattr(l_1_b, 'worst'), 'score'))))
+            yield str(environment.finalize(t_10(environment.getattr(environment.getattr(l_1_b, 'worst'), 'score'))))
             yield ') |\n'
         l_1_b = missing
     yield '\n<details><summary>The same as a list</summary>\n\n'
@@ -577,16 +623,16 @@ def block_units(context, missing=missing, environment=environment):
         def t_5(*unused):
             raise TemplateRuntimeError("No filter named 'count' found.")
     try:
-        t_9 = environment.filters['join']
+        t_7 = environment.filters['join']
+    except KeyError:
+        @internalcode
+        def t_7(*unused):
+            raise TemplateRuntimeError("No filter named 'join' found.")
+    try:
+        t_9 = environment.filters['map']
     except KeyError:
         @internalcode
         def t_9(*unused):
-            raise TemplateRuntimeError("No filter named 'join' found.")
-    try:
-        t_11 = environment.filters['map']
-    except KeyError:
-        @internalcode
-        def t_11(*unused):
             raise TemplateRuntimeError("No filter named 'map' found.")
     try:
         t_1 = environment.filters['md']
@@ -595,10 +641,10 @@ def block_units(context, missing=missing, environment=environment):
         def t_1(*unused):
             raise TemplateRuntimeError("No filter named 'md' found.")
     try:
-        t_7 = environment.filters['num']
+        t_10 = environment.filters['num']
     except KeyError:
         @internalcode
-        def t_7(*unused):
+        def t_10(*unused):
             raise TemplateRuntimeError("No filter named 'num' found.")
     try:
         t_14 = environment.tests['none']
@@ -620,7 +666,7 @@ def block_units(context, missing=missing, environment=environment):
             yield '): '
             yield str(environment.finalize(t_5(environment.getattr(l_1_p, 'units'))))
             yield ' units, mean score '
-            yield str(environment.finalize(t_7(environment.getattr(l_1_p, 'score'))))
+            yield str(environment.finalize(t_10(environment.getattr(l_1_p, 'score'))))
             yield '\n'
         l_1_p = missing
     else:
@@ -643,7 +689,7 @@ def block_units(context, missing=missing, environment=environment):
                 yield ', '
                 yield str(environment.finalize(environment.getattr(l_1_unit, 'level')))
                 yield '): '
-                yield str(environment.finalize(t_7(environment.getattr(l_1_unit, 'score'))))
+                yield str(environment.finalize(t_10(environment.getattr(l_1_unit, 'score'))))
                 yield '</summary>\n\n'
             yield '### '
             yield str(environment.finalize(t_1(environment.getattr(l_1_unit, 'name'))))
@@ -656,7 +702,7 @@ def block_units(context, missing=missing, environment=environment):
                 yield ', '
                 yield str(environment.finalize(environment.getattr(l_1_unit, 'role')))
             yield '): '
-            yield str(environment.finalize(t_7(environment.getattr(l_1_unit, 'score'))))
+            yield str(environment.finalize(t_10(environment.getattr(l_1_unit, 'score'))))
             if environment.getattr(l_1_unit, 'status'):
                 pass
                 yield ', '
@@ -670,7 +716,7 @@ def block_units(context, missing=missing, environment=environment):
                 yield '**: '
                 yield str(environment.finalize(environment.getattr(l_2_o, 'commitment')))
                 yield ', score '
-                yield str(environment.finalize(t_7(environment.getattr(l_2_o, 'score'))))
+                yield str(environment.finalize(t_10(environment.getattr(l_2_o, 'score'))))
                 if environment.getattr(l_2_o, 'status'):
                     pass
                     yield ' ('
@@ -682,7 +728,7 @@ def block_units(context, missing=missing, environment=environment):
                 if environment.getattr(l_2_o, 'aligns_to'):
                     pass
                     yield '; aligns to '
-                    yield str(environment.finalize(t_9(context.eval_ctx, t_11(context, environment.getattr(l_2_o, 'aligns_to'), 'md'), ', ')))
+                    yield str(environment.finalize(t_7(context.eval_ctx, t_9(context, environment.getattr(l_2_o, 'aligns_to'), 'md'), ', ')))
                 yield '\n\n| Key result | '
                 yield str(environment.finalize(('Status' if (undefined(name='ended') if l_1_ended is missing else l_1_ended) else 'Pace')))
                 yield ' | Baseline | Current | Target | Score | Progress | Trend | Confidence |\n|---|---|---:|---:|---:|---:|---|---|---:|\n'
@@ -705,13 +751,13 @@ def block_units(context, missing=missing, environment=environment):
                     yield ' '
                     yield str(environment.finalize(environment.getattr(l_3_k, 'status_words')))
                     yield ' | '
-                    yield str(environment.finalize(environment.getattr(l_3_k, 'baseline')))
+                    yield str(environment.finalize(t_1(environment.getattr(l_3_k, 'baseline'))))
                     yield ' | '
-                    yield str(environment.finalize(environment.getattr(l_3_k, 'current')))
+                    yield str(environment.finalize(t_1(environment.getattr(l_3_k, 'current'))))
                     yield ' | '
-                    yield str(environment.finalize(environment.getattr(l_3_k, 'target')))
+                    yield str(environment.finalize(t_1(environment.getattr(l_3_k, 'target'))))
                     yield ' | '
-                    yield str(environment.finalize(t_7(environment.getattr(l_3_k, 'score'))))
+                    yield str(environment.finalize(t_10(environment.getattr(l_3_k, 'score'))))
                     yield ' | `'
                     yield str(environment.finalize(environment.getattr(l_3_k, 'bar')))
                     yield '` | '
@@ -729,7 +775,7 @@ def block_units(context, missing=missing, environment=environment):
                 l_3_k = missing
                 def t_15(fiter):
                     for l_3_k in fiter:
-                        if environment.getattr(l_3_k, 'note'):
+                        if (environment.getattr(l_3_k, 'note') or environment.getattr(l_3_k, 'breach')):
                             yield l_3_k
                 l_3_loop = missing
                 for l_3_k, l_3_loop in LoopContext(t_15(environment.getattr(l_2_o, 'key_results')), undefined):
@@ -738,28 +784,44 @@ def block_units(context, missing=missing, environment=environment):
                     if environment.getattr(l_3_loop, 'first'):
                         pass
                         yield '\n'
-                    yield '- Note on `'
-                    yield str(environment.finalize(environment.getattr(l_3_k, 'id')))
-                    yield '`: '
-                    yield str(environment.finalize(t_1(environment.getattr(l_3_k, 'note'))))
-                    yield '\n'
+                    if environment.getattr(l_3_k, 'note'):
+                        pass
+                        yield '- Note on `'
+                        yield str(environment.finalize(environment.getattr(l_3_k, 'id')))
+                        yield '`: '
+                        yield str(environment.finalize(t_1(environment.getattr(l_3_k, 'note'))))
+                        yield '\n'
+                    if environment.getattr(l_3_k, 'breach'):
+                        pass
+                        yield '- On `'
+                        yield str(environment.finalize(environment.getattr(l_3_k, 'id')))
+                        yield '`: '
+                        yield str(environment.finalize(t_1(environment.getattr(l_3_k, 'breach'))))
+                        yield '\n'
                 l_3_loop = l_3_k = missing
             l_2_loop = l_2_o = missing
             if environment.getattr(l_1_unit, 'chart'):
                 pass
-                yield '\n```mermaid\n'
-                yield str(environment.finalize(environment.getattr(environment.getattr(l_1_unit, 'chart'), 'mermaid')))
-                yield '\n```\n\nLines: '
-                l_2_loop = missing
-                for l_2_c, l_2_loop in LoopContext(environment.getattr(environment.getattr(l_1_unit, 'chart'), 'key'), undefined):
-                    _loop_vars = {}
+                if environment.getattr(environment.getattr(l_1_unit, 'chart'), 'mermaid'):
                     pass
-                    yield str(environment.finalize(environment.getattr(l_2_c, 'mark')))
-                    yield ' '
-                    yield str(environment.finalize(t_1(environment.getattr(l_2_c, 'title'))))
-                    yield str(environment.finalize((' · ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 176 in 'report.md.j2' evaluated to false and no else section was defined."))))
-                l_2_loop = l_2_c = missing
-                yield '\n'
+                    yield '\n```mermaid\n'
+                    yield str(environment.finalize(environment.getattr(environment.getattr(l_1_unit, 'chart'), 'mermaid')))
+                    yield '\n```\n\nLines: '
+                    l_2_loop = missing
+                    for l_2_c, l_2_loop in LoopContext(environment.getattr(environment.getattr(l_1_unit, 'chart'), 'key'), undefined):
+                        _loop_vars = {}
+                        pass
+                        yield str(environment.finalize(environment.getattr(l_2_c, 'mark')))
+                        yield ' '
+                        yield str(environment.finalize(t_1(environment.getattr(l_2_c, 'title'))))
+                        yield str(environment.finalize((' · ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 194 in 'report.md.j2' evaluated to false and no else section was defined."))))
+                    l_2_loop = l_2_c = missing
+                    yield '\n'
+                if environment.getattr(environment.getattr(l_1_unit, 'chart'), 'undrawn'):
+                    pass
+                    yield '\nNot drawn, no value yet: '
+                    yield str(environment.finalize(t_7(context.eval_ctx, t_9(context, environment.getattr(environment.getattr(l_1_unit, 'chart'), 'undrawn'), 'md'), ' · ')))
+                    yield '\n\n'
             if ((undefined(name='ended') if l_1_ended is missing else l_1_ended) and (not t_14(environment.getattr(l_1_unit, 'brier')))):
                 pass
                 yield '\nCalibration of confidence check-ins: '
@@ -908,11 +970,14 @@ def block_prompts(context, missing=missing, environment=environment):
     if 0: yield None
     _block_vars = {}
     l_0_ended = resolve('ended')
+    l_0_units = resolve('units')
+    l_0_committed = resolve('committed')
+    l_0_prompts = resolve('prompts')
     try:
-        t_9 = environment.filters['join']
+        t_7 = environment.filters['join']
     except KeyError:
         @internalcode
-        def t_9(*unused):
+        def t_7(*unused):
             raise TemplateRuntimeError("No filter named 'join' found.")
     try:
         t_16 = environment.filters['list']
@@ -921,10 +986,10 @@ def block_prompts(context, missing=missing, environment=environment):
         def t_16(*unused):
             raise TemplateRuntimeError("No filter named 'list' found.")
     try:
-        t_11 = environment.filters['map']
+        t_9 = environment.filters['map']
     except KeyError:
         @internalcode
-        def t_11(*unused):
+        def t_9(*unused):
             raise TemplateRuntimeError("No filter named 'map' found.")
     try:
         t_17 = environment.filters['selectattr']
@@ -936,22 +1001,35 @@ def block_prompts(context, missing=missing, environment=environment):
     if (undefined(name='ended') if l_0_ended is missing else l_0_ended):
         pass
         yield '## For the retrospective\n\n'
+        l_0_committed = t_16(context.eval_ctx, t_9(context, t_17(context, (undefined(name='units') if l_0_units is missing else l_0_units), 'missed_commitments'), attribute='name'))
+        _block_vars['committed'] = l_0_committed
+        if (undefined(name='committed') if l_0_committed is missing else l_0_committed):
+            pass
+            yield '**Committed objectives missed**: '
+            yield str(environment.finalize(t_7(context.eval_ctx, t_9(context, (undefined(name='committed') if l_0_committed is missing else l_0_committed), 'md'), ', ')))
+            yield '.\n\n'
+            for l_1_q in environment.getattr((undefined(name='prompts') if l_0_prompts is missing else l_0_prompts), 'commitment'):
+                _loop_vars = {}
+                pass
+                yield '- '
+                yield str(environment.finalize(l_1_q))
+                yield '\n'
+            l_1_q = missing
+            yield '\n'
         for (l_1_band, l_1_label) in [('missed', 'Missed (below the stretch zone)'), ('stretch', 'In the stretch zone'), ('over', 'Over-achieved')]:
-            l_1_units = resolve('units')
-            l_1_prompts = resolve('prompts')
             l_1_members = missing
             _loop_vars = {}
             pass
-            l_1_members = t_16(context.eval_ctx, t_11(context, t_17(context, (undefined(name='units') if l_1_units is missing else l_1_units), 'band', 'equalto', l_1_band), attribute='name'))
+            l_1_members = t_16(context.eval_ctx, t_9(context, t_17(context, (undefined(name='units') if l_0_units is missing else l_0_units), 'band', 'equalto', l_1_band), attribute='name'))
             _loop_vars['members'] = l_1_members
             if (undefined(name='members') if l_1_members is missing else l_1_members):
                 pass
                 yield '**'
                 yield str(environment.finalize(l_1_label))
                 yield '**: '
-                yield str(environment.finalize(t_9(context.eval_ctx, t_11(context, (undefined(name='members') if l_1_members is missing else l_1_members), 'md'), ', ')))
+                yield str(environment.finalize(t_7(context.eval_ctx, t_9(context, (undefined(name='members') if l_1_members is missing else l_1_members), 'md'), ', ')))
                 yield '.\n\n'
-                for l_2_q in environment.getitem((undefined(name='prompts') if l_1_prompts is missing else l_1_prompts), l_1_band):
+                for l_2_q in environment.getitem((undefined(name='prompts') if l_0_prompts is missing else l_0_prompts), l_1_band):
                     _loop_vars = {}
                     pass
                     yield '- '
@@ -959,7 +1037,7 @@ def block_prompts(context, missing=missing, environment=environment):
                     yield '\n'
                 l_2_q = missing
                 yield '\n'
-        l_1_band = l_1_label = l_1_units = l_1_members = l_1_prompts = missing
+        l_1_band = l_1_label = l_1_members = missing
 
 blocks = {'title': block_title, 'headline': block_headline, 'attention': block_attention, 'glance': block_glance, 'charts': block_charts, 'alignment': block_alignment, 'units': block_units, 'history': block_history, 'checkins': block_checkins, 'prompts': block_prompts}
-debug_info = '3=19&4=43&5=69&6=82&15=83&17=86&39=88&58=90&80=92&102=94&135=96&190=97&192=100&219=102&237=104&6=106&7=125&8=128&10=134&12=143&17=148&18=192&19=195&23=203&25=220&29=230&32=246&33=256&35=260&39=264&42=319&43=321&44=324&46=326&47=332&49=343&51=346&58=356&61=392&64=400&71=406&72=411&73=414&75=431&80=449&81=465&83=468&85=471&88=473&91=475&96=478&102=481&105=511&106=523&108=526&110=528&113=531&116=533&120=536&121=540&127=552&128=555&135=562&136=608&141=611&142=615&146=628&148=633&149=636&152=647&153=663&155=667&158=685&160=687&161=691&163=728&164=736&167=740&170=746&173=749&176=752&179=761&181=764&183=766&192=771&195=795&196=797&197=801&198=805&200=808&201=813&206=820&211=823&212=827&219=840&222=863&223=866&227=874&228=879&237=901&238=934&241=937&242=943&243=945&244=948&246=952&247=956'
+debug_info = '3=19&4=43&5=69&6=82&15=83&17=86&49=88&70=90&92=92&114=94&147=96&214=97&216=100&243=102&261=104&6=106&7=125&8=128&10=134&12=143&17=148&18=210&19=213&23=221&25=238&29=248&32=263&34=267&37=279&39=282&42=289&43=299&45=303&49=307&52=362&53=364&54=367&56=369&57=375&59=386&61=389&63=395&70=402&73=438&76=446&83=452&84=457&85=460&87=477&92=495&93=511&95=514&97=517&100=519&103=521&108=524&114=527&117=557&118=569&120=572&122=574&125=577&128=579&132=582&133=586&139=598&140=601&147=608&148=654&153=657&154=661&158=674&160=679&161=682&164=693&165=709&167=713&170=731&172=733&173=737&175=774&176=782&179=785&180=788&182=792&183=795&187=801&188=803&191=806&194=809&197=818&199=821&203=823&205=826&207=828&216=833&219=857&220=859&221=863&222=867&224=870&225=875&230=882&235=885&236=889&243=902&246=925&247=928&251=936&252=941&261=963&262=999&265=1002&266=1004&267=1007&269=1009&270=1013&274=1017&275=1021&276=1023&277=1026&279=1030&280=1034'
