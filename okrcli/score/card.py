@@ -513,7 +513,7 @@ def build(
         uncommitted=bool(history and history.uncommitted),
         moved=scorer.moved,
         missed_commitments=[f"{c.id}/{o}" for c in cards for o in c.missed_commitments],
-        left_out=_broken(repo, quarter),
+        left_out=_broken(repo, quarter) if units is None else [],
     )
     if not scorer.ended:
         card.pace = scorer.pace_now.of(mean([c.score for c in cards]))

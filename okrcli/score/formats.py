@@ -157,7 +157,7 @@ def _value(row: KrRow, unit: str | None = None) -> str:
 
 def _scope(card: ScoreCard) -> str:
     """Whose score the headline gives: one unit's, or the mean of the units shown."""
-    if len(card.units) == 1:
+    if len(card.units) == 1 and not card.left_out:
         return f"{card.units[0].name}'s score"
     return "organisation score" if card.units else "score"
 

@@ -1,4 +1,4 @@
-# okrcli compiled template: Jinja2 3.1.6, source sha256 a80fde6cebf40d03510bb0206cf7c3695e486f667769f9199d6675b4ed602be6
+# okrcli compiled template: Jinja2 3.1.6, source sha256 abec6aef4b86250a2afc66726865868030807bd05487d6e0dd33f11975e20207
 # written by scripts/compile-templates: do not edit
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.md.j2'
@@ -264,7 +264,7 @@ def block_headline(context, missing=missing, environment=environment):
     yield '\n'
     if environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'missed_commitments'):
         pass
-        yield '\n**Committed objectives missed**: '
+        yield '**Committed objectives missed**: '
         l_1_loop = missing
         for l_1_m, l_1_loop in LoopContext(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'missed_commitments'), undefined):
             _loop_vars = {}
@@ -277,13 +277,13 @@ def block_headline(context, missing=missing, environment=environment):
             yield ')'
             yield str(environment.finalize(('; ' if (not environment.getattr(l_1_loop, 'last')) else '.')))
         l_1_loop = l_1_m = missing
-        yield '\n'
+        yield '\n\n'
     if environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'left_out'):
         pass
-        yield '\n**Partial**: '
+        yield '**Partial**: '
         yield str(environment.finalize(t_5(t_8(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'left_out')))))
         yield ' unit'
-        yield str(environment.finalize(('s' if (t_8(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'left_out')) > 1) else cond_expr_undefined("the inline if-expression on line 39 in 'report.md.j2' evaluated to false and no else section was defined."))))
+        yield str(environment.finalize(('s' if (t_8(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'left_out')) > 1) else cond_expr_undefined("the inline if-expression on line 38 in 'report.md.j2' evaluated to false and no else section was defined."))))
         yield ' left out: '
         yield str(environment.finalize(t_7(context.eval_ctx, t_9(context, environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'left_out'), 'md'), ', ')))
         yield ' could not be read (`okr lint` says why).\n\n'
@@ -294,9 +294,9 @@ def block_headline(context, missing=missing, environment=environment):
         yield str(environment.finalize(environment.getattr(l_1_l, 'mark')))
         yield ' '
         yield str(environment.finalize(environment.getattr(l_1_l, 'words')))
-        yield str(environment.finalize((' · ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 42 in 'report.md.j2' evaluated to false and no else section was defined."))))
+        yield str(environment.finalize((' · ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 41 in 'report.md.j2' evaluated to false and no else section was defined."))))
     l_1_loop = l_1_l = missing
-    yield str(environment.finalize((' (pace: the score against the share of the quarter gone)' if (not (undefined(name='ended') if l_0_ended is missing else l_0_ended)) else cond_expr_undefined("the inline if-expression on line 42 in 'report.md.j2' evaluated to false and no else section was defined."))))
+    yield str(environment.finalize((' (pace: the score against the share of the quarter gone)' if (not (undefined(name='ended') if l_0_ended is missing else l_0_ended)) else cond_expr_undefined("the inline if-expression on line 41 in 'report.md.j2' evaluated to false and no else section was defined."))))
     yield '\n'
     for l_1_note in (undefined(name='notices') if l_0_notices is missing else l_0_notices):
         _loop_vars = {}
@@ -565,7 +565,7 @@ def block_alignment(context, missing=missing, environment=environment):
         yield str(environment.finalize(environment.getattr(l_1_l, 'colour')))
         yield ' '
         yield str(environment.finalize(environment.getattr(l_1_l, 'words')))
-        yield str(environment.finalize((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 117 in 'report.md.j2' evaluated to false and no else section was defined."))))
+        yield str(environment.finalize((', ' if (not environment.getattr(l_1_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 116 in 'report.md.j2' evaluated to false and no else section was defined."))))
     l_1_loop = l_1_l = missing
     yield ').\n'
     if environment.getattr((undefined(name='tree') if l_0_tree is missing else l_0_tree), 'note'):
@@ -814,7 +814,7 @@ def block_units(context, missing=missing, environment=environment):
                         yield str(environment.finalize(environment.getattr(l_2_c, 'mark')))
                         yield ' '
                         yield str(environment.finalize(t_1(environment.getattr(l_2_c, 'title'))))
-                        yield str(environment.finalize((' · ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 194 in 'report.md.j2' evaluated to false and no else section was defined."))))
+                        yield str(environment.finalize((' · ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 193 in 'report.md.j2' evaluated to false and no else section was defined."))))
                     l_2_loop = l_2_c = missing
                     yield '\n'
                 if environment.getattr(environment.getattr(l_1_unit, 'chart'), 'undrawn'):
@@ -1040,4 +1040,4 @@ def block_prompts(context, missing=missing, environment=environment):
         l_1_band = l_1_label = l_1_members = missing
 
 blocks = {'title': block_title, 'headline': block_headline, 'attention': block_attention, 'glance': block_glance, 'charts': block_charts, 'alignment': block_alignment, 'units': block_units, 'history': block_history, 'checkins': block_checkins, 'prompts': block_prompts}
-debug_info = '3=19&4=43&5=69&6=82&15=83&17=86&49=88&70=90&92=92&114=94&147=96&214=97&216=100&243=102&261=104&6=106&7=125&8=128&10=134&12=143&17=148&18=210&19=213&23=221&25=238&29=248&32=263&34=267&37=279&39=282&42=289&43=299&45=303&49=307&52=362&53=364&54=367&56=369&57=375&59=386&61=389&63=395&70=402&73=438&76=446&83=452&84=457&85=460&87=477&92=495&93=511&95=514&97=517&100=519&103=521&108=524&114=527&117=557&118=569&120=572&122=574&125=577&128=579&132=582&133=586&139=598&140=601&147=608&148=654&153=657&154=661&158=674&160=679&161=682&164=693&165=709&167=713&170=731&172=733&173=737&175=774&176=782&179=785&180=788&182=792&183=795&187=801&188=803&191=806&194=809&197=818&199=821&203=823&205=826&207=828&216=833&219=857&220=859&221=863&222=867&224=870&225=875&230=882&235=885&236=889&243=902&246=925&247=928&251=936&252=941&261=963&262=999&265=1002&266=1004&267=1007&269=1009&270=1013&274=1017&275=1021&276=1023&277=1026&279=1030&280=1034'
+debug_info = '3=19&4=43&5=69&6=82&15=83&17=86&48=88&69=90&91=92&113=94&146=96&213=97&215=100&242=102&260=104&6=106&7=125&8=128&10=134&12=143&17=148&18=210&19=213&23=221&25=238&29=248&32=263&33=267&37=279&38=282&41=289&42=299&44=303&48=307&51=362&52=364&53=367&55=369&56=375&58=386&60=389&62=395&69=402&72=438&75=446&82=452&83=457&84=460&86=477&91=495&92=511&94=514&96=517&99=519&102=521&107=524&113=527&116=557&117=569&119=572&121=574&124=577&127=579&131=582&132=586&138=598&139=601&146=608&147=654&152=657&153=661&157=674&159=679&160=682&163=693&164=709&166=713&169=731&171=733&172=737&174=774&175=782&178=785&179=788&181=792&182=795&186=801&187=803&190=806&193=809&196=818&198=821&202=823&204=826&206=828&215=833&218=857&219=859&220=863&221=867&223=870&224=875&229=882&234=885&235=889&242=902&245=925&246=928&250=936&251=941&260=963&261=999&264=1002&265=1004&266=1007&268=1009&269=1013&273=1017&274=1021&275=1023&276=1026&278=1030&279=1034'
