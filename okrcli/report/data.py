@@ -12,9 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from fractions import Fraction
 from functools import lru_cache
 from itertools import islice
-from operator import ne
+from operator import add, ne
 from typing import Any
 
 from okrcli.history.source import Moment
@@ -42,10 +43,8 @@ from okrcli.scoring import (
     committed_band,
     dec,
     dec_or_none,
-    mean,
     rounded,
     score_values,
-    weighted_mean,
 )
 
 BAR_WIDTH = 10
@@ -761,31 +760,90 @@ def _org_score_by_week(cards: list[UnitCard], size: int, score: Decimal) -> list
     """The score at each week's end, worked out as the score card works out the headline's:
     each key result's value that week scored and shown to two places (no value scores 0),
     objectives their weighted mean, units and the whole the mean of those, each to two
-    places. The last week is the headline's ``score`` (the values as of the report)."""
+    places, half to even. The last week is the headline's ``score`` (the values as of the
+    report). Scores are counted in whole hundredths, so each mean is exact."""
     if not size:
         return []
-    weeks: list[list[Decimal]] = [[] for _ in range(size)]
+    totals = [0] * size
     for u in cards:
-        per_objective: list[list[Decimal]] = [[] for _ in range(size)]
+        unit = [0] * size
         for o in u.objectives:
-            columns = []
-            for k in o.key_results:
-                direction = Direction(k.direction) if k.direction else None
-                b, t = dec_or_none(k.baseline), dec_or_none(k.target)
-                values = list(k.weekly[:size]) + [None] * (size - len(k.weekly[:size]))
-                scored = [
-                    score_values(direction, b, t, dec_or_none(v), binary=k.binary) for v in values
+            krs = o.key_results
+            if not krs:
+                continue
+            weights = [k.weight for k in krs]
+            if all(float(w).is_integer() for w in weights):
+                ints = [int(w) for w in weights]
+                scaled = [
+                    h if n == 1 else [x * n for x in h]
+                    for h, n in zip((_hundredths(k, size) for k in krs), ints, strict=True)
                 ]
-                columns.append([rounded(x.score) for x in scored])
-            weights = [dec(k.weight) for k in o.key_results]
-            for w in range(size):
-                pairs = [(c[w], wt) for c, wt in zip(columns, weights, strict=True)]
-                per_objective[w].append(rounded(weighted_mean(pairs)))
-        for w in range(size):
-            weeks[w].append(rounded(mean(per_objective[w])))
-    scores = [float(rounded(mean(units))) for units in weeks]
+                den = sum(ints)
+                means = [_half_even(num, den) for num in map(sum, zip(*scaled, strict=True))]
+            else:
+                exact = [Fraction(dec(w)) for w in weights]
+                whole = sum(exact, Fraction(0))
+                columns = [_hundredths(k, size) for k in krs]
+                means = [
+                    round(
+                        sum((h * f for h, f in zip(week, exact, strict=True)), Fraction(0)) / whole
+                    )
+                    for week in zip(*columns, strict=True)
+                ]
+            unit = list(map(add, unit, means))
+        count = len(u.objectives)
+        if count:
+            totals = list(map(add, totals, [_half_even(t, count) for t in unit]))
+    scores = [_half_even(t, len(cards)) / 100 if cards else 0.0 for t in totals]
     scores[-1] = float(score)
     return scores
+
+
+def _half_even(num: int, den: int) -> int:
+    """``num / den`` rounded to a whole number, half to even (as Decimal rounds)."""
+    q, r = divmod(num, den)
+    if 2 * r > den or (2 * r == den and q % 2):
+        q += 1
+    return q
+
+
+_NEAR = 1e-6  # a float progress this close to a half hundredth is scored in decimals
+
+
+def _hundredths(k: KrRow, size: int) -> list[int]:
+    """A key result's score at each week's end in whole hundredths, as the scoring function
+    scores it and the score card rounds it (half to even). The drawing's float progress is
+    exact enough but near a half hundredth, where the decimal score decides."""
+    shown = progress(k)[:size]
+    hundreds = [0.0 if p is None else p * 100 for p in shown]
+    up = list(map(round, map(_NEAR.__add__, hundreds)))
+    down = list(map(round, map((-_NEAR).__add__, hundreds)))
+    if up != down:
+        for n in [n for n, (a, b) in enumerate(zip(up, down, strict=True)) if a != b]:
+            up[n] = _exact_hundredths(
+                k.direction, k.baseline, k.target, k.weekly[n], binary=k.binary
+            )
+    return up + [0] * (size - len(up))
+
+
+@lru_cache(maxsize=4096)
+def _exact_hundredths(
+    direction: str | None,
+    baseline: float | None,
+    target: float | None,
+    value: float | None,
+    *,
+    binary: bool,
+) -> int:
+    """The scoring function's score in whole hundredths, rounded as the score card does."""
+    scored = score_values(
+        Direction(direction) if direction else None,
+        dec_or_none(baseline),
+        dec_or_none(target),
+        dec_or_none(value),
+        binary=binary,
+    )
+    return int(rounded(scored.score) * 100)
 
 
 def _burnup(card: ScoreCard, weeks: list[dict[str, Any]], scope: str) -> str:
