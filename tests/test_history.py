@@ -339,7 +339,7 @@ def test_demo_score_table(demo: Path) -> None:
     assert r.returncode == 0, r.stderr
     out = r.stdout
     assert out.startswith("2026-Q4 as of 2026-11-20 (55% of the quarter gone)")
-    assert "scanner-downtime  22        20.98    8       0.07   off track" in out
+    assert "scanner-downtime  22 min    20.98 min  8 min    0.07   off track" in out
     assert "repeat-time" in out and "latency" in out
 
 

@@ -102,12 +102,17 @@ def test_needs_attention_comes_under_the_headline_worst_first(tmp_path: Path) ->
     rows = data["attention"]
     # off track (1% of the way with 55% of the quarter gone) first, then never checked in
     assert [r["status"] for r in rows[:6]] == ["off track"] * 6
+    # without git history nothing was ever checked in: a value written in the file is not a
+    # check-in (the headline counts 0 of 21, the rows say the same)
     never = [r for r in rows if "never checked in" in r["why"]]
-    assert len(never) == 6 and all(r["ref"].endswith("/kr1") for r in never)
-    assert not any(r["ref"].endswith("/kr2") for r in rows)  # on track: nothing to say
+    assert {r["ref"] for r in never if r["ref"].endswith("/kr1")} == {
+        f"team-{t}/goal/kr1" for t in range(6)
+    }
+    assert len(never) == 21  # 1 company, 2 business units, 6 teams of 3
+    assert data["organisation"]["checked_in"] == 0
     off = rows[0]
     assert off["unit"] == "Team 0" and off["score"] == 0.01
-    assert off["why"] == ["behind: score 0.01 with 55% of the quarter gone"]
+    assert off["why"] == ["behind: score 0.01 with 55% of the quarter gone", "never checked in"]
 
     text = render(data)
     assert sections(text)[:2] == ["Needs attention", "Units at a glance"]
@@ -130,12 +135,13 @@ def test_every_key_result_table_has_a_pace_column(tmp_path: Path) -> None:
 
 def test_needs_attention_is_capped_and_says_how_many_more(tmp_path: Path) -> None:
     data = build(organisation(tmp_path / "r", 40, [1000.0]))
-    assert len(data["attention"]) == 42  # the teams off track, the business units at risk
+    # the teams off track, the business units at risk, the company never checked in
+    assert len(data["attention"]) == 43
     text = render(data)
     table = text.split("## Needs attention")[1].split("## ")[0]
     shown = [line for line in table.splitlines() if line.startswith("| Team")]
     assert len(shown) == report_data.ATTENTION_ROWS
-    assert f"{report_data.ATTENTION_ROWS} of 42 shown" in table
+    assert f"{report_data.ATTENTION_ROWS} of 43 shown" in table
 
 
 # --- 3: the alignment chart stays readable ------------------------------------------------
@@ -318,6 +324,22 @@ def test_trend_rises_as_a_lower_is_better_key_result_improves() -> None:
 # --- 6: charts of the quarter ---------------------------------------------------------------
 
 
+def score_card() -> Any:
+    """Two units: A with key results at 0.1, 0.2, 0.3 and at none, 0, 0.5 by week (0 to 1),
+    B with one at 1 all along; the headline score 0.70."""
+
+    def kr(weekly: list[float | None]) -> Any:
+        return SimpleNamespace(
+            direction="increase", baseline=0.0, target=1.0, binary=False, weight=1.0, weekly=weekly
+        )
+
+    def unit(krs: list[Any]) -> Any:
+        return SimpleNamespace(objectives=[SimpleNamespace(key_results=krs)])
+
+    a = unit([kr([0.1, 0.2, 0.3]), kr([None, 0.0, 0.5])])
+    return SimpleNamespace(units=[a, unit([kr([1.0, 1.0, 1.0])])], score=Decimal("0.70"))
+
+
 def test_burn_up_distribution_and_unit_charts() -> None:
     weeks = [{"label": f"W{n}", "gone": n / 13} for n in range(1, 4)]
 
@@ -331,9 +353,11 @@ def test_burn_up_distribution_and_unit_charts() -> None:
         },
         {"name": "B", "objectives": [{"key_results": [kr([1.0, 1.0, 1.0], 1.0)]}]},
     ]
-    assert report_data._org_score_by_week(units, 3) == pytest.approx([0.525, 0.55, 0.7])
-    burnup = report_data._burnup(units, weeks, "Organisation")
-    assert burnup.startswith("xychart-beta\n") and "bar [0.53, 0.55, 0.70]" in burnup
+    burnup = report_data._burnup(score_card(), weeks, "Organisation")
+    # as the headline works it out: A's objective (0.1 + 0) / 2 = 0.05, (0.2 + 0) / 2 = 0.1,
+    # B 1.0: the organisation (0.05 + 1) / 2 = 0.525 -> 0.52 (half to even), 0.55; the last
+    # week is the headline's score itself
+    assert burnup.startswith("xychart-beta\n") and "bar [0.52, 0.55, 0.70]" in burnup
     assert "line [0.08, 0.15, 0.23]" in burnup
     dist = report_data._distribution(
         [k for u in units for o in u["objectives"] for k in o["key_results"]]
@@ -341,11 +365,13 @@ def test_burn_up_distribution_and_unit_charts() -> None:
     assert "bar [0, 0, 0, 1, 0, 1, 0, 0, 0, 1]" in dist
     chart = report_data._unit_chart(units[0], weeks)
     assert chart is not None
+    # the week without a value is not drawn as 0: flat at the first value, said in the key
     assert (
         chart["mermaid"].count("\n    line [") == 2
         and "line [0.00, 0.00, 0.50]" in chart["mermaid"]
     )
     assert [c["mark"] for c in chart["key"]] == ["🟦", "🟧"]
+    assert chart["key"][1]["title"] == "T (no value before W2)"
 
 
 # --- 9: links, escaping, thousands ---------------------------------------------------------

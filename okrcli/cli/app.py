@@ -73,6 +73,29 @@ def _fail(exc: OkrError) -> typer.Exit:
     return typer.Exit(exc.exit_code)
 
 
+_ALLOW_PARTIAL = typer.Option(
+    "--allow-partial",
+    help="Exit 0 even when an OKR file of the quarter cannot be read (its unit is left out "
+    "of the score; the headline says how many units are).",
+)
+
+
+def _partial(left_out: list[str], allow: bool) -> None:
+    """Exit 1 after a partial output: a file that cannot be read leaves its unit out of
+    every score, so the number is not the organisation's."""
+    if not left_out or allow:
+        return
+    files = ", ".join(left_out)
+    whose = "its unit is" if len(left_out) == 1 else "their units are"
+    _echo(
+        f"okr: {files} could not be read, so {whose} "
+        "left out and the output above is partial; fix the file (`okr lint` says why) "
+        "or pass --allow-partial to accept a partial score.",
+        err=True,
+    )
+    raise typer.Exit(1)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"okr {__version__}")
@@ -276,6 +299,7 @@ def score(
         ScoreFormat, typer.Option("--format", help="Output format.")
     ] = ScoreFormat.text,
     repo: Annotated[Path | None, typer.Option(help="The OKR repository root.")] = None,
+    allow_partial: Annotated[bool, _ALLOW_PARTIAL] = False,
 ) -> None:
     """Score a quarter for its retrospective: scores, bands, pace, trends and prompts.
 
@@ -293,6 +317,11 @@ def score(
       okr score --quarter 2026-Q3
 
       okr score --at 2026-11-06        the repository as it was that day
+
+      okr score --allow-partial        score even when an OKR file cannot be read
+
+    Exit status: 0 scored, 1 an OKR file of the quarter could not be read (the output is
+    written, marked partial; --allow-partial exits 0), 2 usage error.
     """
     try:
         from okrcli.score.formats import FORMATS as SCORE_FORMATS
@@ -303,6 +332,7 @@ def score(
     except OkrError as exc:
         raise _fail(exc) from None
     _out(SCORE_FORMATS[output_format.value](card))
+    _partial(card.left_out, allow_partial)
 
 
 @app.command()
@@ -337,6 +367,7 @@ def report(
             "(default: from the origin remote).",
         ),
     ] = None,
+    allow_partial: Annotated[bool, _ALLOW_PARTIAL] = False,
 ) -> None:
     """Render the quarterly report as GitHub-flavoured markdown, from the git history.
 
@@ -358,21 +389,25 @@ def report(
       okr report --template my-report.md.j2
 
       okr report --summary >> "$GITHUB_STEP_SUMMARY"
+
+    Exit status: 0 written, 1 an OKR file of the quarter could not be read (the report is
+    written, marked partial; --allow-partial exits 0), 2 usage error.
     """
     from okrcli.report.service import ReportRequest
-    from okrcli.report.service import report_lines as run_report
+    from okrcli.report.service import report_result as run_report
 
     try:
         request = ReportRequest(
             quarter, at, output, template, unit, repo, summary=summary, repo_url=repo_url
         )
-        lines = run_report(request)
+        result = run_report(request)
     except OkrError as exc:
         raise _fail(exc) from None
     if output is None:
-        _out(lines)
+        _out(result.lines)
     else:
         _echo(f"wrote {output}")
+    _partial(result.left_out, allow_partial)
 
 
 class DiffFormat(StrEnum):

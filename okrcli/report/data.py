@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from fractions import Fraction
 from functools import lru_cache
 from itertools import islice
 from operator import add, ne
@@ -22,11 +23,13 @@ from okrcli.history.timeline import FIELDS, QuarterHistory, Timeline
 from okrcli.lint.diagnostics import Diagnostic
 from okrcli.lint.facts import MovedGoalpostFacts, StaleKrFacts
 from okrcli.model.config import Bands
+from okrcli.model.okr import Direction
 from okrcli.model.org import Unit
 from okrcli.model.quarter import Quarter
 from okrcli.report import charts, links
 from okrcli.report.findings import Findings, sort_findings
 from okrcli.score.card import (
+    COMMITMENT_PROMPTS,
     PROMPTS,
     KrRow,
     ObjectiveRow,
@@ -35,8 +38,16 @@ from okrcli.score.card import (
     elapsed_share,
     week_ends,
 )
-from okrcli.score.formats import brier_words, grouped, progress, trend
-from okrcli.scoring import band, shown
+from okrcli.score.formats import breach_words, brier_words, grouped, progress, trend, with_unit
+from okrcli.scoring import (
+    band,
+    committed_band,
+    dec,
+    dec_or_none,
+    rounded,
+    score_values,
+    shown,
+)
 
 BAR_WIDTH = 10
 
@@ -333,7 +344,16 @@ PALETTE = (
     ("🟫", "#953800"),
     ("⬛", "#1f2328"),
 )
-ORDER = {"off track": 0, "missed": 0, "at risk": 1, "": 2, "on track": 3, "stretch": 3, "over": 4}
+ORDER = {
+    "off track": 0,
+    "missed": 0,
+    "at risk": 1,
+    "": 2,
+    "on track": 3,
+    "stretch": 3,
+    "met": 3,
+    "over": 4,
+}
 
 
 _CURRENT, _CHECKED = FIELDS.index("current"), FIELDS.index("checked")
@@ -465,15 +485,17 @@ def build_without_findings(
             "checked_in": card.checked_in,
             "key_results": card.key_results,
             "units": len(units),
+            "missed_commitments": _missed_commitments(units) if ended else [],
+            "left_out": list(card.left_out),
             "stale": 0,  # the findings' parts, filled in by add_findings
             "moved": 0,
         },
         "legend": _legend(ended),
         "units": units,
         "glance": [{k: u[k] for k in _GLANCE} for u in glance],
-        "attention": _attention(all_krs, card),
+        "attention": (_commitment_rows(units) if ended else []) + _attention(all_krs, card),
         "charts": {
-            "burnup": _burnup(units, weeks, scope),
+            "burnup": _burnup(card, weeks, scope),
             "distribution": _distribution([k for _, k in all_krs]),
         },
         "weeks": weeks,
@@ -482,7 +504,10 @@ def build_without_findings(
         "checkin_counts": log_counts,
         "history": {},
         "findings_by_rule": [],
-        "prompts": {band: list(qs) for band, qs in PROMPTS.items()},
+        "prompts": {
+            **{band: list(qs) for band, qs in PROMPTS.items()},
+            "commitment": list(COMMITMENT_PROMPTS),
+        },
         "notices": [*card.notices, *(f"moved target: {m}" for m in card.moved)],
         "moved_targets": list(card.moved),
         "layout": {
@@ -507,8 +532,19 @@ _STATUS_FIELDS = {
 }
 
 
-def _kr_data(k: KrRow, ended: bool, bands_cfg: Bands, file_link: str) -> dict[str, Any]:
-    status = band(k.score, bands_cfg.stretch, bands_cfg.over) if ended else k.pace or ""
+def final_status(k: KrRow, committed: bool, bands_cfg: Bands) -> str:
+    """A key result's status once the quarter is over: met or missed for what is expected
+    in full (in a committed objective, a threshold to hold, a yes/no result), else its
+    band."""
+    if committed or k.binary or k.direction in ("stay_above", "stay_below"):
+        return committed_band(k.score)
+    return band(k.score, bands_cfg.stretch, bands_cfg.over)
+
+
+def _kr_data(
+    k: KrRow, ended: bool, bands_cfg: Bands, file_link: str, committed: bool = False
+) -> dict[str, Any]:
+    status = final_status(k, committed, bands_cfg) if ended else k.pace or ""
     weekly_progress = progress(k)
     return {
         "ref": k.ref,
@@ -517,11 +553,14 @@ def _kr_data(k: KrRow, ended: bool, bands_cfg: Bands, file_link: str) -> dict[st
         "unit": k.unit or "",
         "direction": k.direction or "",
         "binary": k.binary,
-        "baseline": _show(k.baseline),
-        "target": _show(k.target) + (f" (moved to {_show(k.moved.latest)})" if k.moved else ""),
+        "baseline": with_unit(_show(k.baseline), k.unit),
+        "target": with_unit(_show(k.target), k.unit)
+        + (f" (moved to {with_unit(_show(k.moved.latest), k.unit)})" if k.moved else ""),
         "moved": k.moved.describe(k.ref) if k.moved else "",
         "note": k.note or "",
-        "current": _show(k.current) + ("*" if k.uncommitted else ""),
+        "current": with_unit(_show(k.current), k.unit) + ("*" if k.uncommitted else ""),
+        "breached": [d.isoformat() for d in k.breached],
+        "breach": breach_words(k) if k.breached else "",
         "confidence": _show(k.confidence),
         "score": float(k.score),
         "bar": bar(k.score),
@@ -550,11 +589,14 @@ def _objective_data(
         "pace": o.pace or "",
         **_status_fields(o.band if ended else (o.pace or "")),
         "bar": bar(o.score),
-        "key_results": [_kr_data(k, ended, bands_cfg, file_link) for k in o.key_results],
+        "key_results": [
+            _kr_data(k, ended, bands_cfg, file_link, o.commitment == "committed")
+            for k in o.key_results
+        ],
     }
 
 
-_COUNTED = ("off track", "at risk", "on track", "missed", "stretch", "over")
+_COUNTED = ("off track", "at risk", "on track", "missed", "stretch", "over", "met")
 
 
 def _unit_data(
@@ -581,6 +623,7 @@ def _unit_data(
         "brier": _num(u.brier),
         "brier_words": brier_words(u.brier) if u.brier is not None else "",
         "prompts": list(u.prompts) if ended else [],
+        "missed_commitments": list(u.missed_commitments),
         "objectives": objectives,
         "counts": {s: statuses.count(s) for s in _COUNTED},
         "key_results": len(unit_krs),
@@ -606,7 +649,9 @@ _GLANCE = (
 
 
 def _legend(ended: bool) -> list[dict[str, str]]:
-    shown = ("stretch", "over", "missed") if ended else ("on track", "at risk", "off track", "")
+    shown = (
+        ("met", "stretch", "over", "missed") if ended else ("on track", "at risk", "off track", "")
+    )
     return [
         {
             "status": s,
@@ -637,9 +682,41 @@ def _attention(
             reasons.append(_why_pace(k, card))
         if not k["checked_in"]:
             reasons.append("never checked in")
+        if k["breach"]:
+            reasons.append(k["breach"])
         if reasons:
             rows.append(_attention_row(u, k, reasons))
     return rows
+
+
+def _missed_commitments(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The committed objectives missed, in hierarchy order (the quarter is over)."""
+    return [
+        {
+            "unit": u["name"],
+            "unit_id": u["id"],
+            "ref": f"{u['id']}/{o['id']}",
+            "title": o["title"],
+            "score": o["score"],
+            "link": u["link"],
+        }
+        for u in units
+        for o in u["objectives"]
+        if o["id"] in u["missed_commitments"]
+    ]
+
+
+def _commitment_rows(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A needs-attention row for each committed objective missed: first of all rows."""
+    return [
+        {
+            **m,
+            **_status_fields("missed"),
+            "why": [f"committed objective missed: score {m['score']:.2f}, committed to 1.00"],
+            "commitment": True,
+        }
+        for m in _missed_commitments(units)
+    ]
 
 
 def _attention_row(u: dict[str, Any], k: dict[str, Any], reasons: list[str]) -> dict[str, Any]:
@@ -654,6 +731,10 @@ def _attention_row(u: dict[str, Any], k: dict[str, Any], reasons: list[str]) -> 
         "mark": k["mark"],
         "why": reasons,
         "link": k["link"],
+        # the same key result repeated in another unit (title and numbers alike), and how
+        # high this unit is: see _merge_repeats
+        "same": (" ".join(k["title"].casefold().split()), k["baseline"], k["target"], k["current"]),
+        "level_rank": _RANK.get(u["level"], 4),
     }
 
 
@@ -662,7 +743,9 @@ def _attention_key(row: dict[str, Any]) -> tuple[Any, ...]:
     at risk; lower scores first within each."""
     why = " ".join(row["why"])
     rank = (
-        0
+        -1
+        if row.get("commitment")
+        else 0
         if row["status"] in ("off track", "missed")
         else 1
         if "goalpost" in why
@@ -675,31 +758,100 @@ def _attention_key(row: dict[str, Any]) -> tuple[Any, ...]:
     return (rank, row["score"], charts.natural(row["unit"]), row["ref"])
 
 
-def _org_score_by_week(units: list[dict[str, Any]], size: int) -> list[float]:
-    """The organisation's score at each week's end, from the key results' weekly progress
-    (a key result without a value yet counts 0), averaged as the score card averages."""
-    totals = [0.0] * size
-    counted = 0
-    for u in units:
-        objectives = u["objectives"]
-        if not objectives:
-            continue
-        unit = [0.0] * size
-        for o in objectives:
-            krs = o["key_results"]
-            nk, no = len(krs), len(objectives)
-            for k in krs:
-                weeks = [0.0 if p is None else p / nk / no for p in k["progress"][:size]]
-                unit[: len(weeks)] = map(add, unit, weeks)
-        totals = list(map(add, totals, unit))
-        counted += 1
-    return [t / counted for t in totals] if counted else totals
+def _org_score_by_week(cards: list[UnitCard], size: int, score: Decimal) -> list[float]:
+    """The score at each week's end, worked out as the score card works out the headline's:
+    each key result's value that week scored and shown to two places (no value scores 0),
+    objectives their weighted mean, units and the whole the mean of those, each to two
+    places, half to even. The last week is the headline's ``score`` (the values as of the
+    report). Scores are counted in whole hundredths, so each mean is exact."""
+    if not size:
+        return []
+    totals = [0] * size
+    for u in cards:
+        unit = [0] * size
+        for o in u.objectives:
+            krs = o.key_results
+            if not krs:
+                continue
+            weights = [k.weight for k in krs]
+            if all(float(w).is_integer() for w in weights):
+                ints = [int(w) for w in weights]
+                scaled = [
+                    h if n == 1 else [x * n for x in h]
+                    for h, n in zip((_hundredths(k, size) for k in krs), ints, strict=True)
+                ]
+                den = sum(ints)
+                means = [_half_even(num, den) for num in map(sum, zip(*scaled, strict=True))]
+            else:
+                exact = [Fraction(dec(w)) for w in weights]
+                whole = sum(exact, Fraction(0))
+                columns = [_hundredths(k, size) for k in krs]
+                means = [
+                    round(
+                        sum((h * f for h, f in zip(week, exact, strict=True)), Fraction(0)) / whole
+                    )
+                    for week in zip(*columns, strict=True)
+                ]
+            unit = list(map(add, unit, means))
+        count = len(u.objectives)
+        if count:
+            totals = list(map(add, totals, [_half_even(t, count) for t in unit]))
+    scores = [_half_even(t, len(cards)) / 100 if cards else 0.0 for t in totals]
+    scores[-1] = float(score)
+    return scores
 
 
-def _burnup(units: list[dict[str, Any]], weeks: list[dict[str, Any]], scope: str) -> str:
+def _half_even(num: int, den: int) -> int:
+    """``num / den`` rounded to a whole number, half to even (as Decimal rounds)."""
+    q, r = divmod(num, den)
+    if 2 * r > den or (2 * r == den and q % 2):
+        q += 1
+    return q
+
+
+_NEAR = 1e-6  # a float progress this close to a half hundredth is scored in decimals
+
+
+def _hundredths(k: KrRow, size: int) -> list[int]:
+    """A key result's score at each week's end in whole hundredths, as the scoring function
+    scores it and the score card rounds it (half to even). The drawing's float progress is
+    exact enough but near a half hundredth, where the decimal score decides."""
+    shown = progress(k)[:size]
+    hundreds = [0.0 if p is None else p * 100 for p in shown]
+    up = list(map(round, map(_NEAR.__add__, hundreds)))
+    down = list(map(round, map((-_NEAR).__add__, hundreds)))
+    if up != down:
+        for n in [n for n, (a, b) in enumerate(zip(up, down, strict=True)) if a != b]:
+            up[n] = _exact_hundredths(
+                k.direction, k.baseline, k.target, k.weekly[n], binary=k.binary
+            )
+    return up + [0] * (size - len(up))
+
+
+@lru_cache(maxsize=4096)
+def _exact_hundredths(
+    direction: str | None,
+    baseline: float | None,
+    target: float | None,
+    value: float | None,
+    *,
+    binary: bool,
+) -> int:
+    """The scoring function's score in whole hundredths, rounded as the score card does."""
+    scored = score_values(
+        Direction(direction) if direction else None,
+        dec_or_none(baseline),
+        dec_or_none(target),
+        dec_or_none(value),
+        binary=binary,
+    )
+    return int(rounded(scored.score) * 100)
+
+
+def _burnup(card: ScoreCard, weeks: list[dict[str, Any]], scope: str) -> str:
     if not weeks:
         return ""
-    scores = _org_score_by_week(units, len(weeks))
+    scores = _org_score_by_week(card.units, len(weeks), card.score)
     return charts.xy_bars_and_line(
         f"{scope} score by week (bars) and share of the quarter gone (line)",
         [w["label"] for w in weeks],
@@ -723,25 +875,38 @@ def _distribution(krs: list[dict[str, Any]]) -> str:
 
 
 def _unit_chart(u: dict[str, Any], weeks: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The unit's key results by week: one line each, named by colour beside the chart."""
+    """The unit's key results by week: one line each, named by colour beside the chart.
+    A week without a value is not drawn as 0: the chart starts at the first week with one,
+    a key result with no value yet is left out (named below the chart), and one whose
+    values start later is drawn flat at its first value before it, said in its key."""
     krs = [k for o in u["objectives"] for k in o["key_results"]]
-    if not krs:
-        return None
     size = len(weeks)
-    lines = []
-    for k in krs:
-        values = [p if p is not None else 0.0 for p in k["progress"][:size]]
-        lines.append(values + [values[-1] if values else 0.0] * (size - len(values)))
-    colours = [PALETTE[n % len(PALETTE)] for n in range(len(krs))]
+    drawn = [k for k in krs if any(p is not None for p in k["progress"][:size])]
+    undrawn = [k["title"] for k in krs if k not in drawn]
+    if not drawn:
+        return None if not krs else {"mermaid": "", "key": [], "undrawn": undrawn}
+    start = min(next(n for n, p in enumerate(k["progress"][:size]) if p is not None) for k in drawn)
+    lines, key = [], []
+    colours = [PALETTE[n % len(PALETTE)] for n in range(len(drawn))]
+    for (mark, _), k in zip(colours, drawn, strict=True):
+        shown = k["progress"][start:size]
+        first = next(n for n, p in enumerate(shown) if p is not None)
+        values: list[float] = []
+        for p in shown:
+            values.append(p if p is not None else values[-1] if values else shown[first])
+        lines.append(values + [values[-1]] * (size - start - len(values)))
+        later = f" (no value before {weeks[start + first]['label']})" if first else ""
+        key.append({"mark": mark, "title": k["title"] + later})
     return {
         "mermaid": charts.xy_lines(
             f"{u['name']}: progress of each key result by week",
-            [w["label"] for w in weeks],
+            [w["label"] for w in weeks[start:]],
             "progress",
             lines,
             ", ".join(c for _, c in colours),
         ),
-        "key": [{"mark": m, "title": k["title"]} for (m, _), k in zip(colours, krs, strict=True)],
+        "key": key,
+        "undrawn": undrawn,
     }
 
 
@@ -782,6 +947,30 @@ def add_findings(data: dict[str, Any], findings: list[Diagnostic] | Findings) ->
         for code, ds in sorted(found.by_code.items())
     ]
     _attention_from_findings(data, found.moved + found.stale, link)
+    data["attention"] = _merge_repeats(data["attention"])
+
+
+def _merge_repeats(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row for a key result repeated at several levels (company, department, team:
+    the same title and numbers): the highest unit's, its reasons together, naming the
+    units that repeat it."""
+    groups: dict[Any, list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(row.get("same") or row["ref"], []).append(row)
+    if len(groups) == len(rows):
+        return rows
+    out = []
+    for members in groups.values():
+        if len(members) == 1:
+            out.append(members[0])
+            continue
+        members.sort(key=lambda r: (r.get("level_rank", 4), charts.natural(r["unit"])))
+        keep = {**members[0], "why": list(members[0]["why"])}
+        for other in members[1:]:
+            keep["why"] += [w for w in other["why"] if w not in keep["why"]]
+        keep["why"].append("the same key result at " + ", ".join(m["unit"] for m in members[1:]))
+        out.append(keep)
+    return sorted(out, key=_attention_key)
 
 
 def _attention_from_findings(

@@ -42,6 +42,15 @@ class ReportRequest:
     repo_url: str | None = None  # the repository's web address, for links
 
 
+@dataclass(slots=True)
+class ReportResult:
+    """The report's lines, and the quarter's files that could not be read (their units are
+    left out of it)."""
+
+    lines: list[str]
+    left_out: list[str]
+
+
 def report(request: ReportRequest) -> str:
     """The report's markdown (also written to ``request.output`` when given)."""
     return "".join(report_lines(request))
@@ -51,6 +60,11 @@ def report_lines(request: ReportRequest) -> list[str]:
     """:func:`report`'s markdown in pieces of whole lines, as it is written: a large
     report's text is never held as one string (its few emoji would make that four bytes a
     character)."""
+    return report_result(request).lines
+
+
+def report_result(request: ReportRequest) -> ReportResult:
+    """:func:`report_lines` and the files the report had to leave out."""
     root = resolve_root(request.repo, request.cwd, request.cwd)
     if request.output is not None:
         check_output_path(request.cwd / request.output, request.output, root)
@@ -73,6 +87,7 @@ def report_lines(request: ReportRequest) -> list[str]:
         data = report_data.build_without_findings(
             card, m, quarter, repo_url=request.repo_url, unit=request.unit
         )
+        left_out = list(data["organisation"]["left_out"])
         renderer = Renderer(
             template=_resolve(request.template, request.cwd),
             repo_templates=root / "templates",
@@ -91,12 +106,12 @@ def report_lines(request: ReportRequest) -> list[str]:
         splits = output is not None and _a_file(output)
         rendered = renderer.render_lines(data, past=limit if splits else None)
         if output is not None and (rendered is None or (splits and _size(rendered) > limit)):
-            return [_split(renderer, data, output)]
+            return ReportResult([_split(renderer, data, output)], left_out)
         assert rendered is not None  # only a limit gives up
         lines = [safe_output(line) for line in rendered]
     if request.output is not None:
         _write(request.cwd / request.output, lines, request.output)
-    return lines
+    return ReportResult(lines, left_out)
 
 
 def _size(lines: list[str]) -> int:

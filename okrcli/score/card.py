@@ -60,6 +60,12 @@ PROMPTS: dict[Band, tuple[str, ...]] = {
     ),
 }
 
+# asked first of a unit that missed a committed objective, whatever its score's band
+COMMITMENT_PROMPTS: tuple[str, ...] = (
+    "A commitment was missed: what broke it, and when did we know?",
+    "Who relied on it, and were they told in time?",
+)
+
 
 @dataclass(slots=True)
 class TargetMove:
@@ -102,7 +108,7 @@ class KrRow:
     confidence: float | None
     weight: float
     score: Decimal
-    checked_in: bool
+    checked_in: bool  # checked in at least once after the file was written
     pace: str | None  # "on track" | "at risk" | "off track" | None
     last_checkin: date | None  # None: never checked in (the file's first commit is not one)
     checkins: int
@@ -110,6 +116,9 @@ class KrRow:
     uncommitted: bool
     note: str | None = None  # the latest check-in's note
     moved: TargetMove | None = None
+    # a threshold to hold (stay_above, stay_below): the days a value on the wrong side of
+    # it was checked in (or written)
+    breached: list[date] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -136,6 +145,8 @@ class UnitCard:
     brier: Decimal | None  # calibration of its confidence check-ins, at quarter end
     prompts: tuple[str, ...]
     pace: str | None = None  # while the quarter runs
+    # its committed objectives below 1.0 once the quarter is over (their ids)
+    missed_commitments: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -154,6 +165,10 @@ class ScoreCard:
     uncommitted: bool = False
     pace: str | None = None  # the organisation's, while the quarter runs
     moved: list[str] = field(default_factory=list)  # each moved target, named
+    # committed objectives missed, as UNIT/OBJECTIVE, once the quarter is over
+    missed_commitments: list[str] = field(default_factory=list)
+    # the quarter's files that could not be read: their units are not in the score
+    left_out: list[str] = field(default_factory=list)
 
 
 _DIRECTION_NAMES: dict[Direction | None, str] = {d: d.value for d in Direction}
@@ -262,22 +277,43 @@ class _Weekly:
 
 def brier(rows: list[tuple[KeyResult, Decimal, Timeline | None]]) -> Decimal | None:
     """Mean squared gap between each confidence checked in and the outcome (1 when the key
-    result reached its target, else 0). 0 is perfect; always saying 50% scores 0.25."""
+    result reached its target, else 0). 0 is perfect; always saying 50% scores 0.25.
+
+    A confidence counts when it is checked in: the confidence in force at each check-in
+    (a commit after the file was written that changes or re-confirms the value), unless it
+    is the one counted last. The confidence written at planning is not a check-in."""
     gaps = []
     for _kr, score, tl in rows:
         if tl is None:
             continue
         reached = score >= 1
-        seen = before = _NOTHING
-        # a confidence counts when it is checked in: when it or the value moves, and it is
-        # not the confidence counted last
-        for conf, current in zip(tl.confidences, tl.currents, strict=True):
-            moved = (conf, current) != before
-            before = (conf, current)
-            if conf is not None and moved and conf != seen:
+        seen = _NOTHING
+        confidences = tl.confidences
+        for n in tl.checkin_indexes():
+            conf = confidences[n]
+            if conf is not None and conf != seen:
                 gaps.append(_gap(conf, reached))
                 seen = conf
     return mean(gaps) if gaps else None
+
+
+def breaches(tl: Timeline | None, direction: Direction | None, target: float | None) -> list[date]:
+    """The days a threshold to hold was broken: a value on its wrong side written or checked
+    in (each day once)."""
+    if tl is None or target is None:
+        return []
+    if direction is Direction.STAY_ABOVE:
+        broken = [n for n, v in enumerate(tl.currents) if v is not None and v < target]
+    elif direction is Direction.STAY_BELOW:
+        broken = [n for n, v in enumerate(tl.currents) if v is not None and v > target]
+    else:
+        return []
+    days: list[date] = []
+    for n in broken:
+        day = tl.whens[n].date()
+        if not days or days[-1] != day:
+            days.append(day)
+    return days
 
 
 _NOTHING: Any = object()
@@ -357,7 +393,7 @@ class _Scorer:
         if self.ended:
             calib.append((k, s.score, tl))
         self.key_results += 1
-        self.checked_in += s.checked_in
+        self.checked_in += count > 0
         return KrRow(
             ref=ref,
             id=k.id,
@@ -371,7 +407,7 @@ class _Scorer:
             confidence=k.confidence,
             weight=k.weight,
             score=rounded(s.score),
-            checked_in=s.checked_in,
+            checked_in=count > 0,
             pace=None if self.ended else self.pace_now(k, direction, s.score),
             last_checkin=last,
             checkins=count,
@@ -379,6 +415,7 @@ class _Scorer:
             uncommitted=uncommitted,
             note=k.note,
             moved=move,
+            breached=breaches(tl, direction, target),
         )
 
     def objective_row(
@@ -409,6 +446,12 @@ class _Scorer:
         objectives = [self.objective_row(m.unit, o, calib) for o in m.objectives]
         score = mean([o.score for o in objectives])
         u_band = band(score, self.scoring.bands.stretch, self.scoring.bands.over)
+        missed = [o.id for o in objectives if o.commitment == "committed" and o.band == "missed"]
+        prompts = PROMPTS[u_band]
+        if missed and self.ended:
+            # never over-achieved while a commitment is missed
+            u_band = "stretch" if u_band == "over" else u_band
+            prompts = COMMITMENT_PROMPTS + PROMPTS[u_band]
         b = brier(calib) if self.ended else None
         return UnitCard(
             m.unit,
@@ -419,8 +462,9 @@ class _Scorer:
             u_band,
             objectives,
             rounded(b, 3) if b is not None else None,
-            PROMPTS[u_band],
+            prompts,
             None if self.ended else self.pace_now.of(score),
+            missed if self.ended else [],
         )
 
 
@@ -468,6 +512,8 @@ def build(
         scorer.key_results,
         uncommitted=bool(history and history.uncommitted),
         moved=scorer.moved,
+        missed_commitments=[f"{c.id}/{o}" for c in cards for o in c.missed_commitments],
+        left_out=_broken(repo, quarter) if units is None else [],
     )
     if not scorer.ended:
         card.pace = scorer.pace_now.of(mean([c.score for c in cards]))
@@ -493,6 +539,11 @@ def _pace_counts(cards: list[UnitCard]) -> dict[str, int]:
     return paces
 
 
+def _broken(repo: Repository, quarter: Quarter) -> list[str]:
+    """The quarter's files that could not be read."""
+    return sorted(d.rel for d in repo.docs if d.model is None and d.folder == str(quarter))
+
+
 def _notices(
     repo: Repository, quarter: Quarter, history: QuarterHistory | None, misplaced: list[str]
 ) -> list[str]:
@@ -504,7 +555,7 @@ def _notices(
             "file holds the unit it is named after, in its quarter's folder (see `okr lint`, "
             "OKR003 and OKR004)."
         )
-    broken = sorted(d.rel for d in repo.docs if d.model is None and d.folder == str(quarter))
+    broken = _broken(repo, quarter)
     if broken:
         out.append(
             f"{', '.join(broken)} could not be read and {'is' if len(broken) == 1 else 'are'} "

@@ -149,14 +149,15 @@ def _times(value: float | None, factor: float) -> float | None:
     return None if value is None else value * factor
 
 
-def _value(row: KrRow) -> str:
-    text = "done" if row.binary and row.current == 1 else grouped(row.current)
+def _value(row: KrRow, unit: str | None = None) -> str:
+    """The current value with its unit (``unit``: the unit as the format shows it)."""
+    text = "done" if row.binary and row.current == 1 else with_unit(grouped(row.current), unit)
     return text + ("*" if row.uncommitted else "")
 
 
 def _scope(card: ScoreCard) -> str:
     """Whose score the headline gives: one unit's, or the mean of the units shown."""
-    if len(card.units) == 1:
+    if len(card.units) == 1 and not card.left_out:
         return f"{card.units[0].name}'s score"
     return "organisation score" if card.units else "score"
 
@@ -165,18 +166,42 @@ def headline(card: ScoreCard) -> str:
     when = card.at.date().isoformat()
     if card.ended:
         b = card.bands
-        return (
+        line = (
             f"{card.quarter} as of {when} (quarter over): {_scope(card)} {num(card.score)}; "
             f"units {b['missed']} missed, {b['stretch']} in the stretch zone, {b['over']} "
-            f"over-achieved; {card.checked_in} of {card.key_results} key results checked in."
+            f"over-achieved; {card.checked_in} of {card.key_results} key results checked in"
         )
-    p = card.paces
+        if card.missed_commitments:
+            line += "; committed objectives missed: " + ", ".join(card.missed_commitments)
+    else:
+        p = card.paces
+        line = (
+            f"{card.quarter} as of {when} ({int(card.elapsed * 100)}% of the quarter gone): "
+            f"{_scope(card)} {num(card.score)}; key results {p['on track']} on track, "
+            f"{p['at risk']} at risk, {p['off track']} off track; {card.checked_in} of "
+            f"{card.key_results} checked in"
+        )
+    return line + left_out(card) + "."
+
+
+def left_out(card: ScoreCard) -> str:
+    """The headline's mark of a partial score: the units of files that could not be read
+    are not in it."""
+    n = len(card.left_out)
+    if not n:
+        return ""
     return (
-        f"{card.quarter} as of {when} ({int(card.elapsed * 100)}% of the quarter gone): "
-        f"{_scope(card)} {num(card.score)}; key results {p['on track']} on track, "
-        f"{p['at risk']} at risk, {p['off track']} off track; {card.checked_in} of "
-        f"{card.key_results} checked in."
+        f"; partial: {n} unit{'s' if n > 1 else ''} left out ({', '.join(card.left_out)} "
+        f"could not be read)"
     )
+
+
+def with_unit(text: str, unit: str | None) -> str:
+    """A value with its key result's unit: 40%, 900 ms, 12 h, 3 days ('-' stays as it is)."""
+    if not unit or text in ("-", "none", "done", ""):
+        return text
+    unit = " ".join(unit.split())
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
 
 
 def status(pace: str | None, band: str, card: ScoreCard) -> str:
@@ -185,14 +210,22 @@ def status(pace: str | None, band: str, card: ScoreCard) -> str:
     return _BAND_LABEL[band] if card.ended else (pace or "-")
 
 
-def target_cell(row: KrRow) -> str:
-    """The target scored against, with a moved one beside it."""
+def target_cell(row: KrRow, unit: str | None = None) -> str:
+    """The target scored against, with a moved one beside it (and the unit, when given)."""
     m = row.moved
     if m is None:
-        return grouped(row.target)
+        return with_unit(grouped(row.target), unit)
+    agreed, latest = with_unit(grouped(m.agreed), unit), with_unit(grouped(m.latest), unit)
     if m.scored == "agreed":
-        return f"{grouped(m.agreed)} (moved to {grouped(m.latest)})"
-    return f"{grouped(m.latest)} (agreed {grouped(m.agreed)})"
+        return f"{agreed} (moved to {latest})"
+    return f"{latest} (agreed {agreed})"
+
+
+def breach_words(row: KrRow) -> str:
+    """A threshold broken during the quarter, even when it held at the end."""
+    side = "below" if row.direction == "stay_above" else "above"
+    days = ", ".join(d.isoformat() for d in row.breached)
+    return f"threshold broken: {side} {with_unit(grouped(row.target), row.unit)} on {days}"
 
 
 def _notes(rows: list[KrRow]) -> list[tuple[str, str]]:
@@ -229,9 +262,9 @@ def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
         for k in o.key_results:
             row = [
                 k.id,
-                num(k.baseline),
-                _value(k),
-                target_cell(k),
+                with_unit(num(k.baseline), k.unit),
+                _value(k, k.unit),
+                target_cell(k, k.unit),
                 num(k.score),
                 num(k.confidence),
                 k.last_checkin.isoformat() if k.last_checkin else "never",
@@ -244,6 +277,7 @@ def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
         lines += [
             f"    note ({kr}): {' '.join(note.split())}" for kr, note in _notes(o.key_results)
         ]
+        lines += [f"    {k.id}: {breach_words(k)}" for k in o.key_results if k.breached]
     if u.brier is not None:
         lines.append(
             f"  calibration (Brier score of confidence check-ins, 0 is perfect): {num(u.brier)}"
@@ -271,7 +305,7 @@ def _md(value: str) -> str:
 
 
 def markdown(card: ScoreCard) -> str:
-    out = [f"## Scores for {card.quarter}", "", headline(card), ""]
+    out = [f"## Scores for {card.quarter}", "", _md(headline(card)), ""]
     if not card.ended:
         out += [
             " · ".join(f"{m} {p}" for p, m in MARKS.items()) + " (pace: the score against "
@@ -298,11 +332,12 @@ def markdown(card: ScoreCard) -> str:
                 "|" + "".join("---:|" if c in right else "---|" for c in cols),
             ]
             for k in o.key_results:
+                unit = _md(k.unit) if k.unit else None
                 cells = [
                     _md(k.title),
-                    grouped(k.baseline),
-                    _value(k),
-                    target_cell(k),
+                    with_unit(grouped(k.baseline), unit),
+                    _value(k, unit),
+                    target_cell(k, unit),
                     num(k.score),
                 ]
                 if not card.ended:
@@ -316,7 +351,8 @@ def markdown(card: ScoreCard) -> str:
                 out.append("| " + " | ".join(cells) + " |")
             out.append("")
             out += [f"- Note on `{kr}`: {_md(note)}" for kr, note in _notes(o.key_results)]
-            out += [""] if _notes(o.key_results) else []
+            out += [f"- On `{k.id}`: {_md(breach_words(k))}" for k in o.key_results if k.breached]
+            out += [""] if _notes(o.key_results) or any(k.breached for k in o.key_results) else []
         if u.brier is not None:
             out += [f"Calibration of confidence check-ins: {brier_words(u.brier)}.", ""]
         if card.ended:  # the questions are for the retrospective, once the quarter is over
