@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from pathlib import Path
 
 from okrcli.errors import OkrError
@@ -27,6 +27,9 @@ from okrcli.scoring import shown
 # unchanged value is a change git records) and the note (a check-in without one removes the
 # last one's, which would otherwise read as this one's)
 FIELDS = ("current", "confidence", "checked", "note")
+
+
+_EXACT = Context(prec=2 * MAX_DIGITS + 2)  # every digit of any value that passes the checks
 
 
 def number_text(raw: str, what: str = "the value") -> str:
@@ -49,7 +52,9 @@ def number_text(raw: str, what: str = "the value") -> str:
         )
     if value == value.to_integral_value():
         return str(int(value))
-    text = format(value.normalize(), "f")
+    # exact: the default context's 28 digits would round a longer value (a 30-digit
+    # ...789.5 written as ...790); anything past MAX_DIGITS is refused below instead
+    text = format(value.normalize(_EXACT), "f")
     if len(text.lstrip("-")) > MAX_DIGITS:
         raise OkrError(
             f"{what} {raw} has more digits than an OKR file may hold ({MAX_DIGITS}); round it."

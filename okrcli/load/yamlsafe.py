@@ -17,6 +17,7 @@ Positions are 1-based ``(line, column)`` pairs, stored per path of keys and inde
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 import re
 from functools import cache
 from sys import intern
@@ -148,6 +149,9 @@ _INF = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
 MAX_DIGITS = 40  # the longest number an OKR file may hold
 _MAX_DIGITS = MAX_DIGITS
+# a number with a fraction or exponent is read as a float: exact up to 15 significant
+# digits; a longer one is refused where the float would not be the number written
+_EXACT_DIGITS = 15
 _NON_TEXT_START = frozenset("0123456789+-.~nNtTfF")
 
 
@@ -164,7 +168,14 @@ def resolve_plain(value: str) -> Any:
         if _FLOAT.match(value):
             if len(value) > _MAX_DIGITS + 10:
                 raise ValueError(f"the number {value[:20]}... is too long")
-            return float(value)
+            number = float(value)
+            if len(value) > _EXACT_DIGITS and Decimal(repr(number)) != Decimal(value):
+                raise ValueError(
+                    f"the number {value} has more significant digits than okr keeps in a "
+                    f"number with a fraction or exponent ({_EXACT_DIGITS}): it would be read "
+                    f"as {repr(number)}; round it, or use a smaller unit to write it whole"
+                )
+            return number
         if _INF.match(value):
             return -math.inf if first == "-" else math.inf
         if _NAN.match(value):

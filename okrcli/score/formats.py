@@ -8,6 +8,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any, cast
 
+from okrcli import markdown as md
 from okrcli.score.card import KrRow, ScoreCard, UnitCard
 from okrcli.textsafe import visible
 
@@ -262,14 +263,6 @@ def text(card: ScoreCard) -> str:
     return "\n".join(map(visible, out)).rstrip() + "\n"
 
 
-def _md(value: str) -> str:
-    """Text from users' YAML, safe inside a markdown table cell."""
-    from html import escape
-
-    cleaned = escape(visible(" ".join(value.split())), quote=False)
-    return cleaned.replace("|", "\\|").replace("`", "\\`").replace("@", "@\u200b")
-
-
 def markdown(card: ScoreCard) -> str:
     out = [f"## Scores for {card.quarter}", "", headline(card), ""]
     if not card.ended:
@@ -280,12 +273,12 @@ def markdown(card: ScoreCard) -> str:
         ]
     for u in card.units:
         out += [
-            f"### {_md(u.name)} (`{u.id}`): {num(u.score)}, {status(u.pace, u.band, card)}",
+            f"### {md.text(u.name)} ({md.code(u.id)}): {num(u.score)}, {status(u.pace, u.band, card)}",
             "",
         ]
         for o in u.objectives:
             out += [
-                f"**{_md(o.title)}** ({o.commitment}): {num(o.score)}, "
+                f"**{md.text(o.title)}** ({o.commitment}): {num(o.score)}, "
                 f"{status(o.pace, o.band, card)}",
                 "",
             ]
@@ -293,13 +286,10 @@ def markdown(card: ScoreCard) -> str:
             cols += [] if card.ended else ["Pace"]
             cols += ["Confidence", "Last check-in", "Trend"]
             right = {"Baseline", "Current", "Target", "Score", "Confidence"}
-            out += [
-                "| " + " | ".join(cols) + " |",
-                "|" + "".join("---:|" if c in right else "---|" for c in cols),
-            ]
+            rows = []
             for k in o.key_results:
                 cells = [
-                    _md(k.title),
+                    md.cell(k.title),
                     grouped(k.baseline),
                     _value(k),
                     target_cell(k),
@@ -311,18 +301,19 @@ def markdown(card: ScoreCard) -> str:
                 cells += [
                     num(k.confidence),
                     k.last_checkin.isoformat() if k.last_checkin else "never",
-                    f"`{shown}`" if shown else "-",
+                    md.code(shown) if shown else "-",
                 ]
-                out.append("| " + " | ".join(cells) + " |")
+                rows.append(cells)
+            out += md.table(cols, rows, right)
             out.append("")
-            out += [f"- Note on `{kr}`: {_md(note)}" for kr, note in _notes(o.key_results)]
+            out += [f"- Note on {md.code(kr)}: {md.text(note)}" for kr, note in _notes(o.key_results)]
             out += [""] if _notes(o.key_results) else []
         if u.brier is not None:
             out += [f"Calibration of confidence check-ins: {brier_words(u.brier)}.", ""]
         if card.ended:  # the questions are for the retrospective, once the quarter is over
             out += ["To discuss:", *[f"- {p}" for p in u.prompts], ""]
-    out += [f"> Moved target: {_md(m)}" for m in card.moved]
-    out += [f"> Note: {n}" for n in card.notices]
+    out += [f"> Moved target: {md.text(m)}" for m in card.moved]
+    out += [f"> Note: {md.text(n)}" for n in card.notices]
     return "\n".join(map(visible, out)).rstrip() + "\n"
 
 
