@@ -17,8 +17,8 @@ Positions are 1-based ``(line, column)`` pairs, stored per path of keys and inde
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 import re
+from decimal import Decimal
 from functools import cache
 from sys import intern
 from types import ModuleType
@@ -173,7 +173,7 @@ def resolve_plain(value: str) -> Any:
                 raise ValueError(
                     f"the number {value} has more significant digits than okr keeps in a "
                     f"number with a fraction or exponent ({_EXACT_DIGITS}): it would be read "
-                    f"as {repr(number)}; round it, or use a smaller unit to write it whole"
+                    f"as {number!r}; round it, or use a smaller unit to write it whole"
                 )
             return number
         if _INF.match(value):

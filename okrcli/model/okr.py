@@ -68,8 +68,7 @@ class KeyResult(BaseModel):
         default=None, description="Probability (0 to 1) of reaching the target."
     )
     checked: (
-        Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_calendar_day)]
-        | None
+        Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_calendar_day)] | None
     ) = Field(
         default=None,
         description="The day of the latest check-in (YYYY-MM-DD), written by okr check-in: "

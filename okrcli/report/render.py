@@ -38,8 +38,8 @@ from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment, safe_range
 
-from okrcli.errors import OkrError
 from okrcli import markdown
+from okrcli.errors import OkrError
 from okrcli.fsutil import open_regular
 from okrcli.render import templates_dir
 from okrcli.report.precompiled import Precompiled

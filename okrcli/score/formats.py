@@ -273,7 +273,8 @@ def markdown(card: ScoreCard) -> str:
         ]
     for u in card.units:
         out += [
-            f"### {md.text(u.name)} ({md.code(u.id)}): {num(u.score)}, {status(u.pace, u.band, card)}",
+            f"### {md.text(u.name)} ({md.code(u.id)}): {num(u.score)}, "
+            f"{status(u.pace, u.band, card)}",
             "",
         ]
         for o in u.objectives:
@@ -306,7 +307,9 @@ def markdown(card: ScoreCard) -> str:
                 rows.append(cells)
             out += md.table(cols, rows, right)
             out.append("")
-            out += [f"- Note on {md.code(kr)}: {md.text(note)}" for kr, note in _notes(o.key_results)]
+            out += [
+                f"- Note on {md.code(kr)}: {md.text(note)}" for kr, note in _notes(o.key_results)
+            ]
             out += [""] if _notes(o.key_results) else []
         if u.brier is not None:
             out += [f"Calibration of confidence check-ins: {brier_words(u.brier)}.", ""]

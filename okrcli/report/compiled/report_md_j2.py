@@ -1,4 +1,4 @@
-# okrcli compiled template: Jinja2 3.1.6, source sha256 32c3e9d57416ff36322b2035445452ff03598ba3bce5146d519ca473152d8968
+# okrcli compiled template: Jinja2 3.1.6, source sha256 7aed0a2f052110ba566a5280d00104e8e6d3bc24632b1734ea35dee2dc23f777
 # written by scripts/compile-templates: do not edit
 from jinja2.runtime import LoopContext, Macro, Markup, Namespace, TemplateNotFound, TemplateReference, TemplateRuntimeError, Undefined, escape, identity, internalcode, markup_join, missing, str_join
 name = 'report.md.j2'
@@ -12,36 +12,18 @@ def root(context, missing=missing, environment=environment):
     l_0_layout = resolve('layout')
     l_0_link = l_0_code_link = l_0_status = missing
     try:
-        t_1 = environment.filters['md']
+        t_1 = environment.filters['code']
     except KeyError:
         @internalcode
         def t_1(*unused):
+            raise TemplateRuntimeError("No filter named 'code' found.")
+    try:
+        t_2 = environment.filters['md']
+    except KeyError:
+        @internalcode
+        def t_2(*unused):
             raise TemplateRuntimeError("No filter named 'md' found.")
     pass
-    def macro(l_1_text, l_1_url):
-        t_2 = []
-        if l_1_text is missing:
-            l_1_text = undefined("parameter 'text' was not provided", name='text')
-        if l_1_url is missing:
-            l_1_url = undefined("parameter 'url' was not provided", name='url')
-        pass
-        if l_1_url:
-            pass
-            t_2.extend((
-                '[',
-                str(environment.finalize(t_1(l_1_text))),
-                '](',
-                str(environment.finalize(l_1_url)),
-                ')',
-            ))
-        else:
-            pass
-            t_2.append(
-                str(environment.finalize(t_1(l_1_text))),
-            )
-        return concat(t_2)
-    context.exported_vars.add('link')
-    context.vars['link'] = l_0_link = Macro(environment, macro, 'link', ('text', 'url'), False, False, False, context.eval_ctx.autoescape)
     def macro(l_1_text, l_1_url):
         t_3 = []
         if l_1_text is missing:
@@ -52,33 +34,55 @@ def root(context, missing=missing, environment=environment):
         if l_1_url:
             pass
             t_3.extend((
-                '[`',
-                str(environment.finalize(l_1_text)),
-                '`](',
+                '[',
+                str(environment.finalize(t_2(l_1_text))),
+                '](',
                 str(environment.finalize(l_1_url)),
                 ')',
             ))
         else:
             pass
-            t_3.extend((
-                '`',
-                str(environment.finalize(l_1_text)),
-                '`',
-            ))
+            t_3.append(
+                str(environment.finalize(t_2(l_1_text))),
+            )
         return concat(t_3)
+    context.exported_vars.add('link')
+    context.vars['link'] = l_0_link = Macro(environment, macro, 'link', ('text', 'url'), False, False, False, context.eval_ctx.autoescape)
+    def macro(l_1_text, l_1_url):
+        t_4 = []
+        if l_1_text is missing:
+            l_1_text = undefined("parameter 'text' was not provided", name='text')
+        if l_1_url is missing:
+            l_1_url = undefined("parameter 'url' was not provided", name='url')
+        pass
+        if l_1_url:
+            pass
+            t_4.extend((
+                '[',
+                str(environment.finalize(t_1(l_1_text))),
+                '](',
+                str(environment.finalize(l_1_url)),
+                ')',
+            ))
+        else:
+            pass
+            t_4.append(
+                str(environment.finalize(t_1(l_1_text))),
+            )
+        return concat(t_4)
     context.exported_vars.add('code_link')
     context.vars['code_link'] = l_0_code_link = Macro(environment, macro, 'code_link', ('text', 'url'), False, False, False, context.eval_ctx.autoescape)
     def macro(l_1_item):
-        t_4 = []
+        t_5 = []
         if l_1_item is missing:
             l_1_item = undefined("parameter 'item' was not provided", name='item')
         pass
-        t_4.extend((
+        t_5.extend((
             str(environment.finalize(environment.getattr(l_1_item, 'mark'))),
             ' ',
             str(environment.finalize(environment.getattr(l_1_item, 'status_words'))),
         ))
-        return concat(t_4)
+        return concat(t_5)
     context.exported_vars.add('status')
     context.vars['status'] = l_0_status = Macro(environment, macro, 'status', ('item',), False, False, False, context.eval_ctx.autoescape)
     yield from context.blocks['title'][0](context)
@@ -118,31 +122,31 @@ def block_title(context, missing=missing, environment=environment):
     l_0_link = resolve('link')
     l_0_date = resolve('date')
     try:
-        t_1 = environment.filters['md']
+        t_2 = environment.filters['md']
     except KeyError:
         @internalcode
-        def t_1(*unused):
+        def t_2(*unused):
             raise TemplateRuntimeError("No filter named 'md' found.")
     pass
     if environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'part'):
         pass
         yield '# '
-        yield str(environment.finalize(t_1(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'name'))))
+        yield str(environment.finalize(t_2(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'name'))))
         yield ': OKR report for '
         yield str(environment.finalize((undefined(name='quarter') if l_0_quarter is missing else l_0_quarter)))
         yield ', '
-        yield str(environment.finalize(t_1(environment.getattr(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'part'), 'name'))))
+        yield str(environment.finalize(t_2(environment.getattr(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'part'), 'name'))))
         yield '\n\nPart of the report '
         yield str(environment.finalize(environment.call(context, (undefined(name='link') if l_0_link is missing else l_0_link), 'index', environment.getattr(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'part'), 'index'), _block_vars=_block_vars)))
         yield ': the units of '
-        yield str(environment.finalize(t_1(environment.getattr(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'part'), 'name'))))
+        yield str(environment.finalize(t_2(environment.getattr(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'part'), 'name'))))
         yield ', as of '
         yield str(environment.finalize((undefined(name='date') if l_0_date is missing else l_0_date)))
         yield '.\n'
     else:
         pass
         yield '# '
-        yield str(environment.finalize(t_1(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'name'))))
+        yield str(environment.finalize(t_2(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'name'))))
         yield ': OKR report for '
         yield str(environment.finalize((undefined(name='quarter') if l_0_quarter is missing else l_0_quarter)))
         yield '\n'
@@ -161,34 +165,34 @@ def block_headline(context, missing=missing, environment=environment):
     l_0_legend = resolve('legend')
     l_0_notices = resolve('notices')
     try:
-        t_5 = environment.filters['count']
-    except KeyError:
-        @internalcode
-        def t_5(*unused):
-            raise TemplateRuntimeError("No filter named 'count' found.")
-    try:
-        t_6 = environment.filters['default']
+        t_6 = environment.filters['count']
     except KeyError:
         @internalcode
         def t_6(*unused):
-            raise TemplateRuntimeError("No filter named 'default' found.")
+            raise TemplateRuntimeError("No filter named 'count' found.")
     try:
-        t_1 = environment.filters['md']
-    except KeyError:
-        @internalcode
-        def t_1(*unused):
-            raise TemplateRuntimeError("No filter named 'md' found.")
-    try:
-        t_7 = environment.filters['num']
+        t_7 = environment.filters['default']
     except KeyError:
         @internalcode
         def t_7(*unused):
-            raise TemplateRuntimeError("No filter named 'num' found.")
+            raise TemplateRuntimeError("No filter named 'default' found.")
     try:
-        t_8 = environment.filters['pct']
+        t_2 = environment.filters['md']
+    except KeyError:
+        @internalcode
+        def t_2(*unused):
+            raise TemplateRuntimeError("No filter named 'md' found.")
+    try:
+        t_8 = environment.filters['num']
     except KeyError:
         @internalcode
         def t_8(*unused):
+            raise TemplateRuntimeError("No filter named 'num' found.")
+    try:
+        t_9 = environment.filters['pct']
+    except KeyError:
+        @internalcode
+        def t_9(*unused):
             raise TemplateRuntimeError("No filter named 'pct' found.")
     pass
     if (undefined(name='ended') if l_0_ended is missing else l_0_ended):
@@ -196,52 +200,52 @@ def block_headline(context, missing=missing, environment=environment):
         yield 'As of '
         yield str(environment.finalize((undefined(name='date') if l_0_date is missing else l_0_date)))
         yield ' (quarter over). **'
-        yield str(environment.finalize(t_6(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'scope'), 'Organisation')))
+        yield str(environment.finalize(t_7(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'scope'), 'Organisation')))
         yield ' score '
-        yield str(environment.finalize(t_7(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'score'))))
+        yield str(environment.finalize(t_8(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'score'))))
         yield '** `'
         yield str(environment.finalize(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'bar')))
         yield '`\n\n| Units missed | In the stretch zone | Over-achieved | Key results checked in | Stale | Moved goalposts |\n|---:|---:|---:|---:|---:|---:|\n| '
-        yield str(environment.finalize(t_5(environment.getattr(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'bands'), 'missed'))))
+        yield str(environment.finalize(t_6(environment.getattr(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'bands'), 'missed'))))
         yield ' | '
-        yield str(environment.finalize(t_5(environment.getattr(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'bands'), 'stretch'))))
+        yield str(environment.finalize(t_6(environment.getattr(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'bands'), 'stretch'))))
         yield ' | '
-        yield str(environment.finalize(t_5(environment.getattr(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'bands'), 'over'))))
+        yield str(environment.finalize(t_6(environment.getattr(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'bands'), 'over'))))
         yield ' | '
-        yield str(environment.finalize(t_5(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'checked_in'))))
+        yield str(environment.finalize(t_6(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'checked_in'))))
         yield ' of '
-        yield str(environment.finalize(t_5(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'key_results'))))
+        yield str(environment.finalize(t_6(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'key_results'))))
         yield ' | '
-        yield str(environment.finalize(t_5(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'stale'))))
+        yield str(environment.finalize(t_6(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'stale'))))
         yield ' | '
-        yield str(environment.finalize(t_5(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'moved'))))
+        yield str(environment.finalize(t_6(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'moved'))))
         yield ' |\n'
     else:
         pass
         yield 'As of '
         yield str(environment.finalize((undefined(name='date') if l_0_date is missing else l_0_date)))
         yield ', '
-        yield str(environment.finalize(t_8((undefined(name='elapsed') if l_0_elapsed is missing else l_0_elapsed))))
+        yield str(environment.finalize(t_9((undefined(name='elapsed') if l_0_elapsed is missing else l_0_elapsed))))
         yield ' of the quarter gone. **'
-        yield str(environment.finalize(t_6(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'scope'), 'Organisation')))
+        yield str(environment.finalize(t_7(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'scope'), 'Organisation')))
         yield ' score '
-        yield str(environment.finalize(t_7(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'score'))))
+        yield str(environment.finalize(t_8(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'score'))))
         yield '** `'
         yield str(environment.finalize(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'bar')))
         yield '`\n\n| On track | At risk | Off track | Key results checked in | Stale | Moved goalposts |\n|---:|---:|---:|---:|---:|---:|\n| '
-        yield str(environment.finalize(t_5(environment.getitem(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'paces'), 'on track'))))
+        yield str(environment.finalize(t_6(environment.getitem(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'paces'), 'on track'))))
         yield ' | '
-        yield str(environment.finalize(t_5(environment.getitem(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'paces'), 'at risk'))))
+        yield str(environment.finalize(t_6(environment.getitem(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'paces'), 'at risk'))))
         yield ' | '
-        yield str(environment.finalize(t_5(environment.getitem(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'paces'), 'off track'))))
+        yield str(environment.finalize(t_6(environment.getitem(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'paces'), 'off track'))))
         yield ' | '
-        yield str(environment.finalize(t_5(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'checked_in'))))
+        yield str(environment.finalize(t_6(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'checked_in'))))
         yield ' of '
-        yield str(environment.finalize(t_5(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'key_results'))))
+        yield str(environment.finalize(t_6(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'key_results'))))
         yield ' | '
-        yield str(environment.finalize(t_5(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'stale'))))
+        yield str(environment.finalize(t_6(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'stale'))))
         yield ' | '
-        yield str(environment.finalize(t_5(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'moved'))))
+        yield str(environment.finalize(t_6(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'moved'))))
         yield ' |\n'
     yield '\n'
     l_1_loop = missing
@@ -259,7 +263,7 @@ def block_headline(context, missing=missing, environment=environment):
         _loop_vars = {}
         pass
         yield '\n> Note: '
-        yield str(environment.finalize(t_1(l_1_note)))
+        yield str(environment.finalize(t_2(l_1_note)))
         yield '\n'
     l_1_note = missing
 
@@ -275,52 +279,52 @@ def block_attention(context, missing=missing, environment=environment):
     l_0_shown = resolve('shown')
     l_0_ended = resolve('ended')
     try:
-        t_5 = environment.filters['count']
+        t_6 = environment.filters['count']
     except KeyError:
         @internalcode
-        def t_5(*unused):
+        def t_6(*unused):
             raise TemplateRuntimeError("No filter named 'count' found.")
     try:
-        t_9 = environment.filters['join']
-    except KeyError:
-        @internalcode
-        def t_9(*unused):
-            raise TemplateRuntimeError("No filter named 'join' found.")
-    try:
-        t_10 = environment.filters['length']
+        t_10 = environment.filters['join']
     except KeyError:
         @internalcode
         def t_10(*unused):
-            raise TemplateRuntimeError("No filter named 'length' found.")
+            raise TemplateRuntimeError("No filter named 'join' found.")
     try:
-        t_11 = environment.filters['map']
+        t_11 = environment.filters['length']
     except KeyError:
         @internalcode
         def t_11(*unused):
-            raise TemplateRuntimeError("No filter named 'map' found.")
+            raise TemplateRuntimeError("No filter named 'length' found.")
     try:
-        t_1 = environment.filters['md']
-    except KeyError:
-        @internalcode
-        def t_1(*unused):
-            raise TemplateRuntimeError("No filter named 'md' found.")
-    try:
-        t_7 = environment.filters['num']
-    except KeyError:
-        @internalcode
-        def t_7(*unused):
-            raise TemplateRuntimeError("No filter named 'num' found.")
-    try:
-        t_12 = environment.tests['defined']
+        t_12 = environment.filters['map']
     except KeyError:
         @internalcode
         def t_12(*unused):
+            raise TemplateRuntimeError("No filter named 'map' found.")
+    try:
+        t_2 = environment.filters['md']
+    except KeyError:
+        @internalcode
+        def t_2(*unused):
+            raise TemplateRuntimeError("No filter named 'md' found.")
+    try:
+        t_8 = environment.filters['num']
+    except KeyError:
+        @internalcode
+        def t_8(*unused):
+            raise TemplateRuntimeError("No filter named 'num' found.")
+    try:
+        t_13 = environment.tests['defined']
+    except KeyError:
+        @internalcode
+        def t_13(*unused):
             raise TemplateRuntimeError("No test named 'defined' found.")
     pass
     yield '## Needs attention\n\n'
     if (undefined(name='attention') if l_0_attention is missing else l_0_attention):
         pass
-        l_0_shown = ((undefined(name='attention') if l_0_attention is missing else l_0_attention)[:environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'attention_max')] if t_12(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'attention_max')) else (undefined(name='attention') if l_0_attention is missing else l_0_attention))
+        l_0_shown = ((undefined(name='attention') if l_0_attention is missing else l_0_attention)[:environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'attention_max')] if t_13(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'attention_max')) else (undefined(name='attention') if l_0_attention is missing else l_0_attention))
         _block_vars['shown'] = l_0_shown
         yield '| Unit | Key result | Score | '
         yield str(environment.finalize(('Status' if (undefined(name='ended') if l_0_ended is missing else l_0_ended) else 'Pace')))
@@ -331,25 +335,25 @@ def block_attention(context, missing=missing, environment=environment):
             _loop_vars = {}
             pass
             yield '| '
-            yield str(environment.finalize(t_1(environment.getattr(l_1_a, 'unit'))))
+            yield str(environment.finalize(t_2(environment.getattr(l_1_a, 'unit'))))
             yield ' | '
             yield str(environment.finalize(environment.call(context, (undefined(name='link') if l_1_link is missing else l_1_link), environment.getattr(l_1_a, 'title'), environment.getattr(l_1_a, 'link'), _loop_vars=_loop_vars)))
             yield ' | '
-            yield str(environment.finalize(t_7(environment.getattr(l_1_a, 'score'))))
+            yield str(environment.finalize(t_8(environment.getattr(l_1_a, 'score'))))
             yield ' | '
             yield str(environment.finalize(environment.call(context, (undefined(name='status') if l_1_status is missing else l_1_status), l_1_a, _loop_vars=_loop_vars)))
             yield ' | '
-            yield str(environment.finalize(t_9(context.eval_ctx, t_11(context, environment.getattr(l_1_a, 'why'), 'md'), '; ')))
+            yield str(environment.finalize(t_10(context.eval_ctx, t_12(context, environment.getattr(l_1_a, 'why'), 'md'), '; ')))
             yield ' |\n'
         l_1_a = l_1_link = l_1_status = missing
-        if (t_10((undefined(name='attention') if l_0_attention is missing else l_0_attention)) > t_10((undefined(name='shown') if l_0_shown is missing else l_0_shown))):
+        if (t_11((undefined(name='attention') if l_0_attention is missing else l_0_attention)) > t_11((undefined(name='shown') if l_0_shown is missing else l_0_shown))):
             pass
             yield '\n…and '
-            yield str(environment.finalize(t_5((t_10((undefined(name='attention') if l_0_attention is missing else l_0_attention)) - t_10((undefined(name='shown') if l_0_shown is missing else l_0_shown))))))
+            yield str(environment.finalize(t_6((t_11((undefined(name='attention') if l_0_attention is missing else l_0_attention)) - t_11((undefined(name='shown') if l_0_shown is missing else l_0_shown))))))
             yield ' more: worst first, '
-            yield str(environment.finalize(t_5(t_10((undefined(name='shown') if l_0_shown is missing else l_0_shown)))))
+            yield str(environment.finalize(t_6(t_11((undefined(name='shown') if l_0_shown is missing else l_0_shown)))))
             yield ' of '
-            yield str(environment.finalize(t_5(t_10((undefined(name='attention') if l_0_attention is missing else l_0_attention)))))
+            yield str(environment.finalize(t_6(t_11((undefined(name='attention') if l_0_attention is missing else l_0_attention)))))
             yield ' shown.\n'
     else:
         pass
@@ -366,37 +370,37 @@ def block_glance(context, missing=missing, environment=environment):
     l_0_glance = resolve('glance')
     l_0_ended = resolve('ended')
     try:
-        t_5 = environment.filters['count']
+        t_6 = environment.filters['count']
     except KeyError:
         @internalcode
-        def t_5(*unused):
+        def t_6(*unused):
             raise TemplateRuntimeError("No filter named 'count' found.")
     try:
-        t_10 = environment.filters['length']
+        t_11 = environment.filters['length']
     except KeyError:
         @internalcode
-        def t_10(*unused):
+        def t_11(*unused):
             raise TemplateRuntimeError("No filter named 'length' found.")
     try:
-        t_7 = environment.filters['num']
+        t_8 = environment.filters['num']
     except KeyError:
         @internalcode
-        def t_7(*unused):
+        def t_8(*unused):
             raise TemplateRuntimeError("No filter named 'num' found.")
     try:
-        t_12 = environment.tests['defined']
+        t_13 = environment.tests['defined']
     except KeyError:
         @internalcode
-        def t_12(*unused):
+        def t_13(*unused):
             raise TemplateRuntimeError("No test named 'defined' found.")
     pass
     yield '## Units at a glance\n\nWorst first.'
-    if (t_12(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'glance_max')) and (t_10((undefined(name='glance') if l_0_glance is missing else l_0_glance)) > environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'glance_max'))):
+    if (t_13(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'glance_max')) and (t_11((undefined(name='glance') if l_0_glance is missing else l_0_glance)) > environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'glance_max'))):
         pass
         yield ' The '
-        yield str(environment.finalize(t_5(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'glance_max'))))
+        yield str(environment.finalize(t_6(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'glance_max'))))
         yield ' lowest of '
-        yield str(environment.finalize(t_5(t_10((undefined(name='glance') if l_0_glance is missing else l_0_glance)))))
+        yield str(environment.finalize(t_6(t_11((undefined(name='glance') if l_0_glance is missing else l_0_glance)))))
         yield ' units.'
     yield '\n\n'
     if (undefined(name='ended') if l_0_ended is missing else l_0_ended):
@@ -405,7 +409,7 @@ def block_glance(context, missing=missing, environment=environment):
     else:
         pass
         yield '| Unit | Level | Score | Pace | Off track | At risk | Key results | Last check-in |\n|---|---|---:|---|---:|---:|---:|---|\n'
-    for l_1_u in ((undefined(name='glance') if l_0_glance is missing else l_0_glance)[:environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'glance_max')] if t_12(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'glance_max')) else (undefined(name='glance') if l_0_glance is missing else l_0_glance)):
+    for l_1_u in ((undefined(name='glance') if l_0_glance is missing else l_0_glance)[:environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'glance_max')] if t_13(environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'glance_max')) else (undefined(name='glance') if l_0_glance is missing else l_0_glance)):
         l_1_link = resolve('link')
         l_1_status = resolve('status')
         _loop_vars = {}
@@ -417,13 +421,13 @@ def block_glance(context, missing=missing, environment=environment):
             yield ' | '
             yield str(environment.finalize(environment.getattr(l_1_u, 'level')))
             yield ' | '
-            yield str(environment.finalize(t_7(environment.getattr(l_1_u, 'score'))))
+            yield str(environment.finalize(t_8(environment.getattr(l_1_u, 'score'))))
             yield ' | '
             yield str(environment.finalize(environment.call(context, (undefined(name='status') if l_1_status is missing else l_1_status), l_1_u, _loop_vars=_loop_vars)))
             yield ' | '
-            yield str(environment.finalize(t_5(environment.getattr(environment.getattr(l_1_u, 'counts'), 'missed'))))
+            yield str(environment.finalize(t_6(environment.getattr(environment.getattr(l_1_u, 'counts'), 'missed'))))
             yield ' | '
-            yield str(environment.finalize(t_5(environment.getattr(l_1_u, 'key_results'))))
+            yield str(environment.finalize(t_6(environment.getattr(l_1_u, 'key_results'))))
             yield ' | '
             yield str(environment.finalize((environment.getattr(l_1_u, 'last_checkin') or 'never')))
             yield ' |\n'
@@ -434,15 +438,15 @@ def block_glance(context, missing=missing, environment=environment):
             yield ' | '
             yield str(environment.finalize(environment.getattr(l_1_u, 'level')))
             yield ' | '
-            yield str(environment.finalize(t_7(environment.getattr(l_1_u, 'score'))))
+            yield str(environment.finalize(t_8(environment.getattr(l_1_u, 'score'))))
             yield ' | '
             yield str(environment.finalize(environment.call(context, (undefined(name='status') if l_1_status is missing else l_1_status), l_1_u, _loop_vars=_loop_vars)))
             yield ' | '
-            yield str(environment.finalize(t_5(environment.getitem(environment.getattr(l_1_u, 'counts'), 'off track'))))
+            yield str(environment.finalize(t_6(environment.getitem(environment.getattr(l_1_u, 'counts'), 'off track'))))
             yield ' | '
-            yield str(environment.finalize(t_5(environment.getitem(environment.getattr(l_1_u, 'counts'), 'at risk'))))
+            yield str(environment.finalize(t_6(environment.getitem(environment.getattr(l_1_u, 'counts'), 'at risk'))))
             yield ' | '
-            yield str(environment.finalize(t_5(environment.getattr(l_1_u, 'key_results'))))
+            yield str(environment.finalize(t_6(environment.getattr(l_1_u, 'key_results'))))
             yield ' | '
             yield str(environment.finalize((environment.getattr(l_1_u, 'last_checkin') or 'never')))
             yield ' |\n'
@@ -458,10 +462,10 @@ def block_charts(context, missing=missing, environment=environment):
     l_0_charts = resolve('charts')
     l_0_organisation = resolve('organisation')
     try:
-        t_13 = environment.filters['lower']
+        t_14 = environment.filters['lower']
     except KeyError:
         @internalcode
-        def t_13(*unused):
+        def t_14(*unused):
             raise TemplateRuntimeError("No filter named 'lower' found.")
     pass
     if (environment.getattr((undefined(name='charts') if l_0_charts is missing else l_0_charts), 'burnup') or environment.getattr((undefined(name='charts') if l_0_charts is missing else l_0_charts), 'distribution')):
@@ -470,7 +474,7 @@ def block_charts(context, missing=missing, environment=environment):
         if environment.getattr((undefined(name='charts') if l_0_charts is missing else l_0_charts), 'burnup'):
             pass
             yield '\nThe '
-            yield str(environment.finalize(t_13(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'scope'))))
+            yield str(environment.finalize(t_14(environment.getattr((undefined(name='organisation') if l_0_organisation is missing else l_0_organisation), 'scope'))))
             yield "'s score at the end of each week (bars) against the share of the quarter gone (line): on pace while the bars keep up with the line.\n\n```mermaid\n"
             yield str(environment.finalize(environment.getattr((undefined(name='charts') if l_0_charts is missing else l_0_charts), 'burnup')))
             yield '\n```\n'
@@ -491,22 +495,22 @@ def block_alignment(context, missing=missing, environment=environment):
     l_0_legend = resolve('legend')
     l_0_tree = resolve('tree')
     try:
-        t_5 = environment.filters['count']
+        t_6 = environment.filters['count']
     except KeyError:
         @internalcode
-        def t_5(*unused):
+        def t_6(*unused):
             raise TemplateRuntimeError("No filter named 'count' found.")
     try:
-        t_1 = environment.filters['md']
+        t_2 = environment.filters['md']
     except KeyError:
         @internalcode
-        def t_1(*unused):
+        def t_2(*unused):
             raise TemplateRuntimeError("No filter named 'md' found.")
     try:
-        t_7 = environment.filters['num']
+        t_8 = environment.filters['num']
     except KeyError:
         @internalcode
-        def t_7(*unused):
+        def t_8(*unused):
             raise TemplateRuntimeError("No filter named 'num' found.")
     pass
     yield '## Alignment\n\nHow the objectives ladder up to the strategy: the strategy themes on the left, each box with its score and coloured by its '
@@ -539,15 +543,15 @@ def block_alignment(context, missing=missing, environment=environment):
             _loop_vars = {}
             pass
             yield '| '
-            yield str(environment.finalize(t_1(environment.getattr(l_1_b, 'name'))))
+            yield str(environment.finalize(t_2(environment.getattr(l_1_b, 'name'))))
             yield ' | '
-            yield str(environment.finalize(t_5(environment.getattr(l_1_b, 'units'))))
+            yield str(environment.finalize(t_6(environment.getattr(l_1_b, 'units'))))
             yield ' | '
-            yield str(environment.finalize(t_7(environment.getattr(l_1_b, 'score'))))
+            yield str(environment.finalize(t_8(environment.getattr(l_1_b, 'score'))))
             yield ' | '
-            yield str(environment.finalize(t_1(environment.getattr(environment.getattr(l_1_b, 'worst'), 'name'))))
+            yield str(environment.finalize(t_2(environment.getattr(environment.getattr(l_1_b, 'worst'), 'name'))))
             yield ' ('
-            yield str(environment.finalize(t_7(environment.getattr(environment.getattr(l_1_b, 'worst'), 'score'))))
+            yield str(environment.finalize(t_8(environment.getattr(environment.getattr(l_1_b, 'worst'), 'score'))))
             yield ') |\n'
         l_1_b = missing
     yield '\n<details><summary>The same as a list</summary>\n\n'
@@ -556,7 +560,7 @@ def block_alignment(context, missing=missing, environment=environment):
         pass
         yield str(environment.finalize(environment.call_binop(context, '*', '  ', environment.getattr(l_1_item, 'depth'))))
         yield '- '
-        yield str(environment.finalize(t_1(environment.getattr(l_1_item, 'label'))))
+        yield str(environment.finalize(t_2(environment.getattr(l_1_item, 'label'))))
         yield '\n'
     l_1_item = missing
     yield '\n</details>\n'
@@ -571,40 +575,40 @@ def block_units(context, missing=missing, environment=environment):
     l_0_layout = resolve('layout')
     l_0_units = resolve('units')
     try:
-        t_5 = environment.filters['count']
+        t_6 = environment.filters['count']
     except KeyError:
         @internalcode
-        def t_5(*unused):
+        def t_6(*unused):
             raise TemplateRuntimeError("No filter named 'count' found.")
     try:
-        t_9 = environment.filters['join']
+        t_10 = environment.filters['join']
     except KeyError:
         @internalcode
-        def t_9(*unused):
+        def t_10(*unused):
             raise TemplateRuntimeError("No filter named 'join' found.")
     try:
-        t_11 = environment.filters['map']
+        t_12 = environment.filters['map']
     except KeyError:
         @internalcode
-        def t_11(*unused):
+        def t_12(*unused):
             raise TemplateRuntimeError("No filter named 'map' found.")
     try:
-        t_1 = environment.filters['md']
+        t_2 = environment.filters['md']
     except KeyError:
         @internalcode
-        def t_1(*unused):
+        def t_2(*unused):
             raise TemplateRuntimeError("No filter named 'md' found.")
     try:
-        t_7 = environment.filters['num']
+        t_8 = environment.filters['num']
     except KeyError:
         @internalcode
-        def t_7(*unused):
+        def t_8(*unused):
             raise TemplateRuntimeError("No filter named 'num' found.")
     try:
-        t_14 = environment.tests['none']
+        t_15 = environment.tests['none']
     except KeyError:
         @internalcode
-        def t_14(*unused):
+        def t_15(*unused):
             raise TemplateRuntimeError("No test named 'none' found.")
     pass
     if environment.getattr((undefined(name='layout') if l_0_layout is missing else l_0_layout), 'parts'):
@@ -614,13 +618,13 @@ def block_units(context, missing=missing, environment=environment):
             _loop_vars = {}
             pass
             yield '- ['
-            yield str(environment.finalize(t_1(environment.getattr(l_1_p, 'name'))))
+            yield str(environment.finalize(t_2(environment.getattr(l_1_p, 'name'))))
             yield ']('
             yield str(environment.finalize(environment.getattr(l_1_p, 'file')))
             yield '): '
-            yield str(environment.finalize(t_5(environment.getattr(l_1_p, 'units'))))
+            yield str(environment.finalize(t_6(environment.getattr(l_1_p, 'units'))))
             yield ' units, mean score '
-            yield str(environment.finalize(t_7(environment.getattr(l_1_p, 'score'))))
+            yield str(environment.finalize(t_8(environment.getattr(l_1_p, 'score'))))
             yield '\n'
         l_1_p = missing
     else:
@@ -637,16 +641,16 @@ def block_units(context, missing=missing, environment=environment):
                 yield '<details><summary>'
                 yield str(environment.finalize(environment.getattr(l_1_unit, 'mark')))
                 yield ' <b>'
-                yield str(environment.finalize(t_1(environment.getattr(l_1_unit, 'name'))))
+                yield str(environment.finalize(t_2(environment.getattr(l_1_unit, 'name'))))
                 yield '</b> ('
-                yield str(environment.finalize(t_1(environment.getattr(l_1_unit, 'id'))))
+                yield str(environment.finalize(t_2(environment.getattr(l_1_unit, 'id'))))
                 yield ', '
                 yield str(environment.finalize(environment.getattr(l_1_unit, 'level')))
                 yield '): '
-                yield str(environment.finalize(t_7(environment.getattr(l_1_unit, 'score'))))
+                yield str(environment.finalize(t_8(environment.getattr(l_1_unit, 'score'))))
                 yield '</summary>\n\n'
             yield '### '
-            yield str(environment.finalize(t_1(environment.getattr(l_1_unit, 'name'))))
+            yield str(environment.finalize(t_2(environment.getattr(l_1_unit, 'name'))))
             yield ' (`'
             yield str(environment.finalize(environment.getattr(l_1_unit, 'id')))
             yield '`, '
@@ -656,7 +660,7 @@ def block_units(context, missing=missing, environment=environment):
                 yield ', '
                 yield str(environment.finalize(environment.getattr(l_1_unit, 'role')))
             yield '): '
-            yield str(environment.finalize(t_7(environment.getattr(l_1_unit, 'score'))))
+            yield str(environment.finalize(t_8(environment.getattr(l_1_unit, 'score'))))
             if environment.getattr(l_1_unit, 'status'):
                 pass
                 yield ', '
@@ -666,11 +670,11 @@ def block_units(context, missing=missing, environment=environment):
                 _loop_vars = {}
                 pass
                 yield '\n**'
-                yield str(environment.finalize(t_1(environment.getattr(l_2_o, 'title'))))
+                yield str(environment.finalize(t_2(environment.getattr(l_2_o, 'title'))))
                 yield '**: '
                 yield str(environment.finalize(environment.getattr(l_2_o, 'commitment')))
                 yield ', score '
-                yield str(environment.finalize(t_7(environment.getattr(l_2_o, 'score'))))
+                yield str(environment.finalize(t_8(environment.getattr(l_2_o, 'score'))))
                 if environment.getattr(l_2_o, 'status'):
                     pass
                     yield ' ('
@@ -682,7 +686,7 @@ def block_units(context, missing=missing, environment=environment):
                 if environment.getattr(l_2_o, 'aligns_to'):
                     pass
                     yield '; aligns to '
-                    yield str(environment.finalize(t_9(context.eval_ctx, t_11(context, environment.getattr(l_2_o, 'aligns_to'), 'md'), ', ')))
+                    yield str(environment.finalize(t_10(context.eval_ctx, t_12(context, environment.getattr(l_2_o, 'aligns_to'), 'md'), ', ')))
                 yield '\n\n| Key result | '
                 yield str(environment.finalize(('Status' if (undefined(name='ended') if l_1_ended is missing else l_1_ended) else 'Pace')))
                 yield ' | Baseline | Current | Target | Score | Progress | Trend | Confidence |\n|---|---|---:|---:|---:|---:|---|---|---:|\n'
@@ -693,13 +697,13 @@ def block_units(context, missing=missing, environment=environment):
                     if environment.getattr(l_3_k, 'link'):
                         pass
                         yield '['
-                        yield str(environment.finalize(t_1(environment.getattr(l_3_k, 'title'))))
+                        yield str(environment.finalize(t_2(environment.getattr(l_3_k, 'title'))))
                         yield ']('
                         yield str(environment.finalize(environment.getattr(l_3_k, 'link')))
                         yield ')'
                     else:
                         pass
-                        yield str(environment.finalize(t_1(environment.getattr(l_3_k, 'title'))))
+                        yield str(environment.finalize(t_2(environment.getattr(l_3_k, 'title'))))
                     yield ' | '
                     yield str(environment.finalize(environment.getattr(l_3_k, 'mark')))
                     yield ' '
@@ -711,7 +715,7 @@ def block_units(context, missing=missing, environment=environment):
                     yield ' | '
                     yield str(environment.finalize(environment.getattr(l_3_k, 'target')))
                     yield ' | '
-                    yield str(environment.finalize(t_7(environment.getattr(l_3_k, 'score'))))
+                    yield str(environment.finalize(t_8(environment.getattr(l_3_k, 'score'))))
                     yield ' | `'
                     yield str(environment.finalize(environment.getattr(l_3_k, 'bar')))
                     yield '` | '
@@ -727,12 +731,12 @@ def block_units(context, missing=missing, environment=environment):
                     yield str(environment.finalize(environment.getattr(l_3_k, 'confidence')))
                     yield ' |\n'
                 l_3_k = missing
-                def t_15(fiter):
+                def t_16(fiter):
                     for l_3_k in fiter:
                         if environment.getattr(l_3_k, 'note'):
                             yield l_3_k
                 l_3_loop = missing
-                for l_3_k, l_3_loop in LoopContext(t_15(environment.getattr(l_2_o, 'key_results')), undefined):
+                for l_3_k, l_3_loop in LoopContext(t_16(environment.getattr(l_2_o, 'key_results')), undefined):
                     _loop_vars = {}
                     pass
                     if environment.getattr(l_3_loop, 'first'):
@@ -741,7 +745,7 @@ def block_units(context, missing=missing, environment=environment):
                     yield '- Note on `'
                     yield str(environment.finalize(environment.getattr(l_3_k, 'id')))
                     yield '`: '
-                    yield str(environment.finalize(t_1(environment.getattr(l_3_k, 'note'))))
+                    yield str(environment.finalize(t_2(environment.getattr(l_3_k, 'note'))))
                     yield '\n'
                 l_3_loop = l_3_k = missing
             l_2_loop = l_2_o = missing
@@ -756,11 +760,11 @@ def block_units(context, missing=missing, environment=environment):
                     pass
                     yield str(environment.finalize(environment.getattr(l_2_c, 'mark')))
                     yield ' '
-                    yield str(environment.finalize(t_1(environment.getattr(l_2_c, 'title'))))
+                    yield str(environment.finalize(t_2(environment.getattr(l_2_c, 'title'))))
                     yield str(environment.finalize((' · ' if (not environment.getattr(l_2_loop, 'last')) else cond_expr_undefined("the inline if-expression on line 176 in 'report.md.j2' evaluated to false and no else section was defined."))))
                 l_2_loop = l_2_c = missing
                 yield '\n'
-            if ((undefined(name='ended') if l_1_ended is missing else l_1_ended) and (not t_14(environment.getattr(l_1_unit, 'brier')))):
+            if ((undefined(name='ended') if l_1_ended is missing else l_1_ended) and (not t_15(environment.getattr(l_1_unit, 'brier')))):
                 pass
                 yield '\nCalibration of confidence check-ins: '
                 yield str(environment.finalize(environment.getattr(l_1_unit, 'brier_words')))
@@ -781,16 +785,16 @@ def block_history(context, missing=missing, environment=environment):
     l_0_findings_by_rule = resolve('findings_by_rule')
     l_0_sections = missing
     try:
-        t_5 = environment.filters['count']
+        t_6 = environment.filters['count']
     except KeyError:
         @internalcode
-        def t_5(*unused):
+        def t_6(*unused):
             raise TemplateRuntimeError("No filter named 'count' found.")
     try:
-        t_1 = environment.filters['md']
+        t_2 = environment.filters['md']
     except KeyError:
         @internalcode
-        def t_1(*unused):
+        def t_2(*unused):
             raise TemplateRuntimeError("No filter named 'md' found.")
     pass
     yield '## What the history shows\n\n'
@@ -814,7 +818,7 @@ def block_history(context, missing=missing, environment=environment):
                 yield '- '
                 yield str(environment.finalize(environment.call(context, (undefined(name='code_link') if l_2_code_link is missing else l_2_code_link), environment.concat_bounded((environment.getattr(l_2_f, 'path'), ':', environment.getattr(l_2_f, 'line'), )), environment.getattr(l_2_f, 'link'), _loop_vars=_loop_vars)))
                 yield ' '
-                yield str(environment.finalize(t_1(environment.getattr(l_2_f, 'message'))))
+                yield str(environment.finalize(t_2(environment.getattr(l_2_f, 'message'))))
                 yield '\n'
             l_2_f = l_2_code_link = missing
         yield '\n'
@@ -832,7 +836,7 @@ def block_history(context, missing=missing, environment=environment):
             yield ' | '
             yield str(environment.finalize(environment.getattr(l_1_r, 'severity')))
             yield ' | '
-            yield str(environment.finalize(t_5(environment.getattr(l_1_r, 'count'))))
+            yield str(environment.finalize(t_6(environment.getattr(l_1_r, 'count'))))
             yield ' |\n'
         l_1_r = missing
     else:
@@ -849,29 +853,29 @@ def block_checkins(context, missing=missing, environment=environment):
     l_0_checkins = resolve('checkins')
     l_0_checkin_counts = resolve('checkin_counts')
     try:
-        t_5 = environment.filters['count']
+        t_6 = environment.filters['count']
     except KeyError:
         @internalcode
-        def t_5(*unused):
+        def t_6(*unused):
             raise TemplateRuntimeError("No filter named 'count' found.")
     try:
-        t_1 = environment.filters['md']
+        t_2 = environment.filters['md']
     except KeyError:
         @internalcode
-        def t_1(*unused):
+        def t_2(*unused):
             raise TemplateRuntimeError("No filter named 'md' found.")
     pass
     yield '## Check-in log\n\n'
     if (undefined(name='checkins') if l_0_checkins is missing else l_0_checkins):
         pass
         yield '<details><summary>'
-        yield str(environment.finalize(t_5(environment.getattr((undefined(name='checkin_counts') if l_0_checkin_counts is missing else l_0_checkin_counts), 'changes'))))
+        yield str(environment.finalize(t_6(environment.getattr((undefined(name='checkin_counts') if l_0_checkin_counts is missing else l_0_checkin_counts), 'changes'))))
         yield ' changes to '
-        yield str(environment.finalize(t_5(environment.getattr((undefined(name='checkin_counts') if l_0_checkin_counts is missing else l_0_checkin_counts), 'key_results'))))
+        yield str(environment.finalize(t_6(environment.getattr((undefined(name='checkin_counts') if l_0_checkin_counts is missing else l_0_checkin_counts), 'key_results'))))
         yield ' key results; the latest '
         yield str(environment.finalize(environment.getattr((undefined(name='checkin_counts') if l_0_checkin_counts is missing else l_0_checkin_counts), 'per_kr')))
         yield ' of each key result shown, '
-        yield str(environment.finalize(t_5(environment.getattr((undefined(name='checkin_counts') if l_0_checkin_counts is missing else l_0_checkin_counts), 'shown'))))
+        yield str(environment.finalize(t_6(environment.getattr((undefined(name='checkin_counts') if l_0_checkin_counts is missing else l_0_checkin_counts), 'shown'))))
         yield ' rows, newest first</summary>\n\n| Date | Who | Key result | Field | Change | Commit |\n|---|---|---|---|---|---|\n'
         for l_1_c in (undefined(name='checkins') if l_0_checkins is missing else l_0_checkins):
             l_1_code_link = resolve('code_link')
@@ -880,7 +884,7 @@ def block_checkins(context, missing=missing, environment=environment):
             yield '| '
             yield str(environment.finalize(environment.getattr(l_1_c, 'date')))
             yield ' | '
-            yield str(environment.finalize(t_1(environment.getattr(l_1_c, 'author'))))
+            yield str(environment.finalize(t_2(environment.getattr(l_1_c, 'author'))))
             yield ' | '
             yield str(environment.finalize(environment.call(context, (undefined(name='code_link') if l_1_code_link is missing else l_1_code_link), environment.getattr(l_1_c, 'kr'), environment.getattr(l_1_c, 'kr_link'), _loop_vars=_loop_vars)))
             yield ' | '
@@ -890,7 +894,7 @@ def block_checkins(context, missing=missing, environment=environment):
             yield ' → '
             yield str(environment.finalize(environment.getattr(l_1_c, 'new')))
             yield ' | '
-            yield str(environment.finalize(t_1(environment.getattr(l_1_c, 'subject'))))
+            yield str(environment.finalize(t_2(environment.getattr(l_1_c, 'subject'))))
             yield ' ('
             yield str(environment.finalize(environment.call(context, (undefined(name='code_link') if l_1_code_link is missing else l_1_code_link), environment.getattr(l_1_c, 'commit'), environment.getattr(l_1_c, 'commit_link'), _loop_vars=_loop_vars)))
             yield ') |\n'
@@ -909,28 +913,28 @@ def block_prompts(context, missing=missing, environment=environment):
     _block_vars = {}
     l_0_ended = resolve('ended')
     try:
-        t_9 = environment.filters['join']
+        t_10 = environment.filters['join']
     except KeyError:
         @internalcode
-        def t_9(*unused):
+        def t_10(*unused):
             raise TemplateRuntimeError("No filter named 'join' found.")
     try:
-        t_16 = environment.filters['list']
-    except KeyError:
-        @internalcode
-        def t_16(*unused):
-            raise TemplateRuntimeError("No filter named 'list' found.")
-    try:
-        t_11 = environment.filters['map']
-    except KeyError:
-        @internalcode
-        def t_11(*unused):
-            raise TemplateRuntimeError("No filter named 'map' found.")
-    try:
-        t_17 = environment.filters['selectattr']
+        t_17 = environment.filters['list']
     except KeyError:
         @internalcode
         def t_17(*unused):
+            raise TemplateRuntimeError("No filter named 'list' found.")
+    try:
+        t_12 = environment.filters['map']
+    except KeyError:
+        @internalcode
+        def t_12(*unused):
+            raise TemplateRuntimeError("No filter named 'map' found.")
+    try:
+        t_18 = environment.filters['selectattr']
+    except KeyError:
+        @internalcode
+        def t_18(*unused):
             raise TemplateRuntimeError("No filter named 'selectattr' found.")
     pass
     if (undefined(name='ended') if l_0_ended is missing else l_0_ended):
@@ -942,14 +946,14 @@ def block_prompts(context, missing=missing, environment=environment):
             l_1_members = missing
             _loop_vars = {}
             pass
-            l_1_members = t_16(context.eval_ctx, t_11(context, t_17(context, (undefined(name='units') if l_1_units is missing else l_1_units), 'band', 'equalto', l_1_band), attribute='name'))
+            l_1_members = t_17(context.eval_ctx, t_12(context, t_18(context, (undefined(name='units') if l_1_units is missing else l_1_units), 'band', 'equalto', l_1_band), attribute='name'))
             _loop_vars['members'] = l_1_members
             if (undefined(name='members') if l_1_members is missing else l_1_members):
                 pass
                 yield '**'
                 yield str(environment.finalize(l_1_label))
                 yield '**: '
-                yield str(environment.finalize(t_9(context.eval_ctx, t_11(context, (undefined(name='members') if l_1_members is missing else l_1_members), 'md'), ', ')))
+                yield str(environment.finalize(t_10(context.eval_ctx, t_12(context, (undefined(name='members') if l_1_members is missing else l_1_members), 'md'), ', ')))
                 yield '.\n\n'
                 for l_2_q in environment.getitem((undefined(name='prompts') if l_1_prompts is missing else l_1_prompts), l_1_band):
                     _loop_vars = {}
@@ -962,4 +966,4 @@ def block_prompts(context, missing=missing, environment=environment):
         l_1_band = l_1_label = l_1_units = l_1_members = l_1_prompts = missing
 
 blocks = {'title': block_title, 'headline': block_headline, 'attention': block_attention, 'glance': block_glance, 'charts': block_charts, 'alignment': block_alignment, 'units': block_units, 'history': block_history, 'checkins': block_checkins, 'prompts': block_prompts}
-debug_info = '3=19&4=43&5=69&6=82&15=83&17=86&39=88&58=90&80=92&102=94&135=96&190=97&192=100&219=102&237=104&6=106&7=125&8=128&10=134&12=143&17=148&18=192&19=195&23=203&25=220&29=230&32=246&33=256&35=260&39=264&42=319&43=321&44=324&46=326&47=332&49=343&51=346&58=356&61=392&64=400&71=406&72=411&73=414&75=431&80=449&81=465&83=468&85=471&88=473&91=475&96=478&102=481&105=511&106=523&108=526&110=528&113=531&116=533&120=536&121=540&127=552&128=555&135=562&136=608&141=611&142=615&146=628&148=633&149=636&152=647&153=663&155=667&158=685&160=687&161=691&163=728&164=736&167=740&170=746&173=749&176=752&179=761&181=764&183=766&192=771&195=795&196=797&197=801&198=805&200=808&201=813&206=820&211=823&212=827&219=840&222=863&223=866&227=874&228=879&237=901&238=934&241=937&242=943&243=945&244=948&246=952&247=956'
+debug_info = '3=25&4=49&5=73&6=86&15=87&17=90&39=92&58=94&80=96&102=98&135=100&190=101&192=104&219=106&237=108&6=110&7=129&8=132&10=138&12=147&17=152&18=196&19=199&23=207&25=224&29=234&32=250&33=260&35=264&39=268&42=323&43=325&44=328&46=330&47=336&49=347&51=350&58=360&61=396&64=404&71=410&72=415&73=418&75=435&80=453&81=469&83=472&85=475&88=477&91=479&96=482&102=485&105=515&106=527&108=530&110=532&113=535&116=537&120=540&121=544&127=556&128=559&135=566&136=612&141=615&142=619&146=632&148=637&149=640&152=651&153=667&155=671&158=689&160=691&161=695&163=732&164=740&167=744&170=750&173=753&176=756&179=765&181=768&183=770&192=775&195=799&196=801&197=805&198=809&200=812&201=817&206=824&211=827&212=831&219=844&222=867&223=870&227=878&228=883&237=905&238=938&241=941&242=947&243=949&244=952&246=956&247=960'
