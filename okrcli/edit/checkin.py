@@ -19,7 +19,7 @@ from okrcli.errors import OkrError
 from okrcli.fsutil import FileChangedError, atomic_write, folder_lock
 from okrcli.load.files import OkrDoc, parse_into
 from okrcli.load.repo import Repository
-from okrcli.load.yamlsafe import MAX_DIGITS, Parsed, parse
+from okrcli.load.yamlsafe import EXACT_DIGITS, MAX_DIGITS, Parsed, parse
 from okrcli.load.yamlsafe import Path as YPath
 from okrcli.scoring import shown
 
@@ -53,8 +53,16 @@ def number_text(raw: str, what: str = "the value") -> str:
     if value == value.to_integral_value():
         return str(int(value))
     # exact: the default context's 28 digits would round a longer value (a 30-digit
-    # ...789.5 written as ...790); anything past MAX_DIGITS is refused below instead
-    text = format(value.normalize(_EXACT), "f")
+    # ...789.5 written as ...790); and written only if okr reads it back as it is (see
+    # yamlsafe.EXACT_DIGITS), never rounded on the way
+    exact = value.normalize(_EXACT)
+    digits = len(exact.as_tuple().digits)
+    if digits > EXACT_DIGITS and Decimal(repr(float(exact))) != exact:
+        raise OkrError(
+            f"{what} {raw} has more significant digits than okr keeps in a number with a "
+            f"fraction ({EXACT_DIGITS}); round it, or use a smaller unit to write it whole."
+        )
+    text = format(exact, "f")
     if len(text.lstrip("-")) > MAX_DIGITS:
         raise OkrError(
             f"{what} {raw} has more digits than an OKR file may hold ({MAX_DIGITS}); round it."

@@ -150,8 +150,9 @@ _NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
 MAX_DIGITS = 40  # the longest number an OKR file may hold
 _MAX_DIGITS = MAX_DIGITS
 # a number with a fraction or exponent is read as a float: exact up to 15 significant
-# digits; a longer one is refused where the float would not be the number written
-_EXACT_DIGITS = 15
+# digits; a longer one is refused where the float would not be the number written (a whole
+# number is exact up to MAX_DIGITS digits)
+EXACT_DIGITS = 15
 _NON_TEXT_START = frozenset("0123456789+-.~nNtTfF")
 
 
@@ -169,10 +170,10 @@ def resolve_plain(value: str) -> Any:
             if len(value) > _MAX_DIGITS + 10:
                 raise ValueError(f"the number {value[:20]}... is too long")
             number = float(value)
-            if len(value) > _EXACT_DIGITS and Decimal(repr(number)) != Decimal(value):
+            if len(value) > EXACT_DIGITS and Decimal(repr(number)) != Decimal(value):
                 raise ValueError(
                     f"the number {value} has more significant digits than okr keeps in a "
-                    f"number with a fraction or exponent ({_EXACT_DIGITS}): it would be read "
+                    f"number with a fraction or exponent ({EXACT_DIGITS}): it would be read "
                     f"as {number!r}; round it, or use a smaller unit to write it whole"
                 )
             return number
