@@ -62,6 +62,7 @@ def test_a_file_value_a_float_cannot_hold_is_a_finding_at_its_line(
     assert value in d.message and "round it" in d.message
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "value", ["123456789012345678901234567890123", "2.5", "0.30000000000000004"]
 )
@@ -104,6 +105,7 @@ def test_a_real_checked_day_is_no_finding(make_repo: Builder, day: str) -> None:
     assert not [d for d in run_lint(root).diagnostics if d.code == "OKR002"]
 
 
+@pytest.mark.slow
 def test_okr_lint_names_the_impossible_day_through_the_cli(make_repo: Builder) -> None:
     text = variant("target: 34", "target: 34\n        current: 31\n        checked: 2026-02-30")
     root: Path = make_repo({FILE: text})

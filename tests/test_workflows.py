@@ -16,6 +16,7 @@ import pytest
 from okrcli.load.yamlsafe import parse
 from tests.conftest import ROOT, dev_tool, okr
 
+pytestmark = pytest.mark.slow  # okr init and zizmor as processes
 PINNED = re.compile(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}\Z")
 
 
