@@ -156,3 +156,23 @@ def test_the_base_ref_reaches_the_lint_and_diff_steps_through_env(scaffolded: Pa
     assert len(steps) == 2
     for s in steps:
         assert s["env"]["BASE_REF"] == "${{ github.base_ref }}"
+
+
+def test_pin_actions_reads_every_pinned_action_and_its_release() -> None:
+    """scripts/pin-actions (which needs the network to resolve) finds each `uses:` line of
+    the files it keeps, with the release it would resolve."""
+    import runpy
+
+    script = runpy.run_path(str(ROOT / "scripts" / "pin-actions"), run_name="pin_actions")
+    files = script["FILES"]
+    assert ROOT / "action.yml" in files
+    assert ROOT / "templates" / "init" / "github-sync-workflow.yml.j2" in files
+    found = [m for f in files for m in script["USES"].finditer(f.read_text("utf-8"))]
+    assert len(found) >= 12
+    for m in found:
+        assert re.fullmatch(r"[0-9a-f]{40}", m["ref"]) and re.fullmatch(r"v[\d.]+", m["tag"])
+    assert {m["repo"] for m in found} == {
+        "actions/checkout",
+        "actions/setup-python",
+        "github/codeql-action",
+    }
