@@ -13,8 +13,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from okrcli.errors import OkrError
+from okrcli.markdown import text as md
 from okrcli.report import data as report_data
-from okrcli.report.render import Renderer, environment, md
+from okrcli.report.render import Renderer, environment
 from okrcli.rules.base import GOOD_FILE
 from tests.conftest import ROOT, commit_versions, git, okr, write_repo
 from tests.test_history import demo  # noqa: F401 - the session fixture
@@ -159,7 +160,8 @@ def test_md_filter(value: str) -> None:
     )
 )
 def test_md_takes_the_short_way_only_for_text_it_would_not_change(value: str) -> None:
-    from okrcli.report.render import _MD_ESCAPES, unlink
+    from okrcli.markdown import _ESCAPES as _MD_ESCAPES
+    from okrcli.markdown import unlink
     from okrcli.textsafe import visible
 
     assert md(value) == unlink(visible(" ".join(value.split())).translate(_MD_ESCAPES))

@@ -19,12 +19,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from okrcli.history.source import moment
+from okrcli.markdown import text as md
 from okrcli.model.okr import Direction
 from okrcli.model.quarter import Quarter
 from okrcli.report import charts
 from okrcli.report import data as report_data
 from okrcli.report.links import Links, checked, web_address
-from okrcli.report.render import Renderer, md
+from okrcli.report.render import Renderer
 from okrcli.score.card import build as build_card
 from okrcli.score.formats import progress, trend
 from okrcli.scoring import dec_or_none, score_values

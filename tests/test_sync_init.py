@@ -32,7 +32,8 @@ def test_github_sync_runs_on_a_schedule_on_the_default_branch_only(tmp_path: Pat
     assert set(flow["on"]) == {"schedule", "workflow_dispatch"}
     job = flow["jobs"]["sync"]
     assert "github.event.repository.default_branch" in job["if"]
-    assert flow["permissions"] == {"contents": "write"}
+    assert flow["permissions"] == {}  # none by default; the job asks for what it needs
+    assert job["permissions"] == {"contents": "write"}
     [step] = [s for s in job["steps"] if "okr sync" in s.get("run", "")]
     assert "okr sync --commit" in step["run"] and "--allow-commands" not in step["run"].replace(
         "# add --allow-commands", ""

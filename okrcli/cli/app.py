@@ -52,20 +52,21 @@ def _is_ci() -> bool:
 
 def _echo(message: str, *, err: bool = False) -> None:
     """One line of output, whatever the repository's names and titles in it hold (their
-    control characters are shown escaped, see :mod:`okrcli.textsafe`)."""
-    from okrcli.textsafe import visible
+    control characters are shown escaped and no workflow command in them is obeyed, see
+    :mod:`okrcli.textsafe`)."""
+    from okrcli.textsafe import safe_line
 
-    typer.echo(visible(message), err=err)
+    typer.echo(safe_line(message), err=err)
 
 
-def _out(text: str | list[str], *, commands: bool = False) -> None:
+def _out(text: str | list[str], *, commands: bool = False, json: bool = False) -> None:
     """Whole output (a format's text, or its pieces of whole lines) on stdout, with control
     characters escaped and no line read as a workflow command (unless ``commands``: the
-    github format's own)."""
+    github format's own ``::`` lines); ``json``: the text is JSON and stays valid JSON."""
     from okrcli.textsafe import safe_output
 
     for piece in [text] if isinstance(text, str) else text:
-        sys.stdout.write(safe_output(piece, commands=commands))
+        sys.stdout.write(safe_output(piece, commands=commands, json=json))
 
 
 def _fail(exc: OkrError) -> typer.Exit:
@@ -251,7 +252,7 @@ def _lint_output(
 
         print_lint(result)
     else:
-        _out(FORMATS[shown](result), commands=shown == "github")
+        _out(FORMATS[shown](result), commands=shown == "github", json=shown in _JSON_FORMATS)
         if shown != "text":
             for note in result.notices:
                 _echo(f"okr: note: {note}", err=True)
@@ -261,8 +262,15 @@ def _lint_output(
         _job_summary(step_summary(result))
 
 
+_JSON_FORMATS = frozenset({"json", "gitlab", "sarif"})
+
+
 def _job_summary(text: str) -> None:
-    """Append to the GitHub Actions job summary, when the runner offers one."""
+    """Append to the GitHub Actions job summary, when the runner offers one (escaped as
+    every output is)."""
+    from okrcli.textsafe import safe_output
+
+    text = safe_output(text)
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
     if not summary_file:
         return
@@ -331,7 +339,7 @@ def score(
         card = run_score(ScoreRequest(list(paths or []), quarter, at, repo))
     except OkrError as exc:
         raise _fail(exc) from None
-    _out(SCORE_FORMATS[output_format.value](card))
+    _out(SCORE_FORMATS[output_format.value](card), json=output_format is ScoreFormat.json)
     _partial(card.left_out, allow_partial)
 
 
@@ -840,7 +848,7 @@ def sync(
         raise _fail(exc) from None
     from okrcli.sync.formats import FORMATS as SYNC_FORMATS
 
-    sys.stdout.write(SYNC_FORMATS[output_format.value](result))
+    _out(SYNC_FORMATS[output_format.value](result), json=output_format is SyncFormat.json)
     if result.failed:
         raise typer.Exit(1)
 

@@ -1,4 +1,7 @@
-"""Terminal output with rich: colour on a terminal only; CI and pipes get plain text."""
+"""Terminal output with rich: colour on a terminal only; CI and pipes get plain text.
+
+Every piece from the repository goes through :func:`okrcli.textsafe.safe_line`, as all of
+okr's output does."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from rich.text import Text
 
 from okrcli.lint.diagnostics import LintResult
 from okrcli.lint.reporters import summary
-from okrcli.textsafe import visible
+from okrcli.textsafe import safe_line
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -16,13 +19,13 @@ def print_lint(result: LintResult) -> None:
     console = Console(soft_wrap=True, highlight=False)
     for d in result.diagnostics:
         t = Text()
-        t.append(f"{visible(d.path)}:{d.line}:{d.column}:", style="bold")
+        t.append(f"{safe_line(d.path)}:{d.line}:{d.column}:", style="bold")
         t.append(f" {d.code} ", style=_STYLE[d.severity])
         t.append(f"{d.name} ", style="dim")
         t.append(f"[{d.severity}] ", style=_STYLE[d.severity])
-        t.append(visible(d.message))
+        t.append(safe_line(d.message))
         console.print(t)
     for n in result.notices:
-        console.print(Text(f"note: {visible(n)}", style="dim"))
+        console.print(Text(f"note: {safe_line(n)}", style="dim"))
     style = "bold green" if not result.diagnostics else "bold"
     console.print(Text(summary(result), style=style))

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from pathlib import Path
 
 from okrcli.errors import OkrError
 from okrcli.fsutil import FileChangedError, atomic_write, folder_lock
 from okrcli.load.files import OkrDoc
 from okrcli.load.repo import Repository
-from okrcli.load.yamlsafe import MAX_DIGITS, Parsed, parse
+from okrcli.load.yamlsafe import EXACT_DIGITS, MAX_DIGITS, Parsed, parse
 from okrcli.load.yamlsafe import Path as YPath
 from okrcli.scoring import shown
 
@@ -27,6 +27,9 @@ from okrcli.scoring import shown
 # unchanged value is a change git records) and the note (a check-in without one removes the
 # last one's, which would otherwise read as this one's)
 FIELDS = ("current", "confidence", "checked", "note")
+
+
+_EXACT = Context(prec=2 * MAX_DIGITS + 2)  # every digit of any value that passes the checks
 
 
 def number_text(raw: str, what: str = "the value") -> str:
@@ -49,7 +52,17 @@ def number_text(raw: str, what: str = "the value") -> str:
         )
     if value == value.to_integral_value():
         return str(int(value))
-    text = format(value.normalize(), "f")
+    # exact: the default context's 28 digits would round a longer value (a 30-digit
+    # ...789.5 written as ...790); and written only if okr reads it back as it is (see
+    # yamlsafe.EXACT_DIGITS), never rounded on the way
+    exact = value.normalize(_EXACT)
+    digits = len(exact.as_tuple().digits)
+    if digits > EXACT_DIGITS and Decimal(repr(float(exact))) != exact:
+        raise OkrError(
+            f"{what} {raw} has more significant digits than okr keeps in a number with a "
+            f"fraction ({EXACT_DIGITS}); round it, or use a smaller unit to write it whole."
+        )
+    text = format(exact, "f")
     if len(text.lstrip("-")) > MAX_DIGITS:
         raise OkrError(
             f"{what} {raw} has more digits than an OKR file may hold ({MAX_DIGITS}); round it."

@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Callable
 
+from okrcli import markdown as md
 from okrcli.lint.diagnostics import Diagnostic, LintResult
 from okrcli.textsafe import visible
 
@@ -243,30 +244,19 @@ def junit(result: LintResult) -> str:
 SUMMARY_LIMIT = 1024 * 1024 - 1024  # GitHub's step summary limit, with room to spare
 
 
-def _md_cell(value: str) -> str:
-    from html import escape
-
-    return (
-        escape(visible(" ".join(value.split())), quote=False)
-        .replace("|", "\\|")
-        .replace("@", "@\u200b")
-    )
-
-
 def step_summary(result: LintResult, limit: int = SUMMARY_LIMIT) -> str:
     """A markdown summary for a CI job page: counts per rule, then the findings; when it
     would pass ``limit`` bytes, the findings table is cut with a note saying how many."""
     head = ["## okr lint", "", summary(result), ""]
     if result.diagnostics:
         counts = Counter((d.code, d.name, d.severity) for d in result.diagnostics)
-        head += ["| rule | severity | findings |", "|---|---|---:|"]
-        head += [f"| {c} {n} | {s} | {k} |" for (c, n, s), k in sorted(counts.items())]
-        head += ["", "| where | rule | message |", "|---|---|---|"]
+        rows = [[f"{c} {n}", s, str(k)] for (c, n, s), k in sorted(counts.items())]
+        head += md.table(["rule", "severity", "findings"], rows, {"findings"})
+        head += ["", *md.table(["where", "rule", "message"], [])]
     text = "\n".join(head) + "\n"
     shown = 0
     for d in result.diagnostics:
-        where = _md_cell(d.path).replace("`", "")
-        row = f"| `{where}:{d.line}` | {d.code} | {_md_cell(d.message)} |\n"
+        row = md.row([md.code(f"{d.path}:{d.line}"), d.code, md.cell(d.message)]) + "\n"
         if len((text + row).encode()) > limit - 200:
             break
         text += row
@@ -275,7 +265,7 @@ def step_summary(result: LintResult, limit: int = SUMMARY_LIMIT) -> str:
         hidden = len(result.diagnostics) - shown
         text += f"\n{hidden} more findings are not shown here; run `okr lint` to see all.\n"
     for note in result.notices:
-        text += f"\n> {_md_cell(note)}\n"
+        text += f"\n> {md.text(note)}\n"
     return text
 
 

@@ -106,6 +106,8 @@ def _sentence(
         if said is not None:
             return SchemaIssue(parsed.span(path), said)
     detail = first.get("msg", "is not valid")
+    if first.get("type") == "value_error":  # okr's own check: its sentence, no prefix
+        detail = str(first.get("ctx", {}).get("error", detail))
     return SchemaIssue(parsed.span(path), f"{label}: {detail[0].lower() + detail[1:]}.")
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 from functools import cache
 from sys import intern
 from types import ModuleType
@@ -148,6 +149,10 @@ _INF = re.compile(r"[-+]?\.(inf|Inf|INF)\Z")
 _NAN = re.compile(r"\.(nan|NaN|NAN)\Z")
 MAX_DIGITS = 40  # the longest number an OKR file may hold
 _MAX_DIGITS = MAX_DIGITS
+# a number with a fraction or exponent is read as a float: exact up to 15 significant
+# digits; a longer one is refused where the float would not be the number written (a whole
+# number is exact up to MAX_DIGITS digits)
+EXACT_DIGITS = 15
 _NON_TEXT_START = frozenset("0123456789+-.~nNtTfF")
 
 
@@ -164,7 +169,14 @@ def resolve_plain(value: str) -> Any:
         if _FLOAT.match(value):
             if len(value) > _MAX_DIGITS + 10:
                 raise ValueError(f"the number {value[:20]}... is too long")
-            return float(value)
+            number = float(value)
+            if len(value) > EXACT_DIGITS and Decimal(repr(number)) != Decimal(value):
+                raise ValueError(
+                    f"the number {value} has more significant digits than okr keeps in a "
+                    f"number with a fraction or exponent ({EXACT_DIGITS}): it would be read "
+                    f"as {number!r}; round it, or use a smaller unit to write it whole"
+                )
+            return number
         if _INF.match(value):
             return -math.inf if first == "-" else math.inf
         if _NAN.match(value):

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StrictFloat, StrictInt
+from pydantic import AfterValidator, BaseModel, Field, StrictFloat, StrictInt
 
 from okrcli.model.common import STRICT, Number, Slug, Text
 from okrcli.model.source import MetricSource
+
+
+def _calendar_day(value: str) -> str:
+    """A YYYY-MM-DD that is a day of the calendar (2026-02-30 is not)."""
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value} is not a day of the calendar; write the real date") from None
+    return value
 
 
 class Direction(StrEnum):
@@ -57,7 +67,9 @@ class KeyResult(BaseModel):
     confidence: Probability | None = Field(
         default=None, description="Probability (0 to 1) of reaching the target."
     )
-    checked: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = Field(
+    checked: (
+        Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$"), AfterValidator(_calendar_day)] | None
+    ) = Field(
         default=None,
         description="The day of the latest check-in (YYYY-MM-DD), written by okr check-in: "
         "re-confirming an unchanged value changes it, so git records that check-in too.",

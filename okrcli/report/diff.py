@@ -15,6 +15,7 @@ from functools import partial
 from operator import itemgetter
 from pathlib import Path
 
+from okrcli import markdown as md
 from okrcli import runner
 from okrcli.errors import OkrError
 from okrcli.history.git import Git, GitError
@@ -25,7 +26,6 @@ from okrcli.lint.run import LintRequest
 from okrcli.load.files import OkrDoc, resolve_root
 from okrcli.load.repo import Repository, load_repository, load_repository_from
 from okrcli.model.okr import Direction, KeyResult
-from okrcli.report.render import md
 from okrcli.score.formats import grouped
 from okrcli.scoring import dec, score_kr
 from okrcli.textsafe import visible
@@ -355,7 +355,7 @@ COMMENT_LIMIT = 65_536  # characters GitHub takes in a pull-request comment
 def markdown(d: Diff, limit: int = COMMENT_LIMIT) -> str:
     """The changes as a pull-request comment: goalposts moved apart from progress, each key
     result's title beside its id; cut (saying so) before it passes ``limit`` characters."""
-    out = [f"### OKR changes ({md(d.base)} → {md(d.head)})", ""]
+    out = [f"### OKR changes ({md.text(d.base)} → {md.text(d.head)})", ""]
     groups = [
         ("Added", [c for c in d.changes if c.kind == "added"]),
         ("Removed", [c for c in d.changes if c.kind == "removed"]),
@@ -381,22 +381,22 @@ def markdown(d: Diff, limit: int = COMMENT_LIMIT) -> str:
     for title, items in groups:
         if not items:
             continue
-        lines += [f"**{title}**", "", "| Key result | Title | Before | After | Effect |"]
-        lines.append("|---|---|---:|---:|---|")
+        rows = []
         for c in items:
             what = f" ({c.what})" if c.kind in ("added", "removed") else f" {c.what}"
-            remark = md(c.remark("→"))
-            old, new = md(c.old) or "-", md(c.new) or "-"
+            old, new = md.cell(c.old), md.cell(c.new)
             if c.kind in ("added", "removed"):
                 old, new = ("-", "added") if c.kind == "added" else ("present", "removed")
-            lines.append(
-                f"| `{c.ref}`{what} | {md(c.title) or '-'} | {old} | {new} | {remark or '-'} |"
-            )
-        lines.append("")
+            rows.append([md.code(c.ref) + what, md.cell(c.title), old, new, md.cell(c.remark("→"))])
+        cols = ["Key result", "Title", "Before", "After", "Effect"]
+        lines += [f"**{title}**", "", *md.table(cols, rows, {"Before", "After"}), ""]
     for heading, diags in found:
         if diags:
             lines += [f"**{heading}**", ""]
-            lines += [f"- `{x.rel}:{x.line}` {x.code} {x.name}: {md(x.message)}" for x in diags]
+            lines += [
+                f"- {md.code(f'{x.rel}:{x.line}')} {x.code} {x.name}: {md.text(x.message)}"
+                for x in diags
+            ]
             lines.append("")
     for line in map(visible, lines):
         if size + len(line) + 1 > limit:

@@ -38,49 +38,13 @@ from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment, safe_range
 
+from okrcli import markdown
 from okrcli.errors import OkrError
 from okrcli.fsutil import open_regular
 from okrcli.render import templates_dir
-from okrcli.textsafe import visible
 
 TIME_LIMIT = 10.0  # seconds
 SIZE_LIMIT = 20 * 1024 * 1024  # characters of output, or of any one string or list built
-
-
-# one pass, each character at most once: HTML's three, markdown's own, and @ broken up
-_MD_ESCAPES = str.maketrans(
-    {
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        **{ch: "\\" + ch for ch in "\\|`*_[]~"},
-        "@": "@\u200b",
-    }
-)
-
-
-# words of letters, digits and punctuation that needs no escaping, one space apart: text
-# that is already safe as it is (most titles), recognised in one C-level match
-_PLAIN = re.compile(r"[A-Za-z0-9.,:;!?%()'\"/#+=$^{}-]+(?: [A-Za-z0-9.,:;!?%()'\"/#+=$^{}-]+)*")
-# what GitHub would turn into a link by itself: its ":" or "." escaped, it stays text
-_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(:)(?=//)|(?<![\w.])(www)(\.)")
-
-
-def md(value: Any) -> str:
-    """Text from users' YAML, safe in a markdown table cell and in running text: HTML is
-    escaped, pipes and backticks are escaped, newlines become spaces, and @mentions cannot
-    ping anyone."""
-    text = str(value)
-    if _PLAIN.fullmatch(text) and "//" not in text and "w." not in text and "W." not in text:
-        return text
-    return unlink(visible(" ".join(text.split())).translate(_MD_ESCAPES))
-
-
-def unlink(text: str) -> str:
-    """``https://x`` and ``www.x`` kept as text: GitHub links them by itself otherwise."""
-    if "//" not in text and "ww" not in text.lower():
-        return text
-    return _AUTOLINK.sub(lambda m: "\\:" if m.group(1) else m.group(2) + "\\.", text)
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
@@ -162,7 +126,7 @@ _STRINGIFYING = frozenset(
     {
         "string", "pprint", "tojson", "e", "escape", "forceescape", "urlencode", "xmlattr",
         "safe", "striptags", "title", "upper", "lower", "capitalize", "trim", "urlize",
-        "wordcount", "md", "list", "unique", "reverse",
+        "wordcount", "md", "code", "list", "unique", "reverse",
     }
 )  # fmt: skip
 
@@ -203,7 +167,8 @@ def _bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
 
 # okr's own filters: one value in, text at most a few times its size out
 OWN_FILTERS: dict[str, Callable[[Any], str]] = {
-    "md": md,
+    "md": markdown.text,
+    "code": markdown.code,
     "pct": lambda x: f"{round(float(x) * 100)}%",
     "num": lambda x: f"{float(x):.2f}",
     "count": lambda x: f"{int(x):,}",

@@ -8,6 +8,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any, cast
 
+from okrcli import markdown as md
 from okrcli.score.card import KrRow, ScoreCard, UnitCard
 from okrcli.textsafe import visible
 
@@ -296,16 +297,8 @@ def text(card: ScoreCard) -> str:
     return "\n".join(map(visible, out)).rstrip() + "\n"
 
 
-def _md(value: str) -> str:
-    """Text from users' YAML, safe inside a markdown table cell."""
-    from html import escape
-
-    cleaned = escape(visible(" ".join(value.split())), quote=False)
-    return cleaned.replace("|", "\\|").replace("`", "\\`").replace("@", "@\u200b")
-
-
 def markdown(card: ScoreCard) -> str:
-    out = [f"## Scores for {card.quarter}", "", _md(headline(card)), ""]
+    out = [f"## Scores for {card.quarter}", "", md.text(headline(card)), ""]
     if not card.ended:
         out += [
             " · ".join(f"{m} {p}" for p, m in MARKS.items()) + " (pace: the score against "
@@ -314,12 +307,13 @@ def markdown(card: ScoreCard) -> str:
         ]
     for u in card.units:
         out += [
-            f"### {_md(u.name)} (`{u.id}`): {num(u.score)}, {status(u.pace, u.band, card)}",
+            f"### {md.text(u.name)} ({md.code(u.id)}): {num(u.score)}, "
+            f"{status(u.pace, u.band, card)}",
             "",
         ]
         for o in u.objectives:
             out += [
-                f"**{_md(o.title)}** ({o.commitment}): {num(o.score)}, "
+                f"**{md.text(o.title)}** ({o.commitment}): {num(o.score)}, "
                 f"{status(o.pace, o.band, card)}",
                 "",
             ]
@@ -327,14 +321,11 @@ def markdown(card: ScoreCard) -> str:
             cols += [] if card.ended else ["Pace"]
             cols += ["Confidence", "Last check-in", "Trend"]
             right = {"Baseline", "Current", "Target", "Score", "Confidence"}
-            out += [
-                "| " + " | ".join(cols) + " |",
-                "|" + "".join("---:|" if c in right else "---|" for c in cols),
-            ]
+            rows = []
             for k in o.key_results:
-                unit = _md(k.unit) if k.unit else None
+                unit = md.text(k.unit) if k.unit else None
                 cells = [
-                    _md(k.title),
+                    md.cell(k.title),
                     with_unit(grouped(k.baseline), unit),
                     _value(k, unit),
                     target_cell(k, unit),
@@ -346,19 +337,26 @@ def markdown(card: ScoreCard) -> str:
                 cells += [
                     num(k.confidence),
                     k.last_checkin.isoformat() if k.last_checkin else "never",
-                    f"`{shown}`" if shown else "-",
+                    md.code(shown) if shown else "-",
                 ]
-                out.append("| " + " | ".join(cells) + " |")
+                rows.append(cells)
+            out += md.table(cols, rows, right)
             out.append("")
-            out += [f"- Note on `{kr}`: {_md(note)}" for kr, note in _notes(o.key_results)]
-            out += [f"- On `{k.id}`: {_md(breach_words(k))}" for k in o.key_results if k.breached]
+            out += [
+                f"- Note on {md.code(kr)}: {md.text(note)}" for kr, note in _notes(o.key_results)
+            ]
+            out += [
+                f"- On {md.code(k.id)}: {md.text(breach_words(k))}"
+                for k in o.key_results
+                if k.breached
+            ]
             out += [""] if _notes(o.key_results) or any(k.breached for k in o.key_results) else []
         if u.brier is not None:
             out += [f"Calibration of confidence check-ins: {brier_words(u.brier)}.", ""]
         if card.ended:  # the questions are for the retrospective, once the quarter is over
             out += ["To discuss:", *[f"- {p}" for p in u.prompts], ""]
-    out += [f"> Moved target: {_md(m)}" for m in card.moved]
-    out += [f"> Note: {n}" for n in card.notices]
+    out += [f"> Moved target: {md.text(m)}" for m in card.moved]
+    out += [f"> Note: {md.text(n)}" for n in card.notices]
     return "\n".join(map(visible, out)).rstrip() + "\n"
 
 

@@ -1,4 +1,10 @@
-"""``okr sync`` output: text for people and logs, JSON for tools. Plain data in, text out."""
+"""``okr sync`` output: text for people and logs, JSON for tools. Plain data in, text out.
+
+A reference, a source's description, a value or an error can hold what a metric server or
+the repository put there: each is written with :func:`~okrcli.textsafe.visible` (it stays
+on its line), and the command prints the whole through :func:`~okrcli.textsafe.safe_output`
+like every output (no workflow command, no terminal escape).
+"""
 
 from __future__ import annotations
 
@@ -6,18 +12,21 @@ import json
 from collections.abc import Callable
 
 from okrcli.sync.service import SyncResult
+from okrcli.textsafe import visible
 
 
 def text(result: SyncResult) -> str:
     lines = []
-    width = max((len(s.ref) for s in result.items), default=0)
+    width = max((len(visible(s.ref)) for s in result.items), default=0)
     for s in result.items:
+        ref, where = visible(s.ref), visible(s.source or "")
         if s.status == "failed":
-            source = f"  [{s.source}]" if s.source else ""
-            lines.append(f"FAILED     {s.ref:<{width}}  {s.error}{source}")
+            source = f"  [{where}]" if where else ""
+            lines.append(f"FAILED     {ref:<{width}}  {visible(s.error or '')}{source}")
             continue
-        change = f"{s.old} -> {s.new}" if s.status == "changed" else f"{s.new} (unchanged)"
-        lines.append(f"{s.status:<10} {s.ref:<{width}}  {change}  [{s.source}]")
+        old, new = visible(str(s.old)), visible(str(s.new))
+        change = f"{old} -> {new}" if s.status == "changed" else f"{new} (unchanged)"
+        lines.append(f"{s.status:<10} {ref:<{width}}  {change}  [{where}]")
     if not result.items:
         lines.append(f"No key result of {result.quarter} has a source; add `source:` to one.")
     verb = "would change" if result.dry_run else "changed"
