@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from okrcli.fsutil import atomic_write, open_regular, read_fd
+from okrcli.fsutil import atomic_write, open_regular, read_fd, remove_matching
 
 
 def enabled() -> bool:
@@ -84,7 +84,19 @@ def _pyyaml_version() -> str:
     return found.group(1).decode("ascii", "replace") if found else "unknown"
 
 
-MAX_BYTES = 512 * 1024 * 1024  # a larger file is no cache okr wrote
+MAX_BYTES = 64 * 1024 * 1024  # a larger file is no cache okr wrote (the 5,000-unit
+# benchmark's largest is a few MB)
+MAX_MEMORY = 384 * 1024 * 1024  # what reading one cache may take, as estimated before
+
+
+def estimated_memory(raw: bytes) -> int:
+    """An upper estimate of the memory the JSON ``raw`` takes once read, counted before
+    anything is parsed: about 72 bytes a container (an empty list or object with its place
+    in the one holding it), 32 a value (a float, or the pointer to a shared one) and the
+    text itself. A few MB of ``[],[],...`` would take twenty times their size."""
+    containers = raw.count(b"[") + raw.count(b"{")
+    values = raw.count(b",") + raw.count(b":")
+    return len(raw) + 72 * containers + 32 * values
 
 
 def _header(kind: str) -> bytes:
@@ -93,12 +105,21 @@ def _header(kind: str) -> bytes:
     return f"okrcli-cache {kind} {_stamp()} json\n".encode()
 
 
+def _within(path: Path) -> Path:
+    """The git directory of a cache file: every cache is ``<git dir>/okrcli/<name>``, and
+    nothing below the git directory is followed through a link."""
+    return path.parent.parent
+
+
 def read(path: Path, kind: str) -> Any | None:
-    """The cached value, or None when there is none usable."""
+    """The cached value, or None when there is none usable: no file, a file that is no
+    regular file (a link, pipe, device or folder; never opened blocking), one reached
+    through a linked folder, one larger than :data:`MAX_BYTES` (only that much is read) or
+    that would take more than :data:`MAX_MEMORY` to parse, or one not okr's."""
     if not enabled():
         return None
     try:
-        fd = open_regular(str(path))
+        fd = open_regular(str(path), within=_within(path))
     except OSError:
         return None
     try:
@@ -109,6 +130,8 @@ def read(path: Path, kind: str) -> Any | None:
         os.close(fd)
     header = _header(kind)
     if not raw.startswith(header) or len(raw) > MAX_BYTES:
+        return None
+    if estimated_memory(raw) > MAX_MEMORY:
         return None
     try:
         return json.loads(raw[len(header) :], parse_constant=_no_constant)
@@ -124,15 +147,20 @@ def _no_constant(name: str) -> Any:
 
 def write(path: Path, kind: str, value: Any) -> None:
     """Replace the cache file atomically, and remove the same cache's files of other versions
-    (``blobs-v1.json`` once ``blobs-v2`` is written); failures are ignored."""
+    (``blobs-v1.json`` once ``blobs-v2`` is written); failures are ignored. Nothing is
+    written through a link (at the file or the ``okrcli`` folder) nor into what is no
+    regular file: such a cache is simply not kept."""
     if not enabled():
         return
+    within = _within(path)
     with contextlib.suppress(OSError, ValueError):
         data = json.dumps(value, ensure_ascii=False, separators=(",", ":"), check_circular=False)
-        atomic_write(path, _header(kind) + data.encode("utf-8"))
+        atomic_write(path, _header(kind) + data.encode("utf-8"), within=within)
     family = kind.rsplit("-v", 1)[0] + "-v"
+
+    def other_version(name: str) -> bool:
+        rest = name[len(kind) :]
+        return name.startswith(family) and not (name.startswith(kind) and rest[:1] in ("-", "."))
+
     with contextlib.suppress(OSError):
-        for old in path.parent.glob(f"{family}*"):
-            rest = old.name[len(kind) :]
-            if not (old.name.startswith(kind) and rest[:1] in ("-", ".")):
-                old.unlink()
+        remove_matching(path.parent, within, other_version)

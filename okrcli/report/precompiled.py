@@ -26,6 +26,8 @@ import jinja2
 from jinja2 import Environment
 from jinja2.bccache import Bucket, BytecodeCache
 
+from okrcli.fsutil import atomic_write
+
 SWITCH = "OKR_COMPILE_TEMPLATES"
 FOLDER = Path(__file__).with_name("compiled")
 NAMES = ("report.md.j2", "summary.md.j2")
@@ -99,6 +101,5 @@ def write_all(environment: Environment, templates: Path, *, check: bool = False)
         if not path.is_file() or path.read_text("utf-8") != text:
             stale.append(name)
             if not check:
-                FOLDER.mkdir(exist_ok=True)
-                path.write_text(text, "utf-8")
+                atomic_write(path, text, within=FOLDER.parent)
     return stale

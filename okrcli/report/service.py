@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from okrcli import forked
 from okrcli.errors import OkrError
-from okrcli.fsutil import UnsafePathError, atomic_write, check_output, inside
+from okrcli.fsutil import UnsafePathError, atomic_write, check_destination, check_output, inside
 from okrcli.history.source import Moment, moment
 from okrcli.load.files import resolve_root
 from okrcli.score.service import choose_quarter
@@ -80,12 +80,12 @@ def report_lines(request: ReportRequest) -> list[str]:
                 rendered[n] = safe_output(line)  # in place: the unsafe piece is freed at once
         if output is not None and (rendered is None or (splits and _size(rendered) > limit)):
             del rendered
-            return [_split(renderer, data, output)]
+            return [_split(renderer, data, output, root)]
         assert rendered is not None  # only a limit gives up
         lines = rendered
     del data
     if request.output is not None:
-        _write(request.cwd / request.output, lines, request.output)
+        _write(request.cwd / request.output, lines, request.output, root)
     return lines
 
 
@@ -120,9 +120,12 @@ def _a_file(path: Path) -> bool:
         return False
 
 
-def _write(path: Path, text: str | list[str], shown: Path | str) -> None:
+def _write(path: Path, text: str | list[str], shown: Path | str, root: Path) -> None:
+    """Write one file of the report (never through a link inside the repository)."""
     try:
-        atomic_write(path, text)
+        atomic_write(path, text, within=root)
+    except UnsafePathError as exc:
+        raise OkrError(f"will not write {shown}: {exc.strerror}.") from None
     except OSError as exc:
         raise OkrError(f"cannot write {shown}: {exc.strerror or exc}.") from None
 
@@ -147,13 +150,19 @@ def _summary(renderer: Renderer, data: dict[str, Any]) -> str:
     return text
 
 
-def _split(renderer: Renderer, data: dict[str, Any], output: Path) -> str:
+def _split(renderer: Renderer, data: dict[str, Any], output: Path, root: Path) -> str:
     """Too big for GitHub to show as one file: an index (``output``: the headline, what
     needs attention, the units at a glance, the charts, the history) and one file per
-    business unit beside it. Returns the index."""
+    business unit beside it. Returns the index. Every part's place is checked before any
+    is written (a link committed at a part's name refuses the report, not half of it)."""
     from okrcli.report import data as report_data
 
     parts = report_data.parts(data, output.stem)
+    for part in parts:
+        try:
+            check_destination(output.parent / part["file"], root)
+        except UnsafePathError as exc:
+            raise OkrError(f"will not write {part['file']}: {exc.strerror}.") from None
     units = data["units"]
     layout = data["layout"]
     for part in parts:
@@ -166,12 +175,12 @@ def _split(renderer: Renderer, data: dict[str, Any], output: Path) -> str:
                 }
             )
         )
-        _write(output.parent / part["file"], text, part["file"])
+        _write(output.parent / part["file"], text, part["file"], root)
     listed = [{k: v for k, v in p.items() if k != "members"} for p in parts]
     index = safe_output(
         renderer.render({**data, "units": units, "layout": {**layout, "parts": listed}})
     )
-    _write(output, index, output.name)
+    _write(output, index, output.name, root)
     return index
 
 
