@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import secrets
 import stat
 from collections.abc import Callable, Iterator
@@ -445,3 +446,34 @@ def read_fd(fd: int, limit: int) -> bytes:
         parts.append(chunk)
         total += len(chunk)
     return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogate(found: re.Match[str]) -> str:
+    code = ord(found.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
+def name_text(text: str) -> str:
+    """``text`` as text any UTF-8 output can hold: a byte a file name held that is no UTF-8
+    (which Python keeps as a lone surrogate, U+DC80 to U+DCFF) written as ``\\xff``, any
+    other lone surrogate as ``\\udxxx``; the rest unchanged."""
+    return text if text.isascii() else _SURROGATE.sub(_escape_surrogate, text)
+
+
+def uri_path(path: str) -> str:
+    """A relative path as a URI reference's path (SARIF's ``uri``): ``/`` between folders,
+    and each byte that is no UTF-8 percent-encoded (``%FF``), which is what it stands for."""
+    slashed = path.replace("\\", "/")
+    if slashed.isascii():
+        return slashed
+    return _SURROGATE.sub(
+        lambda m: (
+            f"%{ord(m.group()) - 0xDC00:02X}"
+            if 0xDC80 <= ord(m.group()) <= 0xDCFF
+            else _escape_surrogate(m)
+        ),
+        slashed,
+    )

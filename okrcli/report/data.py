@@ -924,4 +924,3 @@ def _part_slugs(keys: list[str]) -> dict[str, str]:
         taken.add(slug.lower())
         slugs[key] = slug
     return slugs
-

@@ -13,7 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from okrcli import forked
 from okrcli.errors import OkrError
-from okrcli.fsutil import UnsafePathError, atomic_write, check_destination, check_output, inside
+from okrcli.fsutil import (
+    UnsafePathError,
+    atomic_write,
+    check_destination,
+    check_output,
+    inside,
+    name_text,
+)
 from okrcli.history.source import Moment, moment
 from okrcli.load.files import resolve_root
 from okrcli.score.service import choose_quarter
@@ -77,7 +84,8 @@ def report_lines(request: ReportRequest) -> list[str]:
         rendered = renderer.render_lines(data, past=limit if splits else None)
         if rendered is not None:
             for n, line in enumerate(rendered):
-                rendered[n] = safe_output(line)  # in place: the unsafe piece is freed at once
+                # in place: the unsafe piece is freed at once
+                rendered[n] = _text(line)
         if output is not None and (rendered is None or (splits and _size(rendered) > limit)):
             del rendered
             return [_split(renderer, data, output, root)]
@@ -87,6 +95,12 @@ def report_lines(request: ReportRequest) -> list[str]:
     if request.output is not None:
         _write(request.cwd / request.output, lines, request.output, root)
     return lines
+
+
+def _text(text: str) -> str:
+    """Report text as it is written: escaped (:func:`okrcli.textsafe.safe_output`), and a
+    file name's bytes that are no UTF-8 written ``\\xff`` (:func:`okrcli.fsutil.name_text`)."""
+    return name_text(safe_output(text))
 
 
 def _size(lines: list[str]) -> int:
@@ -140,7 +154,7 @@ def _summary(renderer: Renderer, data: dict[str, Any]) -> str:
     while True:
         # the blocks the summary leaves empty would leave runs of blank lines
         rendered = re.sub(r"\n{3,}", "\n\n", renderer.render(report_data.summary_view(data, rows)))
-        text = safe_output(rendered)
+        text = _text(rendered)
         if len(text) <= limit or rows == 0:
             break
         rows //= 2
@@ -166,7 +180,7 @@ def _split(renderer: Renderer, data: dict[str, Any], output: Path, root: Path) -
     units = data["units"]
     layout = data["layout"]
     for part in parts:
-        text = safe_output(
+        text = _text(
             renderer.render(
                 {
                     **data,
@@ -177,9 +191,7 @@ def _split(renderer: Renderer, data: dict[str, Any], output: Path, root: Path) -
         )
         _write(output.parent / part["file"], text, part["file"], root)
     listed = [{k: v for k, v in p.items() if k != "members"} for p in parts]
-    index = safe_output(
-        renderer.render({**data, "units": units, "layout": {**layout, "parts": listed}})
-    )
+    index = _text(renderer.render({**data, "units": units, "layout": {**layout, "parts": listed}}))
     _write(output, index, output.name, root)
     return index
 
