@@ -6,7 +6,6 @@ import contextlib
 import errno
 import os
 import re
-import secrets
 import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -213,7 +212,7 @@ def _replace_at(
     _remove_orphans(folder_fd, name)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
     while True:
-        tmp = f".{name}.{os.getpid()}.{secrets.token_hex(4)}.okr-tmp"
+        tmp = f".{name}.{os.getpid()}.{os.urandom(4).hex()}.okr-tmp"
         try:
             fd = os.open(tmp, flags, 0o600, dir_fd=folder_fd)
             break

@@ -177,6 +177,8 @@ def _split(renderer: Renderer, data: dict[str, Any], output: Path, root: Path) -
             check_destination(output.parent / part["file"], root)
         except UnsafePathError as exc:
             raise OkrError(f"will not write {part['file']}: {exc.strerror}.") from None
+        except OSError as exc:
+            raise OkrError(f"cannot write {part['file']}: {exc.strerror or exc}.") from None
     units = data["units"]
     layout = data["layout"]
     for part in parts:
