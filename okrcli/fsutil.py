@@ -210,14 +210,7 @@ def _replace_at(
 ) -> None:
     """Write a temporary file in the folder, then rename it over ``name``."""
     _remove_orphans(folder_fd, name)
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-    while True:
-        tmp = f".{name}.{os.getpid()}.{os.urandom(4).hex()}.okr-tmp"
-        try:
-            fd = os.open(tmp, flags, 0o600, dir_fd=folder_fd)
-            break
-        except FileExistsError:
-            continue
+    fd, tmp = _temporary(folder_fd, name)
     try:
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as handle:
@@ -237,6 +230,18 @@ def _replace_at(
         with contextlib.suppress(OSError):
             os.unlink(tmp, dir_fd=folder_fd)
         raise
+
+
+def _temporary(folder_fd: int, name: str) -> tuple[int, str]:
+    """A new temporary file beside ``name`` (made, never opened through anything already
+    there): its descriptor, for writing, and its name."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    while True:
+        tmp = f".{name}.{os.getpid()}.{os.urandom(4).hex()}.okr-tmp"
+        try:
+            return os.open(tmp, flags, 0o600, dir_fd=folder_fd), tmp
+        except FileExistsError:
+            continue
 
 
 def remove_matching(folder: Path, within: Path, wanted: Callable[[str], bool]) -> None:

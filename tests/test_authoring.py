@@ -392,7 +392,7 @@ def test_new_from_template_lists_alignment_choices(scaffold: Path) -> None:
     [
         ("os.replace", OSError(30, "Read-only file system")),
         ("os.fsync", OSError(28, "No space left on device")),
-        ("tempfile.mkstemp", PermissionError(13, "Permission denied")),
+        ("okrcli.fsutil._temporary", PermissionError(13, "Permission denied")),
         ("os.fsync", KeyboardInterrupt()),
     ],
 )
