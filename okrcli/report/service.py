@@ -121,6 +121,8 @@ def check_output_path(path: Path, shown: Path, root: Path) -> None:
             raise UnsafePathError(path, "it is inside the git directory")
     except UnsafePathError as exc:
         raise OkrError(f"will not write {shown}: {exc.strerror}.") from None
+    except OSError as exc:  # a folder, or one on the way that cannot be opened
+        raise OkrError(f"cannot write {shown}: {exc.strerror or exc}.") from None
 
 
 def _a_file(path: Path) -> bool:

@@ -388,6 +388,22 @@ def test_report_parts_beside_an_output_outside_are_the_user_s_choice(
     ]
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["named pipe", "device", "socket", "folder", "link to itself"])
+def test_dash_o_at_what_is_no_plain_file_inside_is_refused(tmp_path: Path, name: str) -> None:
+    """`-o` inside the repository at a pipe (which would hang the write), a device, a
+    socket, a folder or a looping link: refused with a message, never a traceback."""
+    root = write_repo(tmp_path / "r", {CHECKOUT: GOOD_FILE})
+    git(root, "init", "-q")
+    victim = _victim(tmp_path)
+    MAKERS[name](root / "out.md", victim)
+    for command in (["lint", "-o", "out.md"], ["report", "-o", "out.md"]):
+        run = okr(*command, cwd=root)
+        assert run.code == 2, run.stderr
+        assert "will not write out.md" in run.stderr or "cannot write out.md" in run.stderr
+    _same_kind(root / "out.md", name)
+
+
 # --- 14: part files never collide -----------------------------------------------------------
 
 
