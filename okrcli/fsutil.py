@@ -1,4 +1,6 @@
-"""Atomic file writes: a temporary file in the same folder, flushed, then renamed over."""
+"""The one way okr writes files (atomic_write: a temporary file in the same folder, flushed,
+then renamed over, following no link inside the repository or the git directory), and reading
+files there without following links or blocking on a pipe."""
 
 from __future__ import annotations
 
@@ -58,9 +60,10 @@ def atomic_write(
 
 
 def check_destination(path: Path, root: Path) -> None:
-    """Refuse (UnsafePathError) before any work is done what :func:`atomic_write` with
-    ``within=root`` would refuse: a link, dangling or not, at ``path`` or at a folder on its
-    way below ``root``, or something else than a regular file at ``path``. Nothing is made.
+    """Refuse before any work is done what :func:`atomic_write` with ``within=root`` would
+    refuse (UnsafePathError; IsADirectoryError for a folder): a link, dangling or not, at
+    ``path`` or at a folder on its way below ``root``, or something else than a regular file
+    at ``path``. Nothing is made.
     A path outside ``root`` is the user's own choice (``-o /dev/stdout``) and passes."""
     confined = _confined(path, root)
     if confined is None:
@@ -247,10 +250,10 @@ def _temporary(folder_fd: int, name: str) -> tuple[int, str]:
 def remove_matching(folder: Path, within: Path, wanted: Callable[[str], bool]) -> None:
     """Remove the entries of ``folder`` (below ``within``, reached without following a
     link) whose names are ``wanted``; a link is removed itself, never what it names."""
-    confined = _confined(folder / "x", within)
+    confined = _confined(folder, within)
     if confined is None:
         raise UnsafePathError(folder, "it is not inside the folder given")
-    fd = _open_folder(*confined[:2], folder, create=False)
+    fd = _open_folder(confined[0], [*confined[1], confined[2]], folder, create=False)
     try:
         for name in os.listdir(fd):
             if wanted(name):
