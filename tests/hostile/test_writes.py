@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import stat
 import subprocess
@@ -25,7 +26,7 @@ from okrcli.fsutil import UnsafePathError, atomic_write, name_text, uri_path
 from okrcli.history.timeline import BLOB_KIND, CACHE_NAME, WALK_KIND, BlobCache, WalkCache
 from okrcli.load.parsecache import KIND, ParseCache
 from okrcli.rules.base import GOOD_FILE
-from tests.conftest import git, write_repo
+from tests.conftest import git, give, okr_unprivileged, write_repo
 from tests.hostile.test_hostile import CHECKOUT, okr
 
 VICTIM_TEXT = "#!/bin/sh\necho the job's own script\n"
@@ -314,6 +315,43 @@ def test_a_restored_cache_folder_link_through_the_commands(tmp_path: Path, dangl
         assert run.code in (0, 1), run.stderr
     _untouched(victim)
     assert not (victim.parent / "gone").exists()
+
+
+# --- what the job cannot write: as root too ---------------------------------------------------
+
+
+@pytest.mark.slow
+def test_a_cache_folder_the_job_cannot_write_keeps_no_cache(
+    tmp_path: Path, nobody_home: Path
+) -> None:
+    root = give(_history_repo(tmp_path), nobody_home)
+    clean = okr_unprivileged("lint", "--format", "json", cwd=root)
+    shutil.rmtree(root / ".git/okrcli")
+    (root / ".git/okrcli").mkdir(mode=0o555)
+    if os.geteuid() == 0:
+        shutil.chown(root / ".git/okrcli", "nobody", "nogroup")
+    for command in (["lint", "--format", "json"], ["score"], ["report"]):
+        run = okr_unprivileged(*command, cwd=root)
+        assert run.returncode in (0, 1), run.stderr
+    assert okr_unprivileged("lint", "--format", "json", cwd=root).stdout == clean.stdout
+    assert list((root / ".git/okrcli").iterdir()) == []
+
+
+@pytest.mark.slow
+def test_an_output_folder_the_job_cannot_write_is_a_message(
+    tmp_path: Path, nobody_home: Path
+) -> None:
+    root = give(_history_repo(tmp_path), nobody_home)
+    (root / "reports").mkdir(mode=0o555)
+    if os.geteuid() == 0:
+        shutil.chown(root / "reports", "nobody", "nogroup")
+    for command in (
+        ["lint", "-o", "reports/x.sarif", "--format", "sarif"],
+        ["report", "-o", "reports/x.md"],
+    ):
+        run = okr_unprivileged(*command, cwd=root)
+        assert run.returncode == 2 and "cannot write reports/x." in run.stderr, run.stderr
+    assert list((root / "reports").iterdir()) == []
 
 
 # --- 2: the parts of a split report ---------------------------------------------------------
