@@ -20,7 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from okrcli.fsutil import atomic_write, open_regular, read_fd
+from okrcli.fsutil import atomic_write, open_regular, read_fd, remove_matching
 
 
 def enabled() -> bool:
@@ -84,7 +84,23 @@ def _pyyaml_version() -> str:
     return found.group(1).decode("ascii", "replace") if found else "unknown"
 
 
-MAX_BYTES = 512 * 1024 * 1024  # a larger file is no cache okr wrote
+MAX_BYTES = 64 * 1024 * 1024  # a larger file is no cache okr wrote (the largest of the
+# 1,000-unit, 13-week benchmark, its blob cache, is 4 MB)
+MAX_MEMORY = 256 * 1024 * 1024  # what reading one cache may take, as estimated before
+
+
+def estimated_memory(raw: bytes) -> int:
+    """An upper estimate of the memory the JSON ``raw`` takes once read, counted at C speed
+    before anything is parsed: the text, 72 bytes a list and 200 an object (an empty one
+    with its place in the one holding it; one with keys grows by its keys' separators), 25
+    a quote (a string object of a few letters is 50 bytes) and 40 a value (a number, or a
+    place in a list or object). A few MB of ``[],[],...`` or ``"a","a",...`` would otherwise
+    take fifteen to twenty times their size; what okr writes is estimated at six to eight
+    times its size (and takes about four)."""
+    lists = raw.count(b"[")
+    objects = raw.count(b"{")
+    values = raw.count(b",") + raw.count(b":")
+    return len(raw) + 72 * lists + 200 * objects + 25 * raw.count(b'"') + 40 * values
 
 
 def _header(kind: str) -> bytes:
@@ -93,13 +109,22 @@ def _header(kind: str) -> bytes:
     return f"okrcli-cache {kind} {_stamp()} json\n".encode()
 
 
+def _within(path: Path) -> Path:
+    """The git directory of a cache file: every cache is ``<git dir>/okrcli/<name>``, and
+    nothing below the git directory is followed through a link."""
+    return path.parent.parent
+
+
 def read_body(path: Path, kind: str) -> bytes | None:
     """The cache file's content after its header, or None when there is none usable: no
-    file, not a plain file, over the size bound, or another kind or version."""
+    file, a file that is no regular file (a link, pipe, device or folder; never opened
+    blocking), one reached through a linked folder, one larger than :data:`MAX_BYTES` (only
+    that much is read) or that would take more than :data:`MAX_MEMORY` to parse, or one not
+    okr's (another kind or version)."""
     if not enabled():
         return None
     try:
-        fd = open_regular(str(path))
+        fd = open_regular(str(path), within=_within(path))
     except OSError:
         return None
     try:
@@ -110,6 +135,8 @@ def read_body(path: Path, kind: str) -> bytes | None:
         os.close(fd)
     header = _header(kind)
     if not raw.startswith(header) or len(raw) > MAX_BYTES:
+        return None
+    if estimated_memory(raw) > MAX_MEMORY:
         return None
     return raw[len(header) :]
 
@@ -141,14 +168,18 @@ def write(path: Path, kind: str, value: Any) -> None:
 def write_body(path: Path, kind: str, body: bytes) -> None:
     """Replace the cache file atomically with its header and ``body``, and remove the same
     cache's files of other versions (``blobs-v1.json`` once ``blobs-v2`` is written);
-    failures are ignored."""
+    failures are ignored. Nothing is written through a link (at the file or the ``okrcli``
+    folder) nor into what is no regular file: such a cache is simply not kept."""
     if not enabled():
         return
+    within = _within(path)
     with contextlib.suppress(OSError):
-        atomic_write(path, _header(kind) + body)
+        atomic_write(path, _header(kind) + body, within=within)
     family = kind.rsplit("-", 1)[0] + "-"
+
+    def other_version(name: str) -> bool:
+        rest = name[len(kind) :]
+        return name.startswith(family) and not (name.startswith(kind) and rest[:1] in ("-", "."))
+
     with contextlib.suppress(OSError):
-        for old in path.parent.glob(f"{family}*"):
-            rest = old.name[len(kind) :]
-            if not (old.name.startswith(kind) and rest[:1] in ("-", ".")):
-                old.unlink()
+        remove_matching(path.parent, within, other_version)

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import os
+import pwd
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterable
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -153,3 +155,42 @@ def fetched_data(name: str) -> Path:
     if not path.exists():
         pytest.fail(f"{path} is missing; run scripts/setup dev to fetch it")
     return path
+
+
+# --- file permissions bind okr, as root too (root ignores them: okr runs as nobody) ---
+
+
+@pytest.fixture
+def nobody_home() -> Iterator[Path]:
+    """A folder that the user running okr through :func:`okr_unprivileged` owns and can
+    reach (as root: user ``nobody``, since root ignores file permissions)."""
+    home = Path(tempfile.mkdtemp(prefix="okr-unprivileged-"))
+    home.chmod(0o755)
+    if os.geteuid() == 0:
+        shutil.chown(home, "nobody", "nogroup")
+    yield home
+    shutil.rmtree(home, ignore_errors=True)
+
+
+def give(root: Path, home: Path) -> Path:
+    """A copy of the repository ``root`` in ``home``, owned by the user it belongs to."""
+    copy = home / root.name
+    shutil.copytree(root, copy, symlinks=True)
+    if os.geteuid() == 0:
+        nobody = pwd.getpwnam("nobody")
+        for path in [copy, *copy.rglob("*")]:
+            os.chown(path, nobody.pw_uid, nobody.pw_gid, follow_symlinks=False)
+    return copy
+
+
+def okr_unprivileged(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """okr run as a user whom file permissions bind (as root: ``nobody``, with its home
+    in the folder above ``cwd``); checked to end without a traceback."""
+    argv = [sys.executable, "-m", "okrcli", *args]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GITHUB_")} | {"CI": "true"}
+    if os.geteuid() == 0:
+        argv = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", "--", *argv]
+        env["HOME"] = str(cwd.parent)
+    run = subprocess.run(argv, cwd=cwd, capture_output=True, text=True, env=env, timeout=120)
+    assert "Traceback" not in run.stderr and "internal error" not in run.stderr, run.stderr
+    return run

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from okrcli.edit.checkin import Edit, apply, number_text
 from okrcli.errors import OkrError
 from okrcli.load.yamlsafe import parse
-from tests.conftest import ROOT, dev_tool, git, okr
+from tests.conftest import ROOT, dev_tool, git, give, okr, okr_unprivileged
 
 LAYOUTS = {
     "two-space-indented": """\
@@ -327,18 +327,18 @@ def test_racing_check_ins_both_land(scaffold: Path) -> None:
 
 
 @pytest.mark.slow
-def test_read_only_file_is_left_intact(scaffold: Path) -> None:
-    if os.geteuid() == 0:
-        pytest.skip("root ignores file permissions")
-    folder = scaffold / "okrs/2026-Q4"
+def test_read_only_file_is_left_intact(scaffold: Path, nobody_home: Path) -> None:
+    """As root, run as ``nobody`` (root ignores file permissions)."""
+    root = give(scaffold, nobody_home)
+    folder = root / "okrs/2026-Q4"
+    before = (folder / "first-team.yaml").read_bytes()
     folder.chmod(0o555)
-    try:
-        r = okr(
-            "check-in", "first-team/reorder-conversion", "44", "--quarter", "2026-Q4", cwd=scaffold
-        )
-        assert r.returncode == 2 and "cannot write" in r.stderr
-    finally:
-        folder.chmod(0o755)
+    r = okr_unprivileged(
+        "check-in", "first-team/reorder-conversion", "44", "--quarter", "2026-Q4", cwd=root
+    )
+    assert r.returncode == 2 and "cannot write" in r.stderr, r.stderr
+    assert (folder / "first-team.yaml").read_bytes() == before
+    assert not [p for p in folder.iterdir() if p.name.startswith(".")]
 
 
 @pytest.mark.slow
@@ -392,7 +392,7 @@ def test_new_from_template_lists_alignment_choices(scaffold: Path) -> None:
     [
         ("os.replace", OSError(30, "Read-only file system")),
         ("os.fsync", OSError(28, "No space left on device")),
-        ("tempfile.mkstemp", PermissionError(13, "Permission denied")),
+        ("okrcli.fsutil._temporary", PermissionError(13, "Permission denied")),
         ("os.fsync", KeyboardInterrupt()),
     ],
 )

@@ -15,8 +15,8 @@ from tests.conftest import ROOT, okr
 
 def test_a_plain_file_is_replaced(tmp_path: Path) -> None:
     target = tmp_path / "out" / "report.md"
-    atomic_write(target, "one")
-    atomic_write(target, "two")
+    atomic_write(target, "one", within=None)
+    atomic_write(target, "two", within=None)
     assert target.read_text() == "two"
     assert [p.name for p in target.parent.iterdir()] == ["report.md"]  # no temporary left
 
@@ -26,7 +26,7 @@ def test_a_link_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
     real.write_text("old")
     link = tmp_path / "link.md"
     link.symlink_to(real)
-    atomic_write(link, "new")
+    atomic_write(link, "new", within=None)
     assert link.is_symlink() and real.read_text() == "new"
 
 
@@ -36,7 +36,7 @@ def test_a_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
     got: list[bytes] = []
     reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
     reader.start()
-    atomic_write(fifo, "through the pipe")
+    atomic_write(fifo, "through the pipe", within=None)
     reader.join(timeout=10)
     assert got == [b"through the pipe"]
     assert stat.S_ISFIFO(os.stat(fifo).st_mode)
@@ -44,7 +44,7 @@ def test_a_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
 
 def test_a_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(IsADirectoryError):
-        atomic_write(tmp_path, "x")
+        atomic_write(tmp_path, "x", within=None)
 
 
 @pytest.mark.slow

@@ -27,10 +27,11 @@ CHECKOUT = "okrs/2026-Q4/checkout.yaml"
 # step's name to the pipe (fd in argv[1]) and sleeps until killed. argv[2] names the step,
 # argv[3] the file (other files okr writes, such as caches, are left alone); the rest is okr's.
 DRIVER = r"""
-import io, os, sys, tempfile, time
+import io, os, sys, time
+import okrcli.fsutil as fsutil
 fd, step, target = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 real_write, real_fsync, real_replace = os.write, os.fsync, os.replace
-real_mkstemp, real_fdopen = tempfile.mkstemp, os.fdopen
+real_temporary, real_fdopen = fsutil._temporary, os.fdopen
 ours = set()  # descriptors of the temporary files written for the target
 
 def stop(name):
@@ -38,8 +39,8 @@ def stop(name):
     while True:
         time.sleep(60)
 
-def mkstemp(*a, **k):
-    handle, name = real_mkstemp(*a, **k)
+def temporary(*a, **k):
+    handle, name = real_temporary(*a, **k)
     if os.path.basename(name).startswith("." + target + "."):
         ours.add(handle)
     return handle, name
@@ -69,7 +70,7 @@ def fdopen(f, *a, **k):
         handle.write = half
     return handle
 
-tempfile.mkstemp, os.fsync, os.replace, os.fdopen = mkstemp, fsync, replace, fdopen
+fsutil._temporary, os.fsync, os.replace, os.fdopen = temporary, fsync, replace, fdopen
 sys.argv = ["okr", *sys.argv[4:]]
 from okrcli.cli.app import main
 main()

@@ -258,7 +258,7 @@ def test_report_over_the_preview_limit_splits_by_business_unit(
     monkeypatch.setattr(report_data, "PREVIEW_LIMIT", 2000)
     out = tmp_path / "out" / "report.md"
     out.parent.mkdir()
-    index = service._split(Renderer(), data, out)
+    index = service._split(Renderer(), data, out, tmp_path)
     assert out.read_text() == index
     files = sorted(p.name for p in out.parent.iterdir())
     assert files == [

@@ -206,6 +206,7 @@ def lint(
             quarter=quarter,
         )
         result = run_lint(request)
+        root = None
         if output is not None:
             from okrcli.load.files import resolve_root
             from okrcli.report.service import check_output_path
@@ -219,14 +220,18 @@ def lint(
         from dataclasses import replace
 
         result = replace(result, failing=("error", "warning"))
-    _lint_output(result, output_format, output, statistics)
+    _lint_output(result, output_format, output, statistics, root)
     failing = set(result.failing)
     if not exit_zero and any(d.severity in failing for d in result.diagnostics):
         raise typer.Exit(1)
 
 
 def _lint_output(
-    result: LintResult, output_format: LintFormat, output: Path | None, statistics: bool
+    result: LintResult,
+    output_format: LintFormat,
+    output: Path | None,
+    statistics: bool,
+    root: Path | None,
 ) -> None:
     """Print the findings; write the chosen format to ``output`` when given; add the job
     summary inside GitHub Actions."""
@@ -244,7 +249,7 @@ def _lint_output(
         from okrcli.fsutil import atomic_write
 
         try:
-            atomic_write(output, FORMATS[chosen](result))
+            atomic_write(output, FORMATS[chosen](result), within=root)
         except OSError as exc:
             raise _fail(OkrError(f"cannot write {output}: {exc.strerror or exc}.")) from None
     if shown == "text" and not _is_ci():

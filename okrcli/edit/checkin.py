@@ -289,7 +289,11 @@ def check_in(doc: OkrDoc, edits: list[Edit]) -> CheckInResult:
             data = new_text.encode()
             if raw.startswith(b"\xef\xbb\xbf"):
                 data = b"\xef\xbb\xbf" + data
-            atomic_write(path, data, unchanged_since=before)
+            # the repository holding the file: nothing below it is written through a link
+            depth = len(Path(doc.rel).parts)
+            fits = path.as_posix().endswith("/" + doc.rel) and depth <= len(path.parents)
+            root = path.parents[depth - 1] if fits else path.parent
+            atomic_write(path, data, within=root, unchanged_since=before)
     except FileChangedError:
         raise OkrError(
             f"{doc.rel} changed on disk while okr was writing it; nothing was "

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from okrcli.errors import OkrError
-from okrcli.fsutil import UnsafePathError, atomic_write, check_destination
+from okrcli.fsutil import UnsafePathError, atomic_write
 from okrcli.model.quarter import QUARTER_FORM, Quarter
 from okrcli.model.schema import SCHEMAS
 from okrcli.model.schema import render as render_schema
@@ -99,12 +99,10 @@ def init(
             result.skipped.append(rel)
             continue
         try:
-            check_destination(path, root)
+            atomic_write(path, text, within=root)
         except UnsafePathError as exc:
             result.skipped.append(f"{rel} ({exc.strerror})")
             continue
-        try:
-            atomic_write(path, text)
         except OSError as exc:
             raise OkrError(f"cannot write {path}: {exc.strerror or exc}.") from None
         result.written.append(rel)

@@ -24,7 +24,7 @@ from okrcli.edit.checkin import (
     unit_doc,
 )
 from okrcli.errors import OkrError
-from okrcli.fsutil import UnsafePathError, atomic_write, check_destination, folder_lock
+from okrcli.fsutil import UnsafePathError, atomic_write, folder_lock
 from okrcli.load.files import OkrDoc, resolve_root
 from okrcli.load.repo import Repository, load_repository
 from okrcli.model.okr import Direction, KeyResult
@@ -324,7 +324,7 @@ def commit(
     except OkrError as exc:
         if original is None:
             raise
-        atomic_write(result.path, original)
+        atomic_write(result.path, original, within=repo.root)
         raise OkrError(f"{exc.message} The check-in was undone; the file is as it was.") from None
 
 
@@ -340,10 +340,6 @@ def new_file(repo: Repository, unit: str, quarter: str, from_quarter: str | None
     if not QUARTER_RE.match(quarter):
         raise OkrError(f"--quarter {quarter}: write the quarter as {QUARTER_FORM}.")
     path = repo.root / repo.config.okrs_dir / quarter / f"{unit}.yaml"
-    try:
-        check_destination(path, repo.root)
-    except UnsafePathError as exc:
-        raise OkrError(f"will not write {path.relative_to(repo.root)}: {exc.strerror}.") from None
     if os.path.lexists(path):
         raise OkrError(f"{path.relative_to(repo.root)} already exists; edit it instead.")
     if from_quarter is not None:
@@ -351,7 +347,9 @@ def new_file(repo: Repository, unit: str, quarter: str, from_quarter: str | None
     else:
         text = _from_template(repo, unit, quarter)
     try:
-        atomic_write(path, text)
+        atomic_write(path, text, within=repo.root)
+    except UnsafePathError as exc:
+        raise OkrError(f"will not write {path.relative_to(repo.root)}: {exc.strerror}.") from None
     except OSError as exc:
         raise OkrError(f"cannot write {path}: {exc.strerror or exc}.") from None
     return path

@@ -7,8 +7,10 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 from okrcli import markdown as md
+from okrcli.fsutil import name_text, uri_path
 from okrcli.lint.diagnostics import Diagnostic, LintResult
 from okrcli.textsafe import visible
 
@@ -54,7 +56,7 @@ def concise(result: LintResult) -> str:
 
 def as_json(result: LintResult) -> str:
     """A JSON list, one object per finding."""
-    return json.dumps([d.as_dict() for d in result.diagnostics], indent=2) + "\n"
+    return json.dumps(_named([d.as_dict() for d in result.diagnostics]), indent=2) + "\n"
 
 
 def statistics(result: LintResult) -> str:
@@ -99,6 +101,18 @@ def github(result: LintResult) -> str:
     return "".join(out)
 
 
+def _named(value: Any) -> Any:
+    """``value`` (JSON data) with every text made one any UTF-8 output can hold (a file name
+    that is no UTF-8 has its bytes written ``\\xff``; see :func:`okrcli.fsutil.name_text`)."""
+    if isinstance(value, str):
+        return name_text(value)
+    if isinstance(value, dict):
+        return {name_text(k): _named(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_named(v) for v in value]
+    return value
+
+
 def _fingerprints(result: LintResult) -> list[str]:
     """Stable ids for findings: from rule, file and message (line numbers left out), and
     the finding's rank among identical ones, so they survive lines moving."""
@@ -109,7 +123,7 @@ def _fingerprints(result: LintResult) -> list[str]:
         key = (d.code, d.rel, message)
         seen[key] += 1
         raw = "\0".join((*key, str(seen[key])))
-        prints.append(hashlib.sha256(raw.encode()).hexdigest())
+        prints.append(hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest())
     return prints
 
 
@@ -128,7 +142,7 @@ def gitlab(result: LintResult) -> str:
         }
         for d, fp in zip(result.diagnostics, _fingerprints(result), strict=True)
     ]
-    return json.dumps(items, indent=2) + "\n"
+    return json.dumps(_named(items), indent=2) + "\n"
 
 
 _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
@@ -172,7 +186,7 @@ def sarif(result: LintResult) -> str:
                 {
                     "physicalLocation": {
                         "artifactLocation": {
-                            "uri": d.path.replace("\\", "/"),
+                            "uri": uri_path(d.path),
                             "uriBaseId": "%SRCROOT%",
                         },
                         "region": {
@@ -198,7 +212,7 @@ def sarif(result: LintResult) -> str:
             {"tool": {"driver": driver}, "results": results, "columnKind": "unicodeCodePoints"}
         ],
     }
-    return json.dumps(log, indent=2) + "\n"
+    return json.dumps(_named(log), indent=2) + "\n"
 
 
 def junit(result: LintResult) -> str:
@@ -237,7 +251,9 @@ def junit(result: LintResult) -> str:
             ET.SubElement(case, "system-out").text = "\n".join(line(d) for d in notes)
     ET.indent(suites)
     return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        + name_text(ET.tostring(suites, encoding="unicode"))
+        + "\n"
     )
 
 

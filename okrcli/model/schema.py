@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from okrcli.errors import OkrError
-from okrcli.fsutil import atomic_write, check_destination, open_regular
+from okrcli.fsutil import atomic_write, open_regular
 from okrcli.model.config import Config
 from okrcli.model.okr import OkrFile
 from okrcli.model.org import Org
@@ -62,8 +62,7 @@ def write_schemas(folder: Path, *, check: bool = False) -> list[str]:
         if check:
             continue
         try:
-            check_destination(path, Path.cwd())
-            atomic_write(path, text)
+            atomic_write(path, text, within=Path.cwd())
         except OSError as exc:
             raise OkrError(f"cannot write {path}: {exc.strerror or exc}.") from None
     return changed

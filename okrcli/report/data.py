@@ -1066,18 +1066,49 @@ def parts(data: dict[str, Any], stem: str) -> list[dict[str, Any]]:
             seen.add(top["id"])
         key = top["id"] if top["level"] == "business-unit" else ""
         groups.setdefault(key, []).append(u)
+    slugs = _part_slugs(list(groups))
     out = []
     for key, members in groups.items():
         name = by_id[key]["name"] if key else data["organisation"]["name"]
-        slug = re.sub(r"[^A-Za-z0-9_.-]+", "-", key or "organisation").strip(".-") or "part"
         out.append(
             {
                 "id": key,
                 "name": name,
-                "file": f"{stem}-{slug}.md",
+                "file": f"{stem}-{slugs[key]}.md",
                 "units": len(members),
                 "score": sum(m["score"] for m in members) / len(members),
                 "members": members,
             }
         )
     return out
+
+
+def _part_slugs(keys: list[str]) -> dict[str, str]:
+    """A distinct file-name part for each business unit (``""``: the organisation's own
+    part, always ``organisation``): its id with what is no letter, digit, ``_``, ``.`` or
+    ``-`` made ``-``. Names that would be the same, ignoring case (a unit with the id
+    ``organisation``, ``a b`` and ``a-b``, ``Sales`` and ``sales`` on a case-insensitive
+    disk), get ``-2``, ``-3``, ... in hierarchy order, never one another's own name."""
+
+    def natural(key: str) -> str:
+        return re.sub(r"[^A-Za-z0-9_.-]+", "-", key or "organisation").strip(".-") or "part"
+
+    wanted = {key: natural(key) for key in keys}
+    taken: set[str] = set()
+    claimed = {slug.lower() for slug in wanted.values()}
+    slugs: dict[str, str] = {}
+    tried: dict[str, int] = {}  # the last number tried after each name
+    for key in sorted(keys, key=lambda k: k != ""):  # the organisation's part first
+        slug = wanted[key]
+        if slug.lower() in taken:
+            n = tried.get(slug.lower(), 1)
+            while True:
+                n += 1
+                candidate = f"{slug}-{n}".lower()
+                if candidate not in taken and candidate not in claimed:
+                    break
+            tried[slug.lower()] = n
+            slug = f"{slug}-{n}"
+        taken.add(slug.lower())
+        slugs[key] = slug
+    return slugs

@@ -14,7 +14,14 @@ from typing import Any
 from okrcli import runner
 from okrcli.cachefile import git_dir_of
 from okrcli.errors import OkrError
-from okrcli.fsutil import UnsafePathError, atomic_write, check_output, inside
+from okrcli.fsutil import (
+    UnsafePathError,
+    atomic_write,
+    check_destination,
+    check_output,
+    inside,
+    name_text,
+)
 from okrcli.history.source import Moment, moment
 from okrcli.lint.engine import lint_repository
 from okrcli.lint.request import LintRequest
@@ -106,12 +113,18 @@ def report_result(request: ReportRequest) -> ReportResult:
         splits = output is not None and _a_file(output)
         rendered = renderer.render_lines(data, past=limit if splits else None)
         if output is not None and (rendered is None or (splits and _size(rendered) > limit)):
-            return ReportResult([_split(renderer, data, output)], left_out)
+            return ReportResult([_split(renderer, data, output, root)], left_out)
         assert rendered is not None  # only a limit gives up
-        lines = [safe_output(line) for line in rendered]
+        lines = [_text(line) for line in rendered]
     if request.output is not None:
-        _write(request.cwd / request.output, lines, request.output)
+        _write(request.cwd / request.output, lines, request.output, root)
     return ReportResult(lines, left_out)
+
+
+def _text(text: str) -> str:
+    """Report text as it is written: escaped (:func:`okrcli.textsafe.safe_output`), and a
+    file name's bytes that are no UTF-8 written ``\\xff`` (:func:`okrcli.fsutil.name_text`)."""
+    return name_text(safe_output(text))
 
 
 def _size(lines: list[str]) -> int:
@@ -129,6 +142,8 @@ def check_output_path(path: Path, shown: Path, root: Path) -> None:
             raise UnsafePathError(path, "it is inside the git directory")
     except UnsafePathError as exc:
         raise OkrError(f"will not write {shown}: {exc.strerror}.") from None
+    except OSError as exc:  # a folder, or one on the way that cannot be opened
+        raise OkrError(f"cannot write {shown}: {exc.strerror or exc}.") from None
 
 
 def _a_file(path: Path) -> bool:
@@ -142,9 +157,12 @@ def _a_file(path: Path) -> bool:
         return False
 
 
-def _write(path: Path, text: str | list[str], shown: Path | str) -> None:
+def _write(path: Path, text: str | list[str], shown: Path | str, root: Path) -> None:
+    """Write one file of the report (never through a link inside the repository)."""
     try:
-        atomic_write(path, text)
+        atomic_write(path, text, within=root)
+    except UnsafePathError as exc:
+        raise OkrError(f"will not write {shown}: {exc.strerror}.") from None
     except OSError as exc:
         raise OkrError(f"cannot write {shown}: {exc.strerror or exc}.") from None
 
@@ -157,7 +175,7 @@ def _summary(renderer: Renderer, data: dict[str, Any]) -> str:
     while True:
         # the blocks the summary leaves empty would leave runs of blank lines
         rendered = re.sub(r"\n{3,}", "\n\n", renderer.render(report_data.summary_view(data, rows)))
-        text = safe_output(rendered)
+        text = _text(rendered)
         if len(text) <= limit or rows == 0:
             break
         rows //= 2
@@ -167,15 +185,23 @@ def _summary(renderer: Renderer, data: dict[str, Any]) -> str:
     return text
 
 
-def _split(renderer: Renderer, data: dict[str, Any], output: Path) -> str:
+def _split(renderer: Renderer, data: dict[str, Any], output: Path, root: Path) -> str:
     """Too big for GitHub to show as one file: an index (``output``: the headline, what
     needs attention, the units at a glance, the charts, the history) and one file per
-    business unit beside it. Returns the index."""
+    business unit beside it. Returns the index. Every part's place is checked before any
+    is written (a link committed at a part's name refuses the report, not half of it)."""
     parts = report_data.parts(data, output.stem)
+    for part in parts:
+        try:
+            check_destination(output.parent / part["file"], root)
+        except UnsafePathError as exc:
+            raise OkrError(f"will not write {part['file']}: {exc.strerror}.") from None
+        except OSError as exc:
+            raise OkrError(f"cannot write {part['file']}: {exc.strerror or exc}.") from None
     units = data["units"]
     layout = data["layout"]
     for part in parts:
-        text = safe_output(
+        text = _text(
             renderer.render(
                 {
                     **data,
@@ -184,12 +210,10 @@ def _split(renderer: Renderer, data: dict[str, Any], output: Path) -> str:
                 }
             )
         )
-        _write(output.parent / part["file"], text, part["file"])
+        _write(output.parent / part["file"], text, part["file"], root)
     listed = [{k: v for k, v in p.items() if k != "members"} for p in parts]
-    index = safe_output(
-        renderer.render({**data, "units": units, "layout": {**layout, "parts": listed}})
-    )
-    _write(output, index, output.name)
+    index = _text(renderer.render({**data, "units": units, "layout": {**layout, "parts": listed}}))
+    _write(output, index, output.name, root)
     return index
 
 
