@@ -246,7 +246,7 @@ def _sqlite_rows(path: Path, query: str, timeout: float) -> list[Any]:
         if stopped:
             raise SourceError(f"timed out after {timeout:g} s; the query was stopped.") from None
         said = _driver_said(exc)
-        if "not authorized" in said:
+        if "not authorized" in said or "authorization denied" in said:
             said = (
                 "not authorized: a query only reads (no ATTACH, DETACH, VACUUM, PRAGMA, "
                 "writes or extensions)."

@@ -113,6 +113,8 @@ class Web:
                     ) from None
             except httpx.HTTPError as exc:
                 raise SourceError(f"the request failed ({_said(exc)}).") from None
+            except UnicodeError:  # a host name that cannot be spelled for DNS
+                raise SourceError(f"the host {host} is not a valid host name.") from None
             else:
                 if status not in RETRY_STATUS or last or time.monotonic() > deadline:
                     return status, location, body
