@@ -17,7 +17,7 @@ from okrcli.sync.secrets import SourceError
 
 MAX_NESTING = 100  # operators that nest (! & ( [ { |) in one expression
 MAX_DEPTH = 200  # levels of the parsed expression
-MAX_WORK = 5_000_000  # steps of one evaluation, each made element or character one step
+MAX_WORK = 1_000_000  # steps of one evaluation, each made element or character one step
 _NESTING = frozenset("!&([{|")
 # the nodes that make a new list, object or text (the others pass a value through)
 _MAKERS = frozenset(
