@@ -286,3 +286,31 @@ def test_a_password_to_this_machine_needs_no_tls(tmp_path: Path, postgres: Postg
     root = repo(tmp_path, postgres, {"conversion": "select 41.5"}, url=url)
     [s] = run(root).items
     assert (s.status, s.new) == ("changed", "41.5"), s.error
+
+
+def test_postgres_values_are_bounded_and_exact(tmp_path: Path, postgres: Postgres) -> None:
+    root = repo(
+        tmp_path,
+        postgres,
+        {
+            "huge": "select length(repeat('x', 3000000))",
+            "hugetext": "select repeat('x', 5000000)",
+            "hugearray": "select array_fill(1, array[2000000])",
+            "many": "select g from generate_series(1, 5000000) g",
+            "exact": "select 12345678901234567890.125::numeric",
+            "big": "select 9223372036854775807::bigint",
+            "nan": "select 'NaN'::numeric",
+            "semicolon": "select 7;",
+            "two": "select 1, 2",
+        },
+    )
+    got = {s.ref.rsplit("/", 1)[1]: (s.new, s.error or "") for s in run(root).items}
+    assert got["huge"] == ("3000000", "")  # large values inside the query are fine
+    assert "larger than 1,000,000 bytes" in got["hugetext"][1]
+    assert "larger than 1,000,000 bytes" in got["hugearray"][1]
+    assert "more than one row" in got["many"][1]
+    assert got["exact"][0] == "12345678901234567890.125"
+    assert got["big"][0] == "9223372036854775807"
+    assert got["nan"][0] is None and "not a number" in got["nan"][1]
+    assert got["semicolon"][0] == "7"
+    assert "2 columns" in got["two"][1]

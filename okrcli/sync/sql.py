@@ -178,6 +178,7 @@ class Databases:
                 if backend == "postgresql":
                     conn.exec_driver_sql("SET TRANSACTION READ ONLY")
                     conn.exec_driver_sql(f"SET LOCAL statement_timeout = {int(timeout * 1000)}")
+                    query = _measured(query)
                 # a server-side cursor where the driver has one: only MAX_ROWS rows travel
                 result = conn.execution_options(stream_results=True).execute(text(query))
                 rows = list(result.fetchmany(MAX_ROWS))
@@ -191,7 +192,36 @@ class Databases:
             raise SourceError(f"the query failed: {_driver_said(exc)}") from None
         except SQLAlchemyError as exc:
             raise SourceError(f"the query failed: {_driver_said(exc)}") from None
+        if backend == "postgresql":
+            return [_unmeasured(row) for row in rows]
         return rows
+
+
+def _measured(query: str) -> str:
+    """A PostgreSQL query wrapped so that each row travels as its JSON text, or as nothing
+    when its text is larger than MAX_VALUE (the server measures it: no large value reaches
+    this process)."""
+    inner = query.strip().rstrip(";")
+    return (
+        f"SELECT CASE WHEN octet_length(okr_row::text) > {MAX_VALUE} THEN NULL "
+        "ELSE row_to_json(okr_row)::text END AS okr_json "
+        f"FROM ({inner}\n) AS okr_row"
+    )
+
+
+def _unmeasured(row: Any) -> tuple[Any, ...]:
+    """A row's values back from its JSON text (numbers exact, as Decimal)."""
+    import json
+    from decimal import Decimal
+
+    said = row[0]
+    if said is None:
+        raise SourceError(f"the query failed: a row is larger than {MAX_VALUE:,} bytes.")
+    try:
+        pairs = json.loads(said, parse_float=Decimal, parse_int=Decimal, object_pairs_hook=list)
+    except ValueError:
+        raise SourceError("the query failed: its row could not be read.") from None
+    return tuple(value for _, value in pairs)
 
 
 def _tls_for_password(
