@@ -98,7 +98,9 @@ class Web:
         for attempt in range(ATTEMPTS):
             last = attempt == ATTEMPTS - 1
             try:
-                status, location, body = self._once(url, headers, timeout)
+                # each request within its timeout, all of them within the fetch's deadline
+                left = max(0.05, min(timeout, deadline - time.monotonic()))
+                status, location, body = self._once(url, headers, left)
             except httpx.TimeoutException:
                 raise SourceError(f"timed out after {timeout:g} s.") from None
             except httpx.ConnectError as exc:
