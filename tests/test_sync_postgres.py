@@ -176,3 +176,142 @@ def test_postgres_refused_connection_and_wrong_password(tmp_path: Path, postgres
     [s2] = run(root2, env={"PG_PASSWORD": wrong}).items
     assert s2.status == "failed" and "cannot connect to 'warehouse'" in (s2.error or "")
     assert wrong not in (s2.error or "") and "Wrong-" not in (s2.error or "")
+
+
+# --- hostile names and servers ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("part", "secret"),
+    [
+        ("database", "LongDatabaseSecret-" + "q" * 70),  # cut to 63 characters by the server
+        ("database", "short-Db-Secret9"),
+        ("user", "LongUserSecret-" + "u" * 70),
+        ("user", "MixedCase-User-Secret"),
+    ],
+)
+def test_a_secret_name_is_never_printed_even_cut_short(
+    tmp_path: Path, postgres: Postgres, part: str, secret: str
+) -> None:
+    user, database = ("okr", "${env:S}") if part == "database" else ("${env:S}", "metrics")
+    url = f"postgresql://{user}:${{env:PG_PASSWORD}}@127.0.0.1:{postgres.port}/{database}"
+    root = repo(tmp_path, postgres, {"conversion": "select 1"}, url=url)
+    [s] = run(root, env={"PG_PASSWORD": PASSWORD, "S": secret}).items
+    said = s.error or ""
+    assert s.status == "failed" and "cannot connect to 'warehouse'" in said, said
+    for piece in (secret, secret[:63], secret[:8], secret.lower()[:8]):
+        assert piece.lower() not in said.lower(), said
+
+
+def _declines_tls() -> Iterator[tuple[str, list[bytes], list[int]]]:
+    """A server on 127.0.0.2 (loopback, but not a name okr takes for this machine) that
+    answers PostgreSQL's TLS and GSS requests with 'N' and records everything else it is
+    sent (at most 5 connections, 20 messages each)."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.2", 0))
+    listener.listen(4)
+    listener.settimeout(0.2)
+    got: list[bytes] = []
+    connections: list[int] = []
+    stop = threading.Event()
+
+    def one(conn: socket.socket) -> None:
+        conn.settimeout(5)
+        with conn:
+            for _ in range(20):
+                try:
+                    head = conn.recv(8)
+                except OSError:
+                    return
+                if len(head) < 8:
+                    return
+                code = int.from_bytes(head[4:8], "big")
+                if code in (80877103, 80877104):  # SSLRequest, GSSENCRequest
+                    conn.sendall(b"N")
+                    continue
+                got.append(head + conn.recv(4096))
+                return
+
+    def loop() -> None:
+        while not stop.is_set() and len(connections) < 5:
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            connections.append(1)
+            one(conn)
+
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
+    try:
+        yield f"127.0.0.2:{listener.getsockname()[1]}", got, connections
+    finally:
+        stop.set()
+        thread.join(2)
+        listener.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "refused_before"),
+    [
+        ("postgresql://okr:${{env:PG_PASSWORD}}@{at}/metrics", False),
+        ("postgresql://okr@{at}/metrics?password=${{env:PG_PASSWORD}}", False),
+        ("postgresql://okr:${{env:PG_PASSWORD}}@{at}/metrics?sslmode=prefer", True),
+        ("postgresql://okr:${{env:PG_PASSWORD}}@{at}/metrics?sslmode=disable", True),
+        ("postgresql+psycopg://okr:${{env:PG_PASSWORD}}@{at}/metrics?sslmode=allow", True),
+    ],
+)
+def test_a_password_goes_to_another_host_only_over_tls(
+    tmp_path: Path, url: str, refused_before: bool
+) -> None:
+    for at, got, connections in _declines_tls():
+        config = f"  warehouse:\n    url: '{url.format(at=at)}'\n"
+        source = '{sql: warehouse, query: "select 1", timeout: 2}'
+        root = sync_repo(tmp_path / "r", [kr("conversion", source)], config)
+        [s] = run(root).items
+        said = s.error or ""
+        assert s.status == "failed"
+        if refused_before:
+            assert "without requiring TLS" in said and not connections, said
+        else:
+            assert "cannot connect to 'warehouse'" in said and connections, said
+        assert PASSWORD not in said
+        assert not any(PASSWORD.encode() in g or b"user" in g for g in got), got
+
+
+def test_a_password_to_this_machine_needs_no_tls(tmp_path: Path, postgres: Postgres) -> None:
+    url = f"postgresql://okr:${{env:PG_PASSWORD}}@localhost:{postgres.port}/metrics?sslmode=disable"
+    root = repo(tmp_path, postgres, {"conversion": "select 41.5"}, url=url)
+    [s] = run(root).items
+    assert (s.status, s.new) == ("changed", "41.5"), s.error
+
+
+def test_postgres_values_are_bounded_and_exact(tmp_path: Path, postgres: Postgres) -> None:
+    root = repo(
+        tmp_path,
+        postgres,
+        {
+            "huge": "select length(repeat('x', 3000000))",
+            "hugetext": "select repeat('x', 5000000)",
+            "hugearray": "select array_fill(1, array[2000000])",
+            "many": "select g from generate_series(1, 5000000) g",
+            "exact": "select 12345678901234567890.125::numeric",
+            "big": "select 9223372036854775807::bigint",
+            "nan": "select 'NaN'::numeric",
+            "semicolon": "select 7;",
+            "two": "select 1, 2",
+        },
+    )
+    got = {s.ref.rsplit("/", 1)[1]: (s.new, s.error or "") for s in run(root).items}
+    assert got["huge"] == ("3000000", "")  # large values inside the query are fine
+    assert "larger than 1,000,000 bytes" in got["hugetext"][1]
+    assert "larger than 1,000,000 bytes" in got["hugearray"][1]
+    assert "more than one row" in got["many"][1]
+    assert got["exact"][0] == "12345678901234567890.125"
+    assert got["big"][0] == "9223372036854775807"
+    assert got["nan"][0] is None and "not a number" in got["nan"][1]
+    assert got["semicolon"][0] == "7"
+    assert "2 columns" in got["two"][1]

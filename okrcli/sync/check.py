@@ -144,8 +144,7 @@ def _sql(src: MetricSource, connections: Mapping[str, Connection]) -> list[Probl
 
 
 def _http(src: MetricSource) -> list[Problem]:
-    import jmespath
-    from jmespath.exceptions import JMESPathError
+    from okrcli.sync.select import problem
 
     out: list[Problem] = []
     assert src.http is not None and src.select is not None
@@ -159,16 +158,9 @@ def _http(src: MetricSource) -> list[Problem]:
             out.append(Problem("bad", ("http",), "the URL names no host."))
     for what in literal_url_secrets(src.http):
         out.append(Problem("secret", ("http",), _secret_message(what)))
-    try:
-        jmespath.compile(src.select)
-    except JMESPathError:
-        out.append(
-            Problem(
-                "bad",
-                ("select",),
-                f"'{src.select}' is not a JMESPath expression (like data.result[0].value[1]).",
-            )
-        )
+    said = problem(src.select)
+    if said is not None:
+        out.append(Problem("bad", ("select",), said))
     for name, value in (src.headers or {}).items():
         if any(c in value for c in "\r\n\0"):
             out.append(Problem("bad", ("headers", name), "a header value holds a line break."))

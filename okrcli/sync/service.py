@@ -219,7 +219,7 @@ def _fetch(
         if src.kind == "csv":
             assert src.csv is not None
             return csvfile.last_row(repo.root, src.csv)
-        return command.run(repo.root, src.argv(), timeout)
+        return command.run(repo.root, src.argv(), timeout, secrets.scrub_environment)
 
     futures: dict[tuple[object, ...], Future[Any]] = {}
     waiting: dict[Future[Any], list[_Target]] = {}
@@ -272,12 +272,12 @@ def _settle(t: _Target, fut: Future[Any]) -> None:
         except SourceError:
             raise
         except Exception as exc:  # a library's surprise: named, never a traceback
-            raise SourceError(f"{type(exc).__name__}: {exc}") from None
+            raise SourceError(f"{type(exc).__name__}: {_short(str(exc))}") from None
         if src.kind == "http":
-            import jmespath
+            from okrcli.sync.select import search
 
             assert src.select is not None
-            picked = jmespath.search(src.select, got)
+            picked = search(src.select, got)
             if picked is None:
                 raise SourceError(f"'{src.select}' matches nothing in the answer.")
             value = number(picked, text_ok=True, what=f"'{src.select}'")
@@ -300,12 +300,20 @@ def _settle(t: _Target, fut: Future[Any]) -> None:
         t.item.error = exc.reason
         return
     except Exception as exc:
-        t.item.error = f"{type(exc).__name__}: {exc}"
+        t.item.error = f"{type(exc).__name__}: {_short(str(exc))}"
         return
     t.item.new = value
     old = t.model.current
     same = old is not None and Decimal(str(old)) == Decimal(value)
     t.item.status = "unchanged" if same else "changed"
+
+
+def _short(text: str) -> str:
+    """A library's message cut to its first line and 200 characters (it may quote what a
+    source answered)."""
+    lines = text.strip().splitlines()
+    first = lines[0] if lines else ""
+    return first if len(first) <= 200 else first[:197] + "..."
 
 
 def _write(targets: list[_Target], repo: Repository, commit: bool) -> list[Path]:

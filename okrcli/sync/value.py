@@ -8,7 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 from okrcli.edit.checkin import number_text
+from okrcli.errors import OkrError
+from okrcli.load.yamlsafe import MAX_DIGITS
 from okrcli.sync.secrets import SourceError
+
+MAX_TEXT = 2 * MAX_DIGITS + 10  # characters of a number's text (sign, point, exponent)
 
 _PLAIN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
@@ -26,6 +30,23 @@ def _text(value: str) -> str:
     return f"text of {len(cleaned)} characters, not a number"
 
 
+def _checked_in(text: str, what: str) -> str:
+    """``text`` (a plain number) as the check-in writes it; a number too long to hold is
+    said by its length, never quoted."""
+    if len(text) > MAX_TEXT:
+        raise SourceError(
+            f"{what} gave a number of {len(text):,} characters; an OKR file holds at most "
+            f"{MAX_DIGITS} digits."
+        )
+    try:
+        return number_text(text)
+    except OkrError:
+        raise SourceError(
+            f"{what} gave a number of {len(text)} characters, more digits than an OKR file "
+            f"may hold ({MAX_DIGITS}); use a larger or smaller unit."
+        ) from None
+
+
 def number(value: Any, *, text_ok: bool, what: str) -> str:
     """``value`` as number text for the check-in (``42``, ``31.5``). Text is taken only when
     ``text_ok`` (a CSV cell, a command's output, a JSON string such as Prometheus answers)
@@ -35,24 +56,33 @@ def number(value: Any, *, text_ok: bool, what: str) -> str:
         shown = "nothing" if value is None else str(value).lower()
         raise SourceError(f"{what} gave {shown}, not a number.")
     if isinstance(value, int):
-        return number_text(str(value))
+        if value.bit_length() > 4 * MAX_TEXT:  # before it is written out in digits
+            raise SourceError(f"{what} gave a number longer than {MAX_DIGITS} digits.")
+        return _checked_in(str(value), what)
     if isinstance(value, float):
         if not math.isfinite(value):
             raise SourceError(f"{what} gave {value}, not a finite number.")
-        return number_text(repr(value))
+        return _checked_in(repr(value), what)
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise SourceError(f"{what} gave {value}, not a finite number.")
-        return number_text(str(value))
+        if abs(value.adjusted()) >= MAX_DIGITS or len(value.as_tuple().digits) > MAX_TEXT:
+            raise SourceError(f"{what} gave a number longer than {MAX_DIGITS} digits.")
+        return _checked_in(str(value), what)
     if isinstance(value, str):
         cleaned = value.strip()
         if not text_ok:
             raise SourceError(
                 f"{what} gave {_text(value)}; make it a number (CAST(... AS REAL) in SQL)."
             )
+        if len(cleaned) > MAX_TEXT:
+            raise SourceError(
+                f"{what} gave text of {len(cleaned):,} characters; a number has at most "
+                f"{MAX_DIGITS} digits."
+            )
         if not _PLAIN.match(cleaned):
             raise SourceError(f"{what} gave {_text(value)}.")
-        return number_text(cleaned)
+        return _checked_in(cleaned, what)
     if isinstance(value, list | tuple):
         raise SourceError(f"{what} gave a list of {len(value)}, not one number.")
     if isinstance(value, dict):

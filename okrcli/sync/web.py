@@ -1,15 +1,21 @@
 """http sources: GET a JSON answer (httpx), pick one number with JMESPath.
 
-TLS certificates are verified; each request has a timeout; connection failures and busy
-answers (429, 502, 503, 504) are retried a bounded number of times with backoff; redirects
-are followed only within the same scheme, host and port (so headers holding secrets never
-travel elsewhere) and at most MAX_REDIRECTS times; answers are read up to MAX_BYTES. A
-secret is sent only over https (or to this machine).
+TLS certificates are verified; each request has a deadline for the whole answer (connect,
+headers and body: a server that sends a byte at a time is cut off when it passes, by shutting
+its socket down); connection failures and busy answers (429, 502, 503, 504) are retried a
+bounded number of times with backoff, within one deadline for the whole fetch; redirects are
+followed only within the same scheme, host and port (so headers holding secrets never travel
+elsewhere) and at most MAX_REDIRECTS times; answers are read up to MAX_BYTES as they stream.
+A secret is sent only over https (or to this machine). Messages name the host as the source
+writes it (an expanded secret never reaches one).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
+import threading
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -17,7 +23,7 @@ from typing import Any
 import httpx
 
 from okrcli import __version__
-from okrcli.sync.secrets import ENV_REF, Secrets, SourceError
+from okrcli.sync.secrets import ENV_REF, Secrets, SourceError, hold_references, put_back
 
 MAX_BYTES = 4 * 1024 * 1024
 MAX_REDIRECTS = 3
@@ -35,7 +41,8 @@ class Web:
         self.client = httpx.Client(
             follow_redirects=False,
             verify=True,
-            limits=httpx.Limits(max_connections=workers, max_keepalive_connections=workers),
+            # no connection kept between requests: each one is watched from its connect on
+            limits=httpx.Limits(max_connections=workers, max_keepalive_connections=0),
             headers={"User-Agent": f"okr-sync/{__version__}", "Accept": "application/json"},
         )
 
@@ -56,16 +63,18 @@ class Web:
                 "the source sends a secret over plain http; use https so it is not sent "
                 "in clear text."
             )
-        body = self._get(target, real_headers, timeout)
+        body = self._get(target, real_headers, timeout, _written_host(url))
         try:
             return json.loads(body)
+        except RecursionError:
+            raise SourceError("the answer nests too deep to read.") from None
         except ValueError:
             raise SourceError("the answer is not JSON.") from None
 
-    def _get(self, url: httpx.URL, headers: dict[str, str], timeout: float) -> bytes:
+    def _get(self, url: httpx.URL, headers: dict[str, str], timeout: float, host: str) -> bytes:
         deadline = time.monotonic() + timeout * ATTEMPTS + BACKOFF * 2**ATTEMPTS
         for redirect in range(MAX_REDIRECTS + 1):
-            status, location, body = self._attempts(url, headers, timeout, deadline)
+            status, location, body = self._attempts(url, headers, timeout, deadline, host)
             if location is None:
                 if not 200 <= status < 300:
                     raise SourceError(f"the server answered HTTP {status}.")
@@ -83,29 +92,31 @@ class Web:
         raise SourceError(f"the server redirected more than {MAX_REDIRECTS} times.")
 
     def _attempts(
-        self, url: httpx.URL, headers: dict[str, str], timeout: float, deadline: float
+        self, url: httpx.URL, headers: dict[str, str], timeout: float, deadline: float, host: str
     ) -> tuple[int, str | None, bytes]:
         """(status, redirect location or None, body), retrying what may pass."""
         for attempt in range(ATTEMPTS):
             last = attempt == ATTEMPTS - 1
             try:
-                status, location, body = self._once(url, headers, timeout)
+                # each request within its timeout, all of them within the fetch's deadline
+                left = max(0.05, min(timeout, deadline - time.monotonic()))
+                status, location, body = self._once(url, headers, left)
             except httpx.TimeoutException:
                 raise SourceError(f"timed out after {timeout:g} s.") from None
             except httpx.ConnectError as exc:
                 if _tls_refused(exc):
                     raise SourceError(
-                        f"the TLS certificate of {url.host} could not be verified; okr "
+                        f"the TLS certificate of {host} could not be verified; okr "
                         "never skips the check (trust a private CA with SSL_CERT_FILE)."
                     ) from None
                 if last or time.monotonic() > deadline:
                     raise SourceError(
-                        f"cannot connect to {url.host}"
-                        f"{':' + str(url.port) if url.port else ''} ({_said(exc)}), "
-                        f"tried {attempt + 1} times."
+                        f"cannot connect to {host} ({_said(exc)}), tried {attempt + 1} times."
                     ) from None
             except httpx.HTTPError as exc:
                 raise SourceError(f"the request failed ({_said(exc)}).") from None
+            except UnicodeError:  # a host name that cannot be spelled for DNS
+                raise SourceError(f"the host {host} is not a valid host name.") from None
             else:
                 if status not in RETRY_STATUS or last or time.monotonic() > deadline:
                     return status, location, body
@@ -115,8 +126,25 @@ class Web:
     def _once(
         self, url: httpx.URL, headers: dict[str, str], timeout: float
     ) -> tuple[int, str | None, bytes]:
-        started = time.monotonic()
-        with self.client.stream("GET", url, headers=headers, timeout=timeout) as response:
+        """One request, cut off when ``timeout`` seconds have passed since it began, however
+        slowly the server sends (httpx's own timeouts count each read on its own)."""
+        watch = _Watch(timeout)
+        try:
+            return self._read(url, headers, timeout, watch)
+        except httpx.HTTPError:
+            if watch.expired:
+                raise httpx.TimeoutException("past the deadline") from None
+            raise
+        finally:
+            watch.stop()
+
+    def _read(
+        self, url: httpx.URL, headers: dict[str, str], timeout: float, watch: _Watch
+    ) -> tuple[int, str | None, bytes]:
+        extensions = {"trace": watch.trace}
+        with self.client.stream(
+            "GET", url, headers=headers, timeout=timeout, extensions=extensions
+        ) as response:
             if response.is_redirect:
                 return response.status_code, response.headers.get("location"), b""
             length = response.headers.get("content-length", "")
@@ -128,10 +156,60 @@ class Web:
                 size += len(chunk)
                 if size > MAX_BYTES:
                     raise SourceError(f"the answer is larger than {MAX_BYTES:,} bytes.")
-                if time.monotonic() - started > timeout:
-                    raise SourceError(f"timed out after {timeout:g} s.")
+                if watch.expired:
+                    raise httpx.TimeoutException("past the deadline")
                 parts.append(chunk)
             return response.status_code, None, b"".join(parts)
+
+
+class _Watch:
+    """A request's deadline: httpx's trace hook hands over the socket when it connects, and
+    a timer shuts it down at the deadline, which ends any read still waiting on it."""
+
+    def __init__(self, timeout: float) -> None:
+        self.expired = False
+        self._sock: socket.socket | None = None
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(timeout, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def trace(self, event: str, info: Mapping[str, Any]) -> None:
+        if event != "connection.connect_tcp.complete":
+            return
+        stream = info.get("return_value")
+        sock = stream.get_extra_info("socket") if stream is not None else None
+        if not isinstance(sock, socket.socket):
+            return
+        with self._lock:
+            # a duplicate: it stays usable when TLS wraps (and detaches) the original
+            self._sock = sock.dup()
+            if self.expired:
+                self._shut()
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            self._shut()
+
+    def _shut(self) -> None:
+        if self._sock is not None:
+            with contextlib.suppress(OSError):
+                self._sock.shutdown(socket.SHUT_RDWR)
+
+    def stop(self) -> None:
+        self._timer.cancel()
+        with self._lock:
+            if self._sock is not None:
+                self._sock.close()
+                self._sock = None
+
+
+def _written_host(url: str) -> str:
+    """The host (and port) as the source writes it: references stay references."""
+    held, refs = hold_references(url)
+    netloc = held.split("://", 1)[-1].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]
+    return put_back(netloc.rsplit("@", 1)[-1], refs) or "the host"
 
 
 def _tls_refused(exc: BaseException) -> bool:
