@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
@@ -22,6 +22,8 @@ class Diagnostic:
     name: str
     severity: str
     message: str
+    # the finding's typed facts, name -> value (not part of its identity)
+    facts: dict[str, str | int | float | None] | None = field(default=None, compare=False)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)
@@ -29,6 +31,8 @@ class Diagnostic:
     def as_dict(self) -> dict[str, Any]:
         data = asdict(self)
         del data["rel"]
+        if not self.facts:
+            del data["facts"]
         return data
 
 

@@ -234,6 +234,7 @@ def lint_repository(
                 name=rule_cls.name,
                 severity="info" if f.hint else p.severity[code],
                 message=f.message,
+                facts=dict(f.facts) if f.facts else None,
             )
         )
     out.sort(key=Diagnostic.sort_key)

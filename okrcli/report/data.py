@@ -482,7 +482,11 @@ def build_without_findings(
         "history": {},
         "findings_by_rule": [],
         "prompts": {band: list(qs) for band, qs in PROMPTS.items()},
-        "notices": [*card.notices, *(f"moved target: {m}" for m in card.moved)],
+        "notices": [
+            *card.notices,
+            *(f"moved target: {m}" for m in card.moved),
+            *_after_close(card),
+        ],
         "moved_targets": list(card.moved),
         "layout": {
             "details": len(units) > DETAILS_FROM,
@@ -506,6 +510,17 @@ _STATUS_FIELDS = {
 }
 
 
+def _after_close(card: ScoreCard) -> list[str]:
+    """A closed quarter's later changes: its score as at close, the later one beside it."""
+    if card.closed_on is None or card.after_close is None:
+        return []
+    return [
+        f"{card.quarter} closed on {card.closed_on.isoformat()}: scored as at close, "
+        f"{card.score:.2f} (changed after close: {card.after_close:.2f}).",
+        *(f"changed after close: {m}" for m in card.changed_after_close),
+    ]
+
+
 def _kr_data(k: KrRow, ended: bool, bands_cfg: Bands, file_link: str) -> dict[str, Any]:
     status = band(k.score, bands_cfg.stretch, bands_cfg.over) if ended else k.pace or ""
     weekly_progress = progress(k)
@@ -520,7 +535,9 @@ def _kr_data(k: KrRow, ended: bool, bands_cfg: Bands, file_link: str) -> dict[st
         "target": _show(k.target) + (f" (moved to {_show(k.moved.latest)})" if k.moved else ""),
         "moved": k.moved.describe(k.ref) if k.moved else "",
         "note": k.note or "",
-        "current": _show(k.current) + ("*" if k.uncommitted else ""),
+        "current": _show(k.current)
+        + ("*" if k.uncommitted and not k.after_close else "")
+        + (f" (changed after close: {_show(k.after_close.value)})" if k.after_close else ""),
         "confidence": _show(k.confidence),
         "score": float(k.score),
         "bar": bar(k.score),

@@ -50,14 +50,20 @@ class Example:
     at: str | None = None
 
 
+FactValue = str | int | float | None
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """A rule's verdict on one place in one file; the engine adds code, name and severity."""
+    """A rule's verdict on one place in one file; the engine adds code, name and severity.
+    ``facts`` are what the message says, as typed data (name -> value), for whatever reads
+    findings: nothing parses a message."""
 
     rel: str
     span: Span
     message: str
     hint: bool = False  # a weak reading: reported as info whatever the rule's severity
+    facts: tuple[tuple[str, FactValue], ...] = ()
 
 
 _REGISTRY: dict[str, type[Rule]] = {}
@@ -102,11 +108,17 @@ class Rule:
     # helpers for subclasses
     @staticmethod
     def at(
-        doc: OkrDoc, path: Path, message: str, *, key: bool = False, hint: bool = False
+        doc: OkrDoc,
+        path: Path,
+        message: str,
+        *,
+        key: bool = False,
+        hint: bool = False,
+        facts: dict[str, FactValue] | None = None,
     ) -> Finding:
         assert doc.parsed is not None
         span = doc.parsed.key_span(path) if key else doc.parsed.span(path)
-        return Finding(doc.rel, span, message, hint)
+        return Finding(doc.rel, span, message, hint, tuple((facts or {}).items()))
 
 
 def registry() -> dict[str, type[Rule]]:

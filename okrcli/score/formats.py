@@ -151,7 +151,16 @@ def _times(value: float | None, factor: float) -> float | None:
 
 def _value(row: KrRow) -> str:
     text = "done" if row.binary and row.current == 1 else grouped(row.current)
-    return text + ("*" if row.uncommitted else "")
+    text += "*" if row.uncommitted and row.after_close is None else ""
+    if row.after_close is not None:
+        later = row.after_close.value
+        text += f" (changed after close: {'done' if row.binary and later == 1 else grouped(later)})"
+    return text
+
+
+def closed_score(score: Decimal, late: Decimal | None) -> str:
+    """A closed quarter's score as at close, with the score of a later change beside it."""
+    return num(score) if late is None else f"{num(score)} (changed after close: {num(late)})"
 
 
 def _scope(card: ScoreCard) -> str:
@@ -166,7 +175,9 @@ def headline(card: ScoreCard) -> str:
     if card.ended:
         b = card.bands
         return (
-            f"{card.quarter} as of {when} (quarter over): {_scope(card)} {num(card.score)}; "
+            f"{card.quarter} as of {when} (quarter over"
+            + (f", closed on {card.closed_on.isoformat()}" if card.closed_on else "")
+            + f"): {_scope(card)} {closed_score(card.score, card.after_close)}; "
             f"units {b['missed']} missed, {b['stretch']} in the stretch zone, {b['over']} "
             f"over-achieved; {card.checked_in} of {card.key_results} key results checked in."
         )
@@ -208,10 +219,14 @@ def _table(rows: list[list[str]], indent: str = "    ") -> list[str]:
 
 
 def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
-    lines = [f"{u.id}  {u.name} ({u.level})  score {num(u.score)}  {status(u.pace, u.band, card)}"]
+    lines = [
+        f"{u.id}  {u.name} ({u.level})  score {closed_score(u.score, u.after_close)}  "
+        f"{status(u.pace, u.band, card)}"
+    ]
     for o in u.objectives:
         lines.append(
-            f"  {o.id}: {o.title}  [{o.commitment}]  {num(o.score)} {status(o.pace, o.band, card)}"
+            f"  {o.id}: {o.title}  [{o.commitment}]  {closed_score(o.score, o.after_close)} "
+            f"{status(o.pace, o.band, card)}"
         )
         head = [
             "key result",
@@ -232,7 +247,7 @@ def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
                 num(k.baseline),
                 _value(k),
                 target_cell(k),
-                num(k.score),
+                closed_score(k.score, k.after_close.score if k.after_close else None),
                 num(k.confidence),
                 k.last_checkin.isoformat() if k.last_checkin else "never",
                 trend(k),
@@ -258,6 +273,7 @@ def text(card: ScoreCard) -> str:
     for u in card.units:
         out += [*_unit_text(u, card), ""]
     out += [f"moved target: {m}" for m in card.moved]
+    out += [f"changed after close: {m}" for m in card.changed_after_close]
     out += [f"note: {n}" for n in card.notices]
     return "\n".join(map(visible, out)).rstrip() + "\n"
 
@@ -280,12 +296,13 @@ def markdown(card: ScoreCard) -> str:
         ]
     for u in card.units:
         out += [
-            f"### {_md(u.name)} (`{u.id}`): {num(u.score)}, {status(u.pace, u.band, card)}",
+            f"### {_md(u.name)} (`{u.id}`): {closed_score(u.score, u.after_close)}, "
+            f"{status(u.pace, u.band, card)}",
             "",
         ]
         for o in u.objectives:
             out += [
-                f"**{_md(o.title)}** ({o.commitment}): {num(o.score)}, "
+                f"**{_md(o.title)}** ({o.commitment}): {closed_score(o.score, o.after_close)}, "
                 f"{status(o.pace, o.band, card)}",
                 "",
             ]
@@ -303,7 +320,7 @@ def markdown(card: ScoreCard) -> str:
                     grouped(k.baseline),
                     _value(k),
                     target_cell(k),
-                    num(k.score),
+                    closed_score(k.score, k.after_close.score if k.after_close else None),
                 ]
                 if not card.ended:
                     cells.append(f"{MARKS[k.pace]} {k.pace}" if k.pace in MARKS else "-")
@@ -322,6 +339,7 @@ def markdown(card: ScoreCard) -> str:
         if card.ended:  # the questions are for the retrospective, once the quarter is over
             out += ["To discuss:", *[f"- {p}" for p in u.prompts], ""]
     out += [f"> Moved target: {_md(m)}" for m in card.moved]
+    out += [f"> Changed after close: {_md(m)}" for m in card.changed_after_close]
     out += [f"> Note: {n}" for n in card.notices]
     return "\n".join(map(visible, out)).rstrip() + "\n"
 
