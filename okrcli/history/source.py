@@ -162,4 +162,7 @@ def moment(
     files = files_at(git, root, rev)
     if ORG_NAME not in files:
         raise OkrError(f"--at {at}: the repository had no {ORG_NAME} at that commit.")
-    return Moment(load_repository_from(root, files), git, rev, when)
+    past = load_repository_from(root, files)
+    if past.config.timezone != config.timezone:  # days are counted in today's okr.yaml's zone
+        past = replace(past, config=past.config.model_copy(update={"timezone": config.timezone}))
+    return Moment(past, git, rev, when)
