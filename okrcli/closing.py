@@ -8,39 +8,17 @@ report use its values as of that moment, and OKR404 reports a later change.
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from functools import lru_cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from okrcli.errors import OkrError
 from okrcli.model.config import Config
 from okrcli.model.quarter import Quarter
-
-# an IANA name: letters, digits, _ + - in parts separated by one slash; never a path
-_ZONE_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_+-]{0,29}(/[A-Za-z0-9_+-]{1,30}){0,2}$")
-
-
-@lru_cache(maxsize=16)
-def _zone(name: str) -> tzinfo | None:
-    if name == "UTC":
-        return UTC
-    if not _ZONE_NAME.match(name):
-        return None
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return None
-
-
-def known_zone(name: str) -> bool:
-    """Whether ``name`` is an IANA time zone this system knows."""
-    return _zone(name) is not None
+from okrcli.model.timezone import zone_named
 
 
 def zone(config: Config) -> tzinfo:
     """okr.yaml's time zone (checked when okr.yaml was read)."""
-    return _zone(config.timezone) or UTC
+    return zone_named(config.timezone) or UTC
 
 
 def local_day(when: datetime, tz: tzinfo) -> date:

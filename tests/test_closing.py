@@ -242,3 +242,35 @@ def test_date_gives_a_late_check_in_its_day(tmp_path: Path) -> None:
         code, err = check_in((TODAY - timedelta(days=1)).isoformat())
         assert code == 2 and "before the previous check-in" in err
         assert path.read_text() == written
+
+
+def test_sync_of_a_closed_quarter_reopened_records_why(tmp_path: Path) -> None:
+    root, path = closed_repo(tmp_path)
+    path.write_text(
+        path.read_text().replace(
+            "        current: 33\n",
+            "        current: 33\n        source: {csv: metrics/conversion.csv, column: rate}\n",
+        )
+    )
+    (root / "metrics").mkdir()
+    (root / "metrics/conversion.csv").write_text("week,rate\n1,33\n2,36\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "source", when=stamp(CLOSED.end - timedelta(days=1)))
+    before = path.read_text()
+    refused = okr("sync", "--quarter", str(CLOSED), "--commit", cwd=root)
+    assert refused.returncode == 2 and f"{CLOSED} is closed" in refused.stderr
+    assert path.read_text() == before
+    done = okr(
+        "sync",
+        "--quarter",
+        str(CLOSED),
+        "--reopen",
+        "the export was a day short",
+        "--commit",
+        cwd=root,
+        env=commit_env(stamp(TODAY)),
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "current: 36" in path.read_text()
+    message = git(root, "log", "-1", "--format=%B")
+    assert message.splitlines()[2] == "Reopened after close: the export was a day short"

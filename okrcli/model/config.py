@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from okrcli.model.common import STRICT, Slug
 from okrcli.model.source import Connection
+from okrcli.model.timezone import zone_named
 
 Severity = Literal["error", "warning", "info"]
 RuleRef = Annotated[
@@ -138,9 +139,7 @@ class Config(BaseModel):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, name: str) -> str:
-        from okrcli.closing import known_zone
-
-        if not known_zone(name):
+        if zone_named(name) is None:
             raise ValueError(
                 f"'{name}' is not a time zone okr knows; write an IANA name such as UTC, "
                 "Europe/Berlin or America/Los_Angeles"
