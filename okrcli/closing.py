@@ -56,7 +56,14 @@ def refuse_closed(
     """Raise OkrError when ``quarter`` is closed and not reopened on purpose (``reopen`` is
     the reason given with --reopen)."""
     q = Quarter.parse(quarter, config.fiscal_year_start_month)
-    if q is None or not is_closed(q, config, now):
+    if q is None:
+        return
+    if not is_closed(q, config, now):
+        if reopen is not None:
+            raise OkrError(
+                f"{quarter} is not closed (it takes check-ins until "
+                f"{closing_day(q, config).isoformat()}); check in without --reopen."
+            )
         return
     if reopen is not None:
         if not " ".join(reopen.split()):

@@ -160,6 +160,18 @@ def test_within_the_window_a_change_counts_and_lint_is_quiet(tmp_path: Path) -> 
     # a window long enough to hold today: the quarter still takes check-ins
     days = (TODAY - CLOSED.end).days + 30
     root, path = closed_repo(tmp_path, f"scoring:\n  close_days: {days}\n")
+    reopen = okr(
+        "check-in",
+        "checkout/conversion",
+        "38",
+        "--quarter",
+        str(CLOSED),
+        "--reopen",
+        "why",
+        "--commit",
+        cwd=root,
+    )
+    assert reopen.returncode == 2 and f"{CLOSED} is not closed" in reopen.stderr
     done = okr(
         "check-in",
         "checkout/conversion",
@@ -171,6 +183,7 @@ def test_within_the_window_a_change_counts_and_lint_is_quiet(tmp_path: Path) -> 
         env=commit_env(stamp(TODAY)),
     )
     assert done.returncode == 0, done.stderr
+    assert "current: 38" in path.read_text()
     scored = okr("score", "--quarter", str(CLOSED), cwd=root)
     assert "changed after close" not in scored.stdout
     assert "score 0.27" in scored.stdout  # (0.8 + 0 + 0) / 3: the late value counted
@@ -237,7 +250,7 @@ def test_date_gives_a_late_check_in_its_day(tmp_path: Path) -> None:
     code, err = check_in(TODAY.isoformat())
     assert code == 0, err
     assert f"checked: {TODAY.isoformat()}" in path.read_text()
-    if TODAY > RUNNING.start:  # a day before the previous check-in, still in the quarter
+    if RUNNING.start < TODAY:  # a day before the previous check-in, still in the quarter
         written = path.read_text()
         code, err = check_in((TODAY - timedelta(days=1)).isoformat())
         assert code == 2 and "before the previous check-in" in err
