@@ -175,11 +175,11 @@ def headline(card: ScoreCard) -> str:
     if card.ended:
         b = card.bands
         return (
-            f"{card.quarter} as of {when} (quarter over"
-            + (f", closed on {card.closed_on.isoformat()}" if card.closed_on else "")
-            + f"): {_scope(card)} {closed_score(card.score, card.after_close)}; "
+            f"{card.quarter} as of {when} (quarter over): {_scope(card)} "
+            f"{closed_score(card.score, card.after_close)}; "
             f"units {b['missed']} missed, {b['stretch']} in the stretch zone, {b['over']} "
-            f"over-achieved; {card.checked_in} of {card.key_results} key results checked in."
+            f"over-achieved; {card.checked_in} of {card.key_results} key results checked in"
+            + (f"; closed on {card.closed_on.isoformat()}." if card.closed_on else ".")
         )
     p = card.paces
     return (
