@@ -208,7 +208,8 @@ def test_without_quarter_the_running_one_is_used_never_the_last_with_files(
         service.check_in_one(repo, "2026-Q4", "checkout/conversion", "52", None, asked=False)
     message = caught.value.message
     assert "2026-Q4 is the running quarter" in message and Q4 in message
-    assert "okr new checkout --from 2026-Q3" in message and "--quarter 2026-Q3" in message
+    # 2026-Q3 closed on 14 October (its last day plus scoring.close_days): never suggested
+    assert "okr new checkout --from 2026-Q3" in message and "--quarter 2026-Q3" not in message
     assert (root / Q3).read_text() == CARRIED  # the third quarter's final value is kept
     # a fiscal year starting in October: 27 November is in FY2027-Q1
     (root / "okr.yaml").write_text("fiscal_year_start_month: 10\n")

@@ -175,6 +175,21 @@ FACTS: dict[str, list[dict[str, object]]] = {
     "OKR403": [
         {"unit": "checkout", "over": 0.8, "quarters": ["2026-Q3", "2026-Q4"], "scores": [1.0, 1.0]}
     ],
+    # 2026-Q3 ends on 30 September; 14 closing days later it closed on 14 October
+    "OKR404": [
+        {
+            "key_result": f"{CHECKOUT}/conversion",
+            "field": "current",
+            "old": 31,
+            "new": 34,
+            "day": "2026-11-20",
+            "commit": "(a commit id)",
+            "who": "Dana",
+            "quarter": "2026-Q3",
+            "closed_on": "2026-10-14",
+            "changes": 1,
+        }
+    ],
 }
 
 # the later bad examples of the rules that have more than one

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from okrcli.closing import refuse_closed
 from okrcli.edit import service
 from okrcli.errors import OkrError
 from okrcli.load.yamlsafe import parse
@@ -125,25 +126,32 @@ class Org:
         confidence: str | None = None,
         note: str | None = None,
         author: str = "Dana",
+        *,
+        quarter: str | None = None,
+        late: str | None = None,
     ) -> None:
-        """`okr check-in SPEC VALUE [-c] [-m] --commit` on ``day`` (no --quarter)."""
+        """`okr check-in SPEC VALUE [-c] [-m] [--quarter Q] [--date LATE] --commit` on
+        ``day``, as the command runs it (a closed quarter refused first)."""
         self._as(day, author)
         repo = service.open_repo(None, self.root)
         now = datetime.fromisoformat(f"{day}T12:00:00+00:00")
-        quarter = service.pick_quarter(repo, None, now)
+        q = service.pick_quarter(repo, quarter, now)
+        refuse_closed(repo.config, q, "check-in", None, now)
+        when = service.checkin_day(repo, q, late, now) if late else None
         unit = spec.split("/")[0]
-        service.running_doc(repo, quarter, unit, False)
+        service.running_doc(repo, q, unit, quarter is not None)
         with service.turn(repo):
-            original = service.committable(repo, quarter, unit)
+            original = service.committable(repo, q, unit)
             result = service.check_in_one(
                 repo,
-                quarter,
+                q,
                 spec,
                 value,
                 confidence,
                 note,
                 today=date.fromisoformat(day),
-                asked=False,
+                asked=quarter is not None,
+                day=when,
             )
             assert result.written, spec
             service.commit(repo, result, unit, note, original)
@@ -420,3 +428,54 @@ def test_two_quarters_of_a_small_organisation(
         "key result 'latency'",
         "key result 'nps'",
     ]
+
+    # -- closing the third quarter -------------------------------------------------------------
+    # 2026-Q3 takes check-ins until 14 October (30 September plus scoring.close_days, 14).
+    # 8 October: nps's final value arrives late, dated the quarter's last day: counted
+    org.check_in("2026-10-08", "checkout/nps", "35", quarter="2026-Q3", late="2026-09-30")
+    assert "checked: 2026-09-30" in q3.read_text()
+    # no finding within the window: the late check-in is part of the quarter
+    found = run_lint(root, at="2026-10-10").diagnostics
+    assert not [d for d in found if d.code == "OKR404"]
+    # 20 November, the quarter closed: a check-in is refused and the file left alone
+    before = q3.read_text()
+    with pytest.raises(OkrError, match=r"2026-Q3 is closed: it took check-ins until 2026-10-14"):
+        org.check_in("2026-11-20", "checkout/latency", "550", quarter="2026-Q3")
+    assert q3.read_text() == before
+    # Sam forces the change by hand the same day
+    q3.write_text(before.replace("current: 700", "current: 550"))
+    org.commit("2026-11-20", "latency: the real number", author="Sam")
+    closed = org.score("2026-Q3", "2026-11-25T00:00:00+00:00")
+    k = rows(closed)
+    assert closed.closed_on == date(2026, 10, 14)
+    # nps (35 - 30) / (40 - 30) = 0.5, last checked in on the day the late check-in named
+    nps = k["checkout/effortless-payment/nps"]
+    assert (nps.score, nps.current, nps.last_checkin) == (D("0.50"), 35, date(2026, 9, 30))
+    # latency keeps 700 as at close: (700 - 900) / (500 - 900) = 0.5; the forced 550 is
+    # shown beside it: (550 - 900) / (500 - 900) = 0.875 -> 0.88
+    lat = k["checkout/effortless-payment/latency"]
+    assert (lat.score, lat.current) == (D("0.50"), 700)
+    assert lat.after_close is not None
+    assert (lat.after_close.value, lat.after_close.score) == (550, D("0.88"))
+    assert (lat.after_close.when, lat.after_close.who) == (date(2026, 11, 20), "Sam")
+    # checkout: (1 + 0.5 + 0.5) / 3 = 0.667 -> 0.67, the stretch zone (the late nps counted);
+    # with the forced value it would be (1 + 0.88 + 0.5) / 3 = 0.793 -> 0.79: shown, not used
+    checkout = closed.units[0]
+    assert (checkout.score, checkout.band, checkout.after_close) == (
+        D("0.67"),
+        "stretch",
+        D("0.79"),
+    )
+    assert "0.67 (changed after close: 0.79)" in text(closed)
+    assert "700 ms (changed after close: 550 ms)" in text(closed)
+    # lint names the forced change, with its facts as data
+    (late,) = [d for d in run_lint(root, at="2026-11-25").diagnostics if d.code == "OKR404"]
+    assert late.severity == "warning" and late.facts is not None
+    facts = late.facts.as_json()
+    assert {k: facts[k] for k in ("field", "old", "new", "day", "who")} == {
+        "field": "current",
+        "old": 700,
+        "new": 550,
+        "day": "2026-11-20",
+        "who": "Sam",
+    }

@@ -20,6 +20,8 @@ from okrcli import __version__, forked, process, runner
 from okrcli.errors import OkrError
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from okrcli.edit.checkin import CheckInResult
     from okrcli.lint.diagnostics import LintResult
     from okrcli.load.repo import Repository
@@ -586,6 +588,22 @@ def check_in(
     quarter: Annotated[
         str | None, typer.Option(help="The quarter (default: the running one).")
     ] = None,
+    day: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            help="The day of a late check-in, YYYY-MM-DD (written as `checked:`; not in the "
+            "future, not before the previous check-in).",
+        ),
+    ] = None,
+    reopen: Annotated[
+        str | None,
+        typer.Option(
+            "--reopen",
+            help="Change a closed quarter on purpose: the reason, recorded in the commit "
+            "message (needs --commit; okr lint reports the change as OKR404).",
+        ),
+    ] = None,
     repo: Annotated[Path | None, typer.Option(help="The OKR repository root.")] = None,
 ) -> None:
     """Check in a key result: its current value (and confidence, and a note) in place.
@@ -606,13 +624,27 @@ def check_in(
       okr check-in checkout/conversion 44.5 --commit     the same value again: re-confirmed
 
       okr check-in checkout              ask for each key result (on a terminal)
+
+      okr check-in checkout/conversion 44.5 --date 2026-09-30 --commit     a late check-in
+
+      okr check-in checkout/conversion 44.5 --quarter 2026-Q3 --reopen "invoices came late" --commit
+
+    A quarter takes check-ins until its last day plus scoring.close_days (okr.yaml, 14 by
+    default); after that it is closed and only --reopen changes it.
     """
+    from okrcli.closing import refuse_closed
     from okrcli.edit import service
 
     try:
         r = service.open_repo(repo, Path.cwd())
         q = service.pick_quarter(r, quarter)
         unit = target.split("/")[0]
+        refuse_closed(r.config, q, "check-in", reopen)
+        if reopen is not None and not commit:
+            raise OkrError(
+                "--reopen records why a closed quarter changes in the commit message; add --commit."
+            )
+        when = service.checkin_day(r, q, day) if day is not None else None
         with service.turn(r):
             original = None
             if commit:
@@ -620,7 +652,7 @@ def check_in(
                 original = service.committable(r, q, unit)
             if "/" in target:
                 result = service.check_in_one(
-                    r, q, target, value, confidence, message, asked=quarter is not None
+                    r, q, target, value, confidence, message, asked=quarter is not None, day=when
                 )
             else:
                 if value is not None:
@@ -628,7 +660,7 @@ def check_in(
                         f"name the key result the value is for, like `okr check-in {target}/KR "
                         f"{value}`; `okr check-in {target}` alone asks for each one."
                     )
-                result = _interactive(r, q, target, confidence, message, quarter is not None)
+                result = _interactive(r, q, target, confidence, message, quarter is not None, when)
             if not result.written:
                 _echo(
                     "Nothing changed: it was already checked in today with these values."
@@ -637,7 +669,7 @@ def check_in(
                 )
                 return
             if commit:
-                cid = service.commit(r, result, unit, message, original)
+                cid = service.commit(r, result, unit, message, original, reopen)
         _echo(f"{result.path.relative_to(r.root)}: {result.summary()}")
         if commit:
             typer.echo(f"committed {cid[:8]}")
@@ -652,9 +684,11 @@ def _interactive(
     confidence: str | None,
     note: str | None,
     asked: bool,
+    day: date | None = None,
 ) -> CheckInResult:
     """Ask for each key result of ``unit`` (value, then confidence); only on a terminal,
     never in CI. ``confidence`` (-c) is offered as each one's default."""
+    from okrcli import closing
     from okrcli.edit import service
     from okrcli.edit.checkin import Edit, show
 
@@ -682,7 +716,11 @@ def _interactive(
         conf = _ask("  confidence 0..1", offered, service.confidence_text)
         if conf == "-":
             conf = ""
-        values = service.edit_values(value, conf or None, note)
+        if day is not None:
+            k = doc.model.objectives[row.objective].key_results[row.kr] if doc.model else None
+            if k is not None:
+                service.not_before_previous(row.ref, k, day)
+        values = service.edit_values(value, conf or None, note, day or closing.today(r.config))
         edits.append(Edit(row.objective, row.kr, values))
     return service.check_in_many(doc, edits)
 
@@ -808,6 +846,14 @@ def sync(
     output_format: Annotated[
         SyncFormat, typer.Option("--format", help="Output format.")
     ] = SyncFormat.text,
+    reopen: Annotated[
+        str | None,
+        typer.Option(
+            "--reopen",
+            help="Sync a closed quarter on purpose: the reason, recorded in the commit "
+            "message (needs --commit or --dry-run).",
+        ),
+    ] = None,
     repo: Annotated[Path | None, typer.Option(help="The OKR repository root.")] = None,
 ) -> None:
     """Check in key results from their metric sources (`source:` in the OKR files).
@@ -825,6 +871,10 @@ def sync(
       okr sync --commit
 
       okr sync checkout checkout/effortless-checkout/conversion --format json
+
+      okr sync --quarter 2026-Q3 --reopen "the September invoices came late" --commit
+
+    A quarter closed (its last day plus scoring.close_days) is refused unless --reopen.
     """
     from okrcli.sync.service import SyncRequest
     from okrcli.sync.service import sync as run_sync
@@ -835,6 +885,7 @@ def sync(
         dry_run=dry_run,
         commit=commit,
         allow_commands=allow_commands,
+        reopen=reopen,
         repo=repo,
         cwd=Path.cwd(),
     )

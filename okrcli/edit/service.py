@@ -8,7 +8,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from io import StringIO
 from pathlib import Path
@@ -50,8 +50,10 @@ def pick_quarter(repo: Repository, asked: str | None, now: datetime | None = Non
         if not QUARTER_RE.match(asked):
             raise OkrError(f"--quarter {asked}: write the quarter as {QUARTER_FORM}.")
         return asked
+    from okrcli.closing import today
+
     start = repo.config.fiscal_year_start_month
-    return str(Quarter.containing((now or datetime.now(UTC)).astimezone().date(), start))
+    return str(Quarter.containing(today(repo.config, now), start))
 
 
 def running_doc(repo: Repository, quarter: str, unit: str, asked: bool) -> OkrDoc:
@@ -59,6 +61,8 @@ def running_doc(repo: Repository, quarter: str, unit: str, asked: bool) -> OkrDo
     file for the running one, say how to write it or name another quarter."""
     if asked or any(d.stem == unit and d.folder == quarter for d in repo.docs):
         return unit_doc(repo, quarter, unit)
+    from okrcli.closing import is_open
+
     earlier = sorted(
         d.folder
         for d in repo.docs
@@ -67,10 +71,9 @@ def running_doc(repo: Repository, quarter: str, unit: str, asked: bool) -> OkrDo
     rel = f"{repo.config.okrs_dir}/{quarter}/{unit}.yaml"
     hint = ""
     if earlier:
-        hint = (
-            f" (or `okr new {unit} --from {earlier[-1]}` to carry {earlier[-1]} over), or "
-            f"name the quarter: --quarter {earlier[-1]}"
-        )
+        hint = f" (or `okr new {unit} --from {earlier[-1]}` to carry {earlier[-1]} over)"
+        if is_open(earlier[-1], repo.config):  # a closed quarter is never suggested
+            hint += f", or name the quarter: --quarter {earlier[-1]}"
     raise OkrError(
         f"{quarter} is the running quarter and unit '{unit}' has no file for it ({rel}); "
         f"write it with `okr new {unit}`{hint}."
@@ -124,7 +127,10 @@ def kr_choices(
 
     doc = running_doc(repo, quarter, unit, asked)
     assert doc.model is not None
+    from okrcli.closing import local_day, zone
+
     history = moment(repo.root, None, repo=repo).history(quarter)
+    tz = zone(repo.config)
     rows = []
     for i, o in enumerate(doc.model.objectives):
         for j, k in enumerate(o.key_results):
@@ -133,8 +139,8 @@ def kr_choices(
             last = written = None
             if tl is not None and len(tl):
                 count, latest = tl.checkin_summary()
-                last = tl.whens[latest].date() if count else None
-                written = tl.whens[0].date()
+                last = local_day(tl.whens[latest], tz) if count else None
+                written = local_day(tl.whens[0], tz)
             rows.append(
                 KrChoice(
                     i,
@@ -152,6 +158,39 @@ def kr_choices(
                 )
             )
     return doc, rows
+
+
+def checkin_day(repo: Repository, quarter: str, raw: str, now: datetime | None = None) -> date:
+    """The day a late check-in names (``--date``): a real day, not after today (in okr.yaml's
+    time zone) and not before the quarter's first day."""
+    from okrcli.closing import today
+
+    try:
+        day = date.fromisoformat(raw.strip())
+    except ValueError:
+        raise OkrError(f"--date {raw}: write the day of the check-in as YYYY-MM-DD.") from None
+    now_day = today(repo.config, now)
+    if day > now_day:
+        raise OkrError(
+            f"--date {raw} is in the future (today is {now_day.isoformat()} in "
+            f"{repo.config.timezone}); a check-in records a value already seen."
+        )
+    q = Quarter.parse(quarter, repo.config.fiscal_year_start_month)
+    if q is not None and day < q.start:
+        raise OkrError(
+            f"--date {raw} is before {quarter} began ({q.start.isoformat()}); give a day of "
+            "the quarter the value belongs to."
+        )
+    return day
+
+
+def not_before_previous(spec: str, k: KeyResult, day: date) -> None:
+    """Refuse a check-in dated before the key result's previous one (its ``checked:``)."""
+    if k.checked is not None and day.isoformat() < k.checked:
+        raise OkrError(
+            f"--date {day.isoformat()} is before the previous check-in of '{spec}' "
+            f"({k.checked}); a late check-in comes after the ones already recorded."
+        )
 
 
 def confidence_text(raw: str) -> str:
@@ -221,11 +260,15 @@ def check_in_one(
     *,
     today: date | None = None,
     asked: bool = True,
+    day: date | None = None,
 ) -> CheckInResult:
     """Check in one key result (``unit/kr`` or ``unit/objective/kr``): its value, maybe a
     confidence and a note. Re-confirming an unchanged value is a check-in too (the day is
     written). Returns what changed; the programmatic entry point (``okr sync`` uses it).
-    ``asked``: whether the quarter was named (else a missing file says how to write it)."""
+    ``asked``: whether the quarter was named (else a missing file says how to write it);
+    ``day``: the day of a late check-in (``--date``), checked by :func:`checkin_day`."""
+    from okrcli.closing import today as today_in_zone
+
     unit = spec.split("/")[0]
     running_doc(repo, quarter, unit, asked)
     doc, i, j = find_kr(repo, quarter, spec)
@@ -236,7 +279,10 @@ def check_in_one(
             value_text(value, binary=True)
         except OkrError:
             raise OkrError(f"'{spec}' is binary: check in 1 when done, 0 when not.") from None
-    return check_in(doc, [Edit(i, j, edit_values(value, confidence, note, today))])
+    if day is not None:
+        not_before_previous(spec, k, day)
+    when = day or today or today_in_zone(repo.config)
+    return check_in(doc, [Edit(i, j, edit_values(value, confidence, note, when))])
 
 
 def check_in_many(doc: OkrDoc, edits: list[Edit]) -> CheckInResult:
@@ -302,6 +348,7 @@ def commit(
     unit: str,
     message: str | None,
     original: bytes | None = None,
+    reopen: str | None = None,
 ) -> str:
     """Commit the checked-in file with a structured message the report's log reads back;
     should the commit fail, the file is put back to ``original`` (what it held before)."""
@@ -319,6 +366,8 @@ def commit(
     ]
     if message:
         body_lines = [message, "", *body_lines]
+    if reopen is not None:
+        body_lines = [reopened_line(reopen), "", *body_lines]
     try:
         return Git(repo.root).commit_paths([result.path], subject[:200], "\n".join(body_lines))
     except OkrError as exc:
@@ -326,6 +375,11 @@ def commit(
             raise
         atomic_write(result.path, original, within=repo.root)
         raise OkrError(f"{exc.message} The check-in was undone; the file is as it was.") from None
+
+
+def reopened_line(reason: str) -> str:
+    """The commit message's line saying why a closed quarter was changed (``--reopen``)."""
+    return "Reopened after close: " + " ".join(reason.split())
 
 
 def new_file(repo: Repository, unit: str, quarter: str, from_quarter: str | None = None) -> Path:

@@ -11,7 +11,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from pathlib import Path
 
 from okrcli.cachefile import git_dir_of
@@ -34,12 +34,13 @@ def _git_date(when: datetime) -> str:
     return f"{seconds} +0000" if seconds >= 10**9 else when.isoformat()
 
 
-def day_end(text: str) -> datetime:
-    """The end of the day ``text`` (YYYY-MM-DD), as the first moment of the next day in UTC;
-    a date that does not exist or that okr cannot count past is refused."""
+def day_end(text: str, tz: tzinfo = UTC) -> datetime:
+    """The end of the day ``text`` (YYYY-MM-DD), as the first moment of the next day in
+    ``tz`` (okr.yaml's time zone); a date that does not exist or that okr cannot count past
+    is refused."""
     try:
         day = date.fromisoformat(text)
-        return datetime.combine(day + timedelta(days=1), time(0), tzinfo=UTC)
+        return datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
     except (ValueError, OverflowError):
         raise GitError(
             f"--at {text}: there is no such day; write a date from 0001-01-01 to 9999-12-30 "
@@ -175,11 +176,11 @@ class Git:
     def is_shallow(self) -> bool:
         return self._shallow
 
-    def resolve(self, rev: str) -> str:
+    def resolve(self, rev: str, tz: tzinfo = UTC) -> str:
         """A commit id for a user's revision (a ref, an id, HEAD~2) or date (YYYY-MM-DD:
-        the last commit on or before that day)."""
+        the last commit on or before that day, in ``tz``)."""
         if _DATE.match(rev):
-            end = day_end(rev)
+            end = day_end(rev, tz)
             found = self._run(
                 "rev-list", "-1", f"--before={_git_date(end)}", "HEAD", "--", check=False
             )

@@ -4,7 +4,7 @@ with the history of each quarter read on demand (once per quarter)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -136,9 +136,15 @@ def moment(
         return m
     if git is None or reason is not None:
         raise OkrError(f"--at {at}: {reason or 'no git repository'}")
-    rev = git.resolve(at)
+    from okrcli.closing import today as today_in_zone
+    from okrcli.closing import zone
+    from okrcli.load.repo import load_config
+
+    config, _ = load_config(root)  # the days of --at are okr.yaml's time zone's
+    tz = zone(config)
+    rev = git.resolve(at, tz)
     if _DATE.match(at):
-        today = (now or datetime.now(UTC)).astimezone().date()
+        today = today_in_zone(config, now)
         if date.fromisoformat(at) > today:
             # the newest commit would be scored as at that day: a quarter still running
             # would be judged as ended, with bands and retrospective prompts
@@ -146,8 +152,11 @@ def moment(
                 f"--at {at} is after today ({today}); the history ends now. Leave --at out "
                 "to see the repository as it is, or give a day up to today."
             )
-    when = (day_end(at) - timedelta(seconds=1)) if _DATE.match(at) else git.commit_time(rev)
+    when = (day_end(at, tz) - timedelta(seconds=1)) if _DATE.match(at) else git.commit_time(rev)
     files = files_at(git, root, rev)
     if ORG_NAME not in files:
         raise OkrError(f"--at {at}: the repository had no {ORG_NAME} at that commit.")
-    return Moment(load_repository_from(root, files), git, rev, when)
+    past = load_repository_from(root, files)
+    if past.config.timezone != config.timezone:  # days are counted in today's okr.yaml's zone
+        past = replace(past, config=past.config.model_copy(update={"timezone": config.timezone}))
+    return Moment(past, git, rev, when)

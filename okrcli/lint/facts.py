@@ -290,6 +290,24 @@ class MovedGoalpostFacts(Facts):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ChangedAfterCloseFacts(Facts):
+    """OKR404: the key result, the field changed after its quarter closed, its old and new
+    value, the day of the change, the commit and its author (null for uncommitted changes),
+    the quarter, the day it closed, and how many such changes there were."""
+
+    key_result: str
+    field: Literal["baseline", "target", "current", "confidence"]
+    old: Number | None
+    new: Number | None
+    day: date
+    commit: str | None
+    who: str | None
+    quarter: str
+    closed_on: date
+    changes: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SandbaggingFacts(Facts):
     """OKR403: the unit, the score above which a quarter counts, and the quarters of the
     run with their scores (0 to 1)."""

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from okrcli.model.common import STRICT, Slug
 from okrcli.model.source import Connection
+from okrcli.model.timezone import zone_named
 
 Severity = Literal["error", "warning", "info"]
 OptionsT = TypeVar("OptionsT", bound=BaseModel)
@@ -136,6 +137,12 @@ class ScoringConfig(BaseModel):
         "grace days of OKR402, 14 by default), showing a later one beside it; or against the "
         "current target.",
     )
+    close_days: Annotated[int, Field(ge=0, le=366)] = Field(
+        default=14,
+        description="Days after a quarter's last day that it still takes check-ins; after "
+        "them it is closed: check-in and sync refuse it (unless --reopen), score and report "
+        "use its values as of its closing day, and OKR404 reports a later change.",
+    )
 
 
 class Config(BaseModel):
@@ -145,12 +152,28 @@ class Config(BaseModel):
 
     okrs_dir: Annotated[str, Field(min_length=1)] = "okrs"
     fiscal_year_start_month: Annotated[int, Field(ge=1, le=12)] = 1
+    timezone: Annotated[str, Field(min_length=1, max_length=64)] = Field(
+        default="UTC",
+        description="The IANA time zone (like America/Los_Angeles) whose days okr counts: "
+        "which day a commit belongs to, --at DAY, check-in days, staleness, quarter edges "
+        "and the closing window.",
+    )
     lint: LintConfig = Field(default_factory=LintConfig)
     scoring: ScoringConfig = Field(default_factory=ScoringConfig)
     sources: dict[Slug, Connection] = Field(
         default_factory=dict,
         description="Named database connections for sql sources (`okr sync`).",
     )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, name: str) -> str:
+        if zone_named(name) is None:
+            raise ValueError(
+                f"'{name}' is not a time zone okr knows; write an IANA name such as UTC, "
+                "Europe/Berlin or America/Los_Angeles"
+            )
+        return name
 
     def agreed_after_days(self) -> int:
         """How many days into a quarter targets are still being agreed: OKR402's

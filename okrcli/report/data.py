@@ -508,7 +508,11 @@ def build_without_findings(
             **{band: list(qs) for band, qs in PROMPTS.items()},
             "commitment": list(COMMITMENT_PROMPTS),
         },
-        "notices": [*card.notices, *(f"moved target: {m}" for m in card.moved)],
+        "notices": [
+            *card.notices,
+            *(f"moved target: {m}" for m in card.moved),
+            *_after_close(card),
+        ],
         "moved_targets": list(card.moved),
         "layout": {
             "details": len(units) > DETAILS_FROM,
@@ -530,6 +534,17 @@ _STATUS_FIELDS = {
     status: {"status": status, "status_words": words, "mark": mark}
     for status, (mark, _, words, _) in charts.STATUS.items()
 }
+
+
+def _after_close(card: ScoreCard) -> list[str]:
+    """A closed quarter's later changes: its score as at close, the later one beside it."""
+    if card.closed_on is None or card.after_close is None:
+        return []
+    return [
+        f"{card.quarter} closed on {card.closed_on.isoformat()}: scored as at close, "
+        f"{card.score:.2f} (changed after close: {card.after_close:.2f}).",
+        *(f"changed after close: {m}" for m in card.changed_after_close),
+    ]
 
 
 def final_status(k: KrRow, committed: bool, bands_cfg: Bands) -> str:
@@ -558,7 +573,13 @@ def _kr_data(
         + (f" (moved to {with_unit(_show(k.moved.latest), k.unit)})" if k.moved else ""),
         "moved": k.moved.describe(k.ref) if k.moved else "",
         "note": k.note or "",
-        "current": with_unit(_show(k.current), k.unit) + ("*" if k.uncommitted else ""),
+        "current": with_unit(_show(k.current), k.unit)
+        + ("*" if k.uncommitted and not k.after_close else "")
+        + (
+            f" (changed after close: {with_unit(_show(k.after_close.value), k.unit)})"
+            if k.after_close
+            else ""
+        ),
         "breached": [d.isoformat() for d in k.breached],
         "breach": breach_words(k) if k.breached else "",
         "confidence": _show(k.confidence),

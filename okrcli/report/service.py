@@ -112,10 +112,9 @@ def report_result(request: ReportRequest) -> ReportResult:
         limit = report_data.PREVIEW_LIMIT
         splits = output is not None and _a_file(output)
         rendered = renderer.render_lines(data, past=limit if splits else None)
-        if output is not None and (rendered is None or (splits and _size(rendered) > limit)):
+        lines = [] if rendered is None else [_text(line) for line in rendered]
+        if output is not None and (rendered is None or (splits and _size(lines) > limit)):
             return ReportResult([_split(renderer, data, output, root)], left_out)
-        assert rendered is not None  # only a limit gives up
-        lines = [_text(line) for line in rendered]
     if request.output is not None:
         _write(request.cwd / request.output, lines, request.output, root)
     return ReportResult(lines, left_out)

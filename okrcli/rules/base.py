@@ -51,6 +51,9 @@ class Example:
     at: str | None = None
 
 
+FactValue = str | int | float | None
+
+
 @dataclass(frozen=True, slots=True)
 class Finding:
     """A rule's verdict on one place in one file; the engine adds code, name and severity.

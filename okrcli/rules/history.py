@@ -7,13 +7,20 @@ over, or the moment ``--at`` names. Outside a git repository they are skipped wi
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left
 from collections.abc import Iterator
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta, tzinfo
 from typing import TYPE_CHECKING, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from okrcli.lint.facts import MovedGoalpostFacts, SandbaggingFacts, StaleKrFacts
+from okrcli.closing import closed_from, closing_day, local_day, zone
+from okrcli.lint.facts import (
+    ChangedAfterCloseFacts,
+    MovedGoalpostFacts,
+    SandbaggingFacts,
+    StaleKrFacts,
+)
 from okrcli.load.files import OkrDoc
 from okrcli.model.config import MovedGoalpostOptions
 from okrcli.model.okr import Direction, KeyResult
@@ -62,8 +69,9 @@ def _weekly(last_day: int, *, moved: tuple[str, str] | None = None) -> tuple[tup
     return tuple(out)
 
 
-def _quarter_end(q: Quarter) -> datetime:
-    return datetime.combine(q.end + timedelta(days=1), time(0), tzinfo=UTC) - timedelta(seconds=1)
+def _quarter_end(q: Quarter, tz: tzinfo) -> datetime:
+    """The quarter's last moment in okr.yaml's time zone."""
+    return datetime.combine(q.end + timedelta(days=1), time(0), tzinfo=tz) - timedelta(seconds=1)
 
 
 def _quarters(ctx: Context) -> Iterator[tuple[Quarter, datetime, list[OkrDoc]]]:
@@ -71,11 +79,12 @@ def _quarters(ctx: Context) -> Iterator[tuple[Quarter, datetime, list[OkrDoc]]]:
     moment = ctx.moment
     assert moment is not None
     start_month = ctx.repo.config.fiscal_year_start_month
+    tz = zone(ctx.repo.config)
     for name, docs in sorted(ctx.by_quarter.items()):
         q = Quarter.parse(name, start_month)
-        if q is None or q.start > moment.at.date():
+        if q is None or q.start > local_day(moment.at, tz):
             continue
-        yield q, min(moment.at, _quarter_end(q)), docs
+        yield q, min(moment.at, _quarter_end(q, tz)), docs
 
 
 def _krs(doc: OkrDoc) -> Iterator[tuple[int, int, str, KeyResult]]:
@@ -138,8 +147,10 @@ class StaleKr(Rule):
     def check_repo(self, ctx: Context) -> Iterator[Finding]:
         limit = ctx.opts(self.code, StaleKrOptions).max_age_days
         assert ctx.moment is not None
+        tz = zone(ctx.repo.config)
         for q, when, docs in _quarters(ctx):
-            if (when.date() - q.start).days <= limit:
+            today = local_day(when, tz)
+            if (today - q.start).days <= limit:
                 continue
             history = ctx.moment.history(str(q))
             if history is None:
@@ -150,16 +161,16 @@ class StaleKr(Rule):
                     if tl is None or not len(tl) or tl.whens[0] > when:
                         continue
                     last = _last_checkin(tl, when)
-                    age = (when - (last or tl.whens[0])).days
+                    age = (today - local_day(last or tl.whens[0], tz)).days
                     if age <= limit:
                         continue
                     if last is None:
                         said = (
                             f"has never been checked in since the file was written on "
-                            f"{tl.whens[0].date().isoformat()}"
+                            f"{local_day(tl.whens[0], tz).isoformat()}"
                         )
                     else:
-                        said = f"was last checked in on {last.date().isoformat()}"
+                        said = f"was last checked in on {local_day(last, tz).isoformat()}"
                     yield self.at(
                         doc,
                         (
@@ -170,7 +181,7 @@ class StaleKr(Rule):
                             "current" if k.current is not None else "id",
                         ),
                         f"key result '{k.id}' {said}, {age} days before "
-                        f"{when.date().isoformat()}; check in its current value at least "
+                        f"{today.isoformat()}; check in its current value at least "
                         f"every {limit} days (`okr check-in {ref} VALUE`, also when it has "
                         "not changed).",
                         facts=StaleKrFacts(
@@ -242,7 +253,9 @@ class MovedGoalpost(Rule):
             history = ctx.moment.history(str(q))
             if history is None:
                 continue
-            cutoff = datetime.combine(q.start + timedelta(days=grace), time(0), tzinfo=UTC)
+            cutoff = datetime.combine(
+                q.start + timedelta(days=grace), time(0), tzinfo=zone(ctx.repo.config)
+            )
             for doc in docs:
                 for i, j, ref, k in _krs(doc):
                     tl = history.timelines.get(ref)
@@ -270,7 +283,8 @@ class MovedGoalpost(Rule):
                         ("objectives", i, "key_results", j, what),
                         f"the {what} of key result '{k.id}' moved from {shown(e.before[idx])} "
                         f"to {shown(e.after[idx])}{way} on "
-                        f"{e.when.date().isoformat()} {_who(e.commit)}{more}, after the "
+                        f"{local_day(e.when, zone(ctx.repo.config)).isoformat()} "
+                        f"{_who(e.commit)}{more}, after the "
                         f"quarter's first {grace} days; agree such changes openly and record "
                         "why, or keep the goal and let the score show it.",
                         key=True,
@@ -370,3 +384,123 @@ class Sandbagging(Rule):
                         scores=tuple(float(s) for s in scores),
                     ),
                 )
+
+
+Q3_SCORED = GOOD_FILE.replace("2026-Q4", "2026-Q3")
+
+
+def _q3_at(conversion: str) -> str:
+    """The 2026-Q3 example with conversion checked in at ``conversion``."""
+    return variant(
+        "        target: 34\n", f"        target: 34\n        current: {conversion}\n", Q3_SCORED
+    )
+
+
+def _closed_history(late_day: str) -> tuple[tuple[str, str], ...]:
+    """2026-Q3 written on 1 July, checked in on 28 September, changed again on ``late_day``."""
+    return (
+        ("2026-07-01", Q3_SCORED),
+        ("2026-09-28", _q3_at("31")),
+        (late_day, _q3_at("34")),
+    )
+
+
+_WATCHED: tuple[Literal["baseline", "target", "current", "confidence"], ...] = (
+    "baseline",
+    "target",
+    "current",
+    "confidence",
+)
+
+
+class ChangedAfterClose(Rule):
+    """A quarter's result is its values when it closed: its last day plus the closing window
+    (``scoring.close_days`` in okr.yaml, 14 days by default), time for late numbers to arrive.
+    The product OKR guide asks to set success metrics up front and not to cherry-pick
+    afterwards; a retrospective held on a result that is later rewritten was held on nothing.
+    ``okr check-in`` and ``okr sync`` refuse a closed quarter unless reopened on purpose
+    (``--reopen "why"``); this rule reports any commit that still changes a closed quarter's
+    baseline, target, current value or confidence, with who made it and when. Score and
+    report keep the value at close and show the later one beside it."""
+
+    code = "OKR404"
+    name = "changed-after-close"
+    facts = ChangedAfterCloseFacts
+    severity = "warning"
+    summary = (
+        "a commit that changes a closed period's values after its closing window "
+        "(`scoring.close_days`)"
+    )
+    scope: ClassVar[Scope] = "history"
+    bad = (
+        Example(
+            _q3_at("34"),
+            path=Q3_PATH,
+            history=_closed_history("2026-11-20"),
+            at="2026-11-30",
+        ),
+    )
+    good = (
+        Example(
+            _q3_at("34"),
+            path=Q3_PATH,
+            history=_closed_history("2026-10-09"),
+            at="2026-11-30",
+        ),
+    )
+
+    def check_repo(self, ctx: Context) -> Iterator[Finding]:
+        assert ctx.moment is not None
+        config = ctx.repo.config
+        tz = zone(config)
+        for q, _when, docs in _quarters(ctx):
+            closed = closed_from(q, config)
+            if ctx.moment.at < closed:
+                continue
+            history = ctx.moment.history(str(q))
+            if history is None:
+                continue
+            closed_on = closing_day(q, config)
+            for doc in docs:
+                for i, j, ref, k in _krs(doc):
+                    tl = history.timelines.get(ref)
+                    if tl is None or not len(tl) or tl.whens[-1] < closed:
+                        continue
+                    first = max(bisect_left(tl.whens, closed), 1)
+                    late = [
+                        (n, f)
+                        for n in range(first, len(tl))
+                        for f in range(len(_WATCHED))
+                        if tl.columns[f][n] != tl.columns[f][n - 1]
+                    ]
+                    if not late:
+                        continue
+                    n, f = late[-1]
+                    what = _WATCHED[f]
+                    old, new = tl.columns[f][n - 1], tl.columns[f][n]
+                    commit = tl.commits[n]
+                    day = local_day(tl.whens[n], tz)
+                    more = f" ({len(late)} such changes)" if len(late) > 1 else ""
+                    present = getattr(k, what) is not None
+                    yield self.at(
+                        doc,
+                        ("objectives", i, "key_results", j, what if present else "id"),
+                        f"the {what} of key result '{k.id}' changed from {shown(old)} to "
+                        f"{shown(new)} on {day.isoformat()} {_who(commit)}{more}, after {q} "
+                        f"closed on {closed_on.isoformat()} (its last day plus "
+                        f"scoring.close_days, {config.scoring.close_days}); a closed quarter's "
+                        "result stands: put the value back, or keep it and say why in the "
+                        'retrospective (`okr check-in --reopen "why"` records the reason).',
+                        facts=ChangedAfterCloseFacts(
+                            key_result=ref,
+                            field=what,
+                            old=old,
+                            new=new,
+                            day=day,
+                            commit=commit.id if commit is not None else None,
+                            who=commit.author if commit is not None else None,
+                            quarter=str(q),
+                            closed_on=closed_on,
+                            changes=len(late),
+                        ),
+                    )

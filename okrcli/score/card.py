@@ -6,10 +6,10 @@ scoring function. Nothing here prints; :mod:`okrcli.score.formats` turns it into
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal
 from functools import lru_cache
 from operator import itemgetter
@@ -92,6 +92,26 @@ class TargetMove:
         )
 
 
+@dataclass(slots=True)
+class AfterClose:
+    """A key result's ``current`` changed after its quarter closed: the value at close is
+    scored; the later value, its score, when and by whom (the last such change) are shown
+    beside it."""
+
+    value: float | None
+    score: Decimal
+    when: date
+    who: str
+    commit: str | None  # None: in the working tree
+
+    def describe(self, ref: str, at_close: float | None, closed_on: date) -> str:
+        return (
+            f"{ref}: current changed from {shown(at_close)} to {shown(self.value)} on "
+            f"{self.when.isoformat()} by {self.who}, after the quarter closed on "
+            f"{closed_on.isoformat()}; scored as at close, the later value shown beside it."
+        )
+
+
 @dataclass(slots=True, kw_only=True)
 class KrRow:
     """One key result on the score card."""
@@ -119,6 +139,7 @@ class KrRow:
     # a threshold to hold (stay_above, stay_below): the days a value on the wrong side of
     # it was checked in (or written)
     breached: list[date] = field(default_factory=list)
+    after_close: AfterClose | None = None  # a change after the quarter closed
 
 
 @dataclass(slots=True)
@@ -131,6 +152,7 @@ class ObjectiveRow:
     band: Band  # committed: met or missed; aspirational: the bands (final once it is over)
     key_results: list[KrRow]
     pace: str | None = None  # while the quarter runs
+    after_close: Decimal | None = None  # the score with the values changed after close
 
 
 @dataclass(slots=True)
@@ -147,6 +169,7 @@ class UnitCard:
     pace: str | None = None  # while the quarter runs
     # its committed objectives below 1.0 once the quarter is over (their ids)
     missed_commitments: list[str] = field(default_factory=list)
+    after_close: Decimal | None = None  # the score with the values changed after close
 
 
 @dataclass(slots=True)
@@ -169,14 +192,17 @@ class ScoreCard:
     missed_commitments: list[str] = field(default_factory=list)
     # the quarter's files that could not be read: their units are not in the score
     left_out: list[str] = field(default_factory=list)
+    closed_on: date | None = None  # the closing day, once the quarter is closed
+    after_close: Decimal | None = None  # the score with the values changed after close
+    changed_after_close: list[str] = field(default_factory=list)  # each change, named
 
 
 _DIRECTION_NAMES: dict[Direction | None, str] = {d: d.value for d in Direction}
 
 
-def elapsed_share(quarter: Quarter, at: datetime) -> Decimal:
-    start = datetime.combine(quarter.start, time(0), tzinfo=UTC)
-    end = datetime.combine(quarter.end + timedelta(days=1), time(0), tzinfo=UTC)
+def elapsed_share(quarter: Quarter, at: datetime, tz: tzinfo = UTC) -> Decimal:
+    start = datetime.combine(quarter.start, time(0), tzinfo=tz)
+    end = datetime.combine(quarter.end + timedelta(days=1), time(0), tzinfo=tz)
     share = Decimal((at - start).total_seconds()) / Decimal((end - start).total_seconds())
     return max(Decimal(0), min(Decimal(1), share))
 
@@ -220,13 +246,13 @@ class _Pace:
         return self.of(score)
 
 
-def week_ends(quarter: Quarter, at: datetime) -> list[datetime]:
+def week_ends(quarter: Quarter, at: datetime, tz: tzinfo = UTC) -> list[datetime]:
     """The end of each week of the quarter that has begun by ``at`` (the last one cut at it)."""
     ends = []
     day = quarter.start
     last = quarter.end + timedelta(days=1)
     while day <= quarter.end:
-        end = datetime.combine(min(day + timedelta(days=7), last), time(0), tzinfo=UTC)
+        end = datetime.combine(min(day + timedelta(days=7), last), time(0), tzinfo=tz)
         if end - timedelta(days=7) > at:
             break
         ends.append(min(end, at))
@@ -364,7 +390,11 @@ class _Scorer:
     timelines: dict[str, Timeline]
     weekly: _Weekly
     pace_now: _Pace
+    tz: tzinfo = UTC  # okr.yaml's time zone: which day a commit belongs to
+    closed_at: datetime | None = None  # the quarter's first closed moment, once closed
+    closed_on: date | None = None  # its closing day
     moved: list[str] = field(default_factory=list)
+    changed_after_close: list[str] = field(default_factory=list)
     key_results: int = 0
     checked_in: int = 0
 
@@ -377,16 +407,19 @@ class _Scorer:
         target = move.agreed if move is not None and move.scored == "agreed" else k.target
         if move is not None:
             self.moved.append(move.describe(ref))
+        current, late = k.current, None
+        if self.closed_at is not None:
+            current, late = self._at_close(ref, tl, k, direction, target)
         s = score_values(
             direction,
             dec_or_none(k.baseline),
             dec_or_none(target),
-            dec_or_none(k.current),
+            dec_or_none(current),
             binary=k.binary,
         )
         if tl is not None:
             count, latest = tl.checkin_summary()
-            last = tl.whens[latest].date() if count else None
+            last = checkin_day(tl, latest, self.tz) if count else None
             uncommitted = tl.uncommitted
         else:
             count, last, uncommitted = 0, None, False
@@ -403,7 +436,7 @@ class _Scorer:
             binary=k.binary,
             baseline=k.baseline,
             target=target,
-            current=k.current,
+            current=current,
             confidence=k.confidence,
             weight=k.weight,
             score=rounded(s.score),
@@ -416,7 +449,46 @@ class _Scorer:
             note=k.note,
             moved=move,
             breached=breaches(tl, direction, target),
+            after_close=late,
         )
+
+    def _at_close(
+        self,
+        ref: str,
+        tl: Timeline | None,
+        k: KeyResult,
+        direction: Direction | None,
+        target: float | None,
+    ) -> tuple[float | None, AfterClose | None]:
+        """The key result's ``current`` as the quarter closed, and its later change (None
+        when there is none): a closed quarter's result stands."""
+        assert self.closed_at is not None and self.closed_on is not None
+        if tl is None or not len(tl):
+            return k.current, None
+        whens, currents = tl.whens, tl.currents
+        n = bisect_left(whens, self.closed_at) - 1  # the last change before the close
+        if n < 0 or currents[n] == k.current:
+            return k.current, None
+        later = [m for m in range(n + 1, len(whens)) if currents[m] != currents[m - 1]]
+        if not later:
+            return k.current, None
+        commit = tl.commits[later[-1]]
+        late = score_values(
+            direction,
+            dec_or_none(k.baseline),
+            dec_or_none(target),
+            dec_or_none(k.current),
+            binary=k.binary,
+        )
+        after = AfterClose(
+            k.current,
+            rounded(late.score),
+            whens[later[-1]].astimezone(self.tz).date(),
+            commit.author if commit is not None else "an uncommitted change",
+            commit.id[:8] if commit is not None else None,
+        )
+        self.changed_after_close.append(after.describe(ref, currents[n], self.closed_on))
+        return currents[n], after
 
     def objective_row(
         self,
@@ -427,6 +499,13 @@ class _Scorer:
         prefix = f"{unit}/{o.id}/"
         rows = [self.kr_row(prefix + k.id, k, calib) for k in o.key_results]
         score = weighted_mean((r.score, dec(r.weight)) for r in rows)
+        late = None
+        if any(r.after_close is not None for r in rows):
+            late = rounded(
+                weighted_mean(
+                    (r.after_close.score if r.after_close else r.score, dec(r.weight)) for r in rows
+                )
+            )
         bands = self.scoring.bands
         return ObjectiveRow(
             o.id,
@@ -439,6 +518,7 @@ class _Scorer:
             else band(score, bands.stretch, bands.over),
             rows,
             None if self.ended else self.pace_now.of(score),
+            late,
         )
 
     def unit_card(self, doc: OkrDoc, m: OkrFile, member: Unit | None) -> UnitCard:
@@ -465,6 +545,7 @@ class _Scorer:
             prompts,
             None if self.ended else self.pace_now.of(score),
             missed if self.ended else [],
+            _late_mean([(o.score, o.after_close) for o in objectives]),
         )
 
 
@@ -475,18 +556,27 @@ def build(
     at: datetime,
     units: set[str] | None = None,
 ) -> ScoreCard:
-    """The score card of ``quarter`` as of ``at``."""
-    elapsed = elapsed_share(quarter, at)
+    """The score card of ``quarter`` as of ``at``; once the quarter is closed (its last day
+    plus ``scoring.close_days``), with its values as they were then."""
+    from okrcli.closing import closed_from, closing_day, zone
+
+    tz = zone(repo.config)
+    elapsed = elapsed_share(quarter, at, tz)
     scoring = repo.config.scoring
+    closed_at = closed_from(quarter, repo.config)
+    closed = at >= closed_at
     scorer = _Scorer(
         scoring=scoring,
         ended=elapsed >= 1,
         cutoff=datetime.combine(
-            quarter.start + timedelta(days=repo.config.agreed_after_days()), time(0), tzinfo=UTC
+            quarter.start + timedelta(days=repo.config.agreed_after_days()), time(0), tzinfo=tz
         ),
         timelines=history.timelines if history else {},
-        weekly=_Weekly(week_ends(quarter, at)),
+        weekly=_Weekly(week_ends(quarter, at, tz)),
         pace_now=_Pace(elapsed, scoring.pace.on_track, scoring.pace.at_risk),
+        tz=tz,
+        closed_at=closed_at if closed else None,
+        closed_on=closing_day(quarter, repo.config) if closed else None,
     )
     org = {u.id: u for u in repo.org.units} if repo.org else {}
     cards: list[UnitCard] = []
@@ -514,11 +604,36 @@ def build(
         moved=scorer.moved,
         missed_commitments=[f"{c.id}/{o}" for c in cards for o in c.missed_commitments],
         left_out=_broken(repo, quarter) if units is None else [],
+        closed_on=scorer.closed_on,
+        after_close=_late_mean([(c.score, c.after_close) for c in cards]),
+        changed_after_close=scorer.changed_after_close,
     )
     if not scorer.ended:
         card.pace = scorer.pace_now.of(mean([c.score for c in cards]))
     card.notices += _notices(repo, quarter, history, misplaced)
     return card
+
+
+def checkin_day(tl: Timeline, n: int, tz: tzinfo) -> date:
+    """The day of check-in ``n``: the commit's day in okr.yaml's time zone, or the earlier
+    day a late check-in names (``checked:``, written by ``okr check-in --date``)."""
+    day = tl.whens[n].astimezone(tz).date()
+    checked = tl.checked_days
+    named = checked[n]
+    if isinstance(named, str) and (n == 0 or checked[n - 1] != named):
+        try:
+            written = date.fromisoformat(named)
+        except ValueError:
+            return day
+        return min(day, written)
+    return day
+
+
+def _late_mean(scores: list[tuple[Decimal, Decimal | None]]) -> Decimal | None:
+    """The mean with the scores changed after close, when any changed (else None)."""
+    if all(late is None for _, late in scores):
+        return None
+    return rounded(mean([late if late is not None else score for score, late in scores]))
 
 
 def _band_counts(cards: list[UnitCard]) -> dict[str, int]:

@@ -151,9 +151,20 @@ def _times(value: float | None, factor: float) -> float | None:
 
 
 def _value(row: KrRow, unit: str | None = None) -> str:
-    """The current value with its unit (``unit``: the unit as the format shows it)."""
+    """The current value with its unit (``unit``: the unit as the format shows it), and a
+    change after the quarter closed beside it."""
     text = "done" if row.binary and row.current == 1 else with_unit(grouped(row.current), unit)
-    return text + ("*" if row.uncommitted else "")
+    text += "*" if row.uncommitted and row.after_close is None else ""
+    if row.after_close is not None:
+        later = row.after_close.value
+        shown_later = "done" if row.binary and later == 1 else with_unit(grouped(later), unit)
+        text += f" (changed after close: {shown_later})"
+    return text
+
+
+def closed_score(score: Decimal, late: Decimal | None) -> str:
+    """A closed quarter's score as at close, with the score of a later change beside it."""
+    return num(score) if late is None else f"{num(score)} (changed after close: {num(late)})"
 
 
 def _scope(card: ScoreCard) -> str:
@@ -168,9 +179,11 @@ def headline(card: ScoreCard) -> str:
     if card.ended:
         b = card.bands
         line = (
-            f"{card.quarter} as of {when} (quarter over): {_scope(card)} {num(card.score)}; "
+            f"{card.quarter} as of {when} (quarter over): {_scope(card)} "
+            f"{closed_score(card.score, card.after_close)}; "
             f"units {b['missed']} missed, {b['stretch']} in the stretch zone, {b['over']} "
             f"over-achieved; {card.checked_in} of {card.key_results} key results checked in"
+            + (f"; closed on {card.closed_on.isoformat()}" if card.closed_on else "")
         )
         if card.missed_commitments:
             line += "; committed objectives missed: " + ", ".join(card.missed_commitments)
@@ -242,10 +255,14 @@ def _table(rows: list[list[str]], indent: str = "    ") -> list[str]:
 
 
 def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
-    lines = [f"{u.id}  {u.name} ({u.level})  score {num(u.score)}  {status(u.pace, u.band, card)}"]
+    lines = [
+        f"{u.id}  {u.name} ({u.level})  score {closed_score(u.score, u.after_close)}  "
+        f"{status(u.pace, u.band, card)}"
+    ]
     for o in u.objectives:
         lines.append(
-            f"  {o.id}: {o.title}  [{o.commitment}]  {num(o.score)} {status(o.pace, o.band, card)}"
+            f"  {o.id}: {o.title}  [{o.commitment}]  {closed_score(o.score, o.after_close)} "
+            f"{status(o.pace, o.band, card)}"
         )
         head = [
             "key result",
@@ -266,7 +283,7 @@ def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
                 with_unit(num(k.baseline), k.unit),
                 _value(k, k.unit),
                 target_cell(k, k.unit),
-                num(k.score),
+                closed_score(k.score, k.after_close.score if k.after_close else None),
                 num(k.confidence),
                 k.last_checkin.isoformat() if k.last_checkin else "never",
                 trend(k),
@@ -293,6 +310,7 @@ def text(card: ScoreCard) -> str:
     for u in card.units:
         out += [*_unit_text(u, card), ""]
     out += [f"moved target: {m}" for m in card.moved]
+    out += [f"changed after close: {m}" for m in card.changed_after_close]
     out += [f"note: {n}" for n in card.notices]
     return "\n".join(map(visible, out)).rstrip() + "\n"
 
@@ -307,13 +325,14 @@ def markdown(card: ScoreCard) -> str:
         ]
     for u in card.units:
         out += [
-            f"### {md.text(u.name)} ({md.code(u.id)}): {num(u.score)}, "
+            f"### {md.text(u.name)} ({md.code(u.id)}): {closed_score(u.score, u.after_close)}, "
             f"{status(u.pace, u.band, card)}",
             "",
         ]
         for o in u.objectives:
             out += [
-                f"**{md.text(o.title)}** ({o.commitment}): {num(o.score)}, "
+                f"**{md.text(o.title)}** ({o.commitment}): "
+                f"{closed_score(o.score, o.after_close)}, "
                 f"{status(o.pace, o.band, card)}",
                 "",
             ]
@@ -329,7 +348,7 @@ def markdown(card: ScoreCard) -> str:
                     with_unit(grouped(k.baseline), unit),
                     _value(k, unit),
                     target_cell(k, unit),
-                    num(k.score),
+                    closed_score(k.score, k.after_close.score if k.after_close else None),
                 ]
                 if not card.ended:
                     cells.append(f"{MARKS[k.pace]} {k.pace}" if k.pace in MARKS else "-")
@@ -356,6 +375,7 @@ def markdown(card: ScoreCard) -> str:
         if card.ended:  # the questions are for the retrospective, once the quarter is over
             out += ["To discuss:", *[f"- {p}" for p in u.prompts], ""]
     out += [f"> Moved target: {md.text(m)}" for m in card.moved]
+    out += [f"> Changed after close: {md.text(m)}" for m in card.changed_after_close]
     out += [f"> Note: {md.text(n)}" for n in card.notices]
     return "\n".join(map(visible, out)).rstrip() + "\n"
 

@@ -44,7 +44,9 @@ def choose_quarter(repo: Repository, asked: str | None, at: datetime) -> Quarter
             f"there are no OKR files under {repo.config.okrs_dir}/ yet; "
             "write one (see the README's quickstart)."
         )
-    running = str(Quarter.containing(at.date(), start_month))
+    from okrcli.closing import local_day, zone
+
+    running = str(Quarter.containing(local_day(at, zone(repo.config)), start_month))
     earlier = [q for q in present if q <= running]
     chosen = running if running in present else (earlier[-1] if earlier else present[-1])
     parsed = Quarter.parse(chosen, start_month)

@@ -39,6 +39,7 @@ class SyncRequest:
     dry_run: bool = False
     commit: bool = False
     allow_commands: bool = False
+    reopen: str | None = None  # why a closed quarter is synced on purpose (--reopen)
     repo: Path | None = None
     cwd: Path = field(default_factory=Path.cwd)
     environ: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
@@ -97,10 +98,16 @@ def describe(src: MetricSource) -> str:
 
 
 def sync(request: SyncRequest) -> SyncResult:
+    from okrcli.closing import refuse_closed
     from okrcli.edit.service import open_repo, pick_quarter
 
     repo = open_repo(request.repo, request.cwd)
     quarter = pick_quarter(repo, request.quarter)
+    refuse_closed(repo.config, quarter, "sync", request.reopen)
+    if request.reopen is not None and not (request.commit or request.dry_run):
+        raise OkrError(
+            "--reopen records why a closed quarter changes in the commit message; add --commit."
+        )
     targets, broken = _targets(repo, quarter, request.refs)
     result = SyncResult(quarter, request.dry_run, [*broken, *(t.item for t in targets)])
     secrets = Secrets(request.environ)
@@ -113,7 +120,7 @@ def sync(request: SyncRequest) -> SyncResult:
     if not request.dry_run:
         written = _write(targets, repo, request.commit)
         if request.commit and written:
-            result.commit = _commit(repo, quarter, written, targets)
+            result.commit = _commit(repo, quarter, written, targets, request.reopen)
     return result
 
 
@@ -320,6 +327,7 @@ def _write(targets: list[_Target], repo: Repository, commit: bool) -> list[Path]
     """Check the values in, file by file (each atomic): a changed value, and an unchanged
     one re-confirmed (a check-in too: the day it was checked is written); the files
     written."""
+    from okrcli.closing import today
     from okrcli.edit.service import edit_values
 
     by_doc: dict[str, list[_Target]] = {}
@@ -327,6 +335,7 @@ def _write(targets: list[_Target], repo: Repository, commit: bool) -> list[Path]
         if t.item.status in ("changed", "unchanged"):
             by_doc.setdefault(t.doc.rel, []).append(t)
     written: list[Path] = []
+    day = today(repo.config)
     dirty = _uncommitted(repo, [ts[0].doc for ts in by_doc.values()]) if commit else set()
     for rel, ts in by_doc.items():
         doc = ts[0].doc
@@ -336,7 +345,9 @@ def _write(targets: list[_Target], repo: Repository, commit: bool) -> list[Path]
                     f"{rel} has changes that are not committed; commit or stash them first "
                     "(--commit commits only what sync writes)."
                 )
-            edits = [Edit(t.objective, t.kr, edit_values(t.item.new or "", None)) for t in ts]
+            edits = [
+                Edit(t.objective, t.kr, edit_values(t.item.new or "", None, None, day)) for t in ts
+            ]
             done: CheckInResult = check_in(doc, edits)
         except OkrError as exc:
             for t in ts:
@@ -370,8 +381,16 @@ def _uncommitted(repo: Repository, docs: list[OkrDoc]) -> set[str]:
     return dirty
 
 
-def _commit(repo: Repository, quarter: str, paths: list[Path], targets: list[_Target]) -> str:
-    """One commit for the whole sync, listing each key result, old and new, and source."""
+def _commit(
+    repo: Repository,
+    quarter: str,
+    paths: list[Path],
+    targets: list[_Target],
+    reopen: str | None = None,
+) -> str:
+    """One commit for the whole sync, listing each key result, old and new, and source (and
+    why a closed quarter was reopened)."""
+    from okrcli.edit.service import reopened_line
     from okrcli.history.git import Git
 
     changed = [t.item for t in targets if t.item.status == "changed"]
@@ -387,6 +406,8 @@ def _commit(repo: Repository, quarter: str, paths: list[Path], targets: list[_Ta
     failed = [t.item for t in targets if t.item.status == "failed"]
     if failed:
         body += ["", "Not synced:"] + [f"{s.ref}: {s.error}" for s in failed]
+    if reopen is not None:
+        body = [reopened_line(reopen), "", *body]
     try:
         return Git(repo.root).commit_paths(paths, subject, "\n".join(body))
     except OkrError as exc:

@@ -9,7 +9,7 @@ from typing import Any
 
 from okrcli.edit.checkin import number_text
 from okrcli.errors import OkrError
-from okrcli.load.yamlsafe import MAX_DIGITS
+from okrcli.load.yamlsafe import EXACT_DIGITS, MAX_DIGITS
 from okrcli.sync.secrets import SourceError
 
 MAX_TEXT = 2 * MAX_DIGITS + 10  # characters of a number's text (sign, point, exponent)
@@ -41,6 +41,13 @@ def _checked_in(text: str, what: str) -> str:
     try:
         return number_text(text)
     except OkrError:
+        whole = text.lstrip("+-").split(".")[0].split("e")[0].split("E")[0]
+        if len(whole) < MAX_DIGITS and "e" not in text.lower():
+            raise SourceError(
+                f"{what} gave a number with a fraction of more significant digits than okr "
+                f"keeps exactly ({EXACT_DIGITS}); round it in the source, or use a smaller "
+                "unit to write it whole."
+            ) from None
         raise SourceError(
             f"{what} gave a number of {len(text)} characters, more digits than an OKR file "
             f"may hold ({MAX_DIGITS}); use a larger or smaller unit."

@@ -95,9 +95,10 @@ def test_a_pipe_does_not_hang_any_command(tmp_path: Path) -> None:
     run = okr("lint", "--format", "json", cwd=root)
     assert run.code == 1 and [r["path"] for r in run.records()] == ["okrs/2026-Q4/pipe.yaml"]
     for command in (["score", "--quarter", "2026-Q4"], ["report", "--quarter", "2026-Q4"]):
-        run = okr(*command, cwd=root)
-        assert run.code == 0, run.stderr
+        run = okr(*command, cwd=root)  # a partial result: written, said, and exit 1
+        assert run.code == 1, run.stderr
         assert "pipe.yaml could not be read" in run.stdout
+        assert "pipe.yaml could not be read" in run.stderr
 
 
 # --- quarter folders in a loop, unreadable, or leading out ------------------------------
