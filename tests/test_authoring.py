@@ -356,7 +356,9 @@ def test_new_from_previous_quarter_lints_clean(scaffold: Path) -> None:
     assert text.startswith("# yaml-language-server: $schema=")
     assert "quarter: 2027-Q1" in text and "current:" not in text
     assert "baseline: 45" in text  # where the key result ended
-    assert "# An example to replace with your own" in text  # comments kept
+    # the new quarter's own header, not the old one's
+    assert "# An example to replace with your own" not in text
+    assert "# OKRs of First Team for 2027-Q1, carried over from 2026-Q4" in text
     r = okr("lint", "okrs/2027-Q1", "--strict", cwd=scaffold)
     assert r.returncode == 0, r.stdout
 

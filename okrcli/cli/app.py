@@ -490,7 +490,8 @@ def new(
 
     From a template that lists the parent unit's objectives and the strategy themes as
     alignment choices, or with --from, carried over from an earlier quarter (comments and
-    layout kept, baselines moved to where the key results ended, current cleared).
+    layout kept, baselines moved to where the key results ended, current cleared, a header
+    of its own; a binary key result done then is left out, and named).
 
     Examples:
 
@@ -498,13 +499,19 @@ def new(
 
       okr new checkout --quarter 2027-Q1 --from 2026-Q4
     """
-    from okrcli.edit.service import new_file, open_repo, pick_quarter
+    from okrcli.edit.service import done_milestones, new_file, open_repo, pick_quarter
 
     try:
         r = open_repo(repo, Path.cwd())
         path = new_file(r, unit, pick_quarter(r, quarter), from_quarter)
+        done = done_milestones(r, unit, from_quarter) if from_quarter is not None else []
     except OkrError as exc:
         raise _fail(exc) from None
+    for m in done:
+        _echo(
+            f"left out {m.objective}/{m.kr} ({m.title}): binary and done in {from_quarter}; "
+            "add it back by hand if it still needs doing."
+        )
     _echo(f"wrote {path.relative_to(r.root)}; fill it in and run `okr lint` on it.")
 
 

@@ -386,22 +386,51 @@ def _from_template(repo: Repository, unit: str, quarter: str) -> str:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class DoneMilestone:
+    """A binary key result done in the quarter carried over from: left out of the new file."""
+
+    objective: str
+    kr: str
+    title: str
+
+
+def done_milestones(repo: Repository, unit: str, from_quarter: str) -> list[DoneMilestone]:
+    """The unit's binary key results checked in as done (1) in ``from_quarter``: a milestone
+    reached is not next quarter's goal, so ``okr new --from`` leaves them out (and says so)."""
+    doc = unit_doc(repo, from_quarter, unit)
+    assert doc.model is not None
+    return [
+        DoneMilestone(o.id, k.id, k.title)
+        for o in doc.model.objectives
+        for k in o.key_results
+        if k.binary and k.current == 1
+    ]
+
+
 def carried_over(repo: Repository, unit: str, from_quarter: str, quarter: str) -> str:
-    """The earlier quarter's file, comments and layout kept, for the new quarter."""
+    """The earlier quarter's file, comments and layout kept, for the new quarter: its own
+    header instead of the old one, and without the binary key results already done."""
     from ruamel.yaml import YAML
 
     doc = unit_doc(repo, from_quarter, unit)
-    assert doc.text is not None and doc.model is not None
+    assert doc.text is not None and doc.model is not None and repo.org is not None
+    modeline, body = _header_split(doc.text)
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096
-    seq_indent, offset = _sequence_style(doc.text)
+    seq_indent, offset = _sequence_style(body)
     yaml.indent(mapping=2, sequence=seq_indent, offset=offset)
-    data: Any = yaml.load(doc.text)
+    data: Any = yaml.load(body)
     data["quarter"] = quarter
     models = {(o.id, k.id): k for o in doc.model.objectives for k in o.key_results}
+    done = {(d.objective, d.kr) for d in done_milestones(repo, unit, from_quarter)}
     for o in data.get("objectives") or []:
-        for k in o.get("key_results") or []:
+        krs = o.get("key_results") or []
+        for n in reversed(range(len(krs))):
+            if (o.get("id"), krs[n].get("id")) in done:
+                del krs[n]
+        for k in krs:
             model = models.get((o.get("id"), k.get("id")))
             if model is not None:
                 _carry_kr(k, model)
@@ -410,10 +439,29 @@ def carried_over(repo: Repository, unit: str, from_quarter: str, quarter: str) -
                     del k[name]
     out = StringIO()
     yaml.dump(data, out)
-    text = out.getvalue()
-    if "yaml-language-server" not in text:
-        text = MODELINE + "\n" + text
-    return text
+    name = " ".join(next((u.name for u in repo.org.units if u.id == unit), unit).split())
+    header = [
+        modeline or MODELINE,
+        f"# OKRs of {name} for {quarter}, carried over from {from_quarter}: each baseline is",
+        "# where the key result ended. Set the targets, then run `okr lint`.",
+    ]
+    if done:
+        refs = ", ".join(f"{o}/{k}" for o, k in sorted(done))
+        header.append(f"# Done in {from_quarter}, so left out: {refs}.")
+    return "\n".join(header) + "\n" + out.getvalue()
+
+
+def _header_split(text: str) -> tuple[str | None, str]:
+    """The file's schema modeline (kept: the repository chose it) and the file without its
+    header comment (the comment lines before the first key, which speak of the old quarter)."""
+    lines = text.splitlines(keepends=True)
+    n = 0
+    modeline = None
+    while n < len(lines) and (not lines[n].strip() or lines[n].lstrip().startswith("#")):
+        if "yaml-language-server:" in lines[n] and modeline is None:
+            modeline = lines[n].strip()
+        n += 1
+    return modeline, "".join(lines[n:])
 
 
 def _carry_kr(k: Any, model: KeyResult) -> None:
