@@ -283,7 +283,7 @@ def test_check_in_and_commit(scaffold: Path) -> None:
         ),
         (["first-team/reorder-conversion", "30%"], "must be a number"),
         (["first-team/reorder-conversion", "3", "-c", "1.5"], "between 0 and 1"),
-        (["nobody/kr", "3"], "unit 'nobody' has no OKR file"),
+        (["nobody/kr", "3"], "unit 'nobody' is not in org.yaml"),
         (["first-team"], "needs a terminal"),
     ],
 )

@@ -39,9 +39,12 @@ def test_okr203_leaves_a_declared_threshold_from_0_to_1_alone(make_repo: Builder
         "undeclared": "        baseline: 0\n        target: 1\n",
         "increase": "        baseline: 0\n        target: 1\n        direction: increase\n",
     }
+    units = ("checkout", "search", "payments", "acme")
     files = {
-        f"okrs/2026-Q4/{unit}.yaml": variant(LAST_KR, text).replace("unit: checkout", f"unit: {unit}")
-        for unit, text in zip(("checkout", "search", "payments", "acme"), cases.values(), strict=True)
+        f"okrs/2026-Q4/{unit}.yaml": variant(LAST_KR, text).replace(
+            "unit: checkout", f"unit: {unit}"
+        )
+        for unit, text in zip(units, cases.values(), strict=True)
     }
     root = make_repo(files)
     records = [r for r in lint_json(root) if r["code"] == "OKR203"]
@@ -107,8 +110,8 @@ SHAPES = [
     "Run 5 workshops.",
     '"Launch" the partner portal',
     "'Ship' the onboarding flow",
-    "‘Ship’ the onboarding flow",
-    "“Publish” 4 case studies",
+    "\u2018Ship\u2019 the onboarding flow",
+    "\u201cPublish\u201d 4 case studies",
     "Ship 'the thing'",
     "Implement SSO...",
     "Go",
@@ -159,7 +162,11 @@ def test_okr205_and_okr203_sentences_read_well_for_titles_of_every_shape(
         assert why.startswith(("reads as a task: ", "reads as done-or-not: ")), message
         # quoted words are words: no quote of the title left inside them
         for quoted in re.findall(r"'([^']*)'", why.split(": ", 1)[1]):
-            assert quoted and quoted.strip() == quoted and not re.search(r"[\"‘’“”`]", quoted)
+            assert (
+                quoted
+                and quoted.strip() == quoted
+                and not re.search('["\u2018\u2019\u201c\u201d`]', quoted)
+            )
         assert "''" not in message and "' ...)" not in message, message
         # one "and" per clause: clauses that hold one are set apart with a comma
         for clause in why.split(", and "):

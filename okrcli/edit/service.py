@@ -19,6 +19,7 @@ from okrcli.edit.checkin import (
     Edit,
     check_in,
     find_kr,
+    known_unit,
     number_text,
     show,
     unit_doc,
@@ -28,7 +29,7 @@ from okrcli.fsutil import UnsafePathError, atomic_write, check_destination, fold
 from okrcli.load.files import OkrDoc, resolve_root
 from okrcli.load.repo import Repository, load_repository
 from okrcli.model.okr import Direction, KeyResult
-from okrcli.model.quarter import QUARTER_FORM, QUARTER_RE, Quarter
+from okrcli.model.quarter import QUARTER_RE, Quarter, quarter_advice
 from okrcli.render import render
 
 MODELINE = "# yaml-language-server: $schema=../../schemas/okr-file.schema.json"
@@ -48,7 +49,7 @@ def pick_quarter(repo: Repository, asked: str | None, now: datetime | None = Non
     meant for this quarter must not overwrite the last one's final value."""
     if asked is not None:
         if not QUARTER_RE.match(asked):
-            raise OkrError(f"--quarter {asked}: write the quarter as {QUARTER_FORM}.")
+            raise OkrError(f"--quarter {asked}: {quarter_advice(asked)}.")
         return asked
     start = repo.config.fiscal_year_start_month
     return str(Quarter.containing((now or datetime.now(UTC)).astimezone().date(), start))
@@ -57,6 +58,7 @@ def pick_quarter(repo: Repository, asked: str | None, now: datetime | None = Non
 def running_doc(repo: Repository, quarter: str, unit: str, asked: bool) -> OkrDoc:
     """The unit's file for ``quarter``; when the quarter was not named and the unit has no
     file for the running one, say how to write it or name another quarter."""
+    known_unit(repo, unit)
     if asked or any(d.stem == unit and d.folder == quarter for d in repo.docs):
         return unit_doc(repo, quarter, unit)
     earlier = sorted(
@@ -338,7 +340,7 @@ def new_file(repo: Repository, unit: str, quarter: str, from_quarter: str | None
         hint = f" Did you mean {', '.join(close)}?" if close else " Add it to org.yaml first."
         raise OkrError(f"unit '{unit}' is not in org.yaml.{hint}")
     if not QUARTER_RE.match(quarter):
-        raise OkrError(f"--quarter {quarter}: write the quarter as {QUARTER_FORM}.")
+        raise OkrError(f"--quarter {quarter}: {quarter_advice(quarter)}.")
     path = repo.root / repo.config.okrs_dir / quarter / f"{unit}.yaml"
     try:
         check_destination(path, repo.root)
@@ -370,11 +372,15 @@ def _from_template(repo: Repository, unit: str, quarter: str) -> str:
                 for k in o.key_results:
                     choices.append({"ref": f"{u.parent}/{o.id}/{k.id}", "title": k.title})
     choices += [{"ref": f"strategy/{t.id}", "title": t.title} for t in repo.org.strategy]
+    most, krs = _limits(repo, u.level)
     return render(
         "new/okr-file.yaml.j2",
         schema_path="../../schemas/okr-file.schema.json",
         unit=unit,
         unit_name=u.name,
+        level=u.level.replace("-", " "),
+        most_objectives=most,
+        kr_range=krs,
         quarter=quarter,
         objective_id=f"{unit}-objective",
         objective_title="",
@@ -406,6 +412,43 @@ def done_milestones(repo: Repository, unit: str, from_quarter: str) -> list[Done
         for k in o.key_results
         if k.binary and k.current == 1
     ]
+
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def _limits(repo: Repository, level: str) -> tuple[str, str]:
+    """How many objectives a unit of ``level`` may have (OKR101) and how many key results
+    each (OKR201), in words, as okr.yaml sets them (the rules' defaults otherwise; a broken
+    setting is lint's to report)."""
+    from pydantic import ValidationError
+
+    from okrcli.rules.key_results import KrCountOptions
+    from okrcli.rules.objectives import TooManyObjectivesOptions
+
+    def options(codes: tuple[str, str], model: Any) -> Any:
+        for key in codes:
+            if key in repo.config.lint.rules:
+                try:
+                    return model.model_validate(repo.config.lint.rules[key])
+                except ValidationError:
+                    break
+        return model()
+
+    def word(n: int) -> str:
+        return _NUMBER_WORDS[n] if n < len(_NUMBER_WORDS) else str(n)
+
+    most = options(("OKR101", "too-many-objectives"), TooManyObjectivesOptions)
+    count = options(("OKR201", "kr-count"), KrCountOptions)
+    n = {
+        "team": most.team,
+        "department": most.department,
+        "business-unit": most.business_unit,
+        "company": most.company,
+    }.get(level, most.team)
+    objectives = "one objective" if n == 1 else f"up to {word(n)} objectives"
+    krs = word(count.min) if count.min == count.max else f"{word(count.min)} to {word(count.max)}"
+    return objectives, f"{krs} key result{'s' if count.max != 1 else ''}"
 
 
 def carried_over(repo: Repository, unit: str, from_quarter: str, quarter: str) -> str:

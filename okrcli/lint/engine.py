@@ -18,7 +18,7 @@ from okrcli.lint.request import LintRequest
 from okrcli.load.files import CONFIG_NAME, ORG_NAME, OkrDoc, Source
 from okrcli.load.prefetch import Prefetch
 from okrcli.load.repo import Repository, load_okr_doc, load_repository
-from okrcli.model.quarter import QUARTER_RE
+from okrcli.model.quarter import QUARTER_RE, quarter_advice
 from okrcli.rules.base import Finding, Rule, registry
 from okrcli.rules.context import Context
 from okrcli.rules.lexicon import Lexicon
@@ -123,9 +123,7 @@ def _narrowed(
     notices = []
     if request.quarter is not None:
         if not QUARTER_RE.match(request.quarter):
-            raise OkrError(
-                f"--quarter {request.quarter}: write the quarter as YYYY-Qn, like 2026-Q4."
-            )
+            raise OkrError(f"--quarter {request.quarter}: {quarter_advice(request.quarter)}.")
         docs = [d for d in docs if d.folder == request.quarter]
         rels = {d.rel for d in docs}
     if request.changed_since is not None:
@@ -213,9 +211,7 @@ def lint_repository(
     # the history rules may have been skipped
     ran = {code for code, rule in p.rules.items() if rule.scope != "history" or history_ran}
     only_load = {code for code, rule in p.rules.items() if rule.scope == "load"}
-    ran_on = {
-        src.rel: ran & only_load if _unread(src, repo) else ran for src in sources
-    }
+    ran_on = {src.rel: ran & only_load if _unread(src, repo) else ran for src in sources}
     findings = _apply_suppressions(findings, sources, p, asked, ran_on)
 
     all_rules = registry()

@@ -85,7 +85,7 @@ _READS = {"warn": "reads as", "hint": "may read as"}
 _RATE = frozenset({"rate_word", "share_of", "per_period", "from_to", "lead_reduce"})
 
 
-_QUOTES = "'\"‘’“”`"
+_QUOTES = "'\"\u2018\u2019\u201c\u201d`"
 # a clause left out after another that says the same or the opposite ("starts with 'kick
 # off'" then "with no verb")
 _CLASHES = {

@@ -154,6 +154,7 @@ class ScoreCard:
     uncommitted: bool = False
     pace: str | None = None  # the organisation's, while the quarter runs
     moved: list[str] = field(default_factory=list)  # each moved target, named
+    some_units: bool = False  # only some of the quarter's units were asked for
 
 
 _DIRECTION_NAMES: dict[Direction | None, str] = {d: d.value for d in Direction}
@@ -447,9 +448,13 @@ def build(
     org = {u.id: u for u in repo.org.units} if repo.org else {}
     cards: list[UnitCard] = []
     misplaced: list[str] = []
+    left_out = False
     for doc in sorted(repo.docs, key=lambda d: d.rel):
         m = doc.model
-        if m is None or m.quarter != str(quarter) or (units is not None and m.unit not in units):
+        if m is None or m.quarter != str(quarter):
+            continue
+        if units is not None and m.unit not in units:
+            left_out = True
             continue
         if not in_place(doc):
             misplaced.append(doc.rel)
@@ -468,6 +473,7 @@ def build(
         scorer.key_results,
         uncommitted=bool(history and history.uncommitted),
         moved=scorer.moved,
+        some_units=left_out,
     )
     if not scorer.ended:
         card.pace = scorer.pace_now.of(mean([c.score for c in cards]))
