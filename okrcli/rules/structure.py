@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterator
 from typing import ClassVar
 
 from okrcli.load.files import OkrDoc
-from okrcli.model.quarter import QUARTER_RE, quarter_advice
+from okrcli.model.quarter import QUARTER_FORM, QUARTER_RE, quarter_hint
 from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, Scope, variant
 from okrcli.rules.context import Context
 from okrcli.rules.indexes import Chains
@@ -153,7 +153,9 @@ class BadQuarter(Rule):
         assert doc.model is not None
         q = doc.model.quarter
         if not QUARTER_RE.match(q):
-            yield self.at(doc, ("quarter",), f"quarter '{q}' is no quarter: {quarter_advice(q)}.")
+            hint = quarter_hint(q)
+            said = f"is no quarter: {hint}" if hint else f"is not of the form {QUARTER_FORM}"
+            yield self.at(doc, ("quarter",), f"quarter '{q}' {said}.")
         elif q != doc.folder:
             yield self.at(
                 doc,
