@@ -283,7 +283,7 @@ def test_check_in_and_commit(scaffold: Path) -> None:
         ),
         (["first-team/reorder-conversion", "30%"], "must be a number"),
         (["first-team/reorder-conversion", "3", "-c", "1.5"], "between 0 and 1"),
-        (["nobody/kr", "3"], "unit 'nobody' has no OKR file"),
+        (["nobody/kr", "3"], "unit 'nobody' is not in org.yaml"),
         (["first-team"], "needs a terminal"),
     ],
 )
@@ -356,7 +356,9 @@ def test_new_from_previous_quarter_lints_clean(scaffold: Path) -> None:
     assert text.startswith("# yaml-language-server: $schema=")
     assert "quarter: 2027-Q1" in text and "current:" not in text
     assert "baseline: 45" in text  # where the key result ended
-    assert "# An example to replace with your own" in text  # comments kept
+    # the new quarter's own header, not the old one's
+    assert "# An example to replace with your own" not in text
+    assert "# OKRs of First Team for 2027-Q1, carried over from 2026-Q4" in text
     r = okr("lint", "okrs/2027-Q1", "--strict", cwd=scaffold)
     assert r.returncode == 0, r.stdout
 

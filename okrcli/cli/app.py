@@ -12,9 +12,10 @@ from collections.abc import Callable
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from okrcli import __version__, forked, process, runner
 from okrcli.errors import OkrError
@@ -26,7 +27,68 @@ if TYPE_CHECKING:
     from okrcli.lint.diagnostics import LintResult
     from okrcli.load.repo import Repository
 
+# click's usage error, as whichever click typer uses raises it (typer >= 0.26 bundles one)
+_UsageError: type[Exception] = typer.BadParameter.__mro__[1]
+
+
+def _unknown_option(command: Any, tokens: list[str]) -> str | None:
+    """The first option-like word of ``tokens`` (a command's arguments) that ``command``
+    does not know, passing over option values and negative numbers; None when there is none."""
+    known: dict[str, bool] = {"-h": False, "--help": False}
+    for param in getattr(command, "params", []):
+        takes_value = not getattr(param, "is_flag", False) and getattr(param, "nargs", 1) != 0
+        for name in [*param.opts, *param.secondary_opts]:
+            known[name] = takes_value
+    skip = False
+    for token in tokens:
+        if skip:
+            skip = False
+            continue
+        if token == "--":
+            return None
+        name = token.split("=", 1)[0]
+        if name in known:
+            skip = known[name] and "=" not in token
+            continue
+        if token.startswith("-") and len(token) > 1 and not token[1].isdigit() and token[1] != ".":
+            return name
+    return None
+
+
+class _Group(TyperGroup):
+    """The command group, saying "no such option --x; did you mean --y?" for a mistyped
+    option (which a command that takes negative numbers would call an extra argument)."""
+
+    def invoke(self, ctx: Any) -> Any:
+        protected = getattr(ctx, "_protected_args", None)
+        tokens = [*(ctx.protected_args if protected is None else protected), *ctx.args]
+        try:
+            return super().invoke(ctx)
+        except _UsageError as exc:
+            sub = getattr(exc, "ctx", None)
+            if (
+                sub is None
+                or sub is ctx
+                or not (type(exc) is _UsageError or hasattr(exc, "option_name"))
+            ):
+                raise
+            name = _unknown_option(sub.command, tokens[1:])
+            if name is None:
+                raise
+            import difflib
+
+            options = [o for p in sub.command.params for o in p.opts if o.startswith("--")]
+            close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+            hint = (
+                f"did you mean {close[0]}?"
+                if close
+                else f"`okr {sub.info_name} -h` lists the options."
+            )
+            raise _UsageError(f"no such option {name}; {hint}", sub) from None
+
+
 app = typer.Typer(
+    cls=_Group,
     name="okr",
     help="OKRs as code: lint, score and report objectives and key results kept in git.",
     no_args_is_help=True,
@@ -540,7 +602,8 @@ def new(
 
     From a template that lists the parent unit's objectives and the strategy themes as
     alignment choices, or with --from, carried over from an earlier quarter (comments and
-    layout kept, baselines moved to where the key results ended, current cleared).
+    layout kept, baselines moved to where the key results ended, current cleared, a header
+    of its own; a binary key result done then is left out, and named).
 
     Examples:
 
@@ -548,13 +611,19 @@ def new(
 
       okr new checkout --quarter 2027-Q1 --from 2026-Q4
     """
-    from okrcli.edit.service import new_file, open_repo, pick_quarter
+    from okrcli.edit.service import done_milestones, new_file, open_repo, pick_quarter
 
     try:
         r = open_repo(repo, Path.cwd())
         path = new_file(r, unit, pick_quarter(r, quarter), from_quarter)
+        done = done_milestones(r, unit, from_quarter) if from_quarter is not None else []
     except OkrError as exc:
         raise _fail(exc) from None
+    for m in done:
+        _echo(
+            f"left out {m.objective}/{m.kr} ({m.title}): binary and done in {from_quarter}; "
+            "add it back by hand if it still needs doing."
+        )
     _echo(f"wrote {path.relative_to(r.root)}; fill it in and run `okr lint` on it.")
 
 

@@ -11,6 +11,7 @@ refused when the file changed since it was read.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from decimal import Context, Decimal, InvalidOperation
 from pathlib import Path
@@ -42,6 +43,8 @@ def number_text(raw: str, what: str = "the value") -> str:
         hint = ""
         if cleaned.endswith("%"):
             hint = f"; write {cleaned.rstrip('%').strip()} (the unit belongs in the key result)"
+        elif _COMMA.match(cleaned):
+            hint = _comma_hint(cleaned)
         raise OkrError(f"{what} must be a number, not '{raw}'{hint}.") from None
     if not value.is_finite():
         raise OkrError(f"{what} must be a finite number, not '{raw}'.")
@@ -68,6 +71,23 @@ def number_text(raw: str, what: str = "the value") -> str:
             f"{what} {raw} has more digits than an OKR file may hold ({MAX_DIGITS}); round it."
         )
     return text
+
+
+_COMMA = re.compile(r"^-?\d+(,\d+)+$")
+
+
+def _comma_hint(text: str) -> str:
+    """What to write for a number with a comma: a decimal comma (44,5) as a point; groups
+    of three (1,000) may be thousands, or decimals."""
+    head, *groups = text.split(",")
+    plain = text.replace(",", "")
+    thousands = all(len(g) == 3 for g in groups)
+    if len(groups) == 1:
+        point = f"{head}.{groups[0]}"
+        if thousands:
+            return f"; write {plain} (no thousands separator), or {point} for a decimal"
+        return f"; write {point} (a decimal point, not a comma)"
+    return f"; write {plain} (no thousands separator)" if thousands else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +158,21 @@ def find_kr(repo: Repository, quarter: str, spec: str) -> tuple[OkrDoc, int, int
     raise OkrError(f"{doc.rel} has no key result '{spec}'. Did you mean: {', '.join(close)}?")
 
 
+def known_unit(repo: Repository, unit: str) -> None:
+    """Refuse a unit org.yaml does not list, naming the closest ones (a typo must never be
+    answered with `okr new <typo>`)."""
+    if repo.org is None:
+        return
+    ids = [u.id for u in repo.org.units]
+    if unit in ids:
+        return
+    close = difflib.get_close_matches(unit, ids, n=3, cutoff=0.5)
+    hint = f"did you mean {', '.join(close)}?" if close else f"the units are {', '.join(ids[:8])}."
+    raise OkrError(f"unit '{unit}' is not in org.yaml; {hint}")
+
+
 def unit_doc(repo: Repository, quarter: str, unit: str) -> OkrDoc:
+    known_unit(repo, unit)
     docs = [
         d
         for d in repo.docs

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from okrcli.errors import OkrError
 from okrcli.fsutil import UnsafePathError, atomic_write
-from okrcli.model.quarter import QUARTER_FORM, Quarter
+from okrcli.model.quarter import Quarter, quarter_advice
 from okrcli.model.schema import SCHEMAS
 from okrcli.model.schema import render as render_schema
 from okrcli.render import render
@@ -50,7 +50,7 @@ def init(
         else Quarter.containing((today or datetime.now(UTC)).date())
     )
     if q is None:
-        raise OkrError(f"--quarter {quarter}: write the quarter as {QUARTER_FORM}.")
+        raise OkrError(f"--quarter {quarter}: {quarter_advice(quarter or '')}.")
     root = folder.resolve()
     try:
         root.mkdir(parents=True, exist_ok=True)

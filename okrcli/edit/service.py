@@ -19,6 +19,7 @@ from okrcli.edit.checkin import (
     Edit,
     check_in,
     find_kr,
+    known_unit,
     number_text,
     show,
     unit_doc,
@@ -28,7 +29,7 @@ from okrcli.fsutil import UnsafePathError, atomic_write, folder_lock
 from okrcli.load.files import OkrDoc, resolve_root
 from okrcli.load.repo import Repository, load_repository
 from okrcli.model.okr import Direction, KeyResult
-from okrcli.model.quarter import QUARTER_FORM, QUARTER_RE, Quarter
+from okrcli.model.quarter import QUARTER_RE, Quarter, quarter_advice
 from okrcli.render import render
 
 MODELINE = "# yaml-language-server: $schema=../../schemas/okr-file.schema.json"
@@ -48,7 +49,7 @@ def pick_quarter(repo: Repository, asked: str | None, now: datetime | None = Non
     meant for this quarter must not overwrite the last one's final value."""
     if asked is not None:
         if not QUARTER_RE.match(asked):
-            raise OkrError(f"--quarter {asked}: write the quarter as {QUARTER_FORM}.")
+            raise OkrError(f"--quarter {asked}: {quarter_advice(asked)}.")
         return asked
     from okrcli.closing import today
 
@@ -59,6 +60,7 @@ def pick_quarter(repo: Repository, asked: str | None, now: datetime | None = Non
 def running_doc(repo: Repository, quarter: str, unit: str, asked: bool) -> OkrDoc:
     """The unit's file for ``quarter``; when the quarter was not named and the unit has no
     file for the running one, say how to write it or name another quarter."""
+    known_unit(repo, unit)
     if asked or any(d.stem == unit and d.folder == quarter for d in repo.docs):
         return unit_doc(repo, quarter, unit)
     from okrcli.closing import is_open
@@ -392,7 +394,7 @@ def new_file(repo: Repository, unit: str, quarter: str, from_quarter: str | None
         hint = f" Did you mean {', '.join(close)}?" if close else " Add it to org.yaml first."
         raise OkrError(f"unit '{unit}' is not in org.yaml.{hint}")
     if not QUARTER_RE.match(quarter):
-        raise OkrError(f"--quarter {quarter}: write the quarter as {QUARTER_FORM}.")
+        raise OkrError(f"--quarter {quarter}: {quarter_advice(quarter)}.")
     path = repo.root / repo.config.okrs_dir / quarter / f"{unit}.yaml"
     if os.path.lexists(path):
         raise OkrError(f"{path.relative_to(repo.root)} already exists; edit it instead.")
@@ -422,11 +424,15 @@ def _from_template(repo: Repository, unit: str, quarter: str) -> str:
                 for k in o.key_results:
                     choices.append({"ref": f"{u.parent}/{o.id}/{k.id}", "title": k.title})
     choices += [{"ref": f"strategy/{t.id}", "title": t.title} for t in repo.org.strategy]
+    most, krs = _limits(repo, u.level)
     return render(
         "new/okr-file.yaml.j2",
         schema_path="../../schemas/okr-file.schema.json",
         unit=unit,
         unit_name=u.name,
+        level=u.level.replace("-", " "),
+        most_objectives=most,
+        kr_range=krs,
         quarter=quarter,
         objective_id=f"{unit}-objective",
         objective_title="",
@@ -438,22 +444,88 @@ def _from_template(repo: Repository, unit: str, quarter: str) -> str:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class DoneMilestone:
+    """A binary key result done in the quarter carried over from: left out of the new file."""
+
+    objective: str
+    kr: str
+    title: str
+
+
+def done_milestones(repo: Repository, unit: str, from_quarter: str) -> list[DoneMilestone]:
+    """The unit's binary key results checked in as done (1) in ``from_quarter``: a milestone
+    reached is not next quarter's goal, so ``okr new --from`` leaves them out (and says so)."""
+    doc = unit_doc(repo, from_quarter, unit)
+    assert doc.model is not None
+    return [
+        DoneMilestone(o.id, k.id, k.title)
+        for o in doc.model.objectives
+        for k in o.key_results
+        if k.binary and k.current == 1
+    ]
+
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+
+
+def _limits(repo: Repository, level: str) -> tuple[str, str]:
+    """How many objectives a unit of ``level`` may have (OKR101) and how many key results
+    each (OKR201), in words, as okr.yaml sets them (the rules' defaults otherwise; a broken
+    setting is lint's to report)."""
+    from pydantic import ValidationError
+
+    from okrcli.rules.key_results import KrCountOptions
+    from okrcli.rules.objectives import TooManyObjectivesOptions
+
+    def options(codes: tuple[str, str], model: Any) -> Any:
+        for key in codes:
+            if key in repo.config.lint.rules:
+                try:
+                    return model.model_validate(repo.config.lint.rules[key])
+                except ValidationError:
+                    break
+        return model()
+
+    def word(n: int) -> str:
+        return _NUMBER_WORDS[n] if n < len(_NUMBER_WORDS) else str(n)
+
+    most = options(("OKR101", "too-many-objectives"), TooManyObjectivesOptions)
+    count = options(("OKR201", "kr-count"), KrCountOptions)
+    n = {
+        "team": most.team,
+        "department": most.department,
+        "business-unit": most.business_unit,
+        "company": most.company,
+    }.get(level, most.team)
+    objectives = "one objective" if n == 1 else f"up to {word(n)} objectives"
+    krs = word(count.min) if count.min == count.max else f"{word(count.min)} to {word(count.max)}"
+    return objectives, f"{krs} key result{'s' if count.max != 1 else ''}"
+
+
 def carried_over(repo: Repository, unit: str, from_quarter: str, quarter: str) -> str:
-    """The earlier quarter's file, comments and layout kept, for the new quarter."""
+    """The earlier quarter's file, comments and layout kept, for the new quarter: its own
+    header instead of the old one, and without the binary key results already done."""
     from ruamel.yaml import YAML
 
     doc = unit_doc(repo, from_quarter, unit)
-    assert doc.text is not None and doc.model is not None
+    assert doc.text is not None and doc.model is not None and repo.org is not None
+    modeline, body = _header_split(doc.text)
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 4096
-    seq_indent, offset = _sequence_style(doc.text)
+    seq_indent, offset = _sequence_style(body)
     yaml.indent(mapping=2, sequence=seq_indent, offset=offset)
-    data: Any = yaml.load(doc.text)
+    data: Any = yaml.load(body)
     data["quarter"] = quarter
     models = {(o.id, k.id): k for o in doc.model.objectives for k in o.key_results}
+    done = {(d.objective, d.kr) for d in done_milestones(repo, unit, from_quarter)}
     for o in data.get("objectives") or []:
-        for k in o.get("key_results") or []:
+        krs = o.get("key_results") or []
+        for n in reversed(range(len(krs))):
+            if (o.get("id"), krs[n].get("id")) in done:
+                del krs[n]
+        for k in krs:
             model = models.get((o.get("id"), k.get("id")))
             if model is not None:
                 _carry_kr(k, model)
@@ -462,10 +534,29 @@ def carried_over(repo: Repository, unit: str, from_quarter: str, quarter: str) -
                     del k[name]
     out = StringIO()
     yaml.dump(data, out)
-    text = out.getvalue()
-    if "yaml-language-server" not in text:
-        text = MODELINE + "\n" + text
-    return text
+    name = " ".join(next((u.name for u in repo.org.units if u.id == unit), unit).split())
+    header = [
+        modeline or MODELINE,
+        f"# OKRs of {name} for {quarter}, carried over from {from_quarter}: each baseline is",
+        "# where the key result ended. Set the targets, then run `okr lint`.",
+    ]
+    if done:
+        refs = ", ".join(f"{o}/{k}" for o, k in sorted(done))
+        header.append(f"# Done in {from_quarter}, so left out: {refs}.")
+    return "\n".join(header) + "\n" + out.getvalue()
+
+
+def _header_split(text: str) -> tuple[str | None, str]:
+    """The file's schema modeline (kept: the repository chose it) and the file without its
+    header comment (the comment lines before the first key, which speak of the old quarter)."""
+    lines = text.splitlines(keepends=True)
+    n = 0
+    modeline = None
+    while n < len(lines) and (not lines[n].strip() or lines[n].lstrip().startswith("#")):
+        if "yaml-language-server:" in lines[n] and modeline is None:
+            modeline = lines[n].strip()
+        n += 1
+    return modeline, "".join(lines[n:])
 
 
 def _carry_kr(k: Any, model: KeyResult) -> None:

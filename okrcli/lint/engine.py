@@ -19,7 +19,7 @@ from okrcli.lint.request import LintRequest
 from okrcli.load.files import CONFIG_NAME, ORG_NAME, OkrDoc, Source
 from okrcli.load.repo import Repository, load_okr_doc, load_repository
 from okrcli.model.config import rule_options_model
-from okrcli.model.quarter import QUARTER_RE
+from okrcli.model.quarter import QUARTER_RE, quarter_advice
 from okrcli.rules.base import Finding, Rule, registry
 from okrcli.rules.context import Context
 from okrcli.rules.lexicon import Lexicon
@@ -125,9 +125,7 @@ def _narrowed(
     notices = []
     if request.quarter is not None:
         if not QUARTER_RE.match(request.quarter):
-            raise OkrError(
-                f"--quarter {request.quarter}: write the quarter as YYYY-Qn, like 2026-Q4."
-            )
+            raise OkrError(f"--quarter {request.quarter}: {quarter_advice(request.quarter)}.")
         docs = [d for d in docs if d.folder == request.quarter]
         rels = {d.rel for d in docs}
     if request.changed_since is not None:
@@ -200,15 +198,23 @@ def lint_repository(
         elif rule.scope in ("repo", "load"):
             findings.extend((code, f) for f in rule.check_repo(ctx) if f.rel in asked)
     history_rules = [code for code, rule in p.rules.items() if rule.scope == "history"]
+    history_ran = False
     if history_rules and any(d.model is not None for d in docs):
         ctx.moment = _history(repo, moment, history_rules, notices)
         if ctx.moment is not None:
+            history_ran = True
             for code in history_rules:
                 checked = p.rules[code].check_repo(ctx)
                 findings.extend((code, f) for f in checked if f.rel in asked)
 
     findings = [(c, f) for c, f in findings if c in p.rules]
-    findings = _apply_suppressions(findings, sources, p, asked)
+    # the rules that never ran on a file cannot say a suppression there hides nothing: a
+    # file that could not be read (a parse or schema error) gets only the load rules, and
+    # the history rules may have been skipped
+    ran = {code for code, rule in p.rules.items() if rule.scope != "history" or history_ran}
+    only_load = {code for code, rule in p.rules.items() if rule.scope == "load"}
+    ran_on = {src.rel: ran & only_load if _unread(src, repo) else ran for src in sources}
+    findings = _apply_suppressions(findings, sources, p, asked, ran_on)
 
     all_rules = registry()
     path_of = {s.rel: s.path for s in sources}
@@ -265,9 +271,23 @@ def _history(
     return m
 
 
+def _unread(src: Source, repo: Repository) -> bool:
+    """Whether the rules could not read the file: an OKR file or an org.yaml that did not
+    load as the format (its parse and schema errors are all it is checked for)."""
+    if isinstance(src, OkrDoc):
+        return src.model is None
+    return src.rel == ORG_NAME and repo.org is None
+
+
 def _apply_suppressions(
-    findings: Iterable[tuple[str, Finding]], sources: list[Source], p: Plan, asked: set[str]
+    findings: Iterable[tuple[str, Finding]],
+    sources: list[Source],
+    p: Plan,
+    asked: set[str],
+    ran_on: dict[str, set[str]],
 ) -> list[tuple[str, Finding]]:
+    """The findings the files' comments leave, and OKR007 for each comment that names no
+    rule or hides nothing of a rule that ran on its file (``ran_on``, by file)."""
     all_rules = registry()
     sups: dict[str, list[tuple[suppress.Suppression, set[str], list[str]]]] = {}
     for src in sources:
@@ -333,8 +353,9 @@ def _apply_suppressions(
                             ),
                         )
                     )
+                ran = ran_on.get(rel, set())
                 for code in sorted(codes - s.used):
-                    if code in p.rules and code != unused:
+                    if code in ran and code != unused:
                         kept.append(
                             (
                                 unused,

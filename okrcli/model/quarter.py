@@ -9,6 +9,26 @@ from datetime import date
 # years 1000 to 9998: four digits, and every date of the quarter and the one after it exists
 QUARTER_RE = re.compile(r"^((?!9999)[1-9]\d{3})-Q([1-4])$")
 QUARTER_FORM = "YYYY-Qn, like 2026-Q4 (a year from 1000 to 9998)"
+_NEAR_QUARTER = re.compile(r"^\s*([1-9]\d{3})-?[Qq](\d+)\s*$")
+
+
+def quarter_hint(text: str) -> str | None:
+    """What to say of a quarter written nearly right: ``2026-Q5`` that quarters are Q1 to
+    Q4, ``2026-q4`` how it is spelled; None for anything else."""
+    m = _NEAR_QUARTER.match(text)
+    if m is not None:
+        year, number = int(m.group(1)), int(m.group(2))
+        if not 1 <= number <= 4:
+            after = f" (the quarter after {year}-Q4 is {year + 1}-Q1)" if number == 5 else ""
+            return f"a year has four quarters, Q1 to Q4; write {year}-Q1 to {year}-Q4{after}"
+        if QUARTER_RE.match(f"{year}-Q{number}"):
+            return f"write it as {year}-Q{number}"
+    return None
+
+
+def quarter_advice(text: str) -> str:
+    """How to write a quarter the user wrote wrong (see :func:`quarter_hint`), else the form."""
+    return quarter_hint(text) or f"write the quarter as {QUARTER_FORM}"
 
 
 @dataclass(frozen=True, order=True, slots=True)

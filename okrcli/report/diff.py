@@ -8,8 +8,11 @@ comparison: they depend on when they run, not on the change.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from functools import partial
 from operator import itemgetter
@@ -20,12 +23,15 @@ from okrcli import runner
 from okrcli.errors import OkrError
 from okrcli.history.git import Git, GitError
 from okrcli.history.source import files_at
+from okrcli.history.timeline import QuarterHistory, quarter_history
 from okrcli.lint.diagnostics import Diagnostic
 from okrcli.lint.engine import lint_repository
 from okrcli.lint.run import LintRequest
 from okrcli.load.files import OkrDoc, resolve_root
 from okrcli.load.repo import Repository, load_repository, load_repository_from
+from okrcli.model.config import Config
 from okrcli.model.okr import Direction, KeyResult
+from okrcli.model.quarter import Quarter
 from okrcli.score.formats import grouped
 from okrcli.scoring import dec, score_kr
 from okrcli.textsafe import visible
@@ -44,6 +50,11 @@ class Change:
     score: tuple[str, str, str] | None = None
     title: str = ""  # the key result's (or objective's) title
     said: str = ""  # a check-in's note (okr check-in -m), on one line
+    goal: str = ""  # an added key result's baseline -> target, unit and direction
+    # a target moved after the quarter's targets were agreed: the agreed one, and whether
+    # okr score keeps scoring against it (okr.yaml scoring.targets: agreed)
+    agreed: str = ""
+    agreed_scored: bool = False
 
     def remark(self, arrow: str) -> str:
         """The note, with the score change drawn with ``arrow``, and what a check-in said."""
@@ -56,6 +67,13 @@ class Change:
             else:
                 why = " from the goalpost move, not progress" if old != new else ""
                 text = f"{self.note + ': ' if self.note else ''}{moved}{why}"
+        if self.agreed:
+            flag = f"moved goalpost: the quarter's agreed target is {self.agreed}, " + (
+                "which okr score keeps scoring against"
+                if self.agreed_scored
+                else "though okr score uses the current one (okr.yaml scoring.targets)"
+            )
+            text = f"{flag}; {text}" if text else flag
         if self.said:
             text = f"{text}; note: {self.said}" if text else f"note: {self.said}"
         return text
@@ -97,7 +115,13 @@ def _harder(k_old: KeyResult, k_new: KeyResult) -> str:
 Indexed = tuple[str, object]  # ("objective" | "key result", the model)
 
 
-def compare(base: Repository, head: Repository) -> list[Change]:
+# the target agreed for a key result (QUARTER, UNIT/OBJECTIVE/KR) when a change of it comes
+# after the quarter's targets were agreed, with whether okr score scores against it; None
+# while targets are still being agreed
+Agreed = Callable[[str, str], tuple[float, bool] | None]
+
+
+def compare(base: Repository, head: Repository, agreed: Agreed | None = None) -> list[Change]:
     """The semantic changes between two states of the repository, in the order of the
     references: what was added or removed, renamed, and how each key result changed.
 
@@ -111,12 +135,16 @@ def compare(base: Repository, head: Repository) -> list[Change]:
         if len(before) == len(after) == 1 and before[0].text == after[0].text is not None:
             continue
         a, b = _index(before), _index(after)
-        found += ((ref, _changes(ref, a.get(ref), b.get(ref))) for ref in a.keys() | b.keys())
+        found += (
+            (ref, _changes(ref, a.get(ref), b.get(ref), agreed)) for ref in a.keys() | b.keys()
+        )
     found.sort(key=itemgetter(0))
     return [c for _, changes in found for c in changes]
 
 
-def _changes(ref: str, before: Indexed | None, after: Indexed | None) -> list[Change]:
+def _changes(
+    ref: str, before: Indexed | None, after: Indexed | None, agreed: Agreed | None = None
+) -> list[Change]:
     """How the objective or key result ``ref`` changed between the two states."""
     shown = ref.replace(":", " ", 1)
     if before is None or after is None:
@@ -124,7 +152,13 @@ def _changes(ref: str, before: Indexed | None, after: Indexed | None) -> list[Ch
     a, b = before[1], after[1]
     changes = _renamed(shown, a, b)
     if isinstance(a, KeyResult) and isinstance(b, KeyResult):
-        changes += _key_result_changes(shown, a, b)
+        moved = None
+        if agreed is not None and a.target != b.target and not b.binary:
+            quarter, path = ref.split(":", 1)
+            moved = agreed(quarter, path)
+            if moved is not None and moved[0] == b.target:
+                moved = None  # put back to the agreed target: no goalpost moved
+        changes += _key_result_changes(shown, a, b, moved)
     return changes
 
 
@@ -155,10 +189,40 @@ def _added_or_removed(shown: str, before: Indexed | None, after: Indexed | None)
         assert after is not None
         what, item = after
         title = getattr(item, "title", "")
-        return Change("added", shown, what, new=title, title=title)
+        goal = _goal(item) if isinstance(item, KeyResult) else ""
+        return Change("added", shown, what, new=title, title=title, goal=goal)
     what, item = before
     title = getattr(item, "title", "")
     return Change("removed", shown, what, old=title, title=title)
+
+
+def _with_unit(value: float | None, unit: str | None) -> str:
+    if value is None:
+        return "none"
+    if not unit:
+        return _n(value)
+    return f"{_n(value)}{unit}" if unit == "%" else f"{_n(value)} {unit}"
+
+
+_GOING = {
+    Direction.INCREASE: "increase",
+    Direction.DECREASE: "decrease",
+    Direction.STAY_ABOVE: "stay_above",
+    Direction.STAY_BELOW: "stay_below",
+}
+
+
+def _goal(k: KeyResult) -> str:
+    """What an added key result aims at, for a reviewer: baseline -> target with the unit,
+    and the direction (declared, or as the numbers say)."""
+    if k.binary:
+        return "binary: done or not"
+    direction = k.effective_direction()
+    going = _GOING.get(direction, "") if direction is not None else ""
+    if going:
+        going = f", {going} by its numbers" if k.direction is None else f", direction {going}"
+    span = f"baseline {_with_unit(k.baseline, k.unit)} -> target {_with_unit(k.target, k.unit)}"
+    return span + going
 
 
 def _renamed(shown: str, a: object, b: object) -> list[Change]:
@@ -169,19 +233,32 @@ def _renamed(shown: str, a: object, b: object) -> list[Change]:
     return [Change("title", shown, "title", before, after, title=str(after))]
 
 
-def _key_result_changes(shown: str, a: KeyResult, b: KeyResult) -> list[Change]:
+def _key_result_changes(
+    shown: str, a: KeyResult, b: KeyResult, moved: tuple[float, bool] | None = None
+) -> list[Change]:
     """A key result's goalposts moved, its check-in or note, and its confidence, in order.
 
     The score's change comes in two parts that add up: the check-in (the new value against
-    the old goalposts), then the goalpost move (the new value against the new ones)."""
+    the old goalposts), then the goalpost move (the new value against the new ones). A
+    target ``moved`` after the quarter's targets were agreed is scored, as okr score does,
+    against the agreed one (unless okr.yaml scores the current target): the move then
+    changes no score, and is flagged."""
     title = str(b.title)
-    s_old = _rounded(score_kr(a).score)
-    s_mid = _rounded(score_kr(a, b.current).score) if b.current is not None else s_old
-    s_new = _rounded(score_kr(b).score)
+    sa, sb = a, b
+    if moved is not None and moved[1]:
+        sa = a.model_copy(update={"target": moved[0]})
+        sb = b.model_copy(update={"target": moved[0]})
+    s_old = _rounded(score_kr(sa).score)
+    s_mid = _rounded(score_kr(sa, b.current).score) if b.current is not None else s_old
+    s_new = _rounded(score_kr(sb).score)
+    goalposts = _goalposts(shown, a, b, (s_mid, s_new), title)
+    if moved is not None:
+        goalposts = [
+            replace(c, agreed=_n(moved[0]), agreed_scored=moved[1]) if c.kind == "target" else c
+            for c in goalposts
+        ]
     return (
-        _goalposts(shown, a, b, (s_mid, s_new), title)
-        + _progress(shown, a, b, (s_old, s_mid), title)
-        + _confidence(shown, a, b, title)
+        goalposts + _progress(shown, a, b, (s_old, s_mid), title) + _confidence(shown, a, b, title)
     )
 
 
@@ -263,6 +340,42 @@ def _scores(old: Decimal, new: Decimal) -> tuple[str, str, str]:
     return (str(old), str(new), f"{'+' if delta >= 0 else ''}{delta}")
 
 
+@dataclass(slots=True)
+class _AgreedTargets:
+    """The targets agreed for the quarter (in force when its first days ended, as okr score
+    reads them), from the base's history; read once per quarter, only for a quarter whose
+    targets the change moves after they were agreed."""
+
+    git: Git
+    root: Path
+    base_rev: str
+    when: datetime  # when the change lands: the head commit's time, or now
+    config: Config
+    histories: dict[str, QuarterHistory] = field(default_factory=dict)
+
+    def __call__(self, quarter: str, ref: str) -> tuple[float, bool] | None:
+        q = Quarter.parse(quarter, self.config.fiscal_year_start_month)
+        if q is None:
+            return None
+        days = self.config.agreed_after_days()
+        cutoff = datetime.combine(q.start + timedelta(days=days), time(0), tzinfo=UTC)
+        if self.when < cutoff or self.git.is_shallow():
+            return None  # still being agreed; or a history too short to tell
+        history = self.histories.get(quarter)
+        if history is None:
+            history = self.histories[quarter] = quarter_history(
+                self.root, self.config.okrs_dir, quarter, rev=self.base_rev, git=self.git
+            )
+        tl = history.timelines.get(ref)
+        if tl is None or not len(tl):
+            return None
+        # the target in force at the cutoff; a key result written later agreed on its first
+        agreed = tl.targets[max(bisect_right(tl.whens, cutoff) - 1, 0)]
+        if agreed is None:
+            return None
+        return float(agreed), self.config.scoring.targets == "agreed"
+
+
 def default_base(git: Git) -> str:
     """The merge base of HEAD with the default branch (origin's HEAD, main or master)."""
     for candidate in ("origin/HEAD", "origin/main", "origin/master", "main", "master"):
@@ -315,7 +428,9 @@ def diff(
             head_rev = git.resolve(head)
             head_repo = load_repository_from(root, files_at(git, root, head_rev), known=same)
             head_name = head
-        result = Diff(base or base_rev[:8], head_name, compare(base_repo, head_repo))
+        when = datetime.now(UTC) if head is None else git.commit_time(head_rev)
+        agreed = _AgreedTargets(git, root, base_rev, when, head_repo.config)
+        result = Diff(base or base_rev[:8], head_name, compare(base_repo, head_repo, agreed))
         after = _findings(head_repo, root)
         before = base_lint.result()
     finally:
@@ -328,7 +443,7 @@ def diff(
 
 def _line(c: Change) -> str:
     if c.kind == "added":
-        return f"+ {c.what} {c.ref}: {c.new}"
+        return f"+ {c.what} {c.ref}: {c.new}" + (f" ({c.goal})" if c.goal else "")
     if c.kind == "removed":
         return f"- {c.what} {c.ref}: {c.old}"
     remark = c.remark("->")  # plain ASCII on a terminal or in a CI log, as in commit subjects
@@ -387,6 +502,8 @@ def markdown(d: Diff, limit: int = COMMENT_LIMIT) -> str:
             old, new = md.cell(c.old), md.cell(c.new)
             if c.kind in ("added", "removed"):
                 old, new = ("-", "added") if c.kind == "added" else ("present", "removed")
+                if c.goal:
+                    new = f"added: {md.text(c.goal.replace(' -> ', ' → '))}"
             rows.append([md.code(c.ref) + what, md.cell(c.title), old, new, md.cell(c.remark("→"))])
         cols = ["Key result", "Title", "Before", "After", "Effect"]
         lines += [f"**{title}**", "", *md.table(cols, rows, {"Before", "After"}), ""]

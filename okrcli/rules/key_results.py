@@ -331,7 +331,9 @@ class BinaryKr(Rule):
                         facts=BinaryKrFacts(key_result=_ref(doc, i, k), problem="no confidence"),
                     )
                 continue
-            if k.baseline == 0 and k.target == 1 and k.unit is None:
+            # a declared stay_above / stay_below from 0 to 1 is a threshold, not done/not-done
+            threshold = k.direction in (Direction.STAY_ABOVE, Direction.STAY_BELOW)
+            if k.baseline == 0 and k.target == 1 and k.unit is None and not threshold:
                 yield self.at(
                     doc,
                     (*path, "target"),

@@ -32,7 +32,7 @@ WHY: dict[str, str] = {
     "no_amount": "it states no number to reach",
     "present_state_no_amount": "it says a thing is in place ('{w}') rather than how much changed",
     "state_no_amount": "'{w}' says a thing is done or in place, not how much changed",
-    "subject_no_amount": "it names a thing ('{w}' ...) and no number to reach",
+    "subject_no_amount": "it names a thing ('{w}') and no number to reach",
     "done_word": "'{w}' is a state that is either reached or not",
     "state_done": "'{w}' is a state that is either reached or not",
     "aux_participle": "'{w}' describes work done, not a level reached",
@@ -85,6 +85,18 @@ _READS = {"warn": "reads as", "hint": "may read as"}
 _RATE = frozenset({"rate_word", "share_of", "per_period", "from_to", "lead_reduce"})
 
 
+_QUOTES = "'\"\u2018\u2019\u201c\u201d`"
+# a clause left out after another that says the same or the opposite ("starts with 'kick
+# off'" then "with no verb")
+_CLASHES = {
+    "noun_phrase_only": frozenset(
+        {"lead_task", "task_no_amount", "subject_no_amount", "lead_loose"}
+    ),
+    "no_amount": frozenset({"task_no_amount", "subject_no_amount", "noun_phrase_only"}),
+    "no_verb": frozenset({"lead_task", "task_no_amount", "lead_loose"}),
+}
+
+
 def _because(
     model: Model, reading: Reading, most: int = 2, skip: frozenset[str] = frozenset()
 ) -> str:
@@ -97,11 +109,23 @@ def _because(
     if len(ranked) > 1 and "no_amount" in ranked:
         ranked.remove("no_amount")  # the least telling reason: kept only when alone
     parts: list[str] = []
+    quoted: set[str] = set()
     for k in ranked:
-        clause = WHY.get(k, "").format(w=reading.get(k, ""))
-        if clause and clause not in parts and len(parts) < most:
+        if len(parts) >= most or (_CLASHES.get(k, frozenset()) & set(ranked[: ranked.index(k)])):
+            continue
+        # the words as read, without the quotes a title may put round them ("'Ship' it")
+        w = reading.get(k, "").strip(_QUOTES)
+        if "{w}" in WHY.get(k, "") and (not w or w in quoted):
+            continue  # a clause with no words to quote, or quoting what another already did
+        clause = WHY.get(k, "").format(w=w)
+        if clause and clause not in parts:
             parts.append(clause)
-    return " and ".join(parts) if parts else "its wording has the shape of that kind"
+            quoted.add(w)
+    if not parts:
+        return "its wording has the shape of that kind"
+    # "it starts with 'x' and names no measure, and it names ...": one "and" per clause
+    joint = ", and " if any(" and " in p for p in parts) else " and "
+    return joint.join(parts)
 
 
 def _memo(lex: Lexicon, kind: str, text: str, read: Callable[[str, Lexicon], object]) -> object:

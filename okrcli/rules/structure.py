@@ -15,7 +15,7 @@ from okrcli.lint.facts import (
     UnusedSuppressionFacts,
 )
 from okrcli.load.files import OkrDoc
-from okrcli.model.quarter import QUARTER_FORM, QUARTER_RE
+from okrcli.model.quarter import QUARTER_FORM, QUARTER_RE, quarter_hint
 from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, Scope, variant
 from okrcli.rules.context import Context
 from okrcli.rules.indexes import Chains
@@ -169,10 +169,12 @@ class BadQuarter(Rule):
         assert doc.model is not None
         q = doc.model.quarter
         if not QUARTER_RE.match(q):
+            hint = quarter_hint(q)
+            said = f"is no quarter: {hint}" if hint else f"is not of the form {QUARTER_FORM}"
             yield self.at(
                 doc,
                 ("quarter",),
-                f"quarter '{q}' is not of the form {QUARTER_FORM}.",
+                f"quarter '{q}' {said}.",
                 facts=BadQuarterFacts(quarter=q, well_formed=False, folder=doc.folder),
             )
         elif q != doc.folder:

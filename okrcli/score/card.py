@@ -195,6 +195,7 @@ class ScoreCard:
     closed_on: date | None = None  # the closing day, once the quarter is closed
     after_close: Decimal | None = None  # the score with the values changed after close
     changed_after_close: list[str] = field(default_factory=list)  # each change, named
+    some_units: bool = False  # only some of the quarter's units were asked for
 
 
 _DIRECTION_NAMES: dict[Direction | None, str] = {d: d.value for d in Direction}
@@ -581,9 +582,13 @@ def build(
     org = {u.id: u for u in repo.org.units} if repo.org else {}
     cards: list[UnitCard] = []
     misplaced: list[str] = []
+    some_units = False
     for doc in sorted(repo.docs, key=lambda d: d.rel):
         m = doc.model
-        if m is None or m.quarter != str(quarter) or (units is not None and m.unit not in units):
+        if m is None or m.quarter != str(quarter):
+            continue
+        if units is not None and m.unit not in units:
+            some_units = True
             continue
         if not in_place(doc):
             misplaced.append(doc.rel)
@@ -607,6 +612,7 @@ def build(
         closed_on=scorer.closed_on,
         after_close=_late_mean([(c.score, c.after_close) for c in cards]),
         changed_after_close=scorer.changed_after_close,
+        some_units=some_units,
     )
     if not scorer.ended:
         card.pace = scorer.pace_now.of(mean([c.score for c in cards]))

@@ -171,6 +171,13 @@ def _scope(card: ScoreCard) -> str:
     """Whose score the headline gives: one unit's, or the mean of the units shown."""
     if len(card.units) == 1 and not card.left_out:
         return f"{card.units[0].name}'s score"
+    if card.some_units and card.units:
+        # the units asked for, not the organisation: named, or counted when many
+        names = [u.name for u in card.units]
+        if len(names) > 4:
+            return f"the {len(names)} units' score"
+        last = names[-1] + ("'" if names[-1].endswith("s") else "'s")
+        return f"{', '.join(names[:-1])} and {last} score"
     return "organisation score" if card.units else "score"
 
 

@@ -12,7 +12,7 @@ from okrcli.errors import OkrError
 from okrcli.history.source import moment
 from okrcli.load.files import resolve_root
 from okrcli.load.repo import Repository
-from okrcli.model.quarter import QUARTER_FORM, QUARTER_RE, Quarter
+from okrcli.model.quarter import QUARTER_RE, Quarter, quarter_advice
 
 if TYPE_CHECKING:
     from okrcli.score.card import ScoreCard
@@ -33,7 +33,7 @@ def choose_quarter(repo: Repository, asked: str | None, at: datetime) -> Quarter
     if asked is not None:
         q = Quarter.parse(asked, start_month)
         if q is None:
-            raise OkrError(f"--quarter {asked}: write the quarter as {QUARTER_FORM}.")
+            raise OkrError(f"--quarter {asked}: {quarter_advice(asked)}.")
         if asked not in present:
             raise OkrError(
                 f"there are no OKR files for {asked} under {repo.config.okrs_dir}/{asked}/."
