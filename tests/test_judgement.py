@@ -11,17 +11,17 @@ from types import ModuleType
 
 import pytest
 
-from okrcli.rules import judgement
 from okrcli.rules.base import variant
-from okrcli.rules.features import kr_features, objective_features
-from okrcli.rules.lexicon import Lexicon
-from okrcli.rules.reading import WHY, read_kr
+from okrcli.wording import model as judgement
+from okrcli.wording.features import kr_features, objective_features
+from okrcli.wording.lexicon import Lexicon
+from okrcli.wording.reading import WHY, read_kr
 from tests.conftest import ROOT, Builder, run_lint
 
 
-def _bench(name: str) -> ModuleType:
-    """A script of bench/ as a module (bench/ is no package)."""
-    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
+def _tool(name: str) -> ModuleType:
+    """A script of tools/wording/ as a module (tools/ is no package)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / "wording" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
@@ -29,8 +29,8 @@ def _bench(name: str) -> ModuleType:
     return module
 
 
-TRAINER = _bench("train_judge")
-SHIPPED = json.loads((ROOT / "okrcli" / "rules" / judgement.WEIGHTS_FILE).read_text("utf-8"))
+TRAINER = _tool("train")
+SHIPPED = json.loads((ROOT / "okrcli" / "wording" / judgement.WEIGHTS_FILE).read_text("utf-8"))
 
 
 def test_shipped_weights_load_with_sane_thresholds() -> None:
@@ -58,7 +58,7 @@ def test_every_weighted_feature_is_one_the_readers_make_and_can_explain() -> Non
 
 
 def test_the_trainer_reproduces_the_shipped_weights_from_the_table_in_the_repository() -> None:
-    # bench/judge-features.jsonl holds features and labels only (no sentences)
+    # tools/wording/features.jsonl holds features and labels only (no sentences)
     learnt = TRAINER.dump(TRAINER.train(TRAINER.read_table()))
     assert json.loads(learnt) == SHIPPED
 
@@ -167,7 +167,7 @@ def test_weak_readings_are_info_hints_that_a_repository_can_turn_off(make_repo: 
 
 
 def test_the_bench_harness_maps_findings_back_to_the_sentences() -> None:
-    bench = _bench("judge")
+    bench = _tool("evaluate")
     rows = [
         {"level": "objective", "text": "Keep the lights on", "labels": ["catch_all"]},
         {"level": "key_result", "text": 'Ship the "new": onboarding', "labels": ["initiative"]},

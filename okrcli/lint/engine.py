@@ -21,8 +21,8 @@ from okrcli.load.repo import Repository, load_okr_doc, load_repository
 from okrcli.model.quarter import QUARTER_RE
 from okrcli.rules.base import Finding, Rule, registry
 from okrcli.rules.context import Context
-from okrcli.rules.lexicon import Lexicon
 from okrcli.rules.structure import ParseError, SchemaError, UnusedSuppression
+from okrcli.wording.lexicon import Lexicon
 
 if TYPE_CHECKING:
     from okrcli.history.source import Moment

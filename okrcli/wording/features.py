@@ -1,4 +1,4 @@
-"""Interpretable features of OKR titles, for the judgement model in ``judgement.py``.
+"""Interpretable features of OKR titles, for the judgement model in ``model.py``.
 
 Each feature is a yes/no reading of a title that a person could check by eye: "opens with a task
 verb", "states a change from one number to another", "says something exists, in the present
@@ -6,9 +6,9 @@ tense", "is a noun phrase with no verb". A feature that fires carries the words 
 fire, so a finding can say why ("starts with 'implement' and names no measure").
 
 The features read the same word lists as the rest of the heuristics (``lexicon.py``), so a
-repository's ``lint.words`` edits move them too. Words meet through :func:`~okrcli.rules.text.stem`,
-a hand-written suffix-rule lemmatiser: "implemented", "implements" and "implementing" all read as
-"implement".
+repository's ``lint.words`` edits move them too. Words meet through
+:func:`~okrcli.wording.text.stem`, a hand-written suffix-rule lemmatiser:
+"implemented", "implements" and "implementing" all read as "implement".
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from okrcli.rules.text import (
+from okrcli.wording.text import (
     AUX,
     COMPARE,
     FILLER,
@@ -33,7 +33,7 @@ from okrcli.rules.text import (
 )
 
 if TYPE_CHECKING:
-    from okrcli.rules.lexicon import Lexicon
+    from okrcli.wording.lexicon import Lexicon
 
 # Evidence per fired feature: the words to quote in a message ("" when there are none).
 Reading = dict[str, str]

@@ -1,6 +1,6 @@
 """What the heuristic rules read in a title: a verdict, how sure, and why in plain words.
 
-Key results and catch-all objectives are judged by the model in ``judgement.py`` over the
+Key results and catch-all objectives are judged by the model in ``model.py`` over the
 features in ``features.py``; the reason a finding gives is built from the features that pushed
 hardest towards it ("reads as a task: starts with 'implement' and names no measure"). Numbers,
 horizons and competitor parity in objectives are read by the shapes in ``text.py``.
@@ -12,13 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from okrcli.rules import judgement
-from okrcli.rules.features import Reading, kr_features, objective_features
-from okrcli.rules.text import objective_shapes
+from okrcli.wording import model as judgement
+from okrcli.wording.features import Reading, kr_features, objective_features
+from okrcli.wording.text import objective_shapes
 
 if TYPE_CHECKING:
-    from okrcli.rules.judgement import Model
-    from okrcli.rules.lexicon import Lexicon
+    from okrcli.wording.lexicon import Lexicon
+    from okrcli.wording.model import Model
 
 # How each feature reads in a message; {w} is the words that made it fire.
 WHY: dict[str, str] = {

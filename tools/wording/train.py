@@ -1,12 +1,12 @@
-"""Learn the judgement model's weights (okrcli/rules/judgement.json) from labelled sentences.
+"""Learn the judgement model's weights (okrcli/wording/weights.json) from labelled sentences.
 
-    python bench/train_judge.py --corpus ../shared/okr-dev-corpus.jsonl  # features, then weights
-    python bench/train_judge.py            # weights again from bench/judge-features.jsonl
-    python bench/train_judge.py --check    # exit 1 if the shipped weights are not what it learns
+    python tools/wording/train.py --corpus ../shared/okr-dev-corpus.jsonl  # features, then weights
+    python tools/wording/train.py            # weights again from tools/wording/features.jsonl
+    python tools/wording/train.py --check    # exit 1 if the shipped weights are not what it learns
 
-Two steps. First each sentence of the corpus is read into its features (okrcli/rules/features.py,
+Two steps. First each sentence of the corpus is read into its features (okrcli/wording/features.py,
 with the default word lists) and the table of features and labels is written to
-bench/judge-features.jsonl: no sentence is kept, only which features it shows, its labels and
+tools/wording/features.jsonl: no sentence is kept, only which features it shows, its labels and
 an opaque id of its source. Then two L2-regularised logistic regressions are fitted on that
 table (Newton's method, deterministic, pure Python): task-like key results (initiative or
 binary) and catch-all objectives. (Vanity is a plain rule: twenty labelled examples from a
@@ -15,8 +15,9 @@ predictions on the training sources only: the warning threshold is the lowest at
 out precision and the rate of warnings on good sentences meet the targets in ``GOALS``, the
 hint threshold the lowest at which the precision of hints still meets its own.
 
-``bench/judge.py`` runs this whole procedure once per fold with that fold's sources held out,
-so the figures it reports are for sentences from sources the weights and thresholds never saw.
+``tools/wording/evaluate.py`` runs this whole procedure once per fold with that fold's sources
+held out, so the figures it reports are for sentences from sources the weights and
+thresholds never saw.
 """
 
 from __future__ import annotations
@@ -30,15 +31,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from okrcli.rules.features import kr_features, objective_features  # noqa: E402
-from okrcli.rules.judgement import FORMAT  # noqa: E402
-from okrcli.rules.lexicon import Lexicon  # noqa: E402
+from okrcli.wording.features import kr_features, objective_features  # noqa: E402
+from okrcli.wording.lexicon import Lexicon  # noqa: E402
+from okrcli.wording.model import FORMAT  # noqa: E402
 
-TABLE = ROOT / "bench" / "judge-features.jsonl"
-WEIGHTS = ROOT / "okrcli" / "rules" / "judgement.json"
+TABLE = ROOT / "tools" / "wording" / "features.jsonl"
+WEIGHTS = ROOT / "okrcli" / "wording" / "weights.json"
 
 # What each model learns: the level it reads, the labels that make a positive, and the held-out
 # precision and good-sentence warning rate its warning threshold must meet (with a margin below
@@ -285,7 +286,7 @@ def train(items: Sequence[Item]) -> dict[str, object]:
         }
     return {
         "format": FORMAT,
-        "about": "Learnt by bench/train_judge.py from bench/judge-features.jsonl; do not edit.",
+        "about": "Learnt by tools/wording/train.py from tools/wording/features.jsonl; do not edit.",
         "trained_on": {
             "items": len(items),
             "sources": len({i.group for i in items}),

@@ -1,13 +1,13 @@
 """Score the heuristic rules on a labelled corpus, on sources held out of their training.
 
-    python bench/judge.py [CORPUS.jsonl] [--folds 10] [--show] [--shipped]
+    python tools/wording/evaluate.py [CORPUS.jsonl] [--folds 10] [--show] [--shipped]
 
 The corpus (default: ``../shared/okr-dev-corpus.jsonl`` beside the project, read at run time
 only; nothing of it is kept in the project) holds one JSON object a line with ``level``
 (objective | key_result), ``text``, ``labels``, ``source`` and ``uncertain``.
 
 Leave-source-out: the sources are dealt into folds; for each fold the judgement model is
-learnt (weights and thresholds, by ``bench/train_judge.py``'s procedure) on the other folds
+learnt (weights and thresholds, by ``tools/wording/train.py``'s procedure) on the other folds
 only, and the fold's sentences are judged the way a user's repository is: each becomes the
 title of an objective or key result in an otherwise well-formed repository (three to five key
 results an objective, each with a baseline, target and current), ``okr lint`` runs in process
@@ -31,16 +31,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tools" / "wording"))
 
-import train_judge  # noqa: E402
+import train as train_judge  # noqa: E402
 
 from okrcli.lint.run import LintRequest, lint  # noqa: E402
-from okrcli.rules import judgement  # noqa: E402
-from okrcli.rules.lexicon import Lexicon  # noqa: E402
-from okrcli.rules.reading import read_kr, read_objective  # noqa: E402
+from okrcli.wording import model as judgement  # noqa: E402
+from okrcli.wording.lexicon import Lexicon  # noqa: E402
+from okrcli.wording.reading import read_kr, read_objective  # noqa: E402
 
 SELECT = ["OKR102", "OKR103", "OKR104", "OKR105", "OKR203", "OKR204", "OKR205"]
 TASK = {"OKR203", "OKR205"}
