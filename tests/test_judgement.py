@@ -15,7 +15,7 @@ from okrcli.rules.base import variant
 from okrcli.wording import model as judgement
 from okrcli.wording.features import kr_features, objective_features
 from okrcli.wording.lexicon import Lexicon
-from okrcli.wording.reading import WHY, read_kr
+from okrcli.wording.reading import WHY, read_kr, read_objective
 from tests.conftest import ROOT, Builder, run_lint
 
 
@@ -189,3 +189,44 @@ def test_the_bench_harness_maps_findings_back_to_the_sentences() -> None:
 )
 def test_findings_quote_the_words_that_made_them(text: str, field: str, words: str) -> None:
     assert words in (getattr(read_kr(text, Lexicon()), field) or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "feature", "words"),
+    [  # written for this test: the structural readings, and the words each quotes
+        ("Hold demos with the sales team every sprint", "recurring_work", "every sprint"),
+        ("Publish a newsletter twice a month", "cadence", "twice a month"),
+        ("Migrate 100% of services to the new cluster", "work_share", "migrate"),
+        ("Budget approved by the board", "others_decide", "approved by the"),
+        ("Train 40 new volunteers", "people_count", "40 new"),
+        ("1,000 sign-ups in the first week", "window", ""),
+    ],
+)
+def test_the_structural_readings_of_a_key_result(text: str, feature: str, words: str) -> None:
+    assert kr_features(text, Lexicon()).get(feature) == words
+
+
+@pytest.mark.parametrize(
+    "text", ["Improve customer retention", "Reduce churn", "Customer satisfaction score"]
+)
+def test_a_metric_named_without_a_number_is_no_task_warning(text: str) -> None:
+    # "no target" is the finding there (OKR202 reads the target), not "a task": at most a hint
+    reading = kr_features(text, Lexicon())
+    assert "metric_no_amount" in reading
+    shape = read_kr(text, Lexicon())
+    assert shape.task is None or "task" in shape.hints
+    assert shape.done is None or "done" in shape.hints
+
+
+def test_a_change_for_someone_is_read_in_an_objective() -> None:
+    f = objective_features("Customers find answers without calling us", Lexicon())
+    assert f["clause"].startswith("customers find")
+    assert f["change_word"] == "without"
+    assert "no_change_named" not in f
+
+
+@pytest.mark.parametrize("text", ["Team health", "Be more responsive"])
+def test_a_bare_heading_or_be_more_is_a_catch_all_warning(text: str) -> None:
+    shape = read_objective(text, Lexicon())
+    assert shape.catch_all is not None and shape.catch_all.startswith("reads as a catch-all")
+    assert "catch_all" not in shape.hints
