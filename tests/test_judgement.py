@@ -198,7 +198,7 @@ def test_findings_quote_the_words_that_made_them(text: str, field: str, words: s
         ("Publish a newsletter twice a month", "cadence", "twice a month"),
         ("Migrate 100% of services to the new cluster", "work_share", "migrate"),
         ("Budget approved by the board", "others_decide", "approved by the"),
-        ("Train 40 new volunteers", "people_count", "40 new"),
+        ("Train 40 new volunteers", "people_count", "40 new volunteers"),
         ("1,000 sign-ups in the first week", "window", ""),
     ],
 )

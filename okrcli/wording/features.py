@@ -407,9 +407,9 @@ def _structure_features(f: Reading, s: Sentence, lex: Lexicon, lead: int, low: s
             f["work_share"] = verb
     for i in range(n - 1):
         if is_number(toks[i]) or toks[i] in NUMBER_WORDS:
-            later = stems[i + 1 : i + 3]
-            if any(st in _PEOPLE for st in later):
-                f["people_count"] = s.words(i, 2)
+            j = next((j for j in range(i + 1, min(i + 3, n)) if stems[j] in _PEOPLE), 0)
+            if j:
+                f["people_count"] = s.words(i, j - i + 1)  # "40 new volunteers"
                 break
     others = _OTHERS.search(low)
     if others:
