@@ -6,7 +6,10 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
+import os
+import subprocess
 import sys
+from pathlib import Path
 from types import ModuleType
 
 import pytest
@@ -230,3 +233,37 @@ def test_a_bare_heading_or_be_more_is_a_catch_all_warning(text: str) -> None:
     shape = read_objective(text, Lexicon())
     assert shape.catch_all is not None and shape.catch_all.startswith("reads as a catch-all")
     assert "catch_all" not in shape.hints
+
+
+def _train(*args: str, ci: bool) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    if ci:
+        env["CI"] = "true"
+    script = ROOT / "tools" / "wording" / "train.py"
+    return subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, env=env, check=False
+    )
+
+
+def test_the_ci_check_passes_without_the_corpus_outside_ci_only(tmp_path: Path) -> None:
+    outside = _train("--check", "--shared", str(tmp_path / "none"), ci=False)
+    assert outside.returncode == 0
+    assert "not checked" in outside.stdout
+    inside = _train("--check", "--shared", str(tmp_path / "none"), ci=True)
+    assert inside.returncode == 1
+    assert "missing" in inside.stderr
+
+
+def test_the_ci_check_fails_when_the_corpus_gives_other_weights(tmp_path: Path) -> None:
+    # a corpus written for this test: the shipped table and weights are not what it gives
+    for n, name in enumerate(TRAINER.CORPORA):
+        rows = [
+            {"level": level, "text": text, "labels": labels, "source": f"{source}{n}"}
+            for level, text, labels, source in SAMPLE
+        ]
+        (tmp_path / name).write_text("".join(json.dumps(r) + "\n" for r in rows))
+    before = (ROOT / "okrcli" / "wording" / "weights.json").read_text()
+    done = _train("--check", "--shared", str(tmp_path), ci=True)
+    assert done.returncode == 1
+    assert "weights.json differs from what the corpus gives" in done.stdout
+    assert (ROOT / "okrcli" / "wording" / "weights.json").read_text() == before

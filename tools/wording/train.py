@@ -331,6 +331,8 @@ def main() -> int:
         items = read_table()
     else:
         shared = args.shared or shared_dir()
+        if shared is not None and not all((shared / n).is_file() for n in CORPORA):
+            shared = None
         if shared is None:
             if os.environ.get("CI"):
                 print("train.py: ../shared with the labelled corpus is missing", file=sys.stderr)
