@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from okrcli.model.config import WordEdit
-from okrcli.rules.lexicon import Lexicon
-from okrcli.rules.reading import KrShape, ObjectiveShape, read_kr, read_objective
+from okrcli.wording.lexicon import Lexicon
+from okrcli.wording.reading import KrShape, ObjectiveShape, read_kr, read_objective
 
 RULE_CASES = Path(__file__).parent / "rules"
 CASES = {p.stem: yaml.safe_load(p.read_text("utf-8")) for p in sorted(RULE_CASES.glob("*.yaml"))}

@@ -6,22 +6,25 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
+import os
+import subprocess
 import sys
+from pathlib import Path
 from types import ModuleType
 
 import pytest
 
-from okrcli.rules import judgement
 from okrcli.rules.base import variant
-from okrcli.rules.features import kr_features, objective_features
-from okrcli.rules.lexicon import Lexicon
-from okrcli.rules.reading import WHY, read_kr
+from okrcli.wording import model as judgement
+from okrcli.wording.features import kr_features, objective_features
+from okrcli.wording.lexicon import Lexicon
+from okrcli.wording.reading import WHY, read_kr, read_objective
 from tests.conftest import ROOT, Builder, run_lint
 
 
-def _bench(name: str) -> ModuleType:
-    """A script of bench/ as a module (bench/ is no package)."""
-    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
+def _tool(name: str) -> ModuleType:
+    """A script of tools/wording/ as a module (tools/ is no package)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "tools" / "wording" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
@@ -29,8 +32,8 @@ def _bench(name: str) -> ModuleType:
     return module
 
 
-TRAINER = _bench("train_judge")
-SHIPPED = json.loads((ROOT / "okrcli" / "rules" / judgement.WEIGHTS_FILE).read_text("utf-8"))
+TRAINER = _tool("train")
+SHIPPED = json.loads((ROOT / "okrcli" / "wording" / judgement.WEIGHTS_FILE).read_text("utf-8"))
 
 
 def test_shipped_weights_load_with_sane_thresholds() -> None:
@@ -58,7 +61,7 @@ def test_every_weighted_feature_is_one_the_readers_make_and_can_explain() -> Non
 
 
 def test_the_trainer_reproduces_the_shipped_weights_from_the_table_in_the_repository() -> None:
-    # bench/judge-features.jsonl holds features and labels only (no sentences)
+    # tools/wording/features.jsonl holds features and labels only (no sentences)
     learnt = TRAINER.dump(TRAINER.train(TRAINER.read_table()))
     assert json.loads(learnt) == SHIPPED
 
@@ -167,7 +170,7 @@ def test_weak_readings_are_info_hints_that_a_repository_can_turn_off(make_repo: 
 
 
 def test_the_bench_harness_maps_findings_back_to_the_sentences() -> None:
-    bench = _bench("judge")
+    bench = _tool("evaluate")
     rows = [
         {"level": "objective", "text": "Keep the lights on", "labels": ["catch_all"]},
         {"level": "key_result", "text": 'Ship the "new": onboarding', "labels": ["initiative"]},
@@ -189,3 +192,78 @@ def test_the_bench_harness_maps_findings_back_to_the_sentences() -> None:
 )
 def test_findings_quote_the_words_that_made_them(text: str, field: str, words: str) -> None:
     assert words in (getattr(read_kr(text, Lexicon()), field) or "")
+
+
+@pytest.mark.parametrize(
+    ("text", "feature", "words"),
+    [  # written for this test: the structural readings, and the words each quotes
+        ("Hold demos with the sales team every sprint", "recurring_work", "every sprint"),
+        ("Publish a newsletter twice a month", "cadence", "twice a month"),
+        ("Migrate 100% of services to the new cluster", "work_share", "migrate"),
+        ("Budget approved by the board", "others_decide", "approved by the"),
+        ("Train 40 new volunteers", "people_count", "40 new volunteers"),
+        ("1,000 sign-ups in the first week", "window", ""),
+    ],
+)
+def test_the_structural_readings_of_a_key_result(text: str, feature: str, words: str) -> None:
+    assert kr_features(text, Lexicon()).get(feature) == words
+
+
+@pytest.mark.parametrize(
+    "text", ["Improve customer retention", "Reduce churn", "Customer satisfaction score"]
+)
+def test_a_metric_named_without_a_number_is_no_task_warning(text: str) -> None:
+    # "no target" is the finding there (OKR202 reads the target), not "a task": at most a hint
+    reading = kr_features(text, Lexicon())
+    assert "metric_no_amount" in reading
+    shape = read_kr(text, Lexicon())
+    assert shape.task is None or "task" in shape.hints
+    assert shape.done is None or "done" in shape.hints
+
+
+def test_a_change_for_someone_is_read_in_an_objective() -> None:
+    f = objective_features("Customers find answers without calling us", Lexicon())
+    assert f["clause"].startswith("customers find")
+    assert f["change_word"] == "without"
+    assert "no_change_named" not in f
+
+
+@pytest.mark.parametrize("text", ["Team health", "Be more responsive"])
+def test_a_bare_heading_or_be_more_is_a_catch_all_warning(text: str) -> None:
+    shape = read_objective(text, Lexicon())
+    assert shape.catch_all is not None and shape.catch_all.startswith("reads as a catch-all")
+    assert "catch_all" not in shape.hints
+
+
+def _train(*args: str, ci: bool) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    if ci:
+        env["CI"] = "true"
+    script = ROOT / "tools" / "wording" / "train.py"
+    return subprocess.run(
+        [sys.executable, str(script), *args], capture_output=True, text=True, env=env, check=False
+    )
+
+
+def test_the_ci_check_passes_without_the_corpus_outside_ci_only(tmp_path: Path) -> None:
+    outside = _train("--check", "--shared", str(tmp_path / "none"), ci=False)
+    assert outside.returncode == 0
+    assert "not checked" in outside.stdout
+    inside = _train("--check", "--shared", str(tmp_path / "none"), ci=True)
+    assert inside.returncode == 1
+    assert "missing" in inside.stderr
+
+
+def test_the_ci_check_fails_when_the_corpus_gives_other_weights(tmp_path: Path) -> None:
+    # a corpus written for this test: the shipped table and weights are not what it gives
+    for n, name in enumerate(TRAINER.CORPORA):
+        rows = [
+            {"level": level, "text": text, "labels": labels, "source": f"{source}{n}"}
+            for level, text, labels, source in SAMPLE
+        ]
+        (tmp_path / name).write_text("".join(json.dumps(r) + "\n" for r in rows))
+    before = (ROOT / "okrcli" / "wording" / "weights.json").read_text()
+    done = _train("--check", "--shared", str(tmp_path), ci=True)
+    assert done.returncode == 1
+    assert "weights.json differs from what the corpus gives" in done.stdout
+    assert (ROOT / "okrcli" / "wording" / "weights.json").read_text() == before

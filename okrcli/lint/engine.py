@@ -22,8 +22,8 @@ from okrcli.model.config import rule_options_model
 from okrcli.model.quarter import QUARTER_RE, quarter_advice
 from okrcli.rules.base import Finding, Rule, registry
 from okrcli.rules.context import Context
-from okrcli.rules.lexicon import Lexicon
 from okrcli.rules.structure import ParseError, SchemaError, UnusedSuppression
+from okrcli.wording.lexicon import Lexicon
 
 if TYPE_CHECKING:
     from okrcli.history.source import Moment

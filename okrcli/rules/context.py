@@ -12,7 +12,7 @@ from okrcli.load.files import OkrDoc
 from okrcli.load.repo import Repository
 from okrcli.model.okr import KeyResult, Objective
 from okrcli.model.org import Unit
-from okrcli.rules.lexicon import Lexicon
+from okrcli.wording.lexicon import Lexicon
 
 if TYPE_CHECKING:
     from okrcli.history.source import Moment

@@ -9,7 +9,7 @@ from itertools import pairwise
 from pydantic import BaseModel
 
 from okrcli.rules.base import Example, NoOptions, Rule
-from okrcli.rules.lexicon import LISTS
+from okrcli.wording.lexicon import LISTS
 
 
 def options_text(options: type[BaseModel]) -> list[str]:

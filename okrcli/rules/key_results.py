@@ -20,8 +20,8 @@ from okrcli.model.quarter import Quarter
 from okrcli.rules.base import GOOD_FILE, Example, Finding, HintOptions, Rule, variant
 from okrcli.rules.context import Context
 from okrcli.rules.indexes import first_alike
-from okrcli.rules.reading import read_kr
-from okrcli.rules.text import sentence
+from okrcli.wording.reading import read_kr
+from okrcli.wording.text import sentence
 
 FOURTH_KR = """\
       - id: saved-cards

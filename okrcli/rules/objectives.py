@@ -10,7 +10,7 @@ from okrcli.lint.facts import ObjectiveFacts, TooManyObjectivesFacts
 from okrcli.load.files import OkrDoc
 from okrcli.rules.base import GOOD_FILE, Example, Finding, HintOptions, Rule, variant
 from okrcli.rules.context import Context
-from okrcli.rules.reading import ObjectiveShape, read_objective
+from okrcli.wording.reading import ObjectiveShape, read_objective
 
 SECOND_OBJECTIVE = """\
   - id: faster-search

@@ -2,8 +2,8 @@
 
 Each model adds the weights of the features a title shows to a bias; the sum (a log-odds) is
 compared with two thresholds: at ``warn`` or above the finding is a warning, at ``hint`` or above
-an ``info`` hint. The weights and thresholds are plain data (``judgement.json``), learnt by
-``bench/train_judge.py`` from a labelled corpus, so anyone can read which words weigh how much.
+an ``info`` hint. The weights and thresholds are plain data (``weights.json``), learnt by
+``tools/wording/train.py`` from a labelled corpus, so anyone can read which words weigh how much.
 Scoring is a handful of dictionary look-ups: deterministic, no network, nothing downloaded.
 """
 
@@ -16,9 +16,9 @@ from importlib import resources
 from itertools import repeat
 from typing import Literal
 
-from okrcli.rules.features import Reading
+from okrcli.wording.features import Reading
 
-WEIGHTS_FILE = "judgement.json"
+WEIGHTS_FILE = "weights.json"
 FORMAT = 1
 
 Level = Literal["warn", "hint"]
@@ -92,13 +92,13 @@ def models() -> Models:
     """The shipped models (read once per process)."""
     global _installed
     if _installed is None:
-        text = resources.files("okrcli.rules").joinpath(WEIGHTS_FILE).read_text("utf-8")
+        text = resources.files("okrcli.wording").joinpath(WEIGHTS_FILE).read_text("utf-8")
         _installed = parse(json.loads(text))
     return _installed
 
 
 def install(m: Models | None) -> None:
-    """Use other models in this process (``bench/judge.py`` scores each fold with the models
-    learnt without it); None goes back to the shipped ones."""
+    """Use other models in this process (``tools/wording/evaluate.py`` scores each fold with
+    the models learnt without it); None goes back to the shipped ones."""
     global _installed
     _installed = m

@@ -1,4 +1,4 @@
-"""Interpretable features of OKR titles, for the judgement model in ``judgement.py``.
+"""Interpretable features of OKR titles, for the judgement model in ``model.py``.
 
 Each feature is a yes/no reading of a title that a person could check by eye: "opens with a task
 verb", "states a change from one number to another", "says something exists, in the present
@@ -6,9 +6,9 @@ tense", "is a noun phrase with no verb". A feature that fires carries the words 
 fire, so a finding can say why ("starts with 'implement' and names no measure").
 
 The features read the same word lists as the rest of the heuristics (``lexicon.py``), so a
-repository's ``lint.words`` edits move them too. Words meet through :func:`~okrcli.rules.text.stem`,
-a hand-written suffix-rule lemmatiser: "implemented", "implements" and "implementing" all read as
-"implement".
+repository's ``lint.words`` edits move them too. Words meet through
+:func:`~okrcli.wording.text.stem`, a hand-written suffix-rule lemmatiser:
+"implemented", "implements" and "implementing" all read as "implement".
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from okrcli.rules.text import (
+from okrcli.wording.text import (
     AUX,
     COMPARE,
     FILLER,
@@ -33,7 +33,7 @@ from okrcli.rules.text import (
 )
 
 if TYPE_CHECKING:
-    from okrcli.rules.lexicon import Lexicon
+    from okrcli.wording.lexicon import Lexicon
 
 # Evidence per fired feature: the words to quote in a message ("" when there are none).
 Reading = dict[str, str]
@@ -56,6 +56,9 @@ _PERIOD = re.compile(
 _FROM_TO_PERIOD = re.compile(
     r"\bfrom\s+(?:hourly|daily|weekly|monthly|quarterly|yearly|annually)\s+to\s+"
     r"(?:hourly|daily|weekly|monthly|quarterly|yearly|annually)\b"
+)
+_WINDOW = re.compile(
+    r"\b(?:in|within|during)\s+(?:the\s+|its\s+)?first\s+\w+|\b(?:before|after|at)\s+launch\b"
 )
 _SHARE = re.compile(r"%\s+of\b|\bout of\b")
 _MODAL_ALWAYS = re.compile(r"\b(?:will|must|should|to|can)\s+(?:always|never)\b")
@@ -365,7 +368,52 @@ def kr_features(text: str, lex: Lexicon) -> Reading:
     _measure_features(f, s, lex, lead, tok_set, digits, amount)
     _state_features(f, s, lex, lead, low, tok_set)
     _shape_features(f, s, lex, lead, low, tok_set)
+    _structure_features(f, s, lex, lead, low)
     return _combine(f)
+
+
+# A cadence: the work recurs ("hold weekly demos", "publish twice a month", "every sprint").
+_CADENCE = re.compile(
+    r"\b(?:daily|weekly|bi-?weekly|fortnightly|monthly|bi-?monthly|nightly|regularly"
+    r"|(?:every|each)\s+(?:other\s+)?(?:day|week|month|sprint|quarter|release|iteration|morning)"
+    r"|(?:once|twice|\d+\s+times?|[a-z]+\s+times)\s+(?:a|per|every|each)\s+\w+"
+    r"|per\s+(?:sprint|iteration|release))\b"
+)
+# a passive with an agent, or "get X <participle>": the result is someone else's act
+_OTHERS = re.compile(
+    r"\b\w+ed\s+(?:by|with)\s+(?:the|our|a|an|all|\w+'s)\b|^(?:get|have)\s+\S.*\w+ed\b"
+)
+
+
+def _structure_features(f: Reading, s: Sentence, lex: Lexicon, lead: int, low: str) -> None:
+    """Readings of the sentence's structure rather than of its words: a cadence (the work
+    recurs), a share of work items done, a count of people, a result someone else grants."""
+    toks, stems, n = s.toks, s.stems, len(s.toks)
+    cadence = _CADENCE.search(low)
+    if cadence:
+        f["cadence"] = cadence.group(0)
+    if "share_of" in f or "universal" in f:
+        # "% of X" then a participle or a task verb: a share of the work done
+        verb = next(
+            (
+                toks[i]
+                for i in range(lead, n)
+                if (toks[i].endswith("ed") and stems[i] in lex.task_verbs)
+                or (i == lead and "lead_task" in f)
+            ),
+            None,
+        )
+        if verb is not None:
+            f["work_share"] = verb
+    for i in range(n - 1):
+        if is_number(toks[i]) or toks[i] in NUMBER_WORDS:
+            j = next((j for j in range(i + 1, min(i + 3, n)) if stems[j] in _PEOPLE), 0)
+            if j:
+                f["people_count"] = s.words(i, j - i + 1)  # "40 new volunteers"
+                break
+    others = _OTHERS.search(low)
+    if others:
+        f["others_decide"] = others.group(0)[:40]
 
 
 def _amount_features(
@@ -394,6 +442,8 @@ def _amount_features(
             f["by_change"] = ""
         if _TIME_AMOUNT.search(low):
             f["time_amount"] = ""
+    if _WINDOW.search(low):
+        f["window"] = ""  # "in the first week", "before launch": a count within a time window
         if ("%" in low or "out" in tok_set) and _SHARE.search(low):
             f["share_of"] = ""
     if not digits and "from" in tok_set and _FROM_TO_PERIOD.search(low):
@@ -562,6 +612,22 @@ def _combine(f: Reading) -> Reading:
         f["measured"] = ""
     if "amount" not in f:
         f["no_amount"] = ""
+        if (
+            "measure_noun" in f
+            and "lead_task" not in f
+            and "deliverable_noun" not in f
+            and not any(k in f for k in _STATES)
+            and not {
+                "lead_outcome",
+                "lead_vague",
+                "lead_reduce",
+                "no_verb",
+                "lead_noun",
+            }.isdisjoint(f)
+        ):
+            # "Improve retention", "Customer satisfaction score": a metric with no number is
+            # a missing target (OKR202's business), not a task
+            f["metric_no_amount"] = f.get("measure_noun", "")
         if "lead_state" in f and "done_word" in f:
             # "achieve SOC 2 certification", "get X live": the verb reaches a state, it moves
             # no measure
@@ -583,6 +649,14 @@ def _combine(f: Reading) -> Reading:
                 f["state_no_amount"] = state  # "billing support added", "X is implemented"
     elif not measured and "lead_task" in f:
         f["task_unmeasured_count"] = f["lead_task"]
+    if (
+        ("cadence" in f or "per_period" in f)
+        and "measure_noun" not in f
+        and "from_to" not in f
+        and "compare" not in f
+    ):
+        # "hold demos weekly", "read 2 books a month": an activity that recurs, no level
+        f["recurring_work"] = f.get("cadence", "")
     return f
 
 
@@ -647,9 +721,30 @@ def objective_features(text: str, lex: Lexicon) -> Reading:
         f["purpose"] = ""
     if _VIVID.search(low):
         f["vivid"] = ""
-    if not any(_is_verbish(stems[i], toks[i], lex) for i in range(lead, n)):
+    verbs = [i for i in range(lead, n) if _is_verbish(stems[i], toks[i], lex)]
+    if not verbs:
         f["no_verb"] = ""
+    elif "heading" in f and verbs[0] > lead and toks[verbs[0] - 1] not in ("to", "and", "&"):
+        # "Customers find answers without calling us": a subject, then what it does
+        f["clause"] = s.words(lead, verbs[0] - lead + 1)
+    change = _CHANGE.search(low)
+    if change:
+        f["change_word"] = change.group(0)
+    two = next((i for i in verbs if i > lead + 1 and toks[i - 1] in ("and", "&", "+")), None)
+    if two is not None and "verb_list" not in f:
+        f["two_aims"] = s.words(two - 1, 2)  # "grow the business and increase revenue"
+    if not ({"beneficiary", "purpose", "change_word", "vivid", "clause", "amount"} & f.keys()):
+        f["no_change_named"] = ""
+    if ("beneficiary" in f or "clause" in f) and ("change_word" in f or "purpose" in f):
+        f["change_for_someone"] = f.get("change_word", "")
     return f
+
+
+# a change someone would notice: a comparative, an ability, a thing gone
+_CHANGE = re.compile(
+    r"\b(?:\w+ier|faster|quicker|simpler|safer|cheaper|clearer|smoother|sooner|fewer|less"
+    r"|can|able|without|no longer|never|confident(?:ly)?|on their own|self-serve\w*)\b"
+)
 
 
 _VERB_LIST = re.compile(r"^[a-z]+\s*,\s*[a-z]+\s*,?\s*(and|&)\s+[a-z]+\b")

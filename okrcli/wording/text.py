@@ -1,6 +1,6 @@
 """Reading OKR sentences: tokens, light stems (a suffix-rule lemmatiser) and shapes.
 
-Everything here is a pure function of the text and a :class:`~okrcli.rules.lexicon.Lexicon`.
+Everything here is a pure function of the text and a :class:`~okrcli.wording.lexicon.Lexicon`.
 ``features.py`` builds the judgement model's features from these pieces (a leading task verb, a
 count of produced things, a done word, a comparison with a number); the objective shapes kept
 here are the plain ones: an objective that names numbers is a key result in disguise, one with a
@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from okrcli.rules.lexicon import Lexicon
+    from okrcli.wording.lexicon import Lexicon
 
 _TOKEN = re.compile(r"[$€£]?\d[\d,.]*(?:%|[a-z]+)?|[a-z][a-z0-9'\u2019\-]*|%|&")
 _IRREGULAR = {

@@ -1,44 +1,53 @@
-"""Learn the judgement model's weights (okrcli/rules/judgement.json) from labelled sentences.
+"""Learn the wording model's weights (okrcli/wording/weights.json) from labelled sentences.
 
-    python bench/train_judge.py --corpus ../shared/okr-dev-corpus.jsonl  # features, then weights
-    python bench/train_judge.py            # weights again from bench/judge-features.jsonl
-    python bench/train_judge.py --check    # exit 1 if the shipped weights are not what it learns
+    python tools/wording/train.py            # features table and weights from ../shared's corpus
+    python tools/wording/train.py --check    # exit 1 if the table or the weights differ from it
+    python tools/wording/train.py --table    # weights again from tools/wording/features.jsonl
 
-Two steps. First each sentence of the corpus is read into its features (okrcli/rules/features.py,
-with the default word lists) and the table of features and labels is written to
-bench/judge-features.jsonl: no sentence is kept, only which features it shows, its labels and
+Two steps. First each sentence of the labelled corpus (``CORPORA`` in ``../shared`` beside the
+project, read at run time only) is read into its features (okrcli/wording/features.py, with the
+default word lists) and the table of features and labels is written to
+tools/wording/features.jsonl: no sentence is kept, only which features it shows, its labels and
 an opaque id of its source. Then two L2-regularised logistic regressions are fitted on that
 table (Newton's method, deterministic, pure Python): task-like key results (initiative or
-binary) and catch-all objectives. (Vanity is a plain rule: twenty labelled examples from a
+binary) and catch-all objectives. (Vanity is a plain rule: thirty labelled examples from a
 handful of sources cannot carry a model.) Their thresholds come from leave-source-out
 predictions on the training sources only: the warning threshold is the lowest at which the held
 out precision and the rate of warnings on good sentences meet the targets in ``GOALS``, the
 hint threshold the lowest at which the precision of hints still meets its own.
 
-``bench/judge.py`` runs this whole procedure once per fold with that fold's sources held out,
-so the figures it reports are for sentences from sources the weights and thresholds never saw.
+``--check`` is what CI runs (.ci/run): a feature or word-list change cannot land without the
+table and the weights it makes. Without ``../shared`` (a user's clone) it says so and passes,
+except under CI, where the corpus is always there.
+
+``tools/wording/evaluate.py`` runs this whole procedure once per fold with that fold's sources
+held out, so the figures it reports are for sentences from sources the weights and
+thresholds never saw.
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import math
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools" / "wording"))
 
-from okrcli.rules.features import kr_features, objective_features  # noqa: E402
-from okrcli.rules.judgement import FORMAT  # noqa: E402
-from okrcli.rules.lexicon import Lexicon  # noqa: E402
+from split import source_id  # noqa: E402
 
-TABLE = ROOT / "bench" / "judge-features.jsonl"
-WEIGHTS = ROOT / "okrcli" / "rules" / "judgement.json"
+from okrcli.wording.features import kr_features, objective_features  # noqa: E402
+from okrcli.wording.lexicon import Lexicon  # noqa: E402
+from okrcli.wording.model import FORMAT  # noqa: E402
+
+TABLE = ROOT / "tools" / "wording" / "features.jsonl"
+WEIGHTS = ROOT / "okrcli" / "wording" / "weights.json"
 
 # What each model learns: the level it reads, the labels that make a positive, and the held-out
 # precision and good-sentence warning rate its warning threshold must meet (with a margin below
@@ -77,12 +86,24 @@ class Item:
     features: tuple[str, ...]
 
 
-def source_id(source: str) -> str:
-    return hashlib.sha256(source.encode()).hexdigest()[:12]
+CORPORA = ("okr-dev-corpus.jsonl", "okr-dev-corpus-2.jsonl")
+
+
+def shared_dir() -> Path | None:
+    """``../shared`` beside the project (a clone, or a worktree one level further down)."""
+    for up in (ROOT.parent, ROOT.parent.parent):
+        if all((up / "shared" / name).is_file() for name in CORPORA):
+            return up / "shared"
+    return None
 
 
 def read_corpus(path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
+
+
+def read_corpora(shared: Path) -> list[dict[str, object]]:
+    """Every labelled item, in file order, with the name of its file as ``corpus``."""
+    return [{**row, "corpus": name} for name in CORPORA for row in read_corpus(shared / name)]
 
 
 def featurise(rows: Iterable[dict[str, object]], lex: Lexicon | None = None) -> list[Item]:
@@ -107,7 +128,7 @@ def featurise(rows: Iterable[dict[str, object]], lex: Lexicon | None = None) -> 
     return out
 
 
-def write_table(items: Sequence[Item], path: Path = TABLE) -> None:
+def dump_table(items: Sequence[Item]) -> str:
     lines = [
         json.dumps(
             {
@@ -121,7 +142,7 @@ def write_table(items: Sequence[Item], path: Path = TABLE) -> None:
         )
         for i in items
     ]
-    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return "\n".join(lines) + "\n"
 
 
 def read_table(path: Path = TABLE) -> list[Item]:
@@ -285,7 +306,7 @@ def train(items: Sequence[Item]) -> dict[str, object]:
         }
     return {
         "format": FORMAT,
-        "about": "Learnt by bench/train_judge.py from bench/judge-features.jsonl; do not edit.",
+        "about": "Learnt by tools/wording/train.py from tools/wording/features.jsonl; do not edit.",
         "trained_on": {
             "items": len(items),
             "sources": len({i.group for i in items}),
@@ -302,19 +323,40 @@ def dump(data: dict[str, object]) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--corpus", type=Path, help="a labelled corpus to read the features from")
-    ap.add_argument("--check", action="store_true", help="exit 1 if the shipped weights differ")
+    ap.add_argument("--check", action="store_true", help="exit 1 if table or weights differ")
+    ap.add_argument("--table", action="store_true", help="learn from the table in the project")
+    ap.add_argument("--shared", type=Path, help="the folder of the corpus (default ../shared)")
     args = ap.parse_args()
-    if args.corpus is not None:
-        write_table(featurise(read_corpus(args.corpus)))
-    learnt = dump(train(read_table()))
+    if args.table:
+        items = read_table()
+    else:
+        shared = args.shared or shared_dir()
+        if shared is not None and not all((shared / n).is_file() for n in CORPORA):
+            shared = None
+        if shared is None:
+            if os.environ.get("CI"):
+                print("train.py: ../shared with the labelled corpus is missing", file=sys.stderr)
+                return 1
+            print("../shared is not beside this clone: the wording weights are not checked")
+            return 0
+        items = featurise(read_corpora(shared))
+    table = dump_table(items)
+    learnt = dump(train(items))
     if args.check:
-        same = WEIGHTS.read_text("utf-8") == learnt
-        print("shipped weights match" if same else f"{WEIGHTS} differs from what is learnt")
-        return 0 if same else 1
+        problems = [p for p, text in ((TABLE, table), (WEIGHTS, learnt)) if p.read_text() != text]
+        for p in problems:
+            print(f"{p.relative_to(ROOT)} differs from what the corpus gives: run {RUN}")
+        if not problems:
+            print("the wording features table and weights are what the corpus gives")
+        return 1 if problems else 0
+    if not args.table:
+        TABLE.write_text(table, "utf-8")
     WEIGHTS.write_text(learnt, "utf-8")
     print(f"wrote {WEIGHTS.relative_to(ROOT)}")
     return 0
+
+
+RUN = "python tools/wording/train.py (with ../shared beside the project)"
 
 
 if __name__ == "__main__":

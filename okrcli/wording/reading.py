@@ -1,6 +1,6 @@
 """What the heuristic rules read in a title: a verdict, how sure, and why in plain words.
 
-Key results and catch-all objectives are judged by the model in ``judgement.py`` over the
+Key results and catch-all objectives are judged by the model in ``model.py`` over the
 features in ``features.py``; the reason a finding gives is built from the features that pushed
 hardest towards it ("reads as a task: starts with 'implement' and names no measure"). Numbers,
 horizons and competitor parity in objectives are read by the shapes in ``text.py``.
@@ -12,13 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from okrcli.rules import judgement
-from okrcli.rules.features import Reading, kr_features, objective_features
-from okrcli.rules.text import objective_shapes
+from okrcli.wording import model as judgement
+from okrcli.wording.features import Reading, kr_features, objective_features
+from okrcli.wording.text import objective_shapes
 
 if TYPE_CHECKING:
-    from okrcli.rules.judgement import Model
-    from okrcli.rules.lexicon import Lexicon
+    from okrcli.wording.lexicon import Lexicon
+    from okrcli.wording.model import Model
 
 # How each feature reads in a message; {w} is the words that made it fire.
 WHY: dict[str, str] = {
@@ -44,6 +44,15 @@ WHY: dict[str, str] = {
     "universal": "'{w}' of a piece of work is a to-do list, not a level",
     "role_noun": "it counts hires or roles ('{w}')",
     "people_noun": "it counts the people reached ('{w}')",
+    "people_count": "it counts the people reached ('{w}'), not what changes for them",
+    "cadence": "it describes an activity repeated {w}",
+    "recurring_work": "it is an activity repeated {w}, with no level to reach",
+    "per_period": "it counts work done in a period, not a level reached",
+    "work_share": "it counts a share of the work done ('{w}')",
+    "others_decide": "it is done or not by someone else's act ('{w}')",
+    "measured": "its number measures the work rather than what the work changes",
+    "present_state": "'{w}' says a thing is in place, not how much changed",
+    "metric_no_amount": "it names a measure ('{w}') but no number to reach",
     # vanity
     "vanity_noun": "'{w}' is a count that grows with any activity and says nothing about value",
     "social_noun": "a {w} count is reach, not value",
@@ -62,6 +71,9 @@ WHY: dict[str, str] = {
     "heading": "it is a heading (an area of work) rather than a change to make",
     "lead_noun": "it opens with a noun ('{w}'), not a verb",
     "parenthesis": "it lists an area of work in brackets rather than a change",
+    "two_aims": "it joins two aims ('{w}'), so it commits to neither",
+    "no_change_named": "it names no one who benefits and no change to see",
+    "clause": "it says what someone does ('{w}') but not what changes",
 }
 # features that make a task-like key result a done/not-done one (OKR203) rather than work (OKR205)
 DONE_FEATURES = frozenset(
@@ -82,7 +94,7 @@ _VANITY_MORE = ("total_word", "social_noun", "number_of")
 # a warning says what the title reads as; an info hint says what it may read as
 _READS = {"warn": "reads as", "hint": "may read as"}
 # a count turned into a rate, a share or a change from a baseline is not a vanity total
-_RATE = frozenset({"rate_word", "share_of", "per_period", "from_to", "lead_reduce"})
+_RATE = frozenset({"rate_word", "share_of", "per_period", "from_to", "lead_reduce", "window"})
 
 
 _QUOTES = "'\"\u2018\u2019\u201c\u201d`"
@@ -162,6 +174,10 @@ def _read_kr(text: str, lex: Lexicon) -> KrShape:
     task = done = vanity = None
     hints: set[str] = set()
     level = m.task.level(reading)
+    if "metric_no_amount" in reading:
+        # a metric named with no number lacks a target (OKR202 reads the target field), it is
+        # no task: at most a hint
+        level = "hint" if level is not None else None
     if level is not None:
         reads = _READS[level]
         if "lead_task" not in reading and DONE_FEATURES & reading.keys():
@@ -205,6 +221,14 @@ def read_objective(text: str, lex: Lexicon) -> ObjectiveShape:
     return found
 
 
+def _bare(reading: Reading) -> bool:
+    """A heading of a word or two with no verb, or "be more X", naming no change."""
+    short = "few_words" in reading or "three_words" in reading
+    return ("no_verb" in reading and "few_words" in reading and "no_change_named" in reading) or (
+        "be_more" in reading and short
+    )
+
+
 def _read_objective(text: str, lex: Lexicon) -> ObjectiveShape:
     metric, horizon, parity = objective_shapes(text, lex)
     reading = objective_features(text, lex)
@@ -212,8 +236,9 @@ def _read_objective(text: str, lex: Lexicon) -> ObjectiveShape:
     catch_all = None
     hints: frozenset[str] = frozenset()
     level = model.level(reading)
-    if "catch_all_phrase" in reading:
-        # the guidance names business-as-usual phrasing itself: a warning whatever the model
+    if "catch_all_phrase" in reading or _bare(reading):
+        # the guidance names business-as-usual phrasing itself, and a bare heading or "be
+        # more X" names no one and no change: a warning whatever the model
         level = "warn"
     if level is not None:
         catch_all = f"{_READS[level]} a catch-all: {_because(model, reading)}"

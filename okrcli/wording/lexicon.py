@@ -23,7 +23,7 @@ from functools import cached_property
 
 from okrcli.errors import OkrError
 from okrcli.model.config import WordEdit
-from okrcli.rules.text import PhraseSet, phrase_key
+from okrcli.wording.text import PhraseSet, phrase_key
 
 
 @dataclass(frozen=True, slots=True)
