@@ -19,9 +19,11 @@ from pathlib import Path
 from okrcli.errors import OkrError
 from okrcli.fsutil import FileChangedError, atomic_write, folder_lock
 from okrcli.load.files import OkrDoc
-from okrcli.load.repo import Repository
+from okrcli.load.repo import Repository, load_bytes, validate_doc
+from okrcli.load.validate import validate
 from okrcli.load.yamlsafe import EXACT_DIGITS, MAX_DIGITS, Parsed, parse
 from okrcli.load.yamlsafe import Path as YPath
+from okrcli.model.okr import OkrFile
 from okrcli.scoring import shown
 
 # what a check-in writes: the value, the confidence, the day (so that re-confirming an
@@ -305,7 +307,6 @@ def check_in(doc: OkrDoc, edits: list[Edit]) -> CheckInResult:
             raw = path.read_bytes()
             text = raw.decode("utf-8-sig") if raw.startswith(b"\xef\xbb\xbf") else raw.decode()
             fresh = OkrDoc(path=path, rel=doc.rel, folder=doc.folder, stem=doc.stem)
-            from okrcli.load.repo import load_bytes, validate_doc
 
             load_bytes(fresh, raw)
             validate_doc(fresh)
@@ -343,8 +344,6 @@ def check_in(doc: OkrDoc, edits: list[Edit]) -> CheckInResult:
 
 def _verify(doc: OkrDoc, new_text: str, edits: list[Edit], result: CheckInResult) -> None:
     """Parse the edited text: the edited fields hold the new values, all else is unchanged."""
-    from okrcli.load.validate import validate
-    from okrcli.model.okr import OkrFile
 
     assert doc.model is not None
     new_model, problems = validate(OkrFile, parse(new_text))

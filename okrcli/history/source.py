@@ -10,11 +10,13 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from okrcli.closing import today as today_in_zone
+from okrcli.closing import zone
 from okrcli.errors import OkrError
 from okrcli.history.git import Git, GitError, day_end
 from okrcli.history.timeline import QuarterHistory, WorktreeFile, blob_id, quarter_history
 from okrcli.load.files import ORG_NAME, in_place
-from okrcli.load.repo import Repository, load_repository, load_repository_from
+from okrcli.load.repo import Repository, load_config, load_repository, load_repository_from
 from okrcli.load.yamlsafe import Parsed
 from okrcli.model.okr import OkrFile
 
@@ -136,9 +138,6 @@ def moment(
         return m
     if git is None or reason is not None:
         raise OkrError(f"--at {at}: {reason or 'no git repository'}")
-    from okrcli.closing import today as today_in_zone
-    from okrcli.closing import zone
-    from okrcli.load.repo import load_config
 
     config, _ = load_config(root)  # the days of --at are okr.yaml's time zone's
     tz = zone(config)

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from okrcli.errors import OkrError
+from okrcli.history.git import Git, GitError
+from okrcli.history.source import moment as load_moment
 from okrcli.lint import select as sel
 from okrcli.lint import suppress
 from okrcli.lint.diagnostics import Diagnostic, LintResult
@@ -18,6 +20,7 @@ from okrcli.lint.facts import UnusedSuppressionFacts
 from okrcli.lint.request import LintRequest
 from okrcli.load.files import CONFIG_NAME, ORG_NAME, OkrDoc, Source
 from okrcli.load.repo import Repository, load_okr_doc, load_repository
+from okrcli.load.yamlsafe import Span
 from okrcli.model.config import rule_options_model
 from okrcli.model.quarter import QUARTER_RE, quarter_advice
 from okrcli.rules.base import Finding, Rule, registry
@@ -129,8 +132,6 @@ def _narrowed(
         docs = [d for d in docs if d.folder == request.quarter]
         rels = {d.rel for d in docs}
     if request.changed_since is not None:
-        from okrcli.history.git import Git, GitError
-
         try:
             changed, deleted = Git(repo.root).changed_since(request.changed_since, repo.root)
         except GitError as exc:
@@ -255,7 +256,6 @@ def _history(
 ) -> Moment | None:
     """The moment whose history the history rules read, or None with a notice saying why
     they were skipped (no git, no commits, a shallow clone)."""
-    from okrcli.history.source import moment as load_moment
 
     m = moment if moment is not None else load_moment(repo.root, None, repo=repo)
     skipped = f"the history rules ({', '.join(codes)}) were skipped"
@@ -335,8 +335,6 @@ def _apply_suppressions(
                 )
     unused = UnusedSuppression.code
     if unused in p.rules:
-        from okrcli.load.yamlsafe import Span
-
         for rel, items in sups.items():
             for s, codes, unknown in items:
                 span = Span(s.line, s.column, s.line, s.column + 1)

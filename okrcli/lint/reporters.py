@@ -8,10 +8,13 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
+from xml.etree import ElementTree as ET
 
+from okrcli import __version__
 from okrcli import markdown as md
 from okrcli.fsutil import name_text, uri_path
 from okrcli.lint.diagnostics import Diagnostic, LintResult
+from okrcli.rules.base import registry
 from okrcli.textsafe import visible
 
 
@@ -151,9 +154,6 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 def sarif(result: LintResult) -> str:
     """SARIF 2.1.0, with every rule's metadata and help, for code scanning."""
-    from okrcli import __version__
-    from okrcli.rules.base import registry
-
     rules = registry()
     codes = list(rules)
     index = {c: i for i, c in enumerate(codes)}
@@ -218,8 +218,6 @@ def sarif(result: LintResult) -> str:
 def junit(result: LintResult) -> str:
     """JUnit XML: one test case per file, failing when it has findings that fail the run
     (errors; warnings too with --strict); the others are the case's output."""
-    from xml.etree import ElementTree as ET
-
     by_file: dict[str, list[Diagnostic]] = {f: [] for f in result.files}
     for d in result.diagnostics:
         by_file.setdefault(d.path, []).append(d)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from okrcli.history.source import moment
 from okrcli.lint.diagnostics import LintResult
 from okrcli.lint.engine import lint_repository, lint_root
 from okrcli.lint.request import LintRequest
@@ -15,8 +16,6 @@ def lint(request: LintRequest) -> LintResult:
     start = request.paths[0] if request.paths else request.cwd
     root = resolve_root(request.repo, start, request.cwd)
     if request.at is not None:
-        from okrcli.history.source import moment
-
         m = moment(root, request.at)
         return lint_repository(m.repo, request, m)
     return lint_root(root, request)

@@ -6,6 +6,7 @@ from typing import Annotated, Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from okrcli.errors import OkrError
 from okrcli.model.common import STRICT, Slug
 from okrcli.model.source import Connection
 from okrcli.model.timezone import zone_named
@@ -195,7 +196,6 @@ def rule_options_model(
 ) -> OptionsT:
     """A rule's options from okr.yaml (``found``: the key and its values) as its options
     model; an invalid value is an error naming the key and the option."""
-    from okrcli.errors import OkrError
 
     ref, values = found
     try:

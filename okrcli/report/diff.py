@@ -32,6 +32,7 @@ from okrcli.load.repo import Repository, load_repository, load_repository_from
 from okrcli.model.config import Config
 from okrcli.model.okr import Direction, KeyResult
 from okrcli.model.quarter import Quarter
+from okrcli.rules.base import registry
 from okrcli.score.formats import grouped
 from okrcli.scoring import dec, score_kr
 from okrcli.textsafe import visible
@@ -398,8 +399,6 @@ def _key(d: Diagnostic) -> tuple[str, str, object]:
 
 
 def _findings(repo: Repository, root: Path) -> list[Diagnostic]:
-    from okrcli.rules.base import registry
-
     # the rules of one moment: the history rules judge the history, not the change
     select = [code for code, rule in registry().items() if rule.scope != "history"]
     return lint_repository(repo, LintRequest(cwd=root, select=select)).diagnostics

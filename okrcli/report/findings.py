@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from okrcli.lint.diagnostics import Diagnostic
+from okrcli.rules.cascade import UnacknowledgedDependency, UncoveredParent
+from okrcli.rules.history import MovedGoalpost, Sandbagging, StaleKr
 
 
 @dataclass(slots=True)
@@ -27,9 +29,6 @@ class Findings:
 def sort_findings(findings: list[Diagnostic]) -> Findings:
     """The findings by rule code, and those of the history's rules picked out by their
     rules' classes."""
-    from okrcli.rules.cascade import UnacknowledgedDependency, UncoveredParent
-    from okrcli.rules.history import MovedGoalpost, Sandbagging, StaleKr
-
     by_code: dict[str, list[Diagnostic]] = {}
     for d in findings:
         by_code.setdefault(d.code, []).append(d)

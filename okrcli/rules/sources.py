@@ -10,6 +10,7 @@ from typing import ClassVar
 from okrcli.lint.facts import SourceFacts
 from okrcli.load.files import CONFIG_NAME, Source
 from okrcli.load.repo import WorkingTree, load_source
+from okrcli.load.yamlsafe import Span
 from okrcli.rules.base import Example, Finding, Rule, Scope, variant
 from okrcli.rules.context import Context
 from okrcli.sync.check import Kind, Problem, connection_problems, source_problems
@@ -86,7 +87,6 @@ class _ConfigFile:
         return src
 
     def finding(self, path: tuple[str | int, ...], p: Problem, facts: SourceFacts) -> Finding:
-        from okrcli.load.yamlsafe import Span
 
         src = self.source
         span = src.parsed.span(path) if src and src.parsed else Span(1, 1, 1, 1)

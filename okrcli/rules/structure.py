@@ -145,8 +145,6 @@ def _close_unit(unit: str, ctx: Context) -> str | None:
     if unit not in known:
         close = None
         if len(known) < HINTS:
-            import difflib
-
             found = difflib.get_close_matches(unit, list(ctx.units), n=1)
             close = found[0] if found else None
         known[unit] = close

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 from collections.abc import Mapping
@@ -18,6 +19,7 @@ from okrcli.sync.secrets import (
     literal_url_secrets,
     secret_name,
 )
+from okrcli.sync.select import problem
 
 Kind = Literal["unknown", "bad", "secret"]
 YPath = tuple[str | int, ...]
@@ -120,8 +122,6 @@ def _sql(src: MetricSource, connections: Mapping[str, Connection]) -> list[Probl
     out: list[Problem] = []
     assert src.sql is not None and src.query is not None
     if src.sql not in connections:
-        import difflib
-
         close = difflib.get_close_matches(src.sql, list(connections), n=1)
         if close:
             hint = f" Did you mean '{close[0]}'?"
@@ -144,7 +144,6 @@ def _sql(src: MetricSource, connections: Mapping[str, Connection]) -> list[Probl
 
 
 def _http(src: MetricSource) -> list[Problem]:
-    from okrcli.sync.select import problem
 
     out: list[Problem] = []
     assert src.http is not None and src.select is not None
