@@ -112,7 +112,7 @@ def read_bytes(path: Path, root: Path) -> bytes:
         fd = open_regular(name)
     except NotAFileError:
         raise
-    except OSError as exc:
+    except OSError:
         if not os.path.islink(name):
             raise
         resolved = os.path.realpath(name)
@@ -121,7 +121,6 @@ def read_bytes(path: Path, root: Path) -> bytes:
                 f"the file is a link to {resolved}, outside the repository; "
                 "okr reads only files inside it. Copy the file in instead."
             ) from None
-        del exc
         fd = open_regular(resolved, follow=True)
     else:
         if not _inside(folder, real_root):
