@@ -4,8 +4,9 @@ CI may restore ``<git dir>/okrcli`` from a run that a pull request controlled, s
 file is hostile input. Each cache's content is declared here once, as pydantic types, and
 read with ``validate_json``: the JSON is parsed and checked against the declaration in one
 pass, and anything that is not exactly what okr writes (a bool for a number, NaN, an object
-id that is no id, a column of the wrong length, a position past the end) is a miss. Every
-value read is spelt out in the file: nothing here turns a few bytes into many objects.
+id that is no id, a column of the wrong length, a position past the end) is a miss. A
+field that kept one value is written once and repeated on reading, but only beside a column
+written in full (see ``Row``): nothing here turns a few bytes into many objects.
 
 A cache's kind (its name and header) carries a version derived from its declaration's JSON
 Schema, so changing a declaration changes the version and old files are misses; nobody bumps
@@ -66,19 +67,20 @@ class CommitRow(_Strict):
     committed: Count
 
 
-class Row(_Strict):
-    """One key result's timeline: its ref, which commit list it changed in (``span``, an
-    index into ``positions``), and one list per field, an entry per change."""
-
-    ref: Text
-    span: Count
-    numbers: tuple[Column, Column, Column, Column]
-    texts: tuple[list[Text | None], list[Text | None]]
+TextColumn = list[Text | None]
+# One key result's timeline: its ref, which commit list it changed in (an index into
+# ``positions``), then one column per field (baseline, target, current, confidence; the
+# check-in day and note): an entry per change, or one entry when the field kept one value
+# over every change. The walk adds no entry equal to the one before, so a timeline of more
+# than one entry has at least one column of its full length: the columns of one entry
+# repeated never make more than six values for each value written.
+Row = tuple[Text, Count, tuple[Column, Column, Column, Column], tuple[TextColumn, TextColumn]]
 
 
 class WalkFile(_Strict):
     """The walk of one folder and quarter up to ``commit``: the commits that changed a key
-    result, each key result's changes in them, and the head commit's files and values."""
+    result, each key result's changes in them (a column of one value when the field never
+    changed), and the head commit's files and values."""
 
     key: tuple[bool, Text, Text]  # shallow, folder, quarter
     commit: ObjectId
@@ -126,13 +128,29 @@ def read_walk(body: bytes | None) -> WalkFile | None:
     commits, positions = len(walk.commits), walk.positions
     if any(p and max(p) >= commits for p in positions):
         return None
-    for row in walk.rows:
-        if row.span >= len(positions):
+    for _ref, span, numbers, texts in walk.rows:
+        if span >= len(positions):
             return None
-        size = len(positions[row.span])
-        if any(len(col) != size for col in (*row.numbers, *row.texts)):
+        size = len(positions[span])
+        lengths = [len(col) for col in (*numbers, *texts)]
+        if size == 0 or any(n not in (1, size) for n in lengths) or size not in lengths:
             return None
     return walk
+
+
+def compact(column: list[Any]) -> list[Any]:
+    """A column as written: one entry when every entry is that same value (same type and
+    spelling: 30 and 30.0 stay apart), else the column itself."""
+    first = column[0]
+    same = (type(first), repr(first))
+    if all((type(v), repr(v)) == same for v in column):
+        return column[:1]
+    return column
+
+
+def expand(column: list[Any], size: int) -> list[Any]:
+    """A column as read: ``size`` entries (one value repeated, when one was written)."""
+    return column if len(column) == size else column * size
 
 
 def write_blobs(blobs: dict[str, Any]) -> bytes:

@@ -361,12 +361,11 @@ class WalkCache:
         ]
         picked = [tuple(commits[i] for i in p) for p in kept.positions]
         whens = [tuple(c.when for c in p) for p in picked]
-        timelines = {
-            intern(row.ref): Timeline.from_columns(
-                row.ref, picked[row.span], whens[row.span], (*row.numbers, *row.texts)
-            )
-            for row in kept.rows
-        }
+        timelines = {}
+        for ref, span, numbers, texts in kept.rows:
+            size = len(picked[span])
+            columns = tuple(codec.expand(col, size) for col in (*numbers, *texts))
+            timelines[intern(ref)] = Timeline.from_columns(ref, picked[span], whens[span], columns)
         head_extracts = dict(kept.head_extracts)
         head_state = _state(
             (_own(path, head_extracts.get(oid)) for path, oid in kept.head_blobs.items()),
@@ -384,8 +383,8 @@ class WalkCache:
         for tl in walk.timelines.values():
             positions = tuple(index[c.id] for c in tl.commits if c is not None)
             span = sets.setdefault(positions, len(sets))
-            columns = [list(col) for col in tl.columns]
-            rows.append({"ref": tl.ref, "span": span, "numbers": columns[:4], "texts": columns[4:]})
+            columns = [codec.compact(list(col)) for col in tl.columns]
+            rows.append((tl.ref, span, columns[:4], columns[4:]))
         content = {
             "key": self._key(shallow),
             "commit": commit,

@@ -182,9 +182,12 @@ def _kept_walk(git_dir: Path) -> tuple[WalkCache, object]:
 def test_a_walk_cache_comes_back_as_written(tmp_path: Path) -> None:
     cache, content = _kept_walk(tmp_path / ".git")
     assert isinstance(content, dict)
-    # every value spelt out: one list per field of each key result, an entry per change
-    assert content["rows"][0]["numbers"][2] == [1.5, 2.5]
-    assert content["rows"][1]["texts"][0] == ["2026-10-01", "2026-10-02"]
+    # one list per field of each key result, an entry per change, or one entry for a field
+    # that kept one value
+    ref, span, numbers, texts = content["rows"][0]
+    assert (ref, span) == ("u/o/k1", 0)
+    assert numbers == [[1], [2.5], [1.5, 2.5], [0.5, 0.6]] and texts == [[None], [None]]
+    assert content["rows"][1][3] == [["2026-10-01", "2026-10-02"], ["ok"]]
     kept = cache.load(False)
     assert kept is not None
     one, two = kept[1].timelines["u/o/k1"], kept[1].timelines["u/o/k2"]
@@ -216,27 +219,27 @@ def _set(path: str, value: object) -> object:
 @pytest.mark.parametrize(
     "damage",
     [
-        _set("rows.0.numbers.2", [1.5, True]),  # a bool is no number
-        _set("rows.0.numbers.2", [1.5, "2"]),  # a text is no number
-        _set("rows.1.texts.0", [None, 3]),  # a number is no check-in day
-        _set("rows.0.numbers.2", [1.5, 2.5, 3.5]),  # a value too many
-        _set("rows.0.numbers.2", [1.5]),  # one too few
-        _set("rows.0.numbers.2", []),  # none at all
-        _set("rows.0.numbers.2", 1.5),  # not a column
-        _set("rows.0.numbers.3", [[0.5], 0.6]),  # a list in a column
-        _set("rows.0.numbers", [[1, 1], [2.5, 2.5], [1.5, 2.5]]),  # a field missing
-        _set("rows.0.texts", [[None, None]]),
+        _set("rows.0.2.2", [1.5, True]),  # a bool is no number
+        _set("rows.0.2.2", [1.5, "2"]),  # a text is no number
+        _set("rows.1.3.0", [None, 3]),  # a number is no check-in day
+        _set("rows.0.2.2", [1.5, 2.5, 3.5]),  # a value too many
+        _set("rows.0.2.2", []),  # none at all
+        _set("rows.0.2.2", 1.5),  # not a column
+        _set("rows.0.2.3", [[0.5], 0.6]),  # a list in a column
+        _set("rows.0.2", [[1], [2.5], [1.5, 2.5]]),  # a field missing
+        _set("rows.0.3", [[None]]),
+        _set("rows.0", ["u/o/k1", 0, [[1], [2.5], [1.5, 2.5], [0.5, 0.6]]]),  # no texts
         _set("positions.0", [0, 7]),  # a commit that is not there
         _set("positions.0", [0, -1]),
-        _set("rows.0.span", 5),  # positions that are not there
-        _set("rows.0.span", False),
-        _set("rows.0.span", -1),
-        _set("rows.0.ref", 7),  # a ref that is no text
-        _set("rows.0.extra", 1),  # a field okr does not write
+        _set("rows.0.1", 5),  # positions that are not there
+        _set("rows.0.1", False),
+        _set("rows.0.1", -1),
+        _set("rows.0.0", 7),  # a ref that is no text
         _set("last_time", 1.5),
         _set("commits.0.committed", "1"),
         _set("commits.0.when", "yesterday"),
         _set("key", [True, "okrs/2026-Q4", "2026-Q4"]),  # another walk's key
+        lambda c: c.update(extra=1),  # a field okr does not write
         lambda c: c.pop("positions"),
     ],
 )
@@ -249,18 +252,19 @@ def test_a_walk_cache_of_the_wrong_shape_is_a_miss(tmp_path: Path, damage: objec
 
 
 def test_a_walk_cache_cannot_make_many_values_of_a_few_bytes(tmp_path: Path) -> None:
-    """Every value okr reads back is spelt out in the file: a column shorter than the
-    commits its key result changed in is a miss, never repeated to fill them (a table of one
-    value per key result over thousands of commits once made 186 MB of 0.3 MB)."""
+    """A field that kept one value is written once, so the walk's entries differ from one
+    to the next and a timeline of more than one entry has a column of its full length. A
+    table whose every column is one value repeated over many commits would make key results
+    x commits values of a few bytes (at 2,000 of each, 0.3 MB of cache once took 186 MB to
+    read): it is a miss."""
     cache, content = _kept_walk(tmp_path / ".git")
     assert isinstance(content, dict)
-    content["rows"][1]["numbers"] = [[0], [10], [0], [None]]
-    content["rows"][1]["texts"] = [["2026-10-01"], ["ok"]]
+    content["rows"][1][2] = [[0], [10], [0], [None]]  # k2's only changing columns, now
+    content["rows"][1][3] = [["2026-10-01"], ["ok"]]  # one value each
     cachefile.write(cache.path, WALK_KIND, content)
     assert cache.load(False) is None
-    content["rows"][1]["numbers"] = [[0, 0], [10, 10], [0, 0], [None, None]]
-    content["rows"][1]["texts"] = [["2026-10-01", "2026-10-01"], ["ok", "ok"]]
-    cachefile.write(cache.path, WALK_KIND, content)  # spelt out in full, it is read
+    content["rows"][1][3] = [["2026-10-01", "2026-10-01"], ["ok"]]  # one column in full
+    cachefile.write(cache.path, WALK_KIND, content)
     kept = cache.load(False)
     assert kept is not None and list(kept[1].timelines["u/o/k2"].currents) == [0, 0]
 
