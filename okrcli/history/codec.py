@@ -2,11 +2,11 @@
 
 CI may restore ``<git dir>/okrcli`` from a run that a pull request controlled, so a cache
 file is hostile input. Each cache's content is declared here once, as pydantic types, and
-read with ``validate_json``: the JSON is parsed and checked against the declaration in one
-pass, and anything that is not exactly what okr writes (a bool for a number, NaN, an object
-id that is no id, a column of the wrong length, a position past the end) is a miss. A
-field that kept one value is written once and repeated on reading, but only beside a column
-written in full (see ``Row``): nothing here turns a few bytes into many objects.
+read by parsing the JSON and checking it against the declaration: anything that is not
+exactly what okr writes (a bool for a number, NaN, an object id that is no id, a column of
+the wrong length, a position past the end) is a miss. A field that kept one value is
+written once and repeated on reading, but only beside a column written in full (see
+``Row``): nothing here turns a few bytes into many objects.
 
 A cache's kind (its name and header) carries a version derived from its declaration's JSON
 Schema, so changing a declaration changes the version and old files are misses; nobody bumps
@@ -39,6 +39,7 @@ Column = list[Number | None]
 Text = Annotated[str, Field(strict=True)]
 ObjectId = Annotated[str, StringConstraints(pattern=r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")]
 Count = Annotated[int, Field(strict=True, ge=0)]
+Flag = Annotated[bool, Field(strict=True)]
 
 # baseline, target, current, confidence, then the day of the latest check-in and its note
 Values = tuple[Number | None, Number | None, Number | None, Number | None, Text | None, Text | None]
@@ -47,7 +48,9 @@ Extract = tuple[Text, dict[Text, Values]] | None
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    # the scalars are strict (Number, Text, Count, Flag); containers are read from JSON
+    # arrays, so a list stands for a tuple
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class BlobFile(_Strict):
@@ -82,7 +85,7 @@ class WalkFile(_Strict):
     result, each key result's changes in them (a column of one value when the field never
     changed), and the head commit's files and values."""
 
-    key: tuple[bool, Text, Text]  # shallow, folder, quarter
+    key: tuple[Flag, Text, Text]  # shallow, folder, quarter
     commit: ObjectId
     commits: list[CommitRow]
     # the distinct lists of commit positions key results changed in (most share one)
@@ -104,11 +107,18 @@ _BLOBS = TypeAdapter(BlobFile)
 _WALK = TypeAdapter(WalkFile)
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} in a cache")  # NaN and infinities are no numbers a file holds
+
+
 def _decode(adapter: TypeAdapter[Any], body: bytes | None) -> Any:
+    """``body`` parsed by Python's JSON reader (whose small objects Python's allocator
+    reuses: pydantic's own reader kept about 50 MB more of a 5,000-unit walk's memory),
+    then checked against the declaration."""
     if body is None:
         return None
     try:
-        return adapter.validate_json(body)
+        return adapter.validate_python(json.loads(body, parse_constant=_no_constant))
     except (ValidationError, ValueError, RecursionError):
         return None
 
