@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from okrcli.report import render as render_module
 from okrcli.report import service
 from okrcli.textsafe import safe_output
+from tests.commands.test_report import NOW, organisation
 from tests.conftest import git
-from tests.test_report_actionable import NOW, organisation
 
 # what a template's output is made of: text, line breaks, indentation, workflow-command
 # colons, control characters and four-byte characters, in pieces of any size
