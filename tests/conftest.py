@@ -147,6 +147,18 @@ def commit_versions(root: Path, rel: str, versions: Iterable[tuple[str, str]]) -
         git(root, "commit", "-q", "--allow-empty", "-m", f"check-in on {when}", when=when)
 
 
+@pytest.fixture
+def scaffold(tmp_path: Path) -> Path:
+    """A repository `okr init` made (company Acme Retail, 2026-Q4), committed."""
+    r = okr("init", "repo", "--company", "Acme Retail", "--quarter", "2026-Q4", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "then run `okr lint` in repo." in r.stdout
+    root = tmp_path / "repo"
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "init")
+    return root
+
+
 def fetched_data(name: str) -> Path:
     """A file the tests read that ``scripts/setup dev`` fetched (no Python package ships it).
 

@@ -1,5 +1,7 @@
-"""Heuristic rules against sentence cases kept as data, one file per rule found by its code:
-``tests/rules/OKR205.yaml`` holds initiative-kr's cases."""
+"""Heuristic rules against sentence cases kept as data, in each rule's case file found by its
+code: ``tests/rules/OKR205.yaml`` holds initiative-kr's (``level``, then the titles that must
+``flag``, give a ``hint``, or ``pass``; its whole-file ``cases`` are read by
+``tests/test_rule_cases.py``)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,11 @@ from okrcli.wording.lexicon import Lexicon
 from okrcli.wording.reading import KrShape, ObjectiveShape, read_kr, read_objective
 
 RULE_CASES = Path(__file__).parent / "rules"
-CASES = {p.stem: yaml.safe_load(p.read_text("utf-8")) for p in sorted(RULE_CASES.glob("*.yaml"))}
+CASES = {
+    p.stem: spec
+    for p in sorted(RULE_CASES.glob("*.yaml"))
+    if "level" in (spec := yaml.safe_load(p.read_text("utf-8")))
+}
 LEX = Lexicon()
 
 
@@ -55,7 +61,7 @@ def test_case(code: str, level: str, kind: str, text: str) -> None:
     assert verdict(code, level, text) == kind
 
 
-def test_every_case_file_is_named_by_a_heuristic_rule_of_its_level() -> None:
+def test_every_sentence_case_file_is_named_by_a_heuristic_rule_of_its_level() -> None:
     from okrcli.rules.base import registry
 
     codes = registry()

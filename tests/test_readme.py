@@ -3,6 +3,7 @@ exist, and every relative link leads to a file of the repository."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -18,9 +19,60 @@ LINK = re.compile(r"!?\[[^\]]*\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 FENCE = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
 
 
-def test_rule_table_lists_every_rule() -> None:
-    for code, rule in registry().items():
-        assert f"| {code} | {rule.name} | {rule.severity} |" in RULES, code
+CATALOGUE = re.compile(r"\| OKR\d{3} \| [a-z-]+ \| (error|warning|info) \|")
+
+
+def _rule_rows() -> list[str]:
+    return [line for line in RULES.splitlines() if CATALOGUE.match(line)]
+
+
+def expected_rule_table() -> list[str]:
+    """The catalogue table of docs/rules.md as the registry gives it: a row per rule, in code
+    order, with its name, severity and summary (a row may say more after the summary, such as
+    "(okrcli extension)"; those words are kept)."""
+    written = {row.split(" | ")[0][2:]: row for row in _rule_rows()}
+    rows = []
+    for code, rule in sorted(registry().items()):
+        row = f"| {code} | {rule.name} | {rule.severity} | {rule.summary}"
+        old = written.get(code, "")
+        rows.append(old if old.startswith(row) else row + " |")
+    return rows
+
+
+def test_rule_table_is_the_registrys() -> None:
+    """A new rule's row is printed here to paste, or written with OKR_UPDATE_SNAPSHOTS=1."""
+    expected = expected_rule_table()
+    if os.environ.get("OKR_UPDATE_SNAPSHOTS") and _rule_rows() != expected:
+        lines = RULES.splitlines(keepends=True)
+        rows = [i for i, line in enumerate(lines) if CATALOGUE.match(line)]
+        table = "".join(row + "\n" for row in expected)
+        text = "".join(lines[: rows[0]]) + table + "".join(lines[rows[-1] + 1 :])
+        (ROOT / "docs" / "rules.md").write_text(text, encoding="utf-8")
+        return
+    assert _rule_rows() == expected, "docs/rules.md's rule table should read:\n" + "\n".join(
+        expected
+    )
+
+
+def _codes(cell: str) -> set[str]:
+    """The codes a facts-table cell names: OKR204, OKR205 or a range OKR102-OKR106."""
+    codes = set()
+    for part in cell.split(","):
+        ends = re.findall(r"OKR(\d{3})", part)
+        if len(ends) == 2 and "-" in part:
+            codes |= {f"OKR{n:03d}" for n in range(int(ends[0]), int(ends[1]) + 1)}
+        codes |= {f"OKR{n}" for n in ends}
+    return codes
+
+
+def test_facts_table_names_every_rule_with_facts() -> None:
+    section = RULES[RULES.index("## Facts: what a finding says") :]
+    section = section[: section.index("\n## ", 1)]
+    named = set().union(
+        *(_codes(line.split("|")[1]) for line in section.splitlines() if line.startswith("| OKR"))
+    )
+    have = {code for code, rule in registry().items() if rule.facts is not None}
+    assert have - named == set(), "add these rules' facts to docs/rules.md's facts table"
 
 
 def test_the_two_commands_exist_and_ci_runs_the_test_command() -> None:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.commands.test_report import mdcheck
 from tests.conftest import ROOT, git, need_program, okr
 from tests.test_history import demo  # noqa: F401 - the session fixture
-from tests.test_report_actionable import mdcheck
 
 AT = "2026-11-20"
 TOOL = ROOT / "tools" / "render-check"

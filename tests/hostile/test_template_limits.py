@@ -1,5 +1,5 @@
 """Every way a template can build text or lists is bounded in size and time: operators,
-filters, string methods, formatting, loops and the output itself (tests/test_report.py
+filters, string methods, formatting, loops and the output itself (tests/commands/test_report.py
 holds the sandbox's first cases: internals, plain multiplication, ranges, endless loops)."""
 
 from __future__ import annotations

@@ -358,7 +358,7 @@ def test_an_output_folder_the_job_cannot_write_is_a_message(
 
 
 def _split_repo(tmp_path: Path) -> Path:
-    from tests.test_report_actionable import organisation
+    from tests.commands.test_report import organisation
 
     root = organisation(tmp_path / "r", 6, bus=2)
     git(root, "init", "-q")
@@ -368,7 +368,7 @@ def _split_repo(tmp_path: Path) -> Path:
 def _report(root: Path, monkeypatch: pytest.MonkeyPatch, output: Path) -> str:
     from okrcli.report import data as report_data
     from okrcli.report import service
-    from tests.test_report_actionable import NOW
+    from tests.commands.test_report import NOW
 
     monkeypatch.setattr(report_data, "PREVIEW_LIMIT", 2000)
     return service.report(service.ReportRequest(repo=root, cwd=root, now=NOW, output=output))
@@ -481,7 +481,7 @@ def test_a_business_unit_named_organisation_gets_a_part_of_its_own(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Through the report: the unit's part and the organisation's are both written."""
-    from tests.test_report_actionable import organisation
+    from tests.commands.test_report import organisation
 
     root = organisation(tmp_path / "r", 6, bus=2)
     for rel in ("org.yaml", *(str(p.relative_to(root)) for p in root.rglob("*.yaml"))):

@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from okrcli.lint import suppress
 from okrcli.load.repo import load_repository_from
@@ -146,16 +144,6 @@ def test_first_alike_is_every_pair_compared_in_order() -> None:
     for _ in range(400):
         sets, threshold = random_sets(rng)
         assert first_alike(sets, threshold) == alike_pairwise(sets, threshold), (sets, threshold)
-
-
-@pytest.mark.slow
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(st.frozensets(st.sampled_from("abcdefgh"), max_size=8), max_size=25),
-    st.floats(min_value=0.01, max_value=1.0),
-)
-def test_first_alike_property(sets: list[frozenset[str]], threshold: float) -> None:
-    assert first_alike(sets, threshold) == alike_pairwise(sets, threshold)
 
 
 def test_chains_are_the_walks_per_unit(tmp_path: Path) -> None:

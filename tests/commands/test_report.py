@@ -1,9 +1,5 @@
-"""The report people act on (issue 16): what needs attention first, pace marks in every
-key-result table, charts that stay readable, large reports within GitHub's limits, trends
-that plot progress, links, and text from YAML that cannot turn into markup.
-
-Fast tests build the report's data in this process from a repository without history; the
-ones on the demo repository (git history, the forked lint pass) are in the slow tier."""
+"""okr report: the demo repository, what needs attention first, pace marks, charts, large
+reports within GitHub's limits, links, escaping and the template sandbox."""
 
 from __future__ import annotations
 
@@ -18,22 +14,368 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from okrcli.errors import OkrError
 from okrcli.history.source import moment
 from okrcli.markdown import text as md
-from okrcli.model.okr import Direction
 from okrcli.model.quarter import Quarter
 from okrcli.report import charts
 from okrcli.report import data as report_data
 from okrcli.report.links import Links, checked, web_address
-from okrcli.report.render import Renderer
+from okrcli.report.render import Renderer, environment
+from okrcli.rules.base import GOOD_FILE
 from okrcli.score.card import build as build_card
-from okrcli.score.formats import progress, trend
-from okrcli.scoring import dec_or_none, score_values
-from tests.conftest import write_repo
+from okrcli.score.formats import trend
+from tests.conftest import ROOT, commit_versions, git, okr, write_repo
 from tests.test_history import demo  # noqa: F401 - the session fixture
 
+AT = "2026-11-20"
+
+
+def table_rows(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith("|")]
+
+
+def cells(row: str) -> int:
+    return len(re.findall(r"(?<!\\)\|", row)) - 1
+
+
+def well_formed(text: str) -> None:
+    """Every table row has as many cells as its header (the render check's static check)."""
+    from tests.commands.test_report import mdcheck
+
+    assert mdcheck().check(text, "report", "file") == []
+
+
+@pytest.mark.slow
+def test_demo_report_has_every_section(demo: Path) -> None:  # noqa: F811
+    r = okr("report", "--at", AT, cwd=demo)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert out.startswith("# Acme Retail: OKR report for 2026-Q4\n")
+    # what needs attention first, the history before the log, no questions mid-quarter
+    assert re.findall(r"^## (.+)$", out, re.M) == [
+        "Needs attention",
+        "Units at a glance",
+        "Progress over the quarter",
+        "Alignment",
+        "Units",
+        "What the history shows",
+        "Check-in log",
+    ]
+    assert out.count("```mermaid") == 3 + 12  # burn-up, distribution, alignment; each unit's
+    assert "| On track | At risk | Off track |" in out
+    attention = out.split("## Needs attention")[1].split("## ")[0]
+    assert re.search(
+        r"\| Warehouse Systems \| Cut handheld scanner downtime per shift \| 0\.07 \| "
+        r"🔴 off track \| behind: score 0\.07 with 55% of the quarter gone; stale: last "
+        r"checked in 2026-10-09 \(42 days before\) \|",
+        attention,
+    )
+    # the lowered target is scored against the agreed one (60), so the key result is behind
+    assert (
+        "| 0.45 | 🟡 at risk | behind: score 0.45 with 55% of the quarter gone; goalpost moved: "
+        "target 60 → 50 (easier) on 2026-11-06 |"
+    ) in attention
+    assert "scanner-downtime" in out and "moved from 60 to 50 (easier)" in out
+    log = out.split("## Check-in log")[1]
+    assert log.lstrip().startswith("<details><summary>") and "</details>" in log
+    assert "the latest 3 of each key result shown" in log
+    assert len(re.findall(r"`growth/second-order/activation`", log)) == 3
+    well_formed(out)
+
+
+@pytest.mark.slow
+def test_committed_example_report_is_current(demo: Path) -> None:  # noqa: F811
+    committed = (ROOT / "examples" / "demo-report.md").read_text()
+    assert okr("report", "--at", AT, cwd=demo).stdout == committed, (
+        "regenerate it: scripts/demo writes build/demo/report.md; copy it to examples/"
+    )
+
+
+def test_report_is_the_same_when_the_lint_child_dies(
+    demo: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Should the forked lint pass die, the report reads the repository again and lints it
+    here: the same report."""
+    import os
+
+    from okrcli.report import service
+
+    request = service.ReportRequest(at=AT, cwd=demo, repo=demo)
+    expected = service.report(request)
+    parent = os.getpid()
+    real = service._findings
+
+    def dies_in_child(*args: Any) -> Any:
+        if os.getpid() != parent:
+            os._exit(9)
+        return real(*args)
+
+    monkeypatch.setattr(service, "_findings", dies_in_child)
+    assert service.report(request) == expected
+    assert "moved from 60 to 50" in expected  # the findings are in it
+
+
+@pytest.mark.slow
+def test_report_of_one_unit_to_a_file(demo: Path, tmp_path: Path) -> None:  # noqa: F811
+    out = tmp_path / "r.md"
+    r = okr("report", "--at", AT, "--unit", "checkout", "-o", str(out), cwd=demo)
+    assert r.returncode == 0 and "wrote" in r.stdout
+    text = out.read_text()
+    assert "### Checkout" in text and "### Payments" not in text
+    assert okr("report", "--unit", "nobody", cwd=demo).returncode == 2
+
+
+@pytest.mark.slow
+def test_text_from_yaml_cannot_break_the_layout_or_ping_people(tmp_path: Path) -> None:
+    nasty = "Raise | conversion <script>alert(1)</script> `code` **bold** @dana [x](y)"
+    text = GOOD_FILE.replace("Raise checkout conversion of returning customers", f"'{nasty}'")
+    text = text.replace(
+        "Make checkout effortless for returning customers",
+        '"Two\\nlines | and <b>html</b> for @team"',
+    )
+    root = write_repo(tmp_path / "r", {})
+    commit_versions(root, "okrs/2026-Q4/checkout.yaml", [("2026-10-01", text)])
+    r = okr("report", "--at", "2026-10-02", cwd=root)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "<script>" not in out and "<b>" not in out
+    assert "@dana" not in out and "@team" not in out and "@\u200bdana" in out
+    well_formed(out)
+    mermaid = out.split("flowchart LR")[1].split("```")[0]
+    assert "<" not in mermaid.replace("<br>", "") and "|" not in mermaid.replace("-->", "")
+
+
+@pytest.mark.parametrize("value", ["a|b", "x\ny", "<i>", "`t`", "@me"])
+def test_md_filter(value: str) -> None:
+    out = md(value)
+    assert "\n" not in out and "<i>" not in out and "@me" not in out
+    assert re.search(r"(?<!\\)\|", out) is None and re.search(r"(?<!\\)`", out) is None
+
+
+@pytest.mark.slow
+@given(
+    st.one_of(
+        st.text(),
+        st.text(
+            alphabet="abcXYZ019 .,:;!?%()'\"/#+=~$^{}-&<>\\|`*_[]@\t\n\u00a0\u2028éw\x1b\u202e"
+        ),
+        st.sampled_from(["see https://x.org", "www.x.org", "a ~~b~~", "HTTP://X", "awww.b"]),
+        st.lists(st.sampled_from(["Grow", "NPS", "31%", "(p95)", "a-b", "x/y"]), min_size=1).map(
+            " ".join
+        ),
+    )
+)
+def test_md_takes_the_short_way_only_for_text_it_would_not_change(value: str) -> None:
+    from okrcli.markdown import _ESCAPES as _MD_ESCAPES
+    from okrcli.markdown import unlink
+    from okrcli.textsafe import visible
+
+    assert md(value) == unlink(visible(" ".join(value.split())).translate(_MD_ESCAPES))
+
+
+DATA = {"quarter": "2026-Q4", "units": [{"name": "A"}]}
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("{{ units.__class__ }}", "may not"),
+        ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "may not"),
+        ("{% for u in units %}{{ u.__init__.__globals__ }}{% endfor %}", "may not"),
+        (
+            "{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}",
+            "took longer",
+        ),
+        ("{% for i in range(10**7) %}{% endfor %}", "may not"),
+        ("{{ 1 / 0 }}", "ZeroDivisionError"),
+        ("{{ 'x' * 10**9 }}", "too large"),
+        ("{{ nothing_here }}", "failed"),
+        ("{% for %}", "failed"),
+    ],
+)
+def test_hostile_templates_fail_cleanly(tmp_path: Path, template: str, message: str) -> None:
+    path = tmp_path / "evil.md.j2"
+    path.write_text(template)
+    with pytest.raises(OkrError, match=message):
+        Renderer(template=path, seconds=2).render(DATA)
+
+
+def test_output_past_the_size_bound_stops_the_template(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many small pieces count too: the template is stopped once its output passes the
+    bound, not after it has built all of it."""
+    from okrcli.report import render as render_module
+
+    monkeypatch.setattr(render_module, "SIZE_LIMIT", 50_000)
+    path = tmp_path / "long.md.j2"
+    path.write_text(
+        "{% for i in range(99999) %}{% for j in range(99999) %}x{% endfor %}{% endfor %}"
+    )
+    with pytest.raises(OkrError, match="produced more than 50,000 characters; it was stopped"):
+        Renderer(template=path, seconds=5).render(DATA)
+    fits = tmp_path / "fits.md.j2"
+    fits.write_text("{% for i in range(9000) %}{{ i }},{% endfor %}")
+    assert Renderer(template=fits).render(DATA) == ",".join(str(i) for i in range(9000)) + ","
+
+
+@pytest.mark.slow
+def test_repository_templates_extend_the_bundled_one(demo: Path, tmp_path: Path) -> None:  # noqa: F811
+    copy = tmp_path / "demo"
+    git(tmp_path, "clone", "-q", str(demo), str(copy))
+    (copy / "templates").mkdir()
+    (copy / "templates" / "report.md.j2").write_text(
+        '{% extends "okr/report.md.j2" %}{% block checkins %}## Our log\n{% endblock %}'
+    )
+    out = okr("report", "--at", AT, cwd=copy).stdout
+    assert "## Our log" in out and "## Check-in log" not in out and "## Alignment" in out
+    custom = tmp_path / "mine.md.j2"
+    custom.write_text(
+        "{{ organisation.name }}: {{ units | length }} units, {{ checkins | length }} check-ins\n"
+    )
+    assert okr("report", "--at", AT, "--template", str(custom), cwd=copy).stdout.startswith(
+        "Acme Retail: 12 units,"
+    )
+
+
+def _units(teams: int) -> list[dict[str, Any]]:
+    """One company, two business units and ``teams`` teams, as the report's data has them."""
+
+    def unit(uid: str, level: str, parent: str) -> dict[str, Any]:
+        objective = {
+            "id": "goal",
+            "title": f"Objective of {uid} with a fairly long title, as real ones have",
+            "score": 0.5,
+            "status": "at risk",
+            "aligns_to": [f"{parent}/goal"] if parent else ["strategy/growth"],
+        }
+        return {
+            "id": uid,
+            "name": uid.title(),
+            "level": level,
+            "parent": parent,
+            "score": 0.5,
+            "status": "at risk",
+            "objectives": [objective],
+        }
+
+    units = [unit("co", "company", ""), unit("bu-a", "business-unit", "co")]
+    units += [unit("bu-b", "business-unit", "co")]
+    units += [unit(f"team-{i}", "team", "bu-a" if i % 2 else "bu-b") for i in range(teams)]
+    return units
+
+
+def _mermaid_edges(chart: str) -> int:
+    return sum(" --> " in line for line in chart.splitlines())
+
+
+def test_alignment_chart_fits_what_github_draws() -> None:
+    themes = {"growth": "Grow"}
+    small = report_data._tree(_units(10), themes)
+    assert small["note"] == "" and _mermaid_edges(small["mermaid"]) == 13
+    assert len(small["text"]) == 14 and small["below"] == []
+
+    big = report_data._tree(_units(1500), themes)
+    chart = big["mermaid"]
+    assert chart.startswith("flowchart LR") and "Team-" not in chart and "Bu-A" in chart
+    assert _mermaid_edges(chart) == 3
+    assert "business-unit objectives only" in big["note"] and "1,504 boxes" in big["note"]
+    assert len(big["text"]) == 1504  # the list keeps every objective
+    assert [(b["name"], b["units"]) for b in big["below"]] == [("Bu-B", 750), ("Bu-A", 750)]
+
+    # the bundled template shows the note over the chart, and no empty chart without one
+    template = environment([]).get_template("report.md.j2")
+    shown = "".join(
+        template.blocks["alignment"](
+            template.new_context({"tree": big, "ended": False, "legend": []})
+        )
+    )
+    assert big["note"] in shown and shown.count("```mermaid") == 1
+    assert shown.index(big["note"]) < shown.index("```mermaid")
+    none = {**big, "mermaid": ""}
+    shown = "".join(
+        template.blocks["alignment"](
+            template.new_context({"tree": none, "ended": False, "legend": []})
+        )
+    )
+    assert "```mermaid" not in shown and big["note"] in shown
+
+
+def test_dict_keys_and_dict_methods_read_as_jinja2_reads_them(tmp_path: Path) -> None:
+    template = tmp_path / "t.md.j2"
+    template.write_text(
+        "{{ d.title }}|{{ d['items'] }}|{{ d.items() | list | length }}|"
+        "{{ d.missing is defined }}|{{ n.k }}"
+    )
+    out = Renderer(template=template).render({"d": {"title": "T", "items": "I"}, "n": {"k": [1]}})
+    assert out == "T|I|2|False|[1]"
+    template.write_text("{{ d.__class__ }}")
+    with pytest.raises(OkrError):
+        Renderer(template=template).render({"d": {}})
+
+
+def test_needs_attention_reads_the_findings_facts_not_their_messages(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """stale-kr (OKR401) and moved-goalpost (OKR402) reworded beyond recognition: the report
+    still lists the stale key results and the moved goalpost, from the findings' facts."""
+    from datetime import UTC, datetime
+
+    from okrcli.history.source import moment
+    from okrcli.model.quarter import Quarter
+    from okrcli.rules.base import Rule
+    from okrcli.rules.history import _checked_in
+    from okrcli.score.card import build as build_card
+    from tests.conftest import run_lint
+
+    root = write_repo(tmp_path / "r", {})
+    q4 = "okrs/2026-Q4/checkout.yaml"
+    commit_versions(
+        root,
+        q4,
+        [
+            ("2026-10-01", _checked_in("0")),
+            ("2026-10-09", _checked_in("10")),
+            ("2026-11-06", _checked_in("10", "target: 32")),  # current unchanged: no check-in
+        ],
+    )
+    said = Rule.at
+
+    def reworded(*args: Any, **kw: Any) -> Any:
+        found = said(*args, **kw)
+        return type(found)(
+            found.rel, found.span, "Reworded: nothing to read here.", found.hint, found.facts
+        )
+
+    monkeypatch.setattr(Rule, "at", staticmethod(reworded))
+    findings = run_lint(root, at=AT).diagnostics
+    codes = sorted(d.code for d in findings if d.code in ("OKR401", "OKR402"))
+    assert codes == ["OKR401"] * 3 + ["OKR402"]
+    assert {d.message for d in findings} == {"Reworded: nothing to read here."}
+
+    now = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    quarter = Quarter.parse("2026-Q4")
+    assert quarter is not None
+    m = moment(root, None, now)
+    data = report_data.build(build_card(m.repo, quarter, None, now), m, quarter, findings)
+    assert (data["organisation"]["stale"], data["organisation"]["moved"]) == (3, 1)
+    why = {row["ref"]: row["why"] for row in data["attention"]}
+    ref = "checkout/effortless-checkout/"
+    assert "goalpost moved: target 34 → 32 (easier) on 2026-11-06" in why[ref + "conversion"]
+    for kr in ("conversion", "repeat-time", "payment-errors"):
+        assert "stale: last checked in 2026-10-09 (42 days before)" in why[ref + kr]
+    text = Renderer().render(data)
+    attention = text.split("## Needs attention")[1].split("## ")[0]
+    assert "goalpost moved: target 34 → 32 (easier) on 2026-11-06" in attention
+    assert attention.count("stale: last checked in 2026-10-09 (42 days before)") == 3
+
+
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
-MDCHECK = Path(__file__).resolve().parent.parent / "tools" / "render-check" / "mdcheck.py"
+
+
+MDCHECK = Path(__file__).resolve().parents[2] / "tools" / "render-check" / "mdcheck.py"
 
 
 def unit_file(unit: str, parent: str, currents: list[float | None], title: str = "") -> str:
@@ -94,9 +436,6 @@ def sections(text: str) -> list[str]:
     return re.findall(r"^## (.+)$", text, re.M)
 
 
-# --- 1: needs attention, a pace column with marks and a legend -------------------------
-
-
 def test_needs_attention_comes_under_the_headline_worst_first(tmp_path: Path) -> None:
     root = organisation(tmp_path / "r", 6, [1000.0, None, 60_000.0])
     data = build(root)
@@ -145,9 +484,6 @@ def test_needs_attention_is_capped_and_says_how_many_more(tmp_path: Path) -> Non
     assert f"{report_data.ATTENTION_ROWS} of 43 shown" in table
 
 
-# --- 3: the alignment chart stays readable ------------------------------------------------
-
-
 def test_alignment_chart_is_cut_to_a_few_dozen_boxes_and_sums_up_the_rest(
     tmp_path: Path,
 ) -> None:
@@ -188,9 +524,6 @@ def test_labels_are_broken_into_short_lines_and_escaped() -> None:
     assert all(len(line) <= charts.LABEL_WIDTH for line in lines)
     # an entity code in a title stays text; quotes, pipes and markup cannot end the label
     assert charts.escape('Grow #1; "fast" | <b>') == "Grow #35;1; #quot;fast#quot; #124; #lt;b#gt;"
-
-
-# --- 4: at a glance, folded units, natural order, summary, split --------------------------
 
 
 def test_units_at_a_glance_worst_first_and_units_in_natural_hierarchy_order(
@@ -281,8 +614,6 @@ def test_report_over_the_preview_limit_splits_by_business_unit(
     ]
 
 
-# --- 5: the trend plots progress -------------------------------------------------------------
-
 krs = st.builds(
     SimpleNamespace,
     direction=st.sampled_from(["increase", "decrease", "stay_above", "stay_below", None]),
@@ -293,26 +624,6 @@ krs = st.builds(
 )
 
 
-@given(krs)
-def test_progress_is_the_scoring_functions_score_of_each_week(kr: Any) -> None:
-    direction = Direction(kr.direction) if kr.direction else None
-    expected = [
-        None
-        if v is None
-        else float(
-            score_values(
-                direction,
-                dec_or_none(kr.baseline),
-                dec_or_none(kr.target),
-                dec_or_none(v),
-                binary=kr.binary,
-            ).score
-        )
-        for v in kr.weekly
-    ]
-    assert progress(kr) == pytest.approx(expected)
-
-
 def test_trend_rises_as_a_lower_is_better_key_result_improves() -> None:
     falling = SimpleNamespace(
         direction="decrease", baseline=22.0, target=8.0, binary=False, weekly=[None, 22, 15, 8]
@@ -320,9 +631,6 @@ def test_trend_rises_as_a_lower_is_better_key_result_improves() -> None:
     assert trend(falling) == "·▁▅█"
     text = "| x | `·▁▅█` |"  # in a code span, so one monospace font draws it
     assert mdcheck().cells(text) == 2
-
-
-# --- 6: charts of the quarter ---------------------------------------------------------------
 
 
 def score_card() -> Any:
@@ -373,9 +681,6 @@ def test_burn_up_distribution_and_unit_charts() -> None:
     )
     assert [c["mark"] for c in chart["key"]] == ["🟦", "🟧"]
     assert chart["key"][1]["title"] == "T (no value before W2)"
-
-
-# --- 9: links, escaping, thousands ---------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -443,9 +748,6 @@ def test_numbers_have_thousands_separators(tmp_path: Path) -> None:
     assert "| 0 | 1,000 | 100,000 |" in text and "| 0 | 54,000 | 100,000 |" in text
 
 
-# --- the static check the render check runs ------------------------------------------------
-
-
 def test_static_check_finds_malformed_tables_big_charts_and_sizes() -> None:
     check = mdcheck().check
     good = "| a | b |\n|---|---:|\n| 1 | `x\\|y` |\n\ntext\n"
@@ -464,9 +766,6 @@ def test_static_check_finds_malformed_tables_big_charts_and_sizes() -> None:
         "t:4: 1 cells in a table of 2 columns"
     ]
     assert check("| a | b |\n|---|---|\n| 1 | 2 |\n## next\n", "t", "file") == []
-
-
-# --- 2: the check-in log, capped per key result, with counts -------------------------------
 
 
 def test_checkin_log_keeps_the_latest_changes_of_each_key_result() -> None:
@@ -500,37 +799,6 @@ def test_checkin_log_keeps_the_latest_changes_of_each_key_result() -> None:
     assert len(rows) == 2 and counts["shown"] == 2 and counts["changes"] == 10
 
 
-# --- 8: okr score --format markdown, and the report's retrospective ------------------------
-
-
-def test_score_markdown_mid_quarter_and_at_the_end(tmp_path: Path) -> None:
-    from dataclasses import replace
-
-    from okrcli.score.formats import brier_words, markdown
-
-    root = organisation(tmp_path / "r", 2, [1000.0, 54_000.0])
-    m = moment(root, None, NOW)
-    card = build_card(m.repo, Quarter.parse("2026-Q4"), None, NOW)
-    text = markdown(card)
-    assert "To discuss" not in text and "What did we learn" not in text  # not mid-quarter
-    assert "| Key result | Baseline | Current | Target | Score | Pace |" in text
-    assert "|---|---:|---:|---:|---:|---|---:|---|---|" in text  # numbers right-aligned
-    assert "| 0 | 54,000 | 100,000 | 0.54 | 🟢 on track |" in text
-    assert mdcheck().check(text, "score", "summary") == []
-
-    end = datetime(2027, 1, 5, tzinfo=UTC)
-    card = build_card(m.repo, Quarter.parse("2026-Q4"), None, end)
-    card.units[0] = replace(card.units[0], brier=Decimal("0.31"))
-    text = markdown(card)
-    assert "To discuss:" in text and "| Pace |" not in text
-    assert (
-        "Calibration of confidence check-ins: Brier score 0.31, worse than always saying 50% "
-        "(which scores 0.25;" in text
-    )
-    assert brier_words(0.1).startswith("Brier score 0.1, better than")
-    assert brier_words(Decimal("0.25")).startswith("Brier score 0.25, the same as")
-
-
 def test_retrospective_asks_only_about_bands_that_have_units(tmp_path: Path) -> None:
     root = organisation(tmp_path / "r", 3, [1000.0])
     end = datetime(2027, 1, 5, tzinfo=UTC)
@@ -547,20 +815,6 @@ def test_retrospective_asks_only_about_bands_that_have_units(tmp_path: Path) -> 
     assert "What did we learn" in retro and "Was the target too low" not in retro
     mid = render(build(root))
     assert "## For the retrospective" not in mid and "What did we learn" not in mid
-
-
-def test_diff_markdown_is_cut_before_a_comments_limit() -> None:
-    from okrcli.report.diff import Change, Diff, markdown
-
-    changes = [
-        Change("check-in", f"2026-Q4 team-{n}/goal/kr0", "current", "1", "2", title="T" * 80)
-        for n in range(500)
-    ]
-    text = markdown(Diff("main", "HEAD", changes), limit=5000)
-    assert len(text) <= 5000 and "cut to fit a pull-request comment" in text
-    assert mdcheck().check(text, "diff", "comment") == []
-    whole = markdown(Diff("main", "HEAD", changes[:3]))
-    assert "cut to fit" not in whole and whole.count("| `2026-Q4 team-") == 3
 
 
 @pytest.mark.slow

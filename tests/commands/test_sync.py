@@ -1,5 +1,6 @@
-"""okr sync as a user runs it: exit codes, output, real commands, one commit, and a sentinel
-secret that appears in no output, file or commit."""
+"""okr sync as a user runs it: exit codes, output, real commands, one commit, a closed
+quarter refused unless reopened, and a sentinel secret that appears in no output, file or
+commit."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ import os
 import subprocess
 import time
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from tests.commands.test_check_in import CLOSED, TODAY, closed_repo, commit_env, stamp
 from tests.conftest import git, okr
 from tests.sync_helpers import Route, Server, free_port, kr, serve, sync_repo
 
@@ -198,3 +201,35 @@ def test_a_sentinel_secret_appears_in_no_output_file_or_commit(
     history = git(root, "log", "--all", "-p", "--format=%H%n%B")
     assert "check-in (sync" in history and SENTINEL not in history
     assert os.environ.get("OKR_TOKEN") is None
+
+
+def test_sync_of_a_closed_quarter_reopened_records_why(tmp_path: Path) -> None:
+    root, path = closed_repo(tmp_path)
+    path.write_text(
+        path.read_text().replace(
+            "        current: 33\n",
+            "        current: 33\n        source: {csv: metrics/conversion.csv, column: rate}\n",
+        )
+    )
+    (root / "metrics").mkdir()
+    (root / "metrics/conversion.csv").write_text("week,rate\n1,33\n2,36\n")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "source", when=stamp(CLOSED.end - timedelta(days=1)))
+    before = path.read_text()
+    refused = okr("sync", "--quarter", str(CLOSED), "--commit", cwd=root)
+    assert refused.returncode == 2 and f"{CLOSED} is closed" in refused.stderr
+    assert path.read_text() == before
+    done = okr(
+        "sync",
+        "--quarter",
+        str(CLOSED),
+        "--reopen",
+        "the export was a day short",
+        "--commit",
+        cwd=root,
+        env=commit_env(stamp(TODAY)),
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "current: 36" in path.read_text()
+    message = git(root, "log", "-1", "--format=%B")
+    assert message.splitlines()[2] == "Reopened after close: the export was a day short"
