@@ -204,7 +204,7 @@ def _unit_json(u: dict[str, Any]) -> dict[str, Any]:
 def alignment_html(items: list[dict[str, Any]]) -> Markup:
     """The alignment tree (the report's nested list: depth and label) as nested lists, each
     box with boxes under it a collapsible ``<details>``."""
-    out: list[str] = ["<ul class=\"tree\">"]
+    out: list[str] = ['<ul class="tree">']
     depth = 0
     for n, item in enumerate(items):
         d = item["depth"]
@@ -269,9 +269,7 @@ class Site:
             "page_of": {u: self.page(u) for u in self.slugs},
         }
         files: dict[str, str] = {}
-        files["index.html"] = env.get_template("index.html.j2").render(
-            **common, **self._index()
-        )
+        files["index.html"] = env.get_template("index.html.j2").render(**common, **self._index())
         for q in self.quarters:
             files[f"quarter-{q['quarter']}.html"] = env.get_template("quarter.html.j2").render(
                 **common, **self._quarter_page(q)
@@ -286,8 +284,10 @@ class Site:
 
     def _org_name(self) -> str:
         org = self.m.repo.org
-        return next((u.name for u in org.units if u.parent is None), "Organisation") if org else (
-            "Organisation"
+        return (
+            next((u.name for u in org.units if u.parent is None), "Organisation")
+            if org
+            else ("Organisation")
         )
 
     def _data(self) -> dict[str, Any]:
@@ -299,9 +299,7 @@ class Site:
                 {
                     **{k: q[k] for k in _DATA_KEYS},
                     "score_by_week": q["by_week"],
-                    "units": [
-                        {**_unit_json(u), "page": self.page(u["id"])} for u in q["units"]
-                    ],
+                    "units": [{**_unit_json(u), "page": self.page(u["id"])} for u in q["units"]],
                 }
                 for q in self.quarters
             ],
@@ -371,7 +369,8 @@ class Site:
                     f"spread-{name}",
                     f"{name}: key results by score",
                     f"How the scores of the {len(krs)} key results of {name} spread, in "
-                    "tenths: " + ", ".join(f"{lb} {c}" for lb, c in zip(labels, counts, strict=True)),
+                    "tenths: "
+                    + ", ".join(f"{lb} {c}" for lb, c in zip(labels, counts, strict=True)),
                     labels,
                     counts,
                     "Key results",

@@ -71,7 +71,8 @@ def _marker(kind: int, x: float, y: float) -> str:
         return f'<circle cx="{_f(x)}" cy="{_f(y)}" r="3.5"/>'
     if shape == 1:
         return f'<rect x="{_f(x - 3.5)}" y="{_f(y - 3.5)}" width="7" height="7"/>'
-    return f'<path d="M{_f(x)} {_f(y - 4.5)}L{_f(x + 4.5)} {_f(y + 3.5)}L{_f(x - 4.5)} {_f(y + 3.5)}Z"/>'
+    top, low = _f(y - 4.5), _f(y + 3.5)
+    return f'<path d="M{_f(x)} {top}L{_f(x + 4.5)} {low}L{_f(x - 4.5)} {low}Z"/>'
 
 
 def _polyline(kind: int, xs: list[float], values: Sequence[float | None], top: float) -> list[str]:
