@@ -16,7 +16,7 @@ from typing import Any
 from markupsafe import Markup
 
 WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 44
+LEFT, RIGHT, TOP, BOTTOM = 48, 40, 16, 44
 SERIES_STYLES = 6  # classes s0..s5 in the style sheet: colour, dash pattern, marker
 
 
@@ -25,6 +25,12 @@ def _x_positions(n: int) -> list[float]:
     if n <= 1:
         return [LEFT + inner / 2]
     return [LEFT + inner * i / (n - 1) for i in range(n)]
+
+
+def _bands(n: int) -> list[float]:
+    """The middle of each of ``n`` equal bands across the plot (where bars stand)."""
+    inner = WIDTH - LEFT - RIGHT
+    return [LEFT + inner * (i + 0.5) / n for i in range(n)]
 
 
 def _y(value: float, top: float) -> float:
@@ -135,7 +141,7 @@ def lines(
     return {
         "svg": Markup("\n".join(out)),
         "title": title,
-        "head": ["", *labels],
+        "head": ["Series", *labels],
         "rows": [[name, *(_score(v) for v in values)] for name, values in series],
     }
 
@@ -150,7 +156,7 @@ def bars_and_line(
     names: tuple[str, str],
 ) -> dict[str, Any]:
     """Bars (scores, 0 to 1) with a line over them (the share of the quarter gone)."""
-    xs = _x_positions(len(labels))
+    xs = _bands(len(labels))
     inner = WIDTH - LEFT - RIGHT
     width = max(2.0, inner / max(len(labels), 1) * 0.6)
     out = _frame(ident, title, desc, 1.0, (0, 0.25, 0.5, 0.75, 1.0))
@@ -176,7 +182,7 @@ def bars_and_line(
     return {
         "svg": Markup("\n".join(out)),
         "title": title,
-        "head": ["", *names],
+        "head": ["Week", *names],
         "rows": [
             [label, _score(b), f"{round(g * 100)}%"]
             for label, b, g in zip(labels, bars, line, strict=True)
@@ -191,10 +197,9 @@ def bars(
     top = max([*counts, 1])
     step = max(1, -(-top // 4))
     top = step * 4
-    xs = _x_positions(len(labels))
     inner = WIDTH - LEFT - RIGHT
     width = max(2.0, inner / max(len(labels), 1) * 0.7)
-    xs = [LEFT + inner * (i + 0.5) / len(labels) for i in range(len(labels))]
+    xs = _bands(len(labels))
     out = _frame(ident, title, desc, float(top), [float(step * i) for i in range(5)])
     out += _x_labels(xs, labels)
     base = _y(0, top)
