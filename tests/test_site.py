@@ -15,7 +15,7 @@ import pytest
 
 from okrcli.rules.base import GOOD_FILE, variant
 from okrcli.site.build import pick_quarters, web_link
-from tests.conftest import ROOT, Builder, commit_versions, git, okr
+from tests.conftest import ROOT, Builder, commit_versions, git, need_program, okr
 
 AT = "2026-11-20"
 
@@ -256,3 +256,53 @@ def test_web_link_keeps_http_addresses_only() -> None:
         == "https://github.com/a/b/blob/x/f.yaml#L3"
     )
     assert web_link("javascript:alert(1)") == web_link("JAVASCRIPT:x") == web_link("") == ""
+
+
+TOOL = ROOT / "tools" / "render-check"
+
+
+def _site_check_ready() -> bool:
+    import shutil
+
+    return (
+        bool(shutil.which("chromium") and shutil.which("node"))
+        and (TOOL / "node_modules" / "axe-core").is_dir()
+    )
+
+
+def _site_check(out: Path, site: Path, *pages: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["node", str(TOOL / "site.mjs"), str(out), str(site), *pages],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.integration
+def test_render_check_opens_the_site_from_disk(demo_site: Path, tmp_path: Path) -> None:
+    need_program(_site_check_ready(), "The render check's tools (chromium, node, axe-core)")
+    done = _site_check(tmp_path / "shots", demo_site, "index.html", "unit-checkout.html")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no serious accessibility violation" in done.stdout
+    for name in ("index", "index-dark", "unit-checkout", "unit-checkout-dark"):
+        assert (tmp_path / "shots" / f"site-{name}.png").stat().st_size > 10_000
+    results = json.loads((tmp_path / "shots" / "site-results.json").read_text())
+    assert results["index"]["outside"] == [] and results["index"]["errors"] == []
+
+
+@pytest.mark.integration
+def test_render_check_fails_on_an_outside_request_or_a_bad_page(tmp_path: Path) -> None:
+    need_program(_site_check_ready(), "The render check's tools (chromium, node, axe-core)")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "bad.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><main>'
+        '<img src="https://example.invalid/x.png"><script>nope(</script></main></body></html>'
+    )
+    done = _site_check(tmp_path / "shots", site, "bad.html")
+    assert done.returncode == 1
+    assert "bad: loads something outside the site: https://example.invalid/x.png" in done.stdout
+    assert "bad: console error" in done.stdout or "bad: error" in done.stdout
+    assert "axe critical image-alt" in done.stdout
