@@ -197,8 +197,21 @@ def quarter_csv(data: dict[str, Any]) -> str:
 _DATA_KEYS = ("quarter", "at", "date", "elapsed", "ended", "organisation", "attention", "weeks")
 
 
+# what data.json leaves out: drawings (text bars, charts, the marks), and what is worked
+# out from what it keeps (a key result's progress from its weekly values)
+_NOT_IN_DATA = frozenset(("chart", "bar", "mark", "progress", "same", "level_rank"))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if k not in _NOT_IN_DATA}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
 def _unit_json(u: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in u.items() if k not in ("chart", "bar")}
+    return _plain(u)  # type: ignore[no-any-return]
 
 
 def alignment_html(items: list[dict[str, Any]]) -> Markup:
@@ -279,7 +292,8 @@ class Site:
             files[self.page(unit)] = env.get_template("unit.html.j2").render(
                 **common, **self._unit_page(unit)
             )
-        files["data.json"] = json.dumps(self._data(), indent=1, sort_keys=False) + "\n"
+        files["style.css"] = (templates_dir() / "site" / "site.css").read_text(encoding="utf-8")
+        files["data.json"] = json.dumps(self._data(), separators=(",", ":")) + "\n"
         return {name: name_text(text) for name, text in files.items()}
 
     def _org_name(self) -> str:
@@ -297,7 +311,7 @@ class Site:
             "running": self.running,
             "quarters": [
                 {
-                    **{k: q[k] for k in _DATA_KEYS},
+                    **{k: _plain(q[k]) for k in _DATA_KEYS},
                     "score_by_week": q["by_week"],
                     "units": [{**_unit_json(u), "page": self.page(u["id"])} for u in q["units"]],
                 }
