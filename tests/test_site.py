@@ -300,3 +300,28 @@ def test_render_check_fails_on_an_outside_request_or_a_bad_page(tmp_path: Path) 
     assert "bad: loads something outside the site: https://example.invalid/x.png" in done.stdout
     assert "bad: console error" in done.stdout or "bad: error" in done.stdout
     assert "axe critical image-alt" in done.stdout
+
+
+@pytest.mark.slow
+def test_init_offers_the_site_workflow_with_pages_as_an_explicit_opt_in(tmp_path: Path) -> None:
+    from okrcli.load.yamlsafe import parse
+    from tests.conftest import check_jsonschema, dev_tool
+
+    r = okr("init", "repo", "--company", "Acme", "--quarter", "2026-Q4", cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    path = tmp_path / "repo" / ".github" / "workflows" / "okr-site.yml"
+    text = path.read_text()
+    flow = parse(text).data
+    assert flow["permissions"] == {}
+    assert set(flow["on"]) == {"schedule", "workflow_dispatch"}
+    build, pages = flow["jobs"]["build"], flow["jobs"]["pages"]
+    assert build["permissions"] == {"contents": "read"}
+    assert any(s.get("run") == "okr site -o site" for s in build["steps"])
+    upload = next(s for s in build["steps"] if "upload-artifact@" in s.get("uses", ""))
+    assert upload["with"]["path"] == "site"
+    # Pages only when the repository variable says so, with the warning beside it
+    assert pages["if"] == "vars.OKR_SITE_PAGES == 'public'"
+    assert pages["permissions"] == {"pages": "write", "id-token": "write"}
+    assert "can be PUBLIC even when this repository" in text
+    assert dev_tool("check-jsonschema"), "check-jsonschema comes with the dev extras"
+    check_jsonschema("vendor.github-workflows", str(path))
