@@ -605,9 +605,10 @@ def init(
     """Start an OKR repository: config, organisation, a first quarter, CI and editor setup.
 
     Writes okr.yaml (every option commented), org.yaml, okrs/<quarter>/ with two example
-    files, schemas/, a GitHub workflow, a GitLab CI file, a pre-commit config and VS Code
-    settings. Existing files are never overwritten: they are listed as skipped. Runs
-    `git init` unless the folder is already in a git repository.
+    files, schemas/, GitHub workflows (lint and score, sync, the weekly site), a GitLab CI
+    file, a pre-commit config and VS Code settings. Existing files are never overwritten:
+    they are listed as skipped. Runs `git init` unless the folder is already in a git
+    repository.
 
     Examples:
 
