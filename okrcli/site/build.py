@@ -25,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from okrcli.errors import OkrError
-from okrcli.fsutil import name_text
+from okrcli.fsutil import UnsafePathError, atomic_write, name_text
 from okrcli.history.source import Moment, moment
 from okrcli.lint.engine import lint_repository
 from okrcli.lint.request import LintRequest
@@ -34,7 +34,7 @@ from okrcli.model.quarter import QUARTER_RE, Quarter
 from okrcli.render import templates_dir
 from okrcli.report import data as report_data
 from okrcli.report.findings import sort_findings
-from okrcli.report.service import _write, check_output_path
+from okrcli.report.service import check_output_path
 from okrcli.score.card import build
 from okrcli.score.service import choose_quarter, quarters_present
 from okrcli.site import svg
@@ -108,6 +108,16 @@ def build_site(request: SiteRequest) -> SiteResult:
         _write(folder / name, text, request.output / name, root)
     left_out = sorted({f for q in quarters for f in q["organisation"]["left_out"]})
     return SiteResult(folder, list(files), chosen, left_out)
+
+
+def _write(path: Path, text: str, shown: Path, root: Path) -> None:
+    """Write one file of the site (never through a link inside the repository)."""
+    try:
+        atomic_write(path, text, within=root)
+    except UnsafePathError as exc:
+        raise OkrError(f"will not write {shown}: {exc.strerror}.") from None
+    except OSError as exc:
+        raise OkrError(f"cannot write {shown}: {exc.strerror or exc}.") from None
 
 
 def _quarter(m: Moment, q: Quarter, repo_url: str | None, findings: list[Any]) -> dict[str, Any]:
