@@ -325,3 +325,20 @@ def test_init_offers_the_site_workflow_with_pages_as_an_explicit_opt_in(tmp_path
     assert "can be PUBLIC even when this repository" in text
     assert dev_tool("check-jsonschema"), "check-jsonschema comes with the dev extras"
     check_jsonschema("vendor.github-workflows", str(path))
+
+
+def test_a_file_that_cannot_be_read_makes_the_site_partial(
+    make_repo: Builder, tmp_path: Path
+) -> None:
+    root = make_repo(
+        {"okrs/2026-Q4/checkout.yaml": GOOD_FILE, "okrs/2026-Q4/search.yaml": "unit: [\n"}
+    )
+    r = okr("site", "-o", str(tmp_path / "out"), cwd=root)
+    assert r.returncode == 1 and "okrs/2026-Q4/search.yaml could not be read" in r.stderr
+    assert (tmp_path / "out" / "index.html").is_file()
+    data = json.loads((tmp_path / "out" / "data.json").read_text())
+    assert data["quarters"][0]["organisation"]["left_out"] == ["okrs/2026-Q4/search.yaml"]
+    index = (tmp_path / "out" / "index.html").read_text()
+    assert "<strong>Partial:</strong> okrs/2026-Q4/search.yaml could not be read" in index
+    r = okr("site", "-o", str(tmp_path / "out"), "--allow-partial", cwd=root)
+    assert r.returncode == 0, r.stderr
