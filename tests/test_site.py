@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import csv
+import hashlib
 import html
 import json
 import os
@@ -119,6 +121,11 @@ def test_pages_are_self_contained_with_charts_and_their_tables(demo_site: Path) 
         # no script or image file, and the page's policy says so too
         assert re.findall(r"<link[^>]*>", text) == ['<link rel="stylesheet" href="style.css">']
         assert " src=" not in text and "default-src 'none'" in text
+        assert "unsafe-inline" not in text and " on" not in re.sub(r">[^<]*<", "><", text)
+        # the one script (the index's search box) runs because the policy names its hash
+        for script in re.findall(r"<script>(.*?)</script>", text, re.S):
+            digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+            assert f"script-src 'sha256-{digest}'" in text
         for svg in re.findall(r"<svg.*?</svg>", text, re.S):
             assert "<title id=" in svg and "<desc id=" in svg and 'role="img"' in svg
     css = (demo_site / "style.css").read_text()
@@ -284,6 +291,7 @@ def test_render_check_opens_the_site_from_disk(demo_site: Path, tmp_path: Path) 
         assert (tmp_path / "shots" / f"site-{name}.png").stat().st_size > 10_000
     results = json.loads((tmp_path / "shots" / "site-results.json").read_text())
     assert results["index"]["outside"] == [] and results["index"]["errors"] == []
+    assert results["index"]["search"]["shown"] == 1  # the search box works under the policy
 
 
 @pytest.mark.integration

@@ -5,7 +5,8 @@
 // For each page, in light and in dark mode: fails (exit 1) on a console error or an error
 // in the page, on any request for something outside SITE_DIR (the pages must load nothing
 // from elsewhere), or on an accessibility violation axe-core rates serious or critical.
-// Writes OUT_DIR/site-NAME.png and OUT_DIR/site-NAME-dark.png (the first screen) and
+// On a page with the search box, typing the first unit's name must hide some rows but not
+// all. Writes OUT_DIR/site-NAME.png and OUT_DIR/site-NAME-dark.png (the first screen) and
 // OUT_DIR/site-results.json.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -38,6 +39,16 @@ try {
       tab.on('pageerror', (e) => errors.push(String(e)));
       tab.on('request', (r) => { if (!r.url().startsWith(base)) outside.push(r.url()); });
       await tab.goto(base + pageName, { waitUntil: 'load' });
+      // the index's search box, under the page's own policy (its script allowed by hash)
+      let search = null;
+      if (await tab.$('#search')) {
+        const rows = await tab.$$eval('#glance tbody tr', (trs) => trs.length);
+        const name = await tab.$eval('#glance tbody tr td', (td) => td.textContent.trim());
+        await tab.type('#search', name);
+        const shown = await tab.$$eval('#glance tbody tr', (trs) => trs.filter((tr) => !tr.hidden).length);
+        search = { rows, name, shown };
+        if (!(shown >= 1 && shown < rows)) problems.push(`${name}: the search box did not filter the units (${shown} of ${rows} shown)`);
+      }
       // the page's own Content-Security-Policy would refuse axe's script: the checks run
       // after the page has loaded as it is
       await tab.setBypassCSP(true);
@@ -51,7 +62,7 @@ try {
           first: v.nodes[0] && v.nodes[0].html.slice(0, 200) }));
       });
       const serious = axe.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-      all[name] = { errors, outside, axe };
+      all[name] = { errors, outside, axe, search };
       for (const e of errors) problems.push(`${name}: console error: ${e}`);
       for (const u of outside) problems.push(`${name}: loads something outside the site: ${u}`);
       for (const v of serious) problems.push(`${name}: axe ${v.impact} ${v.id} (${v.help}) on ${v.nodes} elements, first ${v.first}`);
