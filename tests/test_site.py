@@ -135,6 +135,7 @@ def test_pages_are_self_contained_with_charts_and_their_tables(demo_site: Path) 
     assert index.index("Needs attention") < index.index("Units at a glance")
     quarter = (demo_site / "quarter-2026-Q4.html").read_text()
     assert "<details open><summary>" in quarter and "Strategy: " in quarter
+    assert "<h3>Moved goalposts</h3>" in quarter and "OKR402" in quarter  # the report's history
     unit = (demo_site / "unit-checkout.html").read_text()
     assert "Check-in log of 2026-Q4" in unit and "score quarter by quarter" in unit
 
