@@ -66,6 +66,7 @@ try {
       for (const e of errors) problems.push(`${name}: console error: ${e}`);
       for (const u of outside) problems.push(`${name}: loads something outside the site: ${u}`);
       for (const v of serious) problems.push(`${name}: axe ${v.impact} ${v.id} (${v.help}) on ${v.nodes} elements, first ${v.first}`);
+      await tab.evaluate(() => window.scrollTo(0, 0));  // the reload kept the search's scroll
       await tab.screenshot({ path: path.join(outDir, `site-${name}.png`) });
       await tab.close();
       console.log(`${name}: ${errors.length} errors, ${outside.length} outside requests, ${axe.length} axe violations (${serious.length} serious or critical)`);
