@@ -351,3 +351,35 @@ def test_a_file_that_cannot_be_read_makes_the_site_partial(
     assert "<strong>Partial:</strong> okrs/2026-Q4/search.yaml could not be read" in index
     r = okr("site", "-o", str(tmp_path / "out"), "--allow-partial", cwd=root)
     assert r.returncode == 0, r.stderr
+
+
+def test_the_site_is_built_in_process_without_forking(
+    make_repo: Builder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """okr site is a front-end on the core that never forks, even after the okr command
+    installed its forking runner."""
+    from typer.testing import CliRunner
+
+    from okrcli import forked, runner
+    from okrcli.cli.app import app
+
+    root = make_repo({"okrs/2026-Q4/checkout.yaml": GOOD_FILE})
+    for week in range(3):
+        commit_versions(
+            root,
+            f"okrs/2026-Q4/team{week}.yaml",
+            [(f"2026-10-0{week + 2}", GOOD_FILE.replace("unit: checkout", f"unit: team{week}"))],
+        )
+
+    def refuse() -> int:
+        raise AssertionError("okr site forked")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    monkeypatch.setattr(forked.Forking, "SPLIT_AT", 1)  # it would split anything
+    runner.install(forked.Forking())
+    try:
+        done = CliRunner().invoke(app, ["site", "-o", str(tmp_path / "out"), "--repo", str(root)])
+    finally:
+        runner.install(runner.Serial())
+    assert done.exit_code == 0, done.output
+    assert (tmp_path / "out" / "unit-team2.html").is_file()

@@ -531,6 +531,9 @@ def site(
     """
     from okrcli.site.build import SiteRequest, build_site
 
+    # an in-process front-end on the core, as a library caller would use it: the forking
+    # runner main() installed is taken back, and everything runs here, in order
+    runner.install(runner.Serial())
     try:
         result = build_site(SiteRequest(output, at, quarters, repo, repo_url=repo_url))
     except OkrError as exc:
