@@ -16,9 +16,10 @@ import hashlib
 import io
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
+from functools import cache, partial
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from markupsafe import Markup
 from okrcli.errors import OkrError
 from okrcli.fsutil import UnsafePathError, atomic_write, name_text
 from okrcli.history.source import Moment, moment
+from okrcli.lint.diagnostics import Diagnostic
 from okrcli.lint.engine import lint_repository
 from okrcli.lint.request import LintRequest
 from okrcli.load.files import resolve_root
@@ -36,6 +38,7 @@ from okrcli.model.quarter import QUARTER_RE, Quarter
 from okrcli.render import templates_dir
 from okrcli.report import data as report_data
 from okrcli.report.findings import sort_findings
+from okrcli.report.links import Links
 from okrcli.report.service import check_output_path
 from okrcli.score.card import build
 from okrcli.score.service import choose_quarter, quarters_present
@@ -106,8 +109,8 @@ def build_site(request: SiteRequest) -> SiteResult:
     files = site.files()
     for name in files:  # every file's place checked before any is written
         check_output_path(folder / name, request.output / name, root)
-    for name, text in files.items():
-        _write(folder / name, text, request.output / name, root)
+    for name, make in files.items():
+        _write(folder / name, name_text(make()), request.output / name, root)
     left_out = sorted({f for q in quarters for f in q["organisation"]["left_out"]})
     return SiteResult(folder, list(files), chosen, left_out)
 
@@ -122,7 +125,9 @@ def _write(path: Path, text: str, shown: Path, root: Path) -> None:
         raise OkrError(f"cannot write {shown}: {exc.strerror or exc}.") from None
 
 
-def _quarter(m: Moment, q: Quarter, repo_url: str | None, findings: list[Any]) -> dict[str, Any]:
+def _quarter(
+    m: Moment, q: Quarter, repo_url: str | None, findings: list[Diagnostic]
+) -> dict[str, Any]:
     """One quarter's report data, with its score by week and every unit's check-in log."""
     name = str(q)
     history = m.history(name)
@@ -140,9 +145,7 @@ def _quarter(m: Moment, q: Quarter, repo_url: str | None, findings: list[Any]) -
     return data
 
 
-def _links(data: dict[str, Any]) -> Any:
-    from okrcli.report.links import Links
-
+def _links(data: dict[str, Any]) -> Links:
     return Links(data["repo_url"], data["repo_rev"]) if data["repo_url"] else Links()
 
 
@@ -285,7 +288,9 @@ class Site:
     def page(self, unit: str) -> str:
         return f"unit-{self.slugs[unit]}.html"
 
-    def files(self) -> dict[str, str]:
+    def files(self) -> dict[str, Callable[[], str]]:
+        """Each file's name, and how to make its text: every name is known (and checked)
+        before any text is made, and each text is written as soon as it is made."""
         env = _environment()
         script = (templates_dir() / "site" / "search.js").read_text(encoding="utf-8")
         common = {
@@ -297,28 +302,29 @@ class Site:
             "quarters": [q["quarter"] for q in self.quarters],
             "page_of": {u: self.page(u) for u in self.slugs},
         }
-        files: dict[str, str] = {}
-        files["index.html"] = env.get_template("index.html.j2").render(**common, **self._index())
+
+        def page(template: str, make: Callable[[], dict[str, Any]]) -> Callable[[], str]:
+            return lambda: env.get_template(template).render(**common, **make())
+
+        files: dict[str, Callable[[], str]] = {
+            "index.html": page("index.html.j2", self._index),
+            "style.css": lambda: (templates_dir() / "site" / "site.css").read_text("utf-8"),
+        }
         for q in self.quarters:
-            files[f"quarter-{q['quarter']}.html"] = env.get_template("quarter.html.j2").render(
-                **common, **self._quarter_page(q)
+            files[f"quarter-{q['quarter']}.html"] = page(
+                "quarter.html.j2", partial(self._quarter_page, q)
             )
-            files[f"{q['quarter']}.csv"] = quarter_csv(q)
+            files[f"{q['quarter']}.csv"] = partial(quarter_csv, q)
         for unit in self.slugs:
-            files[self.page(unit)] = env.get_template("unit.html.j2").render(
-                **common, **self._unit_page(unit)
-            )
-        files["style.css"] = (templates_dir() / "site" / "site.css").read_text(encoding="utf-8")
-        files["data.json"] = json.dumps(self._data(), separators=(",", ":")) + "\n"
-        return {name: name_text(text) for name, text in files.items()}
+            files[self.page(unit)] = page("unit.html.j2", partial(self._unit_page, unit))
+        files["data.json"] = lambda: json.dumps(self._data(), separators=(",", ":")) + "\n"
+        return files
 
     def _org_name(self) -> str:
         org = self.m.repo.org
-        return (
-            next((u.name for u in org.units if u.parent is None), "Organisation")
-            if org
-            else ("Organisation")
-        )
+        if org is None:
+            return "Organisation"
+        return next((u.name for u in org.units if u.parent is None), "Organisation")
 
     def _data(self) -> dict[str, Any]:
         return {
