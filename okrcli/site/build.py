@@ -212,9 +212,9 @@ def quarter_csv(data: dict[str, Any]) -> str:
 _DATA_KEYS = ("quarter", "at", "date", "elapsed", "ended", "organisation", "attention", "weeks")
 
 
-# what data.json leaves out: drawings (text bars, charts, the marks), and what is worked
-# out from what it keeps (a key result's progress from its weekly values)
-_NOT_IN_DATA = frozenset(("chart", "bar", "mark", "progress", "same", "level_rank"))
+# what data.json leaves out: drawings (text bars, sparklines, charts, the marks), and what
+# is worked out from what it keeps (a key result's progress from its weekly values)
+_NOT_IN_DATA = frozenset(("chart", "bar", "mark", "progress", "trend", "same", "level_rank"))
 
 
 def _plain(value: Any) -> Any:
@@ -317,7 +317,7 @@ class Site:
             files[f"{q['quarter']}.csv"] = partial(quarter_csv, q)
         for unit in self.slugs:
             files[self.page(unit)] = page("unit.html.j2", partial(self._unit_page, unit))
-        files["data.json"] = lambda: json.dumps(self._data(), separators=(",", ":")) + "\n"
+        files["data.json"] = self._data_json
         return files
 
     def _org_name(self) -> str:
@@ -325,6 +325,9 @@ class Site:
         if org is None:
             return "Organisation"
         return next((u.name for u in org.units if u.parent is None), "Organisation")
+
+    def _data_json(self) -> str:
+        return json.dumps(self._data(), separators=(",", ":"), ensure_ascii=False) + "\n"
 
     def _data(self) -> dict[str, Any]:
         return {
