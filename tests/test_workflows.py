@@ -50,7 +50,7 @@ def test_zizmor_offline_finds_nothing_in_the_scaffolded_workflows(scaffolded: Pa
     zizmor = dev_tool("zizmor")
     assert zizmor, "zizmor is a dev dependency: run scripts/setup dev"
     files = _written(scaffolded)
-    assert {f.name for f in files} == {"okr.yml", "okr-sync.yml"}
+    assert {f.name for f in files} == {"okr.yml", "okr-sync.yml", "okr-site.yml"}
     r = subprocess.run(
         [zizmor, "--offline", "--no-progress", "--format", "plain", *map(str, files)],
         capture_output=True,
@@ -203,4 +203,7 @@ def test_pin_actions_reads_every_pinned_action_and_its_release() -> None:
         "actions/checkout",
         "actions/setup-python",
         "github/codeql-action",
+        "actions/upload-artifact",
+        "actions/upload-pages-artifact",
+        "actions/deploy-pages",
     }

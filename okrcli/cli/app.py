@@ -487,6 +487,64 @@ def report(
     _partial(result.left_out, allow_partial)
 
 
+@app.command()
+def site(
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="The folder to write the site into.")
+    ],
+    at: Annotated[
+        str | None,
+        typer.Option(help="The repository as it was at a commit, tag or date YYYY-MM-DD."),
+    ] = None,
+    quarters: Annotated[
+        str | None,
+        typer.Option(help="The quarters to show, FROM..TO (default: every quarter)."),
+    ] = None,
+    repo: Annotated[Path | None, typer.Option(help="The OKR repository root.")] = None,
+    repo_url: Annotated[
+        str | None,
+        typer.Option(
+            help="The repository's web address, for links to files and commits "
+            "(default: from the origin remote).",
+        ),
+    ] = None,
+    allow_partial: Annotated[bool, _ALLOW_PARTIAL] = False,
+) -> None:
+    """Build a static dashboard of every quarter: HTML pages, data.json and CSV files.
+
+    An index (the organisation's score quarter by quarter, the running quarter's state with
+    what needs attention first, the units at a glance), a page per unit (each quarter's
+    objectives and key results, with score, pace or band, trend, confidence, notes and the
+    check-in log), a page per quarter (the report's content and the alignment tree), and
+    data.json with one CSV per quarter. The pages need no script and load nothing from
+    outside the folder: open index.html from disk, or publish the folder. Every number is
+    the one `okr score --quarter QUARTER --at DAY` gives.
+
+    Examples:
+
+      okr site -o site
+
+      okr site -o site --at 2026-11-20 --quarters 2026-Q1..2026-Q4
+
+    Exit status: 0 written, 1 an OKR file could not be read (the site is written, its
+    unit left out; --allow-partial exits 0), 2 usage error.
+    """
+    from okrcli.site.build import SiteRequest, build_site
+
+    # an in-process front-end on the core, as a library caller would use it: the forking
+    # runner main() installed is taken back, and everything runs here, in order
+    runner.install(runner.Serial())
+    try:
+        result = build_site(SiteRequest(output, at, quarters, repo, repo_url=repo_url))
+    except OkrError as exc:
+        raise _fail(exc) from None
+    _echo(
+        f"wrote {len(result.files)} files for {len(result.quarters)} quarters into {output}; "
+        f"open {output / 'index.html'}"
+    )
+    _partial(result.left_out, allow_partial)
+
+
 class DiffFormat(StrEnum):
     text = "text"
     markdown = "markdown"
@@ -550,9 +608,10 @@ def init(
     """Start an OKR repository: config, organisation, a first quarter, CI and editor setup.
 
     Writes okr.yaml (every option commented), org.yaml, okrs/<quarter>/ with two example
-    files, schemas/, a GitHub workflow, a GitLab CI file, a pre-commit config and VS Code
-    settings. Existing files are never overwritten: they are listed as skipped. Runs
-    `git init` unless the folder is already in a git repository.
+    files, schemas/, GitHub workflows (lint and score, sync, the weekly site), a GitLab CI
+    file, a pre-commit config and VS Code settings. Existing files are never overwritten:
+    they are listed as skipped. Runs `git init` unless the folder is already in a git
+    repository.
 
     Examples:
 

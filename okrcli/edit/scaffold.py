@@ -82,6 +82,7 @@ def init(
         f"okrs/{q}/first-team.yaml": render("init/team.yaml.j2", **data),
         ".github/workflows/okr.yml": render("init/github-workflow.yml.j2", **data),
         ".github/workflows/okr-sync.yml": render("init/github-sync-workflow.yml.j2", **data),
+        ".github/workflows/okr-site.yml": render("init/github-site-workflow.yml.j2", **data),
         ".gitlab-ci.yml": render("init/gitlab-ci.yml.j2", **data),
         ".pre-commit-config.yaml": render("init/pre-commit-config.yaml.j2", **data),
         ".vscode/settings.json": render("init/vscode-settings.json.j2", **data),

@@ -869,6 +869,17 @@ def _exact_hundredths(
     return int(rounded(scored.score) * 100)
 
 
+def score_by_week(card: ScoreCard, weeks: int) -> list[float]:
+    """The score card's score at the end of each of its first ``weeks`` weeks, the last
+    one the headline's (as the burn-up chart draws it)."""
+    return _org_score_by_week(card.units, weeks, card.score)
+
+
+def part_slugs(keys: list[str]) -> dict[str, str]:
+    """Distinct, safe file-name parts for ``keys`` (see :func:`_part_slugs`)."""
+    return _part_slugs(keys)
+
+
 def _burnup(card: ScoreCard, weeks: list[dict[str, Any]], scope: str) -> str:
     if not weeks:
         return ""

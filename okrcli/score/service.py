@@ -20,16 +20,21 @@ if TYPE_CHECKING:
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
-def choose_quarter(repo: Repository, asked: str | None, at: datetime) -> Quarter:
-    """The quarter asked for, else the one running at ``at``, else the latest with files."""
-    start_month = repo.config.fiscal_year_start_month
-    present = sorted(
+def quarters_present(repo: Repository) -> list[str]:
+    """The quarters the repository has OKR files for, oldest first."""
+    return sorted(
         {
             d.model.quarter
             for d in repo.docs
             if d.model is not None and QUARTER_RE.match(d.model.quarter)
         }
     )
+
+
+def choose_quarter(repo: Repository, asked: str | None, at: datetime) -> Quarter:
+    """The quarter asked for, else the one running at ``at``, else the latest with files."""
+    start_month = repo.config.fiscal_year_start_month
+    present = quarters_present(repo)
     if asked is not None:
         q = Quarter.parse(asked, start_month)
         if q is None:

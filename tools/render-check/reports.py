@@ -5,7 +5,8 @@
 In OUT_DIR: the demo report (and its --summary), the reports of a 200-unit and a 1,000-unit
 organisation with thirteen weeks of history (each --summary too; split into an index and
 one file per business unit should one pass GitHub's preview limit), an ``okr diff`` and an
-``okr score --format markdown``; and manifest.txt, one ``FILE:LIMIT`` a line.
+``okr score --format markdown``; and manifest.txt, one ``FILE:LIMIT`` a line. The demo's
+``okr site`` goes to OUT_DIR/site.
 """
 
 from __future__ import annotations
@@ -84,6 +85,9 @@ def main(out: Path) -> None:
     manifest += [f"{out / n}:comment" for n in ("diff.md", "diff-quarter.md")]
     manifest += [f"{out / n}:summary" for n in ("score.md", "score-ended.md")]
     (out / "manifest.txt").write_text("\n".join(manifest) + "\n")
+    # okr site's pages, which site.mjs opens from file:// (the demo's, every quarter)
+    print("okr site: demo", flush=True)
+    okr(demo, "site", "-o", str(out / "site"), "--at", AT)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,1 @@
+"""``okr site``: a static dashboard of every quarter, built in process on the core."""
