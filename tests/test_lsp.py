@@ -440,3 +440,73 @@ def test_lsp_without_the_extra_says_how_to_install_it(tmp_path: Path) -> None:
     assert run.returncode == 2
     assert "pip install 'okrcli[lsp]'" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+# --- through a real editor: Neovim, headless -------------------------------------------------
+
+NVIM_SCRIPT = """\
+local id = vim.lsp.start_client({
+  name = "okr",
+  cmd = vim.fn.json_decode(vim.env.OKR_LSP_CMD),
+  root_dir = vim.env.OKR_ROOT,
+})
+vim.lsp.buf_attach_client(0, id)
+vim.wait(30000, function()
+  for _, d in ipairs(vim.diagnostic.get(0)) do
+    if d.message:find("broken", 1, true) or d.message:find("names no", 1, true) then
+      return true
+    end
+  end
+  return false
+end, 100)
+local out = {}
+for _, d in ipairs(vim.diagnostic.get(0)) do
+  local lsp = (d.user_data or {}).lsp or {}
+  table.insert(out, {code = d.code or lsp.code, lnum = d.lnum, col = d.col, message = d.message})
+end
+vim.fn.writefile({vim.fn.json_encode(out)}, vim.env.OKR_OUT)
+vim.cmd("qa!")
+"""
+
+
+@pytest.mark.integration
+def test_lsp_diagnostics_show_in_neovim(tmp_path: Path) -> None:
+    import json
+    import os
+    import shutil
+
+    from tests.conftest import need_program
+
+    nvim = shutil.which("nvim")
+    need_program(nvim is not None, "nvim (Debian package neovim)")
+    assert nvim is not None
+    root = _repo(tmp_path / "repo")
+    target = root / "okrs/2026-Q4/search.yaml"
+    target.write_text(BROKEN, "utf-8")
+    script = tmp_path / "okr.lua"
+    script.write_text(NVIM_SCRIPT, "utf-8")
+    out = tmp_path / "diagnostics.json"
+    env = {
+        **os.environ,
+        "OKR_LSP_CMD": json.dumps([sys.executable, "-m", "okrcli", "lsp"]),
+        "OKR_ROOT": str(root),
+        "OKR_OUT": str(out),
+        "HOME": str(tmp_path),
+        "XDG_STATE_HOME": str(tmp_path / "state"),
+    }
+    subprocess.run(
+        [nvim, "--headless", "--clean", "-n", str(target), "-c", f"luafile {script}"],
+        cwd=root,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=120,
+    )
+    shown = json.loads(out.read_text("utf-8"))
+    broken = [d for d in shown if d["code"] == "OKR006"]
+    assert len(broken) == 1, shown
+    line_no = BROKEN.splitlines().index(BROKEN_LINE)
+    start = BROKEN_LINE.index("checkout/effortless-checkou")
+    assert broken[0]["lnum"] == line_no
+    # Neovim counts bytes: the emoji's four UTF-8 bytes, from the server's UTF-16 position
+    assert broken[0]["col"] == len(BROKEN_LINE[:start].encode("utf-8"))
