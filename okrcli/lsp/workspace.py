@@ -13,21 +13,24 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from okrcli.errors import OkrError
 from okrcli.lint.diagnostics import Diagnostic
 from okrcli.lint.engine import lint_repository
 from okrcli.lint.request import LintRequest
 from okrcli.load.files import CONFIG_NAME, ORG_NAME, OkrDoc, in_place
-from okrcli.load.repo import Repository, load_repository
+from okrcli.load.parsecache import ParseCache
+from okrcli.load.repo import Repository, WorkingTree, load_tree
 from okrcli.load.yamlsafe import MAX_BYTES, Span, YamlError, positions_of
 from okrcli.model.okr import KeyResult, Objective
 from okrcli.rules.base import registry
+from okrcli.wording.lexicon import Lexicon
 
 if TYPE_CHECKING:
     from okrcli.history.git import Git
     from okrcli.history.source import Moment
+    from okrcli.history.timeline import Walk
 
 SCHEMA_ERROR = "OKR002"
 YamlPath = tuple[str | int, ...]
@@ -118,6 +121,8 @@ class Workspace:
     _git: Git | None = None
     _git_reason: str | None = None
     _last_moment: Moment | None = None
+    _walks: dict[tuple[str, str], Walk] = field(default_factory=dict)
+    _words: tuple[Any, Lexicon] | None = None
 
     # --- buffers -----------------------------------------------------------------------
     def set_buffer(self, path: Path, text: str) -> None:
@@ -141,8 +146,11 @@ class Workspace:
     def lint(self) -> Checked:
         """Load the repository with the buffers laid over it and lint every file."""
         overlay = self._overlay_for_load()
+        # the files whose text did not change are taken as validated last time (``known``)
+        known = {d.rel: d for d in self.docs()}
         try:
-            repo = load_repository(self.root, overlay=overlay)
+            # the parse cache is read, never written: the server writes no file
+            repo = load_tree(WorkingTree(self.root, overlay), ParseCache.for_root(self.root), known)
         except OkrError as exc:
             prev = self.checked
             empty = Repository(self.root, prev.repo.config, None, None, None, []) if prev else None
@@ -155,7 +163,7 @@ class Workspace:
         ignore = [] if self.schema_errors else [SCHEMA_ERROR]
         request = LintRequest(ignore=ignore, cwd=self.root)
         try:
-            result = lint_repository(repo, request, self._moment(repo))
+            result = lint_repository(repo, request, self._moment(repo), self._lexicon(repo))
         except OkrError as exc:
             self.checked = Checked(repo, {}, exc.message)
             return self.checked
@@ -164,6 +172,15 @@ class Workspace:
             by_file.setdefault(d.rel, []).append(d)
         self.checked = Checked(repo, by_file)
         return self.checked
+
+    def _lexicon(self, repo: Repository) -> Lexicon:
+        """okr.yaml's word lists, kept (with what they read of each title) while it holds
+        the same lists; started afresh when the memo grows past what typing would need."""
+        words = repo.config.lint.words
+        kept = self._words
+        if kept is None or kept[0] != words or sum(map(len, kept[1].memo.values())) > 50_000:
+            kept = self._words = (words, Lexicon(words))
+        return kept[1]
 
     def _moment(self, repo: Repository) -> Moment:
         """The moment the history rules read: git opened once per HEAD (its walk of each
@@ -174,7 +191,8 @@ class Workspace:
         if (self._git is None and self._git_reason is None) or sig != self._head:
             self._head = sig
             self._git, self._git_reason = open_git(self.root)
-        m = Moment(repo, self._git, None, datetime.now(UTC))
+            self._walks = {}  # each quarter's walk, read once per HEAD
+        m = Moment(repo, self._git, None, datetime.now(UTC), walks=self._walks)
         if self._git_reason is not None:
             m.unavailable = self._git_reason
         self._last_moment = m
