@@ -148,6 +148,8 @@ def did_change(ls: OkrServer, params: t.DidChangeTextDocumentParams) -> None:
 
 @server.feature(t.TEXT_DOCUMENT_DID_SAVE)
 def did_save(ls: OkrServer, params: t.DidSaveTextDocumentParams) -> None:
+    if ls.ws is not None:
+        ls.ws.files_changed()
     _schedule(ls)
 
 
@@ -166,6 +168,8 @@ def did_close(ls: OkrServer, params: t.DidCloseTextDocumentParams) -> None:
 
 @server.feature(t.WORKSPACE_DID_CHANGE_WATCHED_FILES)
 def watched(ls: OkrServer, params: t.DidChangeWatchedFilesParams) -> None:
+    if ls.ws is not None:
+        ls.ws.files_changed()
     _schedule(ls)
 
 

@@ -8,8 +8,9 @@ LSP messages. Positions here are okr's (1-based lines and code-point columns, en
 
 from __future__ import annotations
 
-import difflib
-from collections.abc import Iterator
+import os
+import time
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,9 +20,19 @@ from okrcli.errors import OkrError
 from okrcli.lint.diagnostics import Diagnostic
 from okrcli.lint.engine import lint_repository
 from okrcli.lint.request import LintRequest
-from okrcli.load.files import CONFIG_NAME, ORG_NAME, OkrDoc, in_place
+from okrcli.load.files import (
+    CONFIG_NAME,
+    ORG_NAME,
+    OkrDoc,
+    discover_okr_files,
+    in_place,
+    is_marker,
+    okr_file,
+    read_bytes,
+    rel_path,
+)
 from okrcli.load.parsecache import ParseCache
-from okrcli.load.repo import Repository, WorkingTree, load_tree
+from okrcli.load.repo import Repository, load_tree
 from okrcli.load.yamlsafe import MAX_BYTES, Span, YamlError, positions_of
 from okrcli.model.okr import KeyResult, Objective
 from okrcli.rules.base import registry
@@ -109,6 +120,60 @@ class HeadWatch:
         return "\n".join(parts)
 
 
+class ServerTree:
+    """The working tree as the server reads it, again and again: like
+    :class:`okrcli.load.repo.WorkingTree` (the buffers laid over the files), but the listing
+    of the OKR files is kept for a moment (:data:`RELIST_AFTER` seconds, or until the editor
+    says files changed) and a file's bytes until its ``lstat`` changes. A file read again
+    goes through the same guarded reader, so a file swapped for a link is refused as on the
+    command line."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.overlay: Mapping[Path, str] = {}
+        self._listing: tuple[str, float, list[Path]] | None = None
+        self._bytes: dict[Path, tuple[tuple[int, int, int, int], bytes]] = {}
+
+    def invalidate(self) -> None:
+        self._listing = None
+
+    def okr_paths(self, okrs_dir: str) -> list[Path]:
+        now = time.monotonic()
+        kept = self._listing
+        if kept is None or kept[0] != okrs_dir or now - kept[1] > RELIST_AFTER:
+            kept = self._listing = (okrs_dir, now, discover_okr_files(self.root, okrs_dir))
+        known = set(kept[2])
+        extra = [
+            p
+            for p in self.overlay
+            if p not in known and okr_file(rel_path(p, self.root), okrs_dir) is not None
+        ]
+        return sorted([*kept[2], *extra]) if extra else list(kept[2])
+
+    def has(self, name: str) -> bool:
+        path = self.root / name
+        return path in self.overlay or is_marker(path)
+
+    def read(self, path: Path) -> bytes:
+        if path in self.overlay:
+            return self.overlay[path].encode("utf-8")
+        try:
+            st = os.lstat(path)
+            key = (st.st_mtime_ns, st.st_size, st.st_ino, st.st_mode)
+        except OSError:
+            self._bytes.pop(path, None)
+            return read_bytes(path, self.root)  # says why it cannot be read
+        kept = self._bytes.get(path)
+        if kept is not None and kept[0] == key:
+            return kept[1]
+        raw = read_bytes(path, self.root)
+        self._bytes[path] = (key, raw)
+        return raw
+
+
+RELIST_AFTER = 2.0
+
+
 @dataclass(slots=True)
 class Workspace:
     """The repository at ``root`` and the editor's open buffers (by absolute path)."""
@@ -123,6 +188,8 @@ class Workspace:
     _last_moment: Moment | None = None
     _walks: dict[tuple[str, str], Walk] = field(default_factory=dict)
     _words: tuple[Any, Lexicon] | None = None
+    tree: ServerTree | None = None
+    _parsed: dict[str, Any] | None = None
 
     # --- buffers -----------------------------------------------------------------------
     def set_buffer(self, path: Path, text: str) -> None:
@@ -130,6 +197,11 @@ class Workspace:
 
     def close_buffer(self, path: Path) -> None:
         self.overlay.pop(path, None)
+
+    def files_changed(self) -> None:
+        """The editor says files were created, changed or deleted: list them again."""
+        if self.tree is not None:
+            self.tree.invalidate()
 
     def rel(self, path: Path) -> str | None:
         try:
@@ -150,7 +222,16 @@ class Workspace:
         known = {d.rel: d for d in self.docs()}
         try:
             # the parse cache is read, never written: the server writes no file
-            repo = load_tree(WorkingTree(self.root, overlay), ParseCache.for_root(self.root), known)
+            if self.tree is None:
+                self.tree = ServerTree(self.root)
+            self.tree.overlay = overlay
+            # the data of the texts parsed last time, in memory (okr's cache file, the first
+            # time): only the buffer being typed in is parsed again
+            cache = ParseCache.for_root(self.root) if self._parsed is None else ParseCache(None)
+            if self._parsed is not None:
+                cache.old = self._parsed
+            repo = load_tree(self.tree, cache, known)
+            self._parsed = cache.new
         except OkrError as exc:
             prev = self.checked
             empty = Repository(self.root, prev.repo.config, None, None, None, []) if prev else None
@@ -386,10 +467,6 @@ def at(spans: dict[YamlPath, tuple[int, int, int, int]], line: int, col: int) ->
         if (sl, sc) <= (line, col) <= (el, ec) and (best is None or len(path) > len(best)):
             best = path
     return best
-
-
-def closest(word: str, choices: list[str]) -> list[str]:
-    return difflib.get_close_matches(word, choices, n=3)
 
 
 def rule_help(code: str) -> str | None:
