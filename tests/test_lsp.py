@@ -226,6 +226,16 @@ async def test_lsp_survives_hostile_buffers(client: LanguageClient) -> None:
     await client.text_document_hover_async(
         t.HoverParams(t.TextDocumentIdentifier(uri), t.Position(10**6, 10**6))
     )
+    # a request about a file that does not exist: an error answer or none, nothing more
+    nowhere = _uri(client, "okrs/2026-Q4/nowhere.yaml")
+    try:
+        answer = await client.text_document_definition_async(
+            t.DefinitionParams(t.TextDocumentIdentifier(nowhere), t.Position(0, 0))
+        )
+    except Exception as exc:  # the error response, raised by the client
+        assert "nowhere" in str(exc) or "No such file" in str(exc) or "rror" in str(exc)
+    else:
+        assert answer is None
     # the server still answers and lints
     _change(client, uri, 99, SEARCH)
     found = await _diagnostics(
@@ -237,6 +247,10 @@ async def test_lsp_survives_hostile_buffers(client: LanguageClient) -> None:
     _change(client, uri, 100, SEARCH + "\n")
     found = await _diagnostics(client, uri, lambda ds: any(d.code == "OKR006" for d in ds))
     assert any(d.code == "OKR006" for d in found)
+    # and the server wrote no file of the repository
+    root: Path = client.root  # type: ignore[attr-defined]
+    status = git(root, "status", "--porcelain", "--untracked-files=all")
+    assert status.split() == ["D", "okrs/2026-Q4/checkout.yaml"]
 
 
 @pytest.mark.asyncio
@@ -292,6 +306,23 @@ async def test_lsp_hover_on_a_key_result_shows_its_score_and_last_checkin(
     text = hover.contents.value  # type: ignore[union-attr]
     assert "score: 0.50" in text
     assert "last check-in: 2026-10-05" in text
+    # a check-in committed: HEAD moves, and the history is read again
+    root: Path = client.root  # type: ignore[attr-defined]
+    checked_in = GOOD.replace("current: 32", "current: 33")
+    (root / "okrs/2026-Q4/checkout.yaml").write_text(checked_in, "utf-8")
+    git(root, "commit", "-qam", "check-in", when="2026-11-02T10:00:00+00:00")
+    _change(client, uri, 2, checked_in)
+    await _diagnostics(client, uri, lambda ds: client.diagnostics.get(uri) is not None)
+    for _ in range(100):
+        hover = await client.text_document_hover_async(
+            t.HoverParams(t.TextDocumentIdentifier(uri), _pos(GOOD, "id: conversion", 5))
+        )
+        if hover is not None and "2026-11-02" in hover.contents.value:  # type: ignore[union-attr]
+            break
+        await asyncio.sleep(0.05)
+    assert hover is not None
+    assert "last check-in: 2026-11-02" in hover.contents.value  # type: ignore[union-attr]
+    assert "score: 0.75" in hover.contents.value  # type: ignore[union-attr]
 
 
 @pytest.mark.asyncio
@@ -510,3 +541,25 @@ def test_lsp_diagnostics_show_in_neovim(tmp_path: Path) -> None:
     assert broken[0]["lnum"] == line_no
     # Neovim counts bytes: the emoji's four UTF-8 bytes, from the server's UTF-16 position
     assert broken[0]["col"] == len(BROKEN_LINE[:start].encode("utf-8"))
+
+
+@pytest.mark.asyncio
+async def test_lsp_points_to_the_other_file_of_a_finding(client: LanguageClient) -> None:
+    # checkout pushes a metric up while search pushes it down: each finding names the other
+    up = GOOD.replace(
+        "        title: Raise checkout conversion of returning customers\n",
+        "        title: Raise checkout conversion of returning customers\n"
+        "        metric: checkout-conversion\n",
+    )
+    down = SEARCH.replace(
+        "        title: Cut searches that return nothing\n",
+        "        title: Cut searches that return nothing\n        metric: checkout-conversion\n",
+    )
+    checkout = await _open(client, "okrs/2026-Q4/checkout.yaml", up)
+    search = await _open(client, "okrs/2026-Q4/search.yaml", down)
+    found = await _diagnostics(client, search, lambda ds: any(d.related_information for d in ds))
+    [conflict] = [d for d in found if d.related_information]
+    assert conflict.data["facts"]["others"] == ["checkout/effortless-checkout/conversion"]
+    [where] = conflict.related_information or []
+    assert where.location.uri == checkout
+    assert where.location.range.start.line == up.splitlines().index("      - id: conversion")
