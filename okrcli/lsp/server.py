@@ -27,6 +27,7 @@ from okrcli.lsp.workspace import (
     Workspace,
     at,
     from_units,
+    parse_buffer,
     rule_help,
     spans_of,
     to_units,
@@ -535,56 +536,45 @@ def references(ls: OkrServer, params: t.ReferenceParams) -> list[t.Location] | N
 @server.feature(t.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
 def symbols(ls: OkrServer, params: t.DocumentSymbolParams) -> list[t.DocumentSymbol] | None:
     doc = ls.workspace.get_text_document(params.text_document.uri)
-    spans = spans_of(doc.source)
-    if spans is None:
+    parsed = parse_buffer(doc.source)
+    if parsed is None or not isinstance(parsed.data, dict):
         return None
+    spans = parsed.values
     lines = doc.source.splitlines() or [""]
-    out: list[t.DocumentSymbol] = []
 
-    def sym(path: tuple[str | int, ...], kind: t.SymbolKind) -> t.DocumentSymbol | None:
+    def sym(path: tuple[str | int, ...], item: Any, kind: t.SymbolKind) -> t.DocumentSymbol | None:
         id_span = spans.get((*path, "id"))
-        if id_span is None:
+        if not isinstance(item, dict) or id_span is None or not str(item.get("id") or ""):
             return None
-        whole = spans.get(path, id_span)
-        name = " ".join(c.strip() for c in lines[id_span[0] - 1 : id_span[2]] if c)
-        name = (
-            lines[id_span[0] - 1][id_span[1] - 1 : id_span[3] - 1]
-            if id_span[0] == id_span[2]
-            else name
-        )
-        title = spans.get((*path, "title"))
-        detail = None
-        if title is not None and title[0] == title[2]:
-            detail = lines[title[0] - 1][title[1] - 1 : title[3] - 1].strip("'\"")
+        title = item.get("title")
         return t.DocumentSymbol(
-            name=name.strip("'\"") or "?",
-            detail=detail,
+            name=str(item["id"]),
+            detail=title if isinstance(title, str) else None,
             kind=kind,
-            range=_range(lines, whole, ls.encoding),
+            range=_range(lines, spans.get(path, id_span), ls.encoding),
             selection_range=_range(lines, id_span, ls.encoding),
         )
 
-    n = 0
-    while ("objectives", n) in spans:
-        o = sym(("objectives", n), t.SymbolKind.Class)
-        if o is not None:
-            k = 0
-            children = []
-            while ("objectives", n, "key_results", k) in spans:
-                kr = sym(("objectives", n, "key_results", k), t.SymbolKind.Field)
-                if kr is not None:
-                    children.append(kr)
-                k += 1
-            o.children = children
-            out.append(o)
-        n += 1
+    out: list[t.DocumentSymbol] = []
+    objectives = parsed.data.get("objectives")
+    for n, o in enumerate(objectives if isinstance(objectives, list) else []):
+        found = sym(("objectives", n), o, t.SymbolKind.Class)
+        if found is None:
+            continue
+        krs = o.get("key_results")
+        found.children = [
+            kr_sym
+            for k, kr in enumerate(krs if isinstance(krs, list) else [])
+            if (kr_sym := sym(("objectives", n, "key_results", k), kr, t.SymbolKind.Field))
+        ]
+        out.append(found)
     return out
 
 
 # --- code actions ----------------------------------------------------------------------------
 
 
-def _fixes(uri: str, lines: list[str], d: t.Diagnostic) -> list[tuple[str, t.TextEdit, bool]]:
+def _fixes(lines: list[str], d: t.Diagnostic) -> list[tuple[str, t.TextEdit, bool]]:
     """The edits that fix a finding: (title, edit, safe) — the did-you-mean of a broken
     reference (safe when only one id is close)."""
     data = d.data if isinstance(d.data, dict) else {}
@@ -640,7 +630,7 @@ def code_action(ls: OkrServer, params: t.CodeActionParams) -> list[t.CodeAction]
         for d in params.context.diagnostics:
             if d.source != SOURCE or not isinstance(d.code, str):
                 continue
-            for title, edit, safe in _fixes(uri, lines, d):
+            for title, edit, safe in _fixes(lines, d):
                 actions.append(
                     t.CodeAction(
                         title=title,
@@ -664,7 +654,7 @@ def code_action(ls: OkrServer, params: t.CodeActionParams) -> list[t.CodeAction]
         if version[0] == doc.source:  # the findings are the buffer's as it is now
             for finding in ls.published.get(uri, []):
                 d = _to_lsp(ls, finding, lines)
-                edits += [edit for _, edit, safe in _fixes(uri, lines, d) if safe]
+                edits += [edit for _, edit, safe in _fixes(lines, d) if safe]
         if edits:
             actions.append(
                 t.CodeAction(

@@ -21,8 +21,6 @@ from okrcli.lint.diagnostics import Diagnostic
 from okrcli.lint.engine import lint_repository
 from okrcli.lint.request import LintRequest
 from okrcli.load.files import (
-    CONFIG_NAME,
-    ORG_NAME,
     OkrDoc,
     discover_okr_files,
     in_place,
@@ -33,7 +31,7 @@ from okrcli.load.files import (
 )
 from okrcli.load.parsecache import ParseCache
 from okrcli.load.repo import Repository, load_tree
-from okrcli.load.yamlsafe import MAX_BYTES, Span, YamlError, positions_of
+from okrcli.load.yamlsafe import MAX_BYTES, Parsed, Span, YamlError, parse, positions_of
 from okrcli.model.okr import KeyResult, Objective
 from okrcli.rules.base import registry
 from okrcli.wording.lexicon import Lexicon
@@ -456,6 +454,16 @@ def _spans(text: str) -> dict[YamlPath, tuple[int, int, int, int]] | None:
     return values
 
 
+def parse_buffer(text: str) -> Parsed | None:
+    """A buffer's data with the spans of its values, or None when it does not parse."""
+    if len(text) > MAX_BYTES:
+        return None
+    try:
+        return parse(text, positions=True)
+    except (YamlError, RecursionError, ValueError):
+        return None
+
+
 def spans_of(text: str) -> dict[YamlPath, tuple[int, int, int, int]] | None:
     return _spans(text)
 
@@ -475,17 +483,3 @@ def rule_help(code: str) -> str | None:
 
     rule = registry().get(code)
     return None if rule is None else str(explain(rule))
-
-
-__all__ = [
-    "CONFIG_NAME",
-    "ORG_NAME",
-    "Checked",
-    "Place",
-    "Workspace",
-    "at",
-    "from_units",
-    "rule_help",
-    "spans_of",
-    "to_units",
-]
