@@ -205,7 +205,7 @@ async def _run(ls: OkrServer) -> None:
         return
     snapshot = {p: (d.source, d.version) for p, d in _open_docs(ls).items()}
     loop = asyncio.get_running_loop()
-    ls.running = loop.run_in_executor(ls.worker, _lint, ws)
+    ls.running = loop.run_in_executor(ls.worker, _lint, ws, ws.buffers())
     try:
         await ls.running
     except Exception:
@@ -216,9 +216,9 @@ async def _run(ls: OkrServer) -> None:
         _schedule(ls, now=True)
 
 
-def _lint(ws: Workspace) -> None:
+def _lint(ws: Workspace, buffers: dict[Path, str]) -> None:
     try:
-        ws.lint()
+        ws.lint(buffers)
     except Exception:  # a hostile buffer must never stop the server: no findings then
         log.exception("okr lsp: the lint failed")
         ws.checked = None

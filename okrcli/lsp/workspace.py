@@ -208,14 +208,15 @@ class Workspace:
             return None
 
     # --- lint --------------------------------------------------------------------------
-    def _overlay_for_load(self) -> dict[Path, str]:
-        """The buffers the loader may read: inside the root, small enough to be an OKR file
-        (a bigger one is reported by the loader itself as too large)."""
+    def buffers(self) -> dict[Path, str]:
+        """The buffers inside the repository, as they are now (a copy: the server takes it
+        where the buffers change and lints it on its worker thread)."""
         return {p: t for p, t in self.overlay.items() if self.rel(p) is not None}
 
-    def lint(self) -> Checked:
-        """Load the repository with the buffers laid over it and lint every file."""
-        overlay = self._overlay_for_load()
+    def lint(self, buffers: dict[Path, str] | None = None) -> Checked:
+        """Load the repository with the buffers (by default :meth:`buffers`) laid over it and
+        lint every file."""
+        overlay = self.buffers() if buffers is None else buffers
         # the files whose text did not change are taken as validated last time (``known``)
         known = {d.rel: d for d in self.docs()}
         try:
