@@ -563,3 +563,32 @@ async def test_lsp_points_to_the_other_file_of_a_finding(client: LanguageClient)
     [where] = conflict.related_information or []
     assert where.location.uri == checkout
     assert where.location.range.start.line == up.splitlines().index("      - id: conversion")
+
+
+@pytest.mark.asyncio
+async def test_lsp_code_action_fixes_a_misspelled_key(client: LanguageClient) -> None:
+    typo = SEARCH.replace("    title: Help", "    titel: Help")
+    uri = await _open(client, "okrs/2026-Q4/search.yaml", typo)
+    await _diagnostics(client, uri)
+    n = typo.splitlines().index("    titel: Help customers find what they came for at once")
+    actions = await client.text_document_code_action_async(
+        t.CodeActionParams(
+            t.TextDocumentIdentifier(uri),
+            t.Range(t.Position(n, 6), t.Position(n, 6)),
+            t.CodeActionContext([]),
+        )
+    )
+    assert actions is not None
+    [fix] = [a for a in actions if isinstance(a, t.CodeAction) and "titel" in a.title]
+    assert fix.title == "Change 'titel' to 'title'"
+    assert fix.edit is not None and fix.edit.changes is not None
+    assert _apply(typo, fix.edit.changes[uri]) == SEARCH
+    # nothing is offered on a line without a misspelled key
+    actions = await client.text_document_code_action_async(
+        t.CodeActionParams(
+            t.TextDocumentIdentifier(uri),
+            t.Range(t.Position(0, 0), t.Position(0, 0)),
+            t.CodeActionContext([]),
+        )
+    )
+    assert not [a for a in actions or [] if "Change" in a.title]

@@ -27,6 +27,7 @@ from okrcli.lsp.workspace import (
     Workspace,
     at,
     from_units,
+    misspelled_keys,
     parse_buffer,
     rule_help,
     spans_of,
@@ -626,7 +627,23 @@ def code_action(ls: OkrServer, params: t.CodeActionParams) -> list[t.CodeAction]
     lines = doc.source.splitlines() or [""]
     only = params.context.only
     actions: list[t.CodeAction] = []
+    keys = _key_fixes(ls, uri, doc.source, lines)
     if not only or any(str(k).startswith("quickfix") for k in only):
+        r = params.range
+        for title, edit in keys:
+            e = edit.range
+            if (e.start.line, e.start.character) <= (r.end.line, r.end.character) and (
+                r.start.line,
+                r.start.character,
+            ) <= (e.end.line, e.end.character):
+                actions.append(
+                    t.CodeAction(
+                        title=title,
+                        kind=t.CodeActionKind.QuickFix,
+                        is_preferred=True,
+                        edit=t.WorkspaceEdit(changes={uri: [edit]}),
+                    )
+                )
         for d in params.context.diagnostics:
             if d.source != SOURCE or not isinstance(d.code, str):
                 continue
@@ -655,6 +672,7 @@ def code_action(ls: OkrServer, params: t.CodeActionParams) -> list[t.CodeAction]
             for finding in ls.published.get(uri, []):
                 d = _to_lsp(ls, finding, lines)
                 edits += [edit for _, edit, safe in _fixes(lines, d) if safe]
+            edits += [edit for _, edit in keys]
         if edits:
             actions.append(
                 t.CodeAction(
@@ -664,6 +682,29 @@ def code_action(ls: OkrServer, params: t.CodeActionParams) -> list[t.CodeAction]
                 )
             )
     return actions
+
+
+def _key_fixes(
+    ls: OkrServer, uri: str, text: str, lines: list[str]
+) -> list[tuple[str, t.TextEdit]]:
+    """The did-you-mean of each misspelled key of an OKR file's buffer (``titel``: title)."""
+    path = _path(uri)
+    ws = ls.ws
+    if path is None or ws is None or all(d.path != path for d in ws.docs()):
+        return []  # only OKR files (org.yaml and okr.yaml have fields of their own)
+    parsed = parse_buffer(text)
+    if parsed is None:
+        return []
+    return [
+        (
+            f"Change '{key}' to '{field}'",
+            t.TextEdit(
+                range=_range(lines, (sp.line, sp.column, sp.end_line, sp.end_column), ls.encoding),
+                new_text=field,
+            ),
+        )
+        for sp, key, field in misspelled_keys(parsed)
+    ]
 
 
 def serve() -> None:

@@ -8,6 +8,7 @@ LSP messages. Positions here are okr's (1-based lines and code-point columns, en
 
 from __future__ import annotations
 
+import difflib
 import os
 import time
 from collections.abc import Iterator, Mapping
@@ -15,6 +16,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
 
 from okrcli.errors import OkrError
 from okrcli.lint.diagnostics import Diagnostic
@@ -484,3 +487,33 @@ def rule_help(code: str) -> str | None:
 
     rule = registry().get(code)
     return None if rule is None else str(explain(rule))
+
+
+def misspelled_keys(parsed: Parsed) -> list[tuple[Span, str, str]]:
+    """The keys of an OKR file's buffer that no field of the format has, and the field each
+    most likely means, from the models' own fields: (key span, key, field). A key is
+    offered only one field, and only one the mapping does not hold already."""
+    from okrcli.model.okr import OkrFile
+
+    out: list[tuple[Span, str, str]] = []
+
+    def check(data: Any, path: YamlPath, model: type[BaseModel]) -> None:
+        if not isinstance(data, dict):
+            return
+        allowed = [f.alias or name for name, f in model.model_fields.items()]
+        for key in data:
+            if not isinstance(key, str) or key in allowed:
+                continue
+            close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.75)
+            if close and close[0] not in data and (*path, key) in parsed.keys:
+                out.append((Span(*parsed.keys[(*path, key)]), key, close[0]))
+
+    data = parsed.data
+    check(data, (), OkrFile)
+    objectives = data.get("objectives") if isinstance(data, dict) else None
+    for n, o in enumerate(objectives if isinstance(objectives, list) else []):
+        check(o, ("objectives", n), Objective)
+        krs = o.get("key_results") if isinstance(o, dict) else None
+        for k, kr in enumerate(krs if isinstance(krs, list) else []):
+            check(kr, ("objectives", n, "key_results", k), KeyResult)
+    return out
