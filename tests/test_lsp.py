@@ -344,13 +344,23 @@ async def test_lsp_completes_references_units_and_values(client: LanguageClient)
         labels["checkout/effortless-checkout"] == "Make checkout effortless for returning customers"
     )
     assert "strategy/retention" in labels
+    # a reference half typed, slash included, is replaced whole
+    typed = text.replace("      - \n", "      - checkout/eff\n")
+    _change(client, uri, 2, typed)
+    got = await client.text_document_completion_async(
+        t.CompletionParams(t.TextDocumentIdentifier(uri), t.Position(n, 20))
+    )
+    items = got.items if isinstance(got, t.CompletionList) else got  # type: ignore[union-attr]
+    [item] = [i for i in items if i.label == "checkout/effortless-checkout"]
+    assert isinstance(item.text_edit, t.TextEdit)
+    assert item.text_edit.range == t.Range(t.Position(n, 8), t.Position(n, 20))
     got = await client.text_document_completion_async(
         t.CompletionParams(t.TextDocumentIdentifier(uri), t.Position(0, 6))
     )
     items = got.items if isinstance(got, t.CompletionList) else got  # type: ignore[union-attr]
     assert {"checkout", "search", "payments"} <= {i.label for i in items}
     text2 = text.replace("    title: Help", "    commitment: \n    title: Help")
-    _change(client, uri, 2, text2)
+    _change(client, uri, 3, text2)
     n = text2.splitlines().index("    commitment: ")
     got = await client.text_document_completion_async(
         t.CompletionParams(t.TextDocumentIdentifier(uri), t.Position(n, 16))

@@ -473,23 +473,33 @@ def completion(ls: OkrServer, params: t.CompletionParams) -> t.CompletionList | 
     if c is None or ls.ws is None:
         return None
     key = _context_key(c.lines, c.line - 1, c.col - 1)
-    items: list[t.CompletionItem] = []
+    choices: list[tuple[str, str | None, t.CompletionItemKind]]
     if key == "aligns_to":
-        for ref, title in ls.ws.candidates(c.quarter):
-            items.append(
-                t.CompletionItem(label=ref, detail=title, kind=t.CompletionItemKind.Reference)
-            )
+        kind = t.CompletionItemKind.Reference
+        choices = [(ref, title, kind) for ref, title in ls.ws.candidates(c.quarter)]
     elif key in ("depends_on", "unit", "parent"):
-        for unit, name in ls.ws.units():
-            items.append(
-                t.CompletionItem(label=unit, detail=name, kind=t.CompletionItemKind.Module)
-            )
+        choices = [(u, name, t.CompletionItemKind.Module) for u, name in ls.ws.units()]
     elif key in _ENUMS:
-        items = [
-            t.CompletionItem(label=v, kind=t.CompletionItemKind.EnumMember) for v in _ENUMS[key]
-        ]
+        choices = [(v, None, t.CompletionItemKind.EnumMember) for v in _ENUMS[key]]
     else:
         return None
+    # the id being typed (``checkout/eff``) is replaced whole, slash and all
+    line = c.lines[c.line - 1]
+    end = c.col - 1
+    start = end
+    while start > 0 and (line[start - 1].isalnum() or line[start - 1] in "-/_"):
+        start -= 1
+    typed = t.Range(t.Position(c.line - 1, to_units(line, start, ls.encoding)), params.position)
+    items = [
+        t.CompletionItem(
+            label=label,
+            detail=detail,
+            kind=kind,
+            filter_text=label,
+            text_edit=t.TextEdit(range=typed, new_text=label),
+        )
+        for label, detail, kind in choices
+    ]
     return t.CompletionList(is_incomplete=False, items=items)
 
 
