@@ -88,10 +88,14 @@ SERVER = ClientServerConfig(server_command=[sys.executable, "-m", "okrcli", "lsp
 @pytest_lsp.fixture(config=SERVER)
 async def client(lsp_client: LanguageClient, request: pytest.FixtureRequest) -> Any:
     root = _repo(request.getfixturevalue("tmp_path") / "repo")
-    opts = getattr(request, "param", None) or {}
+    opts = dict(getattr(request, "param", None) or {})
+    capabilities = pytest_lsp.client_capabilities("visual-studio-code")
+    encoding = opts.pop("encoding", None)
+    if encoding is not None:  # a client that counts columns in UTF-8 bytes, as Neovim can
+        capabilities.general = t.GeneralClientCapabilities(position_encodings=[encoding])
     await lsp_client.initialize_session(
         t.InitializeParams(
-            capabilities=pytest_lsp.client_capabilities("visual-studio-code"),
+            capabilities=capabilities,
             root_uri=root.as_uri(),
             initialization_options={"debounceMs": 20, **opts},
         )
@@ -156,6 +160,16 @@ async def test_lsp_publishes_lint_findings_with_utf16_positions(client: Language
     assert d.source == "okr"
     assert d.code_description is not None and "okr006" in d.code_description.href
     assert d.data["facts"]["closest"] == ["checkout/effortless-checkout"]
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("client", [{"encoding": "utf-8"}], indirect=True)
+async def test_lsp_positions_in_utf8_when_the_client_asks(client: LanguageClient) -> None:
+    uri = await _open(client, "okrs/2026-Q4/search.yaml", BROKEN)
+    found = await _diagnostics(client, uri, lambda ds: any(d.code == "OKR006" for d in ds))
+    [d] = [d for d in found if d.code == "OKR006"]
+    start = BROKEN_LINE.index("checkout/effortless-checkou")
+    assert d.range.start.character == len(BROKEN_LINE[:start].encode("utf-8"))  # emoji: 4
 
 
 @pytest.mark.asyncio
