@@ -941,6 +941,32 @@ def schema(
         raise typer.Exit(1)
 
 
+@app.command()
+def lsp(
+    stdio: Annotated[
+        bool, typer.Option("--stdio", help="Talk over stdin and stdout (the default).")
+    ] = True,
+) -> None:
+    """Run the language server: okr lint's findings, hovers, completion and fixes while you
+    type, in any editor that speaks LSP (see docs/editors.md). Needs the extra:
+    pip install 'okrcli[lsp]'.
+
+    Examples:
+
+      okr lsp                        started by the editor, over stdin and stdout
+
+      okr lsp --stdio                the same, for editors that pass the flag
+    """
+    from okrcli import lsp as lsp_server
+
+    # an in-process front-end: everything runs here, nothing is forked (okrcli.runner)
+    runner.install(runner.Serial())
+    try:
+        lsp_server.main()
+    except OkrError as exc:
+        raise _fail(exc) from None
+
+
 # --- okr sync ---------------------------------------------------------------------------
 
 

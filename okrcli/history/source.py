@@ -14,7 +14,13 @@ from okrcli.closing import today as today_in_zone
 from okrcli.closing import zone
 from okrcli.errors import OkrError
 from okrcli.history.git import Git, GitError, day_end
-from okrcli.history.timeline import QuarterHistory, WorktreeFile, blob_id, quarter_history
+from okrcli.history.timeline import (
+    QuarterHistory,
+    Walk,
+    WorktreeFile,
+    blob_id,
+    quarter_history,
+)
 from okrcli.load.files import ORG_NAME, in_place
 from okrcli.load.repo import Repository, load_config, load_repository, load_repository_from
 from okrcli.load.yamlsafe import Parsed
@@ -34,6 +40,8 @@ class Moment:
     notices: list[str] = field(default_factory=list)
     unavailable: str | None = None  # why there is no history, when there is none
     _cache: dict[str, QuarterHistory] = field(default_factory=dict)
+    # the walks read, by folder and commit, kept by a caller that asks again (okr lsp)
+    walks: dict[tuple[str, str], Walk] | None = None
 
     def history(self, quarter: str) -> QuarterHistory | None:
         """The quarter's history up to this moment (None without git history)."""
@@ -48,6 +56,7 @@ class Moment:
                 worktree=self._worktree(quarter),
                 now=self.at,
                 git=self.git if self.git.root == self.repo.root else None,
+                walks=self.walks,
             )
         return self._cache[quarter]
 

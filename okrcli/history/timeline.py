@@ -417,16 +417,21 @@ def quarter_history(
     worktree: Iterable[WorktreeFile] | None = None,
     now: datetime | None = None,
     git: Git | None = None,
+    walks: dict[tuple[str, str], Walk] | None = None,
 ) -> QuarterHistory:
     """Read the quarter's history up to ``rev``. ``worktree`` is the quarter's files in the
     working tree, when uncommitted edits should count (as the latest point, marked as such).
-    ``git`` is the repository's, when the caller has it open."""
+    ``git`` is the repository's, when the caller has it open. ``walks`` keeps the walks read
+    in memory, by folder and commit, for a caller that asks again and again (okr lsp, which
+    reads the history once per HEAD): the walk is never changed, only copied from."""
     git = git or Git(root)
     folder = git.relpath(root / okrs_dir) + f"/{quarter}"
     shallow = git.is_shallow()
     commit = git.commit_id(rev) if git.has_commits() else None
     if commit is None:
         walk = Walk([], {}, {})
+    elif walks is not None and (folder, commit) in walks:
+        walk = walks[(folder, commit)]
     else:
         store = WalkCache(git.git_dir, folder, quarter)
         kept = store.load(shallow)
@@ -436,7 +441,10 @@ def quarter_history(
             carried = _carry_on(git, kept, commit, folder, quarter) if kept else None
             walk = carried or _walk(git, commit, folder, quarter)
             store.save(commit, shallow, walk)
-    history = QuarterHistory(quarter, walk.commits, walk.timelines, shallow=shallow)
+        if walks is not None:
+            walks[(folder, commit)] = walk
+    # the timelines the working tree changes are copied (see _add_worktree): the walk stays
+    history = QuarterHistory(quarter, walk.commits, dict(walk.timelines), shallow=shallow)
     if worktree is not None:
         _add_worktree(history, worktree, walk, quarter, now)
     return history
@@ -611,5 +619,9 @@ def _add_worktree(
         if tl is None:
             tl = history.timelines[ref] = Timeline(ref)
         if tl.last() != vals:
+            if tl is walk.timelines.get(ref):  # the walk's own: added to a copy
+                tl = history.timelines[ref] = Timeline.from_columns(
+                    ref, list(tl.commits), list(tl.whens), tuple(list(c) for c in tl.columns)
+                )
             tl.add(None, moment, vals)
             history.uncommitted = True

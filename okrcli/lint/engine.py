@@ -172,11 +172,16 @@ def lint_root(root: Path, request: LintRequest) -> LintResult:
 
 
 def lint_repository(
-    repo: Repository, request: LintRequest, moment: Moment | None = None
+    repo: Repository,
+    request: LintRequest,
+    moment: Moment | None = None,
+    lexicon: Lexicon | None = None,
 ) -> LintResult:
-    """Lint an already loaded repository (as it was at ``moment``, when given)."""
+    """Lint an already loaded repository (as it was at ``moment``, when given). ``lexicon``
+    is the word lists, with what they read, kept by a caller that lints again and again (okr
+    lsp); it must be okr.yaml's."""
     p = plan(repo, request)
-    ctx = Context(repo, p.options, Lexicon(repo.config.lint.words))
+    ctx = Context(repo, p.options, lexicon or Lexicon(repo.config.lint.words))
     docs, asked = _targets(repo, request)
     docs, asked, notices = _narrowed(repo, request, docs, asked)
     findings: list[tuple[str, Finding]] = []
