@@ -417,7 +417,7 @@ def _from_template(repo: Repository, unit: str, quarter: str) -> str:
     choices = []
     if u.parent is not None:
         for d in repo.docs:
-            if d.model is None or d.model.unit != u.parent or d.model.quarter != quarter:
+            if d.model is None or d.model.unit != u.parent or d.model.period != quarter:
                 continue
             for o in d.model.objectives:
                 choices.append({"ref": f"{u.parent}/{o.id}", "title": o.title})

@@ -82,6 +82,7 @@ ReferenceProblem = Literal[
     "unknown objective",
     "unknown key result",
     "own unit",
+    "not enclosing",
 ]
 
 

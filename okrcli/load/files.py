@@ -14,6 +14,7 @@ from okrcli.errors import OkrError
 from okrcli.fsutil import NotAFileError, inside, open_regular
 from okrcli.fsutil import read_fd as _read_fd
 from okrcli.load.yamlsafe import MAX_BYTES, Parsed, Span, YamlError
+from okrcli.model.quarter import period_in
 
 if TYPE_CHECKING:
     from okrcli.model.okr import OkrFile
@@ -59,12 +60,12 @@ def in_place(doc: OkrDoc) -> bool:
     unit: object
     quarter: object
     if doc.model is not None:
-        unit, quarter = doc.model.unit, doc.model.quarter
+        unit, quarter = doc.model.unit, doc.model.period
     else:
         data = doc.parsed.data if doc.parsed is not None else None
         if not isinstance(data, dict):
             return False
-        unit, quarter = data.get("unit"), data.get("quarter")
+        unit, quarter = data.get("unit"), period_in(data)
     return unit == doc.stem and quarter == doc.folder
 
 

@@ -167,7 +167,7 @@ def _by_unit(repo: Repository) -> dict[tuple[str, str], list[OkrDoc]]:
     out: dict[tuple[str, str], list[OkrDoc]] = {}
     for d in repo.docs:
         if d.model is not None:
-            out.setdefault((d.model.quarter, d.model.unit), []).append(d)
+            out.setdefault((d.model.period, d.model.unit), []).append(d)
     return out
 
 
@@ -177,9 +177,9 @@ def _index(docs: list[OkrDoc]) -> dict[str, Indexed]:
     for d in docs:
         assert d.model is not None
         for o in d.model.objectives:
-            out[f"{d.model.quarter}:{d.model.unit}/{o.id}"] = ("objective", o)
+            out[f"{d.model.period}:{d.model.unit}/{o.id}"] = ("objective", o)
             for k in o.key_results:
-                out[f"{d.model.quarter}:{d.model.unit}/{o.id}/{k.id}"] = ("key result", k)
+                out[f"{d.model.period}:{d.model.unit}/{o.id}/{k.id}"] = ("key result", k)
     return out
 
 

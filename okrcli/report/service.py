@@ -79,7 +79,7 @@ def report_result(request: ReportRequest) -> ReportResult:
     quarter = choose_quarter(m.repo, request.quarter, m.at)
     units = None
     if request.unit is not None:
-        present = {d.model.unit for d in m.repo.docs if d.model and d.model.quarter == str(quarter)}
+        present = {d.model.unit for d in m.repo.docs if d.model and d.model.period == str(quarter)}
         if request.unit not in present:
             raise OkrError(f"--unit {request.unit}: no such unit has OKRs for {quarter}.")
         units = {request.unit}

@@ -342,7 +342,7 @@ class UncoveredParent(Rule):
             assert doc.model is not None
             for o in doc.model.objectives:
                 for ref in o.aligns_to:
-                    targets.add((doc.model.quarter, ref))
+                    targets.add((doc.model.period, ref))
         for (quarter, ref), (doc, i, o) in ctx.objectives.items():
             assert doc.model is not None
             unit = ctx.units.get(doc.model.unit)
@@ -424,7 +424,7 @@ class UnacknowledgedDependency(Rule):
         supported: dict[tuple[str, str], set[str]] = {}
         for doc in ctx.valid_docs:
             assert doc.model is not None
-            q, me = doc.model.quarter, doc.model.unit
+            q, me = doc.model.period, doc.model.unit
             for i, o in enumerate(doc.model.objectives):
                 mine = f"{me}/{o.id}"
                 for d, dep in enumerate(o.depends_on):

@@ -142,7 +142,7 @@ def _previous(doc: OkrDoc, ctx: Context) -> _Previous | None:
     key result id (found once per file; a key result is then one look-up), or None when
     there are none."""
     assert doc.model is not None
-    q = Quarter.parse(doc.model.quarter, ctx.repo.config.fiscal_year_start_month)
+    q = Quarter.parse(doc.model.period, ctx.repo.config.fiscal_year_start_month)
     if q is None:
         return None
     prev_docs = ctx.unit_docs.get((str(q.previous()), doc.model.unit))

@@ -15,7 +15,16 @@ from okrcli.lint.facts import (
     UnusedSuppressionFacts,
 )
 from okrcli.load.files import OkrDoc
-from okrcli.model.quarter import QUARTER_FORM, QUARTER_RE, quarter_hint
+from okrcli.model.quarter import (
+    QUARTER_FORM,
+    QUARTER_RE,
+    YEAR_FORM,
+    YEARS_FORM,
+    Years,
+    encloses,
+    parse_period,
+    quarter_hint,
+)
 from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, Scope, variant
 from okrcli.rules.context import Context
 from okrcli.rules.indexes import Chains
@@ -167,7 +176,27 @@ class BadQuarter(Rule):
 
     def check_file(self, doc: OkrDoc, ctx: Context) -> Iterator[Finding]:
         assert doc.model is not None
-        q = doc.model.quarter
+        q = doc.model.period
+        kind = doc.model.period_field
+        if kind != "quarter":  # format 1.2: an annual or multi-year file
+            span = Years.parse(q)
+            if span is None or span.kind != kind:
+                form = YEAR_FORM if kind == "year" else YEARS_FORM
+                yield self.at(
+                    doc,
+                    (kind,),
+                    f"{kind} '{q}' is not of the form {form}.",
+                    facts=BadQuarterFacts(quarter=q, well_formed=False, folder=doc.folder),
+                )
+            elif q != doc.folder:
+                yield self.at(
+                    doc,
+                    (kind,),
+                    f"the file is in folder '{doc.folder}' but says {kind} '{q}'; move it "
+                    f"to {ctx.repo.config.okrs_dir}/{q}/ or fix the {kind}.",
+                    facts=BadQuarterFacts(quarter=q, well_formed=True, folder=doc.folder),
+                )
+            return
         if not QUARTER_RE.match(q):
             hint = quarter_hint(q)
             said = f"is no quarter: {hint}" if hint else f"is not of the form {QUARTER_FORM}"
@@ -284,7 +313,7 @@ class BrokenReference(Rule):
             known += f" and {len(themes) - NAMED:,} more"
         for doc in ctx.valid_docs:
             assert doc.model is not None
-            q = doc.model.quarter
+            q = doc.model.period
             for i, o in enumerate(doc.model.objectives):
                 for a, ref in enumerate(o.aligns_to):
                     problem = self._resolve(ctx, q, ref, known)
@@ -327,34 +356,47 @@ class BrokenReference(Rule):
             message: str, problem: ReferenceProblem, close: tuple[str, ...] = ()
         ) -> tuple[str, BrokenReferenceFacts]:
             facts = BrokenReferenceFacts(
-                reference=ref, field="aligns_to", problem=problem, closest=close
+                reference=written, field="aligns_to", problem=problem, closest=close
             )
             return message + _did_you_mean(close), facts
 
+        written = ref
+        ref, at, named = ref.partition("@")
+        if at:  # format 1.2: an objective of an enclosing period
+            start_month = ctx.repo.config.fiscal_year_start_month
+            outer, inner = parse_period(named, start_month), parse_period(quarter, start_month)
+            if outer is None or inner is None or not encloses(outer, inner):
+                return broken(
+                    f"'{written}': {named} does not enclose {quarter}; an objective aligns "
+                    "to its own period (no @) or to a longer one holding it: a quarter to its "
+                    "year or multi-year span, a year to its multi-year span.",
+                    "not enclosing",
+                )
+            quarter = named
         parts = ref.split("/")
         if parts[0] == "strategy" and len(parts) == 2:
             if parts[1] in ctx.themes:
                 return None
             return broken(
-                f"'{ref}' names no strategy theme in org.yaml (themes: {known}).",
+                f"'{written}' names no strategy theme in org.yaml (themes: {known}).",
                 "unknown theme",
                 _closest(parts[1], ctx.themes, "strategy/"),
             )
         unit = parts[0]
         if unit not in ctx.units:
             return broken(
-                f"'{ref}' names unit '{unit}', which is not in org.yaml.",
+                f"'{written}' names unit '{unit}', which is not in org.yaml.",
                 "unknown unit",
                 _closest(unit, ctx.units, "", "/".join(parts[1:])),
             )
         docs = ctx.unit_docs.get((quarter, unit))
         if not docs:
-            return broken(f"'{ref}': unit '{unit}' has no OKRs for {quarter}.", "no OKRs")
+            return broken(f"'{written}': unit '{unit}' has no OKRs for {quarter}.", "no OKRs")
         assert docs[0].model is not None
         objectives = {o.id: o for o in docs[0].model.objectives}
         if (quarter, f"{unit}/{parts[1]}") not in ctx.objectives:
             return broken(
-                f"'{ref}': unit '{unit}' has no objective '{parts[1]}' in {quarter}.",
+                f"'{written}': unit '{unit}' has no objective '{parts[1]}' in {quarter}.",
                 "unknown objective",
                 _closest(parts[1], objectives, unit + "/", "/".join(parts[2:])),
             )
@@ -362,7 +404,7 @@ class BrokenReference(Rule):
             objective = objectives.get(parts[1])
             krs = [k.id for k in objective.key_results] if objective is not None else []
             return broken(
-                f"'{ref}': objective '{unit}/{parts[1]}' has no key result '{parts[2]}'.",
+                f"'{written}': objective '{unit}/{parts[1]}' has no key result '{parts[2]}'.",
                 "unknown key result",
                 _closest(parts[2], krs, f"{unit}/{parts[1]}/"),
             )

@@ -585,7 +585,7 @@ def build(
     some_units = False
     for doc in sorted(repo.docs, key=lambda d: d.rel):
         m = doc.model
-        if m is None or m.quarter != str(quarter):
+        if m is None or m.period != str(quarter):
             continue
         if units is not None and m.unit not in units:
             some_units = True

@@ -25,9 +25,9 @@ def choose_quarter(repo: Repository, asked: str | None, at: datetime) -> Quarter
     start_month = repo.config.fiscal_year_start_month
     present = sorted(
         {
-            d.model.quarter
+            d.model.period
             for d in repo.docs
-            if d.model is not None and QUARTER_RE.match(d.model.quarter)
+            if d.model is not None and QUARTER_RE.match(d.model.period)
         }
     )
     if asked is not None:

@@ -138,7 +138,7 @@ def _targets(repo: Repository, quarter: str, refs: list[str]) -> tuple[list[_Tar
                     Synced(doc.stem, doc.rel, "", error=f"{doc.rel} has errors; run `okr lint`.")
                 )
             continue
-        if doc.model.quarter != quarter:
+        if doc.model.period != quarter:
             continue
         unit = doc.model.unit
         for i, o in enumerate(doc.model.objectives):
