@@ -119,7 +119,7 @@ class Years:
 
     @property
     def kind(self) -> str:
-        """"year" or "years", the field an OKR file of this period names it with."""
+        """The field an OKR file of this period names it with: year or years."""
         return "year" if self.annual else "years"
 
     @property
