@@ -377,6 +377,13 @@ def score(
     ] = ScoreFormat.text,
     repo: Annotated[Path | None, typer.Option(help="The OKR repository root.")] = None,
     allow_partial: Annotated[bool, _ALLOW_PARTIAL] = False,
+    year: Annotated[
+        str | None, typer.Option(help="Score a year's annual OKRs instead, like 2026.")
+    ] = None,
+    years: Annotated[
+        str | None,
+        typer.Option(help="Score a span's multi-year OKRs instead, like 2026-2028."),
+    ] = None,
 ) -> None:
     """Score a quarter for its retrospective: scores, bands, pace, trends and prompts.
 
@@ -393,6 +400,10 @@ def score(
 
       okr score --quarter 2026-Q3
 
+      okr score --year 2026            the annual OKRs, paced over the year
+
+      okr score --years 2026-2028      the multi-year OKRs
+
       okr score --at 2026-11-06        the repository as it was that day
 
       okr score --allow-partial        score even when an OKR file cannot be read
@@ -405,7 +416,7 @@ def score(
         from okrcli.score.service import ScoreRequest
         from okrcli.score.service import score as run_score
 
-        card = run_score(ScoreRequest(list(paths or []), quarter, at, repo))
+        card = run_score(ScoreRequest(list(paths or []), quarter, at, repo, year=year, years=years))
     except OkrError as exc:
         raise _fail(exc) from None
     _out(SCORE_FORMATS[output_format.value](card), json=output_format is ScoreFormat.json)

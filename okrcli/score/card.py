@@ -21,7 +21,7 @@ from okrcli.load.repo import Repository
 from okrcli.model.config import ScoringConfig
 from okrcli.model.okr import Direction, KeyResult, Objective, OkrFile
 from okrcli.model.org import Unit
-from okrcli.model.quarter import Quarter
+from okrcli.model.quarter import Period, Years
 from okrcli.scoring import (
     ONE,
     ZERO,
@@ -140,6 +140,7 @@ class KrRow:
     # it was checked in (or written)
     breached: list[date] = field(default_factory=list)
     after_close: AfterClose | None = None  # a change after the quarter closed
+    indicator: str | None = None  # format 1.2: leading, lagging or undeclared (None)
 
 
 @dataclass(slots=True)
@@ -196,12 +197,20 @@ class ScoreCard:
     after_close: Decimal | None = None  # the score with the values changed after close
     changed_after_close: list[str] = field(default_factory=list)  # each change, named
     some_units: bool = False  # only some of the quarter's units were asked for
+    span: str = "quarter"  # format 1.2: "year" or "years" for annual and multi-year cards
+    # format 1.2: the mix of declared indicators, {"leading": n, "lagging": n, "unset": n}
+    indicators: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def span_word(self) -> str:
+        """What the card's period is called in a sentence: quarter, year or period."""
+        return {"year": "year", "years": "period"}.get(self.span, "quarter")
 
 
 _DIRECTION_NAMES: dict[Direction | None, str] = {d: d.value for d in Direction}
 
 
-def elapsed_share(quarter: Quarter, at: datetime, tz: tzinfo = UTC) -> Decimal:
+def elapsed_share(quarter: Period, at: datetime, tz: tzinfo = UTC) -> Decimal:
     start = datetime.combine(quarter.start, time(0), tzinfo=tz)
     end = datetime.combine(quarter.end + timedelta(days=1), time(0), tzinfo=tz)
     share = Decimal((at - start).total_seconds()) / Decimal((end - start).total_seconds())
@@ -247,7 +256,7 @@ class _Pace:
         return self.of(score)
 
 
-def week_ends(quarter: Quarter, at: datetime, tz: tzinfo = UTC) -> list[datetime]:
+def week_ends(quarter: Period, at: datetime, tz: tzinfo = UTC) -> list[datetime]:
     """The end of each week of the quarter that has begun by ``at`` (the last one cut at it)."""
     ends = []
     day = quarter.start
@@ -451,6 +460,7 @@ class _Scorer:
             moved=move,
             breached=breaches(tl, direction, target),
             after_close=late,
+            indicator=k.indicator,
         )
 
     def _at_close(
@@ -552,7 +562,7 @@ class _Scorer:
 
 def build(
     repo: Repository,
-    quarter: Quarter,
+    quarter: Period,
     history: QuarterHistory | None,
     at: datetime,
     units: set[str] | None = None,
@@ -613,11 +623,28 @@ def build(
         after_close=_late_mean([(c.score, c.after_close) for c in cards]),
         changed_after_close=scorer.changed_after_close,
         some_units=some_units,
+        span=quarter.kind if isinstance(quarter, Years) else "quarter",
+        indicators=_indicator_mix(repo, cards, quarter),
     )
     if not scorer.ended:
         card.pace = scorer.pace_now.of(mean([c.score for c in cards]))
     card.notices += _notices(repo, quarter, history, misplaced)
     return card
+
+
+def _indicator_mix(repo: Repository, cards: list[UnitCard], period: Period) -> dict[str, int]:
+    """How many of the card's key results are declared leading, lagging or neither (format
+    1.2); empty when none declares one, so a 1.1 card says nothing of it."""
+    scored = {c.id for c in cards}
+    mix = {"leading": 0, "lagging": 0, "unset": 0}
+    for d in repo.docs:
+        m = d.model
+        if m is None or m.period != str(period) or m.unit not in scored:
+            continue
+        for o in m.objectives:
+            for k in o.key_results:
+                mix[k.indicator or "unset"] += 1
+    return mix if mix["leading"] or mix["lagging"] else {}
 
 
 def checkin_day(tl: Timeline, n: int, tz: tzinfo) -> date:
@@ -660,13 +687,13 @@ def _pace_counts(cards: list[UnitCard]) -> dict[str, int]:
     return paces
 
 
-def _broken(repo: Repository, quarter: Quarter) -> list[str]:
+def _broken(repo: Repository, quarter: Period) -> list[str]:
     """The quarter's files that could not be read."""
     return sorted(d.rel for d in repo.docs if d.model is None and d.folder == str(quarter))
 
 
 def _notices(
-    repo: Repository, quarter: Quarter, history: QuarterHistory | None, misplaced: list[str]
+    repo: Repository, quarter: Period, history: QuarterHistory | None, misplaced: list[str]
 ) -> list[str]:
     """What the reader should know about what the card leaves out or cannot be sure of."""
     out = []

@@ -186,7 +186,7 @@ def headline(card: ScoreCard) -> str:
     if card.ended:
         b = card.bands
         line = (
-            f"{card.quarter} as of {when} (quarter over): {_scope(card)} "
+            f"{card.quarter} as of {when} ({card.span_word} over): {_scope(card)} "
             f"{closed_score(card.score, card.after_close)}; "
             f"units {b['missed']} missed, {b['stretch']} in the stretch zone, {b['over']} "
             f"over-achieved; {card.checked_in} of {card.key_results} key results checked in"
@@ -197,10 +197,17 @@ def headline(card: ScoreCard) -> str:
     else:
         p = card.paces
         line = (
-            f"{card.quarter} as of {when} ({int(card.elapsed * 100)}% of the quarter gone): "
+            f"{card.quarter} as of {when} ({int(card.elapsed * 100)}% of the {card.span_word} "
+            "gone): "
             f"{_scope(card)} {num(card.score)}; key results {p['on track']} on track, "
             f"{p['at risk']} at risk, {p['off track']} off track; {card.checked_in} of "
             f"{card.key_results} checked in"
+        )
+    if card.indicators:
+        mix = card.indicators
+        line += (
+            f"; indicators {mix['leading']} leading, {mix['lagging']} lagging, "
+            f"{mix['unset']} undeclared"
         )
     return line + left_out(card) + "."
 
@@ -283,6 +290,8 @@ def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
         ]
         if not card.ended:
             head.insert(5, "pace")
+        if card.indicators:
+            head.insert(1, "indicator")
         rows = [head]
         for k in o.key_results:
             row = [
@@ -297,6 +306,8 @@ def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
             ]
             if not card.ended:
                 row.insert(5, k.pace or "-")
+            if card.indicators:
+                row.insert(1, k.indicator or "-")
             rows.append(row)
         lines += _table(rows)
         lines += [
@@ -327,7 +338,7 @@ def markdown(card: ScoreCard) -> str:
     if not card.ended:
         out += [
             " · ".join(f"{m} {p}" for p, m in MARKS.items()) + " (pace: the score against "
-            "the share of the quarter gone)",
+            f"the share of the {card.span_word} gone)",
             "",
         ]
     for u in card.units:
@@ -343,7 +354,8 @@ def markdown(card: ScoreCard) -> str:
                 f"{status(o.pace, o.band, card)}",
                 "",
             ]
-            cols = ["Key result", "Baseline", "Current", "Target", "Score"]
+            cols = ["Key result", *(["Indicator"] if card.indicators else [])]
+            cols += ["Baseline", "Current", "Target", "Score"]
             cols += [] if card.ended else ["Pace"]
             cols += ["Confidence", "Last check-in", "Trend"]
             right = {"Baseline", "Current", "Target", "Score", "Confidence"}
@@ -352,6 +364,7 @@ def markdown(card: ScoreCard) -> str:
                 unit = md.text(k.unit) if k.unit else None
                 cells = [
                     md.cell(k.title),
+                    *([k.indicator or "-"] if card.indicators else []),
                     with_unit(grouped(k.baseline), unit),
                     _value(k, unit),
                     target_cell(k, unit),
@@ -411,6 +424,16 @@ def as_json(card: ScoreCard) -> str:
     everywhere: while the quarter runs, bands are null and paces are given; once it is over,
     the other way round."""
     data = _tree(card)
+    # format 1.2's keys only where they say something: a 1.1 card's JSON is as it was
+    if card.span == "quarter":
+        del data["span"]
+    if not card.indicators:
+        del data["indicators"]
+    for unit in data["units"]:
+        for objective in unit["objectives"]:
+            for kr in objective["key_results"]:
+                if kr["indicator"] is None:
+                    del kr["indicator"]
     if not card.ended:
         data["bands"] = None
         for unit in data["units"]:
