@@ -200,6 +200,8 @@ class ScoreCard:
     span: str = "quarter"  # format 1.2: "year" or "years" for annual and multi-year cards
     # format 1.2: the mix of declared indicators, {"leading": n, "lagging": n, "unset": n}
     indicators: dict[str, int] = field(default_factory=dict)
+    # format 1.2: the annual and multi-year objectives the quarter aligns to (EnclosingRow)
+    enclosing: list[Any] = field(default_factory=list)
 
     @property
     def span_word(self) -> str:

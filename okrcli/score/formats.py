@@ -10,6 +10,7 @@ from typing import Any, cast
 
 from okrcli import markdown as md
 from okrcli.score.card import KrRow, ScoreCard, UnitCard
+from okrcli.score.enclosing import EnclosingRow
 from okrcli.textsafe import visible
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -323,8 +324,24 @@ def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
     return lines
 
 
+def enclosing_words(row: EnclosingRow) -> str:
+    """An annual or multi-year objective the quarter aligns to, in a sentence's words."""
+    kind = "year" if "-" not in row.period else "period"
+    so_far = "year to date" if kind == "year" else "so far"
+    judged = f"pace {row.pace}" if row.pace is not None else f"{kind} over, {row.band}"
+    return (
+        f"{row.ref} ({row.title}): {so_far} {num(row.score)} with "
+        f"{int(row.elapsed * 100)}% of the {kind} gone, {judged}; aligned from "
+        f"{', '.join(row.aligned_from)}"
+    )
+
+
 def text(card: ScoreCard) -> str:
     out = [headline(card), ""]
+    if card.enclosing:
+        out += ["aligned to longer goals:"]
+        out += [f"  {enclosing_words(row)}" for row in card.enclosing]
+        out += [""]
     for u in card.units:
         out += [*_unit_text(u, card), ""]
     out += [f"moved target: {m}" for m in card.moved]
@@ -341,6 +358,10 @@ def markdown(card: ScoreCard) -> str:
             f"the share of the {card.span_word} gone)",
             "",
         ]
+    if card.enclosing:
+        out += ["Aligned to longer goals:", ""]
+        out += [f"- {md.text(enclosing_words(row))}" for row in card.enclosing]
+        out += [""]
     for u in card.units:
         out += [
             f"### {md.text(u.name)} ({md.code(u.id)}): {closed_score(u.score, u.after_close)}, "
@@ -429,6 +450,8 @@ def as_json(card: ScoreCard) -> str:
         del data["span"]
     if not card.indicators:
         del data["indicators"]
+    if not card.enclosing:
+        del data["enclosing"]
     for unit in data["units"]:
         for objective in unit["objectives"]:
             for kr in objective["key_results"]:

@@ -131,4 +131,8 @@ def score(request: ScoreRequest) -> ScoreCard:
 
     card = build(m.repo, quarter, m.history(str(quarter)), m.at, units)
     card.notices[:0] = m.notices
+    if isinstance(quarter, Quarter):
+        from okrcli.score.enclosing import enclosing_rows
+
+        card.enclosing = enclosing_rows(m.repo, quarter, m.at, m.history)
     return card
