@@ -103,6 +103,7 @@ FACTS: dict[str, list[dict[str, object]]] = {
         code: [{"objective": CHECKOUT, "weak": False}]
         for code in ("OKR102", "OKR103", "OKR104", "OKR105", "OKR106")
     },
+    "OKR107": [{"objective": CHECKOUT, "key_results": 3}],
     "OKR201": [{"objective": CHECKOUT, "count": 1, "min": 3, "max": 5}],
     "OKR202": [
         {

@@ -138,6 +138,15 @@ class ObjectiveFacts(Facts):
     weak: bool = False
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LaggingOnlyFacts(Facts):
+    """OKR107: the objective ('unit/objective') whose key results are all declared lagging,
+    and how many there are."""
+
+    objective: str
+    key_results: int
+
+
 # -- key results (OKR2xx) --------------------------------------------------------------------
 
 

@@ -323,7 +323,7 @@ class UncoveredParent(Rule):
     some key results of an objective, the key results nobody took up are gaps too.
 
     Annual and multi-year objectives (format 1.2) are the long-term goals the product head's
-    guide (seed 004) asks quarters to make progress on: one that no objective of the
+    guide asks quarters to make progress on: one that no objective of the
     running quarter (the year's latest quarter with OKR files) aligns to with
     ``unit/objective@2026`` is being left to wait for a later quarter."""
 
