@@ -74,9 +74,9 @@ objectives:
     title: Make ordering again effortless for returning customers
     aligns_to: [acme/loyal-customers@2025]
     key_results:
-      - {id: saved-card, title: Raise the share of repeat orders paid with a saved card, baseline: 40, target: 50}
-      - {id: reorder-time, title: Cut the median time to place a repeat order, baseline: 95, target: 60}
-      - {id: reorder-errors, title: Lower the share of repeat orders that fail, baseline: 2.4, target: 1.0}
+      - {id: saved-card, title: Raise repeat orders paid by saved card, baseline: 40, target: 50}
+      - {id: reorder-time, title: Cut median time to reorder, baseline: 95, target: 60}
+      - {id: reorder-errors, title: Lower failed repeat orders, baseline: 2.4, target: 1.0}
 """
 
 VERSIONS = [
@@ -317,7 +317,7 @@ def test_okr303_an_annual_objective_the_running_quarter_leaves_uncovered(tmp_pat
     aligns_to: [strategy/retention]
     key_results:
       - {id: a, title: Raise the share of orders from the second country, baseline: 0, target: 5}
-      - {id: b, title: Raise the repeat rate of shoppers in the second country, baseline: 10, target: 20}
+      - {id: b, title: Raise the repeat rate there, baseline: 10, target: 20}
       - {id: c, title: Cut delivery time to the second country, baseline: 9, target: 5}
 """
     )
