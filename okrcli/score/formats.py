@@ -291,7 +291,8 @@ def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
         ]
         if not card.ended:
             head.insert(5, "pace")
-        if card.indicators:
+        declared = any(k.indicator for k in o.key_results)
+        if declared:
             head.insert(1, "indicator")
         rows = [head]
         for k in o.key_results:
@@ -307,7 +308,7 @@ def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
             ]
             if not card.ended:
                 row.insert(5, k.pace or "-")
-            if card.indicators:
+            if declared:
                 row.insert(1, k.indicator or "-")
             rows.append(row)
         lines += _table(rows)
@@ -375,7 +376,8 @@ def markdown(card: ScoreCard) -> str:
                 f"{status(o.pace, o.band, card)}",
                 "",
             ]
-            cols = ["Key result", *(["Indicator"] if card.indicators else [])]
+            declared = any(k.indicator for k in o.key_results)
+            cols = ["Key result", *(["Indicator"] if declared else [])]
             cols += ["Baseline", "Current", "Target", "Score"]
             cols += [] if card.ended else ["Pace"]
             cols += ["Confidence", "Last check-in", "Trend"]
@@ -385,7 +387,7 @@ def markdown(card: ScoreCard) -> str:
                 unit = md.text(k.unit) if k.unit else None
                 cells = [
                     md.cell(k.title),
-                    *([k.indicator or "-"] if card.indicators else []),
+                    *([k.indicator or "-"] if declared else []),
                     with_unit(grouped(k.baseline), unit),
                     _value(k, unit),
                     target_cell(k, unit),
