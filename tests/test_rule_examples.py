@@ -98,12 +98,24 @@ FACTS: dict[str, list[dict[str, object]]] = {
             "field": "headers.Authorization",
         }
     ],
+    "OKR008": [
+        {
+            "objective": CHECKOUT,
+            "field": "shared_with",
+            "unit": "serach",
+            "problem": "unknown unit",
+            "key_result": None,
+        }
+    ],
     "OKR101": [{"unit": "checkout", "level": "team", "count": 2, "limit": 1}],
     **{
         code: [{"objective": CHECKOUT, "weak": False}]
         for code in ("OKR102", "OKR103", "OKR104", "OKR105", "OKR106")
     },
     "OKR107": [{"objective": CHECKOUT, "key_results": 3}],
+    "OKR207": [
+        {"objective": CHECKOUT, "units": ["checkout", "search"], "missing": ["search"]}
+    ],
     "OKR201": [{"objective": CHECKOUT, "count": 1, "min": 3, "max": 5}],
     "OKR202": [
         {

@@ -462,7 +462,15 @@ def build_without_findings(
     glance = sorted(
         units, key=lambda x: (x["score"], ORDER[x["status"]], charts.natural(x["name"]))
     )
-    all_krs = [(u, k) for u in units for o in u["objectives"] for k in o["key_results"]]
+    # each key result once, under the unit whose file holds it (a shared objective, format
+    # 1.2, is on every sharing unit's card too)
+    all_krs = [
+        (u, k)
+        for u in units
+        for o in u["objectives"]
+        for k in o["key_results"]
+        if k["ref"].split("/", 1)[0] == u["id"]
+    ]
     if unit is not None:
         scope, name = "Unit", org[unit].name if unit in org else unit
     else:

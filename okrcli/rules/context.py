@@ -75,6 +75,20 @@ class Context:
         return out
 
     @cached_property
+    def shared_to(self) -> dict[tuple[str, str], list[str]]:
+        """Format 1.2: (period, unit) -> the objectives ('owner/objective') other units' files
+        share with that unit (``shared_with``), which count as its own."""
+        out: dict[tuple[str, str], list[str]] = {}
+        for d in self.valid_docs:
+            assert d.model is not None
+            for o in d.model.objectives:
+                for unit in dict.fromkeys(o.shared_with):
+                    if unit != d.model.unit:
+                        key = (d.model.period, unit)
+                        out.setdefault(key, []).append(f"{d.model.unit}/{o.id}")
+        return out
+
+    @cached_property
     def objectives(self) -> dict[tuple[str, str], tuple[OkrDoc, int, Objective]]:
         """(quarter, 'unit/objective') -> where that objective is."""
         out: dict[tuple[str, str], tuple[OkrDoc, int, Objective]] = {}

@@ -61,12 +61,16 @@ class TooManyObjectives(Rule):
             "business-unit": opts.business_unit,
             "company": opts.company,
         }[unit.level]
-        n = len(doc.model.objectives)
+        shared = ctx.shared_to.get((doc.model.period, unit.id), [])
+        n = len(doc.model.objectives) + len(shared)
         if n > limit:
+            also = f" ({len(shared)} shared with it from other files)" if shared else ""
             yield self.at(
                 doc,
-                ("objectives", limit),
-                f"{unit.level} '{unit.id}' has {n} objectives this quarter; at most "
+                ("objectives", min(limit, len(doc.model.objectives) - 1))
+                if doc.model.objectives
+                else ("objectives",),
+                f"{unit.level} '{unit.id}' has {n} objectives this quarter{also}; at most "
                 f"{limit} keeps the focus. Pick the one that matters most and move "
                 "the rest to a later quarter.",
                 facts=TooManyObjectivesFacts(unit=unit.id, level=unit.level, count=n, limit=limit),

@@ -8,6 +8,7 @@ from typing import ClassVar, Literal
 
 from okrcli.lint.facts import (
     BadQuarterFacts,
+    BadSharingFacts,
     BrokenReferenceFacts,
     DuplicateIdFacts,
     ReferenceProblem,
@@ -433,6 +434,89 @@ def _did_you_mean(closest: tuple[str, ...]) -> str:
 
 
 NAMED = 10  # at most this many themes named in one message
+
+
+SHARED = "shared"  # a key result owned by all the units sharing its objective
+
+
+class BadSharing(Rule):
+    """Format 1.2's shared objectives: the product head's guide asks product, engineering and
+    design to own some objectives together, each unit with key results of its own and some
+    measured together, so that one goal is not pulled three ways. ``shared_with`` must name
+    other units of org.yaml, and each key result's ``owner`` the file's unit, one of those
+    units, or ``shared``: a share nobody can find in the organisation is nobody's."""
+
+    code = "OKR008"
+    name = "bad-sharing"
+    severity = "error"
+    summary = (
+        "`shared_with` naming an unknown unit or the file's own unit; a key result `owner` "
+        "outside the sharing units (format 1.2)"
+    )
+    facts = BadSharingFacts
+    bad = (
+        Example(
+            variant(
+                "    aligns_to: [strategy/retention]\n",
+                "    aligns_to: [strategy/retention]\n    shared_with: [serach]\n",
+            )
+        ),
+    )
+    good = (
+        Example(
+            variant(
+                "    aligns_to: [strategy/retention]\n",
+                "    aligns_to: [strategy/retention]\n    shared_with: [search]\n",
+                variant("        baseline: 95\n", "        owner: search\n        baseline: 95\n"),
+            )
+        ),
+    )
+
+    def check_file(self, doc: OkrDoc, ctx: Context) -> Iterator[Finding]:
+        assert doc.model is not None
+        me = doc.model.unit
+        for i, o in enumerate(doc.model.objectives):
+            ref = f"{me}/{o.id}"
+            for n, unit in enumerate(o.shared_with):
+                if unit == me:
+                    message = f"objective '{o.id}' is shared with its own unit; remove '{unit}'."
+                    problem: Literal["unknown unit", "own unit"] = "own unit"
+                elif unit not in ctx.units:
+                    message = (
+                        f"objective '{o.id}' is shared with '{unit}', which is not in org.yaml."
+                        f"{_did_you_mean(_closest(unit, ctx.units, ''))}"
+                    )
+                    problem = "unknown unit"
+                else:
+                    continue
+                yield self.at(
+                    doc,
+                    ("objectives", i, "shared_with", n),
+                    message,
+                    facts=BadSharingFacts(
+                        objective=ref, field="shared_with", unit=unit, problem=problem
+                    ),
+                )
+            owners = {me, SHARED, *o.shared_with}
+            for j, k in enumerate(o.key_results):
+                if k.owner is None or k.owner in owners:
+                    continue
+                among = ", ".join([me, *o.shared_with])
+                yield self.at(
+                    doc,
+                    ("objectives", i, "key_results", j, "owner"),
+                    f"key result '{k.id}' is owned by '{k.owner}', which does not own objective "
+                    f"'{o.id}'; name one of {among}, or `shared`"
+                    + ("" if o.shared_with else f" (or share the objective with '{k.owner}')")
+                    + ".",
+                    facts=BadSharingFacts(
+                        objective=ref,
+                        field="owner",
+                        unit=k.owner,
+                        problem="not sharing",
+                        key_result=f"{ref}/{k.id}",
+                    ),
+                )
 
 
 class UnusedSuppression(Rule):

@@ -154,6 +154,7 @@ class ObjectiveRow:
     key_results: list[KrRow]
     pace: str | None = None  # while the quarter runs
     after_close: Decimal | None = None  # the score with the values changed after close
+    shared_with: list[str] = field(default_factory=list)  # format 1.2: its other owners
 
 
 @dataclass(slots=True)
@@ -532,6 +533,7 @@ class _Scorer:
             rows,
             None if self.ended else self.pace_now.of(score),
             late,
+            list(o.shared_with),
         )
 
     def unit_card(self, doc: OkrDoc, m: OkrFile, member: Unit | None) -> UnitCard:
@@ -606,6 +608,7 @@ def build(
             misplaced.append(doc.rel)
             continue
         cards.append(scorer.unit_card(doc, m, org.get(m.unit)))
+    cards = _with_shared(scorer, cards, org, units)
     card = ScoreCard(
         str(quarter),
         at,
@@ -649,6 +652,50 @@ def _indicator_mix(repo: Repository, cards: list[UnitCard], period: Period) -> d
     return mix if mix["leading"] or mix["lagging"] else {}
 
 
+def _with_shared(
+    scorer: _Scorer, cards: list[UnitCard], org: dict[str, Unit], units: set[str] | None
+) -> list[UnitCard]:
+    """Format 1.2: each objective shared with other units (``shared_with``) counts as an
+    objective of every one of them too, scored once in its owner's file: a sharing unit's
+    score is the mean of its own and its shared objectives (a unit that only shares
+    objectives gets a card of its own). The organisation's counts of key results and
+    check-ins take each key result once."""
+    by_id = {c.id: c for c in cards}
+    shared: dict[str, list[ObjectiveRow]] = {}
+    paths: dict[str, str] = {}
+    for c in cards:
+        for o in c.objectives:
+            for unit in o.shared_with:
+                if unit != c.id and unit in org and (units is None or unit in units):
+                    shared.setdefault(unit, []).append(o)
+                    paths.setdefault(unit, c.path)
+    if not shared:
+        return cards
+    out = list(cards)
+    for unit, rows in shared.items():
+        own = by_id.get(unit)
+        if own is None:
+            member = org[unit]
+            own = UnitCard(
+                unit, member.name, member.level, paths[unit], ZERO, "missed", [], None, ()
+            )
+            out.append(own)
+        own.objectives = [*own.objectives, *rows]
+        score = mean([o.score for o in own.objectives])
+        own.score = rounded(score)
+        own.band = band(score, scorer.scoring.bands.stretch, scorer.scoring.bands.over)
+        missed = [
+            o.id for o in own.objectives if o.commitment == "committed" and o.band == "missed"
+        ]
+        own.prompts = PROMPTS[own.band]
+        if missed and scorer.ended:
+            own.band = "stretch" if own.band == "over" else own.band
+            own.prompts = COMMITMENT_PROMPTS + PROMPTS[own.band]
+        own.missed_commitments = missed if scorer.ended else []
+        own.pace = None if scorer.ended else scorer.pace_now.of(score)
+    return out
+
+
 def checkin_day(tl: Timeline, n: int, tz: tzinfo) -> date:
     """The day of check-in ``n``: the commit's day in okr.yaml's time zone, or the earlier
     day a late check-in names (``checked:``, written by ``okr check-in --date``)."""
@@ -681,8 +728,12 @@ def _band_counts(cards: list[UnitCard]) -> dict[str, int]:
 def _pace_counts(cards: list[UnitCard]) -> dict[str, int]:
     """Key results on track, at risk and off track (all None once the quarter is over)."""
     paces = {"on track": 0, "at risk": 0, "off track": 0}
+    seen: set[int] = set()  # a shared objective is on several units' cards: counted once
     for c in cards:
         for orow in c.objectives:
+            if id(orow) in seen:
+                continue
+            seen.add(id(orow))
             for row in orow.key_results:
                 if row.pace is not None:
                     paces[row.pace] += 1

@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from okrcli import markdown as md
-from okrcli.score.card import KrRow, ScoreCard, UnitCard
+from okrcli.score.card import KrRow, ObjectiveRow, ScoreCard, UnitCard
 from okrcli.score.enclosing import EnclosingRow
 from okrcli.textsafe import visible
 
@@ -269,6 +269,12 @@ def _table(rows: list[list[str]], indent: str = "    ") -> list[str]:
     ]
 
 
+def _owners(u: UnitCard, o: ObjectiveRow) -> list[str]:
+    """Format 1.2: the units owning a shared objective, besides the unit it is shown under."""
+    owner = o.key_results[0].ref.split("/")[0] if o.key_results else ""
+    return [x for x in dict.fromkeys([owner, *o.shared_with]) if x and x != u.id]
+
+
 def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
     lines = [
         f"{u.id}  {u.name} ({u.level})  score {closed_score(u.score, u.after_close)}  "
@@ -278,6 +284,7 @@ def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
         lines.append(
             f"  {o.id}: {o.title}  [{o.commitment}]  {closed_score(o.score, o.after_close)} "
             f"{status(o.pace, o.band, card)}"
+            + (f"  shared: {', '.join(_owners(u, o))}" if o.shared_with else "")
         )
         head = [
             "key result",
@@ -459,6 +466,8 @@ def as_json(card: ScoreCard) -> str:
             for kr in objective["key_results"]:
                 if kr["indicator"] is None:
                     del kr["indicator"]
+            if not objective["shared_with"]:
+                del objective["shared_with"]
     if not card.ended:
         data["bands"] = None
         for unit in data["units"]:
