@@ -113,9 +113,7 @@ FACTS: dict[str, list[dict[str, object]]] = {
         for code in ("OKR102", "OKR103", "OKR104", "OKR105", "OKR106")
     },
     "OKR107": [{"objective": CHECKOUT, "key_results": 3}],
-    "OKR207": [
-        {"objective": CHECKOUT, "units": ["checkout", "search"], "missing": ["search"]}
-    ],
+    "OKR207": [{"objective": CHECKOUT, "units": ["checkout", "search"], "missing": ["search"]}],
     "OKR201": [{"objective": CHECKOUT, "count": 1, "min": 3, "max": 5}],
     "OKR202": [
         {
