@@ -77,7 +77,7 @@ objectives:
         baseline: 40
         target: 60
         current: 58
-      - {id: defects, title: Cut accessibility defects a release, baseline: 12, target: 4, current: 4}
+      - {id: defects, title: Cut accessibility defects, baseline: 12, target: 4, current: 4}
       - id: lead-time
         title: Cut median days from sign-off to screen in review
         baseline: 10
