@@ -379,3 +379,17 @@ def test_period_files_fit_their_folders_and_limits_count_per_period(tmp_path: Pa
     both = [d for d in diags if d.code == "OKR002"]
     assert [d.rel for d in both] == ["okrs/2025-Q4/acme.yaml"]
     assert "names its period once" in both[0].message
+
+
+@pytest.mark.slow
+def test_okr_diff_names_a_years_moved_goalpost(acme: Path) -> None:
+    commits = git(acme, "log", "--format=%H %s").splitlines()
+    by_day = {line.split()[-1]: line.split()[0] for line in commits}
+    run = okr("diff", by_day["2025-03-02"], by_day["2025-03-16"], cwd=acme)
+    assert run.returncode == 0, run.stderr
+    # nps at 34: (34 - 30) / (50 - 30) = 0.20 against the agreed 50 before and after the move
+    assert (
+        "~ 2025 acme/loyal-customers/nps: target changed 50 -> 45 (moved goalpost: the year's "
+        "agreed target is 50, which okr score keeps scoring against; easier: score 0.20 -> "
+        "0.20 (+0.00))"
+    ) in run.stdout
