@@ -28,9 +28,8 @@ from typing import Any
 from okrcli import cachefile, runner
 from okrcli.history import codec
 from okrcli.history.git import NULL_ID, Change, Commit, Git
-from okrcli.load.files import okr_file
+from okrcli.load.files import okr_file, period_in
 from okrcli.load.yamlsafe import YamlError, decode, parse
-from okrcli.model.quarter import period_in
 
 FIELDS = ("baseline", "target", "current", "confidence", "checked", "note")
 _FIELD_INDEX = {name: i for i, name in enumerate(FIELDS)}

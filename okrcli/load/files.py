@@ -14,7 +14,6 @@ from okrcli.errors import OkrError
 from okrcli.fsutil import NotAFileError, inside, open_regular
 from okrcli.fsutil import read_fd as _read_fd
 from okrcli.load.yamlsafe import MAX_BYTES, Parsed, Span, YamlError
-from okrcli.model.quarter import period_in
 
 if TYPE_CHECKING:
     from okrcli.model.okr import OkrFile
@@ -50,6 +49,18 @@ class OkrDoc(Source):
     model: OkrFile | None = None
     folder: str = ""
     stem: str = ""
+
+
+def period_in(data: dict[object, object]) -> object:
+    """The period a parsed OKR file names, as its folder is named (``2026-Q4``, ``2026``,
+    ``2026-2028``): its ``quarter``, else its ``year`` (an int, as text), else its ``years``;
+    None when it names none."""
+    if "quarter" in data:
+        return data["quarter"]
+    year = data.get("year")
+    if isinstance(year, int) and not isinstance(year, bool):
+        return str(year)
+    return data.get("years", year)
 
 
 def in_place(doc: OkrDoc) -> bool:

@@ -158,15 +158,3 @@ def encloses(outer: Period, inner: Period) -> bool:
     return (outer.first, outer.last) != (inner.first, inner.last) and (
         outer.first <= inner.first and inner.last <= outer.last
     )
-
-
-def period_in(data: dict[object, object]) -> object:
-    """The period a parsed OKR file names, as its folder is named (``2026-Q4``, ``2026``,
-    ``2026-2028``): its ``quarter``, else its ``year`` (an int, as text), else its ``years``;
-    None when it names none."""
-    if "quarter" in data:
-        return data["quarter"]
-    year = data.get("year")
-    if isinstance(year, int) and not isinstance(year, bool):
-        return str(year)
-    return data.get("years", year)
