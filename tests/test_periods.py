@@ -393,3 +393,23 @@ def test_okr_diff_names_a_years_moved_goalpost(acme: Path) -> None:
         "agreed target is 50, which okr score keeps scoring against; easier: score 0.20 -> "
         "0.20 (+0.00))"
     ) in run.stdout
+
+
+def test_okr101_counts_an_annual_files_objectives_apart(tmp_path: Path) -> None:
+    year = CHECKOUT_Q3.replace("quarter: 2025-Q3", "year: 2025").replace(
+        "aligns_to: [acme/loyal-customers@2025]", "aligns_to: [acme/loyal-customers]"
+    )
+    second = year.split("objectives:\n", 1)[1].replace("effortless-reorder", "second")
+    root = write_repo(
+        tmp_path / "r",
+        {
+            "okrs/2025/acme.yaml": annual(),
+            "okrs/2025/checkout.yaml": year + second,
+            "okrs/2025-Q3/checkout.yaml": CHECKOUT_Q3,
+        },
+        ORG,
+    )
+    found = [d for d in run_lint(root, select=["OKR101"]).diagnostics]
+    assert [(d.rel, d.message.split(";")[0]) for d in found] == [
+        ("okrs/2025/checkout.yaml", "team 'checkout' has 2 objectives this year")
+    ]

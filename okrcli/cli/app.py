@@ -233,7 +233,11 @@ def lint(
         ),
     ] = None,
     quarter: Annotated[
-        str | None, typer.Option(help="Report only on one quarter's files, like 2026-Q4.")
+        str | None,
+        typer.Option(
+            help="Report only on one quarter's files, like 2026-Q4 (or a year's, 2026, or a "
+            "span's, 2026-2028)."
+        ),
     ] = None,
 ) -> None:
     """Check OKR files against the format and the OKR guidance.

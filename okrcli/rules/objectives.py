@@ -70,11 +70,17 @@ class TooManyObjectives(Rule):
                 ("objectives", min(limit, len(doc.model.objectives) - 1))
                 if doc.model.objectives
                 else ("objectives",),
-                f"{unit.level} '{unit.id}' has {n} objectives this quarter{also}; at most "
+                f"{unit.level} '{unit.id}' has {n} objectives this "
+                f"{_period_word(doc.model.period_field)}{also}; at most "
                 f"{limit} keeps the focus. Pick the one that matters most and move "
                 "the rest to a later quarter.",
                 facts=TooManyObjectivesFacts(unit=unit.id, level=unit.level, count=n, limit=limit),
             )
+
+
+def _period_word(field: str) -> str:
+    """quarter, year or period (format 1.2: a span of years), for a sentence."""
+    return {"year": "year", "years": "period"}.get(field, "quarter")
 
 
 class _ObjectiveHeuristic(Rule):
