@@ -11,6 +11,8 @@ checked in every Friday until 20 November 2026, by the units' owners. On purpose
   6 November, five weeks into the quarter;
 * lower-is-better key results (checkout repeat-time, payments latency) checked in downwards,
   and a stay_above one (payments uptime);
+* Acme's year (format 1.2, okrs/2026/acme.yaml): its annual objectives, which both quarters
+  align to, written with the repository on 1 July and checked in every fourth Friday;
 * metric sources for `okr sync` (format 1.1), added on 21 November, after the day the demo
   is seen at: checkout's conversion and repeat-time come from a SQLite file
   (metrics/kpis.db, named `local` in okr.yaml), its payment-errors from a CSV file.
@@ -37,6 +39,8 @@ STALE = ("warehouse", "scanner-downtime", date(2026, 10, 9))
 MOVED = ("growth", "activation", date(2026, 11, 6), "50")
 Q3 = ("2026-Q3", date(2026, 7, 1), date(2026, 9, 25))
 Q4 = ("2026-Q4", date(2026, 10, 1), date(2026, 11, 20))
+# the year: from its first day to the demo's last check-in, when it reaches the file's values
+YEAR = ("2026", date(2026, 1, 1), date(2026, 11, 20))
 
 _KR_ID = re.compile(r"^      - id: (\S+)\s*$")
 _FIELD = re.compile(r"^(        (current|confidence|target|baseline): )(\S+)(.*)$")
@@ -108,6 +112,9 @@ def build(out: Path) -> None:
     config = (ACME / "okr.yaml").read_text(encoding="utf-8")
     (out / "okr.yaml").write_text(config.replace("ignore: [OKR4]", "ignore: []"), encoding="utf-8")
     shutil.copytree(ACME.parent.parent / "schemas", out / "schemas")
+    year_final = (ACME / "okrs" / YEAR[0] / "acme.yaml").read_text(encoding="utf-8")
+    (out / "okrs" / YEAR[0]).mkdir(parents=True)
+    _year_at(out, year_final, Q3[1])
     for quarter, start, last in (Q3, Q4):
         src = ACME / "okrs" / quarter
         dst = out / "okrs" / quarter
@@ -162,6 +169,23 @@ def build(out: Path) -> None:
                         when=week,
                         author=owner.group(1) if owner else "maria",
                     )
+            if n % 4 == 0 or (quarter == Q4[0] and n == len(weeks)):
+                _year_at(out, year_final, week)
+                git(out, "add", f"okrs/{YEAR[0]}/acme.yaml", when=week)
+                git(out, "commit", "-q", "-m", f"check-in: acme {YEAR[0]}", when=week)
+
+
+def _year_at(out: Path, final: str, day: date) -> None:
+    """Acme's annual file with each value where a straight line from the baseline on the
+    year's first day to the file's value on its last check-in day puts it on ``day``."""
+    share = (day - YEAR[1]).days / (YEAR[2] - YEAR[1]).days
+    values = {
+        kr: {
+            "current": fmt(float(v["baseline"]) + (float(v["current"]) - float(v["baseline"])) * share)
+        }
+        for kr, v in read_values(final).items()
+    }
+    (out / "okrs" / YEAR[0] / "acme.yaml").write_text(rewrite(final, values), encoding="utf-8")
 
 
 MOVED_QUARTER = Q4[0]

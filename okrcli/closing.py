@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from okrcli.errors import OkrError
 from okrcli.model.config import Config
-from okrcli.model.quarter import Quarter
+from okrcli.model.quarter import Period, parse_period
 from okrcli.model.timezone import zone_named
 
 
@@ -36,17 +36,17 @@ def today(config: Config, now: datetime | None = None) -> date:
     return local_day(now or datetime.now(UTC), zone(config))
 
 
-def closing_day(quarter: Quarter, config: Config) -> date:
+def closing_day(quarter: Period, config: Config) -> date:
     """The last day ``quarter`` takes check-ins: its last day plus ``scoring.close_days``."""
     return quarter.end + timedelta(days=config.scoring.close_days)
 
 
-def closed_from(quarter: Quarter, config: Config) -> datetime:
+def closed_from(quarter: Period, config: Config) -> datetime:
     """The first moment ``quarter`` is closed: the start of the day after its closing day."""
     return day_start(closing_day(quarter, config) + timedelta(days=1), zone(config))
 
 
-def is_closed(quarter: Quarter, config: Config, now: datetime | None = None) -> bool:
+def is_closed(quarter: Period, config: Config, now: datetime | None = None) -> bool:
     return (now or datetime.now(UTC)) >= closed_from(quarter, config)
 
 
@@ -55,7 +55,7 @@ def refuse_closed(
 ) -> None:
     """Raise OkrError when ``quarter`` is closed and not reopened on purpose (``reopen`` is
     the reason given with --reopen)."""
-    q = Quarter.parse(quarter, config.fiscal_year_start_month)
+    q = parse_period(quarter, config.fiscal_year_start_month)
     if q is None:
         return
     if not is_closed(q, config, now):
@@ -84,5 +84,5 @@ def refuse_closed(
 
 def is_open(quarter: str, config: Config, now: datetime | None = None) -> bool:
     """Whether ``quarter`` (a YYYY-Qn name) still takes check-ins."""
-    q = Quarter.parse(quarter, config.fiscal_year_start_month)
+    q = parse_period(quarter, config.fiscal_year_start_month)
     return q is None or not is_closed(q, config, now)

@@ -375,7 +375,7 @@ def test_score_markdown_and_json(demo: Path) -> None:
     assert md.startswith("## Scores for 2026-Q4")
     assert "| Key result | Baseline | Current | Target | Score | Pace |" in md
     data = json.loads(okr("score", "--at", "2026-11-20", "--format", "json", cwd=demo).stdout)
-    assert data["quarter"] == "2026-Q4" and len(data["units"]) == 12
+    assert data["quarter"] == "2026-Q4" and len(data["units"]) == 15
     # one judgement at a time: pace while the quarter runs, bands once it is over
     assert data["bands"] is None and sum(data["paces"].values()) == data["key_results"]
     assert {u["band"] for u in data["units"]} == {None} and data["units"][0]["pace"]

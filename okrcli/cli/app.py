@@ -233,7 +233,11 @@ def lint(
         ),
     ] = None,
     quarter: Annotated[
-        str | None, typer.Option(help="Report only on one quarter's files, like 2026-Q4.")
+        str | None,
+        typer.Option(
+            help="Report only on one quarter's files, like 2026-Q4 (or a year's, 2026, or a "
+            "span's, 2026-2028)."
+        ),
     ] = None,
 ) -> None:
     """Check OKR files against the format and the OKR guidance.
@@ -377,6 +381,13 @@ def score(
     ] = ScoreFormat.text,
     repo: Annotated[Path | None, typer.Option(help="The OKR repository root.")] = None,
     allow_partial: Annotated[bool, _ALLOW_PARTIAL] = False,
+    year: Annotated[
+        str | None, typer.Option(help="Score a year's annual OKRs instead, like 2026.")
+    ] = None,
+    years: Annotated[
+        str | None,
+        typer.Option(help="Score a span's multi-year OKRs instead, like 2026-2028."),
+    ] = None,
 ) -> None:
     """Score a quarter for its retrospective: scores, bands, pace, trends and prompts.
 
@@ -393,6 +404,10 @@ def score(
 
       okr score --quarter 2026-Q3
 
+      okr score --year 2026            the annual OKRs, paced over the year
+
+      okr score --years 2026-2028      the multi-year OKRs
+
       okr score --at 2026-11-06        the repository as it was that day
 
       okr score --allow-partial        score even when an OKR file cannot be read
@@ -405,7 +420,7 @@ def score(
         from okrcli.score.service import ScoreRequest
         from okrcli.score.service import score as run_score
 
-        card = run_score(ScoreRequest(list(paths or []), quarter, at, repo))
+        card = run_score(ScoreRequest(list(paths or []), quarter, at, repo, year=year, years=years))
     except OkrError as exc:
         raise _fail(exc) from None
     _out(SCORE_FORMATS[output_format.value](card), json=output_format is ScoreFormat.json)
@@ -656,8 +671,15 @@ def new(
         ),
     ] = None,
     repo: Annotated[Path | None, typer.Option(help="The OKR repository root.")] = None,
+    year: Annotated[
+        str | None, typer.Option(help="Write an annual file for this year instead, like 2026.")
+    ] = None,
+    years: Annotated[
+        str | None,
+        typer.Option(help="Write a multi-year file for this span instead, like 2026-2028."),
+    ] = None,
 ) -> None:
-    """Write a unit's OKR file for a quarter.
+    """Write a unit's OKR file for a quarter, a year or a span of years.
 
     From a template that lists the parent unit's objectives and the strategy themes as
     alignment choices, or with --from, carried over from an earlier quarter (comments and
@@ -669,12 +691,18 @@ def new(
       okr new checkout --quarter 2027-Q1
 
       okr new checkout --quarter 2027-Q1 --from 2026-Q4
+
+      okr new acme --year 2027                 an annual file, okrs/2027/acme.yaml
+
+      okr new acme --year 2027 --from 2026     the year carried over into the next
+
+      okr new acme --years 2026-2028           a multi-year file (the product vision's)
     """
-    from okrcli.edit.service import done_milestones, new_file, open_repo, pick_quarter
+    from okrcli.edit.service import done_milestones, new_file, open_repo, pick_period
 
     try:
         r = open_repo(repo, Path.cwd())
-        path = new_file(r, unit, pick_quarter(r, quarter), from_quarter)
+        path = new_file(r, unit, pick_period(r, quarter, year, years), from_quarter)
         done = done_milestones(r, unit, from_quarter) if from_quarter is not None else []
     except OkrError as exc:
         raise _fail(exc) from None
@@ -733,6 +761,13 @@ def check_in(
         ),
     ] = None,
     repo: Annotated[Path | None, typer.Option(help="The OKR repository root.")] = None,
+    year: Annotated[
+        str | None, typer.Option(help="Check in an annual key result of this year, like 2026.")
+    ] = None,
+    years: Annotated[
+        str | None,
+        typer.Option(help="Check in a multi-year key result of this span, like 2026-2028."),
+    ] = None,
 ) -> None:
     """Check in a key result: its current value (and confidence, and a note) in place.
 
@@ -757,6 +792,8 @@ def check_in(
 
       okr check-in checkout/conversion 44.5 --quarter 2026-Q3 --reopen "invoices came late" --commit
 
+      okr check-in acme/loyal-customers/nrr 107 --year 2026 --commit     an annual key result
+
     A quarter takes check-ins until its last day plus scoring.close_days (okr.yaml, 14 by
     default); after that it is closed and only --reopen changes it.
     """
@@ -765,7 +802,8 @@ def check_in(
 
     try:
         r = service.open_repo(repo, Path.cwd())
-        q = service.pick_quarter(r, quarter)
+        q = service.pick_period(r, quarter, year, years)
+        asked = quarter is not None or year is not None or years is not None
         unit = target.split("/")[0]
         refuse_closed(r.config, q, "check-in", reopen)
         if reopen is not None and not commit:
@@ -776,11 +814,11 @@ def check_in(
         with service.turn(r):
             original = None
             if commit:
-                service.running_doc(r, q, unit, quarter is not None)
+                service.running_doc(r, q, unit, asked)
                 original = service.committable(r, q, unit)
             if "/" in target:
                 result = service.check_in_one(
-                    r, q, target, value, confidence, message, asked=quarter is not None, day=when
+                    r, q, target, value, confidence, message, asked=asked, day=when
                 )
             else:
                 if value is not None:
@@ -788,7 +826,7 @@ def check_in(
                         f"name the key result the value is for, like `okr check-in {target}/KR "
                         f"{value}`; `okr check-in {target}` alone asks for each one."
                     )
-                result = _interactive(r, q, target, confidence, message, quarter is not None, when)
+                result = _interactive(r, q, target, confidence, message, asked, when)
             if not result.written:
                 _echo(
                     "Nothing changed: it was already checked in today with these values."
@@ -1009,6 +1047,13 @@ def sync(
         ),
     ] = None,
     repo: Annotated[Path | None, typer.Option(help="The OKR repository root.")] = None,
+    year: Annotated[
+        str | None, typer.Option(help="Sync the annual key results of this year, like 2026.")
+    ] = None,
+    years: Annotated[
+        str | None,
+        typer.Option(help="Sync the multi-year key results of this span, like 2026-2028."),
+    ] = None,
 ) -> None:
     """Check in key results from their metric sources (`source:` in the OKR files).
 
@@ -1028,6 +1073,8 @@ def sync(
 
       okr sync --quarter 2026-Q3 --reopen "the September invoices came late" --commit
 
+      okr sync --year 2026 --commit       the annual key results
+
     A quarter closed (its last day plus scoring.close_days) is refused unless --reopen.
     """
     from okrcli.sync.service import SyncRequest
@@ -1036,6 +1083,8 @@ def sync(
     request = SyncRequest(
         refs=list(refs or []),
         quarter=quarter,
+        year=year,
+        years=years,
         dry_run=dry_run,
         commit=commit,
         allow_commands=allow_commands,

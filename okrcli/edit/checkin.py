@@ -178,7 +178,7 @@ def unit_doc(repo: Repository, quarter: str, unit: str) -> OkrDoc:
     docs = [
         d
         for d in repo.docs
-        if d.model is not None and d.model.unit == unit and d.model.quarter == quarter
+        if d.model is not None and d.model.unit == unit and d.model.period == quarter
     ]
     if not docs:
         broken = [d for d in repo.docs if d.stem == unit and d.folder == quarter]
@@ -187,7 +187,7 @@ def unit_doc(repo: Repository, quarter: str, unit: str) -> OkrDoc:
                 f"{broken[0].rel} has errors; run `okr lint {broken[0].rel}` and fix "
                 "them before checking in."
             )
-        units = sorted({d.model.unit for d in repo.docs if d.model and d.model.quarter == quarter})
+        units = sorted({d.model.unit for d in repo.docs if d.model and d.model.period == quarter})
         close = difflib.get_close_matches(unit, units, n=3)
         rel = f"{repo.config.okrs_dir}/{quarter}/{unit}.yaml"
         hint = (

@@ -29,7 +29,16 @@ from okrcli.fsutil import UnsafePathError, atomic_write, folder_lock
 from okrcli.load.files import OkrDoc, resolve_root
 from okrcli.load.repo import Repository, load_repository
 from okrcli.model.okr import Direction, KeyResult
-from okrcli.model.quarter import QUARTER_RE, Quarter, quarter_advice
+from okrcli.model.quarter import (
+    QUARTER_RE,
+    YEAR_FORM,
+    YEARS_FORM,
+    Quarter,
+    Years,
+    encloses,
+    parse_period,
+    quarter_advice,
+)
 from okrcli.render import render
 
 MODELINE = "# yaml-language-server: $schema=../../schemas/okr-file.schema.json"
@@ -55,6 +64,30 @@ def pick_quarter(repo: Repository, asked: str | None, now: datetime | None = Non
 
     start = repo.config.fiscal_year_start_month
     return str(Quarter.containing(today(repo.config, now), start))
+
+
+def pick_period(
+    repo: Repository,
+    quarter: str | None,
+    year: str | None = None,
+    years: str | None = None,
+    now: datetime | None = None,
+) -> str:
+    """The period asked for with --quarter, --year (format 1.2: ``2026``) or --years
+    (``2026-2028``), else the running quarter (:func:`pick_quarter`)."""
+    given = [o for o, v in (("--quarter", quarter), ("--year", year), ("--years", years)) if v]
+    if len(given) > 1:
+        raise OkrError(f"{' and '.join(given)}: name one period.")
+    for option, asked, kind, form in (
+        ("--year", year, "year", YEAR_FORM),
+        ("--years", years, "years", YEARS_FORM),
+    ):
+        if asked is not None:
+            span = Years.parse(asked, repo.config.fiscal_year_start_month)
+            if span is None or span.kind != kind:
+                raise OkrError(f"{option} {asked}: write it as {form}.")
+            return asked
+    return pick_quarter(repo, quarter, now)
 
 
 def running_doc(repo: Repository, quarter: str, unit: str, asked: bool) -> OkrDoc:
@@ -177,7 +210,7 @@ def checkin_day(repo: Repository, quarter: str, raw: str, now: datetime | None =
             f"--date {raw} is in the future (today is {now_day.isoformat()} in "
             f"{repo.config.timezone}); a check-in records a value already seen."
         )
-    q = Quarter.parse(quarter, repo.config.fiscal_year_start_month)
+    q = parse_period(quarter, repo.config.fiscal_year_start_month)
     if q is not None and day < q.start:
         raise OkrError(
             f"--date {raw} is before {quarter} began ({q.start.isoformat()}); give a day of "
@@ -393,8 +426,16 @@ def new_file(repo: Repository, unit: str, quarter: str, from_quarter: str | None
         close = difflib.get_close_matches(unit, list(units), n=3)
         hint = f" Did you mean {', '.join(close)}?" if close else " Add it to org.yaml first."
         raise OkrError(f"unit '{unit}' is not in org.yaml.{hint}")
-    if not QUARTER_RE.match(quarter):
+    period = parse_period(quarter, repo.config.fiscal_year_start_month)
+    if period is None:
         raise OkrError(f"--quarter {quarter}: {quarter_advice(quarter)}.")
+    if from_quarter is not None:
+        earlier = parse_period(from_quarter, repo.config.fiscal_year_start_month)
+        if earlier is not None and _kind(earlier) != _kind(period):
+            raise OkrError(
+                f"--from {from_quarter}: carry over from a period of the same length as "
+                f"{quarter} (a quarter from a quarter, a year from a year)."
+            )
     path = repo.root / repo.config.okrs_dir / quarter / f"{unit}.yaml"
     if os.path.lexists(path):
         raise OkrError(f"{path.relative_to(repo.root)} already exists; edit it instead.")
@@ -411,18 +452,41 @@ def new_file(repo: Repository, unit: str, quarter: str, from_quarter: str | None
     return path
 
 
+def _kind(period: Quarter | Years) -> str:
+    """quarter, year or years: the field an OKR file names the period with."""
+    return period.kind if isinstance(period, Years) else "quarter"
+
+
 def _from_template(repo: Repository, unit: str, quarter: str) -> str:
     assert repo.org is not None
     u = {x.id: x for x in repo.org.units}[unit]
     choices = []
+    start_month = repo.config.fiscal_year_start_month
+    period = parse_period(quarter, start_month)
+    assert period is not None
     if u.parent is not None:
         for d in repo.docs:
-            if d.model is None or d.model.unit != u.parent or d.model.quarter != quarter:
+            if d.model is None or d.model.unit != u.parent or d.model.period != quarter:
                 continue
             for o in d.model.objectives:
                 choices.append({"ref": f"{u.parent}/{o.id}", "title": o.title})
                 for k in o.key_results:
                     choices.append({"ref": f"{u.parent}/{o.id}/{k.id}", "title": k.title})
+    # format 1.2: the objectives of enclosing years and spans, the unit's own and its
+    # ancestors'
+    parents = {x.id: x.parent for x in repo.org.units}
+    chain = [unit]
+    while (up := parents.get(chain[-1])) is not None and up not in chain:
+        chain.append(up)
+    for d in sorted(repo.docs, key=lambda d: d.rel):
+        if d.model is None or d.model.unit not in chain:
+            continue
+        outer = parse_period(d.model.period, start_month)
+        if outer is None or not encloses(outer, period):
+            continue
+        for o in d.model.objectives:
+            ref = f"{d.model.unit}/{o.id}@{d.model.period}"
+            choices.append({"ref": ref, "title": o.title})
     choices += [{"ref": f"strategy/{t.id}", "title": t.title} for t in repo.org.strategy]
     most, krs = _limits(repo, u.level)
     return render(
@@ -434,6 +498,7 @@ def _from_template(repo: Repository, unit: str, quarter: str) -> str:
         most_objectives=most,
         kr_range=krs,
         quarter=quarter,
+        period_field=_kind(period),
         objective_id=f"{unit}-objective",
         objective_title="",
         choices=choices,
@@ -517,7 +582,15 @@ def carried_over(repo: Repository, unit: str, from_quarter: str, quarter: str) -
     seq_indent, offset = _sequence_style(body)
     yaml.indent(mapping=2, sequence=seq_indent, offset=offset)
     data: Any = yaml.load(body)
-    data["quarter"] = quarter
+    span = Years.parse(quarter)
+    new_field = span.kind if span is not None else "quarter"
+    old_field = doc.model.period_field
+    value: str | int = int(quarter) if new_field == "year" else quarter
+    if old_field == new_field:
+        data[new_field] = value
+    else:
+        data.insert(list(data).index(old_field), new_field, value)
+        del data[old_field]
     models = {(o.id, k.id): k for o in doc.model.objectives for k in o.key_results}
     done = {(d.objective, d.kr) for d in done_milestones(repo, unit, from_quarter)}
     for o in data.get("objectives") or []:

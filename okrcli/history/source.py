@@ -86,7 +86,7 @@ def _plain(model: OkrFile) -> dict[str, Any]:
     """What the history reads of a file (unit, quarter, each key result's values)."""
     return {
         "unit": model.unit,
-        "quarter": model.quarter,
+        model.period_field: model.year if model.year is not None else model.period,
         "objectives": [
             {
                 "id": o.id,

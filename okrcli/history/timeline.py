@@ -28,7 +28,7 @@ from typing import Any
 from okrcli import cachefile, runner
 from okrcli.history import codec
 from okrcli.history.git import NULL_ID, Change, Commit, Git
-from okrcli.load.files import okr_file
+from okrcli.load.files import okr_file, period_in
 from okrcli.load.yamlsafe import YamlError, decode, parse
 
 FIELDS = ("baseline", "target", "current", "confidence", "checked", "note")
@@ -72,7 +72,7 @@ def extract_data(data: Any) -> Extract:
     """The quarter and key-result values of one parsed OKR file (None if it is not one)."""
     if not isinstance(data, dict):
         return None
-    unit, quarter, objectives = data.get("unit"), data.get("quarter"), data.get("objectives")
+    unit, quarter, objectives = data.get("unit"), period_in(data), data.get("objectives")
     if (
         not isinstance(unit, str)
         or not isinstance(quarter, str)

@@ -22,7 +22,7 @@ from okrcli.load.files import CONFIG_NAME, ORG_NAME, OkrDoc, Source
 from okrcli.load.repo import Repository, load_okr_doc, load_repository
 from okrcli.load.yamlsafe import Span
 from okrcli.model.config import rule_options_model
-from okrcli.model.quarter import QUARTER_RE, quarter_advice
+from okrcli.model.quarter import parse_period, quarter_advice
 from okrcli.rules.base import Finding, Rule, registry
 from okrcli.rules.context import Context
 from okrcli.rules.structure import ParseError, SchemaError, UnusedSuppression
@@ -127,7 +127,7 @@ def _narrowed(
     whole repository stays the context of the cross-file rules), with a notice saying so."""
     notices = []
     if request.quarter is not None:
-        if not QUARTER_RE.match(request.quarter):
+        if parse_period(request.quarter) is None:  # a quarter, or (format 1.2) a year or span
             raise OkrError(f"--quarter {request.quarter}: {quarter_advice(request.quarter)}.")
         docs = [d for d in docs if d.folder == request.quarter]
         rels = {d.rel for d in docs}

@@ -82,6 +82,7 @@ ReferenceProblem = Literal[
     "unknown objective",
     "unknown key result",
     "own unit",
+    "not enclosing",
 ]
 
 
@@ -94,6 +95,22 @@ class BrokenReferenceFacts(Facts):
     field: Literal["aligns_to", "depends_on"]
     problem: ReferenceProblem
     closest: tuple[str, ...] = ()
+
+
+SharingProblem = Literal["unknown unit", "own unit", "not sharing"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BadSharingFacts(Facts):
+    """OKR008: the objective ('unit/objective'), the field (shared_with, owner), the unit it
+    names, what is wrong with it, and the key result whose owner it is (null for
+    shared_with)."""
+
+    objective: str
+    field: Literal["shared_with", "owner"]
+    unit: str
+    problem: SharingProblem
+    key_result: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -135,6 +152,15 @@ class ObjectiveFacts(Facts):
 
     objective: str
     weak: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LaggingOnlyFacts(Facts):
+    """OKR107: the objective ('unit/objective') whose key results are all declared lagging,
+    and how many there are."""
+
+    objective: str
+    key_results: int
 
 
 # -- key results (OKR2xx) --------------------------------------------------------------------
@@ -180,6 +206,16 @@ class KrFacts(Facts):
 
     key_result: str
     weak: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SharedCoverageFacts(Facts):
+    """OKR207: the shared objective ('unit/objective'), its sharing units (the file's first)
+    and those no key result is owned by."""
+
+    objective: str
+    units: tuple[str, ...]
+    missing: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -51,6 +51,18 @@ class OkrDoc(Source):
     stem: str = ""
 
 
+def period_in(data: dict[object, object]) -> object:
+    """The period a parsed OKR file names, as its folder is named (``2026-Q4``, ``2026``,
+    ``2026-2028``): its ``quarter``, else its ``year`` (an int, as text), else its ``years``;
+    None when it names none."""
+    if "quarter" in data:
+        return data["quarter"]
+    year = data.get("year")
+    if isinstance(year, int) and not isinstance(year, bool):
+        return str(year)
+    return data.get("years", year)
+
+
 def in_place(doc: OkrDoc) -> bool:
     """Whether an OKR file holds the unit it is named after, in the folder of its quarter.
     One that does not (lint's OKR003 and OKR004) is left out of scores, reports and the
@@ -59,12 +71,12 @@ def in_place(doc: OkrDoc) -> bool:
     unit: object
     quarter: object
     if doc.model is not None:
-        unit, quarter = doc.model.unit, doc.model.quarter
+        unit, quarter = doc.model.unit, doc.model.period
     else:
         data = doc.parsed.data if doc.parsed is not None else None
         if not isinstance(data, dict):
             return False
-        unit, quarter = data.get("unit"), data.get("quarter")
+        unit, quarter = data.get("unit"), period_in(data)
     return unit == doc.stem and quarter == doc.folder
 
 

@@ -6,7 +6,15 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, Field, StrictFloat, StrictInt
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictFloat,
+    StrictInt,
+    model_validator,
+)
 
 from okrcli.model.common import STRICT, Number, Slug, Text
 from okrcli.model.source import MetricSource
@@ -34,8 +42,10 @@ Reference = Annotated[
     str,
     Field(
         pattern=r"^(strategy/[a-z0-9][a-z0-9-]*|[a-z0-9][a-z0-9-]*/[a-z0-9][a-z0-9-]*"
-        r"(/[a-z0-9][a-z0-9-]*)?)$",
-        description="<unit>/<objective-id>, <unit>/<objective-id>/<kr-id> or strategy/<theme>.",
+        r"(/[a-z0-9][a-z0-9-]*)?(@[0-9]{4}(-[0-9]{4}|-Q[1-4])?)?)$",
+        description="<unit>/<objective-id>, <unit>/<objective-id>/<kr-id> or strategy/<theme>; "
+        "@<period> names an enclosing period's objective (format 1.2), like "
+        "acme/win-enterprise@2026.",
     ),
 ]
 
@@ -89,6 +99,15 @@ class KeyResult(BaseModel):
     source: MetricSource | None = Field(
         default=None, description="Where `okr sync` reads the current value (format 1.1)."
     )
+    indicator: Literal["leading", "lagging"] | None = Field(
+        default=None,
+        description="leading (predicts the outcome) or lagging (records it); format 1.2.",
+    )
+    owner: Slug | None = Field(
+        default=None,
+        description="Of a shared objective's key result: the file's unit, a unit in "
+        "shared_with, or `shared` (format 1.2); default the file's unit.",
+    )
 
     def effective_direction(self) -> Direction | None:
         """The declared direction, else the one baseline and target imply, else None."""
@@ -119,16 +138,59 @@ class Objective(BaseModel):
     initiatives: list[Text] = Field(
         default_factory=list, description="The planned work; never scored."
     )
+    shared_with: list[Slug] = Field(
+        default_factory=list,
+        description="Units that own this objective with this file's unit (format 1.2).",
+    )
     key_results: list[KeyResult] = Field(default_factory=list)
 
 
 class OkrFile(BaseModel):
-    """A unit's objectives and key results for one quarter."""
+    """A unit's objectives and key results for one quarter, year or span of years."""
 
-    model_config = STRICT
+    model_config = ConfigDict(
+        **STRICT,
+        json_schema_extra={
+            "oneOf": [{"required": ["quarter"]}, {"required": ["year"]}, {"required": ["years"]}]
+        },
+    )
 
     unit: Slug = Field(description="A unit id from org.yaml; equals the file name.")
-    quarter: Annotated[str, Field(max_length=16)] = Field(
-        description="YYYY-Qn; equals the folder name."
+    quarter: Annotated[str, Field(max_length=16)] | None = Field(
+        default=None, description="YYYY-Qn; equals the folder name."
+    )
+    year: Annotated[StrictInt, Field(ge=1000, le=9998)] | None = Field(
+        default=None,
+        description="An annual file's fiscal year, in place of quarter (format 1.2); equals "
+        "the folder name.",
+    )
+    years: Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{4}$")] | None = Field(
+        default=None,
+        description="A multi-year file's span, like 2026-2028, in place of quarter (format "
+        "1.2); equals the folder name.",
     )
     objectives: list[Objective] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_period(self) -> OkrFile:
+        named = [n for n in ("quarter", "year", "years") if getattr(self, n) is not None]
+        if len(named) != 1:
+            raise ValueError(
+                "an OKR file names its period once: quarter (YYYY-Qn), year (YYYY) or years "
+                f"(YYYY-YYYY); this one names {' and '.join(named) if named else 'none'}"
+            )
+        return self
+
+    @property
+    def period(self) -> str:
+        """The period as its folder is named: ``2026-Q4``, ``2026`` or ``2026-2028``."""
+        if self.quarter is not None:
+            return self.quarter
+        if self.year is not None:
+            return str(self.year)
+        return self.years or ""
+
+    @property
+    def period_field(self) -> str:
+        """The field naming the period: quarter, year or years."""
+        return "quarter" if self.quarter is not None else "year" if self.year else "years"

@@ -80,3 +80,81 @@ class Quarter:
         offset = (day.month - start_month) % 12
         fiscal_year = day.year + (1 if start_month > 1 and day.month >= start_month else 0)
         return cls(fiscal_year, offset // 3 + 1, start_month)
+
+
+# format 1.2: a fiscal year (``2026``) or a span of fiscal years (``2026-2028``)
+YEAR_RE = re.compile(r"^((?!9999)[1-9]\d{3})$")
+YEARS_RE = re.compile(r"^((?!9999)[1-9]\d{3})-((?!9999)[1-9]\d{3})$")
+YEAR_FORM = "YYYY, like 2026 (a year from 1000 to 9998)"
+YEARS_FORM = "YYYY-YYYY, like 2026-2028 (the first year before the last)"
+PERIOD_FORM = f"{QUARTER_FORM}, a year {YEAR_FORM}, or years {YEARS_FORM}"
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Years:
+    """A fiscal year (``first == last``) or a span of fiscal years: the quarters
+    ``first-Q1`` to ``last-Q4`` (fiscal quarters when the fiscal year starts after January)."""
+
+    first: int
+    last: int
+    start_month: int = 1
+
+    @classmethod
+    def parse(cls, text: str, start_month: int = 1) -> Years | None:
+        """``2026`` -> Years(2026, 2026); ``2026-2028`` -> Years(2026, 2028); else None."""
+        m = YEAR_RE.match(text)
+        if m is not None:
+            return cls(int(m.group(1)), int(m.group(1)), start_month)
+        m = YEARS_RE.match(text)
+        if m is not None and int(m.group(1)) < int(m.group(2)):
+            return cls(int(m.group(1)), int(m.group(2)), start_month)
+        return None
+
+    def __str__(self) -> str:
+        return str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
+
+    @property
+    def annual(self) -> bool:
+        return self.first == self.last
+
+    @property
+    def kind(self) -> str:
+        """The field an OKR file of this period names it with: year or years."""
+        return "year" if self.annual else "years"
+
+    @property
+    def start(self) -> date:
+        return Quarter(self.first, 1, self.start_month).start
+
+    @property
+    def end(self) -> date:
+        return Quarter(self.last, 4, self.start_month).end
+
+    def next(self) -> Years:
+        """The period of the same length right after this one."""
+        n = self.last - self.first + 1
+        return Years(self.first + n, self.last + n, self.start_month)
+
+    def previous(self) -> Years:
+        n = self.last - self.first + 1
+        return Years(self.first - n, self.last - n, self.start_month)
+
+
+Period = Quarter | Years
+
+
+def parse_period(text: str, start_month: int = 1) -> Period | None:
+    """A quarter, a year or a span of years written as its folder is named; else None."""
+    return Quarter.parse(text, start_month) or Years.parse(text, start_month)
+
+
+def encloses(outer: Period, inner: Period) -> bool:
+    """Whether ``outer`` is a longer period holding ``inner``: a year or span holding a
+    quarter, or a span holding a year (a period never encloses itself)."""
+    if not isinstance(outer, Years):
+        return False
+    if isinstance(inner, Quarter):
+        return outer.first <= inner.year <= outer.last
+    return (outer.first, outer.last) != (inner.first, inner.last) and (
+        outer.first <= inner.first and inner.last <= outer.last
+    )

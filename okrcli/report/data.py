@@ -38,6 +38,7 @@ from okrcli.score.card import (
     elapsed_share,
     week_ends,
 )
+from okrcli.score.enclosing import EnclosingRow
 from okrcli.score.formats import breach_words, brier_words, grouped, progress, trend, with_unit
 from okrcli.scoring import (
     band,
@@ -461,7 +462,15 @@ def build_without_findings(
     glance = sorted(
         units, key=lambda x: (x["score"], ORDER[x["status"]], charts.natural(x["name"]))
     )
-    all_krs = [(u, k) for u in units for o in u["objectives"] for k in o["key_results"]]
+    # each key result once, under the unit whose file holds it (a shared objective, format
+    # 1.2, is on every sharing unit's card too)
+    all_krs = [
+        (u, k)
+        for u in units
+        for o in u["objectives"]
+        for k in o["key_results"]
+        if k["ref"].split("/", 1)[0] == u["id"]
+    ]
     if unit is not None:
         scope, name = "Unit", org[unit].name if unit in org else unit
     else:
@@ -514,6 +523,7 @@ def build_without_findings(
             *_after_close(card),
         ],
         "moved_targets": list(card.moved),
+        "enclosing": [_enclosing_data(row) for row in card.enclosing],
         "layout": {
             "details": len(units) > DETAILS_FROM,
             "attention_max": ATTENTION_ROWS,
@@ -522,6 +532,20 @@ def build_without_findings(
         },
         "repo_url": base,
         "repo_rev": rev,
+    }
+
+
+def _enclosing_data(row: EnclosingRow) -> dict[str, Any]:
+    """Format 1.2: an annual or multi-year objective the quarter aligns to."""
+    status = row.pace or row.band or ""
+    return {
+        "ref": row.ref,
+        "title": row.title,
+        "period": row.period,
+        "elapsed": float(row.elapsed),
+        "score": float(row.score),
+        "aligned_from": list(row.aligned_from),
+        **_status_fields(status),
     }
 
 
@@ -610,11 +634,23 @@ def _objective_data(
         "pace": o.pace or "",
         **_status_fields(o.band if ended else (o.pace or "")),
         "bar": bar(o.score),
+        "indicators": indicator_mix([k.indicator for k in o.key_results]),
         "key_results": [
             _kr_data(k, ended, bands_cfg, file_link, o.commitment == "committed")
             for k in o.key_results
         ],
     }
+
+
+def indicator_mix(indicators: Sequence[str | None]) -> str:
+    """Format 1.2: an objective's key results by declared indicator, in words ("1 leading,
+    2 lagging"); empty when none declares one."""
+    leading, lagging = indicators.count("leading"), indicators.count("lagging")
+    if not leading and not lagging:
+        return ""
+    words = f"{leading} leading, {lagging} lagging"
+    unset = len(indicators) - leading - lagging
+    return words + (f", {unset} undeclared" if unset else "")
 
 
 _COUNTED = ("off track", "at risk", "on track", "missed", "stretch", "over", "met")

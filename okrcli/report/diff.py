@@ -31,7 +31,7 @@ from okrcli.load.files import OkrDoc, resolve_root
 from okrcli.load.repo import Repository, load_repository, load_repository_from
 from okrcli.model.config import Config
 from okrcli.model.okr import Direction, KeyResult
-from okrcli.model.quarter import Quarter
+from okrcli.model.quarter import parse_period
 from okrcli.rules.base import registry
 from okrcli.score.formats import grouped
 from okrcli.scoring import dec, score_kr
@@ -69,7 +69,9 @@ class Change:
                 why = " from the goalpost move, not progress" if old != new else ""
                 text = f"{self.note + ': ' if self.note else ''}{moved}{why}"
         if self.agreed:
-            flag = f"moved goalpost: the quarter's agreed target is {self.agreed}, " + (
+            period = self.ref.partition(" ")[0]  # format 1.2: a year's or a span's too
+            whose = "quarter's" if "-Q" in period else "year's" if "-" not in period else "period's"
+            flag = f"moved goalpost: the {whose} agreed target is {self.agreed}, " + (
                 "which okr score keeps scoring against"
                 if self.agreed_scored
                 else "though okr score uses the current one (okr.yaml scoring.targets)"
@@ -168,7 +170,7 @@ def _by_unit(repo: Repository) -> dict[tuple[str, str], list[OkrDoc]]:
     out: dict[tuple[str, str], list[OkrDoc]] = {}
     for d in repo.docs:
         if d.model is not None:
-            out.setdefault((d.model.quarter, d.model.unit), []).append(d)
+            out.setdefault((d.model.period, d.model.unit), []).append(d)
     return out
 
 
@@ -178,9 +180,9 @@ def _index(docs: list[OkrDoc]) -> dict[str, Indexed]:
     for d in docs:
         assert d.model is not None
         for o in d.model.objectives:
-            out[f"{d.model.quarter}:{d.model.unit}/{o.id}"] = ("objective", o)
+            out[f"{d.model.period}:{d.model.unit}/{o.id}"] = ("objective", o)
             for k in o.key_results:
-                out[f"{d.model.quarter}:{d.model.unit}/{o.id}/{k.id}"] = ("key result", k)
+                out[f"{d.model.period}:{d.model.unit}/{o.id}/{k.id}"] = ("key result", k)
     return out
 
 
@@ -355,7 +357,7 @@ class _AgreedTargets:
     histories: dict[str, QuarterHistory] = field(default_factory=dict)
 
     def __call__(self, quarter: str, ref: str) -> tuple[float, bool] | None:
-        q = Quarter.parse(quarter, self.config.fiscal_year_start_month)
+        q = parse_period(quarter, self.config.fiscal_year_start_month)  # format 1.2: any period
         if q is None:
             return None
         days = self.config.agreed_after_days()

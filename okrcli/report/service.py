@@ -31,6 +31,7 @@ from okrcli.report import data as report_data
 from okrcli.report.findings import Findings, sort_findings
 from okrcli.report.render import Renderer
 from okrcli.score.card import build
+from okrcli.score.enclosing import enclosing_rows
 from okrcli.score.service import choose_quarter
 from okrcli.textsafe import safe_output
 
@@ -79,7 +80,7 @@ def report_result(request: ReportRequest) -> ReportResult:
     quarter = choose_quarter(m.repo, request.quarter, m.at)
     units = None
     if request.unit is not None:
-        present = {d.model.unit for d in m.repo.docs if d.model and d.model.quarter == str(quarter)}
+        present = {d.model.unit for d in m.repo.docs if d.model and d.model.period == str(quarter)}
         if request.unit not in present:
             raise OkrError(f"--unit {request.unit}: no such unit has OKRs for {quarter}.")
         units = {request.unit}
@@ -91,6 +92,7 @@ def report_result(request: ReportRequest) -> ReportResult:
     try:
         card = build(m.repo, quarter, history, m.at, units)
         card.notices[:0] = m.notices
+        card.enclosing = enclosing_rows(m.repo, quarter, m.at, m.history)
         data = report_data.build_without_findings(
             card, m, quarter, repo_url=request.repo_url, unit=request.unit
         )

@@ -18,8 +18,9 @@ from okrcli.lint.facts import (
     UncoveredParentFacts,
 )
 from okrcli.load.files import OkrDoc
-from okrcli.model.okr import Direction, KeyResult
+from okrcli.model.okr import Direction, KeyResult, Objective
 from okrcli.model.org import Level, Role
+from okrcli.model.quarter import Period, Years, encloses, parse_period
 from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, Scope, variant
 from okrcli.rules.context import Context
 from okrcli.rules.indexes import Chains
@@ -319,12 +320,20 @@ class UncoveredParent(Rule):
     """A company or business-unit objective that no unit aligns to is a gap: nobody has said
     they will work on it. The guidance on OKRs at scale has leaders reconcile the
     units' key results with the organisation's to find exactly these gaps. When units align to
-    some key results of an objective, the key results nobody took up are gaps too."""
+    some key results of an objective, the key results nobody took up are gaps too.
+
+    Annual and multi-year objectives (format 1.2) are the long-term goals the product head's
+    guide asks quarters to make progress on: one that no objective of the
+    running quarter (the year's latest quarter with OKR files) aligns to with
+    ``unit/objective@2026`` is being left to wait for a later quarter."""
 
     code = "OKR303"
     name = "uncovered-parent"
     severity = "warning"
-    summary = "a company or business-unit objective or KR that no unit aligns to"
+    summary = (
+        "a company or business-unit objective or KR, or an annual objective, that nothing of "
+        "the running quarter aligns to"
+    )
     scope: ClassVar[Scope] = "repo"
     Options = UncoveredParentOptions
     facts = UncoveredParentFacts
@@ -337,14 +346,26 @@ class UncoveredParent(Rule):
 
     def check_repo(self, ctx: Context) -> Iterator[Finding]:
         levels = set(ctx.opts(self.code, UncoveredParentOptions).levels)
+        start_month = ctx.repo.config.fiscal_year_start_month
         targets: set[tuple[str, str]] = set()
+        # format 1.2: (enclosing period, reference) -> the periods whose objectives align to it
+        enclosed_by: dict[tuple[str, str], set[str]] = {}
         for doc in ctx.valid_docs:
             assert doc.model is not None
             for o in doc.model.objectives:
                 for ref in o.aligns_to:
-                    targets.add((doc.model.quarter, ref))
+                    path, at, named = ref.partition("@")
+                    if at:
+                        enclosed_by.setdefault((named, path), set()).add(doc.model.period)
+                    else:
+                        targets.add((doc.model.period, ref))
+        periods = {p: parse_period(p, start_month) for p in ctx.by_quarter}
         for (quarter, ref), (doc, i, o) in ctx.objectives.items():
             assert doc.model is not None
+            span = periods.get(quarter)
+            if isinstance(span, Years):  # format 1.2: an annual or multi-year objective
+                yield from self._uncovered_span(doc, i, o, ref, span, periods, enclosed_by)
+                continue
             unit = ctx.units.get(doc.model.unit)
             if unit is None or unit.level not in levels:
                 continue
@@ -370,6 +391,47 @@ class UncoveredParent(Rule):
                                 objective=ref, quarter=quarter, key_result=r
                             ),
                         )
+
+    def _uncovered_span(
+        self,
+        doc: OkrDoc,
+        i: int,
+        o: Objective,
+        ref: str,
+        span: Years,
+        periods: dict[str, Period | None],
+        enclosed_by: dict[tuple[str, str], set[str]],
+    ) -> Iterator[Finding]:
+        """An annual or multi-year objective that nothing of the running period aligns to
+        (``unit/objective@2026``): the running period is the latest one it encloses that has
+        OKR files (a multi-year span's latest year, when it has annual files)."""
+        inside = [(p, name) for name, p in periods.items() if p is not None and encloses(span, p)]
+        if not span.annual and any(isinstance(p, Years) for p, _ in inside):
+            inside = [(p, name) for p, name in inside if isinstance(p, Years)]
+        if not inside:
+            return  # nothing planned inside it yet
+        running = max(inside, key=lambda item: (item[0].start, item[0].end))[1]
+        name = str(span)
+        kr_refs = [f"{ref}/{k.id}" for k in o.key_results]
+        covered_krs = {r for r in kr_refs if running in enclosed_by.get((name, r), ())}
+        if running not in enclosed_by.get((name, ref), ()) and not covered_krs:
+            yield self.at(
+                doc,
+                ("objectives", i, "id"),
+                f"no objective of {running} aligns to {span.kind} {name}'s objective '{ref}'; "
+                f"align the ones that work on it with `aligns_to: [{ref}@{name}]`, or drop it.",
+                facts=UncoveredParentFacts(objective=ref, quarter=name),
+            )
+        elif covered_krs:
+            for j, r in enumerate(kr_refs):
+                if r not in covered_krs:
+                    yield self.at(
+                        doc,
+                        ("objectives", i, "key_results", j, "id"),
+                        f"objectives of {running} align to other key results of '{ref}' but "
+                        f"none to '{r}@{name}'; decide who moves it.",
+                        facts=UncoveredParentFacts(objective=ref, quarter=name, key_result=r),
+                    )
 
 
 class DependencyOptions(BaseModel):
@@ -424,7 +486,7 @@ class UnacknowledgedDependency(Rule):
         supported: dict[tuple[str, str], set[str]] = {}
         for doc in ctx.valid_docs:
             assert doc.model is not None
-            q, me = doc.model.quarter, doc.model.unit
+            q, me = doc.model.period, doc.model.unit
             for i, o in enumerate(doc.model.objectives):
                 mine = f"{me}/{o.id}"
                 for d, dep in enumerate(o.depends_on):

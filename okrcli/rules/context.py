@@ -62,7 +62,7 @@ class Context:
         out: dict[str, list[OkrDoc]] = {}
         for d in self.valid_docs:
             assert d.model is not None
-            out.setdefault(d.model.quarter, []).append(d)
+            out.setdefault(d.model.period, []).append(d)
         return out
 
     @cached_property
@@ -71,7 +71,21 @@ class Context:
         out: dict[tuple[str, str], list[OkrDoc]] = {}
         for d in self.valid_docs:
             assert d.model is not None
-            out.setdefault((d.model.quarter, d.model.unit), []).append(d)
+            out.setdefault((d.model.period, d.model.unit), []).append(d)
+        return out
+
+    @cached_property
+    def shared_to(self) -> dict[tuple[str, str], list[str]]:
+        """Format 1.2: (period, unit) -> the objectives ('owner/objective') other units' files
+        share with that unit (``shared_with``), which count as its own."""
+        out: dict[tuple[str, str], list[str]] = {}
+        for d in self.valid_docs:
+            assert d.model is not None
+            for o in d.model.objectives:
+                for unit in dict.fromkeys(o.shared_with):
+                    if unit != d.model.unit:
+                        key = (d.model.period, unit)
+                        out.setdefault(key, []).append(f"{d.model.unit}/{o.id}")
         return out
 
     @cached_property
@@ -81,7 +95,7 @@ class Context:
         for d in self.valid_docs:
             assert d.model is not None
             for i, o in enumerate(d.model.objectives):
-                out.setdefault((d.model.quarter, f"{d.model.unit}/{o.id}"), (d, i, o))
+                out.setdefault((d.model.period, f"{d.model.unit}/{o.id}"), (d, i, o))
         return out
 
     @cached_property
@@ -93,5 +107,5 @@ class Context:
             for i, o in enumerate(d.model.objectives):
                 for j, k in enumerate(o.key_results):
                     ref = f"{d.model.unit}/{o.id}/{k.id}"
-                    out.setdefault((d.model.quarter, ref), (d, i, j, k))
+                    out.setdefault((d.model.period, ref), (d, i, j, k))
         return out

@@ -24,7 +24,7 @@ from okrcli.lint.facts import (
 from okrcli.load.files import OkrDoc
 from okrcli.model.config import MovedGoalpostOptions
 from okrcli.model.okr import Direction, KeyResult
-from okrcli.model.quarter import Quarter
+from okrcli.model.quarter import Period, Quarter, Years, parse_period
 from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, Scope, variant
 from okrcli.rules.context import Context
 from okrcli.scoring import dec, mean, score_objective, shown
@@ -69,19 +69,20 @@ def _weekly(last_day: int, *, moved: tuple[str, str] | None = None) -> tuple[tup
     return tuple(out)
 
 
-def _quarter_end(q: Quarter, tz: tzinfo) -> datetime:
+def _quarter_end(q: Period, tz: tzinfo) -> datetime:
     """The quarter's last moment in okr.yaml's time zone."""
     return datetime.combine(q.end + timedelta(days=1), time(0), tzinfo=tz) - timedelta(seconds=1)
 
 
-def _quarters(ctx: Context) -> Iterator[tuple[Quarter, datetime, list[OkrDoc]]]:
-    """Each quarter that has started by the moment, with the time its rules judge at."""
+def _quarters(ctx: Context) -> Iterator[tuple[Period, datetime, list[OkrDoc]]]:
+    """Each period (quarter, year or span of years) that has started by the moment, with the
+    time its rules judge at."""
     moment = ctx.moment
     assert moment is not None
     start_month = ctx.repo.config.fiscal_year_start_month
     tz = zone(ctx.repo.config)
     for name, docs in sorted(ctx.by_quarter.items()):
-        q = Quarter.parse(name, start_month)
+        q = parse_period(name, start_month)
         if q is None or q.start > local_day(moment.at, tz):
             continue
         yield q, min(moment.at, _quarter_end(q, tz)), docs
@@ -119,6 +120,8 @@ class StaleKrOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     max_age_days: int = Field(default=14, ge=1)
+    # format 1.2: annual and multi-year key results move slower; checked in at least monthly
+    period_max_age_days: int = Field(default=45, ge=1)
 
 
 class StaleKr(Rule):
@@ -145,10 +148,11 @@ class StaleKr(Rule):
     good = (Example(_weekly(20)[-1][1], history=_weekly(20), at="2026-11-20"),)
 
     def check_repo(self, ctx: Context) -> Iterator[Finding]:
-        limit = ctx.opts(self.code, StaleKrOptions).max_age_days
+        options = ctx.opts(self.code, StaleKrOptions)
         assert ctx.moment is not None
         tz = zone(ctx.repo.config)
         for q, when, docs in _quarters(ctx):
+            limit = options.period_max_age_days if isinstance(q, Years) else options.max_age_days
             today = local_day(when, tz)
             if (today - q.start).days <= limit:
                 continue
@@ -357,6 +361,8 @@ class Sandbagging(Rule):
         over = dec(ctx.repo.config.scoring.bands.over)
         per_unit: dict[str, list[tuple[Quarter, OkrDoc]]] = {}
         for q, _when, docs in _quarters(ctx):
+            if not isinstance(q, Quarter):
+                continue  # quarter after quarter: annual files are not in the run
             for doc in docs:
                 assert doc.model is not None
                 per_unit.setdefault(doc.model.unit, []).append((q, doc))

@@ -13,6 +13,7 @@ from okrcli.lint.facts import (
     DuplicateKrFacts,
     KrCountFacts,
     KrFacts,
+    SharedCoverageFacts,
 )
 from okrcli.load.files import OkrDoc
 from okrcli.model.okr import Direction, KeyResult
@@ -142,7 +143,7 @@ def _previous(doc: OkrDoc, ctx: Context) -> _Previous | None:
     key result id (found once per file; a key result is then one look-up), or None when
     there are none."""
     assert doc.model is not None
-    q = Quarter.parse(doc.model.quarter, ctx.repo.config.fiscal_year_start_month)
+    q = Quarter.parse(doc.model.period, ctx.repo.config.fiscal_year_start_month)
     if q is None:
         return None
     prev_docs = ctx.unit_docs.get((str(q.previous()), doc.model.unit))
@@ -544,3 +545,64 @@ class DuplicateKr(Rule):
                         metric=k.metric if same_metric else None,
                     ),
                 )
+
+
+_SHARED_HEAD = "    aligns_to: [strategy/retention]\n"
+
+
+class SharedKrCoverage(Rule):
+    """A shared objective (format 1.2) is owned by several units; the product head's guide
+    asks for key results that complement each other, each unit measuring its own part,
+    beside shared ones that measure what all of them achieve together. A shared objective
+    with no key result of some sharing unit, and none owned by all (``owner: shared``),
+    leaves that unit sharing a goal it has nothing to show for: give it a key result of its
+    own, or add a shared one."""
+
+    code = "OKR207"
+    name = "shared-kr-coverage"
+    severity = "warning"
+    summary = (
+        "a shared objective without a key result for each sharing unit and without a "
+        "`shared` one (format 1.2)"
+    )
+    facts = SharedCoverageFacts
+    bad = (Example(variant(_SHARED_HEAD, _SHARED_HEAD + "    shared_with: [search]\n")),)
+    good = (
+        Example(
+            variant(
+                _SHARED_HEAD,
+                _SHARED_HEAD + "    shared_with: [search]\n",
+                variant("        baseline: 95\n", "        owner: search\n        baseline: 95\n"),
+            )
+        ),
+        Example(
+            variant(
+                _SHARED_HEAD,
+                _SHARED_HEAD + "    shared_with: [search]\n",
+                variant("        baseline: 30\n", "        owner: shared\n        baseline: 30\n"),
+            )
+        ),
+    )
+
+    def check_file(self, doc: OkrDoc, ctx: Context) -> Iterator[Finding]:
+        assert doc.model is not None
+        me = doc.model.unit
+        for i, o in enumerate(doc.model.objectives):
+            if not o.shared_with:
+                continue
+            owners = {k.owner or me for k in o.key_results}
+            if "shared" in owners:
+                continue
+            units = tuple(dict.fromkeys([me, *o.shared_with]))
+            missing = tuple(u for u in units if u not in owners)
+            if not missing:
+                continue
+            names = ", ".join(f"'{u}'" for u in missing)
+            yield self.at(
+                doc,
+                ("objectives", i, "shared_with"),
+                f"objective '{o.id}' is shared, but no key result is owned by {names} and "
+                "none by all (`owner: shared`); give each sharing unit a key result of its "
+                "own, or add one they move together.",
+                facts=SharedCoverageFacts(objective=f"{me}/{o.id}", units=units, missing=missing),
+            )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from okrcli.lint.facts import ObjectiveFacts, TooManyObjectivesFacts
+from okrcli.lint.facts import LaggingOnlyFacts, ObjectiveFacts, TooManyObjectivesFacts
 from okrcli.load.files import OkrDoc
 from okrcli.rules.base import GOOD_FILE, Example, Finding, HintOptions, Rule, variant
 from okrcli.rules.context import Context
@@ -61,16 +61,26 @@ class TooManyObjectives(Rule):
             "business-unit": opts.business_unit,
             "company": opts.company,
         }[unit.level]
-        n = len(doc.model.objectives)
+        shared = ctx.shared_to.get((doc.model.period, unit.id), [])
+        n = len(doc.model.objectives) + len(shared)
         if n > limit:
+            also = f" ({len(shared)} shared with it from other files)" if shared else ""
             yield self.at(
                 doc,
-                ("objectives", limit),
-                f"{unit.level} '{unit.id}' has {n} objectives this quarter; at most "
+                ("objectives", min(limit, len(doc.model.objectives) - 1))
+                if doc.model.objectives
+                else ("objectives",),
+                f"{unit.level} '{unit.id}' has {n} objectives this "
+                f"{_period_word(doc.model.period_field)}{also}; at most "
                 f"{limit} keeps the focus. Pick the one that matters most and move "
                 "the rest to a later quarter.",
                 facts=TooManyObjectivesFacts(unit=unit.id, level=unit.level, count=n, limit=limit),
             )
+
+
+def _period_word(field: str) -> str:
+    """quarter, year or period (format 1.2: a span of years), for a sentence."""
+    return {"year": "year", "years": "period"}.get(field, "quarter")
 
 
 class _ObjectiveHeuristic(Rule):
@@ -231,4 +241,50 @@ class UnalignedObjective(Rule):
                     f"objective '{o.id}' aligns to nothing; add aligns_to with the "
                     "parent objective, key result or strategy theme it serves.",
                     facts=ObjectiveFacts(objective=f"{doc.model.unit}/{o.id}"),
+                )
+
+
+def _indicators(*kinds: str) -> str:
+    """GOOD_FILE with its three key results declared ``indicator:`` as given."""
+    text = GOOD_FILE
+    for kr, kind in zip(
+        ("baseline: 30\n", "baseline: 95\n", "baseline: 2.4\n"), kinds, strict=True
+    ):
+        text = text.replace(kr, f"{kr}        indicator: {kind}\n", 1)
+    return text
+
+
+class LaggingOnly(Rule):
+    """Format 1.2 lets a key result say whether it is a leading indicator (it predicts the
+    outcome: activation, engagement, pipeline) or a lagging one (it records the outcome once
+    it happened: revenue, churn, NPS). The product head's guide asks for both
+    beside each other when balancing long-term goals with short-term progress: a lagging
+    number alone moves only after the quarter's work is done, too late to steer by, while a
+    leading one shows within weeks whether the work is paying off. An objective whose key
+    results are all declared lagging has nothing to steer by during the quarter; add a
+    leading key result that predicts the outcome."""
+
+    code = "OKR107"
+    name = "lagging-only"
+    severity = "info"
+    summary = "an objective whose key results are all declared `indicator: lagging` (format 1.2)"
+    facts = LaggingOnlyFacts
+    bad = (Example(_indicators("lagging", "lagging", "lagging")),)
+    good = (Example(_indicators("leading", "lagging", "lagging")), Example(GOOD_FILE))
+
+    def check_file(self, doc: OkrDoc, ctx: Context) -> Iterator[Finding]:
+        assert doc.model is not None
+        for i, o in enumerate(doc.model.objectives):
+            krs = o.key_results
+            if krs and all(k.indicator == "lagging" for k in krs):
+                yield self.at(
+                    doc,
+                    ("objectives", i, "id"),
+                    f"objective '{o.id}': all {len(krs)} key results are lagging indicators, "
+                    "which move only once the outcome has happened; add a leading one that "
+                    "predicts it (activation, engagement, pipeline) to steer by during the "
+                    "period.",
+                    facts=LaggingOnlyFacts(
+                        objective=f"{doc.model.unit}/{o.id}", key_results=len(krs)
+                    ),
                 )

@@ -8,6 +8,7 @@ from typing import ClassVar, Literal
 
 from okrcli.lint.facts import (
     BadQuarterFacts,
+    BadSharingFacts,
     BrokenReferenceFacts,
     DuplicateIdFacts,
     ReferenceProblem,
@@ -15,7 +16,16 @@ from okrcli.lint.facts import (
     UnusedSuppressionFacts,
 )
 from okrcli.load.files import OkrDoc
-from okrcli.model.quarter import QUARTER_FORM, QUARTER_RE, quarter_hint
+from okrcli.model.quarter import (
+    QUARTER_FORM,
+    QUARTER_RE,
+    YEAR_FORM,
+    YEARS_FORM,
+    Years,
+    encloses,
+    parse_period,
+    quarter_hint,
+)
 from okrcli.rules.base import GOOD_FILE, Example, Finding, Rule, Scope, variant
 from okrcli.rules.context import Context
 from okrcli.rules.indexes import Chains
@@ -165,7 +175,27 @@ class BadQuarter(Rule):
 
     def check_file(self, doc: OkrDoc, ctx: Context) -> Iterator[Finding]:
         assert doc.model is not None
-        q = doc.model.quarter
+        q = doc.model.period
+        kind = doc.model.period_field
+        if kind != "quarter":  # format 1.2: an annual or multi-year file
+            span = Years.parse(q)
+            if span is None or span.kind != kind:
+                form = YEAR_FORM if kind == "year" else YEARS_FORM
+                yield self.at(
+                    doc,
+                    (kind,),
+                    f"{kind} '{q}' is not of the form {form}.",
+                    facts=BadQuarterFacts(quarter=q, well_formed=False, folder=doc.folder),
+                )
+            elif q != doc.folder:
+                yield self.at(
+                    doc,
+                    (kind,),
+                    f"the file is in folder '{doc.folder}' but says {kind} '{q}'; move it "
+                    f"to {ctx.repo.config.okrs_dir}/{q}/ or fix the {kind}.",
+                    facts=BadQuarterFacts(quarter=q, well_formed=True, folder=doc.folder),
+                )
+            return
         if not QUARTER_RE.match(q):
             hint = quarter_hint(q)
             said = f"is no quarter: {hint}" if hint else f"is not of the form {QUARTER_FORM}"
@@ -282,7 +312,7 @@ class BrokenReference(Rule):
             known += f" and {len(themes) - NAMED:,} more"
         for doc in ctx.valid_docs:
             assert doc.model is not None
-            q = doc.model.quarter
+            q = doc.model.period
             for i, o in enumerate(doc.model.objectives):
                 for a, ref in enumerate(o.aligns_to):
                     problem = self._resolve(ctx, q, ref, known)
@@ -325,34 +355,47 @@ class BrokenReference(Rule):
             message: str, problem: ReferenceProblem, close: tuple[str, ...] = ()
         ) -> tuple[str, BrokenReferenceFacts]:
             facts = BrokenReferenceFacts(
-                reference=ref, field="aligns_to", problem=problem, closest=close
+                reference=written, field="aligns_to", problem=problem, closest=close
             )
             return message + _did_you_mean(close), facts
 
+        written = ref
+        ref, at, named = ref.partition("@")
+        if at:  # format 1.2: an objective of an enclosing period
+            start_month = ctx.repo.config.fiscal_year_start_month
+            outer, inner = parse_period(named, start_month), parse_period(quarter, start_month)
+            if outer is None or inner is None or not encloses(outer, inner):
+                return broken(
+                    f"'{written}': {named} does not enclose {quarter}; an objective aligns "
+                    "to its own period (no @) or to a longer one holding it: a quarter to its "
+                    "year or multi-year span, a year to its multi-year span.",
+                    "not enclosing",
+                )
+            quarter = named
         parts = ref.split("/")
         if parts[0] == "strategy" and len(parts) == 2:
             if parts[1] in ctx.themes:
                 return None
             return broken(
-                f"'{ref}' names no strategy theme in org.yaml (themes: {known}).",
+                f"'{written}' names no strategy theme in org.yaml (themes: {known}).",
                 "unknown theme",
                 _closest(parts[1], ctx.themes, "strategy/"),
             )
         unit = parts[0]
         if unit not in ctx.units:
             return broken(
-                f"'{ref}' names unit '{unit}', which is not in org.yaml.",
+                f"'{written}' names unit '{unit}', which is not in org.yaml.",
                 "unknown unit",
                 _closest(unit, ctx.units, "", "/".join(parts[1:])),
             )
         docs = ctx.unit_docs.get((quarter, unit))
         if not docs:
-            return broken(f"'{ref}': unit '{unit}' has no OKRs for {quarter}.", "no OKRs")
+            return broken(f"'{written}': unit '{unit}' has no OKRs for {quarter}.", "no OKRs")
         assert docs[0].model is not None
         objectives = {o.id: o for o in docs[0].model.objectives}
         if (quarter, f"{unit}/{parts[1]}") not in ctx.objectives:
             return broken(
-                f"'{ref}': unit '{unit}' has no objective '{parts[1]}' in {quarter}.",
+                f"'{written}': unit '{unit}' has no objective '{parts[1]}' in {quarter}.",
                 "unknown objective",
                 _closest(parts[1], objectives, unit + "/", "/".join(parts[2:])),
             )
@@ -360,7 +403,7 @@ class BrokenReference(Rule):
             objective = objectives.get(parts[1])
             krs = [k.id for k in objective.key_results] if objective is not None else []
             return broken(
-                f"'{ref}': objective '{unit}/{parts[1]}' has no key result '{parts[2]}'.",
+                f"'{written}': objective '{unit}/{parts[1]}' has no key result '{parts[2]}'.",
                 "unknown key result",
                 _closest(parts[2], krs, f"{unit}/{parts[1]}/"),
             )
@@ -389,6 +432,89 @@ def _did_you_mean(closest: tuple[str, ...]) -> str:
 
 
 NAMED = 10  # at most this many themes named in one message
+
+
+SHARED = "shared"  # a key result owned by all the units sharing its objective
+
+
+class BadSharing(Rule):
+    """Format 1.2's shared objectives: the product head's guide asks product, engineering and
+    design to own some objectives together, each unit with key results of its own and some
+    measured together, so that one goal is not pulled three ways. ``shared_with`` must name
+    other units of org.yaml, and each key result's ``owner`` the file's unit, one of those
+    units, or ``shared``: a share nobody can find in the organisation is nobody's."""
+
+    code = "OKR008"
+    name = "bad-sharing"
+    severity = "error"
+    summary = (
+        "`shared_with` naming an unknown unit or the file's own unit; a key result `owner` "
+        "outside the sharing units (format 1.2)"
+    )
+    facts = BadSharingFacts
+    bad = (
+        Example(
+            variant(
+                "    aligns_to: [strategy/retention]\n",
+                "    aligns_to: [strategy/retention]\n    shared_with: [serach]\n",
+            )
+        ),
+    )
+    good = (
+        Example(
+            variant(
+                "    aligns_to: [strategy/retention]\n",
+                "    aligns_to: [strategy/retention]\n    shared_with: [search]\n",
+                variant("        baseline: 95\n", "        owner: search\n        baseline: 95\n"),
+            )
+        ),
+    )
+
+    def check_file(self, doc: OkrDoc, ctx: Context) -> Iterator[Finding]:
+        assert doc.model is not None
+        me = doc.model.unit
+        for i, o in enumerate(doc.model.objectives):
+            ref = f"{me}/{o.id}"
+            for n, unit in enumerate(o.shared_with):
+                if unit == me:
+                    message = f"objective '{o.id}' is shared with its own unit; remove '{unit}'."
+                    problem: Literal["unknown unit", "own unit"] = "own unit"
+                elif unit not in ctx.units:
+                    message = (
+                        f"objective '{o.id}' is shared with '{unit}', which is not in org.yaml."
+                        f"{_did_you_mean(_closest(unit, ctx.units, ''))}"
+                    )
+                    problem = "unknown unit"
+                else:
+                    continue
+                yield self.at(
+                    doc,
+                    ("objectives", i, "shared_with", n),
+                    message,
+                    facts=BadSharingFacts(
+                        objective=ref, field="shared_with", unit=unit, problem=problem
+                    ),
+                )
+            owners = {me, SHARED, *o.shared_with}
+            for j, k in enumerate(o.key_results):
+                if k.owner is None or k.owner in owners:
+                    continue
+                among = ", ".join([me, *o.shared_with])
+                yield self.at(
+                    doc,
+                    ("objectives", i, "key_results", j, "owner"),
+                    f"key result '{k.id}' is owned by '{k.owner}', which does not own objective "
+                    f"'{o.id}'; name one of {among}, or `shared`"
+                    + ("" if o.shared_with else f" (or share the objective with '{k.owner}')")
+                    + ".",
+                    facts=BadSharingFacts(
+                        objective=ref,
+                        field="owner",
+                        unit=k.owner,
+                        problem="not sharing",
+                        key_result=f"{ref}/{k.id}",
+                    ),
+                )
 
 
 class UnusedSuppression(Rule):

@@ -21,7 +21,7 @@ from okrcli.load.repo import Repository
 from okrcli.model.config import ScoringConfig
 from okrcli.model.okr import Direction, KeyResult, Objective, OkrFile
 from okrcli.model.org import Unit
-from okrcli.model.quarter import Quarter
+from okrcli.model.quarter import Period, Years
 from okrcli.scoring import (
     ONE,
     ZERO,
@@ -140,6 +140,7 @@ class KrRow:
     # it was checked in (or written)
     breached: list[date] = field(default_factory=list)
     after_close: AfterClose | None = None  # a change after the quarter closed
+    indicator: str | None = None  # format 1.2: leading, lagging or undeclared (None)
 
 
 @dataclass(slots=True)
@@ -153,6 +154,7 @@ class ObjectiveRow:
     key_results: list[KrRow]
     pace: str | None = None  # while the quarter runs
     after_close: Decimal | None = None  # the score with the values changed after close
+    shared_with: list[str] = field(default_factory=list)  # format 1.2: its other owners
 
 
 @dataclass(slots=True)
@@ -196,12 +198,22 @@ class ScoreCard:
     after_close: Decimal | None = None  # the score with the values changed after close
     changed_after_close: list[str] = field(default_factory=list)  # each change, named
     some_units: bool = False  # only some of the quarter's units were asked for
+    span: str = "quarter"  # format 1.2: "year" or "years" for annual and multi-year cards
+    # format 1.2: the mix of declared indicators, {"leading": n, "lagging": n, "unset": n}
+    indicators: dict[str, int] = field(default_factory=dict)
+    # format 1.2: the annual and multi-year objectives the quarter aligns to (EnclosingRow)
+    enclosing: list[Any] = field(default_factory=list)
+
+    @property
+    def span_word(self) -> str:
+        """What the card's period is called in a sentence: quarter, year or period."""
+        return {"year": "year", "years": "period"}.get(self.span, "quarter")
 
 
 _DIRECTION_NAMES: dict[Direction | None, str] = {d: d.value for d in Direction}
 
 
-def elapsed_share(quarter: Quarter, at: datetime, tz: tzinfo = UTC) -> Decimal:
+def elapsed_share(quarter: Period, at: datetime, tz: tzinfo = UTC) -> Decimal:
     start = datetime.combine(quarter.start, time(0), tzinfo=tz)
     end = datetime.combine(quarter.end + timedelta(days=1), time(0), tzinfo=tz)
     share = Decimal((at - start).total_seconds()) / Decimal((end - start).total_seconds())
@@ -247,7 +259,7 @@ class _Pace:
         return self.of(score)
 
 
-def week_ends(quarter: Quarter, at: datetime, tz: tzinfo = UTC) -> list[datetime]:
+def week_ends(quarter: Period, at: datetime, tz: tzinfo = UTC) -> list[datetime]:
     """The end of each week of the quarter that has begun by ``at`` (the last one cut at it)."""
     ends = []
     day = quarter.start
@@ -451,6 +463,7 @@ class _Scorer:
             moved=move,
             breached=breaches(tl, direction, target),
             after_close=late,
+            indicator=k.indicator,
         )
 
     def _at_close(
@@ -520,6 +533,7 @@ class _Scorer:
             rows,
             None if self.ended else self.pace_now.of(score),
             late,
+            list(o.shared_with),
         )
 
     def unit_card(self, doc: OkrDoc, m: OkrFile, member: Unit | None) -> UnitCard:
@@ -552,7 +566,7 @@ class _Scorer:
 
 def build(
     repo: Repository,
-    quarter: Quarter,
+    quarter: Period,
     history: QuarterHistory | None,
     at: datetime,
     units: set[str] | None = None,
@@ -585,7 +599,7 @@ def build(
     some_units = False
     for doc in sorted(repo.docs, key=lambda d: d.rel):
         m = doc.model
-        if m is None or m.quarter != str(quarter):
+        if m is None or m.period != str(quarter):
             continue
         if units is not None and m.unit not in units:
             some_units = True
@@ -594,6 +608,7 @@ def build(
             misplaced.append(doc.rel)
             continue
         cards.append(scorer.unit_card(doc, m, org.get(m.unit)))
+    cards = _with_shared(scorer, cards, org, units)
     card = ScoreCard(
         str(quarter),
         at,
@@ -613,11 +628,72 @@ def build(
         after_close=_late_mean([(c.score, c.after_close) for c in cards]),
         changed_after_close=scorer.changed_after_close,
         some_units=some_units,
+        span=quarter.kind if isinstance(quarter, Years) else "quarter",
+        indicators=_indicator_mix(repo, cards, quarter),
     )
     if not scorer.ended:
         card.pace = scorer.pace_now.of(mean([c.score for c in cards]))
     card.notices += _notices(repo, quarter, history, misplaced)
     return card
+
+
+def _indicator_mix(repo: Repository, cards: list[UnitCard], period: Period) -> dict[str, int]:
+    """How many of the card's key results are declared leading, lagging or neither (format
+    1.2); empty when none declares one, so a 1.1 card says nothing of it."""
+    scored = {c.id for c in cards}
+    mix = {"leading": 0, "lagging": 0, "unset": 0}
+    for d in repo.docs:
+        m = d.model
+        if m is None or m.period != str(period) or m.unit not in scored:
+            continue
+        for o in m.objectives:
+            for k in o.key_results:
+                mix[k.indicator or "unset"] += 1
+    return mix if mix["leading"] or mix["lagging"] else {}
+
+
+def _with_shared(
+    scorer: _Scorer, cards: list[UnitCard], org: dict[str, Unit], units: set[str] | None
+) -> list[UnitCard]:
+    """Format 1.2: each objective shared with other units (``shared_with``) counts as an
+    objective of every one of them too, scored once in its owner's file: a sharing unit's
+    score is the mean of its own and its shared objectives (a unit that only shares
+    objectives gets a card of its own). The organisation's counts of key results and
+    check-ins take each key result once."""
+    by_id = {c.id: c for c in cards}
+    shared: dict[str, list[ObjectiveRow]] = {}
+    paths: dict[str, str] = {}
+    for c in cards:
+        for o in c.objectives:
+            for unit in o.shared_with:
+                if unit != c.id and unit in org and (units is None or unit in units):
+                    shared.setdefault(unit, []).append(o)
+                    paths.setdefault(unit, c.path)
+    if not shared:
+        return cards
+    out = list(cards)
+    for unit, rows in shared.items():
+        own = by_id.get(unit)
+        if own is None:
+            member = org[unit]
+            own = UnitCard(
+                unit, member.name, member.level, paths[unit], ZERO, "missed", [], None, ()
+            )
+            out.append(own)
+        own.objectives = [*own.objectives, *rows]
+        score = mean([o.score for o in own.objectives])
+        own.score = rounded(score)
+        own.band = band(score, scorer.scoring.bands.stretch, scorer.scoring.bands.over)
+        missed = [
+            o.id for o in own.objectives if o.commitment == "committed" and o.band == "missed"
+        ]
+        own.prompts = PROMPTS[own.band]
+        if missed and scorer.ended:
+            own.band = "stretch" if own.band == "over" else own.band
+            own.prompts = COMMITMENT_PROMPTS + PROMPTS[own.band]
+        own.missed_commitments = missed if scorer.ended else []
+        own.pace = None if scorer.ended else scorer.pace_now.of(score)
+    return out
 
 
 def checkin_day(tl: Timeline, n: int, tz: tzinfo) -> date:
@@ -652,21 +728,25 @@ def _band_counts(cards: list[UnitCard]) -> dict[str, int]:
 def _pace_counts(cards: list[UnitCard]) -> dict[str, int]:
     """Key results on track, at risk and off track (all None once the quarter is over)."""
     paces = {"on track": 0, "at risk": 0, "off track": 0}
+    seen: set[int] = set()  # a shared objective is on several units' cards: counted once
     for c in cards:
         for orow in c.objectives:
+            if id(orow) in seen:
+                continue
+            seen.add(id(orow))
             for row in orow.key_results:
                 if row.pace is not None:
                     paces[row.pace] += 1
     return paces
 
 
-def _broken(repo: Repository, quarter: Quarter) -> list[str]:
+def _broken(repo: Repository, quarter: Period) -> list[str]:
     """The quarter's files that could not be read."""
     return sorted(d.rel for d in repo.docs if d.model is None and d.folder == str(quarter))
 
 
 def _notices(
-    repo: Repository, quarter: Quarter, history: QuarterHistory | None, misplaced: list[str]
+    repo: Repository, quarter: Period, history: QuarterHistory | None, misplaced: list[str]
 ) -> list[str]:
     """What the reader should know about what the card leaves out or cannot be sure of."""
     out = []

@@ -9,7 +9,8 @@ from decimal import Decimal
 from typing import Any, cast
 
 from okrcli import markdown as md
-from okrcli.score.card import KrRow, ScoreCard, UnitCard
+from okrcli.score.card import KrRow, ObjectiveRow, ScoreCard, UnitCard
+from okrcli.score.enclosing import EnclosingRow
 from okrcli.textsafe import visible
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -186,7 +187,7 @@ def headline(card: ScoreCard) -> str:
     if card.ended:
         b = card.bands
         line = (
-            f"{card.quarter} as of {when} (quarter over): {_scope(card)} "
+            f"{card.quarter} as of {when} ({card.span_word} over): {_scope(card)} "
             f"{closed_score(card.score, card.after_close)}; "
             f"units {b['missed']} missed, {b['stretch']} in the stretch zone, {b['over']} "
             f"over-achieved; {card.checked_in} of {card.key_results} key results checked in"
@@ -197,10 +198,17 @@ def headline(card: ScoreCard) -> str:
     else:
         p = card.paces
         line = (
-            f"{card.quarter} as of {when} ({int(card.elapsed * 100)}% of the quarter gone): "
+            f"{card.quarter} as of {when} ({int(card.elapsed * 100)}% of the {card.span_word} "
+            "gone): "
             f"{_scope(card)} {num(card.score)}; key results {p['on track']} on track, "
             f"{p['at risk']} at risk, {p['off track']} off track; {card.checked_in} of "
             f"{card.key_results} checked in"
+        )
+    if card.indicators:
+        mix = card.indicators
+        line += (
+            f"; indicators {mix['leading']} leading, {mix['lagging']} lagging, "
+            f"{mix['unset']} undeclared"
         )
     return line + left_out(card) + "."
 
@@ -261,6 +269,12 @@ def _table(rows: list[list[str]], indent: str = "    ") -> list[str]:
     ]
 
 
+def _owners(u: UnitCard, o: ObjectiveRow) -> list[str]:
+    """Format 1.2: the units owning a shared objective, besides the unit it is shown under."""
+    owner = o.key_results[0].ref.split("/")[0] if o.key_results else ""
+    return [x for x in dict.fromkeys([owner, *o.shared_with]) if x and x != u.id]
+
+
 def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
     lines = [
         f"{u.id}  {u.name} ({u.level})  score {closed_score(u.score, u.after_close)}  "
@@ -270,6 +284,7 @@ def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
         lines.append(
             f"  {o.id}: {o.title}  [{o.commitment}]  {closed_score(o.score, o.after_close)} "
             f"{status(o.pace, o.band, card)}"
+            + (f"  shared: {', '.join(_owners(u, o))}" if o.shared_with else "")
         )
         head = [
             "key result",
@@ -283,6 +298,9 @@ def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
         ]
         if not card.ended:
             head.insert(5, "pace")
+        declared = any(k.indicator for k in o.key_results)
+        if declared:
+            head.insert(1, "indicator")
         rows = [head]
         for k in o.key_results:
             row = [
@@ -297,6 +315,8 @@ def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
             ]
             if not card.ended:
                 row.insert(5, k.pace or "-")
+            if declared:
+                row.insert(1, k.indicator or "-")
             rows.append(row)
         lines += _table(rows)
         lines += [
@@ -312,8 +332,24 @@ def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
     return lines
 
 
+def enclosing_words(row: EnclosingRow) -> str:
+    """An annual or multi-year objective the quarter aligns to, in a sentence's words."""
+    kind = "year" if "-" not in row.period else "period"
+    so_far = "year to date" if kind == "year" else "so far"
+    judged = f"pace {row.pace}" if row.pace is not None else f"{kind} over, {row.band}"
+    return (
+        f"{row.ref} ({row.title}): {so_far} {num(row.score)} with "
+        f"{int(row.elapsed * 100)}% of the {kind} gone, {judged}; aligned from "
+        f"{', '.join(row.aligned_from)}"
+    )
+
+
 def text(card: ScoreCard) -> str:
     out = [headline(card), ""]
+    if card.enclosing:
+        out += ["aligned to longer goals:"]
+        out += [f"  {enclosing_words(row)}" for row in card.enclosing]
+        out += [""]
     for u in card.units:
         out += [*_unit_text(u, card), ""]
     out += [f"moved target: {m}" for m in card.moved]
@@ -327,9 +363,13 @@ def markdown(card: ScoreCard) -> str:
     if not card.ended:
         out += [
             " · ".join(f"{m} {p}" for p, m in MARKS.items()) + " (pace: the score against "
-            "the share of the quarter gone)",
+            f"the share of the {card.span_word} gone)",
             "",
         ]
+    if card.enclosing:
+        out += ["Aligned to longer goals:", ""]
+        out += [f"- {md.text(enclosing_words(row))}" for row in card.enclosing]
+        out += [""]
     for u in card.units:
         out += [
             f"### {md.text(u.name)} ({md.code(u.id)}): {closed_score(u.score, u.after_close)}, "
@@ -343,7 +383,9 @@ def markdown(card: ScoreCard) -> str:
                 f"{status(o.pace, o.band, card)}",
                 "",
             ]
-            cols = ["Key result", "Baseline", "Current", "Target", "Score"]
+            declared = any(k.indicator for k in o.key_results)
+            cols = ["Key result", *(["Indicator"] if declared else [])]
+            cols += ["Baseline", "Current", "Target", "Score"]
             cols += [] if card.ended else ["Pace"]
             cols += ["Confidence", "Last check-in", "Trend"]
             right = {"Baseline", "Current", "Target", "Score", "Confidence"}
@@ -352,6 +394,7 @@ def markdown(card: ScoreCard) -> str:
                 unit = md.text(k.unit) if k.unit else None
                 cells = [
                     md.cell(k.title),
+                    *([k.indicator or "-"] if declared else []),
                     with_unit(grouped(k.baseline), unit),
                     _value(k, unit),
                     target_cell(k, unit),
@@ -411,6 +454,20 @@ def as_json(card: ScoreCard) -> str:
     everywhere: while the quarter runs, bands are null and paces are given; once it is over,
     the other way round."""
     data = _tree(card)
+    # format 1.2's keys only where they say something: a 1.1 card's JSON is as it was
+    if card.span == "quarter":
+        del data["span"]
+    if not card.indicators:
+        del data["indicators"]
+    if not card.enclosing:
+        del data["enclosing"]
+    for unit in data["units"]:
+        for objective in unit["objectives"]:
+            for kr in objective["key_results"]:
+                if kr["indicator"] is None:
+                    del kr["indicator"]
+            if not objective["shared_with"]:
+                del objective["shared_with"]
     if not card.ended:
         data["bands"] = None
         for unit in data["units"]:

@@ -12,7 +12,15 @@ from okrcli.errors import OkrError
 from okrcli.history.source import moment
 from okrcli.load.files import resolve_root
 from okrcli.load.repo import Repository
-from okrcli.model.quarter import QUARTER_RE, Quarter, quarter_advice
+from okrcli.model.quarter import (
+    QUARTER_RE,
+    YEAR_FORM,
+    YEARS_FORM,
+    Period,
+    Quarter,
+    Years,
+    quarter_advice,
+)
 
 if TYPE_CHECKING:
     from okrcli.score.card import ScoreCard
@@ -24,9 +32,9 @@ def quarters_present(repo: Repository) -> list[str]:
     """The quarters the repository has OKR files for, oldest first."""
     return sorted(
         {
-            d.model.quarter
+            d.model.period
             for d in repo.docs
-            if d.model is not None and QUARTER_RE.match(d.model.quarter)
+            if d.model is not None and QUARTER_RE.match(d.model.period)
         }
     )
 
@@ -59,6 +67,26 @@ def choose_quarter(repo: Repository, asked: str | None, at: datetime) -> Quarter
     return parsed
 
 
+def choose_years(repo: Repository, year: str | None, years: str | None) -> Years:
+    """The year (``--year 2026``) or span of years (``--years 2026-2028``) asked for, which
+    must have OKR files (format 1.2)."""
+    option, asked, kind = (
+        ("--year", year, "year") if year is not None else ("--years", years, "years")
+    )
+    assert asked is not None
+    span = Years.parse(asked, repo.config.fiscal_year_start_month)
+    if span is None or span.kind != kind:
+        form = YEAR_FORM if kind == "year" else YEARS_FORM
+        raise OkrError(f"{option} {asked}: write it as {form}.")
+    if not any(d.model is not None and d.model.period == asked for d in repo.docs):
+        what = "annual" if kind == "year" else "multi-year"
+        raise OkrError(
+            f"there are no {what} OKR files for {asked} under "
+            f"{repo.config.okrs_dir}/{asked}/; write one with `okr new UNIT --{kind} {asked}`."
+        )
+    return span
+
+
 @dataclass(slots=True)
 class ScoreRequest:
     paths: list[Path] = field(default_factory=list)
@@ -67,14 +95,31 @@ class ScoreRequest:
     repo: Path | None = None
     cwd: Path = field(default_factory=Path.cwd)
     now: datetime | None = None
+    year: str | None = None  # format 1.2: score a year's annual OKRs
+    years: str | None = None  # format 1.2: score a span's multi-year OKRs
 
 
 def score(request: ScoreRequest) -> ScoreCard:
     """The score card the user asked for."""
     start = request.paths[0] if request.paths else request.cwd
     root = resolve_root(request.repo, start, request.cwd)
+    asked = [
+        o
+        for o, v in (
+            ("--quarter", request.quarter),
+            ("--year", request.year),
+            ("--years", request.years),
+        )
+        if v is not None
+    ]
+    if len(asked) > 1:
+        raise OkrError(f"{' and '.join(asked)}: score one period at a time; give one of them.")
     m = moment(root, request.at, request.now)
-    quarter = choose_quarter(m.repo, request.quarter, m.at)
+    quarter: Period
+    if request.year is not None or request.years is not None:
+        quarter = choose_years(m.repo, request.year, request.years)
+    else:
+        quarter = choose_quarter(m.repo, request.quarter, m.at)
     units = None
     if request.paths:
         wanted = [(request.cwd / p).resolve() for p in request.paths]
@@ -91,4 +136,8 @@ def score(request: ScoreRequest) -> ScoreCard:
 
     card = build(m.repo, quarter, m.history(str(quarter)), m.at, units)
     card.notices[:0] = m.notices
+    if isinstance(quarter, Quarter):
+        from okrcli.score.enclosing import enclosing_rows
+
+        card.enclosing = enclosing_rows(m.repo, quarter, m.at, m.history)
     return card

@@ -36,6 +36,8 @@ WORKERS = 16
 class SyncRequest:
     refs: list[str] = field(default_factory=list)
     quarter: str | None = None
+    year: str | None = None  # format 1.2: sync an annual file's key results
+    years: str | None = None  # format 1.2: a multi-year file's
     dry_run: bool = False
     commit: bool = False
     allow_commands: bool = False
@@ -99,10 +101,10 @@ def describe(src: MetricSource) -> str:
 
 def sync(request: SyncRequest) -> SyncResult:
     from okrcli.closing import refuse_closed
-    from okrcli.edit.service import open_repo, pick_quarter
+    from okrcli.edit.service import open_repo, pick_period
 
     repo = open_repo(request.repo, request.cwd)
-    quarter = pick_quarter(repo, request.quarter)
+    quarter = pick_period(repo, request.quarter, request.year, request.years)
     refuse_closed(repo.config, quarter, "sync", request.reopen)
     if request.reopen is not None and not (request.commit or request.dry_run):
         raise OkrError(
@@ -138,7 +140,7 @@ def _targets(repo: Repository, quarter: str, refs: list[str]) -> tuple[list[_Tar
                     Synced(doc.stem, doc.rel, "", error=f"{doc.rel} has errors; run `okr lint`.")
                 )
             continue
-        if doc.model.quarter != quarter:
+        if doc.model.period != quarter:
             continue
         unit = doc.model.unit
         for i, o in enumerate(doc.model.objectives):

@@ -291,7 +291,7 @@ def test_diff_score_changes_add_up_after_rounding() -> None:
 
     def repo(k: Any) -> Any:
         objective = SimpleNamespace(id="o", title="O", key_results=[k])
-        model = SimpleNamespace(quarter="2026-Q4", unit="u", objectives=[objective])
+        model = SimpleNamespace(period="2026-Q4", unit="u", objectives=[objective])
         return SimpleNamespace(docs=[SimpleNamespace(model=model, text=None)])
 
     # 0.254 -> 0.676 rounds to 0.25 -> 0.68: the change is +0.43, not round(0.422) = +0.42

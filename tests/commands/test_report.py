@@ -62,7 +62,7 @@ def test_demo_report_has_every_section(demo: Path) -> None:  # noqa: F811
         "What the history shows",
         "Check-in log",
     ]
-    assert out.count("```mermaid") == 3 + 12  # burn-up, distribution, alignment; each unit's
+    assert out.count("```mermaid") == 3 + 15  # burn-up, distribution, alignment; each unit's
     assert "| On track | At risk | Off track |" in out
     attention = out.split("## Needs attention")[1].split("## ")[0]
     assert re.search(
@@ -236,7 +236,7 @@ def test_repository_templates_extend_the_bundled_one(demo: Path, tmp_path: Path)
         "{{ organisation.name }}: {{ units | length }} units, {{ checkins | length }} check-ins\n"
     )
     assert okr("report", "--at", AT, "--template", str(custom), cwd=copy).stdout.startswith(
-        "Acme Retail: 12 units,"
+        "Acme Retail: 15 units,"
     )
 
 
