@@ -138,6 +138,11 @@ def _fail(exc: OkrError) -> typer.Exit:
     return typer.Exit(exc.exit_code)
 
 
+_REPO_URL = typer.Option(
+    "--repo-url",
+    help="The repository's web address, for links to files and commits "
+    "(default: from the origin remote).",
+)
 _ALLOW_PARTIAL = typer.Option(
     "--allow-partial",
     help="Exit 0 even when an OKR file of the quarter cannot be read (its unit is left out "
@@ -452,13 +457,7 @@ def report(
             "always within a pull-request comment's 65,536 characters.",
         ),
     ] = False,
-    repo_url: Annotated[
-        str | None,
-        typer.Option(
-            help="The repository's web address, for links to files and commits "
-            "(default: from the origin remote).",
-        ),
-    ] = None,
+    repo_url: Annotated[str | None, _REPO_URL] = None,
     allow_partial: Annotated[bool, _ALLOW_PARTIAL] = False,
 ) -> None:
     """Render the quarterly report as GitHub-flavoured markdown, from the git history.
@@ -516,13 +515,7 @@ def site(
         typer.Option(help="The quarters to show, FROM..TO (default: every quarter)."),
     ] = None,
     repo: Annotated[Path | None, typer.Option(help="The OKR repository root.")] = None,
-    repo_url: Annotated[
-        str | None,
-        typer.Option(
-            help="The repository's web address, for links to files and commits "
-            "(default: from the origin remote).",
-        ),
-    ] = None,
+    repo_url: Annotated[str | None, _REPO_URL] = None,
     allow_partial: Annotated[bool, _ALLOW_PARTIAL] = False,
 ) -> None:
     """Build a static dashboard of every quarter: HTML pages, data.json and CSV files.
