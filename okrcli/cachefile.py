@@ -27,6 +27,16 @@ def enabled() -> bool:
     return not os.environ.get("OKR_NO_CACHE")
 
 
+_writes = True
+
+
+def write_none() -> None:
+    """Read the caches but write none, for the rest of the process: chosen once by a
+    front-end that promises to write no file (``okr lsp``)."""
+    global _writes
+    _writes = False
+
+
 def git_dir_of(root: Path) -> Path | None:
     """The git directory of the repository holding ``root`` (found without running git:
     ``.git`` or, in a worktree or submodule, the folder its ``gitdir:`` line names), or None
@@ -170,7 +180,7 @@ def write_body(path: Path, kind: str, body: bytes) -> None:
     cache's files of other versions (``blobs-v1.json`` once ``blobs-v2`` is written);
     failures are ignored. Nothing is written through a link (at the file or the ``okrcli``
     folder) nor into what is no regular file: such a cache is simply not kept."""
-    if not enabled():
+    if not enabled() or not _writes:
         return
     within = _within(path)
     with contextlib.suppress(OSError):

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from okrcli import __version__, forked, process, runner
+from okrcli import __version__, cachefile, forked, process, runner
 from okrcli.errors import OkrError
 
 if TYPE_CHECKING:
@@ -990,8 +990,10 @@ def lsp(
     """
     from okrcli import lsp as lsp_server
 
-    # an in-process front-end: everything runs here, nothing is forked (okrcli.runner)
+    # an in-process front-end: everything runs here, nothing is forked (okrcli.runner); it
+    # writes no file, caches included (it reads them, and keeps its own walks in memory)
     runner.install(runner.Serial())
+    cachefile.write_none()
     try:
         lsp_server.main()
     except OkrError as exc:

@@ -337,6 +337,10 @@ async def test_lsp_hover_on_a_key_result_shows_its_score_and_last_checkin(
     assert hover is not None
     assert "last check-in: 2026-11-02" in hover.contents.value  # type: ignore[union-attr]
     assert "score: 0.75" in hover.contents.value  # type: ignore[union-attr]
+    # the history was read twice, and no cache file was written for it: the server writes
+    # no file at all
+    caches = root / ".git" / "okrcli"
+    assert not caches.exists() or not any(caches.iterdir()), sorted(caches.iterdir())
 
 
 @pytest.mark.asyncio
