@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -369,28 +370,17 @@ class UncoveredParent(Rule):
             unit = ctx.units.get(doc.model.unit)
             if unit is None or unit.level not in levels:
                 continue
-            kr_refs = [f"{ref}/{k.id}" for k in o.key_results]
-            covered_krs = {r for r in kr_refs if (quarter, r) in targets}  # looked up below
-            if (quarter, ref) not in targets and not covered_krs:
-                yield self.at(
-                    doc,
-                    ("objectives", i, "id"),
-                    f"no unit aligns to objective '{ref}' in {quarter}; decide which "
-                    "units take it up, or drop it.",
-                    facts=UncoveredParentFacts(objective=ref, quarter=quarter),
-                )
-            elif covered_krs:
-                for j, r in enumerate(kr_refs):
-                    if r not in covered_krs:
-                        yield self.at(
-                            doc,
-                            ("objectives", i, "key_results", j, "id"),
-                            f"units align to other key results of '{ref}' but none to "
-                            f"'{r}'; decide who moves it.",
-                            facts=UncoveredParentFacts(
-                                objective=ref, quarter=quarter, key_result=r
-                            ),
-                        )
+            yield from self._gaps(
+                doc,
+                i,
+                o,
+                ref,
+                quarter,
+                partial(_aligned_in, targets, quarter),
+                f"no unit aligns to objective '{ref}' in {quarter}; decide which "
+                "units take it up, or drop it.",
+                partial(_other_krs_aligned, ref),
+            )
 
     def _uncovered_span(
         self,
@@ -412,15 +402,43 @@ class UncoveredParent(Rule):
             return  # nothing planned inside it yet
         running = max(inside, key=lambda item: (item[0].start, item[0].end))[1]
         name = str(span)
+        yield from self._gaps(
+            doc,
+            i,
+            o,
+            ref,
+            name,
+            lambda r: running in enclosed_by.get((name, r), ()),
+            f"no objective of {running} aligns to {span.kind} {name}'s objective '{ref}'; "
+            f"align the ones that work on it with `aligns_to: [{ref}@{name}]`, or drop it.",
+            lambda r: (
+                f"objectives of {running} align to other key results of '{ref}' but "
+                f"none to '{r}@{name}'; decide who moves it."
+            ),
+        )
+
+    def _gaps(
+        self,
+        doc: OkrDoc,
+        i: int,
+        o: Objective,
+        ref: str,
+        period: str,
+        covered: Callable[[str], bool],
+        whole: str,
+        part: Callable[[str], str],
+    ) -> Iterator[Finding]:
+        """The finding of objective ``i`` when nothing aligns to it nor to any of its key
+        results (``whole``), else one for each key result nothing aligns to while others
+        are (``part``); ``covered`` says whether something aligns to a reference."""
         kr_refs = [f"{ref}/{k.id}" for k in o.key_results]
-        covered_krs = {r for r in kr_refs if running in enclosed_by.get((name, r), ())}
-        if running not in enclosed_by.get((name, ref), ()) and not covered_krs:
+        covered_krs = {r for r in kr_refs if covered(r)}
+        if not covered(ref) and not covered_krs:
             yield self.at(
                 doc,
                 ("objectives", i, "id"),
-                f"no objective of {running} aligns to {span.kind} {name}'s objective '{ref}'; "
-                f"align the ones that work on it with `aligns_to: [{ref}@{name}]`, or drop it.",
-                facts=UncoveredParentFacts(objective=ref, quarter=name),
+                whole,
+                facts=UncoveredParentFacts(objective=ref, quarter=period),
             )
         elif covered_krs:
             for j, r in enumerate(kr_refs):
@@ -428,10 +446,20 @@ class UncoveredParent(Rule):
                     yield self.at(
                         doc,
                         ("objectives", i, "key_results", j, "id"),
-                        f"objectives of {running} align to other key results of '{ref}' but "
-                        f"none to '{r}@{name}'; decide who moves it.",
-                        facts=UncoveredParentFacts(objective=ref, quarter=name, key_result=r),
+                        part(r),
+                        facts=UncoveredParentFacts(objective=ref, quarter=period, key_result=r),
                     )
+
+
+def _aligned_in(targets: set[tuple[str, str]], period: str, ref: str) -> bool:
+    return (period, ref) in targets
+
+
+def _other_krs_aligned(objective: str, kr: str) -> str:
+    return (
+        f"units align to other key results of '{objective}' but none to '{kr}'; decide "
+        "who moves it."
+    )
 
 
 class DependencyOptions(BaseModel):

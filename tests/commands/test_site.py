@@ -10,7 +10,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,23 +17,13 @@ import pytest
 from okrcli.rules.base import GOOD_FILE, variant
 from okrcli.site.build import pick_quarters, web_link
 from tests.conftest import ROOT, Builder, commit_versions, git, need_program, okr
+from tests.test_history import demo  # noqa: F401 - the session fixture
 
 AT = "2026-11-20"
 
 
 @pytest.fixture(scope="session")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("demo") / "acme"
-    subprocess.run(
-        [sys.executable, str(ROOT / "examples" / "make_demo_history.py"), str(out)],
-        check=True,
-        capture_output=True,
-    )
-    return out
-
-
-@pytest.fixture(scope="session")
-def demo_site(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_site(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:  # noqa: F811
     out = tmp_path_factory.mktemp("site") / "site"
     r = okr("site", "-o", str(out), "--at", AT, cwd=demo)
     assert r.returncode == 0, r.stderr
@@ -56,7 +45,7 @@ def _row_with(section: str, title: str) -> str:
 
 
 @pytest.mark.slow
-def test_every_number_agrees_with_okr_score(demo: Path, demo_site: Path) -> None:
+def test_every_number_agrees_with_okr_score(demo: Path, demo_site: Path) -> None:  # noqa: F811
     data = json.loads((demo_site / "data.json").read_text())
     assert [q["quarter"] for q in data["quarters"]] == ["2026-Q3", "2026-Q4"]
     assert data["running"] == "2026-Q4"
