@@ -524,9 +524,14 @@ def site(
     what needs attention first, the units at a glance), a page per unit (each quarter's
     objectives and key results, with score, pace or band, trend, confidence, notes and the
     check-in log), a page per quarter (the report's content and the alignment tree), and
-    data.json with one CSV per quarter. The pages need no script and load nothing from
-    outside the folder: open index.html from disk, or publish the folder. Every number is
-    the one `okr score --quarter QUARTER --at DAY` gives.
+    data.json with one CSV per quarter. With annual or multi-year OKRs (format 1.2), a page
+    and a CSV per year and span too, with the quarters that align to each objective. The
+    pages need no script and load nothing from outside the folder: open index.html from
+    disk, or publish the folder. Every number is the one `okr score --quarter QUARTER --at
+    DAY` (or `--year`, `--years`) gives.
+
+    The folder must be new, empty, or one okr site wrote before (it leaves a .okr-site
+    file there): okr site never writes over files it did not write.
 
     Examples:
 
@@ -546,9 +551,10 @@ def site(
         result = build_site(SiteRequest(output, at, quarters, repo, repo_url=repo_url))
     except OkrError as exc:
         raise _fail(exc) from None
+    spans = f" and {', '.join(result.periods)}" if result.periods else ""
     _echo(
-        f"wrote {len(result.files)} files for {len(result.quarters)} quarters into {output}; "
-        f"open {output / 'index.html'}"
+        f"wrote {len(result.files)} files for {len(result.quarters)} quarters{spans} into "
+        f"{output}; open {output / 'index.html'}"
     )
     _partial(result.left_out, allow_partial)
 

@@ -723,8 +723,8 @@ def _legend(ended: bool) -> list[dict[str, str]]:
 def _why_pace(k: dict[str, Any], card: ScoreCard) -> str:
     gone = f"{round(float(card.elapsed) * 100)}%"
     if card.ended:
-        return f"missed: score {k['score']:.2f} at the quarter's end"
-    return f"behind: score {k['score']:.2f} with {gone} of the quarter gone"
+        return f"missed: score {k['score']:.2f} at the {card.span_word}'s end"
+    return f"behind: score {k['score']:.2f} with {gone} of the {card.span_word} gone"
 
 
 def _attention(

@@ -16,6 +16,51 @@ from okrcli.model.quarter import Period, Years, encloses, parse_period
 from okrcli.score.card import ScoreCard, build
 
 
+def outer_ref(ref: str, inner: Period, start_month: int) -> tuple[str, str, Period] | None:
+    """The unit, objective and enclosing period an ``aligns_to`` reference names
+    (``acme/win-enterprise@2026``), or None when it names no period enclosing ``inner``
+    (a same-period reference, or one OKR006 reports)."""
+    path, at_sign, named = ref.partition("@")
+    outer = parse_period(named, start_month) if at_sign else None
+    if outer is None or not encloses(outer, inner) or path.count("/") != 1:
+        return None
+    unit, objective = path.split("/")
+    return unit, objective, outer
+
+
+@dataclass(frozen=True, slots=True)
+class Aligned:
+    """An objective of a shorter period that aligns to an annual or multi-year objective."""
+
+    period: str  # its own period: 2026-Q4, or 2026 under a multi-year span
+    unit: str  # the unit whose file holds it
+    objective: str
+
+
+def aligned_below(repo: Repository, outer: Period) -> dict[str, list[Aligned]]:
+    """Format 1.2, the other way round from :func:`enclosing_rows`: for each objective of
+    ``outer`` (a year or a span of years) named as ``unit/objective``, the objectives of
+    the periods it encloses (its quarters; a span's years too) that align to it, by period
+    and then by file."""
+    start_month = repo.config.fiscal_year_start_month
+    out: dict[str, list[Aligned]] = {}
+    docs = [d for d in repo.docs if d.model is not None]
+    for d in sorted(docs, key=lambda d: (d.model.period if d.model else "", d.rel)):
+        m = d.model
+        assert m is not None
+        inner = parse_period(m.period, start_month)
+        if inner is None or not encloses(outer, inner):
+            continue
+        for o in m.objectives:
+            for ref in o.aligns_to:
+                named = outer_ref(ref, inner, start_month)
+                if named is not None and str(named[2]) == str(outer):
+                    out.setdefault(f"{named[0]}/{named[1]}", []).append(
+                        Aligned(m.period, m.unit, o.id)
+                    )
+    return out
+
+
 @dataclass(slots=True, kw_only=True)
 class EnclosingRow:
     """An annual or multi-year objective the quarter aligns to."""
@@ -45,11 +90,8 @@ def enclosing_rows(
             continue
         for o in d.model.objectives:
             for ref in o.aligns_to:
-                path, at_sign, named = ref.partition("@")
-                outer = parse_period(named, start_month) if at_sign else None
-                if outer is None or not encloses(outer, quarter) or path.count("/") != 1:
-                    continue  # OKR006 reports it
-                wanted.setdefault(ref, []).append(f"{d.model.unit}/{o.id}")
+                if outer_ref(ref, quarter, start_month) is not None:
+                    wanted.setdefault(ref, []).append(f"{d.model.unit}/{o.id}")
     rows: list[EnclosingRow] = []
     cards: dict[str, ScoreCard | None] = {}
     for ref, sources in wanted.items():

@@ -15,7 +15,9 @@ import csv
 import hashlib
 import io
 import json
+import os
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,17 +36,25 @@ from okrcli.lint.diagnostics import Diagnostic
 from okrcli.lint.engine import lint_repository
 from okrcli.lint.request import LintRequest
 from okrcli.load.files import resolve_root
-from okrcli.model.quarter import QUARTER_RE, Quarter
+from okrcli.model.quarter import QUARTER_RE, Quarter, Years, parse_period
 from okrcli.render import templates_dir
 from okrcli.report import data as report_data
 from okrcli.report.findings import sort_findings
 from okrcli.report.links import Links
 from okrcli.report.service import check_output_path
-from okrcli.score.card import build
+from okrcli.score.card import ScoreCard, build
+from okrcli.score.enclosing import aligned_below, enclosing_rows
 from okrcli.score.service import choose_quarter, quarters_present
 from okrcli.site import svg
 
 LOG_PER_KR = 12  # the check-in log of a unit page: the latest changes of each key result
+
+# written into every folder okr site builds: the next build may write there again, and no
+# other folder with files in it is ever written into
+MARKER = ".okr-site"
+MARKER_TEXT = (
+    "This folder was written by `okr site`; the next `okr site -o` into it replaces its pages.\n"
+)
 
 
 @dataclass(slots=True)
@@ -64,6 +74,7 @@ class SiteResult:
     files: list[str]
     quarters: list[str]
     left_out: list[str]  # OKR files that could not be read (their units are left out)
+    periods: list[str] = field(default_factory=list)  # format 1.2: years and spans of years
 
 
 def pick_quarters(present: list[str], asked: str | None) -> list[str]:
@@ -84,11 +95,67 @@ def pick_quarters(present: list[str], asked: str | None) -> list[str]:
     return chosen
 
 
+def pick_periods(
+    repo_periods: list[Years], chosen: list[Quarter], asked: str | None
+) -> list[Years]:
+    """Format 1.2: the years and spans of years the site shows: all of them, or with
+    ``--quarters`` those that overlap the chosen quarters."""
+    if asked is None:
+        return repo_periods
+    first, last = chosen[0].start, chosen[-1].end
+    return [p for p in repo_periods if p.start <= last and first <= p.end]
+
+
+def periods_present(m: Moment) -> list[Years]:
+    """The years and spans of years the repository has OKR files for: years first, each
+    kind oldest first."""
+    start_month = m.repo.config.fiscal_year_start_month
+    found: dict[str, Years] = {}
+    for d in m.repo.docs:
+        if d.model is None or d.model.period in found:
+            continue
+        period = parse_period(d.model.period, start_month)
+        if isinstance(period, Years):
+            found[d.model.period] = period
+    return sorted(found.values(), key=lambda p: (p.kind != "year", str(p)))
+
+
+def check_folder(folder: Path, shown: Path) -> None:
+    """Refuse to write into a folder that holds files okr site did not write (the
+    repository's root, a docs folder with its own index.html, ...): okr site writes into a
+    missing or empty folder, or one with its marker file (a folder it wrote before)."""
+    try:
+        info = os.lstat(folder)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise OkrError(f"cannot write into {shown}: {exc.strerror or exc}.") from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise OkrError(f"will not write into {shown}: it is not a folder; give -o a folder.")
+    names = sorted(os.listdir(folder))
+    if not names:
+        return
+    try:
+        marked = stat.S_ISREG(os.lstat(folder / MARKER).st_mode)
+    except FileNotFoundError:
+        marked = False
+    if marked:
+        return
+    named = "index.html" if "index.html" in names else names[0]
+    raise OkrError(
+        f"will not write into {shown}: it holds files okr site did not write "
+        f"({shown / named}{' and more' if len(names) > 1 else ''}), and okr site would "
+        "overwrite them. Give -o a new or empty folder (like `okr site -o site`); a folder "
+        f"okr site wrote before has its {MARKER} file and is written again."
+    )
+
+
 def build_site(request: SiteRequest) -> SiteResult:
     """Build the site into ``request.output`` and say what was written."""
     root = resolve_root(request.repo, request.cwd, request.cwd)
     folder = request.cwd / request.output
     check_output_path(folder / "index.html", request.output / "index.html", root)
+    check_folder(folder, request.output)
     m = moment(root, request.at, request.now)
     present = quarters_present(m.repo)
     if not present:
@@ -99,20 +166,24 @@ def build_site(request: SiteRequest) -> SiteResult:
     chosen = pick_quarters(present, request.quarters)
     findings = lint_repository(m.repo, LintRequest(cwd=root), m).diagnostics
     start_month = m.repo.config.fiscal_year_start_month
-    quarters = []
+    parsed = []
     for name in chosen:
         q = Quarter.parse(name, start_month)
         assert q is not None  # quarters_present keeps well-formed ones only
-        quarters.append(_quarter(m, q, request.repo_url, findings))
+        parsed.append(q)
+    quarters = [_quarter(m, q, request.repo_url, findings) for q in parsed]
+    spans = pick_periods(periods_present(m), parsed, request.quarters)
+    periods = [_period(m, span, request.repo_url, findings) for span in spans]
     running = str(choose_quarter(m.repo, None, m.at))
-    site = Site.of(m, quarters, running if running in chosen else chosen[-1])
+    site = Site.of(m, quarters, running if running in chosen else chosen[-1], periods)
     files = site.files()
-    for name in files:  # every file's place checked before any is written
+    for name in [MARKER, *files]:  # every file's place checked before any is written
         check_output_path(folder / name, request.output / name, root)
+    _write(folder / MARKER, MARKER_TEXT, request.output / MARKER, root)
     for name, make in files.items():
         _write(folder / name, name_text(make()), request.output / name, root)
-    left_out = sorted({f for q in quarters for f in q["organisation"]["left_out"]})
-    return SiteResult(folder, list(files), chosen, left_out)
+    left_out = sorted({f for q in [*quarters, *periods] for f in q["organisation"]["left_out"]})
+    return SiteResult(folder, list(files), chosen, left_out, [str(p) for p in spans])
 
 
 def _write(path: Path, text: str, shown: Path, root: Path) -> None:
@@ -133,7 +204,10 @@ def _quarter(
     history = m.history(name)
     card = build(m.repo, q, history, m.at)
     card.notices[:0] = m.notices
+    # format 1.2: the annual and multi-year objectives it aligns to, as okr score names them
+    card.enclosing = enclosing_rows(m.repo, q, m.at, m.history)
     data = report_data.build_without_findings(card, m, q, repo_url=repo_url)
+    _with_12(data, card)
     prefix = f"{m.repo.config.okrs_dir}/{name}/"
     report_data.add_findings(data, sort_findings([d for d in findings if d.rel.startswith(prefix)]))
     data["by_week"] = report_data.score_by_week(card, len(data["weeks"]))
@@ -143,6 +217,46 @@ def _quarter(
         by_unit.setdefault(row["kr"].split("/")[0], []).append(row)
     data["unit_log"] = by_unit
     return data
+
+
+def _period(
+    m: Moment, span: Years, repo_url: str | None, findings: list[Diagnostic]
+) -> dict[str, Any]:
+    """Format 1.2: a year's or a span's data, from the score card ``okr score --year`` (or
+    ``--years``) gives at the same moment, built by the report's code as a quarter's is."""
+    name = str(span)
+    history = m.history(name)
+    card = build(m.repo, span, history, m.at)
+    card.notices[:0] = m.notices
+    period: Any = span  # the report's data is built the same way for any period
+    data = report_data.build_without_findings(card, m, period, repo_url=repo_url)
+    _with_12(data, card)
+    prefix = f"{m.repo.config.okrs_dir}/{name}/"
+    report_data.add_findings(data, sort_findings([d for d in findings if d.rel.startswith(prefix)]))
+    data["by_week"] = report_data.score_by_week(card, len(data["weeks"]))
+    data["kind"] = span.kind
+    data["below"] = aligned_below(m.repo, span)
+    return data
+
+
+def _with_12(data: dict[str, Any], card: ScoreCard) -> None:
+    """Format 1.2's facts the report's data leaves out, added only where they say something
+    (so a 1.1 repository's data is as it was): the organisation's indicator mix, each key
+    result's declared indicator, and a shared objective's other owners (``shared_with``) or,
+    on a sharing unit's card, the unit whose file holds it (``held_by``)."""
+    if card.indicators:
+        data["indicators"] = dict(card.indicators)
+    rows = {c.id: c for c in card.units}
+    for u in data["units"]:
+        for o, row in zip(u["objectives"], rows[u["id"]].objectives, strict=True):
+            for k, krow in zip(o["key_results"], row.key_results, strict=True):
+                if krow.indicator is not None:
+                    k["indicator"] = krow.indicator
+            if row.shared_with:
+                o["shared_with"] = list(row.shared_with)
+                holder = row.key_results[0].ref.split("/", 1)[0] if row.key_results else u["id"]
+                if holder != u["id"]:
+                    o["held_by"] = holder
 
 
 def _links(data: dict[str, Any]) -> Links:
@@ -181,9 +295,11 @@ CSV_HEAD = (
 
 
 def quarter_csv(data: dict[str, Any]) -> str:
+    """One row per key result of each unit (a shared objective's on each sharing unit's
+    rows); a year's or a span's CSV names its period in a ``period`` column."""
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\n")
-    w.writerow(CSV_HEAD)
+    w.writerow(CSV_HEAD if "kind" not in data else ("period", *CSV_HEAD[1:]))
     for u in data["units"]:
         for o in u["objectives"]:
             for k in o["key_results"]:
@@ -262,7 +378,15 @@ def _environment() -> Environment:
     )
     env.filters["web_link"] = web_link
     env.filters["score"] = lambda v: "-" if v is None else f"{v:.2f}"
+    env.filters["period_page"] = period_page
     return env
+
+
+def period_page(name: str) -> str:
+    """The page of a quarter, a year or a span of years."""
+    if QUARTER_RE.match(name):
+        return f"quarter-{name}.html"
+    return f"year-{name}.html" if "-" not in name else f"years-{name}.html"
 
 
 @dataclass(slots=True)
@@ -270,18 +394,30 @@ class Site:
     m: Moment
     quarters: list[dict[str, Any]]
     running: str
+    periods: list[dict[str, Any]] = field(default_factory=list)  # format 1.2
     slugs: dict[str, str] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, m: Moment, quarters: list[dict[str, Any]], running: str) -> Site:
-        site = cls(m, quarters, running)
+    def of(
+        cls,
+        m: Moment,
+        quarters: list[dict[str, Any]],
+        running: str,
+        periods: list[dict[str, Any]] | None = None,
+    ) -> Site:
+        site = cls(m, quarters, running, periods or [])
         ids: list[str] = []
         for q in quarters:
             for u in q["units"]:
                 if u["id"] not in site.names:
                     ids.append(u["id"])
                 site.names[u["id"]] = u["name"]  # the latest quarter's name
+        for p in site.periods:  # a unit with annual or multi-year objectives only
+            for u in p["units"]:
+                if u["id"] not in site.names:
+                    ids.append(u["id"])
+                    site.names[u["id"]] = u["name"]
         site.slugs = report_data.part_slugs(ids)
         return site
 
@@ -301,10 +437,14 @@ class Site:
             "date": self.m.at.date().isoformat(),
             "quarters": [q["quarter"] for q in self.quarters],
             "page_of": {u: self.page(u) for u in self.slugs},
+            # format 1.2: the years and spans, each with its page
+            "periods": [(p["quarter"], period_page(p["quarter"])) for p in self.periods],
+            "score_command": "okr score --quarter QUARTER",
+            "names": self.names,
         }
 
         def page(template: str, make: Callable[[], dict[str, Any]]) -> Callable[[], str]:
-            return lambda: env.get_template(template).render(**common, **make())
+            return lambda: env.get_template(template).render(**{**common, **make()})
 
         files: dict[str, Callable[[], str]] = {
             "index.html": page("index.html.j2", self._index),
@@ -315,6 +455,9 @@ class Site:
                 "quarter.html.j2", partial(self._quarter_page, q)
             )
             files[f"{q['quarter']}.csv"] = partial(quarter_csv, q)
+        for p in self.periods:
+            files[period_page(p["quarter"])] = page("period.html.j2", partial(self._period_page, p))
+            files[f"{p['quarter']}.csv"] = partial(quarter_csv, p)
         for unit in self.slugs:
             files[self.page(unit)] = page("unit.html.j2", partial(self._unit_page, unit))
         files["data.json"] = self._data_json
@@ -330,19 +473,83 @@ class Site:
         return json.dumps(self._data(), separators=(",", ":"), ensure_ascii=False) + "\n"
 
     def _data(self) -> dict[str, Any]:
-        return {
+        data = {
             "organisation": self._org_name(),
             "at": self.m.at.isoformat(),
             "running": self.running,
-            "quarters": [
-                {
-                    **{k: _plain(q[k]) for k in _DATA_KEYS},
-                    "score_by_week": q["by_week"],
-                    "units": [{**_unit_json(u), "page": self.page(u["id"])} for u in q["units"]],
-                }
-                for q in self.quarters
-            ],
+            "quarters": [self._data_of(q) for q in self.quarters],
         }
+        if self.periods:  # format 1.2; a 1.1 repository's data.json is as it was
+            data["periods"] = [self._data_of(p) for p in self.periods]
+        return data
+
+    def _data_of(self, q: dict[str, Any]) -> dict[str, Any]:
+        """A quarter's, a year's or a span's entry of data.json."""
+        entry = {
+            **{k: _plain(q[k]) for k in _DATA_KEYS},
+            "score_by_week": q["by_week"],
+            "units": [{**_unit_json(u), "page": self.page(u["id"])} for u in q["units"]],
+        }
+        # format 1.2's keys only where they say something
+        if "kind" in q:
+            entry = {
+                "period": q["quarter"],
+                "kind": q["kind"],
+                "page": period_page(q["quarter"]),
+            } | {k: v for k, v in entry.items() if k != "quarter"}
+            entry["aligned_from"] = self._aligned_from(q)
+        if q.get("indicators"):
+            entry["indicators"] = q["indicators"]
+        if q["enclosing"]:
+            entry["enclosing"] = [
+                {
+                    k: e[k]
+                    for k in (
+                        "ref",
+                        "title",
+                        "period",
+                        "elapsed",
+                        "score",
+                        "status",
+                        "aligned_from",
+                    )
+                }
+                for e in q["enclosing"]
+            ]
+        return entry
+
+    def _scores_of(self) -> dict[tuple[str, str, str], dict[str, Any]]:
+        """Every objective on the site by (period, unit whose file holds it, objective)."""
+        out: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for q in [*self.quarters, *self.periods]:
+            for u in q["units"]:
+                for o in u["objectives"]:
+                    if "held_by" not in o:
+                        out[(q["quarter"], u["id"], o["id"])] = o
+        return out
+
+    def _aligned_from(self, p: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+        """For each of a year's (or span's) objectives, ``unit/objective``, the objectives of
+        its quarters (a span's years too) that align to it: each with its period, its page
+        when the site has it, and its score and status there."""
+        scores = self._scores_of()
+        out: dict[str, list[dict[str, Any]]] = {}
+        for ref, rows in p["below"].items():
+            for a in rows:
+                o = scores.get((a.period, a.unit, a.objective))
+                out.setdefault(ref, []).append(
+                    {
+                        "period": a.period,
+                        "unit": a.unit,
+                        "objective": a.objective,
+                        "title": o["title"] if o else "",
+                        "score": o["score"] if o else None,
+                        "status": o["status"] if o else "",
+                        "status_words": o["status_words"] if o else "",
+                        "page": period_page(a.period) if o else "",
+                    }
+                )
+        return out
 
     def _scores_chart(self) -> dict[str, Any]:
         labels = [q["quarter"] for q in self.quarters]
@@ -375,10 +582,23 @@ class Site:
             ],
             "now": now,
             "now_charts": self._quarter_charts(now),
+            "spans": [
+                {
+                    "period": p["quarter"],
+                    "page": period_page(p["quarter"]),
+                    "score": p["organisation"]["score"],
+                    "elapsed": p["elapsed"],
+                    "status_words": _org_status(p),
+                    "units": p["organisation"]["units"],
+                    "key_results": p["organisation"]["key_results"],
+                }
+                for p in self.periods
+            ],
         }
 
     def _quarter_charts(self, q: dict[str, Any]) -> list[dict[str, Any]]:
         name = q["quarter"]
+        word = {"year": "year", "years": "period"}.get(q.get("kind", ""), "quarter")
         out = []
         if q["weeks"]:
             labels = [w["label"] for w in q["weeks"]]
@@ -387,14 +607,20 @@ class Site:
                     f"burnup-{name}",
                     f"{name}: score by week",
                     f"Bars: the score at the end of each week of {name}; line: the share of "
-                    f"the quarter gone. The last week's score is {q['by_week'][-1]:.2f}.",
+                    f"the {word} gone. The last week's score is {q['by_week'][-1]:.2f}.",
                     labels,
                     q["by_week"],
                     [w["gone"] for w in q["weeks"]],
-                    ("Score", "Quarter gone"),
+                    ("Score", f"{word.capitalize()} gone"),
                 )
             )
-        krs = [k for u in q["units"] for o in u["objectives"] for k in o["key_results"]]
+        krs = [
+            k  # a shared objective's key results once, under the unit whose file holds them
+            for u in q["units"]
+            for o in u["objectives"]
+            if "held_by" not in o
+            for k in o["key_results"]
+        ]
         if krs:
             counts = [0] * report_data.BUCKETS
             for k in krs:
@@ -425,20 +651,35 @@ class Site:
             "tree": alignment_html(q["tree"]["text"]),
         }
 
+    def _period_page(self, p: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "title": f"{p['quarter']}: {self._org_name()}",
+            "p": p,
+            "word": "year" if p["kind"] == "year" else "period",
+            "aligned_from": self._aligned_from(p),
+            "charts": self._quarter_charts(p),
+            "score_command": f"okr score --{p['kind']} {p['quarter']}",
+        }
+
     def _unit_page(self, unit: str) -> dict[str, Any]:
         seen = [(q, u) for q in self.quarters for u in q["units"] if u["id"] == unit]
         labels = [q["quarter"] for q, _ in seen]
         scores = [u["score"] for _, u in seen]
         name = self.names[unit]
-        chart = svg.lines(
-            "unit-scores",
-            f"{name}: score quarter by quarter",
-            f"A line of {name}'s score (0 to 1) for each quarter: "
-            + ", ".join(f"{lb} {s:.2f}" for lb, s in zip(labels, scores, strict=True))
-            + ".",
-            labels,
-            [(name, scores)],
+        chart = (
+            svg.lines(
+                "unit-scores",
+                f"{name}: score quarter by quarter",
+                f"A line of {name}'s score (0 to 1) for each quarter: "
+                + ", ".join(f"{lb} {s:.2f}" for lb, s in zip(labels, scores, strict=True))
+                + ".",
+                labels,
+                [(name, scores)],
+            )
+            if seen
+            else None
         )
+        spans = [(p, u) for p in self.periods for u in p["units"] if u["id"] == unit]
         return {
             "title": f"{name}: {self._org_name()}",
             "unit": unit,
@@ -447,6 +688,8 @@ class Site:
             "seen": [
                 {"q": q, "u": u, "log": q["unit_log"].get(unit, [])} for q, u in reversed(seen)
             ],
+            # format 1.2: its annual and multi-year objectives, years first
+            "spans": [{"p": p, "u": u, "page": period_page(p["quarter"])} for p, u in spans],
         }
 
 
