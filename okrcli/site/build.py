@@ -159,8 +159,9 @@ def build_site(request: SiteRequest) -> SiteResult:
     m = moment(root, request.at, request.now)
     present = quarters_present(m.repo)
     if not present:
+        some = "quarterly " if periods_present(m) else ""
         raise OkrError(
-            f"there are no OKR files under {m.repo.config.okrs_dir}/ yet; "
+            f"there are no {some}OKR files under {m.repo.config.okrs_dir}/ yet; "
             "write one (see the README's quickstart)."
         )
     chosen = pick_quarters(present, request.quarters)

@@ -274,10 +274,12 @@ def _site_check(out: Path, site: Path, *pages: str) -> subprocess.CompletedProce
 @pytest.mark.integration
 def test_render_check_opens_the_site_from_disk(demo_site: Path, tmp_path: Path) -> None:
     need_program(_site_check_ready(), "The render check's tools (chromium, node, axe-core)")
-    done = _site_check(tmp_path / "shots", demo_site, "index.html", "unit-checkout.html")
+    done = _site_check(
+        tmp_path / "shots", demo_site, "index.html", "unit-checkout.html", "year-2026.html"
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no serious accessibility violation" in done.stdout
-    for name in ("index", "index-dark", "unit-checkout", "unit-checkout-dark"):
+    for name in ("index", "index-dark", "unit-checkout", "unit-checkout-dark", "year-2026"):
         assert (tmp_path / "shots" / f"site-{name}.png").stat().st_size > 10_000
     results = json.loads((tmp_path / "shots" / "site-results.json").read_text())
     assert results["index"]["outside"] == [] and results["index"]["errors"] == []

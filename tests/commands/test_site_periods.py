@@ -468,3 +468,39 @@ def test_the_site_refuses_a_folder_with_files_it_did_not_write(
     r = okr("site", "-o", "other", cwd=root)
     assert r.returncode == 2 and "will not write into other" in r.stderr
     assert (root / "other" / "index.html").read_text() == "x\n"
+
+
+def test_quarters_chosen_choose_the_years_and_spans_they_overlap(
+    make_repo: Builder, tmp_path: Path
+) -> None:
+    root = _span_repo(make_repo)
+    q3 = GOOD_FILE.replace("quarter: 2026-Q4", "quarter: 2026-Q3").replace(
+        "aligns_to: [strategy/retention]", "aligns_to: [acme/loyal-customers@2026]"
+    )
+    commit_versions(root, "okrs/2026-Q3/checkout.yaml", [("2026-07-01", q3)])
+    past = VISION.replace("years: 2026-2028", "years: 2023-2025").replace("CUR", "30")
+    commit_versions(root, "okrs/2023-2025/acme.yaml", [("2026-07-02", past)])
+    out = tmp_path / "out"
+    r = okr("site", "-o", str(out), "--at", "2026-11-20", "--quarters", "2026-Q4", cwd=root)
+    assert r.returncode == 0, r.stderr
+    data = json.loads((out / "data.json").read_text())
+    assert [p["period"] for p in data["periods"]] == ["2026", "2026-2028"]
+    assert not (out / "years-2023-2025.html").exists()
+    # the year's objective names the quarter left off the site, without a link or a score
+    aligned = data["periods"][0]["aligned_from"]["acme/loyal-customers"]
+    first = aligned[0]
+    assert (first["period"], first["page"], first["score"]) == ("2026-Q3", "", None)
+    assert "(not on this site)" in (out / "year-2026.html").read_text()
+    r = okr("site", "-o", str(out), "--at", "2026-11-20", cwd=root)
+    assert r.returncode == 0, r.stderr
+    data = json.loads((out / "data.json").read_text())
+    assert [p["period"] for p in data["periods"]] == ["2026", "2023-2025", "2026-2028"]
+    aligned = data["periods"][0]["aligned_from"]["acme/loyal-customers"]
+    assert (aligned[0]["period"], aligned[0]["page"]) == ("2026-Q3", "quarter-2026-Q3.html")
+
+
+def test_annual_files_without_quarters_say_so(make_repo: Builder, tmp_path: Path) -> None:
+    root = make_repo({"okrs/2026/acme.yaml": YEAR.replace("CUR", "30")})
+    r = okr("site", "-o", str(tmp_path / "out"), cwd=root)
+    assert r.returncode == 2
+    assert "there are no quarterly OKR files under okrs/ yet" in r.stderr

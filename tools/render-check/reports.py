@@ -11,6 +11,7 @@ one file per business unit should one pass GitHub's preview limit), an ``okr dif
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -87,6 +88,8 @@ def main(out: Path) -> None:
     (out / "manifest.txt").write_text("\n".join(manifest) + "\n")
     # okr site's pages, which site.mjs opens from file:// (the demo's, every quarter)
     print("okr site: demo", flush=True)
+    # a fresh folder: okr site writes only into an empty one or one it wrote itself
+    shutil.rmtree(out / "site", ignore_errors=True)
     okr(demo, "site", "-o", str(out / "site"), "--at", AT)
 
 
