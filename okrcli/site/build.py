@@ -125,22 +125,16 @@ def check_folder(folder: Path, shown: Path) -> None:
     repository's root, a docs folder with its own index.html, ...): okr site writes into a
     missing or empty folder, or one with its marker file (a folder it wrote before)."""
     try:
-        info = os.lstat(folder)
+        info = os.stat(folder)  # a link the user chose outside the repository is their own
+        if not stat.S_ISDIR(info.st_mode):
+            raise OkrError(f"will not write into {shown}: it is not a folder; give -o a folder.")
+        names = sorted(os.listdir(folder))
+        if not names or (MARKER in names and stat.S_ISREG(os.lstat(folder / MARKER).st_mode)):
+            return
     except FileNotFoundError:
         return
     except OSError as exc:
         raise OkrError(f"cannot write into {shown}: {exc.strerror or exc}.") from None
-    if not stat.S_ISDIR(info.st_mode):
-        raise OkrError(f"will not write into {shown}: it is not a folder; give -o a folder.")
-    names = sorted(os.listdir(folder))
-    if not names:
-        return
-    try:
-        marked = stat.S_ISREG(os.lstat(folder / MARKER).st_mode)
-    except FileNotFoundError:
-        marked = False
-    if marked:
-        return
     named = "index.html" if "index.html" in names else names[0]
     raise OkrError(
         f"will not write into {shown}: it holds files okr site did not write "

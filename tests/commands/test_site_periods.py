@@ -504,3 +504,19 @@ def test_annual_files_without_quarters_say_so(make_repo: Builder, tmp_path: Path
     r = okr("site", "-o", str(tmp_path / "out"), cwd=root)
     assert r.returncode == 2
     assert "there are no quarterly OKR files under okrs/ yet" in r.stderr
+
+
+def test_a_folder_of_ones_own_may_be_reached_through_a_link_outside_the_repository(
+    make_repo: Builder, tmp_path: Path
+) -> None:
+    root = make_repo({"okrs/2026-Q4/checkout.yaml": GOOD_FILE})
+    (tmp_path / "public").mkdir()
+    os.symlink(tmp_path / "public", tmp_path / "latest")
+    r = okr("site", "-o", str(tmp_path / "latest"), cwd=root)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "public" / "index.html").is_file()
+    assert (tmp_path / "public" / MARKER).is_file()
+    (tmp_path / "file").write_text("x\n")
+    r = okr("site", "-o", str(tmp_path / "file"), cwd=root)
+    assert r.returncode == 2 and "okr: " in r.stderr and "Traceback" not in r.stderr
+    assert (tmp_path / "file").read_text() == "x\n"
