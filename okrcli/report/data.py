@@ -991,9 +991,7 @@ def part_slugs(keys: list[str]) -> dict[str, str]:
     return _part_slugs(keys)
 
 
-def _burnup(
-    card: ScoreCard, weeks: list[dict[str, Any]], scope: str, word: str = "quarter"
-) -> str:
+def _burnup(card: ScoreCard, weeks: list[dict[str, Any]], scope: str, word: str = "quarter") -> str:
     if not weeks:
         return ""
     scores = _org_score_by_week(card.units, len(weeks), card.score)

@@ -113,7 +113,8 @@ def aligned_rows(
         return []
     start_month = repo.config.fiscal_year_start_month
     today = local_day(at, zone(repo.config))
-    wanted: dict[str, dict[tuple[str, str], str]] = {}  # period -> (unit, objective) -> to
+    # period -> (unit, objective) -> the period's objectives it aligns to
+    wanted: dict[str, dict[tuple[str, str], list[str]]] = {}
     inner_of: dict[str, Period] = {}
     for d in repo.docs:
         m = d.model
@@ -124,27 +125,27 @@ def aligned_rows(
             for ref in o.aligns_to:
                 path, at_sign, named = ref.partition("@")
                 if at_sign and named == str(period) and path.count("/") == 1:
-                    wanted.setdefault(m.period, {}).setdefault((m.unit, o.id), path)
+                    tos = wanted.setdefault(m.period, {}).setdefault((m.unit, o.id), [])
+                    tos += [path] if path not in tos else []
                     inner_of[m.period] = inner
     rows: list[AlignedRow] = []
-    for name in sorted(wanted, key=lambda p: (inner_of[p].start, inner_of[p].end)):
+    # by start, the longer first: a span's years each before their quarters
+    for name in sorted(wanted, key=lambda p: (inner_of[p].start, -inner_of[p].end.toordinal())):
         card = build(repo, inner_of[name], history(name), at)
         chosen = wanted[name]
         for u in card.units:
-            for o in u.objectives:
-                to = chosen.get((u.id, o.id))
-                if to is None:
-                    continue
-                rows.append(
-                    AlignedRow(
-                        to=to,
-                        period=name,
-                        unit=u.id,
-                        objective=o.id,
-                        title=o.title,
-                        score=o.score,
-                        pace=o.pace,
-                        band=None if o.pace is not None else o.band,
+            for row in u.objectives:
+                for to in chosen.get((u.id, row.id), ()):
+                    rows.append(
+                        AlignedRow(
+                            to=to,
+                            period=name,
+                            unit=u.id,
+                            objective=row.id,
+                            title=row.title,
+                            score=row.score,
+                            pace=row.pace,
+                            band=None if row.pace is not None else row.band,
+                        )
                     )
-                )
     return rows

@@ -90,7 +90,9 @@ def choose_years(repo: Repository, year: str | None, years: str | None) -> Years
 def one_period(quarter: str | None, year: str | None, years: str | None, verb: str) -> None:
     """Refuse more than one of ``--quarter``, ``--year`` and ``--years`` (a usage error)."""
     asked = [
-        o for o, v in (("--quarter", quarter), ("--year", year), ("--years", years)) if v is not None
+        o
+        for o, v in (("--quarter", quarter), ("--year", year), ("--years", years))
+        if v is not None
     ]
     if len(asked) > 1:
         raise OkrError(f"{' and '.join(asked)}: {verb} one period at a time; give one of them.")
