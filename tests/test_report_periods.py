@@ -48,7 +48,11 @@ objectives:
     title: Dispatch repeat orders the day they are placed
     aligns_to: [acme/reliable-delivery@2025, acme/beloved-brand@2025-2027]
     key_results:
-      - {id: same-day, title: Raise repeat orders dispatched the same day, baseline: 40, target: 50, current: 47}
+      - id: same-day
+        title: Raise repeat orders dispatched the same day
+        baseline: 40
+        target: 50
+        current: 47
 """
 
 VISION = """\
@@ -210,7 +214,8 @@ def test_annual_report_after_the_year(acme: Path) -> None:
     aligned = section(out, "Alignment").split("### What the shorter periods do towards it")[1]
     assert [r.split(" | ")[-3:] for r in rows(aligned)[1:]] == [
         [
-            "Make ordering again effortless for returning customers (`checkout/effortless-reorder`)",
+            "Make ordering again effortless for returning customers "
+            "(`checkout/effortless-reorder`)",
             "0.00",
             "🔴 missed |",
         ],

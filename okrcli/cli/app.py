@@ -478,8 +478,9 @@ def report(
     beside it. A templates/ folder in the OKR repository, or --template, overrides or
     extends the bundled template (docs/report.md lists the data it receives).
 
-    --year and --years report an annual or multi-year period the same way, paced over the
-    whole period, each objective with the quarters' objectives that align to it.
+    --year and --years report an annual or multi-year period (format 1.2) the same way,
+    paced over the whole period, each objective with the objectives of its quarters that
+    align to it and their scores.
 
     Examples:
 
@@ -487,9 +488,9 @@ def report(
 
       okr report --at 2026-11-20 --unit checkout
 
-      okr report --year 2026 -o report-2026.md     the year's annual OKRs, year to date
+      okr report --year 2026 -o report-2026.md       the year so far
 
-      okr report --years 2026-2028 --at 2027-01-15 a multi-year span, as it was that day
+      okr report --years 2026-2028 --at 2027-01-15   a span, as it was that day
 
       okr report --template my-report.md.j2
 
