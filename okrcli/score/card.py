@@ -595,6 +595,7 @@ def build(
     )
     org = {u.id: u for u in repo.org.units} if repo.org else {}
     cards: list[UnitCard] = []
+    owners: list[UnitCard] = []  # other units' objectives shared with the units asked for
     misplaced: list[str] = []
     some_units = False
     for doc in sorted(repo.docs, key=lambda d: d.rel):
@@ -603,12 +604,20 @@ def build(
             continue
         if units is not None and m.unit not in units:
             some_units = True
+            shared = [o for o in m.objectives if not units.isdisjoint(o.shared_with)]
+            if shared and in_place(doc):
+                part = m.model_copy(update={"objectives": shared})
+                owners.append(scorer.unit_card(doc, part, org.get(m.unit)))
             continue
         if not in_place(doc):
             misplaced.append(doc.rel)
             continue
         cards.append(scorer.unit_card(doc, m, org.get(m.unit)))
-    cards = _with_shared(scorer, cards, org, units)
+    if owners:  # scored once each, for the units they are shared with only
+        apart = {id(c) for c in owners}
+        cards = [c for c in _with_shared(scorer, cards + owners, org, units) if id(c) not in apart]
+    else:
+        cards = _with_shared(scorer, cards, org, units)
     card = ScoreCard(
         str(quarter),
         at,
