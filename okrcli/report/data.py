@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -257,23 +257,22 @@ def checkin_log(
     limit: int,
     per_kr: int = 3,
     link: links.Links | None = None,
-    unit: str | None = None,
+    refs: Collection[str] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Who moved which value when, newest first, with the commit subject: the latest
     ``per_kr`` changes of each key result, the latest ``limit`` of those in all; and the
     counts (every committed change, the key results changed, the rows shown). A check-in
-    that re-confirmed its value is a change of that value to itself. One unit's only, when
-    ``unit`` is given."""
+    that re-confirmed its value is a change of that value to itself. Only the key results
+    ``refs`` names, when given (one unit's, with those of the objectives shared with it)."""
     counts = {"changes": 0, "key_results": 0, "per_kr": per_kr, "shown": 0}
     if history is None:
         return [], counts
     link = link or links.Links()
-    prefix = None if unit is None else unit + "/"
     # newest first: by time, then key result, then change, then field (the key results,
     # changes and fields are distinct, so the timelines beside them are never compared)
     picked: list[tuple[tuple[datetime, str, int, int], Timeline]] = []
     for ref, tl in history.timelines.items():
-        if prefix is not None and not ref.startswith(prefix):
+        if refs is not None and ref not in refs:
             continue
         commits, whens, columns = tl.commits, tl.whens, tl.columns
         end = len(whens) - (1 if commits and commits[-1] is None else 0)  # committed only
@@ -461,7 +460,14 @@ def build_without_findings(
     if len(units) <= UNIT_CHARTS_MAX and weeks:
         for unit_data in units:
             unit_data["chart"] = _unit_chart(unit_data, weeks)
-    checkins, log_counts = checkin_log(history, log_limit, link=link, unit=unit)
+    # a unit's report: its key results, and those of the objectives shared with it (format
+    # 1.2), whose check-ins are commits to the owner's file
+    mine = (
+        None
+        if unit is None
+        else {k["ref"] for u in units for o in u["objectives"] for k in o["key_results"]}
+    )
+    checkins, log_counts = checkin_log(history, log_limit, link=link, refs=mine)
     paths = {u["id"]: u["path"] for u in units}
     for c in checkins:
         c["kr_link"] = link.file(paths.get(c["kr"].split("/")[0], ""))
@@ -1122,11 +1128,15 @@ def _attention_from_findings(
     """The moved goalposts and stale key results joined to the needs-attention rows (one
     row per key result, its reasons together), worst first."""
     rows = {r["ref"]: r for r in data["attention"]}
-    krs: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = {}
+    # each key result under the unit whose file holds it where that unit is shown, else
+    # under a unit it is shared with (format 1.2); a ref names its file's unit, so a
+    # finding's key result is one of the period's files'
+    krs: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
     for u in data["units"] if found else ():
         for o in u["objectives"]:
             for k in o["key_results"]:
-                krs.setdefault((u["path"], k["ref"]), (u, k))
+                if k["ref"].split("/", 1)[0] == u["id"] or k["ref"] not in krs:
+                    krs[k["ref"]] = (u, k)
     for d in found:
         # what the finding says is read from its facts, never from its message
         facts = d.facts
@@ -1144,7 +1154,7 @@ def _attention_from_findings(
             ref = facts.key_result
         else:
             continue
-        pair = krs.get((d.rel, ref))
+        pair = krs.get(ref)
         if pair is None:
             continue
         u, k = pair

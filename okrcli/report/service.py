@@ -23,6 +23,7 @@ from okrcli.fsutil import (
     name_text,
 )
 from okrcli.history.source import Moment, moment
+from okrcli.lint.diagnostics import Diagnostic
 from okrcli.lint.engine import lint_repository
 from okrcli.lint.request import LintRequest
 from okrcli.load.files import resolve_root
@@ -89,7 +90,7 @@ def report_result(request: ReportRequest) -> ReportResult:
         units = {request.unit}
     history = m.history(str(quarter))
     prefix = f"{m.repo.config.okrs_dir}/{quarter}/"
-    wanted = None if request.unit is None else f"{prefix}{request.unit}.yaml"
+    wanted = None if request.unit is None else _unit_scope(m, str(quarter), prefix, request.unit)
     # the lint pass needs nothing the score card computes: independent work
     lint_pass = runner.beside(partial(_findings, m, root, prefix, wanted))
     try:
@@ -239,14 +240,36 @@ def _units_of(m: Moment, period: str) -> set[str]:
     return units
 
 
-def _findings(m: Moment, root: Path, prefix: str, wanted: str | None) -> Findings:
-    """The lint findings in the quarter's folder (in ``wanted`` only, when given), sorted
-    as the report reads them."""
+def _unit_scope(m: Moment, period: str, prefix: str, unit: str) -> tuple[str, frozenset[str]]:
+    """What of the period's findings a unit's report shows: its own file's, and those about
+    a key result of an objective shared with it (format 1.2; they are in the owner's file)."""
+    shared = frozenset(
+        f"{d.model.unit}/{o.id}/{k.id}"
+        for d in m.repo.docs
+        if d.model is not None and d.model.period == period and d.model.unit != unit
+        for o in d.model.objectives
+        if unit in o.shared_with
+        for k in o.key_results
+    )
+    return f"{prefix}{unit}.yaml", shared
+
+
+def _findings(
+    m: Moment, root: Path, prefix: str, wanted: tuple[str, frozenset[str]] | None
+) -> Findings:
+    """The lint findings in the quarter's folder (only a unit's, ``wanted``: its file and
+    the key results shared with it, when given), sorted as the report reads them."""
+
+    def shown(d: Diagnostic) -> bool:
+        if wanted is None or d.rel == wanted[0]:
+            return True
+        return getattr(d.facts, "key_result", None) in wanted[1]
+
     return sort_findings(
         [
             d
             for d in lint_repository(m.repo, LintRequest(cwd=root), m).diagnostics
-            if d.rel.startswith(prefix) and (wanted is None or d.rel == wanted)
+            if d.rel.startswith(prefix) and shown(d)
         ]
     )
 
