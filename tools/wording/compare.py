@@ -1,7 +1,7 @@
 """Compare the shipped features with sentence embeddings beside them, by nested leave-source-out
 cross-validation on the development sources (docs/judgement.md, "Embeddings beside the rules").
 
-    python tools/wording/compare.py            # needs numpy and wordllama (not okrcli's deps)
+    python tools/wording/compare.py   # needs numpy, wordllama and textblob (not okrcli deps)
 
 The outer loop holds out one of the ten development folds of whole sources (the folds of
 ``evaluate.py``); everything a model needs is learnt on the other nine only: its weights, its
