@@ -192,6 +192,7 @@ def test_okr_lint_history_rules_over_the_year(acme: Path) -> None:
     assert [(f["key_result"], f["old"], f["new"], f["day"]) for f in facts] == [
         ("acme/loyal-customers/nps", 50, 45, "2025-03-16")
     ]
+    assert "after the year's first 14 days" in moved[0]["message"]
 
 
 @pytest.mark.slow

@@ -202,6 +202,7 @@ def test_annual_report_after_the_year(acme: Path) -> None:
     # Checkout 0.90; the organisation (0.8806 + 0.90) / 2 = 0.8903 -> 0.89.
     assert "As of 2026-01-20 (year over). **Organisation score 0.89**" in out
     assert "2025 closed on 2026-01-14: scored as at close" in out
+    assert "after the year closed on 2026-01-14" in out
     attention = rows(section(out, "Needs attention"))
     # the committed objective missed comes first, for each unit that owns it
     assert attention[1].startswith("| Acme | Deliver every repeat order on the day we promised |")

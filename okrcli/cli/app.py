@@ -145,8 +145,8 @@ _REPO_URL = typer.Option(
 )
 _ALLOW_PARTIAL = typer.Option(
     "--allow-partial",
-    help="Exit 0 even when an OKR file of the quarter cannot be read (its unit is left out "
-    "of the score; the headline says how many units are).",
+    help="Exit 0 even when an OKR file of the period (quarter, year or span) cannot be read "
+    "(its unit is left out of the score; the headline says how many units are).",
 )
 
 
@@ -417,7 +417,7 @@ def score(
 
       okr score --allow-partial        score even when an OKR file cannot be read
 
-    Exit status: 0 scored, 1 an OKR file of the quarter could not be read (the output is
+    Exit status: 0 scored, 1 an OKR file of the period could not be read (the output is
     written, marked partial; --allow-partial exits 0), 2 usage error.
     """
     try:
