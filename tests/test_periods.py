@@ -192,6 +192,7 @@ def test_okr_lint_history_rules_over_the_year(acme: Path) -> None:
     assert [(f["key_result"], f["old"], f["new"], f["day"]) for f in facts] == [
         ("acme/loyal-customers/nps", 50, 45, "2025-03-16")
     ]
+    assert "after the year's first 14 days" in moved[0]["message"]
 
 
 @pytest.mark.slow
@@ -276,6 +277,38 @@ def test_a_reference_to_a_non_enclosing_period_is_refused(tmp_path: Path) -> Non
         "'acme/loyal-customers@2026': 2026 does not enclose 2025-Q3; an objective aligns to "
         "its own period (no @) or to a longer one holding it"
     )
+
+
+def test_a_broken_period_reference_names_the_reference_it_most_likely_means(
+    tmp_path: Path,
+) -> None:
+    # an objective mistyped keeps its @2025; a period that does not enclose the quarter, or
+    # one that does not hold the objective, names the enclosing periods that do
+    wrong = CHECKOUT_Q3.replace(
+        "[acme/loyal-customers@2025]",
+        "[acme/loyal-customrs@2025, acme/loyal-customers@2026, acme/loyal-customers@2025-2027]",
+    )
+    root = write_repo(
+        tmp_path / "r",
+        {
+            "okrs/2025/acme.yaml": annual(),
+            "okrs/2026/acme.yaml": annual().replace("year: 2025", "year: 2026"),
+            "okrs/2025-2027/acme.yaml": annual()
+            .replace("year: 2025", "years: 2025-2027")
+            .replace("id: loyal-customers", "id: beloved-brand"),
+            "okrs/2025-Q3/checkout.yaml": wrong,
+        },
+        ORG,
+    )
+    found = [d for d in run_lint(root).diagnostics if d.code == "OKR006"]
+    facts = [d.facts for d in found]
+    assert all(isinstance(f, BrokenReferenceFacts) for f in facts)
+    assert [(f.reference, f.problem, f.closest) for f in facts] == [  # type: ignore[union-attr]
+        ("acme/loyal-customrs@2025", "unknown objective", ("acme/loyal-customers@2025",)),
+        ("acme/loyal-customers@2026", "not enclosing", ("acme/loyal-customers@2025",)),
+        ("acme/loyal-customers@2025-2027", "unknown objective", ("acme/loyal-customers@2025",)),
+    ]
+    assert found[0].message.endswith("Did you mean 'acme/loyal-customers@2025'?")
 
 
 def test_a_year_does_not_align_to_a_quarter_and_a_span_encloses_a_year(tmp_path: Path) -> None:

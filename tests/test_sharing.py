@@ -206,3 +206,31 @@ def test_okr207_shared_kr_coverage(tmp_path: Path) -> None:
     assert lint_json(covered, "OKR207") == []
     rule = okr("rule", "OKR207").stdout
     assert "complement each other" in " ".join(rule.split())
+
+
+@pytest.mark.slow
+def test_a_sharing_units_report_shows_the_shared_key_results_check_ins_and_findings(
+    tmp_path: Path,
+) -> None:
+    # design checks in its shared key result (first-try) in mobile-app's file on 15 July,
+    # then nothing: on 20 September it is 67 days old, stale (14 days by default). Design's
+    # own report shows that check-in and that finding, though neither is in design's file.
+    root = repo(
+        tmp_path / "r",
+        {"okrs/2026-Q3/mobile-app.yaml": SHARED, "okrs/2026-Q3/design.yaml": DESIGN},
+    )
+    shared = root / "okrs/2026-Q3/mobile-app.yaml"
+    shared.write_text(SHARED.replace("current: 72", "current: 75\n        checked: 2026-07-15"))
+    git(root, "commit", "-qam", "design: first-try 75", when="2026-07-15")
+    run = okr("report", "--quarter", "2026-Q3", "--at", "2026-09-20", "--unit", "design", cwd=root)
+    assert run.returncode == 0, run.stderr
+    out = run.stdout
+    assert "mobile-app/delightful-reorder/first-try" in out.split("## Check-in log")[1]
+    assert "72 → 75" in out
+    attention = out.split("## Needs attention")[1].split("\n## ")[0]
+    assert "stale: last checked in 2026-07-15 (67 days before)" in attention
+    # mobile-eng shares the objective but not that key result's owner: it still sees it
+    eng = okr(
+        "report", "--quarter", "2026-Q3", "--at", "2026-09-20", "--unit", "mobile-eng", cwd=root
+    )
+    assert "stale: last checked in 2026-07-15" in eng.stdout

@@ -145,8 +145,8 @@ _REPO_URL = typer.Option(
 )
 _ALLOW_PARTIAL = typer.Option(
     "--allow-partial",
-    help="Exit 0 even when an OKR file of the quarter cannot be read (its unit is left out "
-    "of the score; the headline says how many units are).",
+    help="Exit 0 even when an OKR file of the period (quarter, year or span) cannot be read "
+    "(its unit is left out of the score; the headline says how many units are).",
 )
 
 
@@ -417,7 +417,7 @@ def score(
 
       okr score --allow-partial        score even when an OKR file cannot be read
 
-    Exit status: 0 scored, 1 an OKR file of the quarter could not be read (the output is
+    Exit status: 0 scored, 1 an OKR file of the period could not be read (the output is
     written, marked partial; --allow-partial exits 0), 2 usage error.
     """
     try:
@@ -459,6 +459,13 @@ def report(
     ] = False,
     repo_url: Annotated[str | None, _REPO_URL] = None,
     allow_partial: Annotated[bool, _ALLOW_PARTIAL] = False,
+    year: Annotated[
+        str | None, typer.Option(help="Report a year's annual OKRs instead, like 2026.")
+    ] = None,
+    years: Annotated[
+        str | None,
+        typer.Option(help="Report a span's multi-year OKRs instead, like 2026-2028."),
+    ] = None,
 ) -> None:
     """Render the quarterly report as GitHub-flavoured markdown, from the git history.
 
@@ -471,25 +478,43 @@ def report(
     beside it. A templates/ folder in the OKR repository, or --template, overrides or
     extends the bundled template (docs/report.md lists the data it receives).
 
+    --year and --years report an annual or multi-year period (format 1.2) the same way,
+    paced over the whole period, each objective with the objectives of its quarters that
+    align to it and their scores.
+
     Examples:
 
       okr report --quarter 2026-Q4 -o report.md
 
       okr report --at 2026-11-20 --unit checkout
 
+      okr report --year 2026 -o report-2026.md       the year so far
+
+      okr report --years 2026-2028 --at 2027-01-15   a span, as it was that day
+
       okr report --template my-report.md.j2
 
       okr report --summary >> "$GITHUB_STEP_SUMMARY"
 
-    Exit status: 0 written, 1 an OKR file of the quarter could not be read (the report is
-    written, marked partial; --allow-partial exits 0), 2 usage error.
+    Exit status: 0 written, 1 an OKR file of the period could not be read (the report is
+    written, marked partial; --allow-partial exits 0), 2 usage error (--quarter, --year
+    and --years together; a period with no OKR files).
     """
     from okrcli.report.service import ReportRequest
     from okrcli.report.service import report_result as run_report
 
     try:
         request = ReportRequest(
-            quarter, at, output, template, unit, repo, summary=summary, repo_url=repo_url
+            quarter,
+            at,
+            output,
+            template,
+            unit,
+            repo,
+            summary=summary,
+            repo_url=repo_url,
+            year=year,
+            years=years,
         )
         result = run_report(request)
     except OkrError as exc:

@@ -8,6 +8,7 @@ error or nothing, and the server carries on.
 from __future__ import annotations
 
 import asyncio
+import difflib
 import logging
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -34,6 +35,8 @@ from okrcli.lsp.workspace import (
     to_units,
 )
 from okrcli.model.okr import Direction
+from okrcli.model.quarter import Years
+from okrcli.rules.structure import SHARED
 
 log = logging.getLogger("okrcli.lsp")
 
@@ -465,30 +468,87 @@ def _context_key(lines: list[str], n: int, col: int) -> str | None:
     return None
 
 
+def _sharing(c: Cursor) -> tuple[str, list[str]] | None:
+    """When the cursor is in a key result of the buffer: the file's unit and the units its
+    objective is ``shared_with`` (format 1.2); None elsewhere or when it does not parse."""
+    parsed = parse_buffer(c.text)
+    if parsed is None or not isinstance(parsed.data, dict):
+        return None
+    path = at(parsed.values, c.line, c.col)
+    if path is None or len(path) < 4 or path[0] != "objectives" or path[2] != "key_results":
+        return None
+    objectives = parsed.data.get("objectives")
+    n = path[1]
+    o = objectives[n] if isinstance(objectives, list) and isinstance(n, int) else None
+    shared = o.get("shared_with") if isinstance(o, dict) else None
+    unit = parsed.data.get("unit")
+    return (
+        unit if isinstance(unit, str) else c.path.stem,
+        [u for u in shared if isinstance(u, str)] if isinstance(shared, list) else [],
+    )
+
+
+def _period_choices(
+    ws: Workspace, c: Cursor, typed: str
+) -> list[tuple[str, str | None, t.CompletionItemKind]]:
+    """After ``unit/objective@``: the enclosing periods, as whole references (those that
+    hold the objective, else every enclosing period)."""
+    path = typed.partition("@")[0]
+    kind = t.CompletionItemKind.Reference
+    periods = ws.enclosing(c.quarter)
+    held: list[tuple[str, str | None, t.CompletionItemKind]] = []
+    for period in periods:
+        doc, where = ws.resolve(f"{path}@{period}", c.quarter)
+        if doc is not None and doc.model is not None and isinstance(where, tuple):
+            held.append((f"{path}@{period}", doc.model.objectives[int(where[1])].title, kind))
+    if held:
+        return held
+    return [(f"{path}@{p}", f"{_period_kind(ws, p)} {p}", kind) for p in periods]
+
+
+def _period_kind(ws: Workspace, folder: str) -> str:
+    period = ws.period(folder)
+    return "year" if isinstance(period, Years) and period.annual else "years"
+
+
 @server.feature(
-    t.TEXT_DOCUMENT_COMPLETION, t.CompletionOptions(trigger_characters=["/", " ", "-", "["])
+    t.TEXT_DOCUMENT_COMPLETION,
+    t.CompletionOptions(trigger_characters=["/", " ", "-", "[", "@"]),
 )
 def completion(ls: OkrServer, params: t.CompletionParams) -> t.CompletionList | None:
     c = _cursor(ls, params.text_document.uri, params.position)
     if c is None or ls.ws is None:
         return None
+    # the id being typed (``checkout/eff``, ``acme/win@20``) is replaced whole
+    line = c.lines[c.line - 1]
+    end = c.col - 1
+    start = end
+    while start > 0 and (line[start - 1].isalnum() or line[start - 1] in "-/_@"):
+        start -= 1
     key = _context_key(c.lines, c.line - 1, c.col - 1)
     choices: list[tuple[str, str | None, t.CompletionItemKind]]
-    if key == "aligns_to":
+    unit = t.CompletionItemKind.Module
+    if key == "aligns_to" and "@" in line[start:end]:
+        choices = _period_choices(ls.ws, c, line[start:end])
+    elif key == "aligns_to":
         kind = t.CompletionItemKind.Reference
         choices = [(ref, title, kind) for ref, title in ls.ws.candidates(c.quarter)]
     elif key in ("depends_on", "unit", "parent"):
-        choices = [(u, name, t.CompletionItemKind.Module) for u, name in ls.ws.units()]
+        choices = [(u, name, unit) for u, name in ls.ws.units()]
+    elif key == "shared_with":
+        own = _sharing_unit(c)
+        choices = [(u, name, unit) for u, name in ls.ws.units() if u != own]
+    elif key == "owner" and (sharing := _sharing(c)) is not None:
+        names = dict(ls.ws.units())
+        owners = [sharing[0], *sharing[1], SHARED]
+        choices = [
+            (u, names.get(u, "owned by all the sharing units" if u == SHARED else None), unit)
+            for u in dict.fromkeys(owners)
+        ]
     elif key in _ENUMS:
         choices = [(v, None, t.CompletionItemKind.EnumMember) for v in _ENUMS[key]]
     else:
         return None
-    # the id being typed (``checkout/eff``) is replaced whole, slash and all
-    line = c.lines[c.line - 1]
-    end = c.col - 1
-    start = end
-    while start > 0 and (line[start - 1].isalnum() or line[start - 1] in "-/_"):
-        start -= 1
     typed = t.Range(t.Position(c.line - 1, to_units(line, start, ls.encoding)), params.position)
     items = [
         t.CompletionItem(
@@ -585,14 +645,22 @@ def symbols(ls: OkrServer, params: t.DocumentSymbolParams) -> list[t.DocumentSym
 # --- code actions ----------------------------------------------------------------------------
 
 
-def _fixes(lines: list[str], d: t.Diagnostic) -> list[tuple[str, t.TextEdit, bool]]:
+def _fixes(
+    lines: list[str], d: t.Diagnostic, path: Path | None = None
+) -> list[tuple[str, t.TextEdit, bool]]:
     """The edits that fix a finding: (title, edit, safe) — the did-you-mean of a broken
-    reference (safe when only one id is close)."""
+    reference (its ``@period`` included) or of a key result's owner outside the sharing
+    units (safe when only one name is close)."""
     data = d.data if isinstance(d.data, dict) else {}
     facts = data.get("facts") if isinstance(data.get("facts"), dict) else {}
-    if data.get("code") != "OKR006" or not isinstance(facts, dict):
+    if not isinstance(facts, dict):
         return []
-    closest = [c for c in facts.get("closest") or [] if isinstance(c, str)]
+    if data.get("code") == "OKR006":
+        closest = [c for c in facts.get("closest") or [] if isinstance(c, str)]
+    elif data.get("code") == "OKR008":
+        closest = _closest_owners(facts, path)
+    else:
+        return []
     old = ""
     r = d.range
     if r.start.line == r.end.line and r.start.line < len(lines):
@@ -609,6 +677,32 @@ def _fixes(lines: list[str], d: t.Diagnostic) -> list[tuple[str, t.TextEdit, boo
         )
         for c in closest
     ]
+
+
+def _closest_owners(facts: dict[str, Any], path: Path | None) -> list[str]:
+    """OKR008's facts of a key result's owner outside the sharing units, in the file at
+    ``path``: the owners its objective allows (the file's unit, its ``shared_with``,
+    ``shared``, from the loaded model) closest to the unit named, best first."""
+    ws = server.ws
+    doc = ws.doc(path) if ws is not None and path is not None else None
+    objective, named = facts.get("objective"), facts.get("unit")
+    if doc is None or doc.model is None or not isinstance(named, str):
+        return []
+    if facts.get("problem") != "not sharing" or not isinstance(objective, str):
+        return []
+    unit = doc.model.unit
+    for o in doc.model.objectives:
+        if f"{unit}/{o.id}" == objective:
+            owners = list(dict.fromkeys([unit, *o.shared_with, SHARED]))
+            return difflib.get_close_matches(named, owners, n=3, cutoff=0.6)
+    return []
+
+
+def _sharing_unit(c: Cursor) -> str:
+    """The unit of the buffer's file (its ``unit``, else the file's name)."""
+    parsed = parse_buffer(c.text)
+    unit = parsed.data.get("unit") if parsed is not None and isinstance(parsed.data, dict) else None
+    return unit if isinstance(unit, str) else c.path.stem
 
 
 def _suppress(lines: list[str], d: t.Diagnostic, code: str) -> t.TextEdit:
@@ -657,7 +751,7 @@ def code_action(ls: OkrServer, params: t.CodeActionParams) -> list[t.CodeAction]
         for d in params.context.diagnostics:
             if d.source != SOURCE or not isinstance(d.code, str):
                 continue
-            for title, edit, safe in _fixes(lines, d):
+            for title, edit, safe in _fixes(lines, d, _path(uri)):
                 actions.append(
                     t.CodeAction(
                         title=title,
@@ -681,7 +775,7 @@ def code_action(ls: OkrServer, params: t.CodeActionParams) -> list[t.CodeAction]
         if version[0] == doc.source:  # the findings are the buffer's as it is now
             for finding in ls.published.get(uri, []):
                 d = _to_lsp(ls, finding, lines)
-                edits += [edit for _, edit, safe in _fixes(lines, d) if safe]
+                edits += [edit for _, edit, safe in _fixes(lines, d, _path(uri)) if safe]
             edits += [edit for _, edit in keys]
         if edits:
             actions.append(

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,7 @@ from okrcli.load.parsecache import ParseCache
 from okrcli.load.repo import Repository, load_tree
 from okrcli.load.yamlsafe import MAX_BYTES, Parsed, Span, YamlError, parse, positions_of
 from okrcli.model.okr import KeyResult, Objective
+from okrcli.model.quarter import Period, Years, encloses, parse_period
 from okrcli.rules.base import registry
 from okrcli.wording.lexicon import Lexicon
 
@@ -298,10 +300,35 @@ class Workspace:
             for n, o in enumerate(d.model.objectives):
                 yield d, n, o
 
+    # --- periods (format 1.2): the core's own, read with okr.yaml's fiscal year ------------
+    def period(self, folder: str) -> Period | None:
+        """The quarter, year or span of years a folder names (None for any other name)."""
+        repo = self.checked.repo if self.checked else None
+        start_month = repo.config.fiscal_year_start_month if repo is not None else 1
+        return parse_period(folder, start_month)
+
+    def enclosing(self, folder: str) -> list[str]:
+        """The periods of the repository that enclose the folder's period (a quarter: its
+        year and the multi-year spans holding it; a year: its spans), shortest first."""
+        inner = self.period(folder)
+        if inner is None:
+            return []
+        found: dict[str, Period] = {}
+        for d in self.docs():
+            if d.model is None or d.folder in found or not in_place(d):
+                continue
+            outer = self.period(d.folder)
+            if outer is not None and encloses(outer, inner):
+                found[d.folder] = outer
+        return sorted(found, key=lambda p: (_length(found[p]), p))
+
     def resolve(self, ref: str, quarter: str) -> tuple[OkrDoc, YamlPath] | tuple[None, str]:
-        """Where a reference (``unit/objective[/kr]``, a unit id, ``strategy/theme``) points,
-        as a document and a YAML path; or None and what it names when it is no OKR file's
-        (a unit or a theme of org.yaml)."""
+        """Where a reference (``unit/objective[/kr]``, a unit id, ``strategy/theme``; with
+        ``@period``, an objective of that period) points, as a document and a YAML path; or
+        None and what it names when it is no OKR file's (a unit or a theme of org.yaml)."""
+        path, at_sign, named = ref.partition("@")
+        if at_sign:
+            ref, quarter = path, named
         parts = ref.split("/")
         if parts[0] == "strategy":
             return None, ref
@@ -349,24 +376,37 @@ class Workspace:
         return Place(doc.path, Span(*spans[where]))
 
     def references_to(self, unit: str, objective: str, quarter: str) -> list[Place]:
-        """Every ``aligns_to`` entry naming the objective (or one of its key results)."""
+        """Every ``aligns_to`` entry naming the objective (or one of its key results): in
+        its own period without ``@``, in the periods it encloses with ``@`` its period."""
         out: list[Place] = []
         target = f"{unit}/{objective}"
-        for d, n, o in self.objectives(quarter):
-            for k, ref in enumerate(o.aligns_to):
-                if ref == target or ref.startswith(target + "/"):
-                    spans = _spans(d.text or "")
-                    if spans is not None and ("objectives", n, "aligns_to", k) in spans:
-                        out.append(Place(d.path, Span(*spans[("objectives", n, "aligns_to", k)])))
+        for d in self.docs():
+            if d.model is None or not in_place(d):
+                continue
+            spans: dict[YamlPath, tuple[int, int, int, int]] | None = None
+            for n, o in enumerate(d.model.objectives):
+                for k, ref in enumerate(o.aligns_to):
+                    path, at_sign, named = ref.partition("@")
+                    if (named if at_sign else d.folder) != quarter:
+                        continue
+                    if path == target or path.startswith(target + "/"):
+                        spans = _spans(d.text or "") if spans is None else spans
+                        where = ("objectives", n, "aligns_to", k)
+                        if spans is not None and where in spans:
+                            out.append(Place(d.path, Span(*spans[where])))
         return out
 
     def candidates(self, quarter: str) -> list[tuple[str, str]]:
-        """What ``aligns_to`` may name: every objective of the quarter and every strategy
-        theme, with its title."""
+        """What ``aligns_to`` may name: every objective of the quarter, every objective of
+        an enclosing period (with its ``@period``) and every strategy theme, with its title."""
         out: list[tuple[str, str]] = []
         for d, _, o in self.objectives(quarter):
             assert d.model is not None
             out.append((f"{d.model.unit}/{o.id}", o.title))
+        for period in self.enclosing(quarter):
+            for d, _, o in self.objectives(period):
+                assert d.model is not None
+                out.append((f"{d.model.unit}/{o.id}@{period}", o.title))
         repo = self.checked.repo if self.checked else None
         if repo is not None and repo.org is not None:
             out += [(f"strategy/{t.id}", t.title) for t in repo.org.strategy]
@@ -395,29 +435,61 @@ class Workspace:
         o = doc.model.objectives[int(where[1])]
         from okrcli.scoring import score_objective
 
-        lines = [f"**{doc.model.unit}/{o.id}**: {o.title}"]
+        name = f"{doc.model.unit}/{o.id}" + (f"@{doc.folder}" if "@" in ref else "")
+        lines = [f"**{name}**: {o.title}"]
         lines.append(f"unit: {doc.model.unit} · commitment: {o.commitment}")
+        if o.shared_with:
+            lines.append(f"shared with: {', '.join(o.shared_with)}")
         if o.owner:
             lines.append(f"owner: {o.owner}")
         if o.key_results:
-            lines.append(f"score so far: {score_objective(o):.2f}")
+            score = score_objective(o)
+            period = self.period(doc.folder)
+            so_far = "year to date" if isinstance(period, Years) and period.annual else "so far"
+            lines.append(f"score {so_far}: {score:.2f}")
+            if isinstance(period, Years):
+                lines += self._period_pace(period, score)
         if len(where) > 3:
             kr = o.key_results[int(where[3])]
             lines.append(f"key result {kr.id}: {kr.title}")
         return "  \n".join(lines)
 
+    def _period_pace(self, period: Years, score: Decimal) -> list[str]:
+        """An annual or multi-year objective's pace (the share of its period gone, and the
+        core's pace of its score against it) while the period runs; nothing once over."""
+        from okrcli.closing import zone
+        from okrcli.score.card import elapsed_share, pace_of
+
+        repo = self.checked.repo if self.checked else None
+        if repo is None:
+            return []
+        now = datetime.now(UTC)
+        tz = zone(repo.config)
+        if now.astimezone(tz).date() > period.end:
+            return [f"{period.kind} {period} is over"]
+        elapsed = elapsed_share(period, now, tz)
+        limits = repo.config.scoring.pace
+        kind = "year" if period.annual else "period"
+        return [
+            f"pace: {pace_of(score, elapsed, limits.on_track, limits.at_risk)} "
+            f"({int(elapsed * 100)}% of the {kind} gone)"
+        ]
+
     def kr_summary(self, doc: OkrDoc, o: Objective, kr: KeyResult) -> str:
         """A key result's score, pace and last check-in (from the history), as markdown."""
         from okrcli.closing import zone
-        from okrcli.model.quarter import Quarter
         from okrcli.score.card import elapsed_share, pace
         from okrcli.scoring import score_kr
 
         score = score_kr(kr).score
         lines = [f"**{o.id}/{kr.id}**: {kr.title}", f"score: {score:.2f}"]
+        if kr.owner:
+            lines.append(f"owner: {kr.owner}")
+        if kr.indicator:
+            lines.append(f"indicator: {kr.indicator}")
         repo = self.checked.repo if self.checked else None
         if repo is not None:
-            quarter = Quarter.parse(doc.folder, repo.config.fiscal_year_start_month)
+            quarter = self.period(doc.folder)  # a quarter, a year or a span of years
             if quarter is not None:
                 now = datetime.now(UTC)
                 tz = zone(repo.config)
@@ -445,6 +517,11 @@ class Workspace:
         if tl is None or not tl.whens:
             return None
         return tl.whens[-1].date().isoformat()
+
+
+def _length(period: Period) -> int:
+    """How many years a period spans (a quarter: none), to list the shortest first."""
+    return period.last - period.first + 1 if isinstance(period, Years) else 0
 
 
 def _spans(text: str) -> dict[YamlPath, tuple[int, int, int, int]] | None:

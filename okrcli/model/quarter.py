@@ -51,6 +51,11 @@ class Quarter:
         return f"{self.year}-Q{self.number}"
 
     @property
+    def word(self) -> str:
+        """What the period is called in a sentence."""
+        return "quarter"
+
+    @property
     def start(self) -> date:
         """The first day. Fiscal year N starts in ``start_month`` of calendar year N (or N-1
         when the fiscal year starts after January, as FY2027 starting in October 2026)."""
@@ -116,6 +121,11 @@ class Years:
     @property
     def annual(self) -> bool:
         return self.first == self.last
+
+    @property
+    def word(self) -> str:
+        """What the period is called in a sentence: year, or period for a span of years."""
+        return "year" if self.annual else "period"
 
     @property
     def kind(self) -> str:

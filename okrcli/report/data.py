@@ -1,4 +1,5 @@
-"""The quarterly report's data: plain dicts, lists, strings and numbers only.
+"""The report's data (a quarter's, or format 1.2's year or span of years): plain dicts,
+lists, strings and numbers only.
 
 Templates (bundled or the user's) receive exactly what :func:`build` returns; no live object
 (no model, no git handle) ever reaches them. docs/report.md documents this data model.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -25,7 +26,7 @@ from okrcli.lint.facts import MovedGoalpostFacts, StaleKrFacts
 from okrcli.model.config import Bands
 from okrcli.model.okr import Direction
 from okrcli.model.org import Unit
-from okrcli.model.quarter import Quarter
+from okrcli.model.quarter import Period
 from okrcli.report import charts, links
 from okrcli.report.findings import Findings, sort_findings
 from okrcli.score.card import (
@@ -38,7 +39,7 @@ from okrcli.score.card import (
     elapsed_share,
     week_ends,
 )
-from okrcli.score.enclosing import EnclosingRow
+from okrcli.score.enclosing import AlignedRow, EnclosingRow
 from okrcli.score.formats import breach_words, brier_words, grouped, progress, trend, with_unit
 from okrcli.scoring import (
     band,
@@ -256,23 +257,22 @@ def checkin_log(
     limit: int,
     per_kr: int = 3,
     link: links.Links | None = None,
-    unit: str | None = None,
+    refs: Collection[str] | None = None,
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """Who moved which value when, newest first, with the commit subject: the latest
     ``per_kr`` changes of each key result, the latest ``limit`` of those in all; and the
     counts (every committed change, the key results changed, the rows shown). A check-in
-    that re-confirmed its value is a change of that value to itself. One unit's only, when
-    ``unit`` is given."""
+    that re-confirmed its value is a change of that value to itself. Only the key results
+    ``refs`` names, when given (one unit's, with those of the objectives shared with it)."""
     counts = {"changes": 0, "key_results": 0, "per_kr": per_kr, "shown": 0}
     if history is None:
         return [], counts
     link = link or links.Links()
-    prefix = None if unit is None else unit + "/"
     # newest first: by time, then key result, then change, then field (the key results,
     # changes and fields are distinct, so the timelines beside them are never compared)
     picked: list[tuple[tuple[datetime, str, int, int], Timeline]] = []
     for ref, tl in history.timelines.items():
-        if prefix is not None and not ref.startswith(prefix):
+        if refs is not None and ref not in refs:
             continue
         commits, whens, columns = tl.commits, tl.whens, tl.columns
         end = len(whens) - (1 if commits and commits[-1] is None else 0)  # committed only
@@ -373,18 +373,19 @@ def _logged(columns: tuple[Sequence[Any], ...], n: int) -> list[int]:
 def build(
     card: ScoreCard,
     moment: Moment,
-    quarter: Quarter,
+    quarter: Period,
     findings: list[Diagnostic] | Callable[[], list[Diagnostic]],
     *,
     log_limit: int = 200,
     repo_url: str | None = None,
     unit: str | None = None,
+    aligned: Sequence[AlignedRow] = (),
 ) -> dict[str, Any]:
     """Everything a report template can use, as plain data (``findings`` may be a function
     that returns them: it is called last, after everything else is built). With ``unit``,
     the report is that unit's: its check-ins only, its name and score in the headline."""
     data = build_without_findings(
-        card, moment, quarter, log_limit=log_limit, repo_url=repo_url, unit=unit
+        card, moment, quarter, log_limit=log_limit, repo_url=repo_url, unit=unit, aligned=aligned
     )
     add_findings(data, findings() if callable(findings) else findings)
     return data
@@ -419,7 +420,7 @@ def hierarchy_order(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def _weeks(quarter: Quarter, card: ScoreCard) -> list[dict[str, Any]]:
+def _weeks(quarter: Period, card: ScoreCard) -> list[dict[str, Any]]:
     ends = week_ends(quarter, card.at)
     return [
         {"label": f"W{n}", "end": e.date().isoformat(), "gone": float(elapsed_share(quarter, e))}
@@ -430,14 +431,17 @@ def _weeks(quarter: Quarter, card: ScoreCard) -> list[dict[str, Any]]:
 def build_without_findings(
     card: ScoreCard,
     moment: Moment,
-    quarter: Quarter,
+    quarter: Period,
     *,
     log_limit: int = 200,
     repo_url: str | None = None,
     unit: str | None = None,
+    aligned: Sequence[AlignedRow] = (),
 ) -> dict[str, Any]:
     """:func:`build`'s data but for the parts that come from lint findings, which
-    :func:`add_findings` fills in (the report builds this while its lint pass runs)."""
+    :func:`add_findings` fills in (the report builds this while its lint pass runs).
+    ``quarter`` may be a year or a span of years (format 1.2), with ``aligned``: the
+    shorter periods' objectives that align to its objectives."""
     history = moment.history(str(quarter))
     repo = moment.repo
     org = {u.id: u for u in repo.org.units} if repo.org else {}
@@ -450,12 +454,20 @@ def build_without_findings(
 
     units = [_unit_data(u, org.get(u.id), card, bands_cfg, link) for u in card.units]
     units = hierarchy_order(units)
+    _add_aligned(units, aligned)
     themes = {t.id: t.title for t in (repo.org.strategy if repo.org else [])}
     tree = _tree(units, themes)
     if len(units) <= UNIT_CHARTS_MAX and weeks:
         for unit_data in units:
             unit_data["chart"] = _unit_chart(unit_data, weeks)
-    checkins, log_counts = checkin_log(history, log_limit, link=link, unit=unit)
+    # a unit's report: its key results, and those of the objectives shared with it (format
+    # 1.2), whose check-ins are commits to the owner's file
+    mine = (
+        None
+        if unit is None
+        else {k["ref"] for u in units for o in u["objectives"] for k in o["key_results"]}
+    )
+    checkins, log_counts = checkin_log(history, log_limit, link=link, refs=mine)
     paths = {u["id"]: u["path"] for u in units}
     for c in checkins:
         c["kr_link"] = link.file(paths.get(c["kr"].split("/")[0], ""))
@@ -478,6 +490,13 @@ def build_without_findings(
         name = next((u.name for u in org.values() if u.parent is None), "Organisation")
     return {
         "quarter": card.quarter,
+        "period": {
+            "name": card.quarter,
+            "span": card.span,
+            "word": card.span_word,
+            "start": quarter.start.isoformat(),
+            "end": quarter.end.isoformat(),
+        },
         "at": card.at.isoformat(),
         "date": card.at.date().isoformat(),
         "generated": datetime.now(card.at.tzinfo).date().isoformat(),
@@ -496,6 +515,8 @@ def build_without_findings(
             "units": len(units),
             "missed_commitments": _missed_commitments(units) if ended else [],
             "left_out": list(card.left_out),
+            "indicators": dict(card.indicators),
+            "indicator_words": _mix_words(card.indicators),
             "stale": 0,  # the findings' parts, filled in by add_findings
             "moved": 0,
         },
@@ -504,7 +525,7 @@ def build_without_findings(
         "glance": [{k: u[k] for k in _GLANCE} for u in glance],
         "attention": (_commitment_rows(units) if ended else []) + _attention(all_krs, card),
         "charts": {
-            "burnup": _burnup(card, weeks, scope),
+            "burnup": _burnup(card, weeks, scope, card.span_word),
             "distribution": _distribution([k for _, k in all_krs]),
         },
         "weeks": weeks,
@@ -524,6 +545,7 @@ def build_without_findings(
         ],
         "moved_targets": list(card.moved),
         "enclosing": [_enclosing_data(row) for row in card.enclosing],
+        "aligned": _aligned_table(units),
         "layout": {
             "details": len(units) > DETAILS_FROM,
             "attention_max": ATTENTION_ROWS,
@@ -547,6 +569,65 @@ def _enclosing_data(row: EnclosingRow) -> dict[str, Any]:
         "aligned_from": list(row.aligned_from),
         **_status_fields(status),
     }
+
+
+def _add_aligned(units: list[dict[str, Any]], aligned: Sequence[AlignedRow]) -> None:
+    """Format 1.2: each objective of a year or span gets ``aligned_from``, the shorter
+    periods' objectives that align to it with their scores (a shared objective's under
+    every unit that shares it: the reference names its owner)."""
+    by_ref: dict[str, list[dict[str, Any]]] = {}
+    for row in aligned:
+        by_ref.setdefault(row.to, []).append(
+            {
+                "period": row.period,
+                "ref": f"{row.unit}/{row.objective}",
+                "unit": row.unit,
+                "title": row.title,
+                "score": float(row.score),
+                **_status_fields(row.pace or row.band or ""),
+            }
+        )
+    for u in units:
+        for o in u["objectives"]:
+            o["aligned_from"] = by_ref.get(_owned_ref(u, o), [])
+
+
+def _owned_ref(u: dict[str, Any], o: dict[str, Any]) -> str:
+    """An objective's reference by the unit whose file holds it (its key results' refs
+    name that unit; a shared objective is listed under other units too)."""
+    owner = o["key_results"][0]["ref"].split("/", 1)[0] if o["key_results"] else u["id"]
+    return f"{owner}/{o['id']}"
+
+
+def _aligned_table(units: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Format 1.2: the year's (or span's) objectives that shorter periods align to, each
+    once (a shared objective is under every sharing unit), in hierarchy order."""
+    out, seen = [], set()
+    for u in units:
+        for o in u["objectives"]:
+            ref = _owned_ref(u, o)
+            if o["aligned_from"] and ref not in seen:
+                seen.add(ref)
+                out.append(
+                    {
+                        "ref": ref,
+                        "title": o["title"],
+                        "score": o["score"],
+                        "status": o["status"],
+                        "status_words": o["status_words"],
+                        "mark": o["mark"],
+                        "aligned_from": o["aligned_from"],
+                    }
+                )
+    return out
+
+
+def _mix_words(mix: dict[str, int]) -> str:
+    """Format 1.2: the card's key results by declared indicator, in words; empty when none
+    declares one."""
+    if not mix:
+        return ""
+    return f"{mix['leading']} leading, {mix['lagging']} lagging, {mix['unset']} undeclared"
 
 
 def _status_fields(status: str) -> dict[str, str]:
@@ -916,12 +997,12 @@ def part_slugs(keys: list[str]) -> dict[str, str]:
     return _part_slugs(keys)
 
 
-def _burnup(card: ScoreCard, weeks: list[dict[str, Any]], scope: str) -> str:
+def _burnup(card: ScoreCard, weeks: list[dict[str, Any]], scope: str, word: str = "quarter") -> str:
     if not weeks:
         return ""
     scores = _org_score_by_week(card.units, len(weeks), card.score)
     return charts.xy_bars_and_line(
-        f"{scope} score by week (bars) and share of the quarter gone (line)",
+        f"{scope} score by week (bars) and share of the {word} gone (line)",
         [w["label"] for w in weeks],
         "score",
         scores,
@@ -1047,11 +1128,15 @@ def _attention_from_findings(
     """The moved goalposts and stale key results joined to the needs-attention rows (one
     row per key result, its reasons together), worst first."""
     rows = {r["ref"]: r for r in data["attention"]}
-    krs: dict[tuple[str, str], tuple[dict[str, Any], dict[str, Any]]] = {}
+    # each key result under the unit whose file holds it where that unit is shown, else
+    # under a unit it is shared with (format 1.2); a ref names its file's unit, so a
+    # finding's key result is one of the period's files'
+    krs: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
     for u in data["units"] if found else ():
         for o in u["objectives"]:
             for k in o["key_results"]:
-                krs.setdefault((u["path"], k["ref"]), (u, k))
+                if k["ref"].split("/", 1)[0] == u["id"] or k["ref"] not in krs:
+                    krs[k["ref"]] = (u, k)
     for d in found:
         # what the finding says is read from its facts, never from its message
         facts = d.facts
@@ -1069,7 +1154,7 @@ def _attention_from_findings(
             ref = facts.key_result
         else:
             continue
-        pair = krs.get((d.rel, ref))
+        pair = krs.get(ref)
         if pair is None:
             continue
         u, k = pair

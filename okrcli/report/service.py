@@ -23,6 +23,7 @@ from okrcli.fsutil import (
     name_text,
 )
 from okrcli.history.source import Moment, moment
+from okrcli.lint.diagnostics import Diagnostic
 from okrcli.lint.engine import lint_repository
 from okrcli.lint.request import LintRequest
 from okrcli.load.files import resolve_root
@@ -31,8 +32,8 @@ from okrcli.report import data as report_data
 from okrcli.report.findings import Findings, sort_findings
 from okrcli.report.render import Renderer
 from okrcli.score.card import build
-from okrcli.score.enclosing import enclosing_rows
-from okrcli.score.service import choose_quarter
+from okrcli.score.enclosing import aligned_rows, enclosing_rows
+from okrcli.score.service import choose_period, one_period
 from okrcli.textsafe import safe_output
 
 
@@ -48,6 +49,8 @@ class ReportRequest:
     now: datetime | None = None
     summary: bool = False  # the short version, for a pull-request comment or job summary
     repo_url: str | None = None  # the repository's web address, for links
+    year: str | None = None  # format 1.2: report a year's annual OKRs (--year 2026)
+    years: str | None = None  # format 1.2: report a span's multi-year OKRs (--years 2026-2028)
 
 
 @dataclass(slots=True)
@@ -76,25 +79,32 @@ def report_result(request: ReportRequest) -> ReportResult:
     root = resolve_root(request.repo, request.cwd, request.cwd)
     if request.output is not None:
         check_output_path(request.cwd / request.output, request.output, root)
+    one_period(request.quarter, request.year, request.years, "report")
     m = moment(root, request.at, request.now)
-    quarter = choose_quarter(m.repo, request.quarter, m.at)
+    quarter = choose_period(m.repo, request.quarter, request.year, request.years, m.at)
     units = None
     if request.unit is not None:
-        present = {d.model.unit for d in m.repo.docs if d.model and d.model.period == str(quarter)}
+        present = _units_of(m, str(quarter))
         if request.unit not in present:
             raise OkrError(f"--unit {request.unit}: no such unit has OKRs for {quarter}.")
         units = {request.unit}
     history = m.history(str(quarter))
     prefix = f"{m.repo.config.okrs_dir}/{quarter}/"
-    wanted = None if request.unit is None else f"{prefix}{request.unit}.yaml"
+    wanted = None if request.unit is None else _unit_scope(m, str(quarter), prefix, request.unit)
     # the lint pass needs nothing the score card computes: independent work
     lint_pass = runner.beside(partial(_findings, m, root, prefix, wanted))
     try:
         card = build(m.repo, quarter, history, m.at, units)
         card.notices[:0] = m.notices
+        # the longer periods' objectives this one aligns to (a quarter's year, a year's span)
         card.enclosing = enclosing_rows(m.repo, quarter, m.at, m.history)
         data = report_data.build_without_findings(
-            card, m, quarter, repo_url=request.repo_url, unit=request.unit
+            card,
+            m,
+            quarter,
+            repo_url=request.repo_url,
+            unit=request.unit,
+            aligned=aligned_rows(m.repo, quarter, m.at, m.history),
         )
         left_out = list(data["organisation"]["left_out"])
         renderer = Renderer(
@@ -218,14 +228,48 @@ def _split(renderer: Renderer, data: dict[str, Any], output: Path, root: Path) -
     return index
 
 
-def _findings(m: Moment, root: Path, prefix: str, wanted: str | None) -> Findings:
-    """The lint findings in the quarter's folder (in ``wanted`` only, when given), sorted
-    as the report reads them."""
+def _units_of(m: Moment, period: str) -> set[str]:
+    """The units with OKRs for ``period``: those with a file, and (format 1.2) those an
+    objective there is shared with."""
+    org = {u.id for u in m.repo.org.units} if m.repo.org else set()
+    units = set()
+    for d in m.repo.docs:
+        if d.model is not None and d.model.period == period:
+            units.add(d.model.unit)
+            units.update(u for o in d.model.objectives for u in o.shared_with if u in org)
+    return units
+
+
+def _unit_scope(m: Moment, period: str, prefix: str, unit: str) -> tuple[str, frozenset[str]]:
+    """What of the period's findings a unit's report shows: its own file's, and those about
+    a key result of an objective shared with it (format 1.2; they are in the owner's file)."""
+    shared = frozenset(
+        f"{d.model.unit}/{o.id}/{k.id}"
+        for d in m.repo.docs
+        if d.model is not None and d.model.period == period and d.model.unit != unit
+        for o in d.model.objectives
+        if unit in o.shared_with
+        for k in o.key_results
+    )
+    return f"{prefix}{unit}.yaml", shared
+
+
+def _findings(
+    m: Moment, root: Path, prefix: str, wanted: tuple[str, frozenset[str]] | None
+) -> Findings:
+    """The lint findings in the quarter's folder (only a unit's, ``wanted``: its file and
+    the key results shared with it, when given), sorted as the report reads them."""
+
+    def shown(d: Diagnostic) -> bool:
+        if wanted is None or d.rel == wanted[0]:
+            return True
+        return getattr(d.facts, "key_result", None) in wanted[1]
+
     return sort_findings(
         [
             d
             for d in lint_repository(m.repo, LintRequest(cwd=root), m).diagnostics
-            if d.rel.startswith(prefix) and (wanted is None or d.rel == wanted)
+            if d.rel.startswith(prefix) and shown(d)
         ]
     )
 

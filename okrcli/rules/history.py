@@ -289,7 +289,7 @@ class MovedGoalpost(Rule):
                         f"to {shown(e.after[idx])}{way} on "
                         f"{local_day(e.when, zone(ctx.repo.config)).isoformat()} "
                         f"{_who(e.commit)}{more}, after the "
-                        f"quarter's first {grace} days; agree such changes openly and record "
+                        f"{q.word}'s first {grace} days; agree such changes openly and record "
                         "why, or keep the goal and let the score show it.",
                         key=True,
                         facts=MovedGoalpostFacts(

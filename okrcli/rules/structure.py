@@ -21,6 +21,7 @@ from okrcli.model.quarter import (
     QUARTER_RE,
     YEAR_FORM,
     YEARS_FORM,
+    Period,
     Years,
     encloses,
     parse_period,
@@ -354,6 +355,12 @@ class BrokenReference(Rule):
         def broken(
             message: str, problem: ReferenceProblem, close: tuple[str, ...] = ()
         ) -> tuple[str, BrokenReferenceFacts]:
+            if at and problem == "not enclosing":
+                close = _enclosing_holders(ctx, inner, ref, start_month)
+            elif at:  # the closest names keep the period written, else name the one it is in
+                close = tuple(f"{c}@{named}" for c in close)
+                if not close and problem != "unknown unit":
+                    close = _enclosing_holders(ctx, inner, ref, start_month)
             facts = BrokenReferenceFacts(
                 reference=written, field="aligns_to", problem=problem, closest=close
             )
@@ -361,9 +368,10 @@ class BrokenReference(Rule):
 
         written = ref
         ref, at, named = ref.partition("@")
+        start_month = ctx.repo.config.fiscal_year_start_month
+        inner = parse_period(quarter, start_month)
         if at:  # format 1.2: an objective of an enclosing period
-            start_month = ctx.repo.config.fiscal_year_start_month
-            outer, inner = parse_period(named, start_month), parse_period(quarter, start_month)
+            outer = parse_period(named, start_month)
             if outer is None or inner is None or not encloses(outer, inner):
                 return broken(
                     f"'{written}': {named} does not enclose {quarter}; an objective aligns "
@@ -408,6 +416,25 @@ class BrokenReference(Rule):
                 _closest(parts[2], krs, f"{unit}/{parts[1]}/"),
             )
         return None
+
+
+def _enclosing_holders(
+    ctx: Context, inner: Period | None, ref: str, start_month: int
+) -> tuple[str, ...]:
+    """``ref@period`` for each period enclosing ``inner`` that holds the objective or key
+    result ``ref``, the shortest period first (at most :data:`CLOSEST`): where an ``@period``
+    reference that names the wrong period most likely means."""
+    if inner is None:
+        return ()
+    held = []
+    for period in ctx.by_quarter:
+        outer = parse_period(period, start_month)
+        if outer is None or not encloses(outer, inner):
+            continue
+        if (period, ref) in ctx.objectives or (period, ref) in ctx.key_results:
+            assert isinstance(outer, Years)
+            held.append((outer.last - outer.first, period))
+    return tuple(f"{ref}@{p}" for _, p in sorted(held)[:CLOSEST])
 
 
 SUGGEST_FROM = 300  # "did you mean" compares with at most this many names (linear work)

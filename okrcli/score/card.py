@@ -104,10 +104,12 @@ class AfterClose:
     who: str
     commit: str | None  # None: in the working tree
 
-    def describe(self, ref: str, at_close: float | None, closed_on: date) -> str:
+    def describe(
+        self, ref: str, at_close: float | None, closed_on: date, word: str = "quarter"
+    ) -> str:
         return (
             f"{ref}: current changed from {shown(at_close)} to {shown(self.value)} on "
-            f"{self.when.isoformat()} by {self.who}, after the quarter closed on "
+            f"{self.when.isoformat()} by {self.who}, after the {word} closed on "
             f"{closed_on.isoformat()}; scored as at close, the later value shown beside it."
         )
 
@@ -406,6 +408,7 @@ class _Scorer:
     tz: tzinfo = UTC  # okr.yaml's time zone: which day a commit belongs to
     closed_at: datetime | None = None  # the quarter's first closed moment, once closed
     closed_on: date | None = None  # its closing day
+    word: str = "quarter"  # what the period is called in a sentence
     moved: list[str] = field(default_factory=list)
     changed_after_close: list[str] = field(default_factory=list)
     key_results: int = 0
@@ -501,7 +504,7 @@ class _Scorer:
             commit.author if commit is not None else "an uncommitted change",
             commit.id[:8] if commit is not None else None,
         )
-        self.changed_after_close.append(after.describe(ref, currents[n], self.closed_on))
+        self.changed_after_close.append(after.describe(ref, currents[n], self.closed_on, self.word))
         return currents[n], after
 
     def objective_row(
@@ -592,9 +595,11 @@ def build(
         tz=tz,
         closed_at=closed_at if closed else None,
         closed_on=closing_day(quarter, repo.config) if closed else None,
+        word=quarter.word,
     )
     org = {u.id: u for u in repo.org.units} if repo.org else {}
     cards: list[UnitCard] = []
+    owners: list[UnitCard] = []  # other units' objectives shared with the units asked for
     misplaced: list[str] = []
     some_units = False
     for doc in sorted(repo.docs, key=lambda d: d.rel):
@@ -603,12 +608,20 @@ def build(
             continue
         if units is not None and m.unit not in units:
             some_units = True
+            shared = [o for o in m.objectives if not units.isdisjoint(o.shared_with)]
+            if shared and in_place(doc):
+                part = m.model_copy(update={"objectives": shared})
+                owners.append(scorer.unit_card(doc, part, org.get(m.unit)))
             continue
         if not in_place(doc):
             misplaced.append(doc.rel)
             continue
         cards.append(scorer.unit_card(doc, m, org.get(m.unit)))
-    cards = _with_shared(scorer, cards, org, units)
+    if owners:  # scored once each, for the units they are shared with only
+        apart = {id(c) for c in owners}
+        cards = [c for c in _with_shared(scorer, cards + owners, org, units) if id(c) not in apart]
+    else:
+        cards = _with_shared(scorer, cards, org, units)
     card = ScoreCard(
         str(quarter),
         at,

@@ -123,3 +123,71 @@ def enclosing_rows(
                         )
                     )
     return rows
+
+
+@dataclass(slots=True, kw_only=True)
+class AlignedRow:
+    """An objective of a shorter period (a quarter of the year, a year or quarter of the
+    span) that aligns to an objective of an annual or multi-year period."""
+
+    to: str  # the period's objective it aligns to, unit/objective as the reference names it
+    period: str  # 2026-Q1, or 2026 for a year of a span
+    unit: str
+    objective: str
+    title: str
+    score: Decimal  # its score as of the moment, over its own period
+    pace: str | None  # while its period runs
+    band: str | None  # once it is over
+
+
+def aligned_rows(
+    repo: Repository,
+    period: Period,
+    at: datetime,
+    history: Callable[[str], QuarterHistory | None],
+) -> list[AlignedRow]:
+    """The objectives of the periods ``period`` encloses that align to one of its objectives
+    (``aligns_to: [acme/win-enterprise@2026]``), in period order: each shorter period that
+    has begun by ``at`` scored once, as ``okr score`` scores it at ``at``."""
+    from okrcli.closing import local_day, zone
+
+    if not isinstance(period, Years):
+        return []
+    start_month = repo.config.fiscal_year_start_month
+    today = local_day(at, zone(repo.config))
+    # period -> (unit, objective) -> the period's objectives it aligns to
+    wanted: dict[str, dict[tuple[str, str], list[str]]] = {}
+    inner_of: dict[str, Period] = {}
+    for d in repo.docs:
+        m = d.model
+        inner = None if m is None else parse_period(m.period, start_month)
+        if m is None or inner is None or not encloses(period, inner) or inner.start > today:
+            continue
+        for o in m.objectives:
+            for ref in o.aligns_to:
+                path, at_sign, named = ref.partition("@")
+                if at_sign and named == str(period) and path.count("/") == 1:
+                    tos = wanted.setdefault(m.period, {}).setdefault((m.unit, o.id), [])
+                    tos += [path] if path not in tos else []
+                    inner_of[m.period] = inner
+    rows: list[AlignedRow] = []
+    # by start, the longer first: a span's years each before their quarters
+    for name in sorted(wanted, key=lambda p: (inner_of[p].start, -inner_of[p].end.toordinal())):
+        card = build(repo, inner_of[name], history(name), at)
+        chosen = wanted[name]
+        for u in card.units:
+            for row in u.objectives:
+                for to in chosen.get((u.id, row.id), ()):
+                    rows.append(
+                        AlignedRow(
+                            to=to,
+                            period=name,
+                            unit=u.id,
+                            objective=row.id,
+                            title=row.title,
+                            score=row.score,
+                            pace=row.pace,
+                            band=None if row.pace is not None else row.band,
+                        )
+                    )
+    return rows

@@ -87,6 +87,27 @@ def choose_years(repo: Repository, year: str | None, years: str | None) -> Years
     return span
 
 
+def one_period(quarter: str | None, year: str | None, years: str | None, verb: str) -> None:
+    """Refuse more than one of ``--quarter``, ``--year`` and ``--years`` (a usage error)."""
+    asked = [
+        o
+        for o, v in (("--quarter", quarter), ("--year", year), ("--years", years))
+        if v is not None
+    ]
+    if len(asked) > 1:
+        raise OkrError(f"{' and '.join(asked)}: {verb} one period at a time; give one of them.")
+
+
+def choose_period(
+    repo: Repository, quarter: str | None, year: str | None, years: str | None, at: datetime
+) -> Period:
+    """The year or span asked for (:func:`choose_years`), else the quarter
+    (:func:`choose_quarter`); :func:`one_period` has checked that only one was asked."""
+    if year is not None or years is not None:
+        return choose_years(repo, year, years)
+    return choose_quarter(repo, quarter, at)
+
+
 @dataclass(slots=True)
 class ScoreRequest:
     paths: list[Path] = field(default_factory=list)
@@ -103,23 +124,9 @@ def score(request: ScoreRequest) -> ScoreCard:
     """The score card the user asked for."""
     start = request.paths[0] if request.paths else request.cwd
     root = resolve_root(request.repo, start, request.cwd)
-    asked = [
-        o
-        for o, v in (
-            ("--quarter", request.quarter),
-            ("--year", request.year),
-            ("--years", request.years),
-        )
-        if v is not None
-    ]
-    if len(asked) > 1:
-        raise OkrError(f"{' and '.join(asked)}: score one period at a time; give one of them.")
+    one_period(request.quarter, request.year, request.years, "score")
     m = moment(root, request.at, request.now)
-    quarter: Period
-    if request.year is not None or request.years is not None:
-        quarter = choose_years(m.repo, request.year, request.years)
-    else:
-        quarter = choose_quarter(m.repo, request.quarter, m.at)
+    quarter = choose_period(m.repo, request.quarter, request.year, request.years, m.at)
     units = None
     if request.paths:
         wanted = [(request.cwd / p).resolve() for p in request.paths]

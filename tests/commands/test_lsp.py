@@ -620,3 +620,474 @@ async def test_lsp_code_action_fixes_a_misspelled_key(client: LanguageClient) ->
         )
     )
     assert not [a for a in actions or [] if "Change" in a.title]
+
+
+# --- format 1.2: annual and multi-year periods, shared objectives ------------------------------
+#
+# A repository whose fiscal year starts in October (okr.yaml), with acme's years 2025 and 2026,
+# a span 2024-2098 holding both, a span 2027-2029 holding neither, checkout's year 2025 and its
+# quarter 2025-Q3. The quarter 2025-Q3 (fiscal: April to June 2025) lies in the year 2025 and in
+# the span 2024-2098 only; the year 2025 in the span 2024-2098 only.
+
+PERIODS_ORG = """\
+units:
+  - {id: acme, name: Acme, level: company}
+  - {id: checkout, name: Checkout, level: team, parent: acme}
+  - {id: search, name: Search, level: team, parent: acme}
+  - {id: design, name: Product Design, level: team, parent: acme, role: enabling}
+strategy:
+  - {id: retention, title: Grow the lifetime value of the customers we have}
+"""
+
+
+def _acme(period: str, objective: str, title: str, current: str = "106") -> str:
+    field = "years" if "-" in period else "year"
+    return f"""\
+unit: acme
+{field}: {period}
+objectives:
+  - id: {objective}
+    title: {title}
+    aligns_to: [strategy/retention]
+    key_results:
+      - id: nrr
+        title: Raise net revenue retention
+        indicator: lagging
+        baseline: 100
+        target: 112
+        current: {current}
+      - id: repeat
+        title: Raise the share of customers who order again within 90 days
+        indicator: leading
+        baseline: 28
+        target: 38
+        current: 38
+      - id: nps
+        title: Raise the Net Promoter Score of repeat customers
+        indicator: lagging
+        baseline: 30
+        target: 50
+        current: 50
+"""
+
+
+ACME_2025 = _acme("2025", "loyal-customers", "Make Acme the shop our customers come back to")
+ACME_2026 = _acme("2026", "win-enterprise", "Win the enterprise shops of our region")
+ACME_SPAN = _acme("2024-2098", "beloved-brand", "Be the shop people recommend", "112")
+ACME_LATER = _acme("2027-2029", "future-vision", "Sell in every city of the country")
+
+CHECKOUT_YEAR = """\
+unit: checkout
+year: 2025
+objectives:
+  - id: checkout-year
+    title: Make checkout the easiest part of shopping with us
+    aligns_to: [acme/loyal-customers, acme/beloved-brand@2024-2098]
+    shared_with: [search]
+    key_results:
+      - id: conversion
+        title: Raise checkout conversion of returning customers
+        owner: checkout
+        baseline: 30
+        target: 34
+      - id: found
+        title: Raise the share of searches that end in an order
+        owner: search
+        baseline: 20
+        target: 30
+      - id: repeat-time
+        title: Cut median time to complete a repeat order
+        owner: shared
+        baseline: 95
+        target: 60
+"""
+
+CHECKOUT_Q3 = """\
+unit: checkout
+quarter: 2025-Q3
+objectives:
+  - id: effortless-reorder
+    title: Make ordering again effortless for returning customers
+    aligns_to: [acme/loyal-customers@2025, acme/beloved-brand@2024-2098]
+    key_results:
+      - {id: saved-card, title: Raise repeat orders paid by saved card, baseline: 40, target: 50}
+      - {id: reorder-time, title: Cut median time to reorder, baseline: 95, target: 60}
+      - {id: reorder-errors, title: Lower failed repeat orders, baseline: 2.4, target: 1.0}
+"""
+
+PERIOD_FILES = {
+    "okr.yaml": "fiscal_year_start_month: 10\n",
+    "okrs/2025/acme.yaml": ACME_2025,
+    "okrs/2026/acme.yaml": ACME_2026,
+    "okrs/2024-2098/acme.yaml": ACME_SPAN,
+    "okrs/2027-2029/acme.yaml": ACME_LATER,
+    "okrs/2025/checkout.yaml": CHECKOUT_YEAR,
+    "okrs/2025-Q3/checkout.yaml": CHECKOUT_Q3,
+}
+
+
+@pytest_lsp.fixture(config=SERVER)
+async def periods(lsp_client: LanguageClient, request: pytest.FixtureRequest) -> Any:
+    root = write_repo(request.getfixturevalue("tmp_path") / "repo", PERIOD_FILES, PERIODS_ORG)
+    git(root, "init", "-q")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "start", when="2025-04-07T10:00:00+00:00")
+    await lsp_client.initialize_session(
+        t.InitializeParams(
+            capabilities=pytest_lsp.client_capabilities("visual-studio-code"),
+            root_uri=root.as_uri(),
+            initialization_options={"debounceMs": 20},
+        )
+    )
+    lsp_client.root = root  # type: ignore[attr-defined]
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def _labels(client: LanguageClient, uri: str, pos: t.Position) -> dict[str, str | None]:
+    got = await client.text_document_completion_async(
+        t.CompletionParams(t.TextDocumentIdentifier(uri), pos)
+    )
+    items = got.items if isinstance(got, t.CompletionList) else got or []
+    return {i.label: i.detail for i in items}
+
+
+async def _hover(client: LanguageClient, uri: str, pos: t.Position) -> str:
+    hover = await client.text_document_hover_async(
+        t.HoverParams(t.TextDocumentIdentifier(uri), pos)
+    )
+    assert hover is not None
+    return hover.contents.value  # type: ignore[union-attr]
+
+
+@pytest.mark.asyncio
+async def test_lsp_completes_references_to_enclosing_periods(periods: LanguageClient) -> None:
+    client = periods
+    quarter = CHECKOUT_Q3.replace(
+        "    aligns_to: [acme/loyal-customers@2025, acme/beloved-brand@2024-2098]\n",
+        "    aligns_to:\n      - \n",
+    )
+    uri = await _open(client, "okrs/2025-Q3/checkout.yaml", quarter)
+    await _diagnostics(client, uri)
+    n = quarter.splitlines().index("      - ")
+    labels = await _labels(client, uri, t.Position(n, 8))
+    refs = {label for label in labels if not label.startswith("strategy/")}
+    # its year and the span holding it with @period (the quarter's own objectives bare: this
+    # buffer's is not valid while typed), never 2026 nor 2027-2029, and never the year's
+    # objectives without their @2025
+    assert refs == {
+        "acme/loyal-customers@2025",
+        "checkout/checkout-year@2025",
+        "acme/beloved-brand@2024-2098",
+    }
+    assert labels["acme/loyal-customers@2025"] == "Make Acme the shop our customers come back to"
+    assert "strategy/retention" in labels
+    # a year: its own year bare, the span with @; no quarter, no later year
+    year = CHECKOUT_YEAR.replace(
+        "    aligns_to: [acme/loyal-customers, acme/beloved-brand@2024-2098]\n",
+        "    aligns_to: []\n",
+    )
+    year_uri = await _open(client, "okrs/2025/checkout.yaml", year)
+    n = year.splitlines().index("    aligns_to: []")
+    labels = await _labels(client, year_uri, t.Position(n, 16))
+    assert {label for label in labels if not label.startswith("strategy/")} == {
+        "acme/loyal-customers",
+        "checkout/checkout-year",
+        "acme/beloved-brand@2024-2098",
+    }
+    # after a typed @: the enclosing periods that hold the objective, the typed text replaced
+    typed = quarter.replace("      - \n", "      - acme/loyal-customers@\n")
+    _change(client, uri, 2, typed)
+    n = typed.splitlines().index("      - acme/loyal-customers@")
+    got = await client.text_document_completion_async(
+        t.CompletionParams(t.TextDocumentIdentifier(uri), t.Position(n, 29))
+    )
+    items = got.items if isinstance(got, t.CompletionList) else got or []
+    [item] = items
+    assert item.label == "acme/loyal-customers@2025"
+    assert isinstance(item.text_edit, t.TextEdit)
+    assert item.text_edit.range == t.Range(t.Position(n, 8), t.Position(n, 29))
+    # an objective no enclosing period holds (yet): every enclosing period, shortest first
+    typed = quarter.replace("      - \n", "      - acme/new-goal@\n")
+    _change(client, uri, 3, typed)
+    got = await client.text_document_completion_async(
+        t.CompletionParams(t.TextDocumentIdentifier(uri), t.Position(n, 22))
+    )
+    items = got.items if isinstance(got, t.CompletionList) else got or []
+    assert [i.label for i in items] == ["acme/new-goal@2025", "acme/new-goal@2024-2098"]
+
+
+@pytest.mark.asyncio
+async def test_lsp_hover_definition_and_references_across_periods(
+    periods: LanguageClient,
+) -> None:
+    client = periods
+    quarter = await _open(client, "okrs/2025-Q3/checkout.yaml")
+    annual = await _open(client, "okrs/2025/acme.yaml")
+    await _diagnostics(client, quarter)
+    # hover on an @2025 reference: the year's objective, its score year to date; 2025 is over
+    text = await _hover(client, quarter, _pos(CHECKOUT_Q3, "acme/loyal-customers@2025", 3))
+    assert "**acme/loyal-customers@2025**: Make Acme the shop our customers come back to" in text
+    # nrr (106 - 100) / 12 = 0.50, repeat 1.00, nps 1.00: (0.50 + 1 + 1) / 3 = 0.83
+    assert "score year to date: 0.83" in text
+    assert "year 2025 is over" in text
+    # the span 2024-2098 runs; every key result at its target is on track whatever the day
+    text = await _hover(client, quarter, _pos(CHECKOUT_Q3, "acme/beloved-brand@2024-2098", 3))
+    assert "**acme/beloved-brand@2024-2098**: Be the shop people recommend" in text
+    assert "score so far: 1.00" in text
+    assert "pace: on track" in text
+    # hover on an annual key result, as on a quarterly one
+    text = await _hover(client, annual, _pos(ACME_2025, "id: nrr", 5))
+    assert "**loyal-customers/nrr**: Raise net revenue retention" in text
+    assert "score: 0.50" in text
+    assert "indicator: lagging" in text
+    assert "last check-in: 2025-04-07" in text
+    # go to definition: the annual file's objective
+    found = await client.text_document_definition_async(
+        t.DefinitionParams(
+            t.TextDocumentIdentifier(quarter), _pos(CHECKOUT_Q3, "acme/loyal-customers@2025", 3)
+        )
+    )
+    assert isinstance(found, t.Location)
+    assert found.uri == annual
+    assert found.range.start.line == ACME_2025.splitlines().index("  - id: loyal-customers")
+    found = await client.text_document_definition_async(
+        t.DefinitionParams(
+            t.TextDocumentIdentifier(quarter), _pos(CHECKOUT_Q3, "beloved-brand@2024-2098", 3)
+        )
+    )
+    assert isinstance(found, t.Location)
+    assert found.uri == _uri(client, "okrs/2024-2098/acme.yaml")
+    # references from the annual objective: the quarter's (with @2025) and the year's (bare)
+    refs = await client.text_document_references_async(
+        t.ReferenceParams(
+            text_document=t.TextDocumentIdentifier(annual),
+            position=_pos(ACME_2025, "loyal-customers", 2),
+            context=t.ReferenceContext(include_declaration=False),
+        )
+    )
+    assert refs is not None
+    assert sorted((r.uri, r.range.start.line) for r in refs) == sorted(
+        [
+            (
+                quarter,
+                CHECKOUT_Q3.splitlines().index(
+                    "    aligns_to: [acme/loyal-customers@2025, acme/beloved-brand@2024-2098]"
+                ),
+            ),
+            (
+                _uri(client, "okrs/2025/checkout.yaml"),
+                CHECKOUT_YEAR.splitlines().index(
+                    "    aligns_to: [acme/loyal-customers, acme/beloved-brand@2024-2098]"
+                ),
+            ),
+        ]
+    )
+    # and from the span's objective: the quarter's and the year's, both with @2024-2098
+    span = await _open(client, "okrs/2024-2098/acme.yaml")
+    refs = await client.text_document_references_async(
+        t.ReferenceParams(
+            text_document=t.TextDocumentIdentifier(span),
+            position=_pos(ACME_SPAN, "beloved-brand", 2),
+            context=t.ReferenceContext(include_declaration=True),
+        )
+    )
+    assert refs is not None
+    assert sorted(r.uri for r in refs) == sorted(
+        [span, quarter, _uri(client, "okrs/2025/checkout.yaml")]
+    )
+    # the 2026 objective: nothing aligns to it
+    other = await _open(client, "okrs/2026/acme.yaml")
+    refs = await client.text_document_references_async(
+        t.ReferenceParams(
+            text_document=t.TextDocumentIdentifier(other),
+            position=_pos(ACME_2026, "win-enterprise", 2),
+            context=t.ReferenceContext(include_declaration=False),
+        )
+    )
+    assert not refs
+
+
+# an annual file with every format 1.2 finding: an unknown sharing unit (OKR008), an owner
+# outside the sharing units (OKR008), a shared objective without coverage (OKR207), only
+# lagging key results (OKR107) and a reference to a period that does not enclose it (OKR006)
+CHECKOUT_YEAR_BAD = """\
+unit: checkout
+year: 2025
+objectives:
+  - id: checkout-year
+    title: Make checkout the easiest part of shopping with us
+    aligns_to: [acme/loyal-customers, acme/win-enterprise@2026]
+    shared_with: [search, serach]
+    key_results:
+      - id: conversion
+        title: Raise checkout conversion of returning customers
+        indicator: lagging
+        owner: checkout
+        baseline: 30
+        target: 34
+      - id: found
+        title: Raise the share of searches that end in an order
+        indicator: lagging
+        owner: design
+        baseline: 20
+        target: 30
+      - id: repeat-time
+        title: Cut median time to complete a repeat order
+        indicator: lagging
+        owner: checkout
+        baseline: 95
+        target: 60
+"""
+
+SPAN_BAD = ACME_SPAN.replace(
+    "    aligns_to: [strategy/retention]\n",
+    "    aligns_to: [strategy/retention, acme/loyal-customers@2025]\n",
+)
+
+
+def _lint_json(root: Path, *rels: str) -> set[tuple[str, str, int, int]]:
+    import json
+
+    run = okr("lint", "--format", "json", *rels, cwd=root)
+    assert run.returncode in (0, 1), run.stderr
+    data = json.loads(run.stdout)
+    rows = data["diagnostics"] if isinstance(data, dict) else data
+    return {(x["path"], x["code"], x["line"] - 1, x["column"] - 1) for x in rows}
+
+
+def _as_rows(rel: str, found: list[t.Diagnostic]) -> set[tuple[str, str, int, int]]:
+    return {(rel, str(d.code), d.range.start.line, d.range.start.character) for d in found}
+
+
+@pytest.mark.asyncio
+async def test_lsp_diagnostics_in_annual_and_multi_year_files_match_okr_lint(
+    periods: LanguageClient,
+) -> None:
+    client = periods
+    root: Path = client.root  # type: ignore[attr-defined]
+    rels = ("okrs/2025/checkout.yaml", "okrs/2024-2098/acme.yaml", "okrs/2025-Q3/checkout.yaml")
+    # unsaved buffers first: the files on disk are still the good ones
+    year = await _open(client, rels[0], CHECKOUT_YEAR_BAD)
+    span = await _open(client, rels[1], SPAN_BAD)
+    quarter_bad = CHECKOUT_Q3.replace("@2024-2098]", "@2027-2029]")
+    quarter = await _open(client, rels[2], quarter_bad)
+    want = {"OKR008", "OKR107", "OKR207", "OKR006"}
+    found_year = await _diagnostics(client, year, lambda ds: want <= {d.code for d in ds})
+    found_span = await _diagnostics(client, span, lambda ds: any(d.code == "OKR006" for d in ds))
+    found_quarter = await _diagnostics(
+        client, quarter, lambda ds: any(d.code == "OKR006" for d in ds)
+    )
+    # the same texts saved: okr lint says the same, finding for finding
+    for rel, text in zip(rels, (CHECKOUT_YEAR_BAD, SPAN_BAD, quarter_bad), strict=True):
+        (root / rel).write_text(text, "utf-8")
+    expected = _lint_json(root, *rels)
+    got = (
+        _as_rows(rels[0], found_year)
+        | _as_rows(rels[1], found_span)
+        | _as_rows(rels[2], found_quarter)
+    )
+    assert got == expected
+    assert {c for _, c, _, _ in expected} >= want
+    # the period rules: each reference to a period that does not enclose the file's
+    not_enclosing = {
+        d.data["facts"]["reference"]
+        for d in [*found_year, *found_span, *found_quarter]
+        if d.code == "OKR006" and d.data["facts"]["problem"] == "not enclosing"
+    }
+    assert not_enclosing == {
+        "acme/win-enterprise@2026",
+        "acme/loyal-customers@2025",
+        "acme/beloved-brand@2027-2029",
+    }
+
+
+@pytest.mark.asyncio
+async def test_lsp_completes_owners_and_sharing_units(periods: LanguageClient) -> None:
+    client = periods
+    text = CHECKOUT_YEAR.replace("        owner: search\n", "        owner: \n")
+    uri = await _open(client, "okrs/2025/checkout.yaml", text)
+    await _diagnostics(client, uri)
+    n = text.splitlines().index("        owner: ")
+    labels = await _labels(client, uri, t.Position(n, 15))
+    assert set(labels) == {"checkout", "search", "shared"}
+    assert labels["search"] == "Search"
+    # shared_with: the organisation's units but the file's own
+    n = text.splitlines().index("    shared_with: [search]")
+    labels = await _labels(client, uri, t.Position(n, 19))
+    assert set(labels) == {"acme", "search", "design"}
+    # an objective's owner is a person: nothing offered there
+    with_owner = text.replace("    shared_with:", "    owner: \n    shared_with:")
+    _change(client, uri, 2, with_owner)
+    n = with_owner.splitlines().index("    owner: ")
+    assert await _labels(client, uri, t.Position(n, 11)) == {}
+
+
+@pytest.mark.asyncio
+async def test_lsp_did_you_mean_for_periods_and_owners(periods: LanguageClient) -> None:
+    client = periods
+    # an objective mistyped with its period, a period that does not enclose the quarter, and
+    # a key result owner mistyped: each finding's facts name the fix
+    quarter_bad = CHECKOUT_Q3.replace(
+        "[acme/loyal-customers@2025, acme/beloved-brand@2024-2098]",
+        "[acme/loyal-customrs@2025, acme/beloved-brand@2026]",
+    )
+    year_bad = CHECKOUT_YEAR.replace("        owner: search\n", "        owner: serch\n")
+    quarter = await _open(client, "okrs/2025-Q3/checkout.yaml", quarter_bad)
+    year = await _open(client, "okrs/2025/checkout.yaml", year_bad)
+    found = await _diagnostics(
+        client, quarter, lambda ds: len([d for d in ds if d.code == "OKR006"]) == 2
+    )
+    closest = {
+        d.data["facts"]["reference"]: d.data["facts"]["closest"]
+        for d in found
+        if d.code == "OKR006"
+    }
+    assert closest == {
+        "acme/loyal-customrs@2025": ["acme/loyal-customers@2025"],
+        "acme/beloved-brand@2026": ["acme/beloved-brand@2024-2098"],
+    }
+    actions = await client.text_document_code_action_async(
+        t.CodeActionParams(
+            t.TextDocumentIdentifier(quarter),
+            t.Range(t.Position(0, 0), t.Position(0, 0)),
+            t.CodeActionContext([], only=["source.fixAll.okr"]),
+        )
+    )
+    assert actions is not None
+    [fix_all] = [a for a in actions if isinstance(a, t.CodeAction)]
+    assert fix_all.edit is not None and fix_all.edit.changes is not None
+    fixed = _apply(quarter_bad, fix_all.edit.changes[quarter])
+    assert fixed == CHECKOUT_Q3
+    # the owner: OKR008's facts name the unit and the objective; the owners it allows
+    found = await _diagnostics(client, year, lambda ds: any(d.code == "OKR008" for d in ds))
+    [d] = [d for d in found if d.code == "OKR008"]
+    assert d.data["facts"]["unit"] == "serch"
+    actions = await client.text_document_code_action_async(
+        t.CodeActionParams(t.TextDocumentIdentifier(year), d.range, t.CodeActionContext([d]))
+    )
+    assert actions is not None
+    [fix] = [a for a in actions if isinstance(a, t.CodeAction) and a.title.startswith("Change")]
+    assert fix.title == "Change to 'search'"
+    assert fix.edit is not None and fix.edit.changes is not None
+    assert _apply(year_bad, fix.edit.changes[year]) == CHECKOUT_YEAR
+    _change(client, year, 2, CHECKOUT_YEAR)
+    await _diagnostics(client, year, lambda ds: not any(x.code == "OKR008" for x in ds))
+
+
+@pytest.mark.asyncio
+async def test_lsp_symbols_of_annual_and_multi_year_files(periods: LanguageClient) -> None:
+    client = periods
+    for rel, want in (
+        ("okrs/2025/checkout.yaml", ("checkout-year", ["conversion", "found", "repeat-time"])),
+        ("okrs/2024-2098/acme.yaml", ("beloved-brand", ["nrr", "repeat", "nps"])),
+    ):
+        uri = await _open(client, rel)
+        syms = await client.text_document_document_symbol_async(
+            t.DocumentSymbolParams(t.TextDocumentIdentifier(uri))
+        )
+        assert syms is not None
+        assert [
+            (s.name, [c.name for c in s.children or []])  # type: ignore[union-attr]
+            for s in syms
+        ] == [want]
