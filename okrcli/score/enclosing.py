@@ -28,39 +28,6 @@ def outer_ref(ref: str, inner: Period, start_month: int) -> tuple[str, str, Peri
     return unit, objective, outer
 
 
-@dataclass(frozen=True, slots=True)
-class Aligned:
-    """An objective of a shorter period that aligns to an annual or multi-year objective."""
-
-    period: str  # its own period: 2026-Q4, or 2026 under a multi-year span
-    unit: str  # the unit whose file holds it
-    objective: str
-
-
-def aligned_below(repo: Repository, outer: Period) -> dict[str, list[Aligned]]:
-    """Format 1.2, the other way round from :func:`enclosing_rows`: for each objective of
-    ``outer`` (a year or a span of years) named as ``unit/objective``, the objectives of
-    the periods it encloses (its quarters; a span's years too) that align to it, by period
-    and then by file."""
-    start_month = repo.config.fiscal_year_start_month
-    out: dict[str, list[Aligned]] = {}
-    docs = [d for d in repo.docs if d.model is not None]
-    for d in sorted(docs, key=lambda d: (d.model.period if d.model else "", d.rel)):
-        m = d.model
-        assert m is not None
-        inner = parse_period(m.period, start_month)
-        if inner is None or not encloses(outer, inner):
-            continue
-        for o in m.objectives:
-            for ref in o.aligns_to:
-                named = outer_ref(ref, inner, start_month)
-                if named is not None and str(named[2]) == str(outer):
-                    out.setdefault(f"{named[0]}/{named[1]}", []).append(
-                        Aligned(m.period, m.unit, o.id)
-                    )
-    return out
-
-
 @dataclass(slots=True, kw_only=True)
 class EnclosingRow:
     """An annual or multi-year objective the quarter aligns to."""

@@ -43,7 +43,7 @@ from okrcli.report.findings import sort_findings
 from okrcli.report.links import Links
 from okrcli.report.service import check_output_path
 from okrcli.score.card import ScoreCard, build
-from okrcli.score.enclosing import aligned_below, enclosing_rows
+from okrcli.score.enclosing import aligned_rows, enclosing_rows
 from okrcli.score.service import choose_quarter, quarters_present
 from okrcli.site import svg
 
@@ -223,24 +223,23 @@ def _period(
     history = m.history(name)
     card = build(m.repo, span, history, m.at)
     card.notices[:0] = m.notices
-    period: Any = span  # the report's data is built the same way for any period
-    data = report_data.build_without_findings(card, m, period, repo_url=repo_url)
+    # each objective's aligned_from: the shorter periods' objectives that align to it, as
+    # okr report --year gives them
+    aligned = aligned_rows(m.repo, span, m.at, m.history)
+    data = report_data.build_without_findings(card, m, span, repo_url=repo_url, aligned=aligned)
     _with_12(data, card)
     prefix = f"{m.repo.config.okrs_dir}/{name}/"
     report_data.add_findings(data, sort_findings([d for d in findings if d.rel.startswith(prefix)]))
     data["by_week"] = report_data.score_by_week(card, len(data["weeks"]))
     data["kind"] = span.kind
-    data["below"] = aligned_below(m.repo, span)
     return data
 
 
 def _with_12(data: dict[str, Any], card: ScoreCard) -> None:
     """Format 1.2's facts the report's data leaves out, added only where they say something
-    (so a 1.1 repository's data is as it was): the organisation's indicator mix, each key
-    result's declared indicator, and a shared objective's other owners (``shared_with``) or,
-    on a sharing unit's card, the unit whose file holds it (``held_by``)."""
-    if card.indicators:
-        data["indicators"] = dict(card.indicators)
+    (so a 1.1 repository's data is as it was): each key result's declared indicator, and a
+    shared objective's other owners (``shared_with``) or, on a sharing unit's card, the unit
+    whose file holds it (``held_by``)."""
     rows = {c.id: c for c in card.units}
     for u in data["units"]:
         for o, row in zip(u["objectives"], rows[u["id"]].objectives, strict=True):
@@ -414,6 +413,7 @@ class Site:
                     ids.append(u["id"])
                     site.names[u["id"]] = u["name"]
         site.slugs = report_data.part_slugs(ids)
+        site._link_aligned()
         return site
 
     def page(self, unit: str) -> str:
@@ -479,72 +479,47 @@ class Site:
         return data
 
     def _data_of(self, q: dict[str, Any]) -> dict[str, Any]:
-        """A quarter's, a year's or a span's entry of data.json."""
+        """A quarter's, a year's or a span's entry of data.json, with format 1.2's keys only
+        where they say something (a 1.1 repository's entries are as they were)."""
+        period = "kind" in q
+        organisation = {
+            k: v
+            for k, v in _plain(q["organisation"]).items()
+            if v or k not in ("indicators", "indicator_words")
+        }
+        units = []
+        for u in q["units"]:
+            unit = {**_unit_json(u), "page": self.page(u["id"])}
+            if not period:  # a quarter's objectives have no shorter periods aligning to them
+                for o in unit["objectives"]:
+                    o.pop("aligned_from", None)
+            units.append(unit)
         entry = {
             **{k: _plain(q[k]) for k in _DATA_KEYS},
+            "organisation": organisation,
             "score_by_week": q["by_week"],
-            "units": [{**_unit_json(u), "page": self.page(u["id"])} for u in q["units"]],
+            "units": units,
         }
-        # format 1.2's keys only where they say something
-        if "kind" in q:
+        if period:
             entry = {
                 "period": q["quarter"],
                 "kind": q["kind"],
                 "page": period_page(q["quarter"]),
             } | {k: v for k, v in entry.items() if k != "quarter"}
-            entry["aligned_from"] = self._aligned_from(q)
-        if q.get("indicators"):
-            entry["indicators"] = q["indicators"]
         if q["enclosing"]:
-            entry["enclosing"] = [
-                {
-                    k: e[k]
-                    for k in (
-                        "ref",
-                        "title",
-                        "period",
-                        "elapsed",
-                        "score",
-                        "status",
-                        "aligned_from",
-                    )
-                }
-                for e in q["enclosing"]
-            ]
+            keys = ("ref", "title", "period", "elapsed", "score", "status", "aligned_from")
+            entry["enclosing"] = [{k: e[k] for k in keys} for e in q["enclosing"]]
         return entry
 
-    def _scores_of(self) -> dict[tuple[str, str, str], dict[str, Any]]:
-        """Every objective on the site by (period, unit whose file holds it, objective)."""
-        out: dict[tuple[str, str, str], dict[str, Any]] = {}
-        for q in [*self.quarters, *self.periods]:
-            for u in q["units"]:
+    def _link_aligned(self) -> None:
+        """Each objective aligning to a year's or span's objective gets ``page``: its
+        period's page when the site has it, else ""."""
+        shown = {q["quarter"] for q in [*self.quarters, *self.periods]}
+        for p in self.periods:
+            for u in p["units"]:
                 for o in u["objectives"]:
-                    if "held_by" not in o:
-                        out[(q["quarter"], u["id"], o["id"])] = o
-        return out
-
-    def _aligned_from(self, p: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-        """For each of a year's (or span's) objectives, ``unit/objective``, the objectives of
-        its quarters (a span's years too) that align to it: each with its period, its page
-        when the site has it, and its score and status there."""
-        scores = self._scores_of()
-        out: dict[str, list[dict[str, Any]]] = {}
-        for ref, rows in p["below"].items():
-            for a in rows:
-                o = scores.get((a.period, a.unit, a.objective))
-                out.setdefault(ref, []).append(
-                    {
-                        "period": a.period,
-                        "unit": a.unit,
-                        "objective": a.objective,
-                        "title": o["title"] if o else "",
-                        "score": o["score"] if o else None,
-                        "status": o["status"] if o else "",
-                        "status_words": o["status_words"] if o else "",
-                        "page": period_page(a.period) if o else "",
-                    }
-                )
-        return out
+                    for a in o.get("aligned_from", []):
+                        a["page"] = period_page(a["period"]) if a["period"] in shown else ""
 
     def _scores_chart(self) -> dict[str, Any]:
         labels = [q["quarter"] for q in self.quarters]
@@ -651,7 +626,6 @@ class Site:
             "title": f"{p['quarter']}: {self._org_name()}",
             "p": p,
             "word": "year" if p["kind"] == "year" else "period",
-            "aligned_from": self._aligned_from(p),
             "charts": self._quarter_charts(p),
             "score_command": f"okr score --{p['kind']} {p['quarter']}",
         }

@@ -118,7 +118,7 @@ def _compare_periods(root: Path, site: Path, at: str) -> int:
         )
         assert (p["elapsed"], p["ended"]) == (card["elapsed"], card["ended"])
         assert org["pace"] == (card["pace"] or "")
-        assert p.get("indicators") == card.get("indicators")
+        assert org.get("indicators") == card.get("indicators")
         assert p["score_by_week"][-1] == card["score"]
         page = (site / p["page"]).read_text()
         assert f"<strong>{card['score']:.2f}</strong>" in page
@@ -212,17 +212,28 @@ def _compare_aligned(
                         expected.setdefault(ref.split("@")[0], []).append(
                             (name, u["id"], o["id"], score)
                         )
-    got = {
-        ref: [(a["period"], a["unit"], a["objective"], a["score"]) for a in rows]
-        for ref, rows in p["aligned_from"].items()
-    }
-    assert got == expected
-    for rows in p["aligned_from"].values():
+    got = _aligned(p)
+    assert {
+        ref: [(a["period"], *a["ref"].split("/"), a["score"]) for a in rows]
+        for ref, rows in got.items()
+    } == expected
+    for rows in got.values():
         for a in rows:
             assert a["page"] == entries[a["period"]].get("page", f"quarter-{a['period']}.html")
             assert f'<a href="{a["page"]}">{a["period"]}</a>' in page
             assert f"{html.escape(a['title'])}, {a['score']:.2f} " in page
     return sum(len(rows) for rows in got.values())
+
+
+def _aligned(p: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """A period's objectives that others align to, as unit/objective (by the unit whose file
+    holds it), with what aligns to each."""
+    return {
+        f"{u['id']}/{o['id']}": o["aligned_from"]
+        for u in p["units"]
+        for o in u["objectives"]
+        if o["aligned_from"] and "held_by" not in o
+    }
 
 
 def _period_option(entry: dict[str, Any], name: str) -> tuple[str, str]:
@@ -344,11 +355,9 @@ def test_a_span_of_years_and_its_years_and_quarters_agree_with_okr_score(
     assert _compare_periods(root, out, "2026-11-20") == 3 + 3 + 2 + 2  # KRs, the ladder
     span = data["periods"][1]
     # the span's objective: its year's objective and the quarter's, laddering up
-    assert [
-        (a["period"], a["unit"], a["objective"]) for a in span["aligned_from"]["acme/beloved-brand"]
-    ] == [
-        ("2026", "acme", "loyal-customers"),
-        ("2026-Q4", "checkout", "effortless-checkout"),
+    assert [(a["period"], a["ref"]) for a in _aligned(span)["acme/beloved-brand"]] == [
+        ("2026", "acme/loyal-customers"),
+        ("2026-Q4", "checkout/effortless-checkout"),
     ]
     page = (out / "years-2026-2028.html").read_text()
     assert '<a href="year-2026.html">2026</a>' in page
@@ -486,17 +495,22 @@ def test_quarters_chosen_choose_the_years_and_spans_they_overlap(
     data = json.loads((out / "data.json").read_text())
     assert [p["period"] for p in data["periods"]] == ["2026", "2026-2028"]
     assert not (out / "years-2023-2025.html").exists()
-    # the year's objective names the quarter left off the site, without a link or a score
-    aligned = data["periods"][0]["aligned_from"]["acme/loyal-customers"]
-    first = aligned[0]
-    assert (first["period"], first["page"], first["score"]) == ("2026-Q3", "", None)
-    assert "(not on this site)" in (out / "year-2026.html").read_text()
+    # the year's objective names the quarter left off the site with its score, unlinked
+    first = _aligned(data["periods"][0])["acme/loyal-customers"][0]
+    q3_card = _score(root, "2026-11-20", "--quarter", "2026-Q3")
+    assert (first["period"], first["page"], first["score"]) == (
+        "2026-Q3",
+        "",
+        q3_card["units"][0]["objectives"][0]["score"],
+    )
+    year = (out / "year-2026.html").read_text()
+    assert '<li>2026-Q3 <a href="unit-checkout.html">Checkout</a>: ' in year
     r = okr("site", "-o", str(out), "--at", "2026-11-20", cwd=root)
     assert r.returncode == 0, r.stderr
     data = json.loads((out / "data.json").read_text())
     assert [p["period"] for p in data["periods"]] == ["2026", "2023-2025", "2026-2028"]
-    aligned = data["periods"][0]["aligned_from"]["acme/loyal-customers"]
-    assert (aligned[0]["period"], aligned[0]["page"]) == ("2026-Q3", "quarter-2026-Q3.html")
+    first = _aligned(data["periods"][0])["acme/loyal-customers"][0]
+    assert (first["period"], first["page"]) == ("2026-Q3", "quarter-2026-Q3.html")
 
 
 def test_annual_files_without_quarters_say_so(make_repo: Builder, tmp_path: Path) -> None:
