@@ -199,6 +199,45 @@ def test_a_walk_cache_comes_back_as_written(tmp_path: Path) -> None:
     assert [c.id for c in two.commits] == ["a" * 40, "b" * 40]
 
 
+def test_a_walk_read_back_shares_what_repeats_and_keeps_each_value_as_written(
+    tmp_path: Path,
+) -> None:
+    """The columns of one value repeated are one object for every key result that repeats
+    it; equal decimal numbers are one object; 30 and 30.0, 0.0 and -0.0 stay apart."""
+    from datetime import UTC, datetime
+
+    from okrcli.history.git import Commit
+    from okrcli.history.timeline import Timeline, Walk
+
+    commits = [
+        Commit(c * 40, "Ann", "ann@x", datetime(2026, 10, d, tzinfo=UTC), "s", d)
+        for c, d in (("a", 1), ("b", 8))
+    ]
+    rows = {
+        "u/o/k1": [(30, 0.0, 1.5, 0.7, None, None), (30, 0.0, 2.5, 0.7, None, None)],
+        "u/o/k2": [(30.0, -0.0, 1.5, 0.7, None, None), (30.0, -0.0, 2.5, 0.7, None, None)],
+        "u/o/k3": [(30, 0.0, 2.5, 0.5, None, None), (30, 0.0, 1.5, 0.7, None, None)],
+    }
+    timelines = {}
+    for ref, values in rows.items():
+        tl = timelines[ref] = Timeline(ref)
+        for c, v in zip(commits, values, strict=True):
+            tl.add(c, c.when, v)
+    cache = WalkCache(tmp_path / ".git", "okrs/2026-Q4", "2026-Q4")
+    cache.save("c" * 40, False, Walk(commits, timelines, {}, 8, {}, {}))
+    kept = cache.load(False)
+    assert kept is not None
+    one, two, three = (kept[1].timelines[ref] for ref in rows)
+    for ref, tl in zip(rows, (one, two, three), strict=True):
+        assert [tl.values(n) for n in range(len(tl))] == rows[ref]
+        assert [repr(v) for v in tl.values(0)] == [repr(v) for v in rows[ref][0]]
+    assert one.baselines is three.baselines and one.notes is two.notes  # shared
+    assert one.baselines is not two.baselines and one.targets is not two.targets
+    assert one.currents[0] is two.currents[0] is three.currents[1]  # 1.5: one object
+    one.add(None, commits[1].when, (31, 0.0, 3.0, 0.7, None, None))  # copied, not shared
+    assert list(three.baselines) == [30, 30] and len(one) == 3
+
+
 def _set(path: str, value: object) -> object:
     """A damage: the value at ``path`` (keys and indexes separated by dots) set to ``value``."""
 
