@@ -16,14 +16,14 @@ from typing import BinaryIO
 
 def atomic_write(
     path: Path,
-    data: str | bytes | list[str],
+    data: str | bytes | list[str] | list[bytes],
     *,
     within: Path | None,
     encoding: str = "utf-8",
     mode: int | None = None,
     unchanged_since: os.stat_result | None = None,
 ) -> None:
-    """The one way okr writes a file. ``data`` (text, bytes, or text in pieces; text is
+    """The one way okr writes a file. ``data`` (text, bytes, or either in pieces; text is
     encoded with ``surrogateescape``, so a file name that is no UTF-8 is written as the
     bytes it is) goes to ``path`` so that readers see the old file or the new one, never a
     half-written one: a temporary file in the same folder, flushed, then renamed over.
@@ -181,7 +181,7 @@ def _refuse_unless_regular(found: os.stat_result, path: Path) -> None:
 
 
 def _open_users_folder(
-    path: Path, data: str | bytes | list[str], encoding: str
+    path: Path, data: str | bytes | list[str] | list[bytes], encoding: str
 ) -> tuple[int | None, str]:
     """For a path of the user's choosing: the descriptor of the folder the file is replaced
     in, and its name there (links followed); (None, "") when it was a device, pipe or
@@ -205,7 +205,7 @@ def _open_users_folder(
 def _replace_at(
     folder_fd: int,
     name: str,
-    data: str | bytes | list[str],
+    data: str | bytes | list[str] | list[bytes],
     encoding: str,
     mode: int,
     unchanged_since: os.stat_result | None,
@@ -263,12 +263,16 @@ def remove_matching(folder: Path, within: Path, wanted: Callable[[str], bool]) -
         os.close(fd)
 
 
-def _write_all(handle: BinaryIO, data: str | bytes | list[str], encoding: str) -> None:
+def _write_all(
+    handle: BinaryIO, data: str | bytes | list[str] | list[bytes], encoding: str
+) -> None:
     if isinstance(data, bytes):
         handle.write(data)
         return
     for piece in [data] if isinstance(data, str) else data:
-        handle.write(piece.encode(encoding, "surrogateescape"))
+        handle.write(
+            piece if isinstance(piece, bytes) else piece.encode(encoding, "surrogateescape")
+        )
 
 
 def _remove_orphans(folder_fd: int, name: str) -> None:

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import (
