@@ -9,9 +9,17 @@ import errno
 import os
 import re
 import stat
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import BinaryIO
+
+fcntl: ModuleType | None
+try:  # POSIX file locks; where there are none (Windows), folder_lock is a no-op
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
 
 
 def atomic_write(
@@ -314,9 +322,7 @@ def folder_lock(folder: Path, timeout: float | None = None) -> Iterator[None]:
     """An exclusive lock on a folder, so that writers of its files take turns (POSIX; a
     no-op where file locks do not exist). Nothing is created, so nothing is left behind.
     With ``timeout``, TimeoutError when the lock is still held by another after so long."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
+    if fcntl is None:  # pragma: no cover - Windows
         yield
         return
     fd = os.open(folder, os.O_RDONLY)
@@ -324,17 +330,14 @@ def folder_lock(folder: Path, timeout: float | None = None) -> Iterator[None]:
         if timeout is None:
             fcntl.flock(fd, fcntl.LOCK_EX)
         else:
-            _wait_for_lock(fd, timeout)
+            _wait_for_lock(fcntl, fd, timeout)
         yield
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
 
 
-def _wait_for_lock(fd: int, timeout: float) -> None:
-    import fcntl
-    import time
-
+def _wait_for_lock(fcntl: ModuleType, fd: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     pause = 0.01
     while True:

@@ -37,6 +37,7 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment, safe_range
+from jinja2.utils import _PassArg
 
 from okrcli import markdown
 from okrcli.errors import OkrError
@@ -141,8 +142,6 @@ _LISTING = frozenset({"list", "unique", "sort", "reverse", "wordcount", "batch",
 def _bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     """``func`` with the size bound checked before it runs (as far as its arguments tell)
     and on what it returns."""
-    from jinja2.utils import _PassArg
-
     passes = _PassArg.from_obj(func)
 
     @functools.wraps(func)
