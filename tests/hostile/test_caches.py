@@ -182,12 +182,12 @@ def _kept_walk(git_dir: Path) -> tuple[WalkCache, object]:
 def test_a_walk_cache_comes_back_as_written(tmp_path: Path) -> None:
     cache, content = _kept_walk(tmp_path / ".git")
     assert isinstance(content, dict)
-    # one list per field of each key result, an entry per change, or one entry for a field
-    # that kept one value
+    # one list per field of each key result, an entry per change, or the value itself for a
+    # field that kept one value
     ref, span, numbers, texts = content["rows"][0]
     assert (ref, span) == ("u/o/k1", 0)
-    assert numbers == [[1], [2.5], [1.5, 2.5], [0.5, 0.6]] and texts == [[None], [None]]
-    assert content["rows"][1][3] == [["2026-10-01", "2026-10-02"], ["ok"]]
+    assert numbers == [1, 2.5, [1.5, 2.5], [0.5, 0.6]] and texts == [None, None]
+    assert content["rows"][1][3] == [["2026-10-01", "2026-10-02"], "ok"]
     kept = cache.load(False)
     assert kept is not None
     one, two = kept[1].timelines["u/o/k1"], kept[1].timelines["u/o/k2"]
@@ -263,7 +263,8 @@ def _set(path: str, value: object) -> object:
         _set("rows.1.3.0", [None, 3]),  # a number is no check-in day
         _set("rows.0.2.2", [1.5, 2.5, 3.5]),  # a value too many
         _set("rows.0.2.2", []),  # none at all
-        _set("rows.0.2.2", 1.5),  # not a column
+        _set("rows.0.2.2", {"a": 1.5}),  # not a column
+        _set("rows.0.2.2", [1.5]),  # a list of one for a column of two
         _set("rows.0.2.3", [[0.5], 0.6]),  # a list in a column
         _set("rows.0.2", [[1], [2.5], [1.5, 2.5]]),  # a field missing
         _set("rows.0.3", [[None]]),
@@ -298,11 +299,11 @@ def test_a_walk_cache_cannot_make_many_values_of_a_few_bytes(tmp_path: Path) -> 
     read): it is a miss."""
     cache, content = _kept_walk(tmp_path / ".git")
     assert isinstance(content, dict)
-    content["rows"][1][2] = [[0], [10], [0], [None]]  # k2's only changing columns, now
-    content["rows"][1][3] = [["2026-10-01"], ["ok"]]  # one value each
+    content["rows"][1][2] = [0, 10, 0, None]  # k2's only changing columns, now
+    content["rows"][1][3] = ["2026-10-01", "ok"]  # one value each
     cachefile.write(cache.path, WALK_KIND, content)
     assert cache.load(False) is None
-    content["rows"][1][3] = [["2026-10-01", "2026-10-01"], ["ok"]]  # one column in full
+    content["rows"][1][3] = [["2026-10-01", "2026-10-01"], "ok"]  # one column in full
     cachefile.write(cache.path, WALK_KIND, content)
     kept = cache.load(False)
     assert kept is not None and list(kept[1].timelines["u/o/k2"].currents) == [0, 0]
