@@ -279,6 +279,35 @@ def test_a_reference_to_a_non_enclosing_period_is_refused(tmp_path: Path) -> Non
     )
 
 
+def test_a_reference_to_no_period_says_it_is_no_period(tmp_path: Path) -> None:
+    # a reversed span, a one-year "span", a year past 9998: no period at all, said as such
+    absurd = CHECKOUT_Q3.replace(
+        "[acme/loyal-customers@2025]",
+        "[acme/loyal-customers@2025, acme/loyal-customers@2026-2025, "
+        "acme/loyal-customers@2025-2025, acme/loyal-customers@9999]",
+    )
+    root = write_repo(
+        tmp_path / "r",
+        {"okrs/2025/acme.yaml": annual(), "okrs/2025-Q3/checkout.yaml": absurd},
+        ORG,
+    )
+    run = okr("lint", "--format", "json", cwd=root)
+    assert run.returncode == 1, run.stderr
+    found = [f for f in json.loads(run.stdout) if f["code"] == "OKR006"]
+    assert [(f["facts"]["reference"], f["facts"]["problem"]) for f in found] == [
+        ("acme/loyal-customers@2026-2025", "not enclosing"),
+        ("acme/loyal-customers@2025-2025", "not enclosing"),
+        ("acme/loyal-customers@9999", "not enclosing"),
+    ]
+    assert found[0]["message"].startswith(
+        "'acme/loyal-customers@2026-2025': 2026-2025 is no period; after @ write the year "
+        "(like 2026, from 1000 to 9998) or the span of years (like 2026-2028, the first year "
+        "before the last) that holds 2025-Q3."
+    )
+    assert "does not enclose" not in " ".join(f["message"] for f in found)
+    assert all(f["facts"]["closest"] == ["acme/loyal-customers@2025"] for f in found)
+
+
 def test_a_broken_period_reference_names_the_reference_it_most_likely_means(
     tmp_path: Path,
 ) -> None:
