@@ -308,6 +308,22 @@ def test_a_reference_to_no_period_says_it_is_no_period(tmp_path: Path) -> None:
     assert all(f["facts"]["closest"] == ["acme/loyal-customers@2025"] for f in found)
 
 
+def test_a_reference_that_is_no_reference_shows_how_to_name_a_period(tmp_path: Path) -> None:
+    bad = CHECKOUT_Q3.replace("[acme/loyal-customers@2025]", "[acme/loyal-customers@9999-99999]")
+    root = write_repo(
+        tmp_path / "r",
+        {"okrs/2025/acme.yaml": annual(), "okrs/2025-Q3/checkout.yaml": bad},
+        ORG,
+    )
+    run = okr("lint", "okrs/2025-Q3/checkout.yaml", cwd=root)
+    assert run.returncode == 1, run.stderr
+    assert (
+        'the text "acme/loyal-customers@9999-99999" in alignment #1 is not a reference; write '
+        "<unit>/<objective>, <unit>/<objective>/<key-result> or strategy/<theme>; an enclosing "
+        "period's objective adds its year or span of years, like acme/loyal-customers@2026."
+    ) in run.stdout
+
+
 def test_a_broken_period_reference_names_the_reference_it_most_likely_means(
     tmp_path: Path,
 ) -> None:
