@@ -948,6 +948,18 @@ def test_score_of_some_units_is_labelled_by_them(make_repo: Builder) -> None:
     assert "organisation score" in headline()
 
 
+def test_the_text_card_groups_thousands_in_every_value_column(make_repo: Builder) -> None:
+    big = GOOD_FILE.replace(
+        "baseline: 95\n        target: 60",
+        "unit: ms\n        baseline: 1800\n        target: 900\n        current: 1200",
+    )
+    root = make_repo({CHECKOUT: big})
+    r = okr("score", "--quarter", "2026-Q4", cwd=root)
+    assert r.returncode == 0, r.stderr
+    # baseline, current and target alike (as the markdown card and the report write them)
+    assert re.search(r"repeat-time\s+1,800 ms\s+1,200 ms\s+900 ms\s+0\.67", r.stdout), r.stdout
+
+
 @pytest.mark.slow
 def test_within_the_window_a_change_counts_and_lint_is_quiet(tmp_path: Path) -> None:
     # a window long enough to hold today: the quarter still takes check-ins
