@@ -491,3 +491,29 @@ def test_okr101_counts_an_annual_files_objectives_apart(tmp_path: Path) -> None:
     assert [(d.rel, d.message.split(";")[0]) for d in found] == [
         ("okrs/2025/checkout.yaml", "team 'checkout' has 2 objectives this year")
     ]
+
+
+def test_a_period_whose_files_cannot_be_read_names_them(tmp_path: Path) -> None:
+    root = write_repo(
+        tmp_path / "r",
+        {
+            "okrs/2025/acme.yaml": annual().replace("target: 112", "target: [112"),
+            "okrs/2025-Q3/checkout.yaml": "unit: [\n",
+        },
+        ORG,
+    )
+    for args, said in (
+        (("report", "--year", "2025"), "there are no annual OKR files for 2025 under okrs/2025/"),
+        (
+            ("score", "--quarter", "2025-Q3"),
+            "there are no OKR files for 2025-Q3 under okrs/2025-Q3/",
+        ),
+    ):
+        run = okr(*args, cwd=root)
+        assert run.returncode == 2, run.stdout
+        rel = f"okrs/{args[2]}/{'acme' if args[1] == '--year' else 'checkout'}.yaml"
+        assert f"{said} that can be read: {rel} cannot; `okr lint` says why." in run.stderr
+        assert "write one" not in run.stderr
+    empty = okr("score", "--year", "2024", cwd=root)
+    assert empty.returncode == 2
+    assert "there are no annual OKR files for 2024 under okrs/2024/; write one with" in empty.stderr
