@@ -547,3 +547,29 @@ def test_an_output_path_through_a_file_says_it_is_a_file(
         assert "notes on its way is a file, not a folder" in r.stderr
         assert "None" not in r.stderr and "Traceback" not in r.stderr
     assert (root / "notes").read_text() == "mine\n"
+
+
+def test_a_link_in_a_site_folder_outside_the_repository_is_never_written_through(
+    make_repo: Builder, tmp_path: Path
+) -> None:
+    # the folder is okr site's (its marker), but someone put a link in it since: okr site
+    # makes no link, so it refuses before writing anything, and the linked file stays
+    root = make_repo({"okrs/2026-Q4/checkout.yaml": GOOD_FILE})
+    out = tmp_path / "public"
+    assert okr("site", "-o", str(out), cwd=root).returncode == 0
+    victim = tmp_path / "victim.txt"
+    victim.write_text("mine\n")
+    (out / "index.html").unlink()
+    os.symlink(victim, out / "index.html")
+    marker = (out / MARKER).stat().st_mtime_ns
+    r = okr("site", "-o", str(out), cwd=root)
+    assert r.returncode == 2, r.stdout
+    assert (
+        f"will not write into {out}: {out / 'index.html'} is a link (to {victim}), which okr "
+        "site did not make; okr site writes no file through a link: remove it first."
+    ) in r.stderr
+    assert victim.read_text() == "mine\n"
+    assert (out / MARKER).stat().st_mtime_ns == marker
+    (out / "index.html").unlink()
+    assert okr("site", "-o", str(out), cwd=root).returncode == 0
+    assert victim.read_text() == "mine\n" and not (out / "index.html").is_symlink()
