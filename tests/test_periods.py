@@ -517,3 +517,21 @@ def test_a_period_whose_files_cannot_be_read_names_them(tmp_path: Path) -> None:
     empty = okr("score", "--year", "2024", cwd=root)
     assert empty.returncode == 2
     assert "there are no annual OKR files for 2024 under okrs/2024/; write one with" in empty.stderr
+
+
+def test_a_year_given_to_years_or_a_span_to_year_names_the_option_that_takes_it(
+    tmp_path: Path,
+) -> None:
+    root = write_repo(tmp_path / "r", {"okrs/2025/acme.yaml": annual()}, ORG)
+    for args, said in (
+        (("score", "--years", "2025"), "--years 2025: that is one year; give it as --year 2025."),
+        (
+            ("report", "--year", "2025-2027"),
+            "--year 2025-2027: that is a span of years; give it as --years 2025-2027.",
+        ),
+    ):
+        run = okr(*args, cwd=root)
+        assert run.returncode == 2 and said in run.stderr, run.stderr
+    run = okr("score", "--years", "2027-2025", cwd=root)
+    assert run.returncode == 2
+    assert "--years 2027-2025: write it as YYYY-YYYY, like 2026-2028" in run.stderr

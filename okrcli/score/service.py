@@ -85,7 +85,10 @@ def choose_years(repo: Repository, year: str | None, years: str | None) -> Years
     )
     assert asked is not None
     span = Years.parse(asked, repo.config.fiscal_year_start_month)
-    if span is None or span.kind != kind:
+    if span is not None and span.kind != kind:  # the other option's period
+        what, other = ("a span of years", "--years") if kind == "year" else ("one year", "--year")
+        raise OkrError(f"{option} {asked}: that is {what}; give it as {other} {asked}.")
+    if span is None:
         form = YEAR_FORM if kind == "year" else YEARS_FORM
         raise OkrError(f"{option} {asked}: write it as {form}.")
     if not any(d.model is not None and d.model.period == asked for d in repo.docs):
