@@ -17,7 +17,6 @@ Every number below is worked out by hand from docs/scoring.md, never by okr's sc
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
