@@ -535,3 +535,16 @@ def test_a_year_given_to_years_or_a_span_to_year_names_the_option_that_takes_it(
     run = okr("score", "--years", "2027-2025", cwd=root)
     assert run.returncode == 2
     assert "--years 2027-2025: write it as YYYY-YYYY, like 2026-2028" in run.stderr
+
+
+def test_lint_quarter_that_is_no_period_says_it_takes_years_and_spans_too(tmp_path: Path) -> None:
+    root = write_repo(tmp_path / "r", {"okrs/2025/acme.yaml": annual()}, ORG)
+    run = okr("lint", "--quarter", "2026-2025", cwd=root)
+    assert run.returncode == 2
+    assert (
+        "--quarter 2026-2025: write a quarter like 2026-Q4, a year like 2026 or a span of years "
+        "like 2026-2028 (years from 1000 to 9998, the first before the last)."
+    ) in run.stderr
+    near = okr("lint", "--quarter", "2025-Q5", cwd=root)
+    assert near.returncode == 2 and "a year has four quarters, Q1 to Q4" in near.stderr
+    assert okr("lint", "--quarter", "2025", cwd=root).returncode in (0, 1)
