@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from okrcli import __version__
 from okrcli.fsutil import atomic_write, open_regular, read_fd, remove_matching
 
 
@@ -71,10 +72,8 @@ def folder_of(root: Path) -> Path | None:
 @lru_cache(maxsize=1)
 def _stamp() -> str:
     """What every cache depends on besides its own format: okr's version and the YAML
-    parser's (PyYAML's version, read from its source without importing it: a run whose files
-    all come from the parse cache never loads PyYAML)."""
-    from okrcli import __version__
-
+    parser's (PyYAML's version, read from its source without importing it: this module is
+    on the start-up path of ``okr --help``, which imports no heavy library)."""
     return f"okrcli-{__version__} pyyaml-{_pyyaml_version()}"
 
 

@@ -9,21 +9,29 @@ import errno
 import os
 import re
 import stat
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import BinaryIO
+
+fcntl: ModuleType | None
+try:  # POSIX file locks; where there are none (Windows), folder_lock is a no-op
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
 
 
 def atomic_write(
     path: Path,
-    data: str | bytes | list[str],
+    data: str | bytes | list[str] | list[bytes],
     *,
     within: Path | None,
     encoding: str = "utf-8",
     mode: int | None = None,
     unchanged_since: os.stat_result | None = None,
 ) -> None:
-    """The one way okr writes a file. ``data`` (text, bytes, or text in pieces; text is
+    """The one way okr writes a file. ``data`` (text, bytes, or either in pieces; text is
     encoded with ``surrogateescape``, so a file name that is no UTF-8 is written as the
     bytes it is) goes to ``path`` so that readers see the old file or the new one, never a
     half-written one: a temporary file in the same folder, flushed, then renamed over.
@@ -181,7 +189,7 @@ def _refuse_unless_regular(found: os.stat_result, path: Path) -> None:
 
 
 def _open_users_folder(
-    path: Path, data: str | bytes | list[str], encoding: str
+    path: Path, data: str | bytes | list[str] | list[bytes], encoding: str
 ) -> tuple[int | None, str]:
     """For a path of the user's choosing: the descriptor of the folder the file is replaced
     in, and its name there (links followed); (None, "") when it was a device, pipe or
@@ -205,7 +213,7 @@ def _open_users_folder(
 def _replace_at(
     folder_fd: int,
     name: str,
-    data: str | bytes | list[str],
+    data: str | bytes | list[str] | list[bytes],
     encoding: str,
     mode: int,
     unchanged_since: os.stat_result | None,
@@ -263,12 +271,16 @@ def remove_matching(folder: Path, within: Path, wanted: Callable[[str], bool]) -
         os.close(fd)
 
 
-def _write_all(handle: BinaryIO, data: str | bytes | list[str], encoding: str) -> None:
+def _write_all(
+    handle: BinaryIO, data: str | bytes | list[str] | list[bytes], encoding: str
+) -> None:
     if isinstance(data, bytes):
         handle.write(data)
         return
     for piece in [data] if isinstance(data, str) else data:
-        handle.write(piece.encode(encoding, "surrogateescape"))
+        handle.write(
+            piece if isinstance(piece, bytes) else piece.encode(encoding, "surrogateescape")
+        )
 
 
 def _remove_orphans(folder_fd: int, name: str) -> None:
@@ -310,9 +322,7 @@ def folder_lock(folder: Path, timeout: float | None = None) -> Iterator[None]:
     """An exclusive lock on a folder, so that writers of its files take turns (POSIX; a
     no-op where file locks do not exist). Nothing is created, so nothing is left behind.
     With ``timeout``, TimeoutError when the lock is still held by another after so long."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows
+    if fcntl is None:  # pragma: no cover - Windows
         yield
         return
     fd = os.open(folder, os.O_RDONLY)
@@ -320,17 +330,14 @@ def folder_lock(folder: Path, timeout: float | None = None) -> Iterator[None]:
         if timeout is None:
             fcntl.flock(fd, fcntl.LOCK_EX)
         else:
-            _wait_for_lock(fd, timeout)
+            _wait_for_lock(fcntl, fd, timeout)
         yield
     finally:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
 
 
-def _wait_for_lock(fd: int, timeout: float) -> None:
-    import fcntl
-    import time
-
+def _wait_for_lock(fcntl: ModuleType, fd: int, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     pause = 0.01
     while True:

@@ -14,9 +14,11 @@ place, behind one switch (``OKR_PLAIN_PROCESS=1`` turns both off).
 
 from __future__ import annotations
 
+import atexit
 import gc
 import os
 import sys
+import threading
 
 SWITCH = "OKR_PLAIN_PROCESS"
 
@@ -38,8 +40,6 @@ def leave(done: SystemExit) -> None:
     code = done.code
     if not _on() or (not isinstance(code, int) and code is not None):
         raise done  # a message to print: the interpreter's way
-    import atexit
-    import threading
 
     # CPython's count of exit handlers; where it is missing, assume there are some
     registered = getattr(atexit, "_ncallbacks", lambda: 1)()

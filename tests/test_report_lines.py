@@ -19,7 +19,7 @@ def test_output_without_line_breaks_is_kept_whole() -> None:
     def generate(_: dict[str, Any]) -> Iterator[str]:
         yield from ["x"] * 10_000
 
-    assert render_module._guard(generate, {}) == ["x" * 10_000]
+    assert render_module._guard(generate, {}, None, str) == ["x" * 10_000]
 
 
 @pytest.mark.slow
@@ -46,9 +46,9 @@ def test_the_whole_is_not_rendered_once_it_is_known_to_be_split() -> None:
             taken.append(n)
             yield "a line\n"
 
-    assert render_module._guard(generate, {}, 5_000) is None
+    assert render_module._guard(generate, {}, 5_000, str) is None
     assert len(taken) < 1_000
-    assert render_module._guard(generate, {}, 10**7) is not None
+    assert render_module._guard(generate, {}, 10**7, str) is not None
 
 
 @pytest.mark.slow

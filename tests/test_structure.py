@@ -81,3 +81,38 @@ def test_modules_import_each_other_without_cycles() -> None:
         if mod not in state:
             visit(mod, [mod])
     assert not cycles, cycles
+
+
+# where a function may import one of okr's own modules (CONTRIBUTING.md, "Imports"): the
+# command line imports each command's modules when the command runs, so that `okr --help`
+# stays light (tests/test_light_imports.py); `okr lsp` imports its server only once it
+# knows pygls, an optional dependency, is installed
+LOCAL_IMPORTS_ALLOWED = {"okrcli.cli.app", "okrcli.lsp"}
+
+
+def test_no_function_imports_okrs_own_modules_outside_the_allow_list() -> None:
+    """A function-local import of okr's own modules is no cycle breaker (the test above
+    finds none) and no speed trick: it belongs at the top of the module."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        module = _module(path)
+        if module in LOCAL_IMPORTS_ALLOWED:
+            continue
+        tree = ast.parse(path.read_text("utf-8"))
+        for func in ast.walk(tree):
+            if not isinstance(func, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for node in ast.walk(func):
+                names = (
+                    [node.module or ""]
+                    if isinstance(node, ast.ImportFrom)
+                    else [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else []
+                )
+                found += [
+                    f"{path.relative_to(ROOT)}:{node.lineno} imports {name}"
+                    for name in names
+                    if name == "okrcli" or name.startswith("okrcli.")
+                ]
+    assert not found, found

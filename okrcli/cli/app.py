@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
@@ -123,7 +123,7 @@ def _echo(message: str, *, err: bool = False) -> None:
     typer.echo(safe_line(message), err=err)
 
 
-def _out(text: str | list[str], *, commands: bool = False, json: bool = False) -> None:
+def _out(text: str | Iterable[str], *, commands: bool = False, json: bool = False) -> None:
     """Whole output (a format's text, or its pieces of whole lines) on stdout, with control
     characters escaped and no line read as a workflow command (unless ``commands``: the
     github format's own ``::`` lines); ``json``: the text is JSON and stays valid JSON."""
@@ -520,7 +520,7 @@ def report(
     except OkrError as exc:
         raise _fail(exc) from None
     if output is None:
-        _out(result.lines)
+        _out(line.decode() for line in result.lines)
     else:
         _echo(f"wrote {output}")
     _partial(result.left_out, allow_partial)

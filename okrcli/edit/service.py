@@ -14,6 +14,12 @@ from io import StringIO
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+
+from okrcli.cachefile import git_dir_of
+from okrcli.closing import is_open, local_day, today, zone
+from okrcli.closing import today as today_in_zone
 from okrcli.edit.checkin import (
     CheckInResult,
     Edit,
@@ -26,6 +32,8 @@ from okrcli.edit.checkin import (
 )
 from okrcli.errors import OkrError
 from okrcli.fsutil import UnsafePathError, atomic_write, folder_lock
+from okrcli.history.git import Git
+from okrcli.history.source import moment
 from okrcli.load.files import OkrDoc, resolve_root
 from okrcli.load.repo import Repository, load_repository
 from okrcli.model.okr import Direction, KeyResult
@@ -40,6 +48,8 @@ from okrcli.model.quarter import (
     quarter_advice,
 )
 from okrcli.render import render
+from okrcli.rules.key_results import KrCountOptions
+from okrcli.rules.objectives import TooManyObjectivesOptions
 
 MODELINE = "# yaml-language-server: $schema=../../schemas/okr-file.schema.json"
 
@@ -60,7 +70,6 @@ def pick_quarter(repo: Repository, asked: str | None, now: datetime | None = Non
         if not QUARTER_RE.match(asked):
             raise OkrError(f"--quarter {asked}: {quarter_advice(asked)}.")
         return asked
-    from okrcli.closing import today
 
     start = repo.config.fiscal_year_start_month
     return str(Quarter.containing(today(repo.config, now), start))
@@ -96,7 +105,6 @@ def running_doc(repo: Repository, quarter: str, unit: str, asked: bool) -> OkrDo
     known_unit(repo, unit)
     if asked or any(d.stem == unit and d.folder == quarter for d in repo.docs):
         return unit_doc(repo, quarter, unit)
-    from okrcli.closing import is_open
 
     earlier = sorted(
         d.folder
@@ -158,11 +166,8 @@ def kr_choices(
     repo: Repository, quarter: str, unit: str, asked: bool = True
 ) -> tuple[OkrDoc, list[KrChoice]]:
     """Every key result of the unit, with its last check-in date from git when available."""
-    from okrcli.history.source import moment
-
     doc = running_doc(repo, quarter, unit, asked)
     assert doc.model is not None
-    from okrcli.closing import local_day, zone
 
     history = moment(repo.root, None, repo=repo).history(quarter)
     tz = zone(repo.config)
@@ -198,8 +203,6 @@ def kr_choices(
 def checkin_day(repo: Repository, quarter: str, raw: str, now: datetime | None = None) -> date:
     """The day a late check-in names (``--date``): a real day, not after today (in okr.yaml's
     time zone) and not before the quarter's first day."""
-    from okrcli.closing import today
-
     try:
         day = date.fromisoformat(raw.strip())
     except ValueError:
@@ -302,8 +305,6 @@ def check_in_one(
     written). Returns what changed; the programmatic entry point (``okr sync`` uses it).
     ``asked``: whether the quarter was named (else a missing file says how to write it);
     ``day``: the day of a late check-in (``--date``), checked by :func:`checkin_day`."""
-    from okrcli.closing import today as today_in_zone
-
     unit = spec.split("/")[0]
     running_doc(repo, quarter, unit, asked)
     doc, i, j = find_kr(repo, quarter, spec)
@@ -332,8 +333,6 @@ def turn(repo: Repository) -> Iterator[None]:
     """Check-ins of one repository take turns, from reading the file to committing it, so
     that each commit holds its own change only (a lock on the git directory, or on the
     repository's folder outside git; nothing is created)."""
-    from okrcli.cachefile import git_dir_of
-
     found = git_dir_of(repo.root)
     folder = found if found is not None and found.is_dir() else repo.root
     try:
@@ -350,8 +349,6 @@ def committable(repo: Repository, quarter: str, unit: str) -> bytes:
     """The unit's file as it is, when a check-in of it can be committed on its own: the file
     is as HEAD has it and no other git command holds the index. Otherwise OkrError, before
     anything is written."""
-    from okrcli.history.git import Git
-
     doc = unit_doc(repo, quarter, unit)
     git = Git(repo.root)
     rel = git.relpath(doc.path)
@@ -387,8 +384,6 @@ def commit(
 ) -> str:
     """Commit the checked-in file with a structured message the report's log reads back;
     should the commit fail, the file is put back to ``original`` (what it held before)."""
-    from okrcli.history.git import Git
-
     values = [c for c in result.changes if c.field == "current"]
     said = [f"{c.ref} {c.old} -> {c.new}" for c in values]
     said += [f"{ref} {value} (unchanged)" for ref, value in result.confirmed]
@@ -538,10 +533,6 @@ def _limits(repo: Repository, level: str) -> tuple[str, str]:
     """How many objectives a unit of ``level`` may have (OKR101) and how many key results
     each (OKR201), in words, as okr.yaml sets them (the rules' defaults otherwise; a broken
     setting is lint's to report)."""
-    from pydantic import ValidationError
-
-    from okrcli.rules.key_results import KrCountOptions
-    from okrcli.rules.objectives import TooManyObjectivesOptions
 
     def options(codes: tuple[str, str], model: Any) -> Any:
         for key in codes:
@@ -571,8 +562,6 @@ def _limits(repo: Repository, level: str) -> tuple[str, str]:
 def carried_over(repo: Repository, unit: str, from_quarter: str, quarter: str) -> str:
     """The earlier quarter's file, comments and layout kept, for the new quarter: its own
     header instead of the old one, and without the binary key results already done."""
-    from ruamel.yaml import YAML
-
     doc = unit_doc(repo, from_quarter, unit)
     assert doc.text is not None and doc.model is not None and repo.org is not None
     modeline, body = _header_split(doc.text)

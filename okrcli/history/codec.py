@@ -5,8 +5,8 @@ file is hostile input. Each cache's content is declared here once, as pydantic t
 read by parsing the JSON and checking it against the declaration: anything that is not
 exactly what okr writes (a bool for a number, NaN, an object id that is no id, a column of
 the wrong length, a position past the end) is a miss. A field that kept one value is
-written once and repeated on reading, but only beside a column written in full (see
-``Row``): nothing here turns a few bytes into many objects.
+written once, as that value rather than a list, and repeated on reading, but only beside a
+column written in full (see ``Row``): nothing here turns a few bytes into many objects.
 
 A cache's kind (its name and header) carries a version derived from its declaration's JSON
 Schema, so changing a declaration changes the version and old files are misses; nobody bumps
@@ -35,7 +35,8 @@ from pydantic import (
 Number = (
     Annotated[int, Field(strict=True)] | Annotated[float, Field(strict=True, allow_inf_nan=False)]
 )
-Column = list[Number | None]
+# a column: an entry per change, or the one value a field kept over every change
+Column = list[Number | None] | Number | None
 Text = Annotated[str, Field(strict=True)]
 ObjectId = Annotated[str, StringConstraints(pattern=r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")]
 Count = Annotated[int, Field(strict=True, ge=0)]
@@ -70,19 +71,20 @@ class CommitRow(_Strict):
     committed: Count
 
 
-TextColumn = list[Text | None]
+TextColumn = list[Text | None] | Text | None
 # One key result's timeline: its ref, which commit list it changed in (an index into
 # ``positions``), then one column per field (baseline, target, current, confidence; the
-# check-in day and note): an entry per change, or one entry when the field kept one value
-# over every change. The walk adds no entry equal to the one before, so a timeline of more
-# than one entry has at least one column of its full length: the columns of one entry
-# repeated never make more than six values for each value written.
+# check-in day and note): a list of an entry per change, or the value itself when the field
+# kept one value over every change (no list: the reader makes no object for it). The walk
+# adds no entry equal to the one before, so a timeline of more than one entry has at least
+# one column written in full: the values written once and repeated never make more than six
+# values for each value written.
 Row = tuple[Text, Count, tuple[Column, Column, Column, Column], tuple[TextColumn, TextColumn]]
 
 
 class WalkFile(_Strict):
     """The walk of one folder and quarter up to ``commit``: the commits that changed a key
-    result, each key result's changes in them (a column of one value when the field never
+    result, each key result's changes in them (one value, not a list, when the field never
     changed), and the head commit's files and values."""
 
     key: tuple[Flag, Text, Text]  # shallow, folder, quarter
@@ -111,14 +113,27 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} in a cache")  # NaN and infinities are no numbers a file holds
 
 
+class _Numbers(dict[str, float]):
+    """The decimal numbers of one file, one object per spelling: a walk repeats few
+    distinct values (a confidence of 0.7 in thousands of changes), and each would otherwise
+    be an object of its own. Keyed by the spelling, so 30.0 and -0.0 stay what they are."""
+
+    def __missing__(self, text: str) -> float:
+        value = self[text] = float(text)
+        return value
+
+
 def _decode(adapter: TypeAdapter[Any], body: bytes | None) -> Any:
     """``body`` parsed by Python's JSON reader (whose small objects Python's allocator
     reuses: pydantic's own reader kept about 50 MB more of a 5,000-unit walk's memory),
-    then checked against the declaration."""
+    then checked against the declaration (which keeps the objects it was given)."""
     if body is None:
         return None
     try:
-        return adapter.validate_python(json.loads(body, parse_constant=_no_constant))
+        numbers = _Numbers()
+        return adapter.validate_python(
+            json.loads(body, parse_constant=_no_constant, parse_float=numbers.__getitem__)
+        )
     except (ValidationError, ValueError, RecursionError):
         return None
 
@@ -142,25 +157,35 @@ def read_walk(body: bytes | None) -> WalkFile | None:
         if span >= len(positions):
             return None
         size = len(positions[span])
-        lengths = [len(col) for col in (*numbers, *texts)]
-        if size == 0 or any(n not in (1, size) for n in lengths) or size not in lengths:
+        lengths = [len(col) for col in (*numbers, *texts) if isinstance(col, list)]
+        if size == 0 or any(n != size for n in lengths) or (size > 1 and not lengths):
             return None
     return walk
 
 
-def compact(column: list[Any]) -> list[Any]:
-    """A column as written: one entry when every entry is that same value (same type and
-    spelling: 30 and 30.0 stay apart), else the column itself."""
+def compact(column: list[Any]) -> Any:
+    """A column as written: the value itself when every entry is that same value (same type
+    and spelling: 30 and 30.0 stay apart), else the column."""
     first = column[0]
     same = (type(first), repr(first))
     if all((type(v), repr(v)) == same for v in column):
-        return column[:1]
+        return first
     return column
 
 
-def expand(column: list[Any], size: int) -> list[Any]:
-    """A column as read: ``size`` entries (one value repeated, when one was written)."""
-    return column if len(column) == size else column * size
+def expand(column: Any, size: int, repeats: dict[tuple[Any, ...], tuple[Any, ...]]) -> Any:
+    """A column as read: ``size`` entries. A value written alone stands for that value
+    repeated: a tuple shared by every column of one file that repeats the same value as
+    often (``repeats`` keeps them; the same type and spelling, as in :func:`compact`), as
+    most key results keep their baseline and target all quarter."""
+    if isinstance(column, list):
+        return column
+    value = column
+    key = (type(value), repr(value) if type(value) is float else value, size)
+    shared = repeats.get(key)
+    if shared is None:
+        shared = repeats[key] = (value,) * size
+    return shared
 
 
 def write_blobs(blobs: dict[str, Any]) -> bytes:

@@ -362,9 +362,10 @@ class WalkCache:
         picked = [tuple(commits[i] for i in p) for p in kept.positions]
         whens = [tuple(c.when for c in p) for p in picked]
         timelines = {}
+        repeats: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         for ref, span, numbers, texts in kept.rows:
             size = len(picked[span])
-            columns = tuple(codec.expand(col, size) for col in (*numbers, *texts))
+            columns = tuple(codec.expand(col, size, repeats) for col in (*numbers, *texts))
             timelines[intern(ref)] = Timeline.from_columns(ref, picked[span], whens[span], columns)
         head_extracts = dict(kept.head_extracts)
         head_state = _state(

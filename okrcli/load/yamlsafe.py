@@ -19,33 +19,20 @@ from __future__ import annotations
 import math
 import re
 from decimal import Decimal
-from functools import cache
 from sys import intern
 from types import ModuleType
 from typing import Any, NamedTuple
 
+import yaml
+from yaml import SafeLoader, events
 
-@cache
-def _pure_parser() -> Any:
-    """PyYAML's pure-Python parser: it gives the same events as libyaml and has no nesting
-    limit of its own, so okr's limits always fire first when it reads a file again."""
-    from yaml import SafeLoader
+try:  # the C parser is ~10x faster; the pure-Python one gives the same events
+    from yaml._yaml import CParser
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    CParser = SafeLoader  # type: ignore[assignment,misc]
 
-    return SafeLoader
-
-
-@cache
-def _libyaml() -> tuple[ModuleType, Any, ModuleType]:
-    """PyYAML, its parser and its event classes, imported on the first parse: a run whose
-    files all come from the parse cache never needs them."""
-    import yaml
-    from yaml import events
-
-    try:  # the C parser is ~10x faster; the pure-Python one gives the same events
-        from yaml._yaml import CParser as parser
-    except ImportError:  # pragma: no cover - depends on how PyYAML was built
-        from yaml import SafeLoader as parser  # type: ignore[assignment]
-    return yaml, parser, events
+# PyYAML's pure-Python parser (SafeLoader) gives the same events as libyaml and has no
+# nesting limit of its own, so okr's limits always fire first when it reads a file again
 
 
 Path = tuple[str | int, ...]
@@ -252,10 +239,9 @@ def parse(text: str, *, max_depth: int = MAX_DEPTH, positions: bool = False) -> 
 
 
 def _parse(text: str, max_depth: int, *, track: bool, parser_class: Any = None) -> Parsed:
-    yaml, c_parser, ev = _libyaml()
-    parser = (parser_class or c_parser)(text)
+    parser = (parser_class or CParser)(text)
     try:
-        parsed = _build(parser, ev, max_depth, track=track)
+        parsed = _build(parser, events, max_depth, track=track)
         parsed.text = text
         return parsed
     except yaml.MarkedYAMLError as exc:
@@ -307,7 +293,7 @@ def _raise_limit_before(text: str, mark: Any, max_depth: int) -> None:
     if len(_OPENERS.findall(line)) < max_depth // 2:
         return
     try:
-        _parse(prefix, max_depth, track=True, parser_class=_pure_parser())
+        _parse(prefix, max_depth, track=True, parser_class=SafeLoader)
     except LimitError:
         raise
     except YamlError:
@@ -526,10 +512,9 @@ def positions_of(text: str, *, keys: bool = True) -> tuple[Spans, Spans]:
     parsed cleanly, found again by a walk that records positions and builds no data (the data
     is at hand already). A text that does not parse cleanly after all is parsed in full,
     which says what is wrong."""
-    yaml, c_parser, ev = _libyaml()
-    parser = c_parser(text)
+    parser = CParser(text)
     try:
-        return _walk_spans(parser.get_event, ev, keys)
+        return _walk_spans(parser.get_event, events, keys)
     except yaml.YAMLError:
         pass
     finally:

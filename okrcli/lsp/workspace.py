@@ -21,7 +21,10 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel
 
 from okrcli import markdown as md
+from okrcli.cachefile import git_dir_of
+from okrcli.closing import zone
 from okrcli.errors import OkrError
+from okrcli.history.source import Moment, open_git
 from okrcli.lint.diagnostics import Diagnostic
 from okrcli.lint.engine import lint_repository
 from okrcli.lint.request import LintRequest
@@ -37,14 +40,17 @@ from okrcli.load.files import (
 from okrcli.load.parsecache import ParseCache
 from okrcli.load.repo import Repository, load_tree
 from okrcli.load.yamlsafe import MAX_BYTES, Parsed, Span, YamlError, parse, positions_of
-from okrcli.model.okr import KeyResult, Objective
+from okrcli.model.config import Config
+from okrcli.model.okr import KeyResult, Objective, OkrFile
 from okrcli.model.quarter import Period, Years, encloses, parse_period
 from okrcli.rules.base import registry
+from okrcli.rules.explain import explain
+from okrcli.score.card import elapsed_share, pace, pace_of
+from okrcli.scoring import score_kr, score_objective
 from okrcli.wording.lexicon import Lexicon
 
 if TYPE_CHECKING:
     from okrcli.history.git import Git
-    from okrcli.history.source import Moment
     from okrcli.history.timeline import Walk
 
 SCHEMA_ERROR = "OKR002"
@@ -102,8 +108,6 @@ class HeadWatch:
         self.root = root
 
     def signature(self) -> str:
-        from okrcli.cachefile import git_dir_of
-
         gd = git_dir_of(self.root)
         if gd is None:
             return ""
@@ -241,8 +245,6 @@ class Workspace:
             prev = self.checked
             empty = Repository(self.root, prev.repo.config, None, None, None, []) if prev else None
             if empty is None:
-                from okrcli.model.config import Config
-
                 empty = Repository(self.root, Config(), None, None, None, [])
             self.checked = Checked(empty, {}, exc.message)
             return self.checked
@@ -271,8 +273,6 @@ class Workspace:
     def _moment(self, repo: Repository) -> Moment:
         """The moment the history rules read: git opened once per HEAD (its walk of each
         quarter is cached by commit), the buffers as the working tree."""
-        from okrcli.history.source import Moment, open_git
-
         sig = HeadWatch(self.root).signature()
         if (self._git is None and self._git_reason is None) or sig != self._head:
             self._head = sig
@@ -435,7 +435,6 @@ class Workspace:
                             return f"**unit {u.id}**: {md.text(u.name)} ({u.level})"
             return None
         o = doc.model.objectives[int(where[1])]
-        from okrcli.scoring import score_objective
 
         name = f"{doc.model.unit}/{o.id}" + (f"@{doc.folder}" if "@" in ref else "")
         lines = [f"**{name}**: {md.text(o.title)}"]
@@ -459,9 +458,6 @@ class Workspace:
     def _period_pace(self, period: Years, score: Decimal) -> list[str]:
         """An annual or multi-year objective's pace (the share of its period gone, and the
         core's pace of its score against it) while the period runs; nothing once over."""
-        from okrcli.closing import zone
-        from okrcli.score.card import elapsed_share, pace_of
-
         repo = self.checked.repo if self.checked else None
         if repo is None:
             return []
@@ -479,10 +475,6 @@ class Workspace:
 
     def kr_summary(self, doc: OkrDoc, o: Objective, kr: KeyResult) -> str:
         """A key result's score, pace and last check-in (from the history), as markdown."""
-        from okrcli.closing import zone
-        from okrcli.score.card import elapsed_share, pace
-        from okrcli.scoring import score_kr
-
         score = score_kr(kr).score
         lines = [f"**{o.id}/{kr.id}**: {md.text(kr.title)}", f"score: {score:.2f}"]
         if kr.owner:
@@ -562,8 +554,6 @@ def at(spans: dict[YamlPath, tuple[int, int, int, int]], line: int, col: int) ->
 
 def rule_help(code: str) -> str | None:
     """``okr rule``'s explanation of a rule, or None when no rule has the code."""
-    from okrcli.rules.explain import explain
-
     rule = registry().get(code)
     return None if rule is None else str(explain(rule))
 
@@ -572,8 +562,6 @@ def misspelled_keys(parsed: Parsed) -> list[tuple[Span, str, str]]:
     """The keys of an OKR file's buffer that no field of the format has, and the field each
     most likely means, from the models' own fields: (key span, key, field). A key is
     offered only one field, and only one the mapping does not hold already."""
-    from okrcli.model.okr import OkrFile
-
     out: list[tuple[Span, str, str]] = []
 
     def check(data: Any, path: YamlPath, model: type[BaseModel]) -> None:

@@ -3,6 +3,7 @@ connections in ``okr.yaml`` that sql sources use. ``okr sync`` reads them."""
 
 from __future__ import annotations
 
+import shlex
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, model_validator
@@ -110,8 +111,6 @@ class MetricSource(BaseModel):
 
     def argv(self) -> list[str]:
         """A command source's program and arguments."""
-        import shlex
-
         if isinstance(self.command, list):
             return list(self.command)
         try:

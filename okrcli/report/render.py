@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import islice
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import (
     BaseLoader,
@@ -37,11 +37,14 @@ from jinja2.compiler import CodeGenerator, Frame
 from jinja2.exceptions import SecurityError
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import SandboxedEnvironment, safe_range
+from jinja2.utils import _PassArg
 
 from okrcli import markdown
 from okrcli.errors import OkrError
 from okrcli.fsutil import open_regular
 from okrcli.render import templates_dir
+
+T = TypeVar("T")
 
 TIME_LIMIT = 10.0  # seconds
 SIZE_LIMIT = 20 * 1024 * 1024  # characters of output, or of any one string or list built
@@ -139,8 +142,6 @@ _LISTING = frozenset({"list", "unique", "sort", "reverse", "wordcount", "batch",
 def _bounded_filter(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
     """``func`` with the size bound checked before it runs (as far as its arguments tell)
     and on what it returns."""
-    from jinja2.utils import _PassArg
-
     passes = _PassArg.from_obj(func)
 
     @functools.wraps(func)
@@ -465,6 +466,19 @@ class Renderer:
         a large report's text is never held as one string, which its few emoji would make
         four bytes a character. With ``past``, None as soon as the output is longer than
         that many characters (the rest is not rendered)."""
+        return self._pieces(data, past, str)
+
+    def render_bytes(
+        self, data: dict[str, Any], safe: Callable[[str], str], *, past: int | None = None
+    ) -> list[bytes] | None:
+        """:meth:`render_lines`, each piece made ``safe`` and kept in UTF-8 as it is made,
+        as it will be written: a piece with one emoji is four bytes a character as text,
+        and a large report is a third of its size in UTF-8."""
+        return self._pieces(data, past, lambda piece: safe(piece).encode())
+
+    def _pieces(
+        self, data: dict[str, Any], past: int | None, finish: Callable[[str], T]
+    ) -> list[T] | None:
         where, seconds = self.where, self.seconds
         try:
             with time_limit(seconds):
@@ -472,7 +486,7 @@ class Renderer:
                     raise self._problem
                 assert self._template is not None
                 _deadline[0] = time.monotonic() + seconds
-                lines = _guard(self._template.generate, data, past)
+                lines = _guard(self._template.generate, data, past, finish)
         except _TooLarge:
             raise OkrError(
                 f"the template {where} produced more than {SIZE_LIMIT:,} characters; "
@@ -506,8 +520,9 @@ PIECES = 64  # template output pieces taken, measured and joined at a time
 def _guard(
     generate: Callable[[dict[str, Any]], Iterator[str]],
     data: dict[str, Any],
-    past: int | None = None,
-) -> list[str] | None:
+    past: int | None,
+    finish: Callable[[str], T],
+) -> list[T] | None:
     """The template's output, taken a few dozen pieces at a time: each handful is measured
     before it is joined, so output past the size bound stops the template there (with at
     most a handful of bounded pieces alive), and the deadline is checked between them. A
@@ -516,10 +531,10 @@ def _guard(
 
     Returned as the handfuls, each cut after its last line break (the rest goes with the
     next), so that each can be made safe and written on its own; None once the output is
-    longer than ``past`` characters, when given."""
+    longer than ``past`` characters, when given. Each is kept as ``finish`` makes it."""
     pieces = generate(data)
     enough = SIZE_LIMIT if past is None else min(past, SIZE_LIMIT)
-    lines: list[str] = []
+    lines: list[T] = []
     pending: list[str] = []  # what came after the last line break so far
     size = 0
     while chunk := list(islice(pieces, PIECES)):
@@ -539,10 +554,10 @@ def _guard(
                 pending.append(head)
                 head = "".join(pending)
                 pending = []
-            lines.append(head)
+            lines.append(finish(head))
             if cut < len(text):
                 pending.append(text[cut:])
         _tick()
     if pending:
-        lines.append("".join(pending))
+        lines.append(finish("".join(pending)))
     return lines

@@ -55,23 +55,24 @@ class ReportRequest:
 
 @dataclass(slots=True)
 class ReportResult:
-    """The report's lines, and the quarter's files that could not be read (their units are
-    left out of it)."""
+    """The report's lines in UTF-8, made safe, as they are written (a large report is a
+    third of its size as text, which its emoji make four bytes a character), and the
+    quarter's files that could not be read (their units are left out of it)."""
 
-    lines: list[str]
+    lines: list[bytes]
     left_out: list[str]
 
 
 def report(request: ReportRequest) -> str:
     """The report's markdown (also written to ``request.output`` when given)."""
-    return "".join(report_lines(request))
+    return b"".join(report_result(request).lines).decode()
 
 
 def report_lines(request: ReportRequest) -> list[str]:
     """:func:`report`'s markdown in pieces of whole lines, as it is written: a large
     report's text is never held as one string (its few emoji would make that four bytes a
     character)."""
-    return report_result(request).lines
+    return [line.decode() for line in report_result(request).lines]
 
 
 def report_result(request: ReportRequest) -> ReportResult:
@@ -116,17 +117,17 @@ def report_result(request: ReportRequest) -> ReportResult:
     finally:
         lint_pass.cancel()  # only if something failed before its result was taken
     if request.summary:
-        lines = [_summary(renderer, data)]
+        lines = [_summary(renderer, data).encode()]
     else:
         output = None if request.output is None else request.cwd / request.output
         # too big to show as one file (in UTF-8, which takes at least a byte a character)
         # goes into parts, which the whole need not be rendered to know
         limit = report_data.PREVIEW_LIMIT
         splits = output is not None and _a_file(output)
-        rendered = renderer.render_lines(data, past=limit if splits else None)
-        lines = [] if rendered is None else [_text(line) for line in rendered]
+        rendered = renderer.render_bytes(data, _text, past=limit if splits else None)
+        lines = [] if rendered is None else rendered
         if output is not None and (rendered is None or (splits and _size(lines) > limit)):
-            return ReportResult([_split(renderer, data, output, root)], left_out)
+            return ReportResult([_split(renderer, data, output, root).encode()], left_out)
     if request.output is not None:
         _write(request.cwd / request.output, lines, request.output, root)
     return ReportResult(lines, left_out)
@@ -138,9 +139,8 @@ def _text(text: str) -> str:
     return name_text(safe_output(text))
 
 
-def _size(lines: list[str]) -> int:
-    """The bytes ``lines`` take in UTF-8."""
-    return sum(len(line) if line.isascii() else len(line.encode()) for line in lines)
+def _size(lines: list[bytes]) -> int:
+    return sum(map(len, lines))
 
 
 def check_output_path(path: Path, shown: Path, root: Path) -> None:
@@ -168,7 +168,7 @@ def _a_file(path: Path) -> bool:
         return False
 
 
-def _write(path: Path, text: str | list[str], shown: Path | str, root: Path) -> None:
+def _write(path: Path, text: str | list[bytes], shown: Path | str, root: Path) -> None:
     """Write one file of the report (never through a link inside the repository)."""
     try:
         atomic_write(path, text, within=root)

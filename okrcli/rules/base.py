@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from okrcli.lint.facts import Facts
 from okrcli.load.yamlsafe import Path, Span
+from okrcli.rules import load_all
 
 if TYPE_CHECKING:
     from okrcli.load.files import OkrDoc
@@ -125,8 +126,6 @@ class Rule:
 
 def registry() -> dict[str, type[Rule]]:
     """Every rule, by code, in code order. Rule modules register themselves on import."""
-    from okrcli.rules import load_all
-
     load_all()
     return dict(sorted(_REGISTRY.items()))
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from okrcli.closing import closed_from, closing_day, local_day, zone
+from okrcli.history.git import Commit
 from okrcli.lint.facts import (
     ChangedAfterCloseFacts,
     MovedGoalpostFacts,
@@ -98,8 +99,6 @@ def _krs(doc: OkrDoc) -> Iterator[tuple[int, int, str, KeyResult]]:
 
 
 def _who(commit: object) -> str:
-    from okrcli.history.git import Commit
-
     if not isinstance(commit, Commit):
         return "in uncommitted changes"
     return f"in {commit.id[:8]} by {commit.author} ('{commit.subject}')"
@@ -107,8 +106,6 @@ def _who(commit: object) -> str:
 
 def _commit(commit: object) -> tuple[str | None, str | None]:
     """The commit's id and author, or (None, None) for uncommitted changes."""
-    from okrcli.history.git import Commit
-
     if not isinstance(commit, Commit):
         return None, None
     return commit.id, commit.author

@@ -15,6 +15,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
+from okrcli.closing import closed_from, closing_day, zone
 from okrcli.history.timeline import QuarterHistory, Timeline
 from okrcli.load.files import OkrDoc, in_place
 from okrcli.load.repo import Repository
@@ -579,8 +580,6 @@ def build(
 ) -> ScoreCard:
     """The score card of ``quarter`` as of ``at``; once the quarter is closed (its last day
     plus ``scoring.close_days``), with its values as they were then."""
-    from okrcli.closing import closed_from, closing_day, zone
-
     tz = zone(repo.config)
     elapsed = elapsed_share(quarter, at, tz)
     scoring = repo.config.scoring

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
+from okrcli.closing import local_day, zone
 from okrcli.history.timeline import QuarterHistory
 from okrcli.load.repo import Repository
 from okrcli.model.quarter import Period, Years, encloses, parse_period
@@ -116,8 +117,6 @@ def aligned_rows(
     """The objectives of the periods ``period`` encloses that align to one of its objectives
     (``aligns_to: [acme/win-enterprise@2026]``), in period order: each shorter period that
     has begun by ``at`` scored once, as ``okr score`` scores it at ``at``."""
-    from okrcli.closing import local_day, zone
-
     if not isinstance(period, Years):
         return []
     start_month = repo.config.fiscal_year_start_month

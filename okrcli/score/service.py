@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from okrcli.closing import local_day, zone
 from okrcli.errors import OkrError
 from okrcli.history.source import moment
 from okrcli.load.files import resolve_root
@@ -21,9 +21,8 @@ from okrcli.model.quarter import (
     Years,
     quarter_advice,
 )
-
-if TYPE_CHECKING:
-    from okrcli.score.card import ScoreCard
+from okrcli.score.card import ScoreCard, build
+from okrcli.score.enclosing import enclosing_rows
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -67,7 +66,6 @@ def choose_quarter(repo: Repository, asked: str | None, at: datetime) -> Quarter
             f"there are no OKR files under {repo.config.okrs_dir}/ yet; "
             "write one (see the README's quickstart)."
         )
-    from okrcli.closing import local_day, zone
 
     running = str(Quarter.containing(local_day(at, zone(repo.config)), start_month))
     earlier = [q for q in present if q <= running]
@@ -152,12 +150,9 @@ def score(request: ScoreRequest) -> ScoreCard:
             if d.model is not None
             and any(d.path.resolve() == w or d.path.resolve().is_relative_to(w) for w in wanted)
         }
-    from okrcli.score.card import build
 
     card = build(m.repo, quarter, m.history(str(quarter)), m.at, units)
     card.notices[:0] = m.notices
     if isinstance(quarter, Quarter):
-        from okrcli.score.enclosing import enclosing_rows
-
         card.enclosing = enclosing_rows(m.repo, quarter, m.at, m.history)
     return card

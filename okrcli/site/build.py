@@ -39,6 +39,7 @@ from okrcli.load.files import resolve_root
 from okrcli.model.quarter import QUARTER_RE, Quarter, Years, parse_period
 from okrcli.render import templates_dir
 from okrcli.report import data as report_data
+from okrcli.report.charts import STATUS
 from okrcli.report.findings import sort_findings
 from okrcli.report.links import Links
 from okrcli.report.service import check_output_path
@@ -686,6 +687,5 @@ def _org_status(q: dict[str, Any]) -> str:
     org = q["organisation"]
     if q["ended"]:
         return "ended"
-    from okrcli.report.charts import STATUS
 
     return STATUS.get(org["pace"], STATUS[""])[2]

@@ -13,6 +13,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import jmespath
+from jmespath import functions
+from jmespath.exceptions import ArityError, JMESPathError, JMESPathTypeError, UnknownFunctionError
+from jmespath.visitor import Options, TreeInterpreter
+
 from okrcli.sync.secrets import SourceError
 
 MAX_NESTING = 100  # operators that nest (! & ( [ { |) in one expression
@@ -50,9 +55,6 @@ def problem(expression: str) -> str | None:
 
 def compiled(expression: str) -> Any:
     """The parsed expression; SourceError saying why it is not one okr runs."""
-    import jmespath
-    from jmespath.exceptions import JMESPathError
-
     nesting = _nesting(expression)
     if nesting > MAX_NESTING:
         raise SourceError(_too_deep(expression, nesting))
@@ -112,8 +114,6 @@ def _depth(tree: Any) -> int:
 
 def search(expression: str, answer: Any) -> Any:
     """What ``expression`` picks from ``answer``, within the work budget."""
-    from jmespath.exceptions import ArityError, JMESPathTypeError, UnknownFunctionError
-
     parsed = compiled(expression)
     interpreter = _interpreter_class()()
     try:
@@ -140,8 +140,6 @@ def search(expression: str, answer: Any) -> Any:
 
 
 def _functions() -> Any:
-    from jmespath import functions
-
     class Bounded(functions.Functions):
         """JMESPath's functions, with the two that can make text far larger than their
         input (to_string, join) measured before they make it."""
@@ -171,8 +169,6 @@ def _functions() -> Any:
 
 
 def _interpreter_class() -> type:
-    from jmespath.visitor import Options, TreeInterpreter
-
     class Bounded(TreeInterpreter):
         def __init__(self) -> None:
             super().__init__(Options(custom_functions=_functions()))

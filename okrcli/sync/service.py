@@ -16,15 +16,24 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Literal
 
+from okrcli.closing import refuse_closed, today
 from okrcli.edit.checkin import CheckInResult, Edit, check_in
 from okrcli.edit.checkin import show as shown  # a value as check-ins show it: 40, not 40.0
+from okrcli.edit.service import edit_values, open_repo, pick_period, reopened_line
 from okrcli.errors import OkrError
+from okrcli.history.git import Git
 from okrcli.load.files import OkrDoc
 from okrcli.load.repo import Repository
 from okrcli.model.okr import KeyResult
 from okrcli.model.source import MetricSource
+from okrcli.sync import command, csvfile
 from okrcli.sync.check import connection_problems, source_problems
+from okrcli.sync.csvfile import cell, where
 from okrcli.sync.secrets import Secrets, SourceError, shown_url
+from okrcli.sync.select import search
+from okrcli.sync.sql import Databases
+from okrcli.sync.value import number
+from okrcli.sync.web import Web
 
 Status = Literal["changed", "unchanged", "failed"]
 TIMEOUT = 10.0
@@ -100,9 +109,6 @@ def describe(src: MetricSource) -> str:
 
 
 def sync(request: SyncRequest) -> SyncResult:
-    from okrcli.closing import refuse_closed
-    from okrcli.edit.service import open_repo, pick_period
-
     repo = open_repo(request.repo, request.cwd)
     quarter = pick_period(repo, request.quarter, request.year, request.years)
     refuse_closed(repo.config, quarter, "sync", request.reopen)
@@ -206,15 +212,11 @@ def _fetch(
     """Fetch every source (each distinct one once), in parallel, and set each item's value."""
     if not targets:
         return
-    from okrcli.sync import command, csvfile
-    from okrcli.sync.sql import Databases
 
     kinds = {t.model.source.kind for t in targets if t.model.source is not None}
     databases = Databases(repo.root, repo.config.sources, secrets) if "sql" in kinds else None
     web = None
     if "http" in kinds:
-        from okrcli.sync.web import Web
-
         web = Web(secrets, request.workers)
 
     def task(src: MetricSource) -> Any:
@@ -271,8 +273,6 @@ def _key(src: MetricSource) -> tuple[object, ...]:
 
 def _settle(t: _Target, fut: Future[Any]) -> None:
     """The key result's value from its fetch, or the reason there is none."""
-    from okrcli.sync.value import number
-
     src = t.model.source
     assert src is not None
     try:
@@ -283,16 +283,12 @@ def _settle(t: _Target, fut: Future[Any]) -> None:
         except Exception as exc:  # a library's surprise: named, never a traceback
             raise SourceError(f"{type(exc).__name__}: {_short(str(exc))}") from None
         if src.kind == "http":
-            from okrcli.sync.select import search
-
             assert src.select is not None
             picked = search(src.select, got)
             if picked is None:
                 raise SourceError(f"'{src.select}' matches nothing in the answer.")
             value = number(picked, text_ok=True, what=f"'{src.select}'")
         elif src.kind == "csv":
-            from okrcli.sync.csvfile import cell, where
-
             assert src.csv is not None and src.column is not None
             value = number(
                 cell(got, src.csv, src.column),
@@ -329,9 +325,6 @@ def _write(targets: list[_Target], repo: Repository, commit: bool) -> list[Path]
     """Check the values in, file by file (each atomic): a changed value, and an unchanged
     one re-confirmed (a check-in too: the day it was checked is written); the files
     written."""
-    from okrcli.closing import today
-    from okrcli.edit.service import edit_values
-
     by_doc: dict[str, list[_Target]] = {}
     for t in targets:
         if t.item.status in ("changed", "unchanged"):
@@ -362,8 +355,6 @@ def _write(targets: list[_Target], repo: Repository, commit: bool) -> list[Path]
 
 def _uncommitted(repo: Repository, docs: list[OkrDoc]) -> set[str]:
     """Which of the files differ from the last commit (or are not in it)."""
-    from okrcli.history.git import Git
-
     git = Git(repo.root)
     head = git.head()
     if head is None:
@@ -392,9 +383,6 @@ def _commit(
 ) -> str:
     """One commit for the whole sync, listing each key result, old and new, and source (and
     why a closed quarter was reopened)."""
-    from okrcli.edit.service import reopened_line
-    from okrcli.history.git import Git
-
     changed = [t.item for t in targets if t.item.status == "changed"]
     same = [t.item for t in targets if t.item.status == "unchanged"]
     subject = f"check-in (sync {quarter}): " + ", ".join(

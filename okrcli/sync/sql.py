@@ -12,13 +12,20 @@ one row of one number. PostgreSQL URLs without a driver use psycopg 3
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
 from collections.abc import Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
+from sqlalchemy.pool import NullPool
 
 from okrcli.model.source import Connection
 from okrcli.sync.check import sqlite_file
@@ -82,11 +89,6 @@ class Databases:
         return made
 
     def _make(self, name: str, timeout: float) -> tuple[Engine | Path, str]:
-        from sqlalchemy import create_engine
-        from sqlalchemy.engine import make_url
-        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
-        from sqlalchemy.pool import NullPool
-
         conn = self.connections.get(name)
         if conn is None:
             raise SourceError(f"no connection '{name}' in okr.yaml.")
@@ -166,9 +168,6 @@ class Databases:
     def _rows(
         self, name: str, engine: Engine, backend: str, query: str, timeout: float
     ) -> list[Any]:
-        from sqlalchemy import text
-        from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-
         try:
             conn = engine.connect()
         except SQLAlchemyError as exc:
@@ -211,9 +210,6 @@ def _measured(query: str) -> str:
 
 def _unmeasured(row: Any) -> tuple[Any, ...]:
     """A row's values back from its JSON text (numbers exact, as Decimal)."""
-    import json
-    from decimal import Decimal
-
     said = row[0]
     if said is None:
         raise SourceError(f"the query failed: a row is larger than {MAX_VALUE:,} bytes.")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
+import ssl
 import threading
 import time
 from collections.abc import Mapping
@@ -214,8 +215,6 @@ def _written_host(url: str) -> str:
 
 def _tls_refused(exc: BaseException) -> bool:
     """Whether a failed connection is a certificate that did not verify (not retried)."""
-    import ssl
-
     seen: BaseException | None = exc
     for _ in range(10):
         if seen is None:

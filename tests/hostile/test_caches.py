@@ -182,12 +182,12 @@ def _kept_walk(git_dir: Path) -> tuple[WalkCache, object]:
 def test_a_walk_cache_comes_back_as_written(tmp_path: Path) -> None:
     cache, content = _kept_walk(tmp_path / ".git")
     assert isinstance(content, dict)
-    # one list per field of each key result, an entry per change, or one entry for a field
-    # that kept one value
+    # one list per field of each key result, an entry per change, or the value itself for a
+    # field that kept one value
     ref, span, numbers, texts = content["rows"][0]
     assert (ref, span) == ("u/o/k1", 0)
-    assert numbers == [[1], [2.5], [1.5, 2.5], [0.5, 0.6]] and texts == [[None], [None]]
-    assert content["rows"][1][3] == [["2026-10-01", "2026-10-02"], ["ok"]]
+    assert numbers == [1, 2.5, [1.5, 2.5], [0.5, 0.6]] and texts == [None, None]
+    assert content["rows"][1][3] == [["2026-10-01", "2026-10-02"], "ok"]
     kept = cache.load(False)
     assert kept is not None
     one, two = kept[1].timelines["u/o/k1"], kept[1].timelines["u/o/k2"]
@@ -197,6 +197,45 @@ def test_a_walk_cache_comes_back_as_written(tmp_path: Path) -> None:
     assert [type(v) for v in one.baselines] == [int, int]
     assert list(two.checked_days) == ["2026-10-01", "2026-10-02"]
     assert [c.id for c in two.commits] == ["a" * 40, "b" * 40]
+
+
+def test_a_walk_read_back_shares_what_repeats_and_keeps_each_value_as_written(
+    tmp_path: Path,
+) -> None:
+    """The columns of one value repeated are one object for every key result that repeats
+    it; equal decimal numbers are one object; 30 and 30.0, 0.0 and -0.0 stay apart."""
+    from datetime import UTC, datetime
+
+    from okrcli.history.git import Commit
+    from okrcli.history.timeline import Timeline, Walk
+
+    commits = [
+        Commit(c * 40, "Ann", "ann@x", datetime(2026, 10, d, tzinfo=UTC), "s", d)
+        for c, d in (("a", 1), ("b", 8))
+    ]
+    rows = {
+        "u/o/k1": [(30, 0.0, 1.5, 0.7, None, None), (30, 0.0, 2.5, 0.7, None, None)],
+        "u/o/k2": [(30.0, -0.0, 1.5, 0.7, None, None), (30.0, -0.0, 2.5, 0.7, None, None)],
+        "u/o/k3": [(30, 0.0, 2.5, 0.5, None, None), (30, 0.0, 1.5, 0.7, None, None)],
+    }
+    timelines = {}
+    for ref, values in rows.items():
+        tl = timelines[ref] = Timeline(ref)
+        for c, v in zip(commits, values, strict=True):
+            tl.add(c, c.when, v)
+    cache = WalkCache(tmp_path / ".git", "okrs/2026-Q4", "2026-Q4")
+    cache.save("c" * 40, False, Walk(commits, timelines, {}, 8, {}, {}))
+    kept = cache.load(False)
+    assert kept is not None
+    one, two, three = (kept[1].timelines[ref] for ref in rows)
+    for ref, tl in zip(rows, (one, two, three), strict=True):
+        assert [tl.values(n) for n in range(len(tl))] == rows[ref]
+        assert [repr(v) for v in tl.values(0)] == [repr(v) for v in rows[ref][0]]
+    assert one.baselines is three.baselines and one.notes is two.notes  # shared
+    assert one.baselines is not two.baselines and one.targets is not two.targets
+    assert one.currents[0] is two.currents[0] is three.currents[1]  # 1.5: one object
+    one.add(None, commits[1].when, (31, 0.0, 3.0, 0.7, None, None))  # copied, not shared
+    assert list(three.baselines) == [30, 30] and len(one) == 3
 
 
 def _set(path: str, value: object) -> object:
@@ -224,7 +263,8 @@ def _set(path: str, value: object) -> object:
         _set("rows.1.3.0", [None, 3]),  # a number is no check-in day
         _set("rows.0.2.2", [1.5, 2.5, 3.5]),  # a value too many
         _set("rows.0.2.2", []),  # none at all
-        _set("rows.0.2.2", 1.5),  # not a column
+        _set("rows.0.2.2", {"a": 1.5}),  # not a column
+        _set("rows.0.2.2", [1.5]),  # a list of one for a column of two
         _set("rows.0.2.3", [[0.5], 0.6]),  # a list in a column
         _set("rows.0.2", [[1], [2.5], [1.5, 2.5]]),  # a field missing
         _set("rows.0.3", [[None]]),
@@ -259,11 +299,11 @@ def test_a_walk_cache_cannot_make_many_values_of_a_few_bytes(tmp_path: Path) -> 
     read): it is a miss."""
     cache, content = _kept_walk(tmp_path / ".git")
     assert isinstance(content, dict)
-    content["rows"][1][2] = [[0], [10], [0], [None]]  # k2's only changing columns, now
-    content["rows"][1][3] = [["2026-10-01"], ["ok"]]  # one value each
+    content["rows"][1][2] = [0, 10, 0, None]  # k2's only changing columns, now
+    content["rows"][1][3] = ["2026-10-01", "ok"]  # one value each
     cachefile.write(cache.path, WALK_KIND, content)
     assert cache.load(False) is None
-    content["rows"][1][3] = [["2026-10-01", "2026-10-01"], ["ok"]]  # one column in full
+    content["rows"][1][3] = [["2026-10-01", "2026-10-01"], "ok"]  # one column in full
     cachefile.write(cache.path, WALK_KIND, content)
     kept = cache.load(False)
     assert kept is not None and list(kept[1].timelines["u/o/k2"].currents) == [0, 0]

@@ -22,7 +22,7 @@ def test_guard_cuts_the_output_after_line_breaks_and_loses_nothing(pieces: list[
     def generate(_: dict[str, Any]) -> Iterator[str]:
         yield from pieces
 
-    lines = render_module._guard(generate, {})
+    lines = render_module._guard(generate, {}, None, str)
     whole = "".join(pieces)
     assert "".join(lines) == whole
     assert all(line.endswith("\n") for line in lines[:-1])
