@@ -152,7 +152,7 @@ def _open_checked(part: str, flags: int, fd: int, way: list[str], shown: Path) -
             ) from None
         if not stat.S_ISDIR(found.st_mode):
             raise UnsafePathError(
-                shown, f"{folder} on its way is {kind_of(found.st_mode)}, not a folder"
+                shown, f"{folder} on its way is {kind_of(found.st_mode) or 'a file'}, not a folder"
             ) from None
         raise
 

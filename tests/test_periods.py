@@ -279,6 +279,51 @@ def test_a_reference_to_a_non_enclosing_period_is_refused(tmp_path: Path) -> Non
     )
 
 
+def test_a_reference_to_no_period_says_it_is_no_period(tmp_path: Path) -> None:
+    # a reversed span, a one-year "span", a year past 9998: no period at all, said as such
+    absurd = CHECKOUT_Q3.replace(
+        "[acme/loyal-customers@2025]",
+        "[acme/loyal-customers@2025, acme/loyal-customers@2026-2025, "
+        "acme/loyal-customers@2025-2025, acme/loyal-customers@9999]",
+    )
+    root = write_repo(
+        tmp_path / "r",
+        {"okrs/2025/acme.yaml": annual(), "okrs/2025-Q3/checkout.yaml": absurd},
+        ORG,
+    )
+    run = okr("lint", "--format", "json", cwd=root)
+    assert run.returncode == 1, run.stderr
+    found = [f for f in json.loads(run.stdout) if f["code"] == "OKR006"]
+    assert [(f["facts"]["reference"], f["facts"]["problem"]) for f in found] == [
+        ("acme/loyal-customers@2026-2025", "not enclosing"),
+        ("acme/loyal-customers@2025-2025", "not enclosing"),
+        ("acme/loyal-customers@9999", "not enclosing"),
+    ]
+    assert found[0]["message"].startswith(
+        "'acme/loyal-customers@2026-2025': 2026-2025 is no period; after @ write the year "
+        "(like 2026, from 1000 to 9998) or the span of years (like 2026-2028, the first year "
+        "before the last) that holds 2025-Q3."
+    )
+    assert "does not enclose" not in " ".join(f["message"] for f in found)
+    assert all(f["facts"]["closest"] == ["acme/loyal-customers@2025"] for f in found)
+
+
+def test_a_reference_that_is_no_reference_shows_how_to_name_a_period(tmp_path: Path) -> None:
+    bad = CHECKOUT_Q3.replace("[acme/loyal-customers@2025]", "[acme/loyal-customers@9999-99999]")
+    root = write_repo(
+        tmp_path / "r",
+        {"okrs/2025/acme.yaml": annual(), "okrs/2025-Q3/checkout.yaml": bad},
+        ORG,
+    )
+    run = okr("lint", "okrs/2025-Q3/checkout.yaml", cwd=root)
+    assert run.returncode == 1, run.stderr
+    assert (
+        'the text "acme/loyal-customers@9999-99999" in alignment #1 is not a reference; write '
+        "<unit>/<objective>, <unit>/<objective>/<key-result> or strategy/<theme>; an enclosing "
+        "period's objective adds its year or span of years, like acme/loyal-customers@2026."
+    ) in run.stdout
+
+
 def test_a_broken_period_reference_names_the_reference_it_most_likely_means(
     tmp_path: Path,
 ) -> None:
@@ -446,3 +491,60 @@ def test_okr101_counts_an_annual_files_objectives_apart(tmp_path: Path) -> None:
     assert [(d.rel, d.message.split(";")[0]) for d in found] == [
         ("okrs/2025/checkout.yaml", "team 'checkout' has 2 objectives this year")
     ]
+
+
+def test_a_period_whose_files_cannot_be_read_names_them(tmp_path: Path) -> None:
+    root = write_repo(
+        tmp_path / "r",
+        {
+            "okrs/2025/acme.yaml": annual().replace("target: 112", "target: [112"),
+            "okrs/2025-Q3/checkout.yaml": "unit: [\n",
+        },
+        ORG,
+    )
+    for args, said in (
+        (("report", "--year", "2025"), "there are no annual OKR files for 2025 under okrs/2025/"),
+        (
+            ("score", "--quarter", "2025-Q3"),
+            "there are no OKR files for 2025-Q3 under okrs/2025-Q3/",
+        ),
+    ):
+        run = okr(*args, cwd=root)
+        assert run.returncode == 2, run.stdout
+        rel = f"okrs/{args[2]}/{'acme' if args[1] == '--year' else 'checkout'}.yaml"
+        assert f"{said} that can be read: {rel} cannot; `okr lint` says why." in run.stderr
+        assert "write one" not in run.stderr
+    empty = okr("score", "--year", "2024", cwd=root)
+    assert empty.returncode == 2
+    assert "there are no annual OKR files for 2024 under okrs/2024/; write one with" in empty.stderr
+
+
+def test_a_year_given_to_years_or_a_span_to_year_names_the_option_that_takes_it(
+    tmp_path: Path,
+) -> None:
+    root = write_repo(tmp_path / "r", {"okrs/2025/acme.yaml": annual()}, ORG)
+    for args, said in (
+        (("score", "--years", "2025"), "--years 2025: that is one year; give it as --year 2025."),
+        (
+            ("report", "--year", "2025-2027"),
+            "--year 2025-2027: that is a span of years; give it as --years 2025-2027.",
+        ),
+    ):
+        run = okr(*args, cwd=root)
+        assert run.returncode == 2 and said in run.stderr, run.stderr
+    run = okr("score", "--years", "2027-2025", cwd=root)
+    assert run.returncode == 2
+    assert "--years 2027-2025: write it as YYYY-YYYY, like 2026-2028" in run.stderr
+
+
+def test_lint_quarter_that_is_no_period_says_it_takes_years_and_spans_too(tmp_path: Path) -> None:
+    root = write_repo(tmp_path / "r", {"okrs/2025/acme.yaml": annual()}, ORG)
+    run = okr("lint", "--quarter", "2026-2025", cwd=root)
+    assert run.returncode == 2
+    assert (
+        "--quarter 2026-2025: write a quarter like 2026-Q4, a year like 2026 or a span of years "
+        "like 2026-2028 (years from 1000 to 9998, the first before the last)."
+    ) in run.stderr
+    near = okr("lint", "--quarter", "2025-Q5", cwd=root)
+    assert near.returncode == 2 and "a year has four quarters, Q1 to Q4" in near.stderr
+    assert okr("lint", "--quarter", "2025", cwd=root).returncode in (0, 1)

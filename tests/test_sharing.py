@@ -234,3 +234,31 @@ def test_a_sharing_units_report_shows_the_shared_key_results_check_ins_and_findi
         "report", "--quarter", "2026-Q3", "--at", "2026-09-20", "--unit", "mobile-eng", cwd=root
     )
     assert "stale: last checked in 2026-07-15" in eng.stdout
+
+
+def test_a_sharing_units_report_counts_the_shared_key_results_as_the_owners_does(
+    tmp_path: Path,
+) -> None:
+    # on 20 September 82 of the quarter's 92 days are gone (89%): at risk from 0.6 x 0.891 =
+    # 0.535, on track from 0.802. satisfaction 0.40 and load-time 0.50 are off track,
+    # first-try 0.60 at risk; none was checked in after the file was written
+    root = repo(tmp_path / "r", {"okrs/2026-Q3/mobile-app.yaml": SHARED})
+    at = ("--quarter", "2026-Q3", "--at", "2026-09-20")
+    whole = okr("report", *at, cwd=root)
+    eng = okr("report", *at, "--unit", "mobile-eng", cwd=root)
+    assert whole.returncode == 0 and eng.returncode == 0, whole.stderr + eng.stderr
+
+    def attention(out: str) -> list[str]:
+        section = out.split("## Needs attention")[1].split("\n## ")[0]
+        lines = [line for line in section.splitlines() if line[:2] == "| "][1:]  # no header
+        return [line.split(" | ", 1)[1] for line in lines]  # the unit column left out
+
+    rows = attention(eng.stdout)
+    assert rows == attention(whole.stdout)
+    assert len(rows) == 3
+    assert rows[0].startswith(
+        "Raise the rating shoppers give the reorder screen | 0.40 | 🔴 off track | behind: score "
+        "0.40 with 89% of the quarter gone; never checked in"
+    )
+    assert 'title "Key results by score"' in eng.stdout
+    assert "bar [0, 0, 0, 0, 1, 1, 1, 0, 0, 0]" in eng.stdout

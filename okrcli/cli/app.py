@@ -577,8 +577,9 @@ def site(
     except OkrError as exc:
         raise _fail(exc) from None
     spans = f" and {', '.join(result.periods)}" if result.periods else ""
+    counted = f"{len(result.quarters)} quarter{'' if len(result.quarters) == 1 else 's'}"
     _echo(
-        f"wrote {len(result.files)} files for {len(result.quarters)} quarters{spans} into "
+        f"wrote {len(result.files)} files for {counted}{spans} into "
         f"{output}; open {output / 'index.html'}"
     )
     _partial(result.left_out, allow_partial)

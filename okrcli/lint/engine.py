@@ -22,7 +22,7 @@ from okrcli.load.files import CONFIG_NAME, ORG_NAME, OkrDoc, Source
 from okrcli.load.repo import Repository, load_okr_doc, load_repository
 from okrcli.load.yamlsafe import Span
 from okrcli.model.config import rule_options_model
-from okrcli.model.quarter import parse_period, quarter_advice
+from okrcli.model.quarter import parse_period, quarter_hint
 from okrcli.rules.base import Finding, Rule, registry
 from okrcli.rules.context import Context
 from okrcli.rules.structure import ParseError, SchemaError, UnusedSuppression
@@ -128,7 +128,11 @@ def _narrowed(
     notices = []
     if request.quarter is not None:
         if parse_period(request.quarter) is None:  # a quarter, or (format 1.2) a year or span
-            raise OkrError(f"--quarter {request.quarter}: {quarter_advice(request.quarter)}.")
+            advice = quarter_hint(request.quarter) or (
+                "write a quarter like 2026-Q4, a year like 2026 or a span of years like "
+                "2026-2028 (years from 1000 to 9998, the first before the last)"
+            )
+            raise OkrError(f"--quarter {request.quarter}: {advice}.")
         docs = [d for d in docs if d.folder == request.quarter]
         rels = {d.rel for d in docs}
     if request.changed_since is not None:

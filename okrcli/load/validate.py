@@ -174,7 +174,8 @@ def _pattern_sentence(w: _Wrong) -> str | None:
     if w.field == "aligns_to" or (len(w.path) >= 2 and w.path[-2] == "aligns_to"):
         return (
             f"{_show(w.value)} in {w.owner} is not a reference; write <unit>/<objective>, "
-            "<unit>/<objective>/<key-result> or strategy/<theme>."
+            "<unit>/<objective>/<key-result> or strategy/<theme>; an enclosing period's "
+            "objective adds its year or span of years, like acme/loyal-customers@2026."
         )
     return (
         f"{w.label} must be an id of lowercase letters, digits and '-' (like 'checkout-v2'), "

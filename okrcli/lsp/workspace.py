@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
+from okrcli import markdown as md
 from okrcli.cachefile import git_dir_of
 from okrcli.closing import zone
 from okrcli.errors import OkrError
@@ -419,7 +420,8 @@ class Workspace:
         return [(u.id, u.name) for u in repo.org.units]
 
     def objective_summary(self, ref: str, quarter: str) -> str | None:
-        """An objective's title, unit, owner and score so far, as markdown."""
+        """An objective's title, unit, owner and score so far, as markdown (the titles as
+        text: no link, image or HTML of a title renders in the editor)."""
         doc, where = self.resolve(ref, quarter)
         if doc is None or doc.model is None or not isinstance(where, tuple):
             if isinstance(where, str):
@@ -427,15 +429,15 @@ class Workspace:
                 if repo is not None and repo.org is not None:
                     for t in repo.org.strategy:
                         if where == f"strategy/{t.id}":
-                            return f"**strategy theme {t.id}**: {t.title}"
+                            return f"**strategy theme {t.id}**: {md.text(t.title)}"
                     for u in repo.org.units:
                         if where == u.id:
-                            return f"**unit {u.id}**: {u.name} ({u.level})"
+                            return f"**unit {u.id}**: {md.text(u.name)} ({u.level})"
             return None
         o = doc.model.objectives[int(where[1])]
 
         name = f"{doc.model.unit}/{o.id}" + (f"@{doc.folder}" if "@" in ref else "")
-        lines = [f"**{name}**: {o.title}"]
+        lines = [f"**{name}**: {md.text(o.title)}"]
         lines.append(f"unit: {doc.model.unit} · commitment: {o.commitment}")
         if o.shared_with:
             lines.append(f"shared with: {', '.join(o.shared_with)}")
@@ -450,7 +452,7 @@ class Workspace:
                 lines += self._period_pace(period, score)
         if len(where) > 3:
             kr = o.key_results[int(where[3])]
-            lines.append(f"key result {kr.id}: {kr.title}")
+            lines.append(f"key result {kr.id}: {md.text(kr.title)}")
         return "  \n".join(lines)
 
     def _period_pace(self, period: Years, score: Decimal) -> list[str]:
@@ -474,7 +476,7 @@ class Workspace:
     def kr_summary(self, doc: OkrDoc, o: Objective, kr: KeyResult) -> str:
         """A key result's score, pace and last check-in (from the history), as markdown."""
         score = score_kr(kr).score
-        lines = [f"**{o.id}/{kr.id}**: {kr.title}", f"score: {score:.2f}"]
+        lines = [f"**{o.id}/{kr.id}**: {md.text(kr.title)}", f"score: {score:.2f}"]
         if kr.owner:
             lines.append(f"owner: {kr.owner}")
         if kr.indicator:

@@ -475,14 +475,19 @@ def build_without_findings(
         units, key=lambda x: (x["score"], ORDER[x["status"]], charts.natural(x["name"]))
     )
     # each key result once, under the unit whose file holds it (a shared objective, format
-    # 1.2, is on every sharing unit's card too)
-    all_krs = [
-        (u, k)
-        for u in units
-        for o in u["objectives"]
-        for k in o["key_results"]
-        if k["ref"].split("/", 1)[0] == u["id"]
-    ]
+    # 1.2, is on every sharing unit's card too), or, in a sharing unit's own report where
+    # the owner is not shown, under the first unit that shares it
+    shown = {u["id"] for u in units}
+    all_krs = []
+    seen: set[str] = set()
+    for u in units:
+        for o in u["objectives"]:
+            for k in o["key_results"]:
+                holder = k["ref"].split("/", 1)[0]
+                if k["ref"] in seen or (holder != u["id"] and holder in shown):
+                    continue
+                seen.add(k["ref"])
+                all_krs.append((u, k))
     if unit is not None:
         scope, name = "Unit", org[unit].name if unit in org else unit
     else:

@@ -372,6 +372,13 @@ class BrokenReference(Rule):
         inner = parse_period(quarter, start_month)
         if at:  # format 1.2: an objective of an enclosing period
             outer = parse_period(named, start_month)
+            if outer is None and inner is not None:
+                return broken(
+                    f"'{written}': {named} is no period; after @ write the year (like "
+                    "2026, from 1000 to 9998) or the span of years (like 2026-2028, the "
+                    f"first year before the last) that holds {quarter}.",
+                    "not enclosing",
+                )
             if outer is None or inner is None or not encloses(outer, inner):
                 return broken(
                     f"'{written}': {named} does not enclose {quarter}; an objective aligns "

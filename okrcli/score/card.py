@@ -248,6 +248,9 @@ class _Pace:
         self.at_risk = elapsed * dec(at_risk)
 
     def of(self, score: Decimal) -> str:
+        # the score as shown (two places): a unit's 0.56 and its one objective's 0.56 (of
+        # 0.5627) get one pace, and the reader can check it against the share gone by hand
+        score = rounded(score)
         if score >= 1 or score >= self.on_track:
             return "on track"
         if score >= self.at_risk:

@@ -305,7 +305,7 @@ def _unit_text(u: UnitCard, card: ScoreCard) -> list[str]:
         for k in o.key_results:
             row = [
                 k.id,
-                with_unit(num(k.baseline), k.unit),
+                with_unit(grouped(k.baseline), k.unit),
                 _value(k, k.unit),
                 target_cell(k, k.unit),
                 closed_score(k.score, k.after_close.score if k.after_close else None),

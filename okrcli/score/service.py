@@ -38,6 +38,15 @@ def quarters_present(repo: Repository) -> list[str]:
     )
 
 
+def _unread(repo: Repository, period: str) -> str:
+    """What to say of a period's files that are there but could not be read ("" if none)."""
+    unread = sorted(d.rel for d in repo.docs if d.model is None and d.folder == period)
+    if not unread:
+        return ""
+    named = ", ".join(unread[:3]) + (f" and {len(unread) - 3} more" if len(unread) > 3 else "")
+    return f" that can be read: {named} cannot; `okr lint` says why."
+
+
 def choose_quarter(repo: Repository, asked: str | None, at: datetime) -> Quarter:
     """The quarter asked for, else the one running at ``at``, else the latest with files."""
     start_month = repo.config.fiscal_year_start_month
@@ -48,7 +57,8 @@ def choose_quarter(repo: Repository, asked: str | None, at: datetime) -> Quarter
             raise OkrError(f"--quarter {asked}: {quarter_advice(asked)}.")
         if asked not in present:
             raise OkrError(
-                f"there are no OKR files for {asked} under {repo.config.okrs_dir}/{asked}/."
+                f"there are no OKR files for {asked} under {repo.config.okrs_dir}/{asked}/"
+                f"{_unread(repo, asked) or '.'}"
             )
         return q
     if not present:
@@ -73,14 +83,17 @@ def choose_years(repo: Repository, year: str | None, years: str | None) -> Years
     )
     assert asked is not None
     span = Years.parse(asked, repo.config.fiscal_year_start_month)
-    if span is None or span.kind != kind:
+    if span is not None and span.kind != kind:  # the other option's period
+        what, other = ("a span of years", "--years") if kind == "year" else ("one year", "--year")
+        raise OkrError(f"{option} {asked}: that is {what}; give it as {other} {asked}.")
+    if span is None:
         form = YEAR_FORM if kind == "year" else YEARS_FORM
         raise OkrError(f"{option} {asked}: write it as {form}.")
     if not any(d.model is not None and d.model.period == asked for d in repo.docs):
         what = "annual" if kind == "year" else "multi-year"
         raise OkrError(
-            f"there are no {what} OKR files for {asked} under "
-            f"{repo.config.okrs_dir}/{asked}/; write one with `okr new UNIT --{kind} {asked}`."
+            f"there are no {what} OKR files for {asked} under {repo.config.okrs_dir}/{asked}/"
+            f"{_unread(repo, asked) or f'; write one with `okr new UNIT --{kind} {asked}`.'}"
         )
     return span
 

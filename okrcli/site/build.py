@@ -30,7 +30,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from okrcli.errors import OkrError
-from okrcli.fsutil import UnsafePathError, atomic_write, name_text
+from okrcli.fsutil import UnsafePathError, atomic_write, inside, name_text
 from okrcli.history.source import Moment, moment
 from okrcli.lint.diagnostics import Diagnostic
 from okrcli.lint.engine import lint_repository
@@ -130,8 +130,19 @@ def check_folder(folder: Path, shown: Path) -> None:
         if not stat.S_ISDIR(info.st_mode):
             raise OkrError(f"will not write into {shown}: it is not a folder; give -o a folder.")
         names = sorted(os.listdir(folder))
-        if not names or (MARKER in names and stat.S_ISREG(os.lstat(folder / MARKER).st_mode)):
+        if not names:
             return
+        if MARKER in names and stat.S_ISREG(os.lstat(folder / MARKER).st_mode):
+            # okr site makes no link: one in its folder is someone else's, never written
+            # through (checked here, before any file is written, and again by each write)
+            links = [n for n in names if os.path.islink(folder / n)]
+            if not links:
+                return
+            raise OkrError(
+                f"will not write into {shown}: {shown / links[0]} is a link (to "
+                f"{os.readlink(folder / links[0])}), which okr site did not make; okr site "
+                "writes no file through a link: remove it first."
+            )
     except FileNotFoundError:
         return
     except OSError as exc:
@@ -183,10 +194,19 @@ def build_site(request: SiteRequest) -> SiteResult:
 
 
 def _write(path: Path, text: str, shown: Path, root: Path) -> None:
-    """Write one file of the site (never through a link inside the repository)."""
+    """Write one file of the site: never through a link inside the repository, nor through
+    a link in a folder outside it (the folder may be a link the user chose, but what it
+    holds is okr site's own, and okr site makes no link)."""
+    given = os.path.abspath(path.parent)
+    mine = any(inside(given, base) for base in (os.path.abspath(root), os.path.realpath(root)))
     try:
-        atomic_write(path, text, within=root)
+        atomic_write(path, text, within=root if mine else path.parent)
     except UnsafePathError as exc:
+        if not mine and os.path.islink(path):
+            raise OkrError(
+                f"will not write {shown}: it is a link (to {os.readlink(path)}), which okr "
+                "site did not make; okr site writes no file through a link: remove it first."
+            ) from None
         raise OkrError(f"will not write {shown}: {exc.strerror}.") from None
     except OSError as exc:
         raise OkrError(f"cannot write {shown}: {exc.strerror or exc}.") from None

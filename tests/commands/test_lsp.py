@@ -960,6 +960,39 @@ def _as_rows(rel: str, found: list[t.Diagnostic]) -> set[tuple[str, str, int, in
     return {(rel, str(d.code), d.range.start.line, d.range.start.character) for d in found}
 
 
+HOSTILE_TITLE = (
+    "Come back ![x](https://evil.example/p.png) [go](javascript:alert(1)) "
+    "<img src=x onerror=alert(1)> **loud**"
+)
+
+
+@pytest.mark.asyncio
+async def test_lsp_hover_shows_titles_as_text(periods: LanguageClient) -> None:
+    # a title from a pull request's branch: its image would load from elsewhere on hover,
+    # its link and HTML render; the hover shows them as text
+    client = periods
+    hostile = ACME_2025.replace(
+        "title: Make Acme the shop our customers come back to", f'title: "{HOSTILE_TITLE}"'
+    ).replace("title: Raise net revenue retention", f'title: "Raise {HOSTILE_TITLE}"')
+    annual = await _open(client, "okrs/2025/acme.yaml", hostile)
+    quarter = await _open(client, "okrs/2025-Q3/checkout.yaml")
+    await _diagnostics(client, annual)
+    await _diagnostics(client, quarter)
+    shown = (
+        "Come back !\\[x\\](https\\://evil.example/p.png) \\[go\\](javascript:alert(1)) "
+        "&lt;img src=x onerror=alert(1)&gt; \\*\\*loud\\*\\*"
+    )
+    texts = [
+        await _hover(client, quarter, _pos(CHECKOUT_Q3, "acme/loyal-customers@2025", 3)),
+        await _hover(client, annual, _pos(hostile, "id: nrr", 5)),
+    ]
+    assert f"**acme/loyal-customers@2025**: {shown}" in texts[0]
+    assert f"**loyal-customers/nrr**: Raise {shown}" in texts[1]
+    for text in texts:
+        assert "![x](" not in text and "[go](" not in text
+        assert "<img" not in text and "**loud" not in text
+
+
 @pytest.mark.asyncio
 async def test_lsp_diagnostics_in_annual_and_multi_year_files_match_okr_lint(
     periods: LanguageClient,

@@ -948,7 +948,49 @@ def test_score_of_some_units_is_labelled_by_them(make_repo: Builder) -> None:
     assert "organisation score" in headline()
 
 
+def test_the_text_card_groups_thousands_in_every_value_column(make_repo: Builder) -> None:
+    big = GOOD_FILE.replace(
+        "baseline: 95\n        target: 60",
+        "unit: ms\n        baseline: 1800\n        target: 900\n        current: 1200",
+    )
+    root = make_repo({CHECKOUT: big})
+    r = okr("score", "--quarter", "2026-Q4", cwd=root)
+    assert r.returncode == 0, r.stderr
+    # baseline, current and target alike (as the markdown card and the report write them)
+    assert re.search(r"repeat-time\s+1,800 ms\s+1,200 ms\s+900 ms\s+0\.67", r.stdout), r.stdout
+
+
 @pytest.mark.slow
+def test_a_unit_and_its_one_objective_get_the_pace_of_the_score_they_show(
+    make_repo: Builder,
+) -> None:
+    q3 = """\
+unit: checkout
+quarter: 2026-Q3
+objectives:
+  - id: effortless-checkout
+    title: Make checkout effortless for returning customers
+    aligns_to: [strategy/retention]
+    key_results:
+      - {id: nrr, title: Raise net revenue retention, baseline: 101, target: 112, current: 108}
+      - {id: repeat, title: Raise repeat orders, baseline: 29, target: 38, current: 35}
+      - {id: nps, title: Raise the Net Promoter Score, baseline: 35, target: 48, current: 40}
+"""
+    root = make_repo({"okrs/2026-Q3/checkout.yaml": q3})
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "start", when="2026-07-01")
+    # key results 0.64, 0.67, 0.38; the objective (0.64 + 0.67 + 0.38) / 3 = 0.5633, shown
+    # 0.56, and the unit the mean of its objectives' 0.56. On 24 September 86 of the 92 days
+    # are gone: at risk from 0.6 x 86 / 92 = 0.5609, which 0.56 is below: both off track
+    r = okr("score", "--quarter", "2026-Q3", "--at", "2026-09-24", "--format", "json", cwd=root)
+    assert r.returncode == 0, r.stderr
+    unit = json.loads(r.stdout)["units"][0]
+    objective = unit["objectives"][0]
+    assert (unit["score"], objective["score"]) == (0.56, 0.56)
+    assert (unit["pace"], objective["pace"]) == ("off track", "off track")
+
+
 def test_within_the_window_a_change_counts_and_lint_is_quiet(tmp_path: Path) -> None:
     # a window long enough to hold today: the quarter still takes check-ins
     days = (TODAY - CLOSED.end).days + 30

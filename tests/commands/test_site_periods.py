@@ -346,7 +346,7 @@ def test_a_span_of_years_and_its_years_and_quarters_agree_with_okr_score(
     out = tmp_path / "out"
     r = okr("site", "-o", str(out), "--at", "2026-11-20", cwd=root)
     assert r.returncode == 0, r.stderr
-    assert "for 1 quarters and 2026, 2026-2028 into" in r.stdout + r.stderr
+    assert "for 1 quarter and 2026, 2026-2028 into" in r.stdout + r.stderr
     data = json.loads((out / "data.json").read_text())
     assert [(p["period"], p["kind"]) for p in data["periods"]] == [
         ("2026", "year"),
@@ -534,3 +534,42 @@ def test_a_folder_of_ones_own_may_be_reached_through_a_link_outside_the_reposito
     r = okr("site", "-o", str(tmp_path / "file"), cwd=root)
     assert r.returncode == 2 and "okr: " in r.stderr and "Traceback" not in r.stderr
     assert (tmp_path / "file").read_text() == "x\n"
+
+
+def test_an_output_path_through_a_file_says_it_is_a_file(
+    make_repo: Builder, tmp_path: Path
+) -> None:
+    root = make_repo({"okrs/2026-Q4/checkout.yaml": GOOD_FILE})
+    (root / "notes").write_text("mine\n")
+    for out in ("notes", "notes/site"):
+        r = okr("site", "-o", out, cwd=root)
+        assert r.returncode == 2, r.stdout
+        assert "notes on its way is a file, not a folder" in r.stderr
+        assert "None" not in r.stderr and "Traceback" not in r.stderr
+    assert (root / "notes").read_text() == "mine\n"
+
+
+def test_a_link_in_a_site_folder_outside_the_repository_is_never_written_through(
+    make_repo: Builder, tmp_path: Path
+) -> None:
+    # the folder is okr site's (its marker), but someone put a link in it since: okr site
+    # makes no link, so it refuses before writing anything, and the linked file stays
+    root = make_repo({"okrs/2026-Q4/checkout.yaml": GOOD_FILE})
+    out = tmp_path / "public"
+    assert okr("site", "-o", str(out), cwd=root).returncode == 0
+    victim = tmp_path / "victim.txt"
+    victim.write_text("mine\n")
+    (out / "index.html").unlink()
+    os.symlink(victim, out / "index.html")
+    marker = (out / MARKER).stat().st_mtime_ns
+    r = okr("site", "-o", str(out), cwd=root)
+    assert r.returncode == 2, r.stdout
+    assert (
+        f"will not write into {out}: {out / 'index.html'} is a link (to {victim}), which okr "
+        "site did not make; okr site writes no file through a link: remove it first."
+    ) in r.stderr
+    assert victim.read_text() == "mine\n"
+    assert (out / MARKER).stat().st_mtime_ns == marker
+    (out / "index.html").unlink()
+    assert okr("site", "-o", str(out), cwd=root).returncode == 0
+    assert victim.read_text() == "mine\n" and not (out / "index.html").is_symlink()
