@@ -116,8 +116,15 @@ def extract_all(blobs: dict[str, bytes]) -> dict[str, Extract]:
     return dict(runner.map_split(_extract_many, list(blobs.items())))
 
 
+# the size the blob cache is trimmed to when it grows past it: well below what a cache may
+# weigh to be read at all (cachefile.MAX_BYTES), so that years of history never make it a miss
+TRIM_BYTES = cachefile.MAX_BYTES // 2
+
+
 class BlobCache:
-    """Parsed blob extracts kept in the git directory, keyed by blob id."""
+    """Parsed blob extracts kept in the git directory, keyed by blob id, oldest used first:
+    a hit moves its entry to the end, and a cache grown past :data:`TRIM_BYTES` keeps its
+    most recently used half."""
 
     def __init__(self, git_dir: Path) -> None:
         self.path = cachefile.folder(git_dir) / CACHE_NAME
@@ -128,16 +135,24 @@ class BlobCache:
     def get(self, oid: str) -> tuple[bool, Extract]:
         if oid not in self.data:
             return False, None
-        return True, self.data[oid]
+        value = self.data[oid] = self.data.pop(oid)  # now the most recently used
+        return True, value
 
     def put(self, oid: str, value: Extract) -> None:
         self.data[oid] = value
         self.dirty = True
 
     def save(self) -> None:
-        """Write the cache atomically; a cache that cannot be written is simply not kept."""
-        if self.dirty:
-            cachefile.write_body(self.path, BLOB_KIND, codec.write_blobs(self.data))
+        """Write the cache atomically; a cache that cannot be written is simply not kept.
+        One grown past :data:`TRIM_BYTES` drops its least recently used entries first."""
+        if not self.dirty:
+            return
+        body = codec.write_blobs(self.data)
+        while len(body) > TRIM_BYTES and self.data:
+            newest = list(self.data.items())[len(self.data) // 2 :]
+            self.data = dict(newest)
+            body = codec.write_blobs(self.data)
+        cachefile.write_body(self.path, BLOB_KIND, body)
 
 
 @dataclass(slots=True)

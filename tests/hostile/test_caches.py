@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from okrcli import cachefile
+from okrcli.history import timeline
 from okrcli.history.timeline import BLOB_KIND, WALK_KIND, BlobCache, WalkCache
 from okrcli.load.parsecache import KIND, ParseCache
 
@@ -345,3 +346,30 @@ def test_a_cache_holding_no_number_is_a_miss(tmp_path: Path, constant: str) -> N
     assert cache.load(False) is None
     cache.path.write_text(text)
     assert cache.load(False) is not None
+
+
+def test_a_blob_cache_grown_too_large_keeps_its_most_recently_used_half(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a cache past cachefile.MAX_BYTES is never read, so years of history would make every
+    # walk re-read every blob: past timeline.TRIM_BYTES it is trimmed, least recently used
+    # first, and what the latest walk used survives
+    git_dir = tmp_path / ".git"
+    (git_dir / "okrcli").mkdir(parents=True)
+    blobs = BlobCache(git_dir)
+    for n in range(64):
+        blobs.put(f"{n:040x}", ["2026-Q4", {f"u/o/k{n}": [1, 2, 3, 4, None, None]}])
+    blobs.save()
+    full = blobs.path.stat().st_size
+    monkeypatch.setattr(timeline, "TRIM_BYTES", full - 1)
+    again = BlobCache(git_dir)
+    assert len(again.data) == 64
+    assert again.get(f"{0:040x}")[0]  # the oldest entry, used again: now the newest
+    again.put("f" * 40, ["2026-Q4", {"u/o/new": [1, 2, 3, 4, None, None]}])
+    again.save()
+    kept = BlobCache(git_dir)
+    assert kept.path.stat().st_size <= full - 1
+    assert len(kept.data) == 33  # the newer half of 65
+    assert kept.get(f"{0:040x}")[0] and kept.get("f" * 40)[0]
+    assert not kept.get(f"{1:040x}")[0]  # the least recently used went first
+    assert kept.get(f"{63:040x}")[0]
