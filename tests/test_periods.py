@@ -529,6 +529,14 @@ def test_a_year_given_to_years_or_a_span_to_year_names_the_option_that_takes_it(
             ("report", "--year", "2025-2027"),
             "--year 2025-2027: that is a span of years; give it as --years 2025-2027.",
         ),
+        (
+            ("new", "acme", "--years", "2026"),
+            "--years 2026: that is one year; give it as --year 2026.",
+        ),
+        (
+            ("check-in", "acme/loyal-customers/nrr", "104", "--year", "2025-2027"),
+            "--year 2025-2027: that is a span of years; give it as --years 2025-2027.",
+        ),
     ):
         run = okr(*args, cwd=root)
         assert run.returncode == 2 and said in run.stderr, run.stderr

@@ -93,7 +93,12 @@ def pick_period(
     ):
         if asked is not None:
             span = Years.parse(asked, repo.config.fiscal_year_start_month)
-            if span is None or span.kind != kind:
+            if span is not None and span.kind != kind:  # the other option's period
+                what, other = (
+                    ("a span of years", "--years") if kind == "year" else ("one year", "--year")
+                )
+                raise OkrError(f"{option} {asked}: that is {what}; give it as {other} {asked}.")
+            if span is None:
                 raise OkrError(f"{option} {asked}: write it as {form}.")
             return asked
     return pick_quarter(repo, quarter, now)
